@@ -1,0 +1,1 @@
+"""conflictbot: answers questions about the war in Mali and the Sahel with cited passages."""

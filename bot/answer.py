@@ -1,0 +1,103 @@
+"""Transport-free answer objects: what the core returns and every renderer reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a passage comes from: document title, file, paragraph and section."""
+
+    title: str
+    file: str
+    paragraph: int
+    section: str = ""
+    date: str = ""
+    urls: tuple[str, ...] = ()
+
+    def label(self) -> str:
+        """Plain-text citation, e.g. ``Mali War — 002_x.txt ¶4 (Background)``."""
+        where = f"{self.file} ¶{self.paragraph}"
+        section = f" ({self.section})" if self.section else ""
+        return f"{self.title} — {where}{section}"
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One quoted passage with its rank, BM25 score and highlight spans."""
+
+    rank: int
+    chunk_id: str
+    text: str
+    score: float
+    citation: Citation
+    highlights: tuple[tuple[int, int], ...] = ()
+    matched_terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The reply to one question: passages, or an abstention with its reason."""
+
+    question: str
+    passages: tuple[Passage, ...]
+    abstained: bool
+    offset: int = 0
+    total: int = 0
+    query_id: int | None = None
+    reason: str = ""
+    generation: int = 0
+    latency_ms: float = field(default=0.0, compare=False)
+
+    @property
+    def has_more(self) -> bool:
+        """True when further relevant passages exist after this page."""
+        return self.offset + len(self.passages) < self.total
+
+
+ABSTAIN_NO_MATCH = "no_match"
+ABSTAIN_EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class FullText:
+    """The whole section a passage came from, for the "Full text" button."""
+
+    citation: Citation
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One document of the corpus as listed by /sources."""
+
+    file: str
+    title: str
+    passages: int
+    date: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Corpus and usage figures for /stats."""
+
+    documents: int
+    passages: int
+    generation: int
+    questions_today: int
+    abstention_rate: float
+    feedback_up: int
+    feedback_down: int
+    top_unanswered: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReindexResult:
+    """Outcome of a successful reindex."""
+
+    generation: int
+    documents: int
+    passages: int
+    skipped: tuple[str, ...] = ()
+    seconds: float = 0.0

@@ -1,0 +1,170 @@
+"""The `conflictbot` command: ask, chat, reindex, sources, eval, telegram, discord."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+from bot.answer import Answer
+from bot.config import Config, ConfigError, load_config
+from bot.core import Progress, Service
+from bot.render.plain import ansi_bold, render_answer, render_sources, star
+
+log = logging.getLogger("conflictbot")
+
+
+def _progress() -> Progress | None:
+    """A progress bar on a terminal while the index is built; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar: list[tqdm[None]] = []
+
+    def update(done: int, total: int) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, desc="indexing", unit="doc", file=sys.stderr))
+        bar[0].n = done
+        bar[0].refresh()
+        if done >= total:
+            bar[0].close()
+
+    return update
+
+
+async def _with_service(config: Config, work: Callable[[Service], Awaitable[int]]) -> int:
+    service = await Service.open(config, progress=_progress())
+    try:
+        return await work(service)
+    finally:
+        await service.close()
+
+
+def answer_json(answer: Answer) -> str:
+    """The --json contract: one line per question."""
+    return json.dumps({
+        "question": answer.question,
+        "abstained": answer.abstained,
+        "passages": [{"rank": p.rank, "score": round(p.score, 6), "text": p.text,
+                      "title": p.citation.title, "file": p.citation.file,
+                      "paragraph": p.citation.paragraph, "section": p.citation.section,
+                      "chunk_id": p.chunk_id} for p in answer.passages],
+    }, ensure_ascii=False)
+
+
+async def _ask(service: Service, args: argparse.Namespace) -> int:
+    questions = args.question or [line.strip() for line in sys.stdin if line.strip()]
+    mark = ansi_bold if sys.stdout.isatty() else star
+    for i, question in enumerate(questions):
+        answer = await service.ask(question, user="cli", k=args.top)
+        if args.json:
+            print(answer_json(answer), flush=True)
+        else:
+            print(("\n" if i else "") + f"Q: {question}\n\n{render_answer(answer, mark)}")
+    return 0
+
+
+async def _reindex(service: Service, args: argparse.Namespace) -> int:
+    result = await service.reindex(_progress())
+    print(f"generation {result.generation}: {result.documents} documents, "
+          f"{result.passages} passages in {result.seconds:.2f} s")
+    for reason in result.skipped:
+        print(f"skipped {reason}", file=sys.stderr)
+    return 0
+
+
+async def _sources(service: Service, args: argparse.Namespace) -> int:
+    print(render_sources(await service.sources()))
+    return 0
+
+
+async def _eval(service: Service, args: argparse.Namespace) -> int:
+    from bot.evaluate import evaluate, load_questions
+
+    report = await evaluate(service, load_questions(Path(args.file)))
+    if args.verbose:
+        for r in report.results:
+            mark = "ok" if (r.rank == 1 if r.question.answerable else r.abstained) else "--"
+            print(f"{mark} rank={r.rank} abstained={r.abstained} {r.question.question}")
+    print(report.summary())
+    return 0
+
+
+async def _chat(service: Service, args: argparse.Namespace) -> int:
+    from bot.console import chat
+
+    return await chat(service)
+
+
+def _run_front_end(name: str, config: Config) -> int:
+    if name == "telegram":
+        from bot import telegram_app
+
+        return telegram_app.run(config)
+    from bot import discord_app  # type: ignore[attr-defined]
+
+    return int(discord_app.run(config))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used by the test that every command is documented)."""
+    parser = argparse.ArgumentParser(prog="conflictbot", description=__doc__)
+    parser.add_argument("--config", help="config file (default: ./config.yaml if present)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ask = sub.add_parser("ask", help="answer questions with cited passages")
+    ask.add_argument("question", nargs="*", help="questions (each argument is one; "
+                                                 "none: one per line on stdin)")
+    ask.add_argument("--json", action="store_true", help="one JSON line per question")
+    ask.add_argument("--top", type=int, default=None, metavar="K", help="passages per answer")
+    sub.add_parser("chat", help="interactive console")
+    sub.add_parser("reindex", help="rebuild the index from the corpus folder")
+    sub.add_parser("sources", help="list the corpus documents and their passage counts")
+    ev = sub.add_parser("eval", help="Success@1/3, MRR@5 and abstention on a question set")
+    ev.add_argument("file", help="questions YAML, e.g. tests/eval/questions.yaml")
+    sub.add_parser("telegram", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
+    sub.add_parser("discord", help="run the Discord bot (DISCORD_BOT_TOKEN)")
+    for name, child in sub.choices.items():
+        if name not in ("ask", "chat", "reindex", "sources", "eval", "telegram", "discord"):
+            continue
+        if "--config" not in child._option_string_actions:
+            child.add_argument("--config", dest="sub_config", help=argparse.SUPPRESS)
+    return parser
+
+
+COMMANDS: dict[str, Callable[[Service, argparse.Namespace], Awaitable[int]]] = {
+    "ask": _ask, "chat": _chat, "reindex": _reindex, "sources": _sources, "eval": _eval,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `conflictbot` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if getattr(args, "top", None) is not None and args.top < 1:
+        print("error: --top must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        config = load_config(getattr(args, "sub_config", None) or args.config)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.command in ("telegram", "discord"):
+        return _run_front_end(args.command, config)
+    command = COMMANDS[args.command]
+    try:
+        return asyncio.run(_with_service(config, lambda s: command(s, args)))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

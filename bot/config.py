@@ -1,0 +1,189 @@
+"""Typed configuration loaded from YAML; a bad value names its key in one clear error."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import yaml
+
+
+class ConfigError(ValueError):
+    """A configuration file or value is invalid; the message names the key."""
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    dir: str = "seeds"
+    max_file_bytes: int = 2_000_000
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    path: str = "data/conflictbot.sqlite3"
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    top_k: int = 3
+    max_results: int = 15
+    min_score: float = 3.5
+    min_matched_fraction: float = 0.4
+    k1: float = 1.5
+    b: float = 0.75
+    epsilon: float = 0.25
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    level: str = "INFO"
+    queries: bool = True
+    keep_days: int = 30
+    salt_file: str = "data/salt"
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    moderators: list[int] = field(default_factory=list)
+    moderator_chats: list[int] = field(default_factory=list)
+    flood_questions: int = 5
+    flood_seconds: int = 30
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+
+@dataclass(frozen=True)
+class DiscordConfig:
+    api_base: str = "https://discord.com/api/v10"
+    gateway_url: str = ""
+    moderators: list[int] = field(default_factory=list)
+    moderator_roles: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Config:
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    discord: DiscordConfig = field(default_factory=DiscordConfig)
+    base_dir: Path = field(default=Path("."), compare=False)
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the config, taken relative to the config file's folder."""
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.resolve(self.corpus.dir)
+
+    @property
+    def db_path(self) -> Path:
+        return self.resolve(self.data.path)
+
+    @property
+    def salt_path(self) -> Path:
+        return self.resolve(self.logging.salt_file)
+
+
+_POSITIVE = {"top_k", "max_results", "max_file_bytes", "flood_questions", "flood_seconds",
+             "keep_days", "webhook_port"}
+_FRACTIONS = {"min_matched_fraction", "b"}
+_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+
+
+def _coerce(key: str, value: Any, kind: Any) -> Any:
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key}: expected true or false, got {value!r}")
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{key}: expected a whole number, got {value!r}")
+        return value
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{key}: expected a number, got {value!r}")
+        return float(value)
+    if kind is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{key}: expected text, got {value!r}")
+        return value
+    if kind in (list[int], list[str]):
+        item = int if kind == list[int] else str
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise ConfigError(f"{key}: expected a list, got {value!r}")
+        return [_coerce(f"{key}[{i}]", v, item) for i, v in enumerate(value)]
+    raise ConfigError(f"{key}: unsupported setting")  # pragma: no cover - schema bug
+
+
+def _check_range(key: str, name: str, value: Any) -> None:
+    if name in _POSITIVE and value <= 0:
+        raise ConfigError(f"{key}: must be greater than 0, got {value!r}")
+    if name in _FRACTIONS and not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{key}: must be between 0 and 1, got {value!r}")
+    if name in {"k1", "epsilon", "min_score"} and value < 0:
+        raise ConfigError(f"{key}: must not be negative, got {value!r}")
+    if name == "level" and str(value).upper() not in _LEVELS:
+        raise ConfigError(f"{key}: must be one of {', '.join(sorted(_LEVELS))}")
+
+
+def _build_section(section: str, cls: type[Any], raw: Any) -> Any:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{section}: expected a mapping of settings, got {raw!r}")
+    hints = get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"{section}.{unknown[0]}: unknown setting")
+    values = {}
+    for name, value in raw.items():
+        key = f"{section}.{name}"
+        values[name] = _coerce(key, value, hints[name])
+        _check_range(key, name, values[name])
+    return cls(**values)
+
+
+def parse_config(raw: Any, base_dir: Path = Path(".")) -> Config:
+    """Build a `Config` from parsed YAML, rejecting unknown keys and wrong types."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError("config: expected a mapping of sections at the top level")
+    sections = {f.name: f for f in dataclasses.fields(Config) if f.name != "base_dir"}
+    unknown = sorted(set(raw) - set(sections))
+    if unknown:
+        raise ConfigError(f"{unknown[0]}: unknown section")
+    hints = get_type_hints(Config)
+    built = {name: _build_section(name, hints[name], raw.get(name)) for name in sections}
+    return Config(**built, base_dir=base_dir)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load the config file; with no path, `./config.yaml` if it exists, else defaults."""
+    if path is None:
+        default = Path("config.yaml")
+        if not default.exists():
+            return Config(base_dir=Path.cwd())
+        path = default
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"config file {file}: cannot be read ({exc.strerror})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {file}: not valid YAML ({exc})") from None
+    return parse_config(raw, base_dir=file.resolve().parent)

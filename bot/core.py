@@ -1,0 +1,419 @@
+"""Transport-free core: question -> `Answer` with `Citation`s, plus corpus curation."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answer import (
+    ABSTAIN_EMPTY,
+    ABSTAIN_NO_MATCH,
+    Answer,
+    Citation,
+    FullText,
+    Passage,
+    ReindexResult,
+    Source,
+    Stats,
+)
+from bot.config import Config
+from index.analyze import analyze, expand, highlight_spans
+from index.build import BM25Params, BuiltIndex, build_index, corpus_fingerprint
+from index.chunk import Chunk
+from index.engine import BM25, IndexFormatError
+from index.ingest import EXTENSIONS, SkippedFile, decode, html_to_text, parse_document
+from index.store import DocumentRow, Store
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]  # (done, total) documents; called from a worker thread
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$")
+_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                       *(f"lpt{i}" for i in range(1, 10))})
+
+
+class ReindexBusy(RuntimeError):
+    """A reindex is already running."""
+
+
+class DocumentRejected(ValueError):
+    """An added or removed document was refused; the message is safe to show users."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One immutable index generation: every answer reads exactly one snapshot."""
+
+    generation: int
+    corpus_hash: str
+    engine: BM25 | None
+    chunks: tuple[Chunk, ...]
+    documents: tuple[DocumentRow, ...]
+    by_id: dict[str, int]
+
+    @classmethod
+    def of(cls, generation: int, corpus_hash: str, engine: BM25 | None,
+           chunks: list[Chunk], documents: list[DocumentRow]) -> Snapshot:
+        by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
+        return cls(generation, corpus_hash, engine, tuple(chunks), tuple(documents), by_id)
+
+
+def hash_user(salt: bytes, user: str) -> str:
+    """Salted hash of a platform user id; the raw id is never stored."""
+    return hmac.new(salt, user.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def load_salt(path: Path) -> bytes:
+    """The secret salt for user hashes, created owner-only on first use."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        salt = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(salt)
+        return salt
+
+
+def _citation(chunk: Chunk) -> Citation:
+    return Citation(chunk.title, chunk.file, chunk.paragraph, chunk.section, chunk.date,
+                    chunk.urls)
+
+
+def validate_filename(name: str) -> str:
+    """A safe corpus file name (no paths, hidden or reserved names), or DocumentRejected."""
+    if "\x00" in name or "/" in name or "\\" in name or name in (".", ".."):
+        raise DocumentRejected("The file name must be a plain name, without folders.")
+    if not _SAFE_NAME.match(name):
+        raise DocumentRejected("Use a file name of letters, digits, '.', '_', '-' or spaces "
+                               "(at most 100 characters).")
+    stem, dot, ext = name.rpartition(".")
+    if not dot or f".{ext.lower()}" not in EXTENSIONS:
+        raise DocumentRejected(f"Only {', '.join(EXTENSIONS)} documents can be added.")
+    if stem.split(".")[0].lower() in _RESERVED:
+        raise DocumentRejected("That file name is reserved; choose another.")
+    return name
+
+
+class Service:
+    """Everything a chat front end needs, independent of any transport."""
+
+    def __init__(self, config: Config, store: Store, salt: bytes) -> None:
+        self.config = config
+        self.store = store
+        self._salt = salt
+        self._snapshot = Snapshot.of(0, "", None, [], [])
+        self._lock = asyncio.Lock()
+
+    @property
+    def _index_root(self) -> Path:
+        return self.config.db_path.parent / "index"
+
+    @property
+    def _params(self) -> BM25Params:
+        s = self.config.search
+        return BM25Params(s.k1, s.b, s.epsilon)
+
+    # ------------------------------------------------------------ lifecycle
+
+    @classmethod
+    async def open(cls, config: Config, progress: Progress | None = None) -> Service:
+        """Open the store, building the index on first use or when the corpus changed."""
+        store = await Store.open(config.db_path)
+        service = cls(config, store, load_salt(config.salt_path))
+        try:
+            await service._start(progress)
+        except BaseException:
+            await store.close()
+            raise
+        return service
+
+    async def _start(self, progress: Progress | None) -> None:
+        current = await self.store.current_generation()
+        fingerprint = await asyncio.to_thread(
+            corpus_fingerprint, self.config.corpus_dir, self.config.corpus.max_file_bytes)
+        if current and current.corpus_hash == fingerprint:
+            try:
+                self._snapshot = await self._load_snapshot(current.id, current.corpus_hash)
+                return
+            except (IndexFormatError, OSError) as exc:
+                log.warning("saved index of generation %d unusable (%s); rebuilding",
+                            current.id, exc)
+        await self.reindex(progress)
+        if self.config.logging.keep_days:
+            await self.store.prune_queries(self.config.logging.keep_days)
+
+    async def _load_snapshot(self, generation: int, corpus_hash: str) -> Snapshot:
+        chunks = await self.store.chunks(generation)
+        documents = await self.store.documents(generation)
+        path = self._index_root / f"gen-{generation}"
+        engine = await asyncio.to_thread(BM25.load, path) if chunks else None
+        if engine is not None and engine.n_docs != len(chunks):
+            raise IndexFormatError(f"{path}: {engine.n_docs} documents, expected {len(chunks)}")
+        return Snapshot.of(generation, corpus_hash, engine, chunks, documents)
+
+    async def close(self) -> None:
+        """Close the database."""
+        await self.store.close()
+
+    @property
+    def generation(self) -> int:
+        return self._snapshot.generation
+
+    # ------------------------------------------------------------ answering
+
+    async def ask(self, question: str, *, user: str | None = None, offset: int = 0,
+                  k: int | None = None, log: bool = True) -> Answer:
+        """Answer a question. `user` is a platform-qualified raw id ("tg:42"); only its
+        salted hash is stored. `offset` pages through results ("More")."""
+        started = time.perf_counter()
+        snapshot = self._snapshot
+        terms = _content_terms(analyze(question[:2000]))
+        ranked = self._relevant(snapshot, terms) if terms else []
+        k = k or self.config.search.top_k
+        page = ranked[offset:offset + k]
+        highlight = [t for group in expand(terms).values() for t in group]
+        passages = tuple(self._passage(snapshot, offset + i + 1, index, score, highlight)
+                         for i, (index, score) in enumerate(page))
+        reason = "" if ranked else (ABSTAIN_EMPTY if not terms else ABSTAIN_NO_MATCH)
+        latency = (time.perf_counter() - started) * 1000
+        query_id = None
+        if log and offset == 0 and self.config.logging.queries:
+            query_id = await self.store.log_query(
+                user_hash=hash_user(self._salt, user or "anonymous"), question=question[:500],
+                chunk_ids=[p.chunk_id for p in passages], abstained=not ranked,
+                latency_ms=latency, generation=snapshot.generation)
+        return Answer(question, passages, not ranked, offset, len(ranked), query_id, reason,
+                      snapshot.generation, latency)
+
+    def _relevant(self, snapshot: Snapshot, terms: list[str]) -> list[tuple[int, float]]:
+        """Ranked passages that pass the abstention rules (score and term coverage)."""
+        engine = snapshot.engine
+        if engine is None:
+            return []
+        search = self.config.search
+        groups = expand(terms)
+        weights = self._term_weights(engine, list(groups))
+        total = sum(weights.values())
+        kept = []
+        for index, score in _blended_top(engine, terms, groups, search.max_results * 3):
+            if score < search.min_score:
+                break
+            present = set(analyze(_indexed_text(snapshot.chunks[index])))
+            matched = [t for t in weights if groups[t] & present]
+            covered = sum(weights[t] for t in matched)
+            if (covered >= search.min_matched_fraction * total
+                    and len(matched) >= min(2, len(weights))):
+                kept.append((index, score))
+        return kept[:search.max_results]
+
+    @staticmethod
+    def _term_weights(engine: BM25, terms: list[str]) -> dict[str, float]:
+        """IDF of each distinct term; a term the corpus lacks weighs as much as the mean
+        known one, so one unknown word neither vetoes nor rescues an answer."""
+        idf = {t: engine.idf(t) for t in dict.fromkeys(terms)}
+        known = [w for w in idf.values() if w > 0]
+        unseen = sum(known) / len(known) if known else 1.0
+        return {t: w if w > 0 else unseen for t, w in idf.items()}
+
+    @staticmethod
+    def _passage(snapshot: Snapshot, rank: int, index: int, score: float,
+                 terms: list[str]) -> Passage:
+        chunk = snapshot.chunks[index]
+        spans = tuple(highlight_spans(chunk.text, terms))
+        matched = tuple(sorted({chunk.text[a:b] for a, b in spans}, key=str.casefold))
+        return Passage(rank, chunk.chunk_id, chunk.text, score, _citation(chunk), spans,
+                       matched)
+
+    async def full_text(self, chunk_id: str) -> FullText | None:
+        """The whole section a passage came from, or None if it is gone."""
+        snapshot = self._snapshot
+        index = snapshot.by_id.get(chunk_id)
+        if index is None:
+            return None
+        chunk = snapshot.chunks[index]
+        text = await self.store.section_text(snapshot.generation, chunk.doc_key,
+                                             chunk.section_index)
+        return FullText(_citation(chunk), text or chunk.text)
+
+    async def feedback(self, *, user: str, chunk_id: str, value: int,
+                       query_id: int | None = None) -> None:
+        """Record 👍 (+1) or 👎 (-1) for a passage of an answer."""
+        await self.store.log_feedback(user_hash=hash_user(self._salt, user), query_id=query_id,
+                                      chunk_id=chunk_id[:64], value=1 if value > 0 else -1)
+
+    async def sources(self) -> list[Source]:
+        """Documents of the current index generation."""
+        snapshot = self._snapshot
+        counts: dict[str, int] = {}
+        for chunk in snapshot.chunks:
+            counts[chunk.doc_key] = counts.get(chunk.doc_key, 0) + 1
+        return [Source(d.file, d.title, counts.get(d.doc_key, 0), d.date)
+                for d in snapshot.documents]
+
+    async def stats(self) -> Stats:
+        """Corpus and usage figures."""
+        snapshot = self._snapshot
+        midnight = dt.datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        usage = await self.store.usage(midnight.timestamp())
+        rate = usage.abstained_today / usage.questions_today if usage.questions_today else 0.0
+        return Stats(len(snapshot.documents), len(snapshot.chunks), snapshot.generation,
+                     usage.questions_today, rate, usage.feedback_up, usage.feedback_down,
+                     usage.top_unanswered)
+
+    async def audit(self, *, user: str, command: str, outcome: str) -> None:
+        """Record a moderator command (allowed or refused) with the user's salted hash."""
+        await self.store.log_audit(user_hash=hash_user(self._salt, user), command=command[:200],
+                                   outcome=outcome[:200])
+
+    # ------------------------------------------------------------ curation
+
+    @property
+    def reindexing(self) -> bool:
+        """True while a reindex or add/remove is rebuilding the index."""
+        return self._lock.locked()
+
+    async def reindex(self, progress: Progress | None = None) -> ReindexResult:
+        """Rebuild from the corpus folder into a new generation and swap it in atomically.
+        Raises ReindexBusy if one runs; on failure the previous generation keeps answering."""
+        if self._lock.locked():
+            raise ReindexBusy("A reindex is already running.")
+        async with self._lock:
+            return await self._rebuild(progress)
+
+    async def _rebuild(self, progress: Progress | None) -> ReindexResult:
+        started = time.perf_counter()
+        corpus, cap = self.config.corpus_dir, self.config.corpus.max_file_bytes
+        built = await asyncio.to_thread(build_index, corpus, cap, self._params, progress)
+        generation = await self.store.new_generation(built.corpus_hash)
+        path = self._index_root / f"gen-{generation}"
+        self._index_root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            await asyncio.to_thread(_save_engine, built, path)
+            await self.store.publish_generation(generation, built.documents, built.sections,
+                                                built.chunks)
+        except BaseException:
+            await self.store.discard_generation(generation)
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        previous = self._snapshot.generation
+        self._snapshot = Snapshot.of(generation, built.corpus_hash, built.engine,
+                                     built.chunks, built.documents)
+        await self._retire_generations(keep={generation, previous})
+        return ReindexResult(generation, len(built.documents), len(built.chunks),
+                             tuple(built.skipped), time.perf_counter() - started)
+
+    async def _retire_generations(self, keep: set[int]) -> None:
+        for old in await self.store.generation_ids():
+            if old not in keep:
+                await self.store.discard_generation(old)
+                shutil.rmtree(self._index_root / f"gen-{old}", ignore_errors=True)
+
+    async def add_document(self, filename: str, data: bytes) -> ReindexResult:
+        """Validate, write atomically into the corpus folder, reindex. Raises DocumentRejected."""
+        name = validate_filename(filename)
+        target = self.config.corpus_dir / name
+        self._check_content(name, data)
+        if self._lock.locked():
+            raise ReindexBusy("A reindex is already running; try again in a moment.")
+        async with self._lock:
+            if target.exists():
+                raise DocumentRejected(f"{name} is already in the corpus; /remove it first.")
+            _write_atomically(target, data)
+            try:
+                return await self._rebuild(None)
+            except BaseException:
+                target.unlink(missing_ok=True)
+                raise
+
+    def _check_content(self, name: str, data: bytes) -> None:
+        cap = self.config.corpus.max_file_bytes
+        if len(data) > cap:
+            raise DocumentRejected(f"{name} is {len(data):,} bytes; the limit is {cap:,}.")
+        try:
+            text = decode(data, name)
+        except SkippedFile as exc:
+            raise DocumentRejected(str(exc)) from None
+        if name.lower().endswith((".html", ".htm")):
+            text = html_to_text(text)
+        if not parse_document(text, name):
+            raise DocumentRejected(f"{name}: no article text found after cleaning.")
+
+    async def remove_document(self, filename: str) -> ReindexResult:
+        """Remove a corpus file and reindex. Raises DocumentRejected if unknown."""
+        name = validate_filename(filename)
+        target = self.config.corpus_dir / name
+        if self._lock.locked():
+            raise ReindexBusy("A reindex is already running; try again in a moment.")
+        async with self._lock:
+            if not target.is_file():
+                raise DocumentRejected(f"{name} is not in the corpus (see /sources).")
+            parked = target.with_name(f".removed-{name}")
+            os.replace(target, parked)
+            try:
+                result = await self._rebuild(None)
+            except BaseException:
+                os.replace(parked, target)
+                raise
+            parked.unlink(missing_ok=True)
+            return result
+
+
+# Words that frame a question rather than say what it is about ("What happened at Ber?").
+_FILLERS = frozenset(analyze("happen happened mean know explain describe think please "
+                             "information info news latest anyone"))
+
+
+def _content_terms(terms: list[str]) -> list[str]:
+    content = [t for t in terms if t not in _FILLERS]
+    return content or terms
+
+
+SYNONYM_WEIGHT = 0.3  # equivalent words help, but never outrank the user's own words
+
+
+def _blended_top(engine: BM25, terms: list[str], groups: dict[str, frozenset[str]],
+                 k: int) -> list[tuple[int, float]]:
+    """Top passages for the question's terms, nudged by their equivalents."""
+    scores = dict(engine.top_k(terms, k))
+    extra = sorted({s for t, g in groups.items() for s in g if s not in groups})
+    for index, score in engine.top_k(extra, k) if extra else []:
+        scores[index] = scores.get(index, 0.0) + SYNONYM_WEIGHT * score
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _indexed_text(chunk: Chunk) -> str:
+    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+
+
+def _save_engine(built: BuiltIndex, path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    if built.engine is not None:
+        built.engine.save(path)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Write via a hidden temporary file, fsync, then rename: never a half-written document."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""Renderers: turn transport-free answer objects into platform-specific message text."""

@@ -1,0 +1,135 @@
+"""Text -> search terms: NFKC, case and accent folding, stopwords, Snowball stemming."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import Stemmer
+
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are aren't as at be because been before
+being below between both but by can cannot could couldn't did didn't do does doesn't doing
+don't down during each few for from further had hadn't has hasn't have haven't having he he'd
+he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in
+into is isn't it it's its itself let's me more most mustn't my myself no nor not of off on once
+only or other ought our ours ourselves out over own same shan't she she'd she'll she's should
+shouldn't so some such than that that's the their theirs them themselves then there there's
+these they they'd they'll they're they've this those through to too under until up very was
+wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while
+who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours
+yourself yourselves s t d ll m re ve also tell say said says
+""".split())
+
+# Snowball leaves irregular past forms alone ("lost" != "lose"); map the common ones.
+_IRREGULAR = dict(pair.split(":") for pair in """
+arose:arise awoke:awake bore:bear borne:bear beat:beat beaten:beat became:become began:begin
+begun:begin bent:bend bet:bet bit:bite bitten:bite bled:bleed blew:blow blown:blow broke:break
+broken:break bred:breed brought:bring built:build burnt:burn bought:buy caught:catch
+chose:choose chosen:choose came:come cost:cost crept:creep cut:cut dealt:deal dug:dig did:do
+done:do drew:draw drawn:draw drove:drive driven:drive ate:eat eaten:eat fell:fall fallen:fall
+fed:feed felt:feel fought:fight found:find fled:flee flew:fly flown:fly forbade:forbid
+forgot:forget forgotten:forget forgave:forgive froze:freeze frozen:freeze got:get gotten:get
+gave:give given:give went:go gone:go grew:grow grown:grow hung:hang heard:hear hid:hide
+hidden:hide held:hold hurt:hurt kept:keep knew:know known:know laid:lay led:lead left:leave
+lent:lend lost:lose made:make meant:mean met:meet overran:overrun overtook:overtake
+overtaken:overtake paid:pay rode:ride ridden:ride rang:ring rose:rise risen:rise ran:run
+sought:seek sold:sell sent:send set:set shook:shake shaken:shake shot:shoot shut:shut sang:sing
+sank:sink sat:sit slept:sleep slid:slide spoke:speak spoken:speak spent:spend spread:spread
+stood:stand stole:steal stolen:steal struck:strike stricken:strike swore:swear sworn:swear
+swept:sweep swam:swim took:take taken:take taught:teach tore:tear torn:tear told:tell
+thought:think threw:throw thrown:throw understood:understand undertook:undertake woke:wake
+wore:wear worn:wear won:win withdrew:withdraw withdrawn:withdraw wrote:write written:write
+""".split())
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "′": "'",
+                         "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+# Thousands separators are folded into the number ("26,000" -> "26000"); other tokens are
+# runs of letters/digits, so hyphens, apostrophes and slashes split words ("Tuareg-led").
+_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|[^\W_]+")
+_POSSESSIVE = re.compile(r"'s\b")
+_WORD = re.compile(r"[^\W_]+(?:[,.'’][^\W_]+)*")
+
+
+def fold(text: str) -> str:
+    """NFKC, case folding, accent folding and quote normalisation."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball English stem of one folded word (numbers and non-Latin words unchanged)."""
+    if not word.isascii() or word.isdigit():
+        return word
+    return str(_stemmer().stemWord(_IRREGULAR.get(word, word)))
+
+
+def _words(folded: str) -> Iterator[str]:
+    for match in _TOKEN.finditer(_POSSESSIVE.sub("", folded)):
+        word = match.group().replace(",", "")
+        if word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
+            continue
+        yield word
+
+
+def analyze(text: str) -> list[str]:
+    """Terms of a text, in order, as indexed and queried."""
+    return [stem(word) for word in _words(fold(text))]
+
+
+# Query-side equivalences common in conflict reporting; each line is one group of words.
+_SYNONYM_GROUPS = """
+army military troops forces soldiers
+leave withdraw withdrawal exit depart pull
+kill killed death deaths die dead casualties toll
+fight fighting battle clash combat
+attack assault raid strike offensive
+rebel rebels insurgent separatist militant
+jihadist islamist
+agreement accord deal
+capture seize take control
+abduct kidnap hostage
+work collaborate cooperate
+""".strip().splitlines()
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, frozenset[str]]:
+    groups: dict[str, frozenset[str]] = {}
+    for line in _SYNONYM_GROUPS:
+        group = frozenset(stem(w) for w in line.split())
+        for term in group:
+            groups[term] = groups.get(term, frozenset()) | group
+    return groups
+
+
+def expand(terms: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Each distinct query term with the equivalent terms that also count for it."""
+    table = _synonyms()
+    return {t: table.get(t, frozenset()) | {t} for t in dict.fromkeys(terms)}
+
+
+def analyze_many(texts: Iterable[str]) -> list[list[str]]:
+    """Terms of many texts (one list per text)."""
+    return [analyze(text) for text in texts]
+
+
+def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Character spans of the words in `text` whose terms are among `terms`."""
+    wanted = set(terms)
+    if not wanted:
+        return []
+    spans = []
+    for match in _WORD.finditer(text):
+        if wanted.intersection(analyze(match.group())):
+            spans.append((match.start(), match.end()))
+    return spans

@@ -1,0 +1,271 @@
+"""aiosqlite state: documents, passages, index generations, query/feedback/audit logs."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from index.chunk import Chunk
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: corpus generations and their content
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE generations (
+        id INTEGER PRIMARY KEY, created_at REAL NOT NULL, status TEXT NOT NULL,
+        corpus_hash TEXT NOT NULL, documents INTEGER NOT NULL DEFAULT 0,
+        passages INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE documents (
+        generation INTEGER NOT NULL, doc_key TEXT NOT NULL, file TEXT NOT NULL,
+        title TEXT NOT NULL, date TEXT NOT NULL, sha256 TEXT NOT NULL,
+        PRIMARY KEY (generation, doc_key));
+    CREATE TABLE sections (
+        generation INTEGER NOT NULL, doc_key TEXT NOT NULL, idx INTEGER NOT NULL,
+        heading TEXT NOT NULL, text TEXT NOT NULL,
+        PRIMARY KEY (generation, doc_key, idx));
+    CREATE TABLE passages (
+        generation INTEGER NOT NULL, ordinal INTEGER NOT NULL, chunk_id TEXT NOT NULL,
+        doc_key TEXT NOT NULL, paragraph INTEGER NOT NULL, section_idx INTEGER NOT NULL,
+        text TEXT NOT NULL, urls TEXT NOT NULL,
+        PRIMARY KEY (generation, ordinal));
+    CREATE INDEX passages_by_chunk ON passages (generation, chunk_id);
+    """,
+    # 2: usage logs; users appear only as salted hashes
+    """
+    CREATE TABLE queries (
+        id INTEGER PRIMARY KEY, ts REAL NOT NULL, user_hash TEXT NOT NULL,
+        question TEXT NOT NULL, chunk_ids TEXT NOT NULL, abstained INTEGER NOT NULL,
+        latency_ms REAL NOT NULL, generation INTEGER NOT NULL);
+    CREATE INDEX queries_by_ts ON queries (ts);
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY, ts REAL NOT NULL, user_hash TEXT NOT NULL,
+        query_id INTEGER, chunk_id TEXT NOT NULL, value INTEGER NOT NULL,
+        UNIQUE (user_hash, query_id, chunk_id));
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY, ts REAL NOT NULL, user_hash TEXT NOT NULL,
+        command TEXT NOT NULL, outcome TEXT NOT NULL);
+    """,
+)
+
+
+@dataclass(frozen=True)
+class Generation:
+    id: int
+    corpus_hash: str
+    documents: int
+    passages: int
+    created_at: float
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    doc_key: str
+    file: str
+    title: str
+    date: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    questions_today: int
+    abstained_today: int
+    feedback_up: int
+    feedback_down: int
+    top_unanswered: tuple[tuple[str, int], ...]
+
+
+def _chunk(row: Sequence[Any]) -> Chunk:
+    return Chunk(str(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]),
+                 int(row[6]), int(row[7]), str(row[8]), tuple(json.loads(row[9])))
+
+
+def _private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+class Store:
+    """The bot's SQLite database (WAL mode, owner-only permissions)."""
+
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        self._db = db
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        """Open or create the database and apply pending migrations."""
+        _private_dir(path.parent)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.close(fd)
+        db = await aiosqlite.connect(path)
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=NORMAL")
+        await db.execute("PRAGMA busy_timeout=5000")
+        store = cls(db, path)
+        await store._migrate()
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _migrate(self) -> None:
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            await self._db.executescript(
+                f"BEGIN;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
+
+    async def schema_version(self) -> int:
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def integrity_ok(self) -> bool:
+        async with self._db.execute("PRAGMA integrity_check") as cursor:
+            row = await cursor.fetchone()
+        return bool(row and row[0] == "ok")
+
+    # ------------------------------------------------------------ generations
+
+    async def current_generation(self) -> Generation | None:
+        """The generation that answers questions, if any."""
+        sql = ("SELECT g.id, g.corpus_hash, g.documents, g.passages, g.created_at "
+               "FROM meta m JOIN generations g ON g.id = CAST(m.value AS INTEGER) "
+               "WHERE m.key = 'current_generation'")
+        async with self._db.execute(sql) as cursor:
+            row = await cursor.fetchone()
+        return Generation(*row) if row else None
+
+    async def new_generation(self, corpus_hash: str) -> int:
+        """Reserve a generation id (status 'building')."""
+        cursor = await self._db.execute(
+            "INSERT INTO generations (created_at, status, corpus_hash) VALUES (?, 'building', ?)",
+            (time.time(), corpus_hash))
+        await self._db.commit()
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def publish_generation(self, generation: int, documents: Sequence[DocumentRow],
+                                 sections: Iterable[tuple[str, int, str, str]],
+                                 chunks: Sequence[Chunk]) -> None:
+        """Write a generation's rows and make it current, in one transaction."""
+        db = self._db
+        try:
+            await db.execute("BEGIN")
+            await db.executemany(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                [(generation, d.doc_key, d.file, d.title, d.date, d.sha256) for d in documents])
+            await db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?)",
+                                 [(generation, *s) for s in sections])
+            await db.executemany(
+                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(generation, i, c.chunk_id, c.doc_key, c.paragraph, c.section_index, c.text,
+                  json.dumps(c.urls)) for i, c in enumerate(chunks)])
+            await db.execute(
+                "UPDATE generations SET status='ready', documents=?, passages=? WHERE id=?",
+                (len(documents), len(chunks), generation))
+            await db.execute("INSERT OR REPLACE INTO meta VALUES ('current_generation', ?)",
+                             (str(generation),))
+            await db.commit()
+        except BaseException:
+            await db.rollback()
+            raise
+
+    async def discard_generation(self, generation: int) -> None:
+        """Forget a generation's rows (a failed build or a retired one)."""
+        for table in ("documents", "sections", "passages"):
+            await self._db.execute(f"DELETE FROM {table} WHERE generation=?", (generation,))
+        await self._db.execute("DELETE FROM generations WHERE id=?", (generation,))
+        await self._db.commit()
+
+    async def generation_ids(self) -> list[int]:
+        async with self._db.execute("SELECT id FROM generations ORDER BY id") as cursor:
+            return [int(row[0]) async for row in cursor]
+
+    async def documents(self, generation: int) -> list[DocumentRow]:
+        sql = ("SELECT doc_key, file, title, date, sha256 FROM documents WHERE generation=? "
+               "ORDER BY file, doc_key")
+        async with self._db.execute(sql, (generation,)) as cursor:
+            return [DocumentRow(*row) async for row in cursor]
+
+    async def chunks(self, generation: int) -> list[Chunk]:
+        """Passages of a generation in index order, with their document metadata."""
+        sql = ("SELECT p.chunk_id, p.doc_key, d.file, d.title, d.date, "
+               "COALESCE(s.heading, ''), p.section_idx, p.paragraph, p.text, p.urls "
+               "FROM passages p JOIN documents d ON d.generation = p.generation "
+               "AND d.doc_key = p.doc_key LEFT JOIN sections s ON s.generation = p.generation "
+               "AND s.doc_key = p.doc_key AND s.idx = p.section_idx "
+               "WHERE p.generation=? ORDER BY p.ordinal")
+        async with self._db.execute(sql, (generation,)) as cursor:
+            return [_chunk(row) async for row in cursor]
+
+    async def section_text(self, generation: int, doc_key: str, index: int) -> str | None:
+        sql = "SELECT text FROM sections WHERE generation=? AND doc_key=? AND idx=?"
+        async with self._db.execute(sql, (generation, doc_key, index)) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else None
+
+    # ------------------------------------------------------------ logs
+
+    async def log_query(self, *, user_hash: str, question: str, chunk_ids: Sequence[str],
+                        abstained: bool, latency_ms: float, generation: int) -> int:
+        cursor = await self._db.execute(
+            "INSERT INTO queries (ts, user_hash, question, chunk_ids, abstained, latency_ms, "
+            "generation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (time.time(), user_hash, question, json.dumps(list(chunk_ids)), int(abstained),
+             latency_ms, generation))
+        await self._db.commit()
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def log_feedback(self, *, user_hash: str, query_id: int | None, chunk_id: str,
+                           value: int) -> None:
+        await self._db.execute(
+            "INSERT INTO feedback (ts, user_hash, query_id, chunk_id, value) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_hash, query_id, chunk_id) "
+            "DO UPDATE SET value=excluded.value, ts=excluded.ts",
+            (time.time(), user_hash, query_id, chunk_id, value))
+        await self._db.commit()
+
+    async def log_audit(self, *, user_hash: str, command: str, outcome: str) -> None:
+        await self._db.execute(
+            "INSERT INTO audit (ts, user_hash, command, outcome) VALUES (?, ?, ?, ?)",
+            (time.time(), user_hash, command, outcome))
+        await self._db.commit()
+
+    async def audit_rows(self) -> list[tuple[float, str, str, str]]:
+        sql = "SELECT ts, user_hash, command, outcome FROM audit ORDER BY id"
+        async with self._db.execute(sql) as cursor:
+            return [(float(r[0]), str(r[1]), str(r[2]), str(r[3])) async for r in cursor]
+
+    async def prune_queries(self, keep_days: int) -> int:
+        """Delete query rows older than `keep_days`; returns how many."""
+        cutoff = time.time() - keep_days * 86400
+        cursor = await self._db.execute("DELETE FROM queries WHERE ts < ?", (cutoff,))
+        await self._db.commit()
+        return cursor.rowcount
+
+    async def usage(self, since: float, top: int = 5) -> Usage:
+        """Question, abstention and feedback counts for /stats."""
+        async def one(sql: str, *args: object) -> int:
+            async with self._db.execute(sql, args) as cursor:
+                row = await cursor.fetchone()
+            return int(row[0] or 0) if row else 0
+
+        asked = await one("SELECT COUNT(*) FROM queries WHERE ts >= ?", since)
+        abstained = await one("SELECT SUM(abstained) FROM queries WHERE ts >= ?", since)
+        up = await one("SELECT COUNT(*) FROM feedback WHERE value > 0")
+        down = await one("SELECT COUNT(*) FROM feedback WHERE value < 0")
+        sql = ("SELECT lower(trim(question)) q, COUNT(*) n FROM queries WHERE abstained=1 "
+               "GROUP BY q ORDER BY n DESC, MAX(ts) DESC LIMIT ?")
+        async with self._db.execute(sql, (top,)) as cursor:
+            unanswered = tuple([(str(r[0]), int(r[1])) async for r in cursor])
+        return Usage(asked, abstained, up, down, unanswered)

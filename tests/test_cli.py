@@ -1,0 +1,57 @@
+"""The command line: JSON contract, exit codes, and every command documented."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, corpus: Path) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text("corpus: {dir: corpus}\ndata: {path: data/db.sqlite3}\n"
+                    "logging: {salt_file: data/salt}\n")
+    return path
+
+
+def test_ask_json_contract(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--config", str(config_file), "ask", "--json", "--top", "2",
+                 "Who did Wagner fight at Tinzaouatene?", "recipe for jollof rice"])
+    assert code == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    first, second = (json.loads(line) for line in lines)
+    assert set(first) == {"question", "abstained", "passages"}
+    assert first["abstained"] is False and len(first["passages"]) == 2
+    passage = first["passages"][0]
+    assert {"rank", "score", "text", "title", "file", "paragraph", "chunk_id"} <= set(passage)
+    assert passage["rank"] == 1 and "Tuareg-led" in passage["text"]
+    assert second == {"question": "recipe for jollof rice", "abstained": True, "passages": []}
+
+
+def test_ask_prints_a_cited_passage(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(config_file), "ask", "Who did Wagner fight at Tinzaouatene?"]) == 0
+    out = capsys.readouterr().out
+    assert "004_0bd10977ca86cbfa.txt ¶" in out and "Tuareg-led separatists" in out
+
+
+def test_bad_config_value_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("search:\n  top_k: many\n")
+    assert main(["--config", str(path), "sources"]) == 2
+    assert "search.top_k" in capsys.readouterr().err
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    assert commands
+    for name in commands:
+        assert re.search(rf"conflictbot {name}\b", readme), name

@@ -1,0 +1,39 @@
+"""Configuration: defaults, and one clear error naming the key."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config, parse_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_shipped_config_matches_the_defaults() -> None:
+    shipped = load_config(ROOT / "config.yaml")
+    assert shipped == parse_config({}, base_dir=ROOT)
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ({"search": {"top_k": "three"}}, "search.top_k"),
+    ({"search": {"top_k": 0}}, "search.top_k"),
+    ({"search": {"b": 2}}, "search.b"),
+    ({"logging": {"queries": "yes"}}, "logging.queries"),
+    ({"telegram": {"moderators": [1, "x"]}}, "telegram.moderators[1]"),
+    ({"search": {"colour": 1}}, "search.colour"),
+    ({"serch": {}}, "serch"),
+    ({"corpus": 5}, "corpus"),
+])
+def test_bad_values_name_their_key(raw: dict[str, object], key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config(raw)
+    assert str(error.value).startswith(key)
+
+
+def test_unreadable_and_invalid_files(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot be read"):
+        load_config(tmp_path / "missing.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("search: [unclosed\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(bad)

@@ -1,0 +1,78 @@
+"""The transport-free core: cited answers, abstention, paging, full text, logs."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+from bot.config import Config
+from bot.core import Service
+from tests.conftest import make_config
+
+
+async def test_wagner_question_cites_the_tinzaouatene_passage(service: Service) -> None:
+    answer = await service.ask("Who did Wagner fight at Tinzaouatene?")
+    assert not answer.abstained
+    top = answer.passages[0]
+    assert "Tuareg-led separatists" in top.text and "84" in top.text and "47" in top.text
+    assert top.citation.file == "004_0bd10977ca86cbfa.txt"
+    assert top.citation.title.startswith("Mali breaks off diplomatic relations")
+    assert top.citation.paragraph >= 1
+    assert {"Wagner", "Tinzaouatene"} <= set(top.matched_terms)
+    assert all(top.text[a:b] in top.matched_terms for a, b in top.highlights)
+
+
+async def test_out_of_corpus_question_abstains(service: Service) -> None:
+    answer = await service.ask("What is the recipe for jollof rice?")
+    assert answer.abstained and answer.passages == () and answer.reason == "no_match"
+
+
+async def test_question_without_terms_abstains_as_empty(service: Service) -> None:
+    for question in ("", "   ", "the of and", "🙂🙂🙂", "\u200b\u202e"):
+        answer = await service.ask(question)
+        assert answer.abstained and answer.reason == "empty"
+
+
+async def test_more_pages_through_distinct_passages(service: Service) -> None:
+    first = await service.ask("Wagner forces in Mali", k=2)
+    second = await service.ask("Wagner forces in Mali", k=2, offset=2)
+    assert first.has_more and second.offset == 2
+    assert [p.rank for p in second.passages] == [3, 4]
+    assert not {p.chunk_id for p in first.passages} & {p.chunk_id for p in second.passages}
+
+
+async def test_full_text_returns_the_whole_section(service: Service) -> None:
+    answer = await service.ask("How many peacekeepers did MINUSMA lose?")
+    full = await service.full_text(answer.passages[0].chunk_id)
+    assert full is not None and answer.passages[0].text in full.text
+    assert await service.full_text("no-such-id") is None
+
+
+async def test_query_log_stores_only_salted_hashes(service: Service, config: Config) -> None:
+    answer = await service.ask("Who is Andriy Yusov?", user="tg:424242")
+    await service.feedback(user="tg:424242", chunk_id=answer.passages[0].chunk_id, value=1,
+                           query_id=answer.query_id)
+    await service.audit(user="tg:424242", command="/reindex", outcome="refused")
+    dump = "\n".join(sqlite3.connect(config.db_path).iterdump())
+    assert "Who is Andriy Yusov?" in dump
+    assert "424242" not in dump
+    stats = await service.stats()
+    assert stats.questions_today == 1 and stats.feedback_up == 1
+
+
+async def test_query_logging_can_be_turned_off(tmp_path, corpus) -> None:
+    config = make_config(tmp_path, logging={"queries": False})
+    service = await Service.open(config)
+    try:
+        answer = await service.ask("Who is Andriy Yusov?", user="tg:7")
+    finally:
+        await service.close()
+    assert answer.query_id is None
+    rows = sqlite3.connect(config.db_path).execute("SELECT COUNT(*) FROM queries").fetchone()
+    assert rows == (0,)
+
+
+async def test_threshold_is_configurable(service: Service) -> None:
+    service.config = replace(service.config,
+                             search=replace(service.config.search, min_score=1000.0))
+    assert (await service.ask("Who did Wagner fight at Tinzaouatene?")).abstained

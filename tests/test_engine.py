@@ -1,0 +1,366 @@
+"""Tests for index.engine.BM25: rank_bm25 parity, top_k, add_documents, persistence."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rank_bm25 import BM25Okapi
+
+from index.engine import BM25, IndexFormatError
+
+ATOL = 1e-6
+Corpus = list[list[str]]
+
+
+def random_corpus(seed: int, n_docs: int, vocab: int, max_len: int, min_len: int = 0) -> Corpus:
+    """Seeded random corpus over terms t0..t{vocab-1}."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(min_len, max_len + 1, size=n_docs)
+    return [[f"t{x}" for x in rng.integers(0, vocab, size=n)] for n in lengths]
+
+
+def random_queries(seed: int, vocab: int, count: int = 20) -> list[list[str]]:
+    """Seeded queries mixing known terms, unknown terms and repeats."""
+    rng = np.random.default_rng(seed + 10_000)
+    queries: list[list[str]] = [[], ["unknown"], ["t0", "t0"], ["t0", "unknown", "t1", "t0"]]
+    for _ in range(count):
+        queries.append([f"t{x}" for x in rng.integers(0, vocab + 3, size=rng.integers(1, 7))])
+    return queries
+
+
+def rank_scores(ref: BM25Okapi, query: list[str]) -> np.ndarray:
+    """rank_bm25 scores, except that an absent term adds 0 where rank_bm25 computes 0/0."""
+    # rank_bm25 evaluates the formula for tf=0 too: 0/0 = NaN when k1 == 0, or when b == 1
+    # for an empty document. The engine, like BM25 itself, only sums the terms present.
+    with np.errstate(invalid="ignore"):
+        scores = np.asarray(ref.get_scores(query), dtype=np.float64)
+    if not np.isnan(scores).any():
+        return scores
+    assert ref.k1 == 0 or (ref.b == 1 and 0 in ref.doc_len)
+    norm = ref.k1 * (1 - ref.b + ref.b * np.array(ref.doc_len) / ref.avgdl)
+    scores = np.zeros(ref.corpus_size)
+    for term in query:
+        tf = np.array([freqs.get(term, 0) for freqs in ref.doc_freqs])
+        present = tf > 0
+        idf = ref.idf.get(term) or 0
+        scores[present] += idf * (tf[present] * (ref.k1 + 1) / (tf[present] + norm[present]))
+    return scores
+
+
+def assert_parity(corpus: Corpus, queries: list[list[str]], **params: float) -> None:
+    """Engine scores equal rank_bm25's for every query."""
+    ref, engine = BM25Okapi(corpus, **params), BM25(corpus, **params)
+    for query in queries:
+        np.testing.assert_allclose(
+            engine.get_scores(query), rank_scores(ref, query), rtol=0, atol=ATOL
+        )
+
+
+def expected_top_k(corpus: Corpus, engine: BM25, query: list[str], k: int) -> list[int]:
+    """Reference top_k: full sort of get_scores over docs holding a known query term."""
+    scores = engine.get_scores(query)
+    terms = set(query)
+    matching = [d for d, doc in enumerate(corpus) if terms.intersection(doc)]
+    return sorted(matching, key=lambda d: (-scores[d], d))[:k]
+
+
+# ----- parity with rank_bm25 ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seed", "n_docs", "vocab", "max_len"),
+    [(0, 1, 3, 5), (1, 2, 2, 3), (2, 7, 4, 6), (3, 50, 5, 10), (4, 200, 30, 20), (5, 800, 300, 40)],
+)
+def test_parity_random_corpora(seed: int, n_docs: int, vocab: int, max_len: int) -> None:
+    corpus = random_corpus(seed, n_docs, vocab, max_len, min_len=1)
+    assert_parity(corpus, random_queries(seed, vocab))
+
+
+def test_small_vocabulary_exercises_negative_idf() -> None:
+    corpus = random_corpus(7, 60, 4, 12, min_len=4)
+    ref, engine = BM25Okapi(corpus), BM25(corpus)
+    floored = [t for t in ref.idf if ref.idf[t] == pytest.approx(0.25 * ref.average_idf)]
+    assert floored, "corpus should contain terms present in over half the documents"
+    assert engine.average_idf == pytest.approx(ref.average_idf, abs=1e-12)
+    for term, idf in ref.idf.items():
+        assert engine.idf(term) == pytest.approx(idf, abs=1e-12)
+    assert_parity(corpus, random_queries(7, 4))
+
+
+def test_negative_average_idf() -> None:
+    # Every term in nearly every doc: the epsilon floor itself is negative.
+    corpus = [["a", "b", "c"], ["a", "b"], ["a", "c", "b"], ["b", "a", "a"], ["c", "a", "b"]]
+    assert BM25(corpus).average_idf < 0
+    assert_parity(corpus, [["a"], ["a", "b", "c"], ["c", "c"], ["d"]])
+
+
+@pytest.mark.parametrize(
+    ("k1", "b", "epsilon"), [(1.2, 0.5, 0.1), (2.0, 0.0, 0.5), (0.9, 1.0, 0.0), (0.0, 0.75, 0.25)]
+)
+def test_parity_with_other_parameters(k1: float, b: float, epsilon: float) -> None:
+    corpus = random_corpus(11, 120, 12, 15)  # has empty docs: b=1 and k1=0 hit rank's NaN
+    assert_parity(corpus, random_queries(11, 12), k1=k1, b=b, epsilon=epsilon)
+
+
+def test_single_document_corpus() -> None:
+    assert_parity([["a", "b", "a"]], [[], ["a"], ["b", "b"], ["a", "zz"]])
+
+
+def test_empty_documents_score_zero_like_rank_bm25() -> None:
+    corpus = [[], ["a", "b"], [], ["b", "c", "c"], []]
+    assert_parity(corpus, [["a"], ["b", "c"], ["c", "a", "c"]])
+    assert BM25(corpus).doc_len.tolist() == [0, 2, 0, 3, 0]
+
+
+@pytest.mark.parametrize("corpus", [[], [[]], [[], []]])
+def test_corpus_without_tokens_is_rejected(corpus: Corpus) -> None:
+    with pytest.raises(ZeroDivisionError):
+        BM25Okapi(corpus)  # rank_bm25 cannot score it either
+    with pytest.raises(ValueError, match="at least one token"):
+        BM25(corpus)
+
+
+def test_str_inputs_are_rejected() -> None:
+    with pytest.raises(TypeError):
+        BM25(["not tokenised"])
+    with pytest.raises(TypeError):
+        BM25([["a", 1]])  # type: ignore[list-item]
+    engine = BM25([["a"]])
+    with pytest.raises(TypeError):
+        engine.get_scores("a")
+    with pytest.raises(TypeError):
+        engine.top_k("a", 1)
+
+
+TERMS = ["a", "b", "c", "d", "e"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    corpus=st.lists(st.lists(st.sampled_from(TERMS), max_size=8), min_size=1, max_size=12).filter(
+        lambda c: any(c)
+    ),
+    query=st.lists(st.sampled_from([*TERMS, "zz"]), max_size=6),
+    k1=st.floats(0.0, 3.0),
+    b=st.floats(0.0, 1.0),
+    epsilon=st.floats(0.0, 1.0),
+    k=st.integers(0, 14),
+)
+def test_property_parity_and_top_k(
+    corpus: Corpus, query: list[str], k1: float, b: float, epsilon: float, k: int
+) -> None:
+    engine = BM25(corpus, k1=k1, b=b, epsilon=epsilon)
+    ref = BM25Okapi(corpus, k1=k1, b=b, epsilon=epsilon)
+    np.testing.assert_allclose(engine.get_scores(query), rank_scores(ref, query), rtol=0, atol=ATOL)
+    top = engine.top_k(query, k)
+    assert [d for d, _ in top] == expected_top_k(corpus, engine, query, k)
+
+
+# ----- top_k ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("k", [0, 1, 3, 10, 100, 10_000])
+def test_top_k_agrees_with_full_sort(k: int) -> None:
+    corpus = random_corpus(21, 400, 40, 12)
+    engine = BM25(corpus)
+    for query in random_queries(21, 40):
+        top = engine.top_k(query, k)
+        scores = engine.get_scores(query)
+        assert [d for d, _ in top] == expected_top_k(corpus, engine, query, k)
+        assert [s for _, s in top] == [scores[d] for d, _ in top]
+        assert all(isinstance(d, int) and isinstance(s, float) for d, s in top)
+
+
+def test_top_k_breaks_ties_by_doc_index() -> None:
+    corpus = [["z"], ["x", "y"], ["x", "y"], ["z"], ["x", "y"], ["y", "y"], ["z"], ["z"]]
+    engine = BM25(corpus)
+    assert [d for d, _ in engine.top_k(["x"], 2)] == [1, 2]
+    assert [d for d, _ in engine.top_k(["x", "y"], 3)] == [1, 2, 4]
+
+
+def test_top_k_keeps_matching_docs_with_negative_scores() -> None:
+    corpus = [["a", "b"], ["a"], ["a", "c"], ["b"], ["a", "b", "c"]]
+    engine = BM25(corpus, epsilon=1.0)
+    assert engine.idf("a") < 0
+    # All four matching docs score below the non-matching doc 3 (0.0), yet only they count.
+    assert [d for d, _ in engine.top_k(["a"], 10)] == [4, 0, 2, 1]
+
+
+def test_top_k_without_matches_or_bad_k() -> None:
+    engine = BM25([["a"], ["b"]])
+    assert engine.top_k([], 5) == []
+    assert engine.top_k(["zz"], 5) == []
+    with pytest.raises(ValueError):
+        engine.top_k(["a"], -1)
+
+
+def test_rare_term_query_reads_only_its_postings() -> None:
+    n = 100_000
+    rare_docs = [7, 50_000, n - 1]
+    corpus = [["common", f"w{i % 500}"] for i in range(n)]
+    for d in rare_docs:
+        corpus[d].append("rare")
+    engine = BM25(corpus)
+    state = engine._state
+    lo, hi = int(state.indptr[state.vocab["rare"]]), int(state.indptr[state.vocab["rare"] + 1])
+    # Poison every other posting: touching one would raise (doc -1) or yield NaN.
+    doc_ids = np.full_like(state.doc_ids, -1)
+    doc_ids[lo:hi] = state.doc_ids[lo:hi]
+    impacts = np.full_like(state.impacts, np.nan)
+    impacts[lo:hi] = state.impacts[lo:hi]
+    engine._state = dataclasses.replace(state, doc_ids=doc_ids, impacts=impacts)
+    assert [d for d, _ in engine.top_k(["rare", "absent"], 10)] == rare_docs
+    scores = engine.get_scores(["rare"])
+    assert np.isfinite(scores).all()
+    assert np.flatnonzero(scores).tolist() == rare_docs
+
+
+# ----- add_documents --------------------------------------------------------------------
+
+
+def assert_same_index(a: BM25, b: BM25, queries: list[list[str]]) -> None:
+    """Two engines hold the same documents and give bit-identical scores."""
+    assert (a.n_docs, a.n_terms, a.n_postings) == (b.n_docs, b.n_terms, b.n_postings)
+    assert (a.avgdl, a.average_idf) == (b.avgdl, b.average_idf)
+    np.testing.assert_array_equal(a.doc_len, b.doc_len)
+    for query in queries:
+        np.testing.assert_array_equal(a.get_scores(query), b.get_scores(query))
+        assert a.top_k(query, 7) == b.top_k(query, 7)
+
+
+def test_add_documents_equals_rebuild() -> None:
+    corpus = random_corpus(31, 300, 25, 12)
+    batches = [corpus[:100], corpus[100:101], [], corpus[101:250], [[], ["brand", "new"]]]
+    batches.append(corpus[250:])
+    engine = BM25(batches[0])
+    for batch in batches[1:]:
+        engine.add_documents(batch)
+    full = [doc for batch in batches for doc in batch]
+    queries = [*random_queries(31, 25), ["brand", "t1"], ["new"]]
+    assert_same_index(engine, BM25(full), queries)
+    assert_parity(full, queries)
+
+
+def test_add_documents_to_loaded_mmapped_index(tmp_path: Path) -> None:
+    corpus = random_corpus(32, 200, 20, 10)
+    BM25(corpus[:120], k1=1.3).save(tmp_path / "idx")
+    engine = BM25.load(tmp_path / "idx")
+    engine.add_documents(corpus[120:])
+    assert_same_index(engine, BM25(corpus, k1=1.3), random_queries(32, 20))
+
+
+def test_failed_add_documents_leaves_index_unchanged() -> None:
+    engine = BM25([["a", "b"], ["b"]])
+    before = engine.get_scores(["a", "b"])
+    with pytest.raises(TypeError):
+        engine.add_documents([["c"], ["d", 5]])  # type: ignore[list-item]
+    assert (engine.n_docs, engine.n_terms) == (2, 2)
+    np.testing.assert_array_equal(engine.get_scores(["a", "b"]), before)
+    assert engine.top_k(["c"], 3) == []
+
+
+# ----- save / load ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mmap", [True, False])
+def test_save_load_round_trip(tmp_path: Path, mmap: bool) -> None:
+    corpus = [*random_corpus(41, 150, 30, 15), ["héllo", "wörld\n", '"quoted"']]
+    engine = BM25(corpus, k1=1.7, b=0.6, epsilon=0.3)
+    engine.save(tmp_path / "idx")
+    loaded = BM25.load(tmp_path / "idx", mmap=mmap)
+    assert (loaded.k1, loaded.b, loaded.epsilon) == (1.7, 0.6, 0.3)
+    assert_same_index(engine, loaded, [*random_queries(41, 30), ["wörld\n", '"quoted"']])
+
+
+def test_resave_keeps_live_mmapped_index_valid(tmp_path: Path) -> None:
+    corpus = random_corpus(42, 100, 15, 10)
+    BM25(corpus).save(tmp_path)
+    live = BM25.load(tmp_path)
+    expected = live.get_scores(["t1", "t2"])
+    grown = BM25.load(tmp_path)
+    grown.add_documents([["t1", "t1", "t9"]] * 50)
+    grown.save(tmp_path)  # replaces files under the live mmaps
+    np.testing.assert_array_equal(live.get_scores(["t1", "t2"]), expected)
+    assert BM25.load(tmp_path).n_docs == 150
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    """A saved small index."""
+    BM25(random_corpus(43, 80, 12, 10)).save(tmp_path / "idx")
+    return tmp_path / "idx"
+
+
+FILES = ["params.json", "vocab.json", "indptr.npy", "doc_ids.npy", "tf.npy", "impacts.npy"]
+
+
+@pytest.mark.parametrize("name", [*FILES, "doc_len.npy"])
+def test_missing_file_is_a_format_error(saved: Path, name: str) -> None:
+    (saved / name).unlink()
+    with pytest.raises(IndexFormatError):
+        BM25.load(saved)
+
+
+@pytest.mark.parametrize("mmap", [True, False])
+@pytest.mark.parametrize("name", ["indptr", "doc_ids", "tf", "impacts", "doc_len"])
+def test_truncated_array_is_a_format_error(saved: Path, name: str, mmap: bool) -> None:
+    path = saved / f"{name}.npy"
+    path.write_bytes(path.read_bytes()[:-9])
+    with pytest.raises(IndexFormatError):
+        BM25.load(saved, mmap=mmap)
+
+
+def test_array_with_wrong_dtype_is_a_format_error(saved: Path) -> None:
+    np.save(saved / "doc_len.npy", np.load(saved / "doc_len.npy").astype(np.int64))
+    with pytest.raises(IndexFormatError, match="doc_len"):
+        BM25.load(saved)
+
+
+def test_garbage_array_is_a_format_error(saved: Path) -> None:
+    (saved / "impacts.npy").write_bytes(b"not a numpy file at all")
+    with pytest.raises(IndexFormatError):
+        BM25.load(saved)
+
+
+def edit_params(saved: Path, **changes: object) -> None:
+    """Rewrite params.json with some fields changed (checksum left as is)."""
+    params = json.loads((saved / "params.json").read_text())
+    params.update(changes)
+    (saved / "params.json").write_text(json.dumps(params))
+
+
+@pytest.mark.parametrize(
+    "changes", [{"n_docs": 81}, {"k1": 1.2}, {"n_postings": 3}, {"vocab_sha256": "0" * 64}]
+)
+def test_tampered_params_is_a_format_error(saved: Path, changes: dict[str, object]) -> None:
+    edit_params(saved, **changes)
+    with pytest.raises(IndexFormatError, match="checksum"):
+        BM25.load(saved)
+
+
+def test_version_mismatch_is_a_format_error(saved: Path) -> None:
+    edit_params(saved, version=99)
+    with pytest.raises(IndexFormatError, match="version"):
+        BM25.load(saved)
+
+
+def test_corrupt_params_or_vocab_is_a_format_error(saved: Path) -> None:
+    vocab = (saved / "vocab.json").read_bytes()
+    (saved / "vocab.json").write_bytes(vocab.replace(b"t1", b"t9", 1))
+    with pytest.raises(IndexFormatError, match=r"vocab\.json"):
+        BM25.load(saved)
+    (saved / "params.json").write_text("{ not json")
+    with pytest.raises(IndexFormatError):
+        BM25.load(saved)
+
+
+def test_missing_directory_is_a_format_error(tmp_path: Path) -> None:
+    assert issubclass(IndexFormatError, ValueError)
+    with pytest.raises(IndexFormatError):
+        BM25.load(tmp_path / "nowhere")

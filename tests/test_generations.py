@@ -1,0 +1,99 @@
+"""Index generations: first-use build, restart without rebuild, atomic and failing reindex."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.config import Config
+from bot.core import DocumentRejected, ReindexBusy, Service
+
+QUESTION = "Who did Wagner fight at Tinzaouatene?"
+
+
+async def test_restart_reuses_the_saved_generation(config: Config) -> None:
+    first = await Service.open(config)
+    generation = first.generation
+    await first.close()
+    second = await Service.open(config)
+    try:
+        assert second.generation == generation
+        assert not (await second.ask(QUESTION)).abstained
+    finally:
+        await second.close()
+
+
+async def test_corpus_change_triggers_a_rebuild(config: Config, corpus: Path) -> None:
+    first = await Service.open(config)
+    generation = first.generation
+    await first.close()
+    (corpus / "new.md").write_text("# Menaka siege\n\nIslamic State fighters besieged Menaka.\n")
+    second = await Service.open(config)
+    try:
+        assert second.generation > generation
+        answer = await second.ask("Who besieged Menaka?")
+        assert answer.passages[0].citation.file == "new.md"
+    finally:
+        await second.close()
+
+
+async def test_failed_reindex_keeps_the_previous_generation(
+        service: Service, config: Config, corpus: Path) -> None:
+    before = await service.ask(QUESTION)
+    (corpus / "004_0bd10977ca86cbfa.txt").unlink()
+    blocker = config.db_path.parent / "index" / f"gen-{service.generation + 1}"
+    blocker.write_text("a file where the new generation's folder must go")
+    with pytest.raises(OSError):
+        await service.reindex()
+    after = await service.ask(QUESTION)
+    assert after.generation == before.generation
+    assert after.passages[0].chunk_id == before.passages[0].chunk_id
+    blocker.unlink()
+    restarted = await Service.open(config)
+    try:
+        assert restarted.generation > before.generation  # corpus changed: rebuilt cleanly
+    finally:
+        await restarted.close()
+
+
+async def test_answers_flow_during_a_reindex(service: Service) -> None:
+    reindex = asyncio.create_task(service.reindex())
+    await asyncio.sleep(0)
+    assert service.reindexing
+    with pytest.raises(ReindexBusy):
+        await service.reindex()
+    answers = [await service.ask(QUESTION) for _ in range(5)]
+    result = await reindex
+    assert all(not a.abstained for a in answers)
+    assert result.generation == service.generation
+
+
+async def test_add_and_remove_documents(service: Service, corpus: Path) -> None:
+    result = await service.add_document("menaka.md", b"# Menaka\n\nISGS fighters besieged Menaka.")
+    assert (corpus / "menaka.md").exists() and result.documents == 7
+    assert (await service.ask("Who besieged Menaka?")).passages[0].citation.file == "menaka.md"
+    with pytest.raises(DocumentRejected):
+        await service.add_document("menaka.md", b"# again\n\nSame name twice.")
+    await service.remove_document("menaka.md")
+    assert not (corpus / "menaka.md").exists()
+    with pytest.raises(DocumentRejected):
+        await service.remove_document("menaka.md")
+
+
+@pytest.mark.parametrize("name", ["../../x.txt", "/etc/passwd", "a\x00.txt", ".hidden.txt",
+                                  "CON.txt", "evil.exe", "sub/dir.txt", ""])
+async def test_hostile_file_names_are_refused(service: Service, corpus: Path, name: str) -> None:
+    before = sorted(p.name for p in corpus.iterdir())
+    with pytest.raises(DocumentRejected):
+        await service.add_document(name, b"# Title\n\nSome text about Gao.")
+    assert sorted(p.name for p in corpus.iterdir()) == before
+
+
+async def test_bad_content_is_refused(service: Service, corpus: Path) -> None:
+    with pytest.raises(DocumentRejected, match="binary"):
+        await service.add_document("bin.txt", b"\x00\x01\x02" * 100)
+    with pytest.raises(DocumentRejected, match="limit"):
+        await service.add_document("big.txt", b"x " * (service.config.corpus.max_file_bytes))
+    assert not (corpus / "bin.txt").exists() and not (corpus / "big.txt").exists()
