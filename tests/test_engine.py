@@ -147,9 +147,9 @@ TERMS = ["a", "b", "c", "d", "e"]
         lambda c: any(c)
     ),
     query=st.lists(st.sampled_from([*TERMS, "zz"]), max_size=6),
-    k1=st.floats(0.0, 3.0),
-    b=st.floats(0.0, 1.0),
-    epsilon=st.floats(0.0, 1.0),
+    k1=st.floats(0.0, 3.0, allow_subnormal=False),
+    b=st.floats(0.0, 1.0, allow_subnormal=False),
+    epsilon=st.floats(0.0, 1.0, allow_subnormal=False),
     k=st.integers(0, 14),
 )
 def test_property_parity_and_top_k(
