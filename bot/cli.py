@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.answer import Answer
 from bot.config import Config, ConfigError, load_config
-from bot.core import Progress, Service
+from bot.core import DataDirBusy, Progress, Service
 from bot.render.plain import ansi_bold, render_answer, render_sources, star
 
 log = logging.getLogger("conflictbot")
@@ -106,7 +106,7 @@ def _run_front_end(name: str, config: Config) -> int:
         from bot import telegram_app
 
         return telegram_app.run(config)
-    from bot import discord_app  # type: ignore[attr-defined]
+    from bot import discord_app
 
     return int(discord_app.run(config))
 
@@ -162,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = COMMANDS[args.command]
     try:
         return asyncio.run(_with_service(config, lambda s: command(s, args)))
+    except DataDirBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import fcntl
 import hashlib
 import hmac
 import logging
@@ -107,6 +108,41 @@ def validate_filename(name: str) -> str:
     return name
 
 
+class DataDirBusy(RuntimeError):
+    """Another conflictbot process holds the data directory."""
+
+
+class DataDirLock:
+    """An exclusive advisory lock on the data directory, held while a Service is open:
+    one process per data directory, so two never race on generations and files."""
+
+    def __init__(self, fd: int, path: Path) -> None:
+        self._fd: int | None = fd
+        self.path = path
+
+    @classmethod
+    def acquire(cls, folder: Path) -> DataDirLock:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / "conflictbot.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            raise DataDirBusy(f"another conflictbot process (pid {holder}) is using {folder}; "
+                              "stop it first, or give this one its own data.path") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        return cls(fd, path)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
 class Service:
     """Everything a chat front end needs, independent of any transport."""
 
@@ -116,6 +152,8 @@ class Service:
         self._salt = salt
         self._snapshot = Snapshot.of(0, "", None, [], [])
         self._lock = asyncio.Lock()
+        self._data_lock: DataDirLock | None = None
+        self._closed = False
 
     @property
     def _index_root(self) -> Path:
@@ -130,18 +168,28 @@ class Service:
 
     @classmethod
     async def open(cls, config: Config, progress: Progress | None = None) -> Service:
-        """Open the store, building the index on first use or when the corpus changed."""
-        store = await Store.open(config.db_path)
+        """Open the store, building the index on first use or when the corpus changed.
+        Raises DataDirBusy if another process uses the same data directory."""
+        lock = DataDirLock.acquire(config.db_path.parent)
+        try:
+            store = await Store.open(config.db_path)
+        except BaseException:
+            lock.release()
+            raise
         service = cls(config, store, load_salt(config.salt_path))
+        service._data_lock = lock
         try:
             await service._start(progress)
         except BaseException:
-            await store.close()
+            await service.close()
             raise
         return service
 
     async def _start(self, progress: Progress | None) -> None:
         current = await self.store.current_generation()
+        await self._recover(current.id if current else None)
+        if self.config.logging.keep_days:
+            await self.store.prune_queries(self.config.logging.keep_days)
         fingerprint = await asyncio.to_thread(
             corpus_fingerprint, self.config.corpus_dir, self.config.corpus.max_file_bytes)
         if current and current.corpus_hash == fingerprint:
@@ -152,8 +200,6 @@ class Service:
                 log.warning("saved index of generation %d unusable (%s); rebuilding",
                             current.id, exc)
         await self.reindex(progress)
-        if self.config.logging.keep_days:
-            await self.store.prune_queries(self.config.logging.keep_days)
 
     async def _load_snapshot(self, generation: int, corpus_hash: str) -> Snapshot:
         chunks = await self.store.chunks(generation)
@@ -164,9 +210,37 @@ class Service:
             raise IndexFormatError(f"{path}: {engine.n_docs} documents, expected {len(chunks)}")
         return Snapshot.of(generation, corpus_hash, engine, chunks, documents)
 
+    async def _recover(self, current: int | None) -> None:
+        """Undo what a killed process left half done: unpublished generations, and
+        documents parked by a /remove whose reindex never finished."""
+        for generation in await self.store.generation_ids():
+            if generation != current:
+                await self.store.discard_generation(generation)
+        for folder in self._index_root.glob("gen-*"):
+            if folder.name != f"gen-{current}":
+                shutil.rmtree(folder, ignore_errors=True)
+        for stale in self.config.corpus_dir.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)  # an /add killed mid-write; the document was never in
+        indexed = {d.file for d in await self.store.documents(current)} if current else set()
+        for parked in self.config.corpus_dir.glob(".removed-*"):
+            original = parked.with_name(parked.name.removeprefix(".removed-"))
+            if original.name in indexed and not original.exists():
+                os.replace(parked, original)
+                log.warning("restored %s: its removal did not finish", original.name)
+            else:
+                parked.unlink(missing_ok=True)
+
     async def close(self) -> None:
-        """Close the database."""
-        await self.store.close()
+        """Close the database and release the data directory (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await self.store.close()
+        finally:
+            if self._data_lock is not None:
+                self._data_lock.release()
+                self._data_lock = None
 
     @property
     def generation(self) -> int:
@@ -326,9 +400,7 @@ class Service:
         name = validate_filename(filename)
         target = self.config.corpus_dir / name
         self._check_content(name, data)
-        if self._lock.locked():
-            raise ReindexBusy("A reindex is already running; try again in a moment.")
-        async with self._lock:
+        async with self._lock:  # waits for a running reindex, then indexes on top of it
             if target.exists():
                 raise DocumentRejected(f"{name} is already in the corpus; /remove it first.")
             _write_atomically(target, data)
@@ -355,8 +427,6 @@ class Service:
         """Remove a corpus file and reindex. Raises DocumentRejected if unknown."""
         name = validate_filename(filename)
         target = self.config.corpus_dir / name
-        if self._lock.locked():
-            raise ReindexBusy("A reindex is already running; try again in a moment.")
         async with self._lock:
             if not target.is_file():
                 raise DocumentRejected(f"{name} is not in the corpus (see /sources).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -81,6 +82,14 @@ def _balanced_groups(units: Sequence[str], max_words: int) -> list[list[str]]:
     return groups
 
 
+def _word_windows(text: str, max_words: int) -> list[str]:
+    """A run-on "sentence" (a giant line without punctuation) cut into word windows."""
+    words = text.split()
+    if len(words) <= max_words:
+        return [text]
+    return [" ".join(words[i:i + max_words]) for i in range(0, len(words), max_words)]
+
+
 def _passage_texts(paragraphs: Sequence[Paragraph], max_words: int) -> Iterator[str]:
     """Long paragraphs split at sentences; runs of short paragraphs in a block packed."""
     run: list[str] = []
@@ -96,7 +105,8 @@ def _passage_texts(paragraphs: Sequence[Paragraph], max_words: int) -> Iterator[
         elif _words(paragraph.text) <= max_words:
             yield paragraph.text
         else:
-            sentences = split_sentences(paragraph.text)
+            sentences = [piece for sentence in split_sentences(paragraph.text)
+                         for piece in _word_windows(sentence, max_words)]
             yield from (" ".join(g) for g in _balanced_groups(sentences, max_words))
     if run:
         yield from (" ".join(g) for g in _balanced_groups(run, max_words))
@@ -134,18 +144,26 @@ def section_text(section: Section) -> str:
 
 def _distinct(candidates: list[tuple[int, str, tuple[str, ...]]]
               ) -> list[tuple[int, str, tuple[str, ...]]]:
-    """Drop near-repeats; of two, the longer passage stays, in the earlier one's place."""
+    """Drop near-repeats; of two, the longer passage stays, in the earlier one's place.
+    Candidates are found through shared trigrams, so this stays fast on huge documents."""
     kept: list[tuple[int, str, tuple[str, ...]]] = []
     kept_shingles: list[set[tuple[str, ...]]] = []
+    holders: dict[tuple[str, ...], list[int]] = {}
     for candidate in candidates:
         shingles = _shingles(candidate[1])
-        twin = next((i for i, k in enumerate(kept_shingles)
-                     if is_near_duplicate(shingles, k)), None)
+        shared = Counter(i for s in shingles for i in holders.get(s, ()))
+        twin = next((i for i, _ in shared.most_common(3)
+                     if is_near_duplicate(shingles, kept_shingles[i])), None)
         if twin is None:
+            twin = len(kept)
             kept.append(candidate)
-            kept_shingles.append(shingles)
-        elif len(shingles) > len(kept_shingles[twin]):
-            kept[twin], kept_shingles[twin] = candidate, shingles
+            kept_shingles.append(set())
+        elif len(shingles) <= len(kept_shingles[twin]):
+            continue
+        kept[twin] = candidate
+        kept_shingles[twin] = shingles
+        for shingle in shingles:
+            holders.setdefault(shingle, []).append(twin)
     return kept
 
 

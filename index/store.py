@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import time
@@ -97,6 +98,9 @@ class Store:
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
         self.path = path
+        # One connection serves every coroutine: writes take turns, so a query log insert
+        # never lands inside (or breaks) a generation's publishing transaction.
+        self._write = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -146,10 +150,11 @@ class Store:
 
     async def new_generation(self, corpus_hash: str) -> int:
         """Reserve a generation id (status 'building')."""
-        cursor = await self._db.execute(
-            "INSERT INTO generations (created_at, status, corpus_hash) VALUES (?, 'building', ?)",
-            (time.time(), corpus_hash))
-        await self._db.commit()
+        async with self._write:
+            cursor = await self._db.execute(
+                "INSERT INTO generations (created_at, status, corpus_hash) "
+                "VALUES (?, 'building', ?)", (time.time(), corpus_hash))
+            await self._db.commit()
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
@@ -157,6 +162,12 @@ class Store:
                                  sections: Iterable[tuple[str, int, str, str]],
                                  chunks: Sequence[Chunk]) -> None:
         """Write a generation's rows and make it current, in one transaction."""
+        async with self._write:
+            await self._publish(generation, documents, sections, chunks)
+
+    async def _publish(self, generation: int, documents: Sequence[DocumentRow],
+                       sections: Iterable[tuple[str, int, str, str]],
+                       chunks: Sequence[Chunk]) -> None:
         db = self._db
         try:
             await db.execute("BEGIN")
@@ -181,10 +192,11 @@ class Store:
 
     async def discard_generation(self, generation: int) -> None:
         """Forget a generation's rows (a failed build or a retired one)."""
-        for table in ("documents", "sections", "passages"):
-            await self._db.execute(f"DELETE FROM {table} WHERE generation=?", (generation,))
-        await self._db.execute("DELETE FROM generations WHERE id=?", (generation,))
-        await self._db.commit()
+        async with self._write:
+            for table in ("documents", "sections", "passages"):
+                await self._db.execute(f"DELETE FROM {table} WHERE generation=?", (generation,))
+            await self._db.execute("DELETE FROM generations WHERE id=?", (generation,))
+            await self._db.commit()
 
     async def generation_ids(self) -> list[int]:
         async with self._db.execute("SELECT id FROM generations ORDER BY id") as cursor:
@@ -217,29 +229,32 @@ class Store:
 
     async def log_query(self, *, user_hash: str, question: str, chunk_ids: Sequence[str],
                         abstained: bool, latency_ms: float, generation: int) -> int:
-        cursor = await self._db.execute(
-            "INSERT INTO queries (ts, user_hash, question, chunk_ids, abstained, latency_ms, "
-            "generation) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (time.time(), user_hash, question, json.dumps(list(chunk_ids)), int(abstained),
-             latency_ms, generation))
-        await self._db.commit()
+        async with self._write:
+            cursor = await self._db.execute(
+                "INSERT INTO queries (ts, user_hash, question, chunk_ids, abstained, latency_ms, "
+                "generation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (time.time(), user_hash, question, json.dumps(list(chunk_ids)), int(abstained),
+                 latency_ms, generation))
+            await self._db.commit()
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
     async def log_feedback(self, *, user_hash: str, query_id: int | None, chunk_id: str,
                            value: int) -> None:
-        await self._db.execute(
-            "INSERT INTO feedback (ts, user_hash, query_id, chunk_id, value) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_hash, query_id, chunk_id) "
-            "DO UPDATE SET value=excluded.value, ts=excluded.ts",
-            (time.time(), user_hash, query_id, chunk_id, value))
-        await self._db.commit()
+        async with self._write:
+            await self._db.execute(
+                "INSERT INTO feedback (ts, user_hash, query_id, chunk_id, value) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_hash, query_id, chunk_id) "
+                "DO UPDATE SET value=excluded.value, ts=excluded.ts",
+                (time.time(), user_hash, query_id, chunk_id, value))
+            await self._db.commit()
 
     async def log_audit(self, *, user_hash: str, command: str, outcome: str) -> None:
-        await self._db.execute(
-            "INSERT INTO audit (ts, user_hash, command, outcome) VALUES (?, ?, ?, ?)",
-            (time.time(), user_hash, command, outcome))
-        await self._db.commit()
+        async with self._write:
+            await self._db.execute(
+                "INSERT INTO audit (ts, user_hash, command, outcome) VALUES (?, ?, ?, ?)",
+                (time.time(), user_hash, command, outcome))
+            await self._db.commit()
 
     async def audit_rows(self) -> list[tuple[float, str, str, str]]:
         sql = "SELECT ts, user_hash, command, outcome FROM audit ORDER BY id"
@@ -249,8 +264,9 @@ class Store:
     async def prune_queries(self, keep_days: int) -> int:
         """Delete query rows older than `keep_days`; returns how many."""
         cutoff = time.time() - keep_days * 86400
-        cursor = await self._db.execute("DELETE FROM queries WHERE ts < ?", (cutoff,))
-        await self._db.commit()
+        async with self._write:
+            cursor = await self._db.execute("DELETE FROM queries WHERE ts < ?", (cutoff,))
+            await self._db.commit()
         return cursor.rowcount
 
     async def usage(self, since: float, top: int = 5) -> Usage:

@@ -39,7 +39,8 @@ def ref_marker(index: int) -> str:
 
 def split_glued_heading(line: str) -> tuple[str, str]:
     """Split a heading stuck to the end of a line ("...in theTuareg rebellion (2012)")."""
-    for match in _GLUE.finditer(line):
+    window = max(0, len(line.rstrip()) - _MAX_HEADING_CHARS - 1)
+    for match in _GLUE.finditer(line, window):
         head = line[match.start():].strip()
         before = line[match.start() - 1]
         if before.isdigit() and not head[:1].isalpha():
@@ -51,9 +52,12 @@ def split_glued_heading(line: str) -> tuple[str, str]:
     return line, ""
 
 
+_MAX_HEADING_CHARS = 90
+
+
 def _looks_like_heading(text: str) -> bool:
     words = text.split()
-    return (0 < len(words) <= 12 and len(text) <= 90 and "." not in text
+    return (0 < len(words) <= 12 and len(text) <= _MAX_HEADING_CHARS and "." not in text
             and "=" not in text and "{{" not in text and text[0].isalnum())
 
 

@@ -18,6 +18,7 @@ def test_shipped_config_matches_the_defaults() -> None:
     ({"search": {"top_k": "three"}}, "search.top_k"),
     ({"search": {"top_k": 0}}, "search.top_k"),
     ({"search": {"b": 2}}, "search.b"),
+    ({"search": {"min_score": float("nan")}}, "search.min_score"),
     ({"logging": {"queries": "yes"}}, "logging.queries"),
     ({"telegram": {"moderators": [1, "x"]}}, "telegram.moderators[1]"),
     ({"search": {"colour": 1}}, "search.colour"),

@@ -51,6 +51,7 @@ async def test_failed_reindex_keeps_the_previous_generation(
     assert after.generation == before.generation
     assert after.passages[0].chunk_id == before.passages[0].chunk_id
     blocker.unlink()
+    await service.close()
     restarted = await Service.open(config)
     try:
         assert restarted.generation > before.generation  # corpus changed: rebuilt cleanly
