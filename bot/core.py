@@ -14,7 +14,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.answer import (
@@ -62,6 +62,17 @@ class Snapshot:
     chunks: tuple[Chunk, ...]
     documents: tuple[DocumentRow, ...]
     by_id: dict[str, int]
+    _terms: dict[int, frozenset[str]] = field(default_factory=dict, compare=False)
+
+    def terms_of(self, index: int) -> frozenset[str]:
+        """Distinct terms of a passage as indexed (cached; bounded)."""
+        terms = self._terms.get(index)
+        if terms is None:
+            if len(self._terms) > 200_000:
+                self._terms.clear()
+            terms = frozenset(analyze(_indexed_text(self.chunks[index])))
+            self._terms[index] = terms
+        return terms
 
     @classmethod
     def of(cls, generation: int, corpus_hash: str, engine: BM25 | None,
@@ -254,23 +265,29 @@ class Service:
         salted hash is stored. `offset` pages through results ("More")."""
         started = time.perf_counter()
         snapshot = self._snapshot
-        terms = _content_terms(analyze(question[:2000]))
-        ranked = self._relevant(snapshot, terms) if terms else []
         k = k or self.config.search.top_k
-        page = ranked[offset:offset + k]
-        highlight = [t for group in expand(terms).values() for t in group]
-        passages = tuple(self._passage(snapshot, offset + i + 1, index, score, highlight)
-                         for i, (index, score) in enumerate(page))
-        reason = "" if ranked else (ABSTAIN_EMPTY if not terms else ABSTAIN_NO_MATCH)
+        total, passages, reason = await asyncio.to_thread(
+            self._search, snapshot, question, offset, k)
         latency = (time.perf_counter() - started) * 1000
         query_id = None
         if log and offset == 0 and self.config.logging.queries:
             query_id = await self.store.log_query(
                 user_hash=hash_user(self._salt, user or "anonymous"), question=question[:500],
-                chunk_ids=[p.chunk_id for p in passages], abstained=not ranked,
+                chunk_ids=[p.chunk_id for p in passages], abstained=not total,
                 latency_ms=latency, generation=snapshot.generation)
-        return Answer(question, passages, not ranked, offset, len(ranked), query_id, reason,
+        return Answer(question, passages, not total, offset, total, query_id, reason,
                       snapshot.generation, latency)
+
+    def _search(self, snapshot: Snapshot, question: str, offset: int, k: int
+                ) -> tuple[int, tuple[Passage, ...], str]:
+        """CPU part of answering (run in a worker thread): ranking, abstention, highlights."""
+        terms = _content_terms(analyze(question[:2000]))
+        ranked = self._relevant(snapshot, terms) if terms else []
+        highlight = [t for group in expand(terms).values() for t in group]
+        passages = tuple(self._passage(snapshot, offset + i + 1, index, score, highlight)
+                         for i, (index, score) in enumerate(ranked[offset:offset + k]))
+        reason = "" if ranked else (ABSTAIN_EMPTY if not terms else ABSTAIN_NO_MATCH)
+        return len(ranked), passages, reason
 
     def _relevant(self, snapshot: Snapshot, terms: list[str]) -> list[tuple[int, float]]:
         """Ranked passages that pass the abstention rules (score and term coverage)."""
@@ -285,7 +302,7 @@ class Service:
         for index, score in _blended_top(engine, terms, groups, search.max_results * 3):
             if score < search.min_score:
                 break
-            present = set(analyze(_indexed_text(snapshot.chunks[index])))
+            present = snapshot.terms_of(index)
             matched = [t for t in weights if groups[t] & present]
             covered = sum(weights[t] for t in matched)
             if (covered >= search.min_matched_fraction * total

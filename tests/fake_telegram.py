@@ -1,0 +1,517 @@
+"""A fake Telegram Bot API server on 127.0.0.1 (aiohttp.web), for end-to-end tests.
+
+It speaks the subset of the Bot API the bot uses, records every call, lets tests inject
+updates (messages, button presses, inline queries, documents) and faults (e.g. 429 with
+retry_after), and checks sent HTML the way Telegram does (tags, entities, length).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from aiohttp import web
+
+ALLOWED_TAGS = frozenset({"b", "i", "u", "s", "a", "code", "pre", "blockquote"})
+ALLOWED_ENTITIES = frozenset({"lt", "gt", "amp", "quot"})
+MESSAGE_LIMIT = 4096
+# Parameters PTB sends as plain strings; every other form value is JSON-encoded.
+_STRING_PARAMS = frozenset({
+    "text", "caption", "parse_mode", "callback_query_id", "inline_query_id", "file_id",
+    "url", "secret_token", "next_offset", "language_code", "action", "inline_message_id",
+    "description", "title", "query",
+})
+
+JSON = dict[str, Any]
+_ADMIN_RIGHTS = (
+    "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+    "can_manage_video_chats", "can_restrict_members", "can_promote_members", "can_change_info",
+    "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories",
+)
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, as Telegram counts."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+class _TelegramHTML(HTMLParser):
+    """Strict parser for Telegram's HTML subset: collects problems and the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.problems: list[str] = []
+        self.stack: list[str] = []
+        self.visible: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.problems.append(f"tag <{tag}> not allowed")
+        if tag == "blockquote" and "blockquote" in self.stack:
+            self.problems.append("nested <blockquote>")
+        allowed_attrs = {"a": {"href"}, "blockquote": {"expandable"}, "code": {"class"}}
+        for name, _value in attrs:
+            if name not in allowed_attrs.get(tag, set()):
+                self.problems.append(f"attribute {name} on <{tag}> not allowed")
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"unbalanced </{tag}>")
+            return
+        self.stack.pop()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.problems.append(f"self-closing <{tag}/>")
+
+    def handle_data(self, data: str) -> None:
+        for char in "<>&":
+            if char in data:
+                self.problems.append(f"unescaped {char!r} in text")
+        self.visible.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in ALLOWED_ENTITIES:
+            self.problems.append(f"unsupported entity &{name};")
+        self.visible.append("x")
+
+    def handle_charref(self, name: str) -> None:
+        self.visible.append("x")
+
+    def handle_comment(self, data: str) -> None:
+        self.problems.append("comment")
+
+    def handle_decl(self, decl: str) -> None:
+        self.problems.append("declaration")
+
+    def handle_pi(self, data: str) -> None:
+        self.problems.append("processing instruction")
+
+    def unknown_decl(self, data: str) -> None:
+        self.problems.append("unknown declaration")
+
+
+def html_problems(text: str) -> list[str]:
+    """What Telegram would reject in this HTML message (empty list: valid)."""
+    parser = _TelegramHTML()
+    parser.feed(text)
+    parser.close()
+    problems = list(parser.problems)
+    if parser.rawdata:
+        problems.append(f"unparsed trailing input {parser.rawdata[:20]!r}")
+    if parser.stack:
+        problems.append(f"unclosed tags {parser.stack}")
+    visible = "".join(parser.visible)
+    if not visible.strip():
+        problems.append("message text is empty")
+    if utf16_len(visible) > MESSAGE_LIMIT:
+        problems.append("message is too long")
+    return problems
+
+
+@dataclass
+class Call:
+    """One recorded Bot API request."""
+
+    method: str
+    params: JSON
+    at: float = field(default_factory=time.monotonic)
+    status: int = 200
+    result: Any = None
+
+
+@dataclass
+class Fault:
+    """An injected error for the next matching request(s)."""
+
+    method: str
+    error_code: int
+    description: str
+    retry_after: int | None
+    times: int
+
+
+class FakeTelegram:
+    """The fake server. Start with `await start()`; point PTB at `base_url`/`base_file_url`."""
+
+    def __init__(self, token: str, *, bot_id: int = 7_000_000_001,
+                 username: str = "conflict_test_bot") -> None:
+        self.token = token
+        self.bot_user: JSON = {"id": bot_id, "is_bot": True, "first_name": "ConflictBot",
+                               "username": username, "can_join_groups": True,
+                               "can_read_all_group_messages": False,
+                               "supports_inline_queries": True}
+        self.calls: list[Call] = []
+        self.messages: dict[tuple[int, int], JSON] = {}
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self.members: dict[tuple[int, int], str] = {}
+        self.faults: list[Fault] = []
+        self._updates: list[JSON] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._file_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._new_update = asyncio.Event()
+        self._delivered = 0
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ---------------------------------------------------------------- lifecycle
+
+    async def start(self) -> None:
+        """Listen on an ephemeral port of 127.0.0.1."""
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        """Stop listening (pending long polls return at once)."""
+        self._closing = True
+        self._new_update.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    # ---------------------------------------------------------------- injection
+
+    def inject(self, payload: JSON) -> JSON:
+        """Queue one update (an `update_id` is assigned) for getUpdates."""
+        update = {"update_id": next(self._update_ids), **payload}
+        self._updates.append(update)
+        self._new_update.set()
+        return update
+
+    @staticmethod
+    def user(user_id: int, name: str = "Tester") -> JSON:
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "en"}
+
+    @staticmethod
+    def chat(chat_id: int, kind: str = "") -> JSON:
+        kind = kind or ("private" if chat_id > 0 else "supergroup")
+        if kind == "private":
+            return {"id": chat_id, "type": "private", "first_name": "Tester"}
+        return {"id": chat_id, "type": kind, "title": "Test group"}
+
+    def _next_message_id(self, chat_id: int) -> int:
+        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    def message(self, text: str | None, *, user_id: int, chat_id: int | None = None,
+                reply_to: JSON | None = None, document: JSON | None = None,
+                caption: str | None = None) -> JSON:
+        """Inject a user's message (commands and mentions get entities as Telegram sets them)."""
+        chat = self.chat(chat_id if chat_id is not None else user_id)
+        msg: JSON = {"message_id": self._next_message_id(chat["id"]), "date": int(time.time()),
+                     "chat": chat, "from": self.user(user_id)}
+        if text is not None:
+            msg["text"] = text
+            if entities := _entities(text):
+                msg["entities"] = entities
+        if document is not None:
+            msg["document"] = document
+        if caption is not None:
+            msg["caption"] = caption
+            if entities := _entities(caption):
+                msg["caption_entities"] = entities
+        if reply_to is not None:
+            msg["reply_to_message"] = reply_to
+        self.messages[(chat["id"], msg["message_id"])] = msg
+        self.inject({"message": msg})
+        return msg
+
+    def press(self, message: JSON, data: str, *, user_id: int) -> str:
+        """Inject a button press on one of the bot's messages; returns the query id."""
+        query_id = f"cbq{next(self._callback_ids)}"
+        self.inject({"callback_query": {"id": query_id, "from": self.user(user_id),
+                                        "message": message, "chat_instance": "ci1",
+                                        "data": data}})
+        return query_id
+
+    def inline(self, query: str, *, user_id: int) -> str:
+        """Inject an inline query (`@bot query`); returns its id."""
+        query_id = f"iq{next(self._callback_ids)}"
+        self.inject({"inline_query": {"id": query_id, "from": self.user(user_id),
+                                      "query": query, "offset": ""}})
+        return query_id
+
+    def add_file(self, content: bytes, file_name: str, *, declared_size: int | None = None,
+                 mime_type: str = "text/plain") -> JSON:
+        """Store a downloadable file and return the Document object describing it."""
+        number = next(self._file_ids)
+        file_id = f"FILE{number}"
+        self.files[file_id] = (f"documents/file_{number}.bin", content)
+        return {"file_id": file_id, "file_unique_id": f"U{number}", "file_name": file_name,
+                "mime_type": mime_type,
+                "file_size": len(content) if declared_size is None else declared_size}
+
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """Set what getChatMember reports (default: "member")."""
+        self.members[(chat_id, user_id)] = status
+
+    def fail(self, method: str, *, error_code: int = 429, retry_after: int | None = 1,
+             description: str = "", times: int = 1) -> None:
+        """Make the next `times` calls of `method` fail (429 with retry_after by default)."""
+        description = description or (f"Too Many Requests: retry after {retry_after}"
+                                      if error_code == 429 else "Bad Request")
+        self.faults.append(Fault(method, error_code, description, retry_after, times))
+
+    # ---------------------------------------------------------------- inspection
+
+    def pending_updates(self) -> int:
+        """Injected updates not yet handed out by getUpdates."""
+        return sum(1 for u in self._updates if u["update_id"] > self._delivered)
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        """Successful sendMessage calls, optionally to one chat."""
+        return [c for c in self.calls if c.method == "sendMessage" and c.status == 200
+                and (chat_id is None or c.params.get("chat_id") == chat_id)]
+
+    def bot_message(self, chat_id: int, message_id: int) -> JSON:
+        return self.messages[(chat_id, message_id)]
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0,
+                       what: str = "condition") -> Any:
+        """Poll `predicate` until it returns something truthy; fail after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            result = predicate()
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            await asyncio.sleep(0.01)
+
+    # ---------------------------------------------------------------- HTTP side
+
+    async def _api(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params = await _params(request)
+        call = Call(method, params)
+        self.calls.append(call)
+        fault = self._take_fault(method)
+        if fault is not None:
+            call.status = fault.error_code
+            extra = {"retry_after": fault.retry_after} if fault.retry_after is not None else None
+            return _error(fault.error_code, fault.description, extra)
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            call.status = 404
+            return _error(404, "Not Found: method not found")
+        try:
+            result = await handler(params)
+        except _ApiError as exc:
+            call.status = exc.code
+            return _error(exc.code, exc.description)
+        call.result = result
+        return web.json_response({"ok": True, "result": result})
+
+    def _take_fault(self, method: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.method == method and fault.times > 0:
+                fault.times -= 1
+                return fault
+        return None
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        self.calls.append(Call("download", {"path": request.match_info["path"]}))
+        for path, content in self.files.values():
+            if path == request.match_info["path"]:
+                return web.Response(body=content)
+        return web.Response(status=404)
+
+    # ---------------------------------------------------------------- Bot API methods
+
+    async def _m_getMe(self, params: JSON) -> JSON:
+        return self.bot_user
+
+    async def _m_deleteWebhook(self, params: JSON) -> bool:
+        return True
+
+    async def _m_setMyCommands(self, params: JSON) -> bool:
+        return True
+
+    async def _m_getUpdates(self, params: JSON) -> list[JSON]:
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        if offset:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        deadline = time.monotonic() + timeout
+        while True:
+            self._new_update.clear()
+            ready = [u for u in self._updates if u["update_id"] >= offset][:limit]
+            remaining = deadline - time.monotonic()
+            if ready or remaining <= 0 or self._closing:
+                self._delivered = max([self._delivered] + [u["update_id"] for u in ready])
+                return ready
+            try:
+                await asyncio.wait_for(self._new_update.wait(), remaining)
+            except TimeoutError:
+                return []
+
+    def _check_text(self, params: JSON, key: str = "text") -> str:
+        text = str(params.get(key, ""))
+        if params.get("parse_mode") == "HTML":
+            problems = html_problems(text)
+            if problems:
+                raise _ApiError(400, f"Bad Request: can't parse entities: {problems[0]}")
+        elif not text.strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        elif utf16_len(text) > MESSAGE_LIMIT:
+            raise _ApiError(400, "Bad Request: message is too long")
+        return text
+
+    def _check_markup(self, params: JSON) -> None:
+        markup = params.get("reply_markup")
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(data.encode()) <= 64:
+                    raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+    async def _m_sendMessage(self, params: JSON) -> JSON:
+        text = self._check_text(params)
+        self._check_markup(params)
+        chat_id = int(params["chat_id"])
+        message: JSON = {"message_id": self._next_message_id(chat_id), "date": int(time.time()),
+                         "chat": self.chat(chat_id), "from": self.bot_user, "text": text}
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    async def _m_editMessageText(self, params: JSON) -> JSON:
+        text = self._check_text(params)
+        self._check_markup(params)
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        message = self.messages.get(key)
+        if message is None:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        markup = params.get("reply_markup")
+        if message.get("text") == text and message.get("reply_markup") == markup:
+            raise _ApiError(400, "Bad Request: message is not modified")
+        message["text"] = text
+        message.pop("reply_markup", None)
+        if markup:
+            message["reply_markup"] = markup
+        return message
+
+    async def _m_answerCallbackQuery(self, params: JSON) -> bool:
+        return True
+
+    async def _m_answerInlineQuery(self, params: JSON) -> bool:
+        for result in params.get("results", []):
+            content = result.get("input_message_content", {})
+            self._check_text(content, "message_text")
+            if not 1 <= len(str(result.get("id", "")).encode()) <= 64:
+                raise _ApiError(400, "Bad Request: RESULT_ID_INVALID")
+        return True
+
+    async def _m_sendChatAction(self, params: JSON) -> bool:
+        return True
+
+    async def _m_getChatMember(self, params: JSON) -> JSON:
+        key = (int(params["chat_id"]), int(params["user_id"]))
+        status = self.members.get(key, "member")
+        member: JSON = {"status": status, "user": self.user(key[1])}
+        if status == "creator":
+            member["is_anonymous"] = False
+        if status == "administrator":
+            member.update({right: right != "can_be_edited" for right in _ADMIN_RIGHTS})
+        return member
+
+    async def _m_getFile(self, params: JSON) -> JSON:
+        file_id = str(params["file_id"])
+        if file_id not in self.files:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        path, content = self.files[file_id]
+        return {"file_id": file_id, "file_unique_id": f"U{file_id}", "file_size": len(content),
+                "file_path": path}
+
+    async def _m_sendDocument(self, params: JSON) -> JSON:
+        chat_id = int(params["chat_id"])
+        message: JSON = {"message_id": self._next_message_id(chat_id), "date": int(time.time()),
+                         "chat": self.chat(chat_id), "from": self.bot_user,
+                         "document": {"file_id": "SENT", "file_unique_id": "SENT"}}
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    async def _m_close(self, params: JSON) -> bool:
+        return True
+
+
+class _ApiError(Exception):
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def _error(code: int, description: str, parameters: JSON | None = None) -> web.Response:
+    body: JSON = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=code)
+
+
+async def _params(request: web.Request) -> JSON:
+    """Bot API parameters from a query string, JSON body, or (multipart) form."""
+    params: JSON = dict(request.query)
+    if request.content_type == "application/json":
+        params.update(await request.json())
+        return params
+    form = await request.post()
+    for key, value in form.items():
+        if isinstance(value, web.FileField):
+            params[key] = value.file.read()
+        elif isinstance(value, bytes | bytearray):
+            params[key] = bytes(value)
+        elif key in _STRING_PARAMS:
+            params[key] = value
+        else:
+            try:
+                params[key] = json.loads(value)
+            except ValueError:
+                params[key] = value
+    return params
+
+
+def _entities(text: str) -> list[JSON]:
+    """bot_command and mention entities, as Telegram computes them (UTF-16 offsets)."""
+    entities: list[JSON] = []
+    position = 0
+    for word in text.split(" "):
+        offset = utf16_len(text[:position])
+        if position == 0 and word.startswith("/") and len(word) > 1:
+            command = word.split("\n")[0]
+            entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command)})
+        elif word.startswith("@") and len(word) > 1:
+            mention = word.rstrip(".,!?;:\n")
+            entities.append({"type": "mention", "offset": offset, "length": utf16_len(mention)})
+        position += len(word) + 1
+    return entities

@@ -1,0 +1,158 @@
+"""Shared set-up for the Telegram end-to-end tests: real core, real PTB app, fake server."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import BaseRateLimiter
+
+from bot.config import Config, parse_config
+from bot.core import Service
+from bot.telegram_app import ALLOWED_UPDATES, App, build_application
+from tests.fake_telegram import Call, FakeTelegram, html_problems, utf16_len
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+TOKEN = "4242424242:AAFake-Token-Secret_q9W8e7R6t5Y4u3I2o1P0"
+TOKEN_SECRET = TOKEN.split(":", 1)[1]
+MODERATOR = 1001
+STRANGER = 2002
+ADMIN = 3003
+GROUP = -1_001_234_567
+MODERATOR_CHAT = -1_009_876_543
+WAGNER_QUESTION = "Who did Wagner fight at Tinzaouatene?"
+WAGNER_FILE = "004_0bd10977ca86cbfa.txt"
+
+HOSTILE_DOC = """Zorglub <script>alert("x")</script> & Co <b>unclosed
+
+Zorglub militia <script>alert(1)</script> attacked the town of Quxville & took <i>hostages; \
+the "<b>" tag was never closed & neither was <a href="javascript:x">this</a> and Zorglub \
+fighters & allies &amp; friends &lt;sic&gt; stayed.
+
+Zorglub commanders said the <blockquote> nesting & </b> stray closing tags were deliberate.
+"""
+
+
+def long_doc(paragraphs: int = 6) -> str:
+    """A document whose passages escape to far more than 4096 characters."""
+    body = " ".join(["Blorptown", *["&<>" * 60] * 100]) + "."
+    return "Blorptown report\n\n" + "\n\n".join(
+        f"Paragraph {i} about Blorptown: {body}" for i in range(paragraphs))
+
+
+@dataclass
+class BotEnv:
+    """A running bot: the fake server, the PTB application and the real core."""
+
+    fake: FakeTelegram
+    app: App
+    service: Service
+    config: Config
+    corpus: Path
+
+    def say(self, text: str | None, *, user_id: int, chat_id: int | None = None,
+            **kwargs: Any) -> dict[str, Any]:
+        """Inject a user's message."""
+        return self.fake.message(text, user_id=user_id, chat_id=chat_id, **kwargs)
+
+    async def replies(self, chat_id: int, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Wait until at least `count` messages were sent to `chat_id`; return them all."""
+        return list(await self.fake.wait_for(
+            lambda: (sent := self.fake.sent(chat_id)) and len(sent) >= count and sent,
+            timeout, f"{count} message(s) to chat {chat_id}"))
+
+    async def reply_to(self, message: dict[str, Any], timeout: float = 10.0) -> Call:
+        """Wait for the bot's reply quoting `message` (group chats quote the question)."""
+        chat_id, message_id = message["chat"]["id"], message["message_id"]
+
+        def find() -> Call | None:
+            for call in self.fake.sent(chat_id):
+                quoted = (call.params.get("reply_parameters") or {}).get("message_id")
+                if quoted == message_id:
+                    return call
+            return None
+
+        call: Call = await self.fake.wait_for(find, timeout, f"reply to message {message_id}")
+        return call
+
+    async def idle(self, timeout: float = 10.0) -> None:
+        """Wait until every injected update was fetched and fully handled."""
+        processor = self.app.update_processor
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while quiet < 5:
+            busy = (self.fake.pending_updates() or not self.app.update_queue.empty()
+                    or processor.current_concurrent_updates)
+            quiet = 0 if busy else quiet + 1
+            if time.monotonic() > deadline:
+                raise AssertionError("bot did not become idle")
+            await asyncio.sleep(0.01)
+
+
+def make_config(tmp_path: Path, fake: FakeTelegram, **sections: Mapping[str, Any]) -> Config:
+    """A config over tmp_path: corpus, data and salt inside it, Telegram at the fake."""
+    raw: dict[str, Any] = {
+        "corpus": {"dir": "corpus"},
+        "data": {"path": "data/bot.sqlite3"},
+        "logging": {"salt_file": "data/salt", "level": "DEBUG"},
+        "telegram": {"base_url": fake.base_url, "base_file_url": fake.base_file_url,
+                     "moderators": [MODERATOR], "moderator_chats": [MODERATOR_CHAT],
+                     "flood_questions": 5, "flood_seconds": 30},
+    }
+    for name, values in sections.items():
+        raw[name] = {**raw.get(name, {}), **values}
+    return parse_config(raw, base_dir=tmp_path)
+
+
+def make_corpus(tmp_path: Path, extra: Mapping[str, str | bytes] | None = None) -> Path:
+    """The seed documents plus `extra` files, in tmp_path/corpus."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, corpus / seed.name)
+    for name, content in (extra or {}).items():
+        data = content.encode() if isinstance(content, str) else content
+        (corpus / name).write_bytes(data)
+    return corpus
+
+
+@asynccontextmanager
+async def running_bot(tmp_path: Path, *, extra: Mapping[str, str | bytes] | None = None,
+                      rate_limiter: BaseRateLimiter[Any] | None = None,
+                      **sections: Mapping[str, Any]) -> AsyncIterator[BotEnv]:
+    """Fake server + real Service + real Application polling it; torn down in order."""
+    fake = FakeTelegram(TOKEN)
+    await fake.start()
+    corpus = make_corpus(tmp_path, extra)
+    config = make_config(tmp_path, fake, **sections)
+    service = await Service.open(config)
+    app = build_application(config, service, TOKEN, rate_limiter=rate_limiter)
+    try:
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=5,
+                                        allowed_updates=list(ALLOWED_UPDATES))
+        await app.start()
+        yield BotEnv(fake, app, service, config, corpus)
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        await service.close()
+        await fake.stop()
+
+
+def assert_valid_html(text: str) -> None:
+    """Only Telegram's tags, balanced, entities escaped, and at most 4096 UTF-16 units."""
+    assert html_problems(text) == [], text
+    assert utf16_len(text) <= 4096

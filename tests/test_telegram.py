@@ -1,0 +1,433 @@
+"""End-to-end: the real Application polling a fake Bot API server, over the real core."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import AIORateLimiter, Application
+
+from bot import telegram_app
+from bot.config import Config, parse_config
+from bot.core import Progress
+from bot.moderation import REFUSAL
+from bot.render.telegram_html import EXAMPLE_QUESTIONS
+from tests.fake_telegram import FakeTelegram
+from tests.telegram_helpers import (
+    ADMIN,
+    GROUP,
+    HOSTILE_DOC,
+    MODERATOR,
+    MODERATOR_CHAT,
+    STRANGER,
+    TOKEN,
+    TOKEN_SECRET,
+    WAGNER_FILE,
+    WAGNER_QUESTION,
+    BotEnv,
+    assert_valid_html,
+    long_doc,
+    make_config,
+    make_corpus,
+    running_bot,
+)
+
+USER = 5005
+
+
+@pytest.fixture
+async def env(tmp_path: Path) -> AsyncIterator[BotEnv]:
+    async with running_bot(tmp_path) as bot_env:
+        yield bot_env
+
+
+def buttons(call: Any) -> list[dict[str, str]]:
+    markup = call.params.get("reply_markup") or {}
+    return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def button(call: Any, label_start: str) -> str:
+    return next(b["callback_data"] for b in buttons(call) if b["text"].startswith(label_start))
+
+
+async def audit_rows(env: BotEnv) -> list[tuple[str, str]]:
+    return [(command, outcome) for _ts, _user, command, outcome
+            in await env.service.store.audit_rows()]
+
+
+# --- questions -----------------------------------------------------------------------
+
+
+async def test_private_question_answered_with_cited_passage(env: BotEnv) -> None:
+    env.say(WAGNER_QUESTION, user_id=USER)
+    [reply] = await env.replies(USER)
+    text = reply.params["text"]
+    assert reply.params["parse_mode"] == "HTML"
+    assert_valid_html(text)
+    assert "<blockquote>" in text
+    assert WAGNER_FILE in text and "¶" in text
+    assert "<b>Wagner</b>" in text or "<b>Tinzaouatene</b>" in text
+    labels = [b["text"] for b in buttons(reply)]
+    assert any(label.startswith("📄 Full text") for label in labels)
+    assert any(label.startswith("👍") for label in labels)
+    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons(reply))
+    assert WAGNER_QUESTION not in str(reply.params["reply_markup"])
+
+
+async def test_nothing_in_corpus_abstains_and_points_to_sources(env: BotEnv) -> None:
+    env.say("banana bread recipe", user_id=USER)
+    env.say("the", user_id=USER + 1)
+    [none] = await env.replies(USER)
+    [empty] = await env.replies(USER + 1)
+    assert "nothing in the corpus" in none.params["text"] and "/sources" in none.params["text"]
+    assert "real question" in empty.params["text"] and "/sources" in empty.params["text"]
+    assert not buttons(none)
+
+
+async def test_group_only_answers_ask_mentions_and_replies(env: BotEnv) -> None:
+    bot_name = env.fake.bot_user["username"]
+    ignored = [
+        env.say("Wagner fought at Tinzaouatene", user_id=USER, chat_id=GROUP),
+        env.say("/ask@some_other_bot Wagner Tinzaouatene", user_id=USER, chat_id=GROUP),
+    ]
+    asked = env.say(f"/ask {WAGNER_QUESTION}", user_id=USER, chat_id=GROUP)
+    mentioned = env.say(f"@{bot_name} who did Wagner fight at Tinzaouatene?", user_id=USER,
+                        chat_id=GROUP)
+    first = await env.reply_to(asked)
+    replied = env.say("Coordination of Azawad Movements", user_id=USER + 1, chat_id=GROUP,
+                      reply_to=first.result)
+    ignored.append(env.say("Coordination of Azawad Movements", user_id=USER + 1,
+                           chat_id=GROUP, reply_to=ignored[0]))
+    for message in (mentioned, replied):
+        reply = await env.reply_to(message)
+        assert "<blockquote>" in reply.params["text"]
+    await env.idle()
+    quoted = {(c.params.get("reply_parameters") or {}).get("message_id")
+              for c in env.fake.sent(GROUP)}
+    assert len(env.fake.sent(GROUP)) == 3
+    assert not quoted & {m["message_id"] for m in ignored}
+
+
+async def test_html_injection_in_question_and_corpus_stays_valid(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, extra={"zz_hostile.txt": HOSTILE_DOC}) as env:
+        env.say('<script>alert("Zorglub")</script> & <b>Zorglub militia Quxville',
+                user_id=USER)
+        [reply] = await env.replies(USER)
+        text = reply.params["text"]
+        assert_valid_html(text)
+        assert "&lt;script&gt;" in text and "zz_hostile.txt" in text
+        assert "<script>" not in text and "&amp;" in text
+        await _press(env, reply, "📄 Full text", USER)
+        [_, full] = await env.replies(USER, 2)
+        assert_valid_html(full.params["text"])
+        assert "&lt;blockquote&gt;" in full.params["text"]
+
+
+async def test_long_answers_stay_within_4096(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, extra={"zz_long.txt": long_doc()}) as env:
+        env.say("Blorptown", user_id=USER)
+        [reply] = await env.replies(USER)
+        assert_valid_html(reply.params["text"])
+        assert reply.params["text"].count("<blockquote>") == 3
+        await _press(env, reply, "📄 Full text", USER)
+        parts = (await env.replies(USER, 3))[1:]
+        for part in parts:
+            assert_valid_html(part.params["text"])
+
+
+async def _press(env: BotEnv, reply: Any, label: str, user_id: int) -> str:
+    return env.fake.press(reply.result, button(reply, label), user_id=user_id)
+
+
+async def test_more_full_text_and_feedback_buttons(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, search={"top_k": 1}) as env:
+        env.say("Coordination of Azawad Movements", user_id=USER)
+        [reply] = await env.replies(USER)
+        assert "Passages 1 to 1 of 3" in reply.params["text"]
+        message_id = reply.result["message_id"]
+
+        await _press(env, reply, "More", USER)
+        edit = await env.fake.wait_for(lambda: env.fake.calls_to("editMessageText"))
+        assert edit[0].params["message_id"] == message_id
+        assert "Passages 2 to 2 of 3" in edit[0].params["text"]
+        assert_valid_html(edit[0].params["text"])
+
+        await _press(env, reply, "📄 Full text", USER)
+        [_, full] = await env.replies(USER, 2)
+        assert "Coordination of Azawad Movements" in full.params["text"]
+        assert_valid_html(full.params["text"])
+
+        query_id = await _press(env, reply, "👍", USER)
+        thanks = await env.fake.wait_for(lambda: [
+            c for c in env.fake.calls_to("answerCallbackQuery")
+            if c.params["callback_query_id"] == query_id])
+        assert "Thanks" in thanks[0].params.get("text", "")
+        stats = await env.service.stats()
+        assert (stats.feedback_up, stats.feedback_down) == (1, 0)
+
+
+async def test_inline_query_returns_articles(env: BotEnv) -> None:
+    env.fake.inline(WAGNER_QUESTION, user_id=USER)
+    env.fake.inline("   ", user_id=USER)
+    calls = await env.fake.wait_for(lambda: len(env.fake.calls_to("answerInlineQuery")) == 2
+                                    and env.fake.calls_to("answerInlineQuery"))
+    answered = {len(c.params["results"]): c for c in calls}
+    assert 0 in answered and "button" in answered[0].params
+    [results] = [c.params["results"] for c in calls if c.params["results"]]
+    for result in results:
+        assert result["type"] == "article" and result["title"] and result["description"]
+        content = result["input_message_content"]
+        assert content["parse_mode"] == "HTML"
+        assert_valid_html(content["message_text"])
+        assert "<blockquote>" in content["message_text"]
+
+
+async def test_start_help_sources_and_command_menus(env: BotEnv) -> None:
+    for text in ("/start", "/help", "/sources"):
+        env.say(text, user_id=USER)
+    sent = await env.replies(USER, 3)
+    texts = [c.params["text"] for c in sent]
+    assert any(EXAMPLE_QUESTIONS[0] in t for t in texts)
+    assert any(WAGNER_FILE in t for t in texts)
+    scopes = {(c.params["scope"]["type"], c.params["scope"].get("chat_id")):
+              [cmd["command"] for cmd in c.params["commands"]]
+              for c in env.fake.calls_to("setMyCommands")}
+    assert "reindex" not in scopes[("default", None)] and "ask" in scopes[("default", None)]
+    assert {"reindex", "add", "remove", "stats", "ask"} <= set(scopes[("chat", MODERATOR)])
+    assert "reindex" in scopes[("chat_administrators", MODERATOR_CHAT)]
+
+
+async def test_flood_control_replies_politely_once(env: BotEnv) -> None:
+    for _ in range(8):
+        env.say(WAGNER_QUESTION, user_id=USER)
+    await env.replies(USER, 6)
+    await env.idle()
+    texts = [c.params["text"] for c in env.fake.sent(USER)]
+    assert len(texts) == 6
+    assert sum("faster than" in t for t in texts) == 1
+
+
+# --- moderators ----------------------------------------------------------------------
+
+
+async def test_reindex_by_moderator_while_questions_continue(env: BotEnv,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             ) -> None:
+    started, release = threading.Event(), threading.Event()
+    original = env.service.reindex
+
+    async def gated(progress: Progress | None = None) -> Any:
+        def slow_progress(done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total)
+            started.set()
+            release.wait(10)
+        return await original(slow_progress)
+
+    monkeypatch.setattr(env.service, "reindex", gated)
+    env.say("/reindex", user_id=MODERATOR)
+    await env.fake.wait_for(started.is_set, what="reindex to start")
+    progress = await env.fake.wait_for(lambda: env.fake.calls_to("editMessageText"))
+    assert "Reindexing" in progress[0].params["text"] and "/" in progress[0].params["text"]
+
+    env.say(WAGNER_QUESTION, user_id=USER)
+    [answer] = await env.replies(USER)
+    assert "<blockquote>" in answer.params["text"]
+    env.say("/reindex", user_id=MODERATOR)
+    busy = await env.replies(MODERATOR, 2)
+    assert "already running" in busy[1].params["text"]
+    env.say("/reindex", user_id=STRANGER)
+    [refused] = await env.replies(STRANGER)
+    assert refused.params["text"] == REFUSAL
+
+    release.set()
+    done = await env.fake.wait_for(lambda: [c for c in env.fake.calls_to("editMessageText")
+                                            if "Reindexed" in c.params["text"]], timeout=20)
+    assert done[0].params["message_id"] == progress[0].params["message_id"]
+    rows = await audit_rows(env)
+    assert ("reindex", "refused") in rows and ("reindex", "busy") in rows
+    assert ("reindex", "ok") in rows
+
+
+async def test_stranger_refused_and_chat_admin_allowed(env: BotEnv) -> None:
+    env.fake.set_member(MODERATOR_CHAT, ADMIN, "administrator")
+    for command in ("/stats", "/remove 000_3c97b537fcf85c00.txt", "/add"):
+        env.say(command, user_id=STRANGER)
+    env.say("/stats", user_id=ADMIN)
+    refusals = await env.replies(STRANGER, 3)
+    assert {c.params["text"] for c in refusals} == {REFUSAL}
+    [stats] = await env.replies(ADMIN)
+    assert "documents" in stats.params["text"] and "passages" in stats.params["text"]
+    rows = await audit_rows(env)
+    assert sorted(r for r in rows if r[1] == "refused") == [
+        ("add", "refused"), ("remove", "refused"), ("stats", "refused")]
+    assert ("stats", "ok") in rows
+    assert all(str(STRANGER) not in user for _ts, user, _c, _o
+               in await env.service.store.audit_rows())
+
+
+async def test_add_document_through_getfile(env: BotEnv) -> None:
+    content = b"Quuxfoo Accord\n\nThe Quuxfoo accord was signed in Gao by the militia leaders.\n"
+    other = env.fake.add_file(content, "zz_other.txt")
+    env.say(None, user_id=MODERATOR, document=other, caption="/add@some_other_bot")
+    document = env.fake.add_file(content, "zz_quuxfoo.txt")
+    env.say(None, user_id=MODERATOR, document=document, caption="/add")
+    replies = await env.fake.wait_for(lambda: [c for c in env.fake.calls_to("editMessageText")
+                                               if "Added" in c.params["text"]], timeout=20)
+    assert "zz_quuxfoo.txt" in replies[0].params["text"]
+    assert env.fake.calls_to("getFile") and env.fake.calls_to("download")
+    assert (env.corpus / "zz_quuxfoo.txt").read_bytes() == content
+    env.say("Quuxfoo accord Gao", user_id=USER)
+    [answer] = await env.replies(USER)
+    assert "zz_quuxfoo.txt" in answer.params["text"]
+    assert ("add zz_quuxfoo.txt", "ok") in await audit_rows(env)
+    await env.idle()
+    assert len(env.fake.calls_to("getFile")) == 1  # "/add@some_other_bot" was not for us
+    assert not (env.corpus / "zz_other.txt").exists()
+
+
+async def test_add_rejects_hostile_name_and_oversized_file(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, corpus={"max_file_bytes": 5000}) as env:
+        hostile = env.fake.add_file(b"Quuxfoo text about Gao.\n", "../../<b>evil</b>.txt")
+        env.say(None, user_id=MODERATOR, document=hostile, caption="/add")
+        rejected = await env.fake.wait_for(lambda: [
+            c for c in env.fake.calls_to("editMessageText") if "❌" in c.params["text"]])
+        assert_valid_html(rejected[0].params["text"])
+        assert "<b>evil" not in rejected[0].params["text"]
+
+        big = env.fake.add_file(b"x" * 6000, "zz_big.txt")
+        downloads = len(env.fake.calls_to("download"))
+        env.say(None, user_id=MODERATOR, document=big, caption="/add")
+        too_large = await env.fake.wait_for(lambda: [
+            c for c in env.fake.sent(MODERATOR) if "too large" in c.params["text"]])
+        assert "6,000" in too_large[0].params["text"]
+        assert len(env.fake.calls_to("download")) == downloads
+
+        liar = env.fake.add_file(b"y " * 4000, "zz_liar.txt", declared_size=100)
+        env.say(None, user_id=MODERATOR, document=liar, caption="/add")
+        await env.fake.wait_for(lambda: len([c for c in env.fake.sent(MODERATOR)
+                                             if "too large" in c.params["text"]]) == 2)
+        assert len(env.fake.calls_to("download")) == downloads
+
+        name_only = env.fake.add_file(b"Quuxfoo text about Gao.\n", "<b>evil</b>.exe")
+        env.say(None, user_id=MODERATOR, document=name_only, caption="/add")
+        await env.fake.wait_for(lambda: len([c for c in env.fake.calls_to("editMessageText")
+                                             if "❌" in c.params["text"]]) == 2)
+        assert sorted(p.name for p in env.corpus.iterdir()) == sorted(
+            p.name for p in (Path(__file__).parent.parent / "seeds").glob("*.txt"))
+        outcomes = [outcome for command, outcome in await audit_rows(env)]
+        assert outcomes.count("rejected") == 2 and outcomes.count("too_large") == 2
+
+
+async def test_remove_document(env: BotEnv) -> None:
+    env.say("/remove 000_3c97b537fcf85c00.txt", user_id=MODERATOR)
+    done = await env.fake.wait_for(lambda: [c for c in env.fake.calls_to("editMessageText")
+                                            if "Removed" in c.params["text"]], timeout=20)
+    assert "000_3c97b537fcf85c00.txt" in done[0].params["text"]
+    assert not (env.corpus / "000_3c97b537fcf85c00.txt").exists()
+    env.say("/remove nope.txt", user_id=MODERATOR)
+    await env.fake.wait_for(lambda: [c for c in env.fake.calls_to("editMessageText")
+                                     if "not in the corpus" in c.params["text"]])
+
+
+# --- transport -------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB-internal
+async def test_429_retry_after_is_honoured(env: BotEnv) -> None:
+    env.fake.fail("sendMessage", retry_after=1)
+    env.say(WAGNER_QUESTION, user_id=USER)
+    [reply] = await env.replies(USER, timeout=15)
+    attempts = [c for c in env.fake.calls_to("sendMessage") if c.params["chat_id"] == USER]
+    assert [c.status for c in attempts] == [429, 200]
+    assert attempts[1].at - attempts[0].at >= 1.0
+    assert "<blockquote>" in reply.params["text"]
+
+
+async def test_burst_of_500_users_answered_exactly_once(tmp_path: Path) -> None:
+    limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+    async with running_bot(tmp_path, rate_limiter=limiter) as env:
+        users = range(100_000, 100_500)
+        for user_id in users:
+            env.say(WAGNER_QUESTION if user_id % 2 else "banana bread", user_id=user_id)
+        await env.fake.wait_for(lambda: len(env.fake.sent()) >= 500, timeout=40,
+                                what="500 replies")
+        await env.idle()
+        counts: dict[int, int] = {}
+        for call in env.fake.sent():
+            counts[call.params["chat_id"]] = counts.get(call.params["chat_id"], 0) + 1
+        assert counts == dict.fromkeys(users, 1)
+
+
+async def test_token_never_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with running_bot(tmp_path) as env:
+        logging.getLogger("httpx").setLevel(logging.DEBUG)  # even if someone turns it on
+        env.fake.fail("sendMessage", error_code=400, retry_after=None,
+                      description=f"Bad Request: echo {TOKEN}")
+        env.say(WAGNER_QUESTION, user_id=USER)
+        [sorry] = await env.replies(USER)
+        assert "something went wrong" in sorry.params["text"]
+        env.say("/reindex", user_id=MODERATOR)
+        await env.fake.wait_for(lambda: [c for c in env.fake.calls_to("editMessageText")
+                                         if "Reindexed" in c.params["text"]], timeout=20)
+        logging.getLogger("test").info("url was %s/bot%s/getMe", "http://x", TOKEN)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    assert "Error while handling an update" in caplog.text
+    assert "HTTP Request" in caplog.text  # httpx did log URLs, redacted
+    for record in caplog.records:
+        assert TOKEN_SECRET not in record.getMessage()
+    assert TOKEN_SECRET not in caplog.text
+
+
+def test_run_without_token_fails_clearly(monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert telegram_app.run(Config()) == 2
+    err = capsys.readouterr().err
+    assert "TELEGRAM_BOT_TOKEN" in err and err.count("\n") == 1
+
+
+def test_run_with_rejected_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    fake = FakeTelegram(TOKEN)
+    asyncio.run_coroutine_threadsafe(fake.start(), loop).result(5)
+    try:
+        make_corpus(tmp_path)
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "999:WRONG-secret-token-value")
+        assert telegram_app.run(make_config(tmp_path, fake)) == 2
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
+    err = capsys.readouterr().err
+    assert "rejected" in err and "WRONG-secret" not in err
+
+
+def test_run_picks_polling_or_webhook(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: dict[str, dict[str, Any]] = {}
+    monkeypatch.setattr(Application, "run_polling",
+                        lambda self, **kwargs: calls.setdefault("polling", kwargs))
+    monkeypatch.setattr(Application, "run_webhook",
+                        lambda self, **kwargs: calls.setdefault("webhook", kwargs))
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret-value")
+    assert telegram_app.run(Config()) == 0
+    assert "webhook" not in calls and "message" in calls["polling"]["allowed_updates"]
+    hooked = parse_config({"telegram": {"webhook_url": "https://bot.example.org/tg/hook",
+                                        "webhook_port": 8444}})
+    assert telegram_app.run(hooked) == 0
+    webhook = calls["webhook"]
+    assert (webhook["listen"], webhook["port"], webhook["url_path"]) == ("127.0.0.1", 8444,
+                                                                          "tg/hook")
+    assert webhook["webhook_url"] == "https://bot.example.org/tg/hook"
+    assert webhook["secret_token"] == "s3cret-value"
