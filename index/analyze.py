@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
@@ -52,11 +52,20 @@ _POSSESSIVE = re.compile(r"'s\b")
 _WORD = re.compile(r"[^\W_]+(?:[,.'’][^\W_]+)*")
 
 
+def _combining_class() -> re.Pattern[str]:
+    marks = [chr(c) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))]
+    return re.compile("[" + "".join(re.escape(m) for m in marks) + "]+")
+
+
+_COMBINING = _combining_class()
+
+
 def fold(text: str) -> str:
     """NFKC, case folding, accent folding and quote normalisation."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _COMBINING.sub("", unicodedata.normalize("NFD", text))
     return unicodedata.normalize("NFC", stripped)
 
 
@@ -73,17 +82,30 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(_IRREGULAR.get(word, word)))
 
 
-def _words(folded: str) -> Iterator[str]:
-    for match in _TOKEN.finditer(_POSSESSIVE.sub("", folded)):
-        word = match.group().replace(",", "")
-        if word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
-            continue
-        yield word
+def _term(token: str) -> str:
+    """The term of one folded token, or "" for a stopword or a lone letter."""
+    word = token.replace(",", "")
+    if word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
+        return ""
+    return stem(word)
+
+
+_TERMS: dict[str, str] = {}  # token -> term: analysis is dominated by repeated words
 
 
 def analyze(text: str) -> list[str]:
     """Terms of a text, in order, as indexed and queried."""
-    return [stem(word) for word in _words(fold(text))]
+    terms = []
+    cache = _TERMS
+    for token in _TOKEN.findall(_POSSESSIVE.sub("", fold(text))):
+        term = cache.get(token)
+        if term is None:
+            if len(cache) > 500_000:
+                cache.clear()
+            term = cache[token] = _term(token)
+        if term:
+            terms.append(term)
+    return terms
 
 
 # Query-side equivalences common in conflict reporting; each line is one group of words.
