@@ -354,6 +354,13 @@ class Service:
         return [Source(d.file, d.title, counts.get(d.doc_key, 0), d.date)
                 for d in snapshot.documents]
 
+    async def frequent_questions(self, limit: int = 25, min_users: int = 2) -> list[str]:
+        """Past answered questions for suggestions; only those that several different users
+        asked, so nobody's own question is shown to others. Empty when query logs are off."""
+        if not self.config.logging.queries:
+            return []
+        return await self.store.frequent_questions(limit, min_users)
+
     async def stats(self) -> Stats:
         """Corpus and usage figures."""
         snapshot = self._snapshot
@@ -416,11 +423,11 @@ class Service:
         """Validate, write atomically into the corpus folder, reindex. Raises DocumentRejected."""
         name = validate_filename(filename)
         target = self.config.corpus_dir / name
-        self._check_content(name, data)
+        await asyncio.to_thread(self._check_content, name, data)
         async with self._lock:  # waits for a running reindex, then indexes on top of it
             if target.exists():
                 raise DocumentRejected(f"{name} is already in the corpus; /remove it first.")
-            _write_atomically(target, data)
+            await asyncio.to_thread(_write_atomically, target, data)
             try:
                 return await self._rebuild(None)
             except BaseException:

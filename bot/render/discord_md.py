@@ -1,0 +1,668 @@
+"""Pure Discord renderer: answer objects -> embed data, markdown strings and button specs.
+
+Nothing here imports `discord`; the adapter turns `Reply` objects into real embeds and views.
+Every corpus and user string is escaped (markdown and mentions) and every message stays within
+Discord's limits, counted in UTF-16 code units (at least as strict as Discord's own count).
+Text is cut *before* it is escaped and wrapped in markup, so a cut never lands inside a
+``**bold**`` pair or an escape sequence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.answer import (
+    ABSTAIN_EMPTY,
+    Answer,
+    Citation,
+    FullText,
+    Passage,
+    ReindexResult,
+    Source,
+    Stats,
+)
+
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+FIELD_COUNT_LIMIT = 25
+EMBED_TOTAL_LIMIT = 6000
+EMBEDS_PER_MESSAGE = 10
+CUSTOM_ID_LIMIT = 100
+BUTTON_LABEL_LIMIT = 80
+ROW_LIMIT = 5
+BUTTONS_PER_ROW = 5
+CHOICE_LIMIT = 100
+MAX_CHOICES = 25
+MAX_FULL_TEXT_MESSAGES = 5
+MAX_SOURCE_MESSAGES = 5
+
+ANSWER_COLOUR = 0x2F6FB0
+ABSTAIN_COLOUR = 0x8A8F98
+INFO_COLOUR = 0x3BA55D
+ELLIPSIS = "…"
+ZWSP = "\u200b"
+
+EXAMPLE_QUESTIONS = (
+    "Who did Wagner fight at Tinzaouatene?",
+    "What is the Coordination of Azawad Movements?",
+    "Which armed groups attacked Bamako?",
+)
+USER_COMMANDS = (
+    ("ask", "Ask a question about the war in Mali and the Sahel"),
+    ("sources", "List the documents the answers are quoted from"),
+    ("help", "How to ask, with example questions"),
+)
+MODERATOR_COMMANDS = (
+    ("reindex", "Moderators: rebuild the index from the corpus folder"),
+    ("add", "Moderators: add a .txt, .md or .html document to the corpus"),
+    ("remove", "Moderators: remove a document from the corpus"),
+    ("stats", "Moderators: corpus and usage figures"),
+)
+SOMETHING_WENT_WRONG = "Sorry, something went wrong while handling that. Please try again later."
+EXPIRED = "This answer has expired. Please ask the question again."
+GONE = "That passage is no longer in the corpus. Please ask the question again."
+THANKS = "Thanks, your feedback was recorded."
+BUSY = "⏳ A reindex is already running. Please try again when it has finished."
+DOWNLOAD_FAILED = "❌ The attachment could not be downloaded. Please try again."
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Markdown that works anywhere in a line, and mention/link openers: always escaped.
+_ANYWHERE = str.maketrans({c: "\\" + c for c in "\\*_~`|[]<"})
+# Block markdown that only works at the start of a line: quotes, headings, lists, subtext.
+_LINE_START = re.compile(r"(?m)^([ \t]*)(?:([>#+-])|(\d+)([.)]))")
+_MENTION = str.maketrans({"@": "@" + ZWSP})
+_FLATTEN = str.maketrans(dict.fromkeys("\r\n\t\f\v\u2028\u2029\x85", " "))
+_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%&+,;=:/?#-]*)?")
+_CUSTOM_ID = re.compile(r"cb:(?P<kind>[mfv]):(?P<rest>[A-Za-z0-9_:+-]{1,90})")
+CUSTOM_ID_TEMPLATE = _CUSTOM_ID.pattern
+_MIN_BODY = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One embed field: a name (≤256) and a value (≤1024)."""
+
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Embed:
+    """Embed data; `to_dict` gives Discord's JSON shape (discord.Embed.from_dict reads it)."""
+
+    title: str = ""
+    description: str = ""
+    fields: tuple[Field, ...] = ()
+    footer: str = ""
+    colour: int = INFO_COLOUR
+
+    def to_dict(self) -> dict[str, Any]:
+        """The embed as Discord's JSON object (empty parts left out)."""
+        data: dict[str, Any] = {"type": "rich", "color": self.colour}
+        if self.title:
+            data["title"] = self.title
+        if self.description:
+            data["description"] = self.description
+        if self.fields:
+            data["fields"] = [{"name": f.name, "value": f.value, "inline": f.inline}
+                              for f in self.fields]
+        if self.footer:
+            data["footer"] = {"text": self.footer}
+        return data
+
+    def size(self) -> int:
+        """Characters counted against the 6000 per-message total."""
+        parts = [self.title, self.description, self.footer,
+                 *(f.name for f in self.fields), *(f.value for f in self.fields)]
+        return sum(utf16_len(p) for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """One button: label, custom id (≤100, never the question itself), style and row."""
+
+    label: str
+    custom_id: str
+    style: str = "secondary"  # primary, secondary, success or danger
+    row: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A message ready to send: markdown content, embeds and buttons."""
+
+    content: str = ""
+    embeds: tuple[Embed, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    ephemeral: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    """A decoded button press: kind is "more", "full" or "vote"."""
+
+    kind: str
+    key: str = ""
+    chunk_id: str = ""
+    offset: int = 0
+    value: int = 0
+
+
+# --- text primitives -----------------------------------------------------------------
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units (never less than Discord's character count)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def clean(text: str) -> str:
+    """Drop control characters and lone surrogates."""
+    return _CONTROL.sub("", text)
+
+
+def escape_mentions(text: str) -> str:
+    """Break every mention (@everyone, @here, <@id>, <@&id>) with a zero-width space."""
+    return text.translate(_MENTION)
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape markdown, masked links and angle-bracket syntax."""
+    return _LINE_START.sub(_escape_line_start, text.translate(_ANYWHERE))
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    indent, marker, number, dot = match.groups()
+    return f"{indent}\\{marker}" if marker else f"{indent}{number}\\{dot}"
+
+
+def escape(text: str) -> str:
+    """User or corpus text made inert for Discord markdown: cleaned, escaped, unpinging."""
+    return escape_mentions(escape_markdown(clean(text)))
+
+
+def plain(text: str, units: int) -> str:
+    """Text for places without markdown (footers, labels, choices): cleaned, unpinging,
+    whitespace collapsed, cut with an ellipsis to at most `units` units."""
+    flat = " ".join(escape_mentions(clean(text)).split())
+    if utf16_len(flat) <= units:
+        return flat
+    n = _longest_prefix(len(flat), lambda k: utf16_len(flat[:k]) + 1 <= units)
+    n = _boundary(flat, n)
+    return flat[:n].rstrip() + ELLIPSIS if units > 0 else ""
+
+
+def _longest_prefix(size: int, fits: Callable[[int], bool]) -> int:
+    """Largest n in [0, size] with fits(n), for a monotone `fits` (n=0 is taken to fit)."""
+    if fits(size):
+        return size
+    low, high = 0, size
+    while high - low > 1:
+        mid = (low + high) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid
+    return low
+
+
+def _boundary(text: str, n: int, window: int = 40) -> int:
+    """Move a cut at `n` back to the last whitespace within `window` chars, if any."""
+    if n >= len(text) or n == 0:
+        return n
+    for i in range(n, max(0, n - window), -1):
+        if text[i - 1].isspace() or text[i].isspace():
+            return i
+    return n
+
+
+def fit(text: str, units: int) -> str:
+    """`text` escaped, cut (before escaping) with an ellipsis to at most `units` units."""
+    escaped = escape(text)
+    if utf16_len(escaped) <= units:
+        return escaped
+    if units <= 0:
+        return ""
+    n = _longest_prefix(min(len(text), units), lambda k: utf16_len(escape(text[:k])) + 1 <= units)
+    n = _boundary(text, n)
+    return escape(text[:n].rstrip()) + ELLIPSIS
+
+
+def code(text: str, units: int) -> str:
+    """Inline code for a file name: backticks replaced, mentions broken, bounded."""
+    inner = plain(text.replace("`", "ˋ"), max(1, units - 2))
+    return f"`{inner}`" if inner else ""
+
+
+def _spans(highlights: Iterable[tuple[int, int]], end: int) -> list[tuple[int, int]]:
+    """Highlight spans clipped to [0, end), sorted and merged."""
+    clipped = sorted((max(0, s), min(end, e)) for s, e in highlights if min(end, e) > max(0, s))
+    merged: list[tuple[int, int]] = []
+    for start, stop in clipped:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def highlight(text: str, highlights: Iterable[tuple[int, int]], cut: int | None = None) -> str:
+    """Escaped `text[:cut]` with highlight spans in **bold**, plus an ellipsis if cut short.
+
+    Line breaks become spaces (same length, so the spans stay valid) to keep one quote line.
+    """
+    end = len(text) if cut is None else max(0, min(cut, len(text)))
+    flat = text[:end].translate(_FLATTEN)
+    parts: list[str] = []
+    pos = 0
+    for start, stop in _spans(highlights, end):
+        parts.append(escape(flat[pos:start]))
+        bold = escape(flat[start:stop])
+        parts.append(f"**{bold}**" if bold else "")
+        pos = stop
+    parts.append(escape(flat[pos:end]))
+    if end < len(text):
+        parts.append(ELLIPSIS)
+    return "".join(parts)
+
+
+def _body(passage: Passage, units: int) -> str:
+    """The passage with highlights, cut to at most `units` units."""
+    full = highlight(passage.text, passage.highlights)
+    if utf16_len(full) <= units:
+        return full
+    text, spans = passage.text, passage.highlights
+    n = _longest_prefix(min(len(text), units),
+                        lambda k: utf16_len(highlight(text, spans, k)) <= units)
+    n = _boundary(text, n)
+    while n > 0 and text[n - 1].isspace():
+        n -= 1
+    return highlight(text, spans, n)
+
+
+def _share(lengths: Sequence[int], budget: int) -> list[int]:
+    """Water-fill `budget` over items: short ones keep their length, long ones share the rest."""
+    caps = list(lengths)
+    if sum(lengths) <= budget:
+        return caps
+    remaining = budget
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    for rank, i in enumerate(order):
+        left = len(order) - rank
+        if lengths[i] * left <= remaining:
+            remaining -= lengths[i]
+            continue
+        for j in order[rank:]:
+            caps[j] = remaining // left
+        break
+    return caps
+
+
+# --- custom ids ----------------------------------------------------------------------
+
+
+def more_id(key: str, offset: int) -> str:
+    """Custom id of the "More" button."""
+    return f"cb:m:{key}:{offset}"
+
+
+def full_id(chunk_id: str) -> str:
+    """Custom id of a "Full text" button."""
+    return f"cb:f:{chunk_id}"
+
+
+def vote_id(key: str, chunk_id: str, value: int) -> str:
+    """Custom id of a 👍/👎 button."""
+    return f"cb:v:{key}:{chunk_id}:{'+' if value > 0 else '-'}"
+
+
+def parse_custom_id(custom_id: str) -> Callback | None:
+    """Decode a custom id made here; None if it is not ours."""
+    match = _CUSTOM_ID.fullmatch(custom_id)
+    if match is None:
+        return None
+    kind, parts = match["kind"], match["rest"].split(":")
+    if kind == "m" and len(parts) == 2 and parts[1].isdigit():
+        return Callback("more", key=parts[0], offset=int(parts[1]))
+    if kind == "f" and len(parts) == 1:
+        return Callback("full", chunk_id=parts[0])
+    if kind == "v" and len(parts) == 3 and parts[2] in ("+", "-"):
+        return Callback("vote", key=parts[0], chunk_id=parts[1],
+                        value=1 if parts[2] == "+" else -1)
+    return None
+
+
+def _usable(button: Button) -> bool:
+    return (len(button.custom_id) <= CUSTOM_ID_LIMIT
+            and parse_custom_id(button.custom_id) is not None)
+
+
+# --- answers -------------------------------------------------------------------------
+
+
+def safe_url(urls: Sequence[str]) -> str:
+    """The first plain http(s) URL that cannot break out of a masked link, or ""."""
+    for url in urls:
+        if len(url) <= 300 and _SAFE_URL.fullmatch(url):
+            return url
+    return ""
+
+
+def citation_name(citation: Citation, number: int) -> str:
+    """"[n] Title — file ¶p (section)", the file as inline code; escaped, ≤256 units."""
+    where = f" — {code(citation.file, 60)} ¶{citation.paragraph}"
+    section = f" ({fit(citation.section, 60)})" if citation.section.strip() else ""
+    room = FIELD_NAME_LIMIT - utf16_len(f"[{number}] {where}{section}")
+    return f"[{number}] {fit(citation.title or citation.file, room)}{where}{section}"
+
+
+def _source_line(citation: Citation) -> str:
+    """The passage's date and a link to its original source, when known."""
+    parts = [f"*{fit(citation.date, 30)}*"] if citation.date.strip() else []
+    url = safe_url(citation.urls)
+    if url:
+        parts.append(f"[source]({url})")
+    return "\n" + " · ".join(parts) if parts else ""
+
+
+def render_answer(answer: Answer, key: str) -> Reply:
+    """An answer page: one embed, a field per quoted passage under its citation, buttons."""
+    if answer.abstained or not answer.passages:
+        return render_abstention(answer)
+    title = "📚 From the corpus"
+    description = f"**Question:** {fit(answer.question, 600)}"
+    total = max(answer.total, answer.offset + len(answer.passages))
+    shown = answer.passages[:FIELD_COUNT_LIMIT]
+    for count in range(len(shown), 0, -1):
+        fields = _fields(shown[:count], answer.offset + 1,
+                         EMBED_TOTAL_LIMIT - utf16_len(title + description + _footer(
+                             answer.offset, count, total)))
+        if fields is not None or count == 1:
+            break
+    footer = _footer(answer.offset, count, total)
+    embed = Embed(title, description, fields or (), footer, ANSWER_COLOUR)
+    return Reply(embeds=(embed,), buttons=_answer_buttons(shown[:count], answer.offset,
+                                                             total, key))
+
+
+def _footer(offset: int, count: int, total: int) -> str:
+    more = " · More ▸ shows further passages." if offset + count < total else ""
+    return f"Passages {offset + 1} to {offset + count} of {total}.{more}"
+
+
+def _fields(passages: Sequence[Passage], first: int, budget: int) -> tuple[Field, ...] | None:
+    """Quoted, cited fields sharing `budget` units; None if they cannot all fit readably."""
+    names = [citation_name(p.citation, first + i) for i, p in enumerate(passages)]
+    tails = [_source_line(p.citation) for p in passages]
+    fixed = sum(utf16_len(n) + utf16_len(t) + 2 for n, t in zip(names, tails, strict=True))
+    room = budget - fixed
+    if room < _MIN_BODY * len(passages) and len(passages) > 1:
+        return None
+    full = [utf16_len(highlight(p.text, p.highlights)) for p in passages]
+    caps = _share(full, max(room, 0))
+    fields = []
+    for passage, name, tail, cap in zip(passages, names, tails, caps, strict=True):
+        cap = min(cap, FIELD_VALUE_LIMIT - 2 - utf16_len(tail))
+        fields.append(Field(name, "> " + (_body(passage, cap) or ELLIPSIS) + tail))
+    return tuple(fields)
+
+
+def _answer_buttons(passages: Sequence[Passage], offset: int, total: int,
+                    key: str) -> tuple[Button, ...]:
+    """A row per passage (Full text, 👍, 👎) while rows last, then "More" on the last row."""
+    rows = [[b for b in (Button(f"📄 Full text [{n}]", full_id(p.chunk_id)),
+                         Button(f"👍 {n}", vote_id(key, p.chunk_id, 1)),
+                         Button(f"👎 {n}", vote_id(key, p.chunk_id, -1))) if _usable(b)]
+            for n, p in enumerate(passages, start=offset + 1)]
+    if len(rows) > ROW_LIMIT - 1:  # many passages: pack densely, the last ones lose buttons
+        dense = [b for row in rows for b in row][:BUTTONS_PER_ROW * (ROW_LIMIT - 1)]
+        rows = [dense[i:i + BUTTONS_PER_ROW] for i in range(0, len(dense), BUTTONS_PER_ROW)]
+    rows = [row for row in rows if row]
+    more = Button("More ▸", more_id(key, offset + len(passages)), "primary")
+    if offset + len(passages) < total and _usable(more):
+        rows.append([more])
+    return tuple(Button(b.label, b.custom_id, b.style, r) for r, row in enumerate(rows)
+                 for b in row)
+
+
+def render_abstention(answer: Answer) -> Reply:
+    """The reply when the corpus has nothing: say so and point to /sources."""
+    if answer.reason == ABSTAIN_EMPTY or not answer.question.strip():
+        text = ("Please ask a real question with a few keywords, for example:\n"
+                f"*{escape(EXAMPLE_QUESTIONS[0])}*\n\nSee /sources for what the corpus covers.")
+    else:
+        text = (f"I found nothing in the corpus about *{fit(answer.question, 600)}*.\n\n"
+                "I only quote passages from a curated set of documents and never answer from "
+                "elsewhere. See /sources for what the corpus covers, or try other keywords.")
+    return Reply(embeds=(Embed("Nothing in the corpus", text, colour=ABSTAIN_COLOUR),))
+
+
+# --- full text, sources, stats, help -------------------------------------------------
+
+
+def split_text(text: str, limit: int = DESCRIPTION_LIMIT,
+               max_parts: int = MAX_FULL_TEXT_MESSAGES) -> list[str]:
+    """Escape `text` into parts of at most `limit` units, cut at paragraphs or words;
+    past `max_parts` the rest is dropped and the last part says so."""
+    parts: list[str] = []
+    rest = clean(text).strip()
+    while rest and len(parts) < max_parts:
+        room = limit - (utf16_len(_TRUNCATED) if len(parts) == max_parts - 1 else 0)
+        if utf16_len(rest) <= room and utf16_len(escape(rest)) <= room:
+            parts.append(escape(rest))
+            rest = ""
+            break
+        n = _escaped_prefix(rest, room)
+        cut = _paragraph_cut(rest, n) or max(n, 1)
+        parts.append(escape(rest[:cut].rstrip()))
+        rest = rest[cut:].lstrip()
+    if rest:
+        parts[-1] += _TRUNCATED
+    return parts or [ELLIPSIS]
+
+
+def _escaped_prefix(text: str, units: int) -> int:
+    """Longest prefix length of `text` whose escaped form has at most `units` units."""
+    return _longest_prefix(min(len(text), units), lambda k: utf16_len(escape(text[:k])) <= units)
+
+
+_TRUNCATED = "\n\n*… (the rest of this section is too long to show here)*"
+
+
+def _paragraph_cut(text: str, n: int) -> int:
+    """Best cut at or before n: a line break in the second half, else a word boundary."""
+    newline = text.rfind("\n", 0, n + 1)
+    if newline >= n // 2 and newline > 0:
+        return newline
+    return _boundary(text, n, window=200)
+
+
+def render_full_text(full: FullText) -> list[Reply]:
+    """The whole section as one or more ephemeral embeds headed by its citation."""
+    c = full.citation
+    title = fit(c.title or c.file, TITLE_LIMIT)
+    where = f"{c.file} ¶{c.paragraph}" + (f" ({c.section})" if c.section.strip() else "")
+    parts = split_text(full.text)
+    replies = []
+    for i, part in enumerate(parts, start=1):
+        count = f" · part {i} of {len(parts)}" if len(parts) > 1 else ""
+        footer = plain(where, 300) + count
+        embed = Embed(title if i == 1 else "", part, (), footer, ANSWER_COLOUR)
+        replies.append(Reply(embeds=(embed,), ephemeral=True))
+    return replies
+
+
+def _pack(lines: Sequence[str], limit: int) -> list[str]:
+    """Join whole lines into as few blocks of at most `limit` units as possible."""
+    blocks: list[str] = []
+    current = ""
+    for line in lines:
+        candidate = f"{current}\n{line}" if current else line
+        if current and utf16_len(candidate) > limit:
+            blocks.append(current)
+            candidate = line
+        current = candidate
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def render_sources(sources: Sequence[Source]) -> list[Reply]:
+    """The corpus listing, one line per document, in one or more embeds."""
+    if not sources:
+        return [Reply(embeds=(Embed("📚 Corpus", "The corpus is empty: there are no "
+                                    "documents to quote from yet."),))]
+    total = sum(s.passages for s in sources)
+    lines = []
+    for s in sources:
+        date = f", {fit(s.date, 30)}" if s.date.strip() else ""
+        lines.append(f"• *{fit(s.title or s.file, 200)}* — {code(s.file, 120)} "
+                     f"({s.passages} passages{date})")
+    blocks = _pack(lines, DESCRIPTION_LIMIT - 100)
+    if len(blocks) > MAX_SOURCE_MESSAGES:
+        shown = sum(b.count("\n") + 1 for b in blocks[:MAX_SOURCE_MESSAGES])
+        blocks = blocks[:MAX_SOURCE_MESSAGES]
+        blocks[-1] += f"\n… and {len(sources) - shown} more documents."
+    title = f"📚 Corpus: {len(sources)} documents, {total} passages"
+    return [Reply(embeds=(Embed(title if i == 0 else "", block),))
+            for i, block in enumerate(blocks)]
+
+
+def render_stats(stats: Stats) -> Reply:
+    """Corpus and usage figures for moderators (ephemeral)."""
+    fields = [
+        Field("Corpus", f"{stats.documents} documents, {stats.passages} passages "
+                        f"(generation {stats.generation})"),
+        Field("Today", f"{stats.questions_today} questions, "
+                       f"{stats.abstention_rate:.0%} answered with nothing found"),
+        Field("Feedback", f"👍 {stats.feedback_up} · 👎 {stats.feedback_down}"),
+    ]
+    if stats.top_unanswered:
+        lines = [f"• *{fit(q, 80)}* ({n}×)" for q, n in stats.top_unanswered[:10]]
+        fields.append(Field("Most asked without an answer", _pack(lines, FIELD_VALUE_LIMIT)[0]))
+    return Reply(embeds=(Embed("📊 Statistics", fields=tuple(fields)),), ephemeral=True)
+
+
+def render_help() -> Reply:
+    """/help: how to ask, with examples (ephemeral)."""
+    examples = "\n".join(f"• *{escape(q)}*" for q in EXAMPLE_QUESTIONS)
+    text = (
+        "I answer questions about the war in Mali and the Sahel by **quoting passages** from a "
+        "curated corpus, each with its source. I never write answers myself; if the corpus "
+        "has nothing on a question, I say so.\n\n"
+        f"**Examples**\n{examples}\n\n"
+        "**How to ask**\n"
+        "• `/ask` followed by your question (suggestions appear as you type)\n"
+        "• mention me in a channel with your question\n"
+        "• or send me a direct message\n\n"
+        "Under each answer: **Full text** shows the whole section, 👍/👎 rate a passage, "
+        "**More** shows further passages.\n\n"
+        "`/sources` lists the documents. Moderators: `/reindex`, `/add`, `/remove`, `/stats`."
+    )
+    return Reply(embeds=(Embed("ℹ️ conflictbot", text),), ephemeral=True)
+
+
+# --- short texts ---------------------------------------------------------------------
+
+
+def content(text: str) -> str:
+    """Any message content bounded to Discord's 2000 units (already-rendered markdown)."""
+    if utf16_len(text) <= CONTENT_LIMIT:
+        return text
+    n = _longest_prefix(len(text), lambda k: utf16_len(text[:k]) + 1 <= CONTENT_LIMIT)
+    return text[:n] + ELLIPSIS
+
+
+def render_progress(done: int, total: int) -> str:
+    """A reindex progress line with a small bar."""
+    if total <= 0:
+        return "⏳ Reindexing…"
+    filled = max(0, min(10, round(10 * done / total)))
+    return f"⏳ Reindexing… {done}/{total} documents\n{'▓' * filled}{'░' * (10 - filled)}"
+
+
+def _corpus_now(result: ReindexResult) -> str:
+    skipped = ""
+    if result.skipped:
+        names = ", ".join(code(name, 80) for name in result.skipped[:10])
+        more = f" and {len(result.skipped) - 10} more" if len(result.skipped) > 10 else ""
+        skipped = f"\nSkipped: {names}{more}."
+    return (f"{result.documents} documents, {result.passages} passages "
+            f"(generation {result.generation}, {result.seconds:.1f} s).{skipped}")
+
+
+def render_reindexed(result: ReindexResult) -> str:
+    """Reindex finished."""
+    return content(f"✅ Reindexed: {_corpus_now(result)}")
+
+
+def render_adding(filename: str) -> str:
+    """An /add in progress."""
+    return f"⏳ Adding {code(filename, 120)}…"
+
+
+def render_added(filename: str, result: ReindexResult) -> str:
+    """A document was added."""
+    return content(f"✅ Added {code(filename, 120)}. Corpus now: {_corpus_now(result)}")
+
+
+def render_removing(filename: str) -> str:
+    """A /remove in progress."""
+    return f"⏳ Removing {code(filename, 120)}…"
+
+
+def render_removed(filename: str, result: ReindexResult) -> str:
+    """A document was removed."""
+    return content(f"🗑 Removed {code(filename, 120)}. Corpus now: {_corpus_now(result)}")
+
+
+def render_rejected(reason: str) -> str:
+    """A refused document, with the core's user-safe reason."""
+    return f"❌ {fit(reason, 500)}"
+
+
+def render_too_large(size: int, limit: int) -> str:
+    """A document larger than corpus.max_file_bytes."""
+    return f"❌ That file is too large ({size:,} bytes; the limit is {limit:,} bytes)."
+
+
+def render_failed(what: str) -> str:
+    """A moderator action failed for an unexpected reason."""
+    return f"❌ {escape(what)} failed. The previous index keeps answering; see the logs."
+
+
+def render_flood(seconds: int) -> str:
+    """Polite reply to a user who asks too fast."""
+    return (f"You are asking faster than I can look things up. Please wait about {seconds} "
+            "seconds, then ask again.")
+
+
+# --- autocomplete --------------------------------------------------------------------
+
+
+def suggest(current: str, questions: Sequence[str], titles: Sequence[str],
+            limit: int = MAX_CHOICES) -> list[str]:
+    """Autocomplete choices for /ask: frequent questions, then document titles, that contain
+    every word typed so far (in each group, prefix matches first); each at most 100
+    characters, no repeats."""
+    words = current.casefold().split()
+    seen: set[str] = set()
+    ranked: list[tuple[int, int, int, str]] = []
+    for order, text in enumerate([*questions, *titles]):
+        choice = plain(text, CHOICE_LIMIT)
+        folded = choice.casefold()
+        if not choice or folded in seen or not all(w in folded for w in words):
+            continue
+        seen.add(folded)
+        group = 0 if order < len(questions) else 1
+        prefix = 0 if words and folded.startswith(words[0]) else 1
+        ranked.append((group, prefix, order, choice))
+    return [choice for *_rank, choice in sorted(ranked)][:limit]
