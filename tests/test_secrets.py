@@ -1,0 +1,49 @@
+"""Secrets and privacy at rest: after a busy session, no file holds a token or a raw user id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.telegram_helpers import (
+    MODERATOR,
+    TOKEN,
+    TOKEN_SECRET,
+    WAGNER_QUESTION,
+    running_bot,
+)
+
+USER = 987654321
+QUESTION = f"{WAGNER_QUESTION} Qwertyville"  # a marker word found in no corpus document
+
+
+def _files_containing(root: Path, needle: bytes) -> list[str]:
+    return [str(p.relative_to(root)) for p in root.rglob("*")
+            if p.is_file() and needle in p.read_bytes()]
+
+
+async def test_no_token_or_raw_user_id_at_rest(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as env:
+        env.say(QUESTION, user_id=USER)
+        await env.replies(USER)
+        env.say("/reindex", user_id=MODERATOR)
+        await env.fake.wait_for(lambda: [c for c in env.fake.calls_to("editMessageText")
+                                         if "Reindexed" in c.params["text"]], timeout=20)
+        env.say("/stats", user_id=USER)  # refused: audited with a hash
+        await env.replies(USER, count=2)
+        await env.idle()
+    data = tmp_path / "data"
+    assert data.is_dir()
+    assert _files_containing(tmp_path, TOKEN_SECRET.encode()) == []
+    assert _files_containing(tmp_path, TOKEN.encode()) == []
+    assert _files_containing(data, str(USER).encode()) == []
+    assert _files_containing(data, str(MODERATOR).encode()) == []
+    logged = set(_files_containing(data, b"Qwertyville"))
+    assert logged and logged <= {"bot.sqlite3", "bot.sqlite3-wal"}  # the query log, only
+
+
+async def test_query_logs_off_keeps_no_question_text(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, logging={"queries": False}) as env:
+        env.say(QUESTION, user_id=USER)
+        await env.replies(USER)
+        await env.idle()
+    assert _files_containing(tmp_path / "data", b"Qwertyville") == []
