@@ -1,15 +1,21 @@
 """A fake Telegram Bot API server on 127.0.0.1 (aiohttp.web), for end-to-end tests.
 
 It speaks the subset of the Bot API the bot uses, records every call, lets tests inject
-updates (messages, button presses, inline queries, documents) and faults (e.g. 429 with
-retry_after), and checks sent HTML the way Telegram does (tags, entities, length).
+updates (messages, button presses, inline queries, documents) and faults (HTTP errors such as
+429 with retry_after, 409, 500 and 502; responses stalled beyond the client's read timeout;
+connections reset mid-response), and checks sent HTML the way Telegram does (tags, entities,
+length). getUpdates honours `offset` like Telegram: updates below it are confirmed and dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import itertools
 import json
+import socket
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +27,11 @@ from aiohttp import web
 ALLOWED_TAGS = frozenset({"b", "i", "u", "s", "a", "code", "pre", "blockquote"})
 ALLOWED_ENTITIES = frozenset({"lt", "gt", "amp", "quot"})
 MESSAGE_LIMIT = 4096
+CONFLICT = ("Conflict: terminated by other getUpdates request; make sure that only one bot "
+            "instance is running")
+_DESCRIPTIONS = {409: CONFLICT, 500: "Internal Server Error", 502: "Bad Gateway"}
+CLIENT_GONE = 0  # Call.status when the client never got a response (reset, or it gave up)
+PENDING = -1  # Call.status while the request is still being served
 # Parameters PTB sends as plain strings; every other form value is JSON-encoded.
 _STRING_PARAMS = frozenset({
     "text", "caption", "parse_mode", "callback_query_id", "inline_query_id", "file_id",
@@ -124,17 +135,40 @@ class Call:
     at: float = field(default_factory=time.monotonic)
     status: int = 200
     result: Any = None
+    fault: str = ""  # the injected fault that hit this call ("http 409", "stall", "reset")
+    heard: bool = True  # False if the client was gone before the response could reach it
 
 
 @dataclass
 class Fault:
-    """An injected error for the next matching request(s)."""
+    """An injected fault for the next `times` matching requests (None: until healed).
+
+    error_code > 0 answers with that error; `delay` holds the response back that many
+    seconds first (then, with error_code 0, the request is served normally if the client
+    still waits); `reset` sends half a response and resets the connection.
+    """
 
     method: str
     error_code: int
     description: str
     retry_after: int | None
-    times: int
+    times: int | None
+    delay: float = 0.0
+    reset: bool = False
+
+    @property
+    def kind(self) -> str:
+        """A short label recorded in `Call.fault`."""
+        return "reset" if self.reset else "stall" if self.delay else f"http {self.error_code}"
+
+
+_REQUEST: contextvars.ContextVar[web.Request] = contextvars.ContextVar("fake_telegram_request")
+
+
+def _client_gone() -> bool:
+    """True once the client of the request being served has closed its connection."""
+    transport = _REQUEST.get().transport
+    return transport is None or transport.is_closing()
 
 
 class FakeTelegram:
@@ -152,12 +186,14 @@ class FakeTelegram:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.members: dict[tuple[int, int], str] = {}
         self.faults: list[Fault] = []
+        self.injected: list[JSON] = []  # every update ever injected, confirmed or not
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._file_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._new_update = asyncio.Event()
+        self._stopped = asyncio.Event()
         self._delivered = 0
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -180,6 +216,7 @@ class FakeTelegram:
         """Stop listening (pending long polls return at once)."""
         self._closing = True
         self._new_update.set()
+        self._stopped.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -196,6 +233,7 @@ class FakeTelegram:
     def inject(self, payload: JSON) -> JSON:
         """Queue one update (an `update_id` is assigned) for getUpdates."""
         update = {"update_id": next(self._update_ids), **payload}
+        self.injected.append(update)
         self._updates.append(update)
         self._new_update.set()
         return update
@@ -267,11 +305,32 @@ class FakeTelegram:
         self.members[(chat_id, user_id)] = status
 
     def fail(self, method: str, *, error_code: int = 429, retry_after: int | None = 1,
-             description: str = "", times: int = 1) -> None:
-        """Make the next `times` calls of `method` fail (429 with retry_after by default)."""
+             description: str = "", times: int | None = 1) -> None:
+        """Make the next `times` calls of `method` fail (429 with retry_after by default).
+
+        `times=None` keeps failing until `heal()`; 409 defaults to Telegram's getUpdates
+        conflict description, 500/502 to their HTTP reason.
+        """
         description = description or (f"Too Many Requests: retry after {retry_after}"
-                                      if error_code == 429 else "Bad Request")
+                                      if error_code == 429
+                                      else _DESCRIPTIONS.get(error_code, "Bad Request"))
         self.faults.append(Fault(method, error_code, description, retry_after, times))
+
+    def stall(self, method: str, seconds: float, *, times: int | None = 1) -> None:
+        """Hold the next `times` responses of `method` back for `seconds` (a client timeout).
+
+        A stalled getUpdates hands out nothing once its client gave up (Telegram keeps such
+        updates unconfirmed); any other stalled method still takes effect, unheard.
+        """
+        self.faults.append(Fault(method, 0, "", None, times, delay=seconds))
+
+    def reset(self, method: str, *, times: int | None = 1) -> None:
+        """Answer the next `times` calls of `method` with half a response, then a TCP reset."""
+        self.faults.append(Fault(method, 0, "", None, times, reset=True))
+
+    def heal(self, method: str | None = None) -> None:
+        """Drop the remaining injected faults (of `method`, or all)."""
+        self.faults = [f for f in self.faults if method is not None and f.method != method]
 
     # ---------------------------------------------------------------- inspection
 
@@ -281,6 +340,11 @@ class FakeTelegram:
 
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
+
+    def delivered(self) -> list[int]:
+        """update_ids in the order getUpdates handed them to a client that got the response."""
+        return [u["update_id"] for c in self.calls_to("getUpdates")
+                if c.status == 200 and c.heard for u in c.result or ()]
 
     def sent(self, chat_id: int | None = None) -> list[Call]:
         """Successful sendMessage calls, optionally to one chat."""
@@ -309,13 +373,26 @@ class FakeTelegram:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         params = await _params(request)
-        call = Call(method, params)
+        call = Call(method, params, status=PENDING)
         self.calls.append(call)
+        _REQUEST.set(request)
         fault = self._take_fault(method)
         if fault is not None:
-            call.status = fault.error_code
-            extra = {"retry_after": fault.retry_after} if fault.retry_after is not None else None
-            return _error(fault.error_code, fault.description, extra)
+            call.fault = fault.kind
+            if fault.reset:
+                call.status, call.heard = CLIENT_GONE, False
+                return await _reset(request)
+            if fault.delay:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopped.wait(), fault.delay)
+                if method == "getUpdates" and _client_gone():
+                    call.status, call.heard = CLIENT_GONE, False
+                    return web.Response(status=504)
+            if fault.error_code:
+                call.status = fault.error_code
+                extra = ({"retry_after": fault.retry_after} if fault.retry_after is not None
+                         else None)
+                return _error(fault.error_code, fault.description, extra)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             call.status = 404
@@ -325,13 +402,18 @@ class FakeTelegram:
         except _ApiError as exc:
             call.status = exc.code
             return _error(exc.code, exc.description)
-        call.result = result
+        call.status, call.result = 200, result
+        if _client_gone():
+            call.heard = False
+            if method == "getUpdates":
+                call.status = CLIENT_GONE
         return web.json_response({"ok": True, "result": result})
 
     def _take_fault(self, method: str) -> Fault | None:
         for fault in self.faults:
-            if fault.method == method and fault.times > 0:
-                fault.times -= 1
+            if fault.method == method and (fault.times is None or fault.times > 0):
+                if fault.times is not None:
+                    fault.times -= 1
                 return fault
         return None
 
@@ -356,16 +438,22 @@ class FakeTelegram:
         return True
 
     async def _m_getUpdates(self, params: JSON) -> list[JSON]:
+        """Telegram's semantics: `offset` confirms (forgets) every update below it; a negative
+        offset keeps only the last -offset updates; unconfirmed updates are handed out again."""
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
-        if offset:
+        if offset > 0:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        elif offset < 0:
+            self._updates = self._updates[offset:]
         deadline = time.monotonic() + timeout
         while True:
             self._new_update.clear()
-            ready = [u for u in self._updates if u["update_id"] >= offset][:limit]
+            ready = self._updates[:limit]
             remaining = deadline - time.monotonic()
+            if _client_gone():  # the long poll was abandoned: hand nothing out
+                return []
             if ready or remaining <= 0 or self._closing:
                 self._delivered = max([self._delivered] + [u["update_id"] for u in ready])
                 return ready
@@ -470,6 +558,21 @@ class _ApiError(Exception):
         super().__init__(description)
         self.code = code
         self.description = description
+
+
+async def _reset(request: web.Request) -> web.StreamResponse:
+    """Send the status line, headers and half the body, then reset the TCP connection."""
+    response = web.StreamResponse(status=200, headers={"Content-Type": "application/json",
+                                                       "Content-Length": "64"})
+    await response.prepare(request)
+    await response.write(b'{"ok": true, "result": [')
+    transport = request.transport
+    if transport is not None:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:  # linger 0: close() sends RST instead of FIN
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+    return response
 
 
 def _error(code: int, description: str, parameters: JSON | None = None) -> web.Response:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
-from telegram.ext import BaseRateLimiter
+from telegram.ext import ApplicationBuilder, BaseRateLimiter
 
+from bot import telegram_app
 from bot.config import Config, parse_config
 from bot.core import Service
 from bot.telegram_app import ALLOWED_UPDATES, App, build_application
@@ -28,6 +30,8 @@ GROUP = -1_001_234_567
 MODERATOR_CHAT = -1_009_876_543
 WAGNER_QUESTION = "Who did Wagner fight at Tinzaouatene?"
 WAGNER_FILE = "004_0bd10977ca86cbfa.txt"
+Builder = ApplicationBuilder[Any, Any, Any, Any, Any, Any]
+Tune = Callable[[Builder], Builder]  # extra builder settings, e.g. short timeouts
 
 HOSTILE_DOC = """Zorglub <script>alert("x")</script> & Co <b>unclosed
 
@@ -122,9 +126,45 @@ def make_corpus(tmp_path: Path, extra: Mapping[str, str | bytes] | None = None) 
     return corpus
 
 
+def build_app(config: Config, service: Service, *,
+              rate_limiter: BaseRateLimiter[Any] | None = None, tune: Tune | None = None,
+              ) -> App:
+    """`build_application`, with `tune` applied to its builder (e.g. short timeouts)."""
+    if tune is None:
+        return build_application(config, service, TOKEN, rate_limiter=rate_limiter)
+    original = telegram_app._builder
+
+    def tuned(*args: Any) -> Builder:
+        return tune(original(*args))
+
+    with mock.patch.object(telegram_app, "_builder", tuned):
+        return build_application(config, service, TOKEN, rate_limiter=rate_limiter)
+
+
+async def start_app(app: App, *, poll_timeout: int = 5) -> None:
+    """Initialise, run post_init, start polling (no pause between polls) and start `app`."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0, timeout=poll_timeout,
+                                    allowed_updates=list(ALLOWED_UPDATES))
+    await app.start()
+
+
+async def stop_app(app: App) -> None:
+    """Stop the updater (confirms fetched updates), then the app (drains them); shut down."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+
+
 @asynccontextmanager
 async def running_bot(tmp_path: Path, *, extra: Mapping[str, str | bytes] | None = None,
                       rate_limiter: BaseRateLimiter[Any] | None = None,
+                      tune: Tune | None = None, poll_timeout: int = 5,
                       **sections: Mapping[str, Any]) -> AsyncIterator[BotEnv]:
     """Fake server + real Service + real Application polling it; torn down in order."""
     fake = FakeTelegram(TOKEN)
@@ -132,22 +172,12 @@ async def running_bot(tmp_path: Path, *, extra: Mapping[str, str | bytes] | None
     corpus = make_corpus(tmp_path, extra)
     config = make_config(tmp_path, fake, **sections)
     service = await Service.open(config)
-    app = build_application(config, service, TOKEN, rate_limiter=rate_limiter)
+    app = build_app(config, service, rate_limiter=rate_limiter, tune=tune)
     try:
-        await app.initialize()
-        if app.post_init is not None:
-            await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=5,
-                                        allowed_updates=list(ALLOWED_UPDATES))
-        await app.start()
+        await start_app(app, poll_timeout=poll_timeout)
         yield BotEnv(fake, app, service, config, corpus)
     finally:
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
+        await stop_app(app)
         await service.close()
         await fake.stop()
 
