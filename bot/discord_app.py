@@ -17,7 +17,7 @@ import sys
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import aiohttp
 import discord
@@ -34,6 +34,7 @@ from bot.render import discord_md as render
 from bot.render.discord_md import Reply
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TOKEN_ENV = "DISCORD_BOT_TOKEN"
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -229,12 +230,25 @@ def _payload(reply: Reply) -> dict[str, Any]:
     return kwargs
 
 
+async def _once_more(send: Callable[[], Awaitable[T]]) -> T:
+    """Await `send()`, and once more if the connection failed before an answer came."""
+    # discord.py retries a reset only for the macOS and Windows errno (not Linux's 104) and
+    # never a dropped connection. Only for requests Discord deduplicates in case the first
+    # did arrive: a message with a nonce, an interaction's first response (a 2nd is refused).
+    try:
+        return await send()
+    except aiohttp.ClientConnectionError as exc:
+        log.warning("Discord connection failed (%s); trying once more", exc)
+        return await send()
+
+
 async def _send(interaction: discord.Interaction, reply: Reply) -> None:
     """Answer an interaction with `reply` (as a followup once it was answered)."""
     if interaction.response.is_done():
         await interaction.followup.send(ephemeral=reply.ephemeral, **_payload(reply))
     else:
-        await interaction.response.send_message(ephemeral=reply.ephemeral, **_payload(reply))
+        await _once_more(lambda: interaction.response.send_message(
+            ephemeral=reply.ephemeral, **_payload(reply)))
 
 
 async def _send_all(interaction: discord.Interaction, replies: Sequence[Reply]) -> None:
@@ -249,9 +263,11 @@ async def _say(interaction: discord.Interaction, text: str) -> None:
 
 
 async def _sorry(interaction: discord.Interaction) -> None:
-    """Tell the user something went wrong, if Discord still lets us."""
-    with contextlib.suppress(discord.HTTPException):
+    """Tell the user something went wrong, if Discord still lets us (and can be reached)."""
+    try:
         await _say(interaction, render.SOMETHING_WENT_WRONG)
+    except (discord.HTTPException, aiohttp.ClientError) as exc:
+        log.warning("Apology not sent: %s", exc)
 
 
 # --- questions ----------------------------------------------------------------------
@@ -601,12 +617,16 @@ class DiscordBot(discord.Client):
             return
         question = " ".join(re.sub(rf"<@!?{self.user.id}>", " ", message.content).split())
         reply = await _ask(self.state, question, _user_key(message.author), always_notify=False)
+        if reply is None:
+            return
+        nonce = secrets.randbits(64)  # the same on a repeat, so Discord keeps one message
         try:
-            if reply is not None and message.guild is None:
-                await message.channel.send(**_payload(reply))
-            elif reply is not None:
-                await message.reply(mention_author=False, **_payload(reply))
-        except discord.HTTPException as exc:  # e.g. no permission to send in that channel
+            if message.guild is None:
+                await _once_more(lambda: message.channel.send(nonce=nonce, **_payload(reply)))
+            else:
+                await _once_more(lambda: message.reply(mention_author=False, nonce=nonce,
+                                                       **_payload(reply)))
+        except (discord.HTTPException, aiohttp.ClientError) as exc:  # e.g. no permission
             log.warning("Reply not sent: %s", exc)
 
 

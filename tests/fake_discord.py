@@ -5,15 +5,28 @@ It speaks the subset discord.py 2.x uses for a slash-command bot: login (/users/
 GUILD_CREATE, HEARTBEAT/ACK, dispatched events), command sync, interaction callbacks,
 webhook followups and edits, channel messages and attachment downloads. It records every
 call, lets tests inject interactions and messages, and rejects what Discord would reject
-(message limits, custom ids, double acknowledgements) with Discord's error shape.
+(message limits, custom ids, double acknowledgements, reused message nonces) with Discord's
+error shape.
+
+Network faults, for tests/test_discord_faults.py: REST routes can answer 429 (with the
+X-RateLimit headers and the Via header discord.py checks), any error status, a late response
+or a connection reset, before or after the request took effect; routes can get real rate-limit
+buckets. The gateway keeps a session: dispatched events are stored with their sequence
+number and replayed after a RESUME (op 6), so that a dropped connection (close code, abrupt
+TCP close, silent "zombie" connection, refused reconnects) loses nothing a real Discord would
+not lose, and a forgotten session is refused with INVALID_SESSION (op 9).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+import math
 import re
+import socket as sockets
+import struct
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -117,20 +130,51 @@ class Call:
 
 @dataclass
 class Fault:
-    """An injected error for the next matching request(s) of a route."""
+    """An injected fault for the next matching request(s) of a route."""
 
     route: str
     status: int
     message: str
     times: int
+    # error: `status` with a Discord error body (502: Cloudflare's HTML page); rate_limit:
+    # 429 with `retry_after`; reset: TCP reset; slow: answer after `delay` s or release()
+    kind: str = "error"
+    retry_after: float = 0.0
+    is_global: bool = False
+    delay: float = 0.0
+    after: bool = False  # handle the request first (it takes effect), then the fault
+    match: str = ""  # only paths containing this
+
+
+@dataclass
+class Connection:
+    """One gateway connection attempt and how it went."""
+
+    kind: str = "open"  # identify, resume, invalid (RESUME refused), refused (HTTP 502), rejected
+    resumed_from: int | None = None
+    replayed: list[int] = field(default_factory=list)  # sequence numbers sent again
+    heartbeats: int = 0
+    acks: int = 0
+
+
+@dataclass
+class Bucket:
+    """A real rate-limit window for one route and major parameter."""
+
+    limit: int
+    window: float
+    used: int = 0
+    resets_at: float = 0.0
 
 
 class DiscordError(Exception):
     """A Discord-style error response."""
 
-    def __init__(self, status: int, code: int, message: str, errors: Any = None) -> None:
+    def __init__(self, status: int, code: int, message: str, errors: Any = None,
+                 headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.errors = status, code, message, errors
+        self.headers = dict(headers or {})
 
 
 class FakeDiscord:
@@ -139,7 +183,8 @@ class FakeDiscord:
     def __init__(self, token: str, *, app_id: int = 900_000_000_000_000_001,
                  guild_id: int = 910_000_000_000_000_001,
                  channel_id: int = 920_000_000_000_000_001,
-                 roles: dict[int, str] | None = None) -> None:
+                 roles: dict[int, str] | None = None,
+                 heartbeat_interval: float = 41.25) -> None:
         self.token = token
         self.app_id, self.guild_id, self.channel_id = app_id, guild_id, channel_id
         self.bot_user: JSON = {"id": str(app_id), "username": "conflictbot",
@@ -155,8 +200,22 @@ class FakeDiscord:
         self.interactions: dict[str, JSON] = {}  # token -> state
         self.attachments: dict[int, tuple[str, bytes]] = {}
         self.faults: list[Fault] = []
+        self.heartbeat_interval = heartbeat_interval
+        self.connections: list[Connection] = []
+        self.history: list[JSON] = []  # this session's dispatched frames, for RESUME replay
+        self.session_id: str | None = None
+        self._invalid = False  # the session is forgotten: RESUME gets INVALID_SESSION
+        self.refusals = 0  # gateway connection attempts still to refuse
+        self.limits: dict[str, tuple[int, float]] = {}
+        self._buckets: dict[tuple[str, str], Bucket] = {}
+        self._nonces: dict[tuple[int, str], int] = {}
         self._ids = itertools.count(1_300_000_000_000_000_000)
+        self._sessions = itertools.count(1)
         self._socket: web.WebSocketResponse | None = None
+        self._transport: asyncio.Transport | None = None
+        self._zombie: web.WebSocketResponse | None = None
+        self._released = asyncio.Event()
+        self._stalled = 0
         self._sequence = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -196,8 +255,9 @@ class FakeDiscord:
 
     @property
     def connected(self) -> bool:
-        """True once READY and GUILD_CREATE were sent on a live gateway connection."""
-        return self._socket is not None and not self._socket.closed and self._sequence >= 2
+        """True once READY and GUILD_CREATE (or RESUMED) went out on a live connection."""
+        return (self._socket is not None and not self._socket.closed
+                and self._socket is not self._zombie and self._sequence >= 2)
 
     # ---------------------------------------------------------------- payloads
 
@@ -269,12 +329,17 @@ class FakeDiscord:
     # ---------------------------------------------------------------- injection
 
     async def dispatch(self, event: str, data: JSON) -> None:
-        """Send one DISPATCH event on the gateway."""
-        if self._socket is None or self._socket.closed:
-            raise AssertionError("no gateway connection")
+        """Send one DISPATCH event on the gateway (kept for a RESUME if it cannot go out)."""
+        if self.session_id is None:
+            raise AssertionError("no gateway session")
         self._sequence += 1
-        await self._socket.send_str(json.dumps({"op": 0, "t": event, "s": self._sequence,
-                                                "d": data}))
+        frame = {"op": 0, "t": event, "s": self._sequence, "d": data}
+        self.history.append(frame)
+        socket = self._socket
+        if socket is None or socket.closed or socket is self._zombie:
+            return
+        with contextlib.suppress(ConnectionError, RuntimeError):  # closing under our feet
+            await socket.send_str(json.dumps(frame))
 
     async def say(self, content: str, *, user_id: int, guild: bool = True,
                   roles: Iterable[int] = ()) -> JSON:
@@ -294,9 +359,9 @@ class FakeDiscord:
 
     def _interaction(self, kind: int, data: JSON, *, user_id: int, guild: bool,
                      roles: Iterable[int], permissions: int,
-                     message: JSON | None = None) -> JSON:
+                     message: JSON | None = None, token: str | None = None) -> JSON:
         interaction_id = self.snowflake()
-        token = f"itok{interaction_id}"
+        token = token or f"itok{interaction_id}"
         payload: JSON = {
             "id": str(interaction_id), "application_id": str(self.app_id), "type": kind,
             "data": data, "token": token, "version": 1, "locale": "en-US",
@@ -316,7 +381,7 @@ class FakeDiscord:
         if message is not None:
             payload["message"] = message
         self.interactions[token] = {"payload": payload, "responded": False, "original": None,
-                                    "message": message}
+                                    "message": message, "messages": []}
         return payload
 
     def _command_data(self, name: str, options: list[JSON], resolved: JSON | None) -> JSON:
@@ -328,7 +393,8 @@ class FakeDiscord:
 
     async def slash(self, name: str, options: dict[str, Any] | None = None, *, user_id: int,
                     guild: bool = True, roles: Iterable[int] = (), permissions: int = 0,
-                    attachments: dict[str, JSON] | None = None) -> JSON:
+                    attachments: dict[str, JSON] | None = None,
+                    token: str | None = None) -> JSON:  # token: to aim faults at it
         """Run a slash command as a user; string options, and attachment options by name."""
         opts = [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()]
         opts += [{"name": k, "type": 11, "value": a["id"]}
@@ -337,7 +403,7 @@ class FakeDiscord:
                     if attachments else None)
         payload = self._interaction(2, self._command_data(name, opts, resolved),
                                     user_id=user_id, guild=guild, roles=roles,
-                                    permissions=permissions)
+                                    permissions=permissions, token=token)
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
 
@@ -370,9 +436,60 @@ class FakeDiscord:
                 "url": url, "proxy_url": url, "content_type": "text/plain; charset=utf-8"}
 
     def fail(self, route: str, *, status: int = 400, message: str = "Bad Request",
-             times: int = 1) -> None:
+             times: int = 1, after: bool = False, match: str = "") -> None:
         """Make the next `times` requests of `route` fail with a Discord error."""
-        self.faults.append(Fault(route, status, message, times))
+        self.faults.append(Fault(route, status, message, times, after=after, match=match))
+
+    def rate_limit(self, route: str, *, retry_after: float, times: int = 1,
+                   is_global: bool = False, match: str = "") -> None:
+        """Answer the next `times` requests of `route` with 429 Too Many Requests."""
+        self.faults.append(Fault(route, 429, "You are being rate limited.", times,
+                                 kind="rate_limit", retry_after=retry_after,
+                                 is_global=is_global, match=match))
+
+    def reset(self, route: str, *, times: int = 1, after: bool = False,
+              match: str = "") -> None:
+        """Close the connection of the next `times` requests of `route` (TCP reset)."""
+        self.faults.append(Fault(route, 0, "", times, kind="reset", after=after, match=match))
+
+    def stall(self, route: str, delay: float, *, times: int = 1, match: str = "") -> None:
+        """Hold the next `times` requests of `route` back `delay` s (or until `release()`)."""
+        self.faults.append(Fault(route, 0, "", times, kind="slow", delay=delay, match=match))
+
+    def release(self) -> None:
+        """Let every stalled request go on now."""
+        self._released.set()
+
+    def stalled(self) -> int:
+        """How many requests are being held back."""
+        return self._stalled
+
+    def limit(self, route: str, count: int, per: float) -> None:
+        """Give `route` a real rate limit: `count` requests per `per` seconds and channel."""
+        self.limits[route] = (count, per)
+
+    async def drop(self, code: int | None = 4000) -> None:
+        """Close the gateway connection with `code`, or (None) abruptly, without a frame."""
+        socket, transport = self._socket, self._transport
+        if socket is None:
+            raise AssertionError("no gateway connection")
+        self._socket = self._transport = None
+        if code is None and transport is not None:
+            _reset(transport)
+        else:
+            await socket.close(code=code or 1000)
+
+    def zombie(self) -> None:
+        """Keep the connection open but silent: no HEARTBEAT_ACK, events lost in transit."""
+        self._zombie = self._socket
+
+    def refuse(self, times: int) -> None:
+        """Refuse the next `times` gateway connection attempts with HTTP 502."""
+        self.refusals = times
+
+    def invalidate(self) -> None:
+        """Forget the session: RESUME gets INVALID_SESSION; events until IDENTIFY are lost."""
+        self._invalid = True
 
     # ---------------------------------------------------------------- inspection
 
@@ -394,6 +511,21 @@ class FakeDiscord:
     def message(self, message_id: int | str) -> JSON:
         return self.messages[int(message_id)]
 
+    def responses(self, interaction: Mapping[str, Any]) -> list[JSON]:
+        """Messages created in answer to an interaction (response and followups)."""
+        state = self.interactions[interaction["token"]]
+        return [self.messages[i] for i in state["messages"] if i in self.messages]
+
+    def replies_to(self, message: Mapping[str, Any]) -> list[JSON]:
+        """The bot's replies to a user message (in a DM: all it sent there afterwards)."""
+        bot, channel = self.bot_user["id"], message["channel_id"]
+        if "guild_id" in message:
+            return [m for m in self.messages.values() if m["author"]["id"] == bot
+                    and str((m.get("message_reference") or {}).get("message_id"))
+                    == message["id"]]
+        return [m for m in self.messages.values() if m["author"]["id"] == bot
+                and m["channel_id"] == channel and int(m["id"]) > int(message["id"])]
+
     def original(self, interaction: Mapping[str, Any]) -> JSON | None:
         """The current state of an interaction's original response message."""
         state = self.interactions[interaction["token"]]
@@ -414,34 +546,77 @@ class FakeDiscord:
     # ---------------------------------------------------------------- gateway
 
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        connection = Connection()
+        self.connections.append(connection)
+        if self.refusals > 0:
+            self.refusals -= 1
+            connection.kind = "refused"
+            self.calls.append(Call("GET", "/gateway-ws", "gateway", query=dict(request.query),
+                                   status=502))
+            return web.Response(status=502, text="<html>502 Bad Gateway</html>",
+                                content_type="text/html")
         socket = web.WebSocketResponse(max_msg_size=0)
         await socket.prepare(request)
         self.calls.append(Call("GET", "/gateway-ws", "gateway", query=dict(request.query)))
-        await socket.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41_250},
-                                          "s": None, "t": None}))
-        async for frame in socket:
-            if frame.type != WSMsgType.TEXT:
-                continue
-            data = json.loads(frame.data)
-            if data.get("op") == 2:
-                data = {**data, "d": {**data["d"], "token": "<token>"}}
-                if json.loads(frame.data)["d"].get("token") != self.token:
-                    self.frames.append(data)
+        await socket.send_str(json.dumps({"op": 10, "d": {
+            "heartbeat_interval": round(self.heartbeat_interval * 1000)}, "s": None, "t": None}))
+        try:
+            async for frame in socket:
+                if frame.type != WSMsgType.TEXT:
+                    continue
+                data = json.loads(frame.data)
+                op = data.get("op")
+                token = None
+                if op in (2, 6):  # IDENTIFY and RESUME carry the token: never keep it
+                    token = data["d"].get("token")
+                    data = {**data, "d": {**data["d"], "token": "<token>"}}
+                self.frames.append(data)
+                if op in (2, 6) and token != self.token:
+                    connection.kind = "rejected"
                     await socket.close(code=4004, message=b"Authentication failed.")
                     break
-                self.identify = data["d"]
-                self.frames.append(data)
-                await self._ready(socket)
-                continue
-            self.frames.append(data)
-            if data.get("op") == 1:
-                await socket.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+                if op == 2:
+                    connection.kind, self.identify = "identify", data["d"]
+                    await self._ready(socket, request.transport)
+                elif op == 6:
+                    await self._resume(socket, request.transport, connection, data["d"])
+                elif op == 1:
+                    connection.heartbeats += 1
+                    if socket is not self._zombie:
+                        connection.acks += 1
+                        await socket.send_str(json.dumps({"op": 11, "d": None, "s": None,
+                                                          "t": None}))
+        finally:
+            if self._socket is socket:
+                self._socket = self._transport = None
         return socket
 
-    async def _ready(self, socket: web.WebSocketResponse) -> None:
-        self._socket, self._sequence = socket, 0
+    async def _resume(self, socket: web.WebSocketResponse,
+                      transport: asyncio.Transport | None, connection: Connection,
+                      data: JSON) -> None:
+        """Replay what the client missed after `seq`, then RESUMED; or refuse the session."""
+        if self._invalid or data.get("session_id") != self.session_id:
+            connection.kind = "invalid"
+            await socket.send_str(json.dumps({"op": 9, "d": False, "s": None, "t": None}))
+            return
+        seq = int(data.get("seq") or 0)
+        connection.kind, connection.resumed_from = "resume", seq
+        index = next((i for i, f in enumerate(self.history) if f["s"] > seq),
+                     len(self.history))
+        while index < len(self.history):  # events dispatched meanwhile are replayed too
+            frame = self.history[index]
+            index += 1
+            connection.replayed.append(frame["s"])
+            await socket.send_str(json.dumps(frame))
+        self._socket, self._transport = socket, transport
+        await self.dispatch("RESUMED", {})
+
+    async def _ready(self, socket: web.WebSocketResponse,
+                     transport: asyncio.Transport | None = None) -> None:
+        self.session_id, self._invalid = f"fake-session-{next(self._sessions)}", False
+        self._socket, self._transport, self._sequence, self.history = socket, transport, 0, []
         await self.dispatch("READY", {
-            "v": 10, "user": self.bot_user, "session_id": "fake-session",
+            "v": 10, "user": self.bot_user, "session_id": self.session_id,
             "resume_gateway_url": self.gateway_url, "guilds": [
                 {"id": str(self.guild_id), "unavailable": True}],
             "application": {"id": str(self.app_id), "flags": 0}, "private_channels": [],
@@ -486,10 +661,16 @@ class FakeDiscord:
                                   ("unknown", False))
         call = Call(request.method, path, route, body, dict(request.query))
         self.calls.append(call)
+        fault = self._take_fault(route, path)
+        headers: dict[str, str] = {}
         try:
             if needs_token and request.headers.get("Authorization") != f"Bot {self.token}":
                 raise DiscordError(401, 0, "401: Unauthorized")
-            self._take_fault(route)
+            if fault is not None and not fault.after:
+                response = await self._inject(fault, request, call)
+                if response is not None:
+                    return response
+            headers = self._take_bucket(route, path)
             handler = getattr(self, f"_r_{route}", None)
             if handler is None:
                 raise DiscordError(404, 0, "404: Not Found")
@@ -499,18 +680,82 @@ class FakeDiscord:
             error: JSON = {"code": exc.code, "message": exc.message}
             if exc.errors is not None:
                 error["errors"] = exc.errors
-            return _json(error, exc.status)
+            if exc.status == 429:
+                error.update(retry_after=float(exc.headers["X-RateLimit-Reset-After"]),
+                             **{"global": False})
+            return _json(error, exc.status, exc.headers)
         call.result = result
+        if fault is not None and fault.after:  # it took effect, but the answer is lost
+            response = await self._inject(fault, request, call)
+            if response is not None:
+                return response
         if result is None:
             call.status = 204
-            return web.Response(status=204)
-        return _json(result)
+            return web.Response(status=204, headers=headers)
+        return _json(result, 200, headers)
 
-    def _take_fault(self, route: str) -> None:
+    def _take_fault(self, route: str, path: str) -> Fault | None:
         for fault in self.faults:
-            if fault.route == route and fault.times > 0:
+            if fault.route == route and fault.times > 0 and fault.match in path:
                 fault.times -= 1
-                raise DiscordError(fault.status, 50035, fault.message)
+                return fault
+        return None
+
+    async def _inject(self, fault: Fault, request: web.Request,
+                      call: Call) -> web.StreamResponse | None:
+        """The faulty response (None: carry on normally, after a delay)."""
+        if fault.kind == "slow":
+            self._stalled += 1
+            try:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._released.wait(), fault.delay)
+            finally:
+                self._stalled -= 1
+            return None
+        call.status = fault.status
+        if fault.kind == "reset":
+            if request.transport is not None:
+                _reset(request.transport)
+            return web.Response(status=500)  # never arrives
+        if fault.kind == "rate_limit":
+            reset_after = f"{fault.retry_after:.3f}"
+            headers = {"X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
+                       "X-RateLimit-Reset": f"{time.time() + fault.retry_after:.3f}",
+                       "X-RateLimit-Reset-After": reset_after,
+                       "X-RateLimit-Bucket": _bucket_hash(fault.route),
+                       "X-RateLimit-Scope": "global" if fault.is_global else "user",
+                       "X-RateLimit-Global": "true" if fault.is_global else "false",
+                       "Retry-After": str(max(1, round(fault.retry_after))),
+                       "Via": "1.1 google"}  # discord.py takes a 429 without Via for a ban
+            return _json({"message": fault.message, "retry_after": fault.retry_after,
+                          "global": fault.is_global, "code": 0}, 429, headers)
+        if fault.status == 502:  # what Cloudflare serves when Discord's backend is down
+            return web.Response(status=502, text="<html>502 Bad Gateway</html>",
+                                content_type="text/html")
+        return _json({"code": 0 if fault.status >= 500 else 50035, "message": fault.message},
+                     fault.status)
+
+    def _take_bucket(self, route: str, path: str) -> dict[str, str]:
+        """Count a request against its real rate limit; its X-RateLimit headers, or 429."""
+        if route not in self.limits:
+            return {}
+        major = re.search(r"/(\d+)", path)
+        key = (route, major.group(1) if major else "")
+        now = time.monotonic()
+        bucket = self._buckets.setdefault(key, Bucket(*self.limits[route]))
+        if now >= bucket.resets_at:
+            bucket.used, bucket.resets_at = 0, now + bucket.window
+        reset_after = math.ceil((bucket.resets_at - now) * 1000) / 1000  # never too early
+        headers = {"X-RateLimit-Limit": str(bucket.limit),
+                   "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+                   "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+                   "X-RateLimit-Bucket": _bucket_hash(route), "Via": "1.1 google"}
+        if bucket.used >= bucket.limit:
+            headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Scope": "user"})
+            raise DiscordError(429, 0, "You are being rate limited.", headers=headers)
+        bucket.used += 1
+        headers["X-RateLimit-Remaining"] = str(bucket.limit - bucket.used)
+        return headers
 
     @staticmethod
     def _check(body: JSON, *, partial: bool = False) -> None:
@@ -584,6 +829,7 @@ class FakeDiscord:
             message = self._message(channel, self.bot_user, data if kind == 4 else {},
                                     guild=guild, flags=flags)
             state["original"] = int(message["id"])
+            state["messages"].append(int(message["id"]))
         elif kind == 7:
             message = self.messages[int(state["message"]["id"])]
             message.update({k: v for k, v in data.items()
@@ -604,9 +850,11 @@ class FakeDiscord:
             raise DiscordError(404, 10015, "Unknown Webhook")
         self._check(body)
         payload = state["payload"]
-        return self._message(int(payload["channel_id"]), self.bot_user, body,
-                             guild="guild_id" in payload,
-                             flags=int(body.get("flags") or 0) & EPHEMERAL)
+        message = self._message(int(payload["channel_id"]), self.bot_user, body,
+                                guild="guild_id" in payload,
+                                flags=int(body.get("flags") or 0) & EPHEMERAL)
+        state["messages"].append(int(message["id"]))
+        return message
 
     def _webhook_message(self, path: str) -> JSON:
         state = self._pending(path)
@@ -636,7 +884,16 @@ class FakeDiscord:
     async def _r_channel_message(self, path: str, body: JSON, query: dict[str, str]) -> JSON:
         self._check(body)
         channel = int(path.split("/")[2])
-        return self._message(channel, self.bot_user, body, guild=channel == self.channel_id)
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            known = self._nonces.get((channel, str(nonce)))
+            if known is not None:  # Discord returns the message already sent, not a copy
+                return self.messages[known]
+        message = self._message(channel, self.bot_user, body, guild=channel == self.channel_id)
+        if nonce is not None:
+            message["nonce"] = str(nonce)
+            self._nonces[(channel, str(nonce))] = int(message["id"])
+        return message
 
     async def _r_edit_channel_message(self, path: str, body: JSON,
                                       query: dict[str, str]) -> JSON:
@@ -655,10 +912,25 @@ class FakeDiscord:
         return self._channel(False, int(body["recipient_id"]))
 
 
-def _json(data: Any, status: int = 200) -> web.Response:
+def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None,
+          ) -> web.Response:
     # discord.py parses JSON only for exactly "application/json" (no charset)
     return web.Response(body=json.dumps(data).encode(), status=status,
-                        headers={"Content-Type": "application/json"})
+                        headers={"Content-Type": "application/json", **(headers or {})})
+
+
+def _bucket_hash(route: str) -> str:
+    """A stable stand-in for Discord's opaque X-RateLimit-Bucket value."""
+    return f"fake-{route}"
+
+
+def _reset(transport: asyncio.Transport) -> None:
+    """Drop the connection with a TCP RST (SO_LINGER 0), as a crashed peer or proxy would."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(sockets.SOL_SOCKET, sockets.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
 
 
 async def _body(request: web.Request) -> Any:
