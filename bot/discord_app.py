@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 import sys
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -29,6 +28,7 @@ from discord.http import Route
 from bot.answer import ReindexResult
 from bot.config import Config, DiscordConfig
 from bot.core import DocumentRejected, ReindexBusy, Service
+from bot.frontend import REDACTOR, QuestionCache, protect_token
 from bot.moderation import REFUSAL, FloodGate, Moderators
 from bot.render import discord_md as render
 from bot.render.discord_md import Reply
@@ -38,69 +38,12 @@ T = TypeVar("T")
 
 TOKEN_ENV = "DISCORD_BOT_TOKEN"
 NO_MENTIONS = discord.AllowedMentions.none()
-QUESTION_CACHE_SIZE = 5000
 PROGRESS_INTERVAL = 1.5
-REDACTED = "<redacted>"
 _STYLES = {"primary": discord.ButtonStyle.primary, "secondary": discord.ButtonStyle.secondary,
            "success": discord.ButtonStyle.success, "danger": discord.ButtonStyle.danger}
 
 
 # --- token hygiene and endpoints ----------------------------------------------------
-
-
-class TokenRedactor(logging.Filter):
-    """Replaces the bot token in log records (message, arguments, traceback) with a marker."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-
-    def add(self, token: str) -> None:
-        """Redact this token (and its secret last part) from now on."""
-        self.secrets.add(token)
-        secret = token.rsplit(".", 1)[-1]
-        if len(secret) >= 8:
-            self.secrets.add(secret)
-
-    def scrub(self, text: str) -> str:
-        """`text` with every known token replaced."""
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, REDACTED)
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Redact in place; never drops a record."""
-        if not self.secrets:
-            return True
-        with contextlib.suppress(Exception):  # a malformed record is not ours to fix
-            message = record.getMessage()
-            if self.scrub(message) != message:
-                record.msg, record.args = self.scrub(message), None
-        if record.exc_info and record.exc_info[1] is not None:
-            trace = record.exc_text or logging.Formatter().formatException(record.exc_info)
-            if self.scrub(trace) != trace:
-                record.exc_info, record.exc_text = None, self.scrub(trace)
-        if record.stack_info:
-            record.stack_info = self.scrub(record.stack_info)
-        return True
-
-
-REDACTOR = TokenRedactor()
-
-
-def protect_token(token: str) -> None:
-    """Redact `token` from every log record of every logger, including discord.py's."""
-    first = not REDACTOR.secrets
-    REDACTOR.add(token)
-    if first:
-        make_record = logging.getLogRecordFactory()
-
-        def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-            record = make_record(*args, **kwargs)
-            REDACTOR.filter(record)
-            return record
-
-        logging.setLogRecordFactory(redacting_factory)
 
 
 @contextlib.contextmanager
@@ -121,29 +64,6 @@ def endpoints(settings: DiscordConfig) -> Iterator[None]:
 
 
 # --- per-client state ---------------------------------------------------------------
-
-
-class QuestionCache:
-    """Bounded LRU from a short key (used in custom ids) to (question, query_id)."""
-
-    def __init__(self, size: int = QUESTION_CACHE_SIZE) -> None:
-        self._size = size
-        self._items: OrderedDict[str, tuple[str, int | None]] = OrderedDict()
-
-    def put(self, question: str, query_id: int | None) -> str:
-        """Remember a question; returns its key (8 URL-safe characters)."""
-        key = secrets.token_urlsafe(6)
-        self._items[key] = (question, query_id)
-        while len(self._items) > self._size:
-            self._items.popitem(last=False)
-        return key
-
-    def get(self, key: str) -> tuple[str, int | None] | None:
-        """The question and query id for `key`, or None once evicted."""
-        item = self._items.get(key)
-        if item is not None:
-            self._items.move_to_end(key)
-        return item
 
 
 @dataclass

@@ -10,10 +10,8 @@ import asyncio
 import contextlib
 import logging
 import os
-import secrets
 import sys
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -53,6 +51,7 @@ from telegram.ext import (
 from bot.answer import ReindexResult
 from bot.config import Config
 from bot.core import DocumentRejected, ReindexBusy, Service
+from bot.frontend import REDACTOR, QuestionCache, protect_token
 from bot.moderation import REFUSAL, FloodGate, Moderators
 from bot.render import telegram_html as render
 
@@ -62,94 +61,14 @@ App = Application[Any, Any, Any, Any, Any, Any]
 Context = ContextTypes.DEFAULT_TYPE
 STATE_KEY = "conflictbot"
 ALLOWED_UPDATES = ("message", "callback_query", "inline_query")
-QUESTION_CACHE_SIZE = 5000
 ADMIN_CACHE_SECONDS = 60.0
 PROGRESS_INTERVAL = 1.0
-REDACTED = "<redacted>"
 
 
 # --- token hygiene ------------------------------------------------------------------
 
 
-class TokenRedactor(logging.Filter):
-    """Replaces bot tokens in log records (message, arguments, traceback) with a marker."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-
-    def add(self, token: str) -> None:
-        """Redact this token from now on (its secret part, so any URL encoding is covered)."""
-        secret = token.split(":", 1)[-1]
-        self.secrets.add(secret if len(secret) >= 8 else token)
-
-    def scrub(self, text: str) -> str:
-        """`text` with every known token replaced."""
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Redact in place; never drops a record."""
-        if not self.secrets:
-            return True
-        with contextlib.suppress(Exception):  # a malformed record is not ours to fix
-            message = record.getMessage()
-            if self.scrub(message) != message:
-                record.msg, record.args = self.scrub(message), None
-        if record.exc_info and record.exc_info[1] is not None:
-            trace = record.exc_text or logging.Formatter().formatException(record.exc_info)
-            if self.scrub(trace) != trace:
-                record.exc_info, record.exc_text = None, self.scrub(trace)
-        if record.stack_info:
-            record.stack_info = self.scrub(record.stack_info)
-        return True
-
-
-REDACTOR = TokenRedactor()
-
-
-def protect_token(token: str) -> None:
-    """Silence per-request HTTP logs and redact `token` from every log record, anywhere."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    first = not REDACTOR.secrets
-    REDACTOR.add(token)
-    if first:
-        make_record = logging.getLogRecordFactory()
-
-        def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-            record = make_record(*args, **kwargs)
-            REDACTOR.filter(record)
-            return record
-
-        logging.setLogRecordFactory(redacting_factory)
-
-
 # --- per-application state ----------------------------------------------------------
-
-
-class QuestionCache:
-    """Bounded LRU from a short key (used in callback data) to (question, query_id)."""
-
-    def __init__(self, size: int = QUESTION_CACHE_SIZE) -> None:
-        self._size = size
-        self._items: OrderedDict[str, tuple[str, int | None]] = OrderedDict()
-
-    def put(self, question: str, query_id: int | None) -> str:
-        """Remember a question; returns its key (8 URL-safe characters)."""
-        key = secrets.token_urlsafe(6)
-        self._items[key] = (question, query_id)
-        while len(self._items) > self._size:
-            self._items.popitem(last=False)
-        return key
-
-    def get(self, key: str) -> tuple[str, int | None] | None:
-        """The question and query id for `key`, or None once evicted."""
-        item = self._items.get(key)
-        if item is not None:
-            self._items.move_to_end(key)
-        return item
 
 
 @dataclass

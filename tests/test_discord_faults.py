@@ -21,6 +21,7 @@ import pytest
 from bot import discord_app
 from bot.config import Config, parse_config
 from bot.core import Service
+from bot.frontend import REDACTED
 from bot.render import discord_md
 from tests.fake_discord import JSON, FakeDiscord
 
@@ -289,7 +290,7 @@ async def test_5xx_outage_gives_up_logs_and_carries_on(
     assert env.statuses("channel_message", env.dm_path(doomed)) == [500] * 5
     assert sorted(env.rest.waits()) == sorted([1, 3, 5, 7, 9] * 3)
     assert "Error in a slash command" in logs.text
-    assert f"for Bot {discord_app.REDACTED}" in logs.text  # the echoed token was scrubbed
+    assert f"for Bot {REDACTED}" in logs.text  # the echoed token was scrubbed
     again = [await env.ask(user_id=doomed), await env.mention(guild=False, user_id=doomed)]
     await env.answered(again)
     env.answers(again)

@@ -10,7 +10,7 @@ Text is cut *before* it is escaped and wrapped in markup, so a cut never lands i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,14 @@ from bot.answer import (
     Source,
     Stats,
 )
+from bot.render.text import Callback as Callback
+from bot.render.text import boundary as _shared_boundary
+from bot.render.text import clean, utf16_len
+from bot.render.text import longest_prefix as _longest_prefix
+from bot.render.text import merge_spans as _spans
+from bot.render.text import pack as _pack
+from bot.render.text import paragraph_cut as _paragraph_cut
+from bot.render.text import share as _share
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -72,7 +80,6 @@ THANKS = "Thanks, your feedback was recorded."
 BUSY = "⏳ A reindex is already running. Please try again when it has finished."
 DOWNLOAD_FAILED = "❌ The attachment could not be downloaded. Please try again."
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # Markdown that works anywhere in a line, and mention/link openers: always escaped.
 _ANYWHERE = str.maketrans({c: "\\" + c for c in "\\*_~`|[]<"})
 # Block markdown that only works at the start of a line: quotes, headings, lists, subtext.
@@ -145,28 +152,12 @@ class Reply:
     ephemeral: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Callback:
-    """A decoded button press: kind is "more", "full" or "vote"."""
-
-    kind: str
-    key: str = ""
-    chunk_id: str = ""
-    offset: int = 0
-    value: int = 0
-
-
 # --- text primitives -----------------------------------------------------------------
 
 
-def utf16_len(text: str) -> int:
-    """Length in UTF-16 code units (never less than Discord's character count)."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def clean(text: str) -> str:
-    """Drop control characters and lone surrogates."""
-    return _CONTROL.sub("", text)
+def _boundary(text: str, n: int, window: int = 40) -> int:
+    """Move a cut at `n` back to the last whitespace within `window` chars, if any."""
+    return _shared_boundary(text, n, window)
 
 
 def escape_mentions(text: str) -> str:
@@ -200,30 +191,6 @@ def plain(text: str, units: int) -> str:
     return flat[:n].rstrip() + ELLIPSIS if units > 0 else ""
 
 
-def _longest_prefix(size: int, fits: Callable[[int], bool]) -> int:
-    """Largest n in [0, size] with fits(n), for a monotone `fits` (n=0 is taken to fit)."""
-    if fits(size):
-        return size
-    low, high = 0, size
-    while high - low > 1:
-        mid = (low + high) // 2
-        if fits(mid):
-            low = mid
-        else:
-            high = mid
-    return low
-
-
-def _boundary(text: str, n: int, window: int = 40) -> int:
-    """Move a cut at `n` back to the last whitespace within `window` chars, if any."""
-    if n >= len(text) or n == 0:
-        return n
-    for i in range(n, max(0, n - window), -1):
-        if text[i - 1].isspace() or text[i].isspace():
-            return i
-    return n
-
-
 def fit(text: str, units: int) -> str:
     """`text` escaped, cut (before escaping) with an ellipsis to at most `units` units."""
     escaped = escape(text)
@@ -240,18 +207,6 @@ def code(text: str, units: int) -> str:
     """Inline code for a file name: backticks replaced, mentions broken, bounded."""
     inner = plain(text.replace("`", "ˋ"), max(1, units - 2))
     return f"`{inner}`" if inner else ""
-
-
-def _spans(highlights: Iterable[tuple[int, int]], end: int) -> list[tuple[int, int]]:
-    """Highlight spans clipped to [0, end), sorted and merged."""
-    clipped = sorted((max(0, s), min(end, e)) for s, e in highlights if min(end, e) > max(0, s))
-    merged: list[tuple[int, int]] = []
-    for start, stop in clipped:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
-        else:
-            merged.append((start, stop))
-    return merged
 
 
 def highlight(text: str, highlights: Iterable[tuple[int, int]], cut: int | None = None) -> str:
@@ -286,24 +241,6 @@ def _body(passage: Passage, units: int) -> str:
     while n > 0 and text[n - 1].isspace():
         n -= 1
     return highlight(text, spans, n)
-
-
-def _share(lengths: Sequence[int], budget: int) -> list[int]:
-    """Water-fill `budget` over items: short ones keep their length, long ones share the rest."""
-    caps = list(lengths)
-    if sum(lengths) <= budget:
-        return caps
-    remaining = budget
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    for rank, i in enumerate(order):
-        left = len(order) - rank
-        if lengths[i] * left <= remaining:
-            remaining -= lengths[i]
-            continue
-        for j in order[rank:]:
-            caps[j] = remaining // left
-        break
-    return caps
 
 
 # --- custom ids ----------------------------------------------------------------------
@@ -477,14 +414,6 @@ def _escaped_prefix(text: str, units: int) -> int:
 _TRUNCATED = "\n\n*… (the rest of this section is too long to show here)*"
 
 
-def _paragraph_cut(text: str, n: int) -> int:
-    """Best cut at or before n: a line break in the second half, else a word boundary."""
-    newline = text.rfind("\n", 0, n + 1)
-    if newline >= n // 2 and newline > 0:
-        return newline
-    return _boundary(text, n, window=200)
-
-
 def render_full_text(full: FullText) -> list[Reply]:
     """The whole section as one or more ephemeral embeds headed by its citation."""
     c = full.citation
@@ -498,21 +427,6 @@ def render_full_text(full: FullText) -> list[Reply]:
         embed = Embed(title if i == 1 else "", part, (), footer, ANSWER_COLOUR)
         replies.append(Reply(embeds=(embed,), ephemeral=True))
     return replies
-
-
-def _pack(lines: Sequence[str], limit: int) -> list[str]:
-    """Join whole lines into as few blocks of at most `limit` units as possible."""
-    blocks: list[str] = []
-    current = ""
-    for line in lines:
-        candidate = f"{current}\n{line}" if current else line
-        if current and utf16_len(candidate) > limit:
-            blocks.append(current)
-            candidate = line
-        current = candidate
-    if current:
-        blocks.append(current)
-    return blocks
 
 
 def render_sources(sources: Sequence[Source]) -> list[Reply]:

@@ -24,6 +24,14 @@ from bot.answer import (
     Source,
     Stats,
 )
+from bot.render.text import Callback as Callback
+from bot.render.text import boundary as _shared_boundary
+from bot.render.text import clean, utf16_len
+from bot.render.text import longest_prefix as _longest_prefix
+from bot.render.text import merge_spans as _spans
+from bot.render.text import pack as _pack
+from bot.render.text import paragraph_cut as _paragraph_cut
+from bot.render.text import share as _share
 
 MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
@@ -58,7 +66,6 @@ ADD_USAGE = "Send a .txt, .md or .html file with the caption /add (or reply /add
 REMOVE_USAGE = "Usage: /remove FILE (see /sources for the file names)."
 ASK_USAGE = "Usage: /ask QUESTION, e.g. /ask " + EXAMPLE_QUESTIONS[0]
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[^\s<>\"'\\]*)?")
 _MIN_BODY = 60
 
@@ -92,58 +99,17 @@ class InlineArticle:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Callback:
-    """A decoded button press: kind is "more", "full" or "vote"."""
-
-    kind: str
-    key: str = ""
-    chunk_id: str = ""
-    offset: int = 0
-    value: int = 0
-
-
 # --- text primitives -----------------------------------------------------------------
 
 
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it: UTF-16 code units."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def clean(text: str) -> str:
-    """Drop control characters and lone surrogates, which Telegram cannot carry."""
-    return _CONTROL.sub("", text)
+def _boundary(text: str, n: int, window: int = 60) -> int:
+    """Move a cut at `n` back to the last whitespace within `window` chars, if any."""
+    return _shared_boundary(text, n, window)
 
 
 def escape(text: str) -> str:
     """Escape text for Telegram HTML (`<`, `>`, `&`), after `clean`."""
     return html.escape(clean(text), quote=False)
-
-
-def _longest_prefix(size: int, fits: Callable[[int], bool]) -> int:
-    """Largest n in [0, size] with fits(n), for a monotone `fits` (n=0 is taken to fit)."""
-    if fits(size):
-        return size
-    low, high = 0, size
-    while high - low > 1:
-        mid = (low + high) // 2
-        if fits(mid):
-            low = mid
-        else:
-            high = mid
-    return low
-
-
-def _boundary(text: str, n: int, window: int = 60) -> int:
-    """Move a cut at `n` back to the last whitespace within `window` chars, if any."""
-    if n >= len(text) or n == 0:
-        return n
-    start = max(0, n - window)
-    for i in range(n, start, -1):
-        if text[i - 1].isspace() or text[i].isspace():
-            return i
-    return n
 
 
 def fit(text: str, units: int) -> str:
@@ -155,18 +121,6 @@ def fit(text: str, units: int) -> str:
     n = _longest_prefix(hi, lambda k: utf16_len(escape(text[:k])) + 1 <= units)
     n = _boundary(text, n)
     return escape(text[:n].rstrip()) + ELLIPSIS if units > 0 else ""
-
-
-def _spans(highlights: Iterable[tuple[int, int]], end: int) -> list[tuple[int, int]]:
-    """Highlight spans clipped to [0, end), sorted and merged."""
-    clipped = sorted((max(0, s), min(end, e)) for s, e in highlights if min(end, e) > max(0, s))
-    merged: list[tuple[int, int]] = []
-    for start, stop in clipped:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
-        else:
-            merged.append((start, stop))
-    return merged
 
 
 def highlight(text: str, highlights: Iterable[tuple[int, int]], cut: int | None = None) -> str:
@@ -197,25 +151,6 @@ def _body(passage: Passage, units: int) -> str:
     while n > 0 and text[n - 1].isspace():
         n -= 1
     return highlight(text, spans, n)
-
-
-def _share(lengths: Sequence[int], budget: int) -> list[int]:
-    """Water-fill `budget` over items: short ones keep their length, long ones share the rest."""
-    caps = list(lengths)
-    if sum(lengths) <= budget:
-        return caps
-    remaining = budget
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    for rank, i in enumerate(order):
-        left = len(order) - rank
-        if lengths[i] * left <= remaining:
-            remaining -= lengths[i]
-            continue
-        cap = remaining // left
-        for j in order[rank:]:
-            caps[j] = cap
-        break
-    return caps
 
 
 # --- passages and answers -----------------------------------------------------------
@@ -383,14 +318,6 @@ def _escaped_prefix(text: str, units: int) -> int:
     return _longest_prefix(min(len(text), units), lambda k: utf16_len(escape(text[:k])) <= units)
 
 
-def _paragraph_cut(text: str, n: int) -> int:
-    """Best cut at or before n: a line break in the second half, else a word boundary."""
-    newline = text.rfind("\n", 0, n + 1)
-    if newline >= n // 2 and newline > 0:
-        return newline
-    return _boundary(text, n, window=200)
-
-
 def render_full_text(full: FullText, *, limit: int = MESSAGE_LIMIT) -> list[str]:
     """The whole section as one or more messages, the first headed by its citation."""
     c = full.citation
@@ -398,21 +325,6 @@ def render_full_text(full: FullText, *, limit: int = MESSAGE_LIMIT) -> list[str]
     if c.section.strip():
         head += f" ({fit(c.section, 120)})"
     return split_text(full.text, prefix=head + "\n\n", limit=limit)
-
-
-def _pack(lines: Sequence[str], limit: int) -> list[str]:
-    """Join whole lines into as few messages of at most `limit` units as possible."""
-    messages: list[str] = []
-    current = ""
-    for line in lines:
-        candidate = f"{current}\n{line}" if current else line
-        if current and utf16_len(candidate) > limit:
-            messages.append(current)
-            candidate = line
-        current = candidate
-    if current:
-        messages.append(current)
-    return messages
 
 
 def render_sources(sources: Sequence[Source], *, limit: int = MESSAGE_LIMIT) -> list[str]:

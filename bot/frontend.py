@@ -1,0 +1,95 @@
+"""Pieces every chat front end needs: token redaction in logs, and the question cache."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+from collections import OrderedDict
+from typing import Any
+
+REDACTED = "<redacted>"
+QUESTION_CACHE_SIZE = 5000
+
+
+class TokenRedactor(logging.Filter):
+    """Replaces bot tokens in log records (message, arguments, traceback) with a marker."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def add(self, token: str) -> None:
+        """Redact this token from now on, and its secret part on its own (Telegram's after
+        the colon, Discord's last dotted part), so URL-encoded or split forms are covered."""
+        self.secrets.add(token)
+        for part in (token.split(":", 1)[-1], token.rsplit(".", 1)[-1]):
+            if len(part) >= 8:
+                self.secrets.add(part)
+
+    def scrub(self, text: str) -> str:
+        """`text` with every known token replaced."""
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact in place; never drops a record."""
+        if not self.secrets:
+            return True
+        with contextlib.suppress(Exception):  # a malformed record is not ours to fix
+            message = record.getMessage()
+            if self.scrub(message) != message:
+                record.msg, record.args = self.scrub(message), None
+        if record.exc_info and record.exc_info[1] is not None:
+            trace = record.exc_text or logging.Formatter().formatException(record.exc_info)
+            if self.scrub(trace) != trace:
+                record.exc_info, record.exc_text = None, self.scrub(trace)
+        if record.stack_info:
+            record.stack_info = self.scrub(record.stack_info)
+        return True
+
+
+REDACTOR = TokenRedactor()
+
+
+def protect_token(token: str) -> None:
+    """Silence per-request HTTP logs (httpx prints the token in URLs) and redact `token`
+    from every log record of every logger, through the record factory."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    first = not REDACTOR.secrets
+    REDACTOR.add(token)
+    if first:
+        make_record = logging.getLogRecordFactory()
+
+        def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = make_record(*args, **kwargs)
+            REDACTOR.filter(record)
+            return record
+
+        logging.setLogRecordFactory(redacting_factory)
+
+
+class QuestionCache:
+    """Bounded LRU from a short key (used in button data) to (question, query_id), so the
+    question itself never travels in callback data."""
+
+    def __init__(self, size: int = QUESTION_CACHE_SIZE) -> None:
+        self._size = size
+        self._items: OrderedDict[str, tuple[str, int | None]] = OrderedDict()
+
+    def put(self, question: str, query_id: int | None) -> str:
+        """Remember a question; returns its key (8 URL-safe characters)."""
+        key = secrets.token_urlsafe(6)
+        self._items[key] = (question, query_id)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> tuple[str, int | None] | None:
+        """The question and query id for `key`, or None once evicted."""
+        item = self._items.get(key)
+        if item is not None:
+            self._items.move_to_end(key)
+        return item

@@ -1,0 +1,108 @@
+"""Text primitives shared by the chat renderers: lengths, cuts, spans, packing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    """A decoded button press: kind is "more", "full" or "vote"."""
+
+    kind: str
+    key: str = ""
+    chunk_id: str = ""
+    offset: int = 0
+    value: int = 0
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, as Telegram counts (never less than Discord's count)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def clean(text: str) -> str:
+    """Drop control characters and lone surrogates, which no chat platform carries."""
+    return _CONTROL.sub("", text)
+
+
+def longest_prefix(size: int, fits: Callable[[int], bool]) -> int:
+    """Largest n in [0, size] with fits(n), for a monotone `fits` (n=0 is taken to fit)."""
+    if fits(size):
+        return size
+    low, high = 0, size
+    while high - low > 1:
+        mid = (low + high) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid
+    return low
+
+
+def boundary(text: str, n: int, window: int) -> int:
+    """Move a cut at `n` back to the last whitespace within `window` chars, if any."""
+    if n >= len(text) or n == 0:
+        return n
+    for i in range(n, max(0, n - window), -1):
+        if text[i - 1].isspace() or text[i].isspace():
+            return i
+    return n
+
+
+def paragraph_cut(text: str, n: int) -> int:
+    """Best cut at or before n: a line break in the second half, else a word boundary."""
+    newline = text.rfind("\n", 0, n + 1)
+    if newline >= n // 2 and newline > 0:
+        return newline
+    return boundary(text, n, window=200)
+
+
+def merge_spans(highlights: Iterable[tuple[int, int]], end: int) -> list[tuple[int, int]]:
+    """Highlight spans clipped to [0, end), sorted and merged."""
+    clipped = sorted((max(0, s), min(end, e)) for s, e in highlights if min(end, e) > max(0, s))
+    merged: list[tuple[int, int]] = []
+    for start, stop in clipped:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def share(lengths: Sequence[int], budget: int) -> list[int]:
+    """Water-fill `budget` over items: short ones keep their length, long ones share the rest."""
+    caps = list(lengths)
+    if sum(lengths) <= budget:
+        return caps
+    remaining = budget
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    for rank, i in enumerate(order):
+        left = len(order) - rank
+        if lengths[i] * left <= remaining:
+            remaining -= lengths[i]
+            continue
+        cap = remaining // left
+        for j in order[rank:]:
+            caps[j] = cap
+        break
+    return caps
+
+
+def pack(lines: Sequence[str], limit: int) -> list[str]:
+    """Join whole lines into as few blocks of at most `limit` units as possible."""
+    blocks: list[str] = []
+    current = ""
+    for line in lines:
+        candidate = f"{current}\n{line}" if current else line
+        if current and utf16_len(candidate) > limit:
+            blocks.append(current)
+            candidate = line
+        current = candidate
+    if current:
+        blocks.append(current)
+    return blocks
