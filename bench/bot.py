@@ -41,7 +41,7 @@ def _percentile(values: list[float], q: float) -> float:
 async def _latency(rounds: int, workdir: Path) -> list[float]:
     """Milliseconds from injecting an update to the fake receiving its sendMessage."""
     latencies = []
-    async with running_bot(workdir, telegram={"flood_questions": 10**6}) as env:
+    async with running_bot(workdir, flood={"questions": 10**6}) as env:
         for i in range(rounds):
             user = 10_000 + i
             env.say(QUESTIONS[i % len(QUESTIONS)], user_id=user)

@@ -51,11 +51,15 @@ class TelegramConfig:
     base_file_url: str = "https://api.telegram.org/file/bot"
     moderators: list[int] = field(default_factory=list)
     moderator_chats: list[int] = field(default_factory=list)
-    flood_questions: int = 5
-    flood_seconds: int = 30
     webhook_url: str = ""
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+
+
+@dataclass(frozen=True)
+class FloodConfig:
+    questions: int = 5
+    seconds: int = 30
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Config:
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
+    flood: FloodConfig = field(default_factory=FloodConfig)
     base_dir: Path = field(default=Path("."), compare=False)
 
     def resolve(self, relative: str) -> Path:
@@ -94,7 +99,7 @@ class Config:
         return self.resolve(self.logging.salt_file)
 
 
-_POSITIVE = {"top_k", "max_results", "max_file_bytes", "flood_questions", "flood_seconds",
+_POSITIVE = {"top_k", "max_results", "max_file_bytes", "questions", "seconds",
              "keep_days", "webhook_port"}
 _FRACTIONS = {"min_matched_fraction", "b"}
 _LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}

@@ -79,10 +79,10 @@ class BotState:
 
     @classmethod
     def of(cls, config: Config, service: Service) -> BotState:
-        dc, tg = config.discord, config.telegram
+        dc = config.discord
         return cls(config, service, Moderators.of(dc.moderators, dc.moderator_roles),
-                   FloodGate(tg.flood_questions, tg.flood_seconds),
-                   FloodGate(1, tg.flood_seconds))
+                   FloodGate(config.flood.questions, config.flood.seconds),
+                   FloodGate(1, config.flood.seconds))
 
 
 def _state(interaction: discord.Interaction) -> BotState:
@@ -198,7 +198,7 @@ async def _ask(state: BotState, question: str, user: str, *,
     """Flood check, search and render; None when a flooding user was already told."""
     if not state.flood.allow(user):
         if always_notify or state.flood_notice.allow(user):
-            return Reply(render.render_flood(state.config.telegram.flood_seconds),
+            return Reply(render.render_flood(state.config.flood.seconds),
                          ephemeral=True)
         return None
     answer = await state.service.ask(question, user=user)
@@ -247,7 +247,7 @@ async def on_more(interaction: discord.Interaction, action: render.Callback) -> 
         await _say(interaction, render.EXPIRED)
         return
     if not state.flood.allow(user):
-        await _say(interaction, render.render_flood(state.config.telegram.flood_seconds))
+        await _say(interaction, render.render_flood(state.config.flood.seconds))
         return
     answer = await state.service.ask(entry[0], user=user, offset=action.offset, log=False)
     payload = _payload(render.render_answer(answer, action.key))

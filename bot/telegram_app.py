@@ -86,11 +86,11 @@ class BotState:
 
     @classmethod
     def of(cls, config: Config, service: Service) -> BotState:
-        tg = config.telegram
-        return cls(config, service, Moderators.of(tg.moderators),
-                   FloodGate(tg.flood_questions, tg.flood_seconds),
-                   FloodGate(1, tg.flood_seconds),
-                   FloodGate(tg.flood_questions * 4, tg.flood_seconds))
+        flood = config.flood
+        return cls(config, service, Moderators.of(config.telegram.moderators),
+                   FloodGate(flood.questions, flood.seconds),
+                   FloodGate(1, flood.seconds),
+                   FloodGate(flood.questions * 4, flood.seconds))
 
 
 def _state(context: Context) -> BotState:
@@ -157,7 +157,7 @@ async def _answer(update: Update, context: Context, question: str) -> None:
     state, user = _state(context), _user_key(update)
     if not state.flood.allow(user):
         if state.flood_notice.allow(user):
-            await _reply(update, render.render_flood(state.config.telegram.flood_seconds))
+            await _reply(update, render.render_flood(state.config.flood.seconds))
         return
     answer = await state.service.ask(question, user=user)
     key = "" if answer.abstained else state.questions.put(answer.question, answer.query_id)
@@ -228,7 +228,7 @@ async def on_more(update: Update, context: Context) -> None:
         await query.answer(render.EXPIRED, show_alert=True)
         return
     if not state.flood.allow(_user_key(update)):
-        await query.answer(render.render_flood(state.config.telegram.flood_seconds))
+        await query.answer(render.render_flood(state.config.flood.seconds))
         return
     await query.answer()
     answer = await state.service.ask(entry[0], user=_user_key(update), offset=action.offset,

@@ -106,8 +106,8 @@ def make_config(tmp_path: Path, fake: FakeTelegram, **sections: Mapping[str, Any
         "data": {"path": "data/bot.sqlite3"},
         "logging": {"salt_file": "data/salt", "level": "DEBUG"},
         "telegram": {"base_url": fake.base_url, "base_file_url": fake.base_file_url,
-                     "moderators": [MODERATOR], "moderator_chats": [MODERATOR_CHAT],
-                     "flood_questions": 5, "flood_seconds": 30},
+                     "moderators": [MODERATOR], "moderator_chats": [MODERATOR_CHAT]},
+        "flood": {"questions": 5, "seconds": 30},
     }
     for name, values in sections.items():
         raw[name] = {**raw.get(name, {}), **values}

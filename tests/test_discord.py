@@ -101,7 +101,7 @@ def make_config(tmp_path: Path, fake: FakeDiscord, **sections: Mapping[str, Any]
     raw: dict[str, Any] = {
         "corpus": {"dir": "corpus"}, "data": {"path": "data/bot.sqlite3"},
         "logging": {"salt_file": "data/salt", "level": "DEBUG"},
-        "telegram": {"flood_questions": 5, "flood_seconds": 30},
+        "flood": {"questions": 5, "seconds": 30},
         "discord": {"api_base": fake.api_base, "gateway_url": fake.gateway_url,
                     "moderators": [MODERATOR], "moderator_roles": ["Curators"]},
     }

@@ -43,9 +43,10 @@ def test_one_giant_line_becomes_bounded_passages() -> None:
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=True),
                     st.text(max_size=8), st.lists(st.integers(), max_size=3))
-SECTIONS = st.sampled_from(["corpus", "data", "search", "logging", "telegram", "discord", "x"])
+SECTIONS = st.sampled_from(["corpus", "data", "search", "logging", "telegram", "discord",
+                            "flood", "x"])
 KEYS = st.sampled_from(["dir", "path", "top_k", "min_score", "b", "queries", "keep_days",
-                        "moderators", "base_url", "flood_seconds", "level", "bogus"])
+                        "moderators", "base_url", "seconds", "level", "bogus"])
 
 
 @given(st.dictionaries(SECTIONS, st.one_of(SCALARS, st.dictionaries(KEYS, SCALARS, max_size=4)),
