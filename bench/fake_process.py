@@ -3,7 +3,8 @@
 Telegram is remote in real life: running the fake in another process keeps its work off the
 bot's core. Control routes let the benchmark inject messages and read what was sent:
 POST /control/inject [{"text", "user_id"}...] -> {"at": monotonic time of the injection};
-GET /control/sent -> [{"chat_id", "at"}...]. CLOCK_MONOTONIC is shared by processes.
+GET /control/wait?count=N -> the send times once N messages were sent (waiting happens here,
+so the benchmark's process spends nothing on it). CLOCK_MONOTONIC is shared by processes.
 
     python bench/fake_process.py TOKEN   (prints "PORT CONTROL_PORT" when ready)
 """
@@ -31,13 +32,15 @@ def control_app(fake: FakeTelegram) -> web.Application:
             fake.message(item["text"], user_id=int(item["user_id"]))
         return web.json_response({"at": at})
 
-    async def sent(request: web.Request) -> web.Response:
-        return web.json_response([{"chat_id": c.params["chat_id"], "at": c.at}
-                                  for c in fake.sent()])
+    async def wait(request: web.Request) -> web.Response:
+        count = int(request.query["count"])
+        sent = await fake.wait_for(lambda: len(s := fake.sent()) >= count and s, 600,
+                                   f"{count} messages")
+        return web.json_response([c.at for c in sent])
 
     app = web.Application()
     app.router.add_post("/control/inject", inject)
-    app.router.add_get("/control/sent", sent)
+    app.router.add_get("/control/wait", wait)
     return app
 
 

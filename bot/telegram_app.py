@@ -59,6 +59,7 @@ log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 Context = ContextTypes.DEFAULT_TYPE
+CONCURRENT_UPDATES = 32
 STATE_KEY = "conflictbot"
 ALLOWED_UPDATES = ("message", "callback_query", "inline_query")
 ADMIN_CACHE_SECONDS = 60.0
@@ -545,7 +546,7 @@ def _builder(config: Config, token: str, rate_limiter: BaseRateLimiter[Any] | No
             .base_url(tg.base_url).base_file_url(tg.base_file_url)
             .defaults(defaults)
             .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
-            .concurrent_updates(32))
+            .concurrent_updates(CONCURRENT_UPDATES))
 
 
 def build_application(config: Config, service: Service, token: str, *,

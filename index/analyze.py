@@ -145,13 +145,23 @@ def analyze_many(texts: Iterable[str]) -> list[list[str]]:
     return [analyze(text) for text in texts]
 
 
+_WORD_TERMS: dict[str, frozenset[str]] = {}  # surface word -> its terms (for highlighting)
+
+
 def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Character spans of the words in `text` whose terms are among `terms`."""
-    wanted = set(terms)
+    wanted = frozenset(terms)
     if not wanted:
         return []
+    cache = _WORD_TERMS
     spans = []
     for match in _WORD.finditer(text):
-        if wanted.intersection(analyze(match.group())):
+        word = match.group()
+        found = cache.get(word)
+        if found is None:
+            if len(cache) > 500_000:
+                cache.clear()
+            found = cache[word] = frozenset(analyze(word))
+        if not wanted.isdisjoint(found):
             spans.append((match.start(), match.end()))
     return spans

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import time
 from collections.abc import Iterable, Sequence
@@ -14,6 +15,8 @@ from typing import Any
 import aiosqlite
 
 from index.chunk import Chunk
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: corpus generations and their content
@@ -54,6 +57,10 @@ MIGRATIONS: tuple[str, ...] = (
         command TEXT NOT NULL, outcome TEXT NOT NULL);
     """,
 )
+
+
+QUERY_BATCH = 256
+QUERY_FLUSH_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,13 @@ class Store:
         # One connection serves every coroutine: writes take turns, so a query log insert
         # never lands inside (or breaks) a generation's publishing transaction.
         self._write = asyncio.Lock()
+        # Query rows are buffered and written in batches (a commit per question cost more
+        # than the search); ids are handed out here, so feedback can refer to them at once.
+        self._next_query_id = 1
+        self._pending_queries: list[tuple[object, ...]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._closing = False
+        self._closed = False
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -114,10 +128,20 @@ class Store:
         await db.execute("PRAGMA busy_timeout=5000")
         store = cls(db, path)
         await store._migrate()
+        async with db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM queries") as cursor:
+            row = await cursor.fetchone()
+        store._next_query_id = int(row[0]) if row else 1
         return store
 
     async def close(self) -> None:
-        await self._db.close()
+        self._closing = True
+        if self._flusher is not None:
+            self._flusher.cancel()
+            self._flusher = None
+        await self.flush_queries()
+        async with self._write:  # a flush already waiting for the lock finds it closed
+            await self._db.close()
+            self._closed = True
 
     async def _migrate(self) -> None:
         async with self._db.execute("PRAGMA user_version") as cursor:
@@ -229,15 +253,40 @@ class Store:
 
     async def log_query(self, *, user_hash: str, question: str, chunk_ids: Sequence[str],
                         abstained: bool, latency_ms: float, generation: int) -> int:
+        """Queue a query row (written within QUERY_FLUSH_SECONDS); returns its id."""
+        query_id = self._next_query_id
+        self._next_query_id += 1
+        self._pending_queries.append(
+            (query_id, time.time(), user_hash, question, json.dumps(list(chunk_ids)),
+             int(abstained), latency_ms, generation))
+        if self._closing:
+            return query_id  # shutting down: close() writes what it finds queued
+        if len(self._pending_queries) >= QUERY_BATCH:
+            await self.flush_queries()
+        elif self._flusher is None:
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_soon())
+        return query_id
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(QUERY_FLUSH_SECONDS)
+        self._flusher = None
+        try:
+            await self.flush_queries()
+        except Exception:  # a lost batch of query logs must not take answers down with it
+            log.exception("query log rows not written")
+
+    async def flush_queries(self) -> None:
+        """Write the queued query rows now."""
+        if not self._pending_queries:
+            return
         async with self._write:
-            cursor = await self._db.execute(
-                "INSERT INTO queries (ts, user_hash, question, chunk_ids, abstained, latency_ms, "
-                "generation) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (time.time(), user_hash, question, json.dumps(list(chunk_ids)), int(abstained),
-                 latency_ms, generation))
+            rows, self._pending_queries = self._pending_queries, []
+            if self._closed or not rows:
+                return
+            await self._db.executemany(
+                "INSERT INTO queries (id, ts, user_hash, question, chunk_ids, abstained, "
+                "latency_ms, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             await self._db.commit()
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     async def log_feedback(self, *, user_hash: str, query_id: int | None, chunk_id: str,
                            value: int) -> None:
@@ -263,6 +312,7 @@ class Store:
 
     async def frequent_questions(self, limit: int, min_users: int) -> list[str]:
         """Answered questions asked by at least `min_users` different users, most asked first."""
+        await self.flush_queries()
         sql = ("SELECT MIN(trim(question)), COUNT(*) n FROM queries WHERE abstained=0 "
                "GROUP BY lower(trim(question)) HAVING COUNT(DISTINCT user_hash) >= ? "
                "ORDER BY n DESC, MAX(ts) DESC LIMIT ?")
@@ -272,6 +322,7 @@ class Store:
     async def prune_queries(self, keep_days: int) -> int:
         """Delete query rows older than `keep_days`; returns how many."""
         cutoff = time.time() - keep_days * 86400
+        await self.flush_queries()
         async with self._write:
             cursor = await self._db.execute("DELETE FROM queries WHERE ts < ?", (cutoff,))
             await self._db.commit()
@@ -279,6 +330,8 @@ class Store:
 
     async def usage(self, since: float, top: int = 5) -> Usage:
         """Question, abstention and feedback counts for /stats."""
+        await self.flush_queries()
+
         async def one(sql: str, *args: object) -> int:
             async with self._db.execute(sql, args) as cursor:
                 row = await cursor.fetchone()
