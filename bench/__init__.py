@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): synthetic corpus generator and search-engine comparison."""
