@@ -28,7 +28,7 @@ from discord.http import Route
 from bot.answer import ReindexResult
 from bot.config import Config, DiscordConfig
 from bot.core import DocumentRejected, ReindexBusy, Service
-from bot.frontend import REDACTOR, QuestionCache, protect_token
+from bot.frontend import REDACTOR, QuestionCache, ThrottledProgress, protect_token
 from bot.moderation import REFUSAL, FloodGate, Moderators
 from bot.render import discord_md as render
 from bot.render.discord_md import Reply
@@ -301,57 +301,21 @@ async def _moderator(interaction: discord.Interaction, command: str) -> bool:
     return False
 
 
-class ProgressReporter:
-    """Throttled edits of the command's response while the index rebuilds; thread-safe."""
+class ProgressReporter(ThrottledProgress):
+    """Progress shown by editing the command's original response."""
 
     def __init__(self, interaction: discord.Interaction, shown: str,
                  interval: float | None = None) -> None:
-        self._loop = asyncio.get_running_loop()
+        super().__init__(shown, render.render_progress,
+                         PROGRESS_INTERVAL if interval is None else interval, wait_first=True)
         self._interaction = interaction
-        self._interval = PROGRESS_INTERVAL if interval is None else interval
-        self._shown = shown
-        self._latest = (0, 0)
-        self._last_edit = self._loop.time()
-        self._task: asyncio.Task[None] | None = None
-        self._closed = False
 
-    def __call__(self, done: int, total: int) -> None:
-        """The core's progress callback (runs in a worker thread)."""
-        with contextlib.suppress(RuntimeError):  # loop already closed: nobody to tell
-            self._loop.call_soon_threadsafe(self._note, done, total)
-
-    def _note(self, done: int, total: int) -> None:
-        self._latest = (done, total)
-        if not self._closed and (self._task is None or self._task.done()):
-            self._task = self._loop.create_task(self._flush())
-
-    async def _flush(self) -> None:
-        while not self._closed:
-            wait = self._last_edit + self._interval - self._loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            text = render.render_progress(*self._latest)
-            if self._closed or text == self._shown:
-                return
-            await self._edit(text)
-
-    async def _edit(self, text: str) -> None:
-        self._shown, self._last_edit = text, self._loop.time()
+    async def _send(self, text: str) -> None:
         try:
             await self._interaction.edit_original_response(content=text,
                                                            allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
             log.warning("Progress message not updated: %s", exc)
-
-    async def finish(self, text: str) -> None:
-        """Stop progress updates and show the final text."""
-        self._closed = True
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if text != self._shown:
-            await self._edit(text)
 
 
 async def _rebuild(interaction: discord.Interaction, command: str, start_text: str,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 REDACTED = "<redacted>"
@@ -93,3 +95,57 @@ class QuestionCache:
         if item is not None:
             self._items.move_to_end(key)
         return item
+
+
+class ThrottledProgress:
+    """Throttled edits of one progress message while the index rebuilds. The instance is
+    the core's progress callback, which runs in a worker thread; subclasses say how to edit."""
+
+    def __init__(self, shown: str, render: Callable[[int, int], str], interval: float, *,
+                 wait_first: bool = False) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._render = render
+        self._interval = interval
+        self._shown = shown
+        self._latest = (0, 0)
+        self._last_edit = self._loop.time() if wait_first else 0.0
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    def __call__(self, done: int, total: int) -> None:
+        """The core's progress callback (runs in a worker thread)."""
+        with contextlib.suppress(RuntimeError):  # loop already closed: nobody to tell
+            self._loop.call_soon_threadsafe(self._note, done, total)
+
+    def _note(self, done: int, total: int) -> None:
+        self._latest = (done, total)
+        if not self._closed and (self._task is None or self._task.done()):
+            self._task = self._loop.create_task(self._flush())
+
+    async def _flush(self) -> None:
+        while not self._closed:
+            wait = self._last_edit + self._interval - self._loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            text = self._render(*self._latest)
+            if self._closed or text == self._shown:
+                return
+            await self._edit(text)
+
+    async def _edit(self, text: str) -> None:
+        self._shown, self._last_edit = text, self._loop.time()
+        await self._send(text)
+
+    async def _send(self, text: str) -> None:
+        """Show `text` in the progress message (platform call; log, never raise)."""
+        raise NotImplementedError
+
+    async def finish(self, text: str) -> None:
+        """Stop progress updates and show the final text."""
+        self._closed = True
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if text != self._shown:
+            await self._edit(text)

@@ -6,7 +6,6 @@ the service and sends what the renderer produced.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -51,7 +50,7 @@ from telegram.ext import (
 from bot.answer import ReindexResult
 from bot.config import Config
 from bot.core import DocumentRejected, ReindexBusy, Service
-from bot.frontend import REDACTOR, QuestionCache, protect_token
+from bot.frontend import REDACTOR, QuestionCache, ThrottledProgress, protect_token
 from bot.moderation import REFUSAL, FloodGate, Moderators
 from bot.render import telegram_html as render
 
@@ -321,55 +320,18 @@ async def _moderator(update: Update, context: Context, command: str) -> bool:
     return False
 
 
-class ProgressReporter:
-    """Throttled edits of one progress message; callable from any thread."""
+class ProgressReporter(ThrottledProgress):
+    """Progress shown by editing one message."""
 
     def __init__(self, message: Message, interval: float = PROGRESS_INTERVAL) -> None:
-        self._loop = asyncio.get_running_loop()
+        super().__init__(message.text or "", render.render_progress, interval)
         self._message = message
-        self._interval = interval
-        self._shown = message.text or ""
-        self._latest = (0, 0)
-        self._last_edit = 0.0
-        self._task: asyncio.Task[None] | None = None
-        self._closed = False
 
-    def __call__(self, done: int, total: int) -> None:
-        """The core's progress callback (runs in a worker thread)."""
-        with contextlib.suppress(RuntimeError):  # loop already closed: nobody to tell
-            self._loop.call_soon_threadsafe(self._note, done, total)
-
-    def _note(self, done: int, total: int) -> None:
-        self._latest = (done, total)
-        if not self._closed and (self._task is None or self._task.done()):
-            self._task = self._loop.create_task(self._flush())
-
-    async def _flush(self) -> None:
-        while not self._closed:
-            wait = self._last_edit + self._interval - self._loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            text = render.render_progress(*self._latest)
-            if self._closed or text == self._shown:
-                return
-            await self._edit(text)
-
-    async def _edit(self, text: str) -> None:
-        self._shown, self._last_edit = text, self._loop.time()
+    async def _send(self, text: str) -> None:
         try:
             await self._message.edit_text(text)
         except TelegramError as exc:
             log.warning("Progress message not updated: %s", exc)
-
-    async def finish(self, text: str) -> None:
-        """Stop progress updates and show the final text."""
-        self._closed = True
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if text != self._shown:
-            await self._edit(text)
 
 
 async def _rebuild(update: Update, context: Context, command: str, start_text: str,
