@@ -364,6 +364,15 @@ class Service:
             return []
         return await self.store.frequent_questions(limit, min_users)
 
+    async def checkpoint(self, name: str) -> int:
+        """A front end's saved position (e.g. the last Telegram update handled), 0 if none."""
+        value = await self.store.get_meta(f"checkpoint:{name}")
+        return int(value) if value and value.isdigit() else 0
+
+    async def save_checkpoint(self, name: str, value: int) -> None:
+        """Remember a front end's position across restarts."""
+        await self.store.set_meta(f"checkpoint:{name}", str(value))
+
     async def stats(self) -> Stats:
         """Corpus and usage figures."""
         snapshot = self._snapshot

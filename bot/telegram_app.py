@@ -37,6 +37,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
@@ -44,6 +45,7 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -82,6 +84,8 @@ class BotState:
     flood_notice: FloodGate
     inline_flood: FloodGate
     questions: QuestionCache = field(default_factory=QuestionCache)
+    handled_before: int = 0  # updates up to this id were answered by an earlier run
+    highest_update: int = 0
     admins: dict[int, tuple[float, bool]] = field(default_factory=dict)
 
     @classmethod
@@ -455,6 +459,33 @@ async def on_error(update: object, context: Context) -> None:
             await update.effective_message.reply_text(render.escape(render.SOMETHING_WENT_WRONG))
 
 
+UPDATE_CHECKPOINT = "telegram.update_id"
+
+
+async def skip_seen(update: Update, context: Context) -> None:
+    """Drop updates an earlier run already answered (Telegram re-sends them when the
+    confirming getUpdates at shutdown failed); note the highest id handled."""
+    state = _state(context)
+    if update.update_id <= state.handled_before:
+        log.info("Skipping update %d: answered before the restart", update.update_id)
+        raise ApplicationHandlerStop
+    state.highest_update = max(state.highest_update, update.update_id)
+
+
+async def save_checkpoint(application: App) -> None:
+    """After the application drained its updates: remember the highest one handled."""
+    state = cast(BotState, application.bot_data[STATE_KEY])
+    if state.highest_update > state.handled_before:
+        await state.service.save_checkpoint(UPDATE_CHECKPOINT, state.highest_update)
+
+
+async def start_up(application: App) -> None:
+    """Load the checkpoint of the previous run and set the command menus."""
+    state = cast(BotState, application.bot_data[STATE_KEY])
+    state.handled_before = await state.service.checkpoint(UPDATE_CHECKPOINT)
+    await set_commands(application)
+
+
 async def set_commands(application: App) -> None:
     """Command menus: user commands for all; moderator commands for moderators' private
     chats and for the administrators of `telegram.moderator_chats`."""
@@ -477,6 +508,7 @@ def add_handlers(application: App) -> None:
     """Register every handler and the error handler."""
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+    application.add_handler(TypeHandler(Update, skip_seen), group=-1)
     application.add_handlers([
         CommandHandler("start", on_start),
         CommandHandler("help", on_help),
@@ -518,7 +550,8 @@ def build_application(config: Config, service: Service, token: str, *,
     `rate_limiter` defaults to AIORateLimiter(max_retries=3), which honours RetryAfter.
     """
     protect_token(token)
-    application = _builder(config, token, rate_limiter).post_init(set_commands).build()
+    application = (_builder(config, token, rate_limiter)
+                   .post_init(start_up).post_stop(save_checkpoint).build())
     application.bot_data[STATE_KEY] = BotState.of(config, service)
     add_handlers(application)
     return application
@@ -550,7 +583,7 @@ def run(config: Config) -> int:
 
     async def open_service(application: App) -> None:
         application.bot_data[STATE_KEY] = BotState.of(config, await Service.open(config))
-        await set_commands(application)
+        await start_up(application)
 
     async def close_service(application: App) -> None:
         state = application.bot_data.get(STATE_KEY)
@@ -558,7 +591,8 @@ def run(config: Config) -> int:
             await state.service.close()
 
     application = (_builder(config, token, None)
-                   .post_init(open_service).post_shutdown(close_service).build())
+                   .post_init(open_service).post_stop(save_checkpoint)
+                   .post_shutdown(close_service).build())
     add_handlers(application)
     try:
         _serve(application, config)

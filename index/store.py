@@ -172,6 +172,17 @@ class Store:
             row = await cursor.fetchone()
         return Generation(*row) if row else None
 
+    async def get_meta(self, key: str) -> str | None:
+        """A small persistent setting (e.g. a front end's checkpoint), or None."""
+        async with self._db.execute("SELECT value FROM meta WHERE key=?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else None
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self._write:
+            await self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+            await self._db.commit()
+
     async def new_generation(self, corpus_hash: str) -> int:
         """Reserve a generation id (status 'building')."""
         async with self._write:

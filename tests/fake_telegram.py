@@ -338,6 +338,10 @@ class FakeTelegram:
         """Injected updates not yet handed out by getUpdates."""
         return sum(1 for u in self._updates if u["update_id"] > self._delivered)
 
+    def unconfirmed_updates(self) -> int:
+        """Updates no getUpdates `offset` has confirmed yet (Telegram would send them again)."""
+        return len(self._updates)
+
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 

@@ -153,11 +153,14 @@ async def start_app(app: App, *, poll_timeout: int = 5) -> None:
 
 
 async def stop_app(app: App) -> None:
-    """Stop the updater (confirms fetched updates), then the app (drains them); shut down."""
+    """As `run_polling` ends: stop the updater (confirms fetched updates), then the app
+    (drains them), run post_stop, shut down."""
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:
         await app.stop()
+        if app.post_stop is not None:
+            await app.post_stop(app)
     await app.shutdown()
 
 

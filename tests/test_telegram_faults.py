@@ -351,3 +351,46 @@ async def test_send_message_timeout_delivers_answer_and_apology(tmp_path: Path) 
         assert answer.params["text"] != SORRY and apology.params["text"] == SORRY
         assert apology.at - answer.at >= READ_TIMEOUT * 0.9
         assert len(attempts(env.fake, victim)) == 2  # the answer itself was sent only once
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB-internal
+async def test_failed_confirmation_at_shutdown_answers_nothing_twice(tmp_path: Path) -> None:
+    """The confirming getUpdates at shutdown fails (Telegram unreachable), so Telegram hands
+    the last batch out again: the restarted bot skips what it answered (saved checkpoint)."""
+    fake = FakeTelegram(TOKEN)
+    await fake.start()
+    corpus = make_corpus(tmp_path)
+    config = make_config(tmp_path, fake)
+    service: Service | None = None
+    app = None
+    try:
+        service = await Service.open(config)
+        app = build_app(config, service)
+        await start_app(app, poll_timeout=POLL_TIMEOUT)
+        first = ask(fake, range(3000, 3030))
+        await answered(fake, first)
+        fake.stall("getUpdates", 60)  # the next poll hangs before its offset confirms anything
+        first += ask(fake, [3999])  # wakes the poll in flight: its batch stays unconfirmed
+        await fake.wait_for(lambda: failed_polls(fake), what="a stalled poll")
+        await answered(fake, first)
+        fake.fail("getUpdates", error_code=502, times=None)  # the confirming call fails
+        await stop_app(app)
+        await service.close()
+        service = None
+        fake.heal("getUpdates")
+        redelivered = fake.unconfirmed_updates()  # Telegram hands these out again
+        later = ask(fake, range(3100, 3110))
+        service = await Service.open(config)
+        app = build_app(config, service)
+        await start_app(app, poll_timeout=POLL_TIMEOUT)
+        await answered(fake, later)
+        await BotEnv(fake, app, service, config, corpus).idle()
+    finally:
+        if app is not None:
+            await stop_app(app)
+        if service is not None:
+            await service.close()
+        await fake.stop()
+    assert redelivered > 0  # the failure mode is real
+    counts = Counter(c.params["chat_id"] for c in fake.sent())
+    assert counts == dict.fromkeys(first + later, 1)
