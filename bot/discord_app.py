@@ -43,7 +43,7 @@ _STYLES = {"primary": discord.ButtonStyle.primary, "secondary": discord.ButtonSt
            "success": discord.ButtonStyle.success, "danger": discord.ButtonStyle.danger}
 
 
-# --- token hygiene and endpoints ----------------------------------------------------
+# --- endpoints --------------------------------------------------------------------
 
 
 @contextlib.contextmanager
@@ -68,7 +68,7 @@ def endpoints(settings: DiscordConfig) -> Iterator[None]:
 
 @dataclass
 class BotState:
-    """Everything the handlers share; flood limits reuse the telegram.flood_* settings."""
+    """Everything the handlers share (flood limits from the shared `flood` settings)."""
 
     config: Config
     service: Service

@@ -140,11 +140,6 @@ def expand(terms: Iterable[str]) -> dict[str, frozenset[str]]:
     return {t: table.get(t, frozenset()) | {t} for t in dict.fromkeys(terms)}
 
 
-def analyze_many(texts: Iterable[str]) -> list[list[str]]:
-    """Terms of many texts (one list per text)."""
-    return [analyze(text) for text in texts]
-
-
 _WORD_TERMS: dict[str, frozenset[str]] = {}  # surface word -> its terms (for highlighting)
 
 

@@ -27,8 +27,9 @@ from bot.answer import (
 from bot.render.text import Callback as Callback
 from bot.render.text import boundary as _shared_boundary
 from bot.render.text import clean, utf16_len
+from bot.render.text import fit_rendering as _fit_rendering
 from bot.render.text import longest_prefix as _longest_prefix
-from bot.render.text import merge_spans as _spans
+from bot.render.text import mark_spans as _mark_spans
 from bot.render.text import pack as _pack
 from bot.render.text import paragraph_cut as _paragraph_cut
 from bot.render.text import share as _share
@@ -216,31 +217,14 @@ def highlight(text: str, highlights: Iterable[tuple[int, int]], cut: int | None 
     """
     end = len(text) if cut is None else max(0, min(cut, len(text)))
     flat = text[:end].translate(_FLATTEN)
-    parts: list[str] = []
-    pos = 0
-    for start, stop in _spans(highlights, end):
-        parts.append(escape(flat[pos:start]))
-        bold = escape(flat[start:stop])
-        parts.append(f"**{bold}**" if bold else "")
-        pos = stop
-    parts.append(escape(flat[pos:end]))
-    if end < len(text):
-        parts.append(ELLIPSIS)
-    return "".join(parts)
+    marked = _mark_spans(flat, highlights, end, escape, lambda bold: f"**{bold}**")
+    return marked + ELLIPSIS if end < len(text) else marked
 
 
 def _body(passage: Passage, units: int) -> str:
     """The passage with highlights, cut to at most `units` units."""
-    full = highlight(passage.text, passage.highlights)
-    if utf16_len(full) <= units:
-        return full
     text, spans = passage.text, passage.highlights
-    n = _longest_prefix(min(len(text), units),
-                        lambda k: utf16_len(highlight(text, spans, k)) <= units)
-    n = _boundary(text, n)
-    while n > 0 and text[n - 1].isspace():
-        n -= 1
-    return highlight(text, spans, n)
+    return _fit_rendering(text, units, lambda cut: highlight(text, spans, cut), _boundary)
 
 
 # --- custom ids ----------------------------------------------------------------------

@@ -74,6 +74,34 @@ def merge_spans(highlights: Iterable[tuple[int, int]], end: int) -> list[tuple[i
     return merged
 
 
+def mark_spans(text: str, highlights: Iterable[tuple[int, int]], end: int,
+               escape: Callable[[str], str], wrap: Callable[[str], str]) -> str:
+    """`escape(text[:end])` with each merged highlight span escaped and then `wrap`ped."""
+    parts: list[str] = []
+    pos = 0
+    for start, stop in merge_spans(highlights, end):
+        parts.append(escape(text[pos:start]))
+        bold = escape(text[start:stop])
+        parts.append(wrap(bold) if bold else "")
+        pos = stop
+    parts.append(escape(text[pos:end]))
+    return "".join(parts)
+
+
+def fit_rendering(text: str, units: int, render: Callable[[int | None], str],
+                  boundary_at: Callable[[str, int], int]) -> str:
+    """`render(None)` if it fits in `units`, else `render(n)` for the longest prefix cut `n`
+    that fits, moved back to a word boundary and before trailing whitespace."""
+    full = render(None)
+    if utf16_len(full) <= units:
+        return full
+    n = longest_prefix(min(len(text), units), lambda k: utf16_len(render(k)) <= units)
+    n = boundary_at(text, n)
+    while n > 0 and text[n - 1].isspace():
+        n -= 1
+    return render(n)
+
+
 def share(lengths: Sequence[int], budget: int) -> list[int]:
     """Water-fill `budget` over items: short ones keep their length, long ones share the rest."""
     caps = list(lengths)
