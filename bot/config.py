@@ -6,7 +6,7 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, get_args, get_type_hints
 
 import yaml
 
@@ -67,7 +67,24 @@ class DiscordConfig:
     api_base: str = "https://discord.com/api/v10"
     gateway_url: str = ""
     moderators: list[int] = field(default_factory=list)
-    moderator_roles: list[str] = field(default_factory=list)
+    moderator_roles: list[int | str] = field(default_factory=list)
+    guilds: list[int] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Role ids only: a role name can be copied by anyone who owns any server.
+        for i, role in enumerate(self.moderator_roles):
+            text = str(role).strip()
+            if not (text.isascii() and text.isdigit() and int(text) > 0):
+                raise ConfigError(
+                    f"discord.moderator_roles[{i}]: {role!r} is not a role id; role names "
+                    "no longer grant moderator rights, list role ids instead (Developer "
+                    "Mode → Server Settings → Roles → right-click → Copy Role ID)")
+
+    @property
+    def role_ids(self) -> frozenset[int]:
+        """The moderator roles as ids."""
+        return frozenset(int(str(role).strip()) for role in self.moderator_roles)
 
 
 @dataclass(frozen=True)
@@ -124,8 +141,12 @@ def _coerce(key: str, value: Any, kind: Any) -> Any:
         if not isinstance(value, str):
             raise ConfigError(f"{key}: expected text, got {value!r}")
         return value
-    if kind in (list[int], list[str]):
-        item = int if kind == list[int] else str
+    if kind == int | str:  # an id written as a number or quoted
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ConfigError(f"{key}: expected an id, got {value!r}")
+        return value
+    if kind in (list[int], list[str], list[int | str]):
+        [item] = get_args(kind)
         if value is None:
             return []
         if not isinstance(value, list):

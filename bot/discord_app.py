@@ -80,7 +80,7 @@ class BotState:
     @classmethod
     def of(cls, config: Config, service: Service) -> BotState:
         dc = config.discord
-        return cls(config, service, Moderators.of(dc.moderators, dc.moderator_roles),
+        return cls(config, service, Moderators.of(dc.moderators, dc.role_ids, dc.guilds),
                    FloodGate(config.flood.questions, config.flood.seconds),
                    FloodGate(1, config.flood.seconds))
 
@@ -277,13 +277,13 @@ async def on_vote(interaction: discord.Interaction, action: render.Callback) -> 
 
 
 def _is_moderator(state: BotState, interaction: discord.Interaction) -> bool:
-    """Listed user, listed role (id or name), or Manage Server in this guild."""
+    """Listed user anywhere; Manage Server or a listed role id only in `discord.guilds`."""
     user = interaction.user
-    roles = ([key for role in user.roles for key in (str(role.id), role.name)]
-             if isinstance(user, discord.Member) else [])
+    roles = [role.id for role in user.roles] if isinstance(user, discord.Member) else []
     perms = interaction.permissions
-    admin = interaction.guild_id is not None and (perms.manage_guild or perms.administrator)
-    return state.moderators.allows(user.id, is_admin=admin, roles=roles)
+    return state.moderators.allows_member(
+        user.id, interaction.guild_id, manages_guild=perms.manage_guild or perms.administrator,
+        role_ids=roles)
 
 
 async def _audit(interaction: discord.Interaction, command: str, outcome: str) -> None:

@@ -13,14 +13,29 @@ REFUSAL = "Sorry, only moderators can do that."
 
 @dataclass(frozen=True)
 class Moderators:
-    """Moderator rule: listed user ids, or a platform-confirmed admin, or a listed role."""
+    """Moderator rule: listed user ids, or a platform-confirmed admin, or a listed role.
+
+    On Discord, admins and roles count only in `guilds`, the servers the operator named:
+    anyone can own some other server, with any permission and any role name in it."""
 
     user_ids: frozenset[int] = frozenset()
     roles: frozenset[str] = frozenset()
+    guilds: frozenset[int] = frozenset()
 
     @classmethod
-    def of(cls, user_ids: Iterable[int] = (), roles: Iterable[str] = ()) -> Moderators:
-        return cls(frozenset(user_ids), frozenset(str(r) for r in roles))
+    def of(cls, user_ids: Iterable[int] = (), roles: Iterable[int | str] = (),
+           guilds: Iterable[int] = ()) -> Moderators:
+        return cls(frozenset(user_ids), frozenset(str(r) for r in roles), frozenset(guilds))
+
+    def allows_member(self, user_id: int, guild_id: int | None, *, manages_guild: bool,
+                      role_ids: Iterable[int]) -> bool:
+        """Discord: a listed user anywhere (DMs too); Manage Server or a listed role id
+        only inside one of `guilds`."""
+        if user_id in self.user_ids:
+            return True
+        if guild_id is None or guild_id not in self.guilds:
+            return False
+        return manages_guild or any(str(role) in self.roles for role in role_ids)
 
     def allows(self, user_id: int, *, is_admin: bool = False,
                roles: Iterable[str] = ()) -> bool:

@@ -184,6 +184,7 @@ class FakeDiscord:
                  guild_id: int = 910_000_000_000_000_001,
                  channel_id: int = 920_000_000_000_000_001,
                  roles: dict[int, str] | None = None,
+                 other_guilds: Mapping[int, Mapping[int, str]] | None = None,
                  heartbeat_interval: float = 41.25) -> None:
         self.token = token
         self.app_id, self.guild_id, self.channel_id = app_id, guild_id, channel_id
@@ -192,6 +193,10 @@ class FakeDiscord:
                                "avatar": None, "bot": True, "public_flags": 0, "flags": 0,
                                "verified": True, "mfa_enabled": False}
         self.roles = {guild_id: "@everyone", **(roles or {})}
+        # every server the bot is in: its roles (another server's roles may share names)
+        self.guild_roles = {guild_id: self.roles, **{
+            other: {other: "@everyone", **other_roles}
+            for other, other_roles in (other_guilds or {}).items()}}
         self.calls: list[Call] = []
         self.frames: list[JSON] = []  # gateway frames received (IDENTIFY token redacted)
         self.identify: JSON | None = None
@@ -278,21 +283,28 @@ class FakeDiscord:
     def dm_channel(self, user_id: int) -> int:
         return user_id + 1  # a stable, distinct id per user
 
-    def _channel(self, guild: bool, user_id: int) -> JSON:
+    def guild_channel(self, guild_id: int) -> int:
+        """The one text channel of a server the bot is in."""
+        return self.channel_id if guild_id == self.guild_id else guild_id + 1
+
+    def _channel(self, guild: bool, user_id: int, guild_id: int | None = None) -> JSON:
         if not guild:
             return {"id": str(self.dm_channel(user_id)), "type": 1, "flags": 0,
                     "recipients": [self.user(user_id)], "last_message_id": None}
-        return {"id": str(self.channel_id), "type": 0, "guild_id": str(self.guild_id),
+        guild_id = guild_id or self.guild_id
+        return {"id": str(self.guild_channel(guild_id)), "type": 0, "guild_id": str(guild_id),
                 "name": "general", "position": 0, "permission_overwrites": [], "nsfw": False,
                 "parent_id": None, "topic": None, "last_message_id": None,
                 "rate_limit_per_user": 0, "flags": 0}
 
-    def guild(self) -> JSON:
+    def guild(self, guild_id: int | None = None) -> JSON:
+        guild_id = guild_id or self.guild_id
         roles = [{"id": str(rid), "name": name, "permissions": "0", "position": i,
                   "color": 0, "hoist": False, "managed": False, "mentionable": False,
                   "flags": 0, "icon": None, "unicode_emoji": None}
-                 for i, (rid, name) in enumerate(self.roles.items())]
-        return {"id": str(self.guild_id), "name": "Test guild", "icon": None, "splash": None,
+                 for i, (rid, name) in enumerate(self.guild_roles[guild_id].items())]
+        return {"id": str(guild_id), "name": f"Test guild {guild_id % 1000}", "icon": None,
+                "splash": None,
                 "discovery_splash": None, "owner_id": "1", "afk_channel_id": None,
                 "afk_timeout": 300, "verification_level": 0,
                 "default_message_notifications": 1, "explicit_content_filter": 0,
@@ -304,7 +316,7 @@ class FakeDiscord:
                 "premium_progress_bar_enabled": False, "joined_at": TIMESTAMP,
                 "large": False, "unavailable": False, "member_count": 2,
                 "members": [self.member(self.app_id) | {"user": self.bot_user}],
-                "channels": [self._channel(True, 0)], "threads": [], "voice_states": [],
+                "channels": [self._channel(True, 0, guild_id)], "threads": [], "voice_states": [],
                 "presences": [], "stage_instances": [], "guild_scheduled_events": [],
                 "soundboard_sounds": []}
 
@@ -359,22 +371,24 @@ class FakeDiscord:
 
     def _interaction(self, kind: int, data: JSON, *, user_id: int, guild: bool,
                      roles: Iterable[int], permissions: int,
-                     message: JSON | None = None, token: str | None = None) -> JSON:
+                     message: JSON | None = None, token: str | None = None,
+                     guild_id: int | None = None) -> JSON:
+        guild_id = guild_id or self.guild_id
+        channel = self._channel(guild, user_id, guild_id)
         interaction_id = self.snowflake()
         token = token or f"itok{interaction_id}"
         payload: JSON = {
             "id": str(interaction_id), "application_id": str(self.app_id), "type": kind,
             "data": data, "token": token, "version": 1, "locale": "en-US",
             "app_permissions": str((1 << 40) - 1), "attachment_size_limit": 10 * 1024 * 1024,
-            "entitlements": [], "channel": self._channel(guild, user_id),
-            "channel_id": self._channel(guild, user_id)["id"],
+            "entitlements": [], "channel": channel, "channel_id": channel["id"],
             "context": 0 if guild else 1,
-            "authorizing_integration_owners": {"0": str(self.guild_id)} if guild else {
+            "authorizing_integration_owners": {"0": str(guild_id)} if guild else {
                 "1": str(user_id)},
         }
         if guild:
-            payload.update(guild_id=str(self.guild_id), guild_locale="en-US",
-                           guild={"id": str(self.guild_id), "locale": "en-US", "features": []},
+            payload.update(guild_id=str(guild_id), guild_locale="en-US",
+                           guild={"id": str(guild_id), "locale": "en-US", "features": []},
                            member=self.member(user_id, roles, permissions))
         else:
             payload["user"] = self.user(user_id)
@@ -394,8 +408,10 @@ class FakeDiscord:
     async def slash(self, name: str, options: dict[str, Any] | None = None, *, user_id: int,
                     guild: bool = True, roles: Iterable[int] = (), permissions: int = 0,
                     attachments: dict[str, JSON] | None = None,
-                    token: str | None = None) -> JSON:  # token: to aim faults at it
-        """Run a slash command as a user; string options, and attachment options by name."""
+                    token: str | None = None,  # token: to aim faults at it
+                    guild_id: int | None = None) -> JSON:
+        """Run a slash command as a user (in `guild_id`, default the first server; guild=False:
+        in a DM); string options, and attachment options by name."""
         opts = [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()]
         opts += [{"name": k, "type": 11, "value": a["id"]}
                  for k, a in (attachments or {}).items()]
@@ -403,7 +419,7 @@ class FakeDiscord:
                     if attachments else None)
         payload = self._interaction(2, self._command_data(name, opts, resolved),
                                     user_id=user_id, guild=guild, roles=roles,
-                                    permissions=permissions, token=token)
+                                    permissions=permissions, token=token, guild_id=guild_id)
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
 
@@ -618,10 +634,11 @@ class FakeDiscord:
         await self.dispatch("READY", {
             "v": 10, "user": self.bot_user, "session_id": self.session_id,
             "resume_gateway_url": self.gateway_url, "guilds": [
-                {"id": str(self.guild_id), "unavailable": True}],
+                {"id": str(guild_id), "unavailable": True} for guild_id in self.guild_roles],
             "application": {"id": str(self.app_id), "flags": 0}, "private_channels": [],
             "relationships": [], "presences": [], "shard": [0, 1]})
-        await self.dispatch("GUILD_CREATE", self.guild())
+        for guild_id in self.guild_roles:
+            await self.dispatch("GUILD_CREATE", self.guild(guild_id))
 
     # ---------------------------------------------------------------- REST
 

@@ -24,6 +24,9 @@ def test_shipped_config_matches_the_defaults() -> None:
     ({"search": {"colour": 1}}, "search.colour"),
     ({"serch": {}}, "serch"),
     ({"corpus": 5}, "corpus"),
+    ({"discord": {"moderator_roles": ["1", "Curators"]}}, "discord.moderator_roles[1]"),
+    ({"discord": {"moderator_roles": [True]}}, "discord.moderator_roles[0]"),
+    ({"discord": {"guilds": ["Home"]}}, "discord.guilds[0]"),
 ])
 def test_bad_values_name_their_key(raw: dict[str, object], key: str) -> None:
     with pytest.raises(ConfigError) as error:
@@ -38,3 +41,10 @@ def test_unreadable_and_invalid_files(tmp_path: Path) -> None:
     bad.write_text("search: [unclosed\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(bad)
+
+
+def test_discord_roles_are_ids_and_names_are_refused_with_a_hint() -> None:
+    config = parse_config({"discord": {"moderator_roles": [930000000000000001, " 42 "]}})
+    assert config.discord.role_ids == {930000000000000001, 42}
+    with pytest.raises(ConfigError, match="role id"):
+        parse_config({"discord": {"moderator_roles": ["Corpus curators"]}})

@@ -36,6 +36,9 @@ STRANGER = 400_000_000_000_000_003
 ADMIN = 400_000_000_000_000_004
 CURATOR = 400_000_000_000_000_005
 CURATOR_ROLE = 930_000_000_000_000_001
+HOME_GUILD = 910_000_000_000_000_001  # the fake's first server, named in discord.guilds
+FOREIGN_GUILD = 910_000_000_000_000_777  # another server that invited the bot
+FOREIGN_ROLE = 930_000_000_000_000_777  # named "Curators" too, in the foreign server
 WAGNER_QUESTION = "Who did Wagner fight at Tinzaouatene?"
 WAGNER_FILE = "004_0bd10977ca86cbfa.txt"
 REMOVABLE = "000_3c97b537fcf85c00.txt"
@@ -103,7 +106,8 @@ def make_config(tmp_path: Path, fake: FakeDiscord, **sections: Mapping[str, Any]
         "logging": {"salt_file": "data/salt", "level": "DEBUG"},
         "flood": {"questions": 5, "seconds": 30},
         "discord": {"api_base": fake.api_base, "gateway_url": fake.gateway_url,
-                    "moderators": [MODERATOR], "moderator_roles": ["Curators"]},
+                    "moderators": [MODERATOR], "moderator_roles": [str(CURATOR_ROLE)],
+                    "guilds": [HOME_GUILD]},
     }
     for name, values in sections.items():
         raw[name] = {**raw.get(name, {}), **values}
@@ -114,7 +118,8 @@ def make_config(tmp_path: Path, fake: FakeDiscord, **sections: Mapping[str, Any]
 async def running_bot(tmp_path: Path, *, extra: Mapping[str, str] | None = None,
                       **sections: Mapping[str, Any]) -> AsyncIterator[BotEnv]:
     """Fake Discord + real Service + real client connected to it; torn down in order."""
-    fake = FakeDiscord(TOKEN, roles={CURATOR_ROLE: "Curators"})
+    fake = FakeDiscord(TOKEN, roles={CURATOR_ROLE: "Curators"},
+                       other_guilds={FOREIGN_GUILD: {FOREIGN_ROLE: "Curators"}})
     await fake.start()
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
@@ -379,6 +384,42 @@ async def test_reindex_and_stats_by_each_kind_of_moderator(env: BotEnv) -> None:
         assert stats.body["data"]["flags"] & EPHEMERAL
         assert "generation 2" in embed_text(stats.body["data"])
     assert sorted(await env.audit(3)) == [("reindex", "ok"), ("stats", "ok"), ("stats", "ok")]
+
+
+async def test_rights_from_another_server_do_not_count(env: BotEnv) -> None:
+    assert env.client.get_guild(FOREIGN_GUILD) is not None  # the bot is in both servers
+    refused = [
+        await env.fake.slash("remove", {"file": REMOVABLE}, user_id=ADMIN,
+                             permissions=MANAGE_GUILD, guild_id=FOREIGN_GUILD),
+        await env.fake.slash("remove", {"file": REMOVABLE}, user_id=CURATOR,
+                             roles=[FOREIGN_ROLE], guild_id=FOREIGN_GUILD),
+        await env.fake.slash("remove", {"file": REMOVABLE}, user_id=CURATOR, roles=[],
+                             guild_id=HOME_GUILD),
+    ]
+    for interaction in refused:
+        [refusal] = await env.reply(interaction)
+        assert refusal.body["data"]["content"] == REFUSAL
+    assert (env.corpus / REMOVABLE).exists()
+    assert await env.audit(3) == [("remove", "refused")] * 3
+    allowed = await env.fake.slash("remove", {"file": REMOVABLE}, user_id=CURATOR,
+                                   roles=[CURATOR_ROLE], guild_id=HOME_GUILD)
+    await env.edited(allowed, "Removed")
+    assert not (env.corpus / REMOVABLE).exists()
+    assert (await env.audit(4))[3] == (f"remove {REMOVABLE}", "ok")
+
+
+async def test_without_configured_servers_only_listed_users_moderate(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, discord={"guilds": []}) as env:
+        admin = await env.fake.slash("stats", user_id=ADMIN, permissions=MANAGE_GUILD)
+        curator = await env.fake.slash("stats", user_id=CURATOR, roles=[CURATOR_ROLE])
+        listed = await env.fake.slash("stats", user_id=MODERATOR)
+        for interaction in (admin, curator):
+            [refusal] = await env.reply(interaction)
+            assert refusal.body["data"]["content"] == REFUSAL
+        [stats] = await env.reply(listed)
+        assert "documents" in embed_text(stats.body["data"])
+        assert sorted(await env.audit(3)) == [("stats", "ok"), ("stats", "refused"),
+                                              ("stats", "refused")]
 
 
 async def test_questions_are_answered_while_reindexing(env: BotEnv,
