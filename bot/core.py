@@ -357,13 +357,6 @@ class Service:
         return [Source(d.file, d.title, counts.get(d.doc_key, 0), d.date)
                 for d in snapshot.documents]
 
-    async def frequent_questions(self, limit: int = 25, min_users: int = 2) -> list[str]:
-        """Past answered questions for suggestions; only those that several different users
-        asked, so nobody's own question is shown to others. Empty when query logs are off."""
-        if not self.config.logging.queries:
-            return []
-        return await self.store.frequent_questions(limit, min_users)
-
     async def checkpoint(self, name: str) -> int:
         """A front end's saved position (e.g. the last Telegram update handled), 0 if none."""
         value = await self.store.get_meta(f"checkpoint:{name}")

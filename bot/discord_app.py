@@ -218,12 +218,12 @@ async def ask_command(interaction: discord.Interaction,
 
 async def ask_autocomplete(interaction: discord.Interaction,
                            current: str) -> list[app_commands.Choice[str]]:
-    """Suggestions while typing /ask: frequent questions, then document titles."""
+    """Suggestions while typing /ask: the operator's `discord.suggestions`, then document
+    titles; never what users typed, which anyone with a few accounts could push to all."""
     state = _state(interaction)
     titles = [s.title for s in await state.service.sources()]
     return [app_commands.Choice(name=text, value=text)
-            for text in render.suggest(
-                current, await state.service.frequent_questions(render.MAX_CHOICES), titles)]
+            for text in render.suggest(current, state.config.discord.suggestions, titles)]
 
 
 async def sources_command(interaction: discord.Interaction) -> None:

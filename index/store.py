@@ -321,15 +321,6 @@ class Store:
         async with self._db.execute(sql) as cursor:
             return [(float(r[0]), str(r[1]), str(r[2]), str(r[3])) async for r in cursor]
 
-    async def frequent_questions(self, limit: int, min_users: int) -> list[str]:
-        """Answered questions asked by at least `min_users` different users, most asked first."""
-        await self.flush_queries()
-        sql = ("SELECT MIN(trim(question)), COUNT(*) n FROM queries WHERE abstained=0 "
-               "GROUP BY lower(trim(question)) HAVING COUNT(DISTINCT user_hash) >= ? "
-               "ORDER BY n DESC, MAX(ts) DESC LIMIT ?")
-        async with self._db.execute(sql, (min_users, limit)) as cursor:
-            return [str(row[0]) async for row in cursor]
-
     async def prune_queries(self, keep_days: int) -> int:
         """Delete query rows older than `keep_days`; returns how many."""
         cutoff = time.time() - keep_days * 86400

@@ -222,21 +222,26 @@ async def test_abstains_and_asks_for_keywords(env: BotEnv) -> None:
     assert not buttons(none) and not buttons(empty)
 
 
-async def test_autocomplete_suggests_frequent_questions_and_titles(env: BotEnv) -> None:
-    await env.ask(WAGNER_QUESTION, user_id=USER)
-    await env.ask("wagner withdrawal from mali", user_id=USER)  # one asker: stays private
-    interaction = await env.fake.autocomplete("ask", "question", "wag", user_id=STRANGER)
-    [first] = await env.reply(interaction)
-    await env.ask(WAGNER_QUESTION, user_id=USER + 1)
-    interaction = await env.fake.autocomplete("ask", "question", "wag", user_id=STRANGER)
-    [second] = await env.reply(interaction)
-    assert first.body["type"] == second.body["type"] == 8
-    before = [c["value"] for c in first.body["data"]["choices"]]
-    after = [c["value"] for c in second.body["data"]["choices"]]
-    assert WAGNER_QUESTION not in before and after[0] == WAGNER_QUESTION
-    assert "wagner withdrawal from mali" not in after
-    assert any(v.startswith("Wagner Group Announces") for v in after)
-    assert len(after) <= 25 and all(len(v) <= 100 for v in after)
+APPROVED = "Who did Wagner fight at Tinzaouatene?"
+SPAM = "Wagner Tinzaouatene fighting, visit spam.example"  # answered: it quotes the corpus
+
+
+async def suggestions(env: BotEnv, typed: str) -> list[str]:
+    interaction = await env.fake.autocomplete("ask", "question", typed, user_id=STRANGER)
+    [call] = await env.reply(interaction)
+    assert call.body["type"] == 8
+    return [c["value"] for c in call.body["data"]["choices"]]
+
+
+async def test_autocomplete_suggests_only_approved_questions_and_titles(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, discord={"suggestions": [APPROVED]}) as env:
+        for user_id in (USER, USER + 1, USER + 2):  # several accounts push the same text
+            assert (await env.ask(SPAM, user_id=user_id))["embeds"][0]["fields"]
+        choices = await suggestions(env, "wag")
+        assert all("spam" not in v for v in choices + await suggestions(env, "spam"))
+        assert choices[0] == APPROVED
+        assert any(v.startswith("Wagner Group Announces") for v in choices)
+        assert len(choices) <= 25 and all(len(v) <= 100 for v in choices)
 
 
 async def test_mention_in_channel_and_direct_message(env: BotEnv) -> None:

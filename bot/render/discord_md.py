@@ -548,7 +548,7 @@ def render_flood(seconds: int) -> str:
 
 def suggest(current: str, questions: Sequence[str], titles: Sequence[str],
             limit: int = MAX_CHOICES) -> list[str]:
-    """Autocomplete choices for /ask: frequent questions, then document titles, that contain
+    """Autocomplete choices for /ask: approved questions, then document titles, that contain
     every word typed so far (in each group, prefix matches first); each at most 100
     characters, no repeats."""
     words = current.casefold().split()
