@@ -29,7 +29,7 @@ from bot.answer import ReindexResult
 from bot.config import Config, DiscordConfig
 from bot.core import DocumentRejected, ReindexBusy, Service
 from bot.frontend import REDACTOR, QuestionCache, ThrottledProgress, protect_token
-from bot.moderation import REFUSAL, FloodGate, Moderators
+from bot.moderation import REFUSAL, FloodGate, Moderators, failure_reason
 from bot.render import discord_md as render
 from bot.render.discord_md import Reply
 
@@ -334,11 +334,21 @@ async def _rebuild(interaction: discord.Interaction, command: str, start_text: s
         text, outcome = render.BUSY, "busy"
     except DocumentRejected as exc:
         text, outcome = render.render_rejected(str(exc)), "rejected"
-    except Exception:
+    except Exception as exc:
         log.exception("%s failed", command.split()[0])
-        text, outcome = render.render_failed(command.split()[0]), "error"
+        reason = failure_reason(exc)
+        text, outcome = render.render_failed(command.split()[0], reason), f"failed: {reason}"
     await reporter.finish(text)
-    await _audit(interaction, command, outcome)
+    await _audit_outcome(interaction, command, outcome)
+
+
+async def _audit_outcome(interaction: discord.Interaction, command: str, outcome: str) -> None:
+    """Audit a finished rebuild; the moderator was told already, so a failed write (the
+    disk may be full) is logged rather than answered with a second, generic message."""
+    try:
+        await _audit(interaction, command, outcome)
+    except Exception:
+        log.exception("Audit row not written: %s -> %s", command, outcome)
 
 
 async def reindex_command(interaction: discord.Interaction) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -43,6 +45,25 @@ class Moderators:
         if user_id in self.user_ids or is_admin:
             return True
         return any(str(role) in self.roles for role in roles)
+
+
+_DISK_FULL = "the disk is full"
+_NOT_WRITABLE = "the bot may not write to its data folder"
+_OS_REASONS = {errno.ENOSPC: _DISK_FULL, errno.EDQUOT: _DISK_FULL, errno.EFBIG: _DISK_FULL,
+               errno.EACCES: _NOT_WRITABLE, errno.EPERM: _NOT_WRITABLE,
+               errno.EROFS: _NOT_WRITABLE, errno.EIO: "the disk reported an error"}
+
+
+def failure_reason(error: BaseException) -> str:
+    """Plain words for why a /reindex, /add or /remove failed: told to the moderator, and
+    kept in the audit log as "failed: <reason>" on every platform."""
+    if isinstance(error, OSError) and error.errno in _OS_REASONS:
+        return _OS_REASONS[error.errno]
+    if isinstance(error, sqlite3.OperationalError) and "full" in str(error):
+        return _DISK_FULL
+    if isinstance(error, OSError) and error.strerror:
+        return f"a file error ({error.strerror.lower()})"
+    return "an unexpected error"
 
 
 @dataclass

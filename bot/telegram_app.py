@@ -53,7 +53,7 @@ from bot.answer import ReindexResult
 from bot.config import Config
 from bot.core import DocumentRejected, ReindexBusy, Service
 from bot.frontend import REDACTOR, QuestionCache, ThrottledProgress, protect_token
-from bot.moderation import REFUSAL, FloodGate, Moderators
+from bot.moderation import REFUSAL, FloodGate, Moderators, failure_reason
 from bot.render import telegram_html as render
 
 log = logging.getLogger(__name__)
@@ -349,11 +349,15 @@ async def _rebuild(update: Update, context: Context, command: str, start_text: s
         text, outcome = render.BUSY, "busy"
     except DocumentRejected as exc:
         text, outcome = render.render_rejected(str(exc)), "rejected"
-    except Exception:
+    except Exception as exc:
         log.exception("%s failed", command.split()[0])
-        text, outcome = render.render_failed(command.split()[0]), "error"
-    await _audit(update, context, command, outcome)
-    await reporter.finish(text)
+        reason = failure_reason(exc)
+        text, outcome = render.render_failed(command.split()[0], reason), f"failed: {reason}"
+    await reporter.finish(text)  # first: a failing audit write must not leave it at "5/5"
+    try:
+        await _audit(update, context, command, outcome)
+    except Exception:  # the moderator was told; the disk may be full
+        log.exception("Audit row not written: %s -> %s", command, outcome)
 
 
 async def on_reindex(update: Update, context: Context) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import logging
 import shutil
+import sqlite3
 import traceback
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import suppress
@@ -16,8 +18,10 @@ from typing import Any
 import discord.client
 import discord.http
 import discord.webhook.async_
+import numpy as np
 import pytest
 
+import index.engine
 from bot import discord_app
 from bot.config import Config, parse_config
 from bot.core import Service
@@ -35,6 +39,7 @@ SETTLE = 0.5  # seconds to wait after the last reply for a duplicate that must n
 RETRY_AFTER = 2.5  # seconds a 429 asks for
 SLOW = 30.0  # seconds a stalled response is held back at most (the test releases it)
 FIRST_USER = 500_000_000_000_000_001
+MODERATOR = 500_000_000_000_000_000
 TOPICS = (
     "Who did Wagner fight at Tinzaouatene?",
     "Why did the Coordination of Azawad Movements announce a mobilization?",
@@ -151,7 +156,8 @@ def make_config(tmp_path: Path, fake: FakeDiscord) -> Config:
     return parse_config({
         "corpus": {"dir": "corpus"}, "data": {"path": "data/bot.sqlite3"},
         "logging": {"salt_file": "data/salt", "level": "DEBUG"},
-        "discord": {"api_base": fake.api_base, "gateway_url": fake.gateway_url},
+        "discord": {"api_base": fake.api_base, "gateway_url": fake.gateway_url,
+                    "moderators": [MODERATOR]},
     }, base_dir=tmp_path)
 
 
@@ -447,3 +453,62 @@ async def test_invalid_session_falls_back_to_identify(env: Env) -> None:
     assert env.kinds() == ["identify", "invalid", "identify"]
     assert env.gateway.sleeps == [5.0]  # discord.py's pause before a repeated IDENTIFY
     assert len(env.fake.calls_to("put_commands")) == 1  # setup ran once
+
+
+# --- a full disk while the index is rebuilt ---------------------------------------------
+
+
+def fill_the_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saving index arrays fails half-way with ENOSPC, as on a full disk."""
+    def full(path: Path, array: np.ndarray[Any, Any], dtype: str) -> None:
+        path.write_bytes(b"\x93NUMPY")
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    monkeypatch.setattr(index.engine, "_save_array", full)
+
+
+async def test_full_disk_fails_reindex_and_add_plainly(env: Env,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    service = env.client.state.service
+    generation, corpus = service.generation, service.config.corpus_dir
+    fill_the_disk(monkeypatch)
+    attachment = env.fake.add_attachment("zz_new.txt", b"Quuxfoo accord signed in Gao.\n")
+    reindex = await env.fake.slash("reindex", user_id=MODERATOR)
+    texts = [await failure_shown(env, reindex)]
+    add = await env.fake.slash("add", user_id=MODERATOR, attachments={"document": attachment})
+    texts.append(await failure_shown(env, add))
+    await audit_rows(service, 2)
+    monkeypatch.setattr(service.store, "log_audit", disk_full_audit)  # the database too
+    unaudited = await env.fake.slash("reindex", user_id=MODERATOR)
+    texts.append(await failure_shown(env, unaudited))
+    for text in texts:
+        assert "the disk is full" in text and "previous index keeps answering" in text
+    question = await env.ask()
+    await env.answered([question])
+    env.answers([question])  # the previous generation answers
+    assert service.generation == generation and not (corpus / "zz_new.txt").exists()
+    assert not [m for e in (reindex, add, unaudited) for m in env.fake.responses(e)
+                if SORRY in text_of(m)]  # no generic apology on top of the plain one
+    assert await audit_rows(service, 2) == [("reindex", "failed: the disk is full"),
+                                            ("add zz_new.txt", "failed: the disk is full")]
+
+
+async def audit_rows(service: Service, count: int) -> list[tuple[str, str]]:
+    """The audit log's (command, outcome) rows, once there are at least `count`."""
+    for _ in range(1000):
+        rows = [(c, o) for _ts, _u, c, o in await service.store.audit_rows()]
+        if len(rows) >= count:
+            return rows
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"fewer than {count} audit rows")
+
+
+async def disk_full_audit(**_row: Any) -> None:
+    raise sqlite3.OperationalError("database or disk is full")
+
+
+async def failure_shown(env: Env, interaction: JSON) -> str:
+    """The final text of the command's original response, once it reports the failure."""
+    def final() -> str:
+        message = env.fake.original(interaction)
+        return str(message["content"]) if message and "❌" in message["content"] else ""
+    return str(await env.fake.wait_for(final, 20, "the failure to be shown"))

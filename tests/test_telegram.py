@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from telegram.ext import AIORateLimiter, Application
 
+import index.engine
 from bot import telegram_app
 from bot.config import Config, parse_config
 from bot.core import Progress
@@ -333,6 +337,56 @@ async def test_remove_document(env: BotEnv) -> None:
     env.say("/remove nope.txt", user_id=MODERATOR)
     await env.fake.wait_for(lambda: [c for c in env.fake.calls_to("editMessageText")
                                      if "not in the corpus" in c.params["text"]])
+
+
+def fill_the_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saving index arrays fails half-way with ENOSPC, as on a full disk."""
+    def full(path: Path, array: np.ndarray[Any, Any], dtype: str) -> None:
+        path.write_bytes(b"\x93NUMPY")
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    monkeypatch.setattr(index.engine, "_save_array", full)
+
+
+async def disk_full_audit(**_row: Any) -> None:
+    raise sqlite3.OperationalError("database or disk is full")
+
+
+async def failure_shown(env: BotEnv, number: int) -> str:
+    """The current text of the `number`-th message to the moderator, once it shows "❌"."""
+    def final() -> str:
+        sent = env.fake.sent(MODERATOR)
+        if len(sent) < number:
+            return ""
+        text = str(env.fake.bot_message(MODERATOR, sent[number - 1].result["message_id"])
+                   ["text"])
+        return text if "❌" in text else ""
+    return str(await env.fake.wait_for(final, 20, "the failure to be shown"))
+
+
+async def test_full_disk_fails_reindex_and_add_plainly(env: BotEnv,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    generation = env.service.generation
+    fill_the_disk(monkeypatch)
+    env.say("/reindex", user_id=MODERATOR)
+    texts = [await failure_shown(env, 1)]
+    document = env.fake.add_file(b"Quuxfoo accord signed in Gao.\n", "zz_new.txt")
+    env.say(None, user_id=MODERATOR, document=document, caption="/add")
+    texts.append(await failure_shown(env, 2))
+    while len(await audit_rows(env)) < 2:  # the bot audits after editing the message
+        await asyncio.sleep(0.01)
+    monkeypatch.setattr(env.service.store, "log_audit", disk_full_audit)  # the database too
+    env.say("/reindex", user_id=MODERATOR)
+    texts.append(await failure_shown(env, 3))
+    for text in texts:
+        assert "the disk is full" in text and "previous index keeps answering" in text
+    env.say(WAGNER_QUESTION, user_id=USER)
+    [answer] = await env.replies(USER)
+    assert "<blockquote>" in answer.params["text"]  # the previous generation answers
+    await env.idle()
+    assert len(env.fake.sent(MODERATOR)) == 3  # no generic apology on top of the plain one
+    assert env.service.generation == generation and not (env.corpus / "zz_new.txt").exists()
+    assert await audit_rows(env) == [("reindex", "failed: the disk is full"),
+                                     ("add zz_new.txt", "failed: the disk is full")]
 
 
 # --- transport -------------------------------------------------------------------------

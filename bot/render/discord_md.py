@@ -532,9 +532,11 @@ def render_too_large(size: int, limit: int) -> str:
     return f"❌ That file is too large ({size:,} bytes; the limit is {limit:,} bytes)."
 
 
-def render_failed(what: str) -> str:
-    """A moderator action failed for an unexpected reason."""
-    return f"❌ {escape(what)} failed. The previous index keeps answering; see the logs."
+def render_failed(what: str, reason: str = "") -> str:
+    """A moderator action failed (`reason`: plain words, e.g. "the disk is full")."""
+    why = f": {escape(reason)}" if reason else ""
+    return (f"❌ /{escape(what)} failed{why}. Nothing changed: the previous index keeps "
+            "answering questions. Fix the cause, then try again; details are in the log.")
 
 
 def render_flood(seconds: int) -> str:
