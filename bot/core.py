@@ -13,6 +13,7 @@ import re
 import secrets
 import shutil
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,14 @@ from index.analyze import analyze, expand, highlight_spans
 from index.build import BM25Params, BuiltIndex, build_index, corpus_fingerprint
 from index.chunk import Chunk
 from index.engine import BM25, IndexFormatError
-from index.ingest import EXTENSIONS, SkippedFile, decode, html_to_text, parse_document
+from index.ingest import (
+    EXTENSIONS,
+    SkippedFile,
+    corpus_files,
+    decode,
+    html_to_text,
+    parse_document,
+)
 from index.store import DocumentRow, Store
 
 log = logging.getLogger(__name__)
@@ -117,6 +125,24 @@ def validate_filename(name: str) -> str:
     if stem.split(".")[0].lower() in _RESERVED:
         raise DocumentRejected("That file name is reserved; choose another.")
     return name
+
+
+def _check_plain_name(name: str) -> None:
+    """Refuse paths, `..` and hidden names: what /remove may never touch."""
+    if (not name or "\x00" in name or "/" in name or "\\" in name
+            or name.startswith(".")):
+        raise DocumentRejected("The file name must be a plain name as /sources lists it, "
+                               "without folders.")
+
+
+def _corpus_file(folder: Path, name: str) -> Path:
+    """The corpus document called `name`, exactly as /sources lists it (any characters, and
+    either Unicode normal form), or DocumentRejected."""
+    wanted = unicodedata.normalize("NFC", name)
+    for path in corpus_files(folder):
+        if unicodedata.normalize("NFC", path.name) == wanted:
+            return path
+    raise DocumentRejected(f"{name} is not in the corpus (see /sources).")
 
 
 class DataDirBusy(RuntimeError):
@@ -454,11 +480,10 @@ class Service:
 
     async def remove_document(self, filename: str) -> ReindexResult:
         """Remove a corpus file and reindex. Raises DocumentRejected if unknown."""
-        name = validate_filename(filename)
-        target = self.config.corpus_dir / name
+        _check_plain_name(filename)
         async with self._lock:
-            if not target.is_file():
-                raise DocumentRejected(f"{name} is not in the corpus (see /sources).")
+            target = await asyncio.to_thread(_corpus_file, self.config.corpus_dir, filename)
+            name = target.name
             parked = target.with_name(f".removed-{name}")
             os.replace(target, parked)
             try:

@@ -509,6 +509,26 @@ async def test_remove_document(env: BotEnv) -> None:
                                           ("remove nope.txt", "rejected")]
 
 
+ODD_NAME = "Rapport (Gao) – été 2024.txt"  # listed by /sources, refused by the add pattern
+ODD_TEXT = "Rapport de Gao\n\nLe rapport de Gao décrit les combats de l'été.\n"
+
+
+async def test_remove_accepts_every_listed_name_and_refuses_paths(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, extra={ODD_NAME: ODD_TEXT, ".hidden.txt": ODD_TEXT}
+                           ) as env:
+        sources = await env.fake.slash("sources", user_id=USER)
+        [listing] = await env.reply(sources)
+        assert "Rapport (Gao)" in embed_text(listing.body["data"])
+        for hostile in ("../corpus/" + REMOVABLE, ".hidden.txt", "..", f"./{REMOVABLE}"):
+            refused = await env.fake.slash("remove", {"file": hostile}, user_id=MODERATOR)
+            await env.edited(refused, "❌")
+        removed = await env.fake.slash("remove", {"file": ODD_NAME}, user_id=MODERATOR)
+        await env.edited(removed, "Removed")
+        assert not (env.corpus / ODD_NAME).exists()
+        assert (env.corpus / REMOVABLE).exists() and (env.corpus / ".hidden.txt").exists()
+        assert [o for _c, o in await env.audit(5)] == ["rejected"] * 4 + ["ok"]
+
+
 # --- everyone else -------------------------------------------------------------------
 
 

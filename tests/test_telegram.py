@@ -339,6 +339,26 @@ async def test_remove_document(env: BotEnv) -> None:
                                      if "not in the corpus" in c.params["text"]])
 
 
+ODD_NAME = "Rapport (Gao) – été 2024.txt"  # listed by /sources, refused by the add pattern
+ODD_TEXT = "Rapport de Gao\n\nLe rapport de Gao décrit les combats de l'été.\n"
+
+
+async def test_remove_accepts_every_listed_name_and_refuses_paths(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, extra={ODD_NAME: ODD_TEXT}) as env:
+        env.say("/sources", user_id=USER)
+        assert any("Rapport (Gao)" in c.params["text"] for c in await env.replies(USER))
+        for hostile in ("../corpus/000_3c97b537fcf85c00.txt", "..", ".x.txt"):
+            env.say(f"/remove {hostile}", user_id=MODERATOR)
+        await env.fake.wait_for(lambda: len([c for c in env.fake.calls_to("editMessageText")
+                                             if "❌" in c.params["text"]]) == 3)
+        env.say(f"/remove {ODD_NAME}", user_id=MODERATOR)
+        await env.fake.wait_for(lambda: [c for c in env.fake.calls_to("editMessageText")
+                                         if "Removed" in c.params["text"]], timeout=20)
+        assert not (env.corpus / ODD_NAME).exists()
+        assert (env.corpus / "000_3c97b537fcf85c00.txt").exists()
+        assert [o for _c, o in await audit_rows(env)] == ["rejected"] * 3 + ["ok"]
+
+
 def fill_the_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     """Saving index arrays fails half-way with ENOSPC, as on a full disk."""
     def full(path: Path, array: np.ndarray[Any, Any], dtype: str) -> None:
