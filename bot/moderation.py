@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 
 MODERATOR_COMMANDS = ("reindex", "add", "remove", "stats")
 REFUSAL = "Sorry, only moderators can do that."
+ANONYMOUS_REFUSAL = (
+    "Sorry, I cannot tell who you are: you are posting as the group (\"Remain anonymous\" "
+    "is on for your admin rights, or you post as a channel), and only moderators can do "
+    "that. Turn off \"Remain anonymous\" in the group's admin settings, or send me the "
+    "command in a private chat.")
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,13 @@ from bot.answer import ReindexResult
 from bot.config import Config
 from bot.core import DocumentRejected, ReindexBusy, Service
 from bot.frontend import REDACTOR, QuestionCache, ThrottledProgress, protect_token
-from bot.moderation import REFUSAL, FloodGate, Moderators, failure_reason
+from bot.moderation import (
+    ANONYMOUS_REFUSAL,
+    REFUSAL,
+    FloodGate,
+    Moderators,
+    failure_reason,
+)
 from bot.render import telegram_html as render
 
 log = logging.getLogger(__name__)
@@ -310,14 +316,16 @@ async def _is_admin(context: Context, user_id: int) -> bool:
 
 async def _moderator(update: Update, context: Context, command: str) -> bool:
     """True if the sender may run `command`; otherwise audit the refusal and say so."""
-    state, user = _state(context), update.effective_user
-    if user is not None:
+    state, user, message = _state(context), update.effective_user, update.effective_message
+    # Posting as a chat: `user` is then a placeholder (GroupAnonymousBot) shared by everyone.
+    anonymous = message is not None and message.sender_chat is not None
+    if user is not None and not anonymous:
         listed = user.id in state.moderators.user_ids
         admin = not listed and await _is_admin(context, user.id)
         if state.moderators.allows(user.id, is_admin=admin):
             return True
     await _audit(update, context, command, "refused")
-    await _reply(update, render.escape(REFUSAL))
+    await _reply(update, render.escape(ANONYMOUS_REFUSAL if anonymous else REFUSAL))
     return False
 
 

@@ -339,6 +339,30 @@ async def test_remove_document(env: BotEnv) -> None:
                                      if "not in the corpus" in c.params["text"]])
 
 
+GROUP_ANONYMOUS_BOT = {"id": 1087968824, "is_bot": True, "first_name": "Group",
+                       "username": "GroupAnonymousBot"}
+
+
+def anonymous_admin_says(env: BotEnv, text: str) -> None:
+    """A group admin with "Remain anonymous" on: Telegram sends the message as the group."""
+    command = text.split()[0]
+    group = env.fake.chat(MODERATOR_CHAT)
+    env.fake.inject({"message": {
+        "message_id": 7001, "date": 1_700_000_000, "chat": group, "sender_chat": group,
+        "from": GROUP_ANONYMOUS_BOT, "text": text,
+        "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}]}})
+
+
+async def test_anonymous_group_admin_gets_a_hint(env: BotEnv) -> None:
+    anonymous_admin_says(env, "/remove 000_3c97b537fcf85c00.txt")
+    [hint] = await env.replies(MODERATOR_CHAT)
+    assert "Remain anonymous" in hint.params["text"] and "private chat" in hint.params["text"]
+    assert_valid_html(hint.params["text"])
+    assert (env.corpus / "000_3c97b537fcf85c00.txt").exists()
+    assert await audit_rows(env) == [("remove", "refused")]
+    assert not env.fake.calls_to("getChatMember")  # the placeholder user is never looked up
+
+
 ODD_NAME = "Rapport (Gao) – été 2024.txt"  # listed by /sources, refused by the add pattern
 ODD_TEXT = "Rapport de Gao\n\nLe rapport de Gao décrit les combats de l'été.\n"
 
