@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,27 @@ async def test_bad_content_is_refused(service: Service, corpus: Path) -> None:
     with pytest.raises(DocumentRejected, match="limit"):
         await service.add_document("big.txt", b"x " * (service.config.corpus.max_file_bytes))
     assert not (corpus / "bin.txt").exists() and not (corpus / "big.txt").exists()
+
+
+@pytest.mark.parametrize("name", ["indptr", "doc_ids", "tf", "impacts", "doc_len"])
+async def test_damaged_array_is_rebuilt_at_start(
+        config: Config, name: str, caplog: pytest.LogCaptureFixture) -> None:
+    first = await Service.open(config)
+    before = await first.ask(QUESTION)
+    await first.close()
+    array = config.db_path.parent / "index" / f"gen-{before.generation}" / f"{name}.npy"
+    data = bytearray(array.read_bytes())
+    header_end = data.index(b"\n") + 1
+    data[header_end + (len(data) - header_end) // 2] ^= 0x01  # same size, wrong content
+    array.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING):
+        second = await Service.open(config)
+    try:
+        after = await second.ask(QUESTION)
+        assert second.generation > before.generation
+        assert [p.chunk_id for p in after.passages] == [p.chunk_id for p in before.passages]
+        assert [p.score for p in after.passages] == [p.score for p in before.passages]
+        warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert len(warnings) == 1 and "checksum mismatch" in warnings[0]
+    finally:
+        await second.close()
