@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.config import Config
-from bot.core import DocumentRejected, ReindexBusy, Service
+from bot.core import CorpusUnavailable, DocumentRejected, ReindexBusy, Service
+from tests.conftest import make_config
 
 QUESTION = "Who did Wagner fight at Tinzaouatene?"
 
@@ -123,3 +125,84 @@ async def test_damaged_array_is_rebuilt_at_start(
         assert len(warnings) == 1 and "checksum mismatch" in warnings[0]
     finally:
         await second.close()
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+
+
+def _empty_corpus(corpus: Path, how: str) -> None:
+    """Make the corpus folder vanish, or leave it with nothing usable in it (#9)."""
+    if how == "vanished":
+        shutil.rmtree(corpus)
+        return
+    for path in corpus.iterdir():
+        path.unlink()
+    if how == "unusable":
+        (corpus / "binary.txt").write_bytes(b"\x00\x01" * 100)
+
+
+@pytest.mark.parametrize("how", ["vanished", "empty", "unusable"])
+async def test_reindex_refuses_to_publish_an_empty_corpus(
+        service: Service, corpus: Path, how: str, caplog: pytest.LogCaptureFixture) -> None:
+    before = await service.ask(QUESTION)
+    _empty_corpus(corpus, how)
+    with caplog.at_level(logging.WARNING), pytest.raises(CorpusUnavailable) as refused:
+        await service.reindex()
+    assert isinstance(refused.value, DocumentRejected)
+    assert "keeps answering" in str(refused.value)
+    assert ("missing" if how == "vanished" else "no usable document") in str(refused.value)
+    assert any("keeps answering" in w for w in _warnings(caplog))
+    after = await service.ask(QUESTION)
+    assert after.generation == before.generation
+    assert after.passages[0].chunk_id == before.passages[0].chunk_id
+    assert len(await service.sources()) == 6
+
+
+async def test_removing_the_last_document_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "only.md").write_text("# Gao\n\nMilitants attacked Gao on Monday.\n")
+    service = await Service.open(make_config(tmp_path))
+    try:
+        generation = service.generation
+        with pytest.raises(CorpusUnavailable, match="no usable document"):
+            await service.remove_document("only.md")
+        assert (corpus / "only.md").exists() and service.generation == generation
+        assert [s.file for s in await service.sources()] == ["only.md"]
+    finally:
+        await service.close()
+
+
+async def test_add_into_a_vanished_corpus_is_refused(service: Service, corpus: Path) -> None:
+    before = service.generation
+    shutil.rmtree(corpus)
+    with pytest.raises(CorpusUnavailable, match="missing"):
+        await service.add_document("menaka.md", b"# Menaka\n\nISGS fighters besieged Menaka.")
+    assert not corpus.exists() and service.generation == before
+    assert not (await service.ask(QUESTION)).abstained
+
+
+@pytest.mark.parametrize("how", ["vanished", "empty", "unusable"])
+async def test_start_keeps_serving_when_the_corpus_is_gone(
+        config: Config, corpus: Path, how: str, caplog: pytest.LogCaptureFixture) -> None:
+    first = await Service.open(config)
+    before = await first.ask(QUESTION)
+    await first.close()
+    _empty_corpus(corpus, how)
+    with caplog.at_level(logging.WARNING):
+        second = await Service.open(config)
+    try:
+        after = await second.ask(QUESTION)
+        assert second.generation == before.generation
+        assert after.passages[0].chunk_id == before.passages[0].chunk_id
+        assert any("keeps answering" in w for w in _warnings(caplog))
+    finally:
+        await second.close()
+    corpus.mkdir(exist_ok=True)
+    (corpus / "new.md").write_text("# Menaka siege\n\nIslamic State fighters besieged Menaka.\n")
+    third = await Service.open(config)
+    try:  # the corpus is back: the next start rebuilds from it
+        assert third.generation > before.generation and len(await third.sources()) == 1
+    finally:
+        await third.close()
