@@ -423,6 +423,7 @@ class Service:
         generation = await self.store.new_generation(built.corpus_hash)
         path = self._index_root / f"gen-{generation}"
         self._index_root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._index_root.chmod(0o700)  # older versions left it 0755
         try:
             await asyncio.to_thread(_save_engine, built, path)
             await self.store.publish_generation(generation, built.documents, built.sections,

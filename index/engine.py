@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -207,7 +207,8 @@ class BM25:
         """Write the index to a directory: typed .npy arrays, vocab.json, then params.json."""
         st = self._state
         root = Path(path)
-        root.mkdir(parents=True, exist_ok=True)
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        root.chmod(0o700)  # owner-only, like the rest of the data folder
         (root / _PARAMS_FILE).unlink(missing_ok=True)  # an interrupted save must not load
         arrays: dict[str, NDArray[Any]] = {
             "indptr": st.indptr,
@@ -447,7 +448,8 @@ def _top_indices(scores: F64, k: int) -> I64:
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write via a temp file and rename, so readers (and live mmaps) never see a torn file."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
+    with _create_private(tmp) as fh:
+        fh.write(data)
     os.replace(tmp, path)
 
 
@@ -455,11 +457,18 @@ def _save_array(path: Path, arr: NDArray[Any], dtype: type[np.generic]) -> str:
     """np.save with an explicit dtype, replacing the file atomically (old mmaps stay valid).
     Returns the sha256 of the file as written."""
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
+    with _create_private(tmp) as fh:
         np.save(fh, np.ascontiguousarray(arr, dtype=dtype), allow_pickle=False)
     digest = _file_sha256(tmp)
     os.replace(tmp, path)
     return digest
+
+
+def _create_private(path: Path) -> BinaryIO:
+    """Open a new or truncated file for writing, readable by its owner only (0600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a leftover temporary file keeps its old mode otherwise
+    return os.fdopen(fd, "wb")
 
 
 def _file_sha256(path: Path) -> str:

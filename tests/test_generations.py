@@ -206,3 +206,38 @@ async def test_start_keeps_serving_when_the_corpus_is_gone(
         assert third.generation > before.generation and len(await third.sources()) == 1
     finally:
         await third.close()
+
+
+async def test_a_secret_behind_a_link_is_never_quoted(
+        service: Service, corpus: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("# Vault\n\nThe vault combination is tangerine seven walrus.\n"
+                      "\nThe vault combination opens the tangerine walrus vault.\n")
+    (corpus / "vault.txt").symlink_to(secret)
+    result = await service.reindex()
+    assert any(s.startswith("vault.txt: a link that leads outside") for s in result.skipped)
+    answer = await service.ask("What is the vault combination tangerine walrus?")
+    assert answer.abstained
+    assert "vault.txt" not in [s.file for s in await service.sources()]
+
+
+async def test_duplicate_document_is_listed_as_skipped(service: Service, corpus: Path) -> None:
+    (corpus / "zz_copy.txt").write_bytes((corpus / "003_cc1f5f790d2f55b7.txt").read_bytes())
+    result = await service.reindex()
+    assert "zz_copy.txt duplicates 003_cc1f5f790d2f55b7.txt" in " ".join(result.skipped)
+    answer = await service.ask(QUESTION, k=10)
+    assert all(p.citation.file != "zz_copy.txt" for p in answer.passages)
+
+
+async def test_index_folders_and_files_are_owner_only(config: Config) -> None:
+    root = config.db_path.parent / "index"
+    root.mkdir(parents=True, mode=0o755)
+    root.chmod(0o755)  # as an older version left it
+    service = await Service.open(config)
+    await service.close()
+    generation = root / f"gen-{service.generation}"
+    assert (root.stat().st_mode & 0o777) == 0o700
+    assert (generation.stat().st_mode & 0o777) == 0o700
+    files = list(generation.iterdir())
+    assert files and all((f.stat().st_mode & 0o777) == 0o600 for f in files), [
+        (f.name, oct(f.stat().st_mode)) for f in files]
