@@ -220,8 +220,16 @@ class Service:
         except CorpusUnavailable:
             if current is None:
                 raise
-            # Already logged; a vanished volume must not take the answers with it.
-            self._snapshot = await self._load_snapshot(current.id, current.corpus_hash)
+            await self._keep_serving(current.id, current.corpus_hash)
+
+    async def _keep_serving(self, generation: int, corpus_hash: str) -> None:
+        """Serve the published generation while the corpus folder is unusable (already
+        logged): a vanished volume must not take the answers with it."""
+        try:
+            self._snapshot = await self._load_snapshot(generation, corpus_hash)
+        except (IndexFormatError, OSError) as exc:
+            log.warning("saved index of generation %d unusable (%s) and the corpus folder "
+                        "too: no answers until the corpus folder is back", generation, exc)
 
     async def _load_snapshot(self, generation: int, corpus_hash: str) -> Snapshot:
         chunks = await self.store.chunks(generation)
@@ -447,11 +455,9 @@ class Service:
         published = len(await self.store.documents(current.id)) if current else 0
         if not published:
             return
-        folder = self.config.corpus_dir
-        why = (f"The corpus folder {folder.name!r} is missing (unmounted or renamed?)"
-               if not folder.is_dir() else
-               f"The corpus folder {folder.name!r} holds no usable document "
-               f"({skipped} file(s) skipped)")
+        folder = self.config.corpus_dir  # its path goes to the log only, not to chats
+        why = ("The corpus folder is missing (unmounted or renamed?)" if not folder.is_dir()
+               else f"The corpus folder holds no usable document ({skipped} file(s) skipped)")
         message = (f"{why}; nothing was changed and the previous index "
                    f"({published} documents) keeps answering.")
         log.warning("refused to publish an empty index over generation %d: %s (%s)",

@@ -241,3 +241,20 @@ async def test_index_folders_and_files_are_owner_only(config: Config) -> None:
     files = list(generation.iterdir())
     assert files and all((f.stat().st_mode & 0o777) == 0o600 for f in files), [
         (f.name, oct(f.stat().st_mode)) for f in files]
+
+
+async def test_start_with_a_damaged_index_and_a_vanished_corpus_stays_up(
+        config: Config, corpus: Path, caplog: pytest.LogCaptureFixture) -> None:
+    first = await Service.open(config)
+    generation = first.generation
+    await first.close()
+    array = config.db_path.parent / "index" / f"gen-{generation}" / "impacts.npy"
+    array.write_bytes(array.read_bytes()[:-8] + b"\xff" * 8)
+    shutil.rmtree(corpus)
+    with caplog.at_level(logging.WARNING):
+        second = await Service.open(config)
+    try:
+        assert second.generation == 0 and (await second.ask(QUESTION)).abstained
+        assert any("until the corpus folder is back" in w for w in _warnings(caplog))
+    finally:
+        await second.close()
