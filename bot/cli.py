@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.config import Config, ConfigError, load_config
-from bot.core import DataDirBusy, Progress, Service
+from bot.core import DataDirBusy, DocumentRejected, Progress, Service
 from bot.render.plain import ansi_bold, render_answer, render_sources, star
 
 if TYPE_CHECKING:
@@ -74,7 +74,11 @@ async def _ask(service: Service, args: argparse.Namespace) -> int:
 
 
 async def _reindex(service: Service, args: argparse.Namespace) -> int:
-    result = await service.reindex(_progress())
+    try:
+        result = await service.reindex(_progress())
+    except DocumentRejected as exc:  # e.g. a vanished corpus folder: the old index stays
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"generation {result.generation}: {result.documents} documents, "
           f"{result.passages} passages in {result.seconds:.2f} s")
     for reason in result.skipped:

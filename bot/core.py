@@ -60,6 +60,11 @@ class DocumentRejected(ValueError):
     """An added or removed document was refused; the message is safe to show users."""
 
 
+class CorpusUnavailable(DocumentRejected):
+    """The corpus folder is missing or holds no usable document: a reindex would replace a
+    non-empty index with an empty one, so it is refused and the previous index keeps answering."""
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """One immutable index generation: every answer reads exactly one snapshot."""
@@ -236,7 +241,21 @@ class Service:
             except (IndexFormatError, OSError) as exc:
                 log.warning("saved index of generation %d unusable (%s); rebuilding",
                             current.id, exc)
-        await self.reindex(progress)
+        try:
+            await self.reindex(progress)
+        except CorpusUnavailable:
+            if current is None:
+                raise
+            await self._keep_serving(current.id, current.corpus_hash)
+
+    async def _keep_serving(self, generation: int, corpus_hash: str) -> None:
+        """Serve the published generation while the corpus folder is unusable (already
+        logged): a vanished volume must not take the answers with it."""
+        try:
+            self._snapshot = await self._load_snapshot(generation, corpus_hash)
+        except (IndexFormatError, OSError) as exc:
+            log.warning("saved index of generation %d unusable (%s) and the corpus folder "
+                        "too: no answers until the corpus folder is back", generation, exc)
 
     async def _load_snapshot(self, generation: int, corpus_hash: str) -> Snapshot:
         chunks = await self.store.chunks(generation)
@@ -426,9 +445,12 @@ class Service:
         started = time.perf_counter()
         corpus, cap = self.config.corpus_dir, self.config.corpus.max_file_bytes
         built = await asyncio.to_thread(build_index, corpus, cap, self._params, progress)
+        if not built.documents:
+            await self._refuse_empty_over_published(len(built.skipped))
         generation = await self.store.new_generation(built.corpus_hash)
         path = self._index_root / f"gen-{generation}"
         self._index_root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._index_root.chmod(0o700)  # older versions left it 0755
         try:
             await asyncio.to_thread(_save_engine, built, path)
             await self.store.publish_generation(generation, built.documents, built.sections,
@@ -444,6 +466,23 @@ class Service:
         return ReindexResult(generation, len(built.documents), len(built.chunks),
                              tuple(built.skipped), time.perf_counter() - started)
 
+    async def _refuse_empty_over_published(self, skipped: int) -> None:
+        """Raise CorpusUnavailable if the published generation has documents: an empty or
+        vanished corpus folder is far likelier an accident (unmounted volume, rename) than
+        an intent, and publishing it would make every question go unanswered."""
+        current = await self.store.current_generation()
+        published = len(await self.store.documents(current.id)) if current else 0
+        if not published:
+            return
+        folder = self.config.corpus_dir  # its path goes to the log only, not to chats
+        why = ("The corpus folder is missing (unmounted or renamed?)" if not folder.is_dir()
+               else f"The corpus folder holds no usable document ({skipped} file(s) skipped)")
+        message = (f"{why}; nothing was changed and the previous index "
+                   f"({published} documents) keeps answering.")
+        log.warning("refused to publish an empty index over generation %d: %s (%s)",
+                    current.id if current else 0, message, folder)
+        raise CorpusUnavailable(message)
+
     async def _retire_generations(self, keep: set[int]) -> None:
         for old in await self.store.generation_ids():
             if old not in keep:
@@ -456,6 +495,8 @@ class Service:
         target = self.config.corpus_dir / name
         await asyncio.to_thread(self._check_content, name, data)
         async with self._lock:  # waits for a running reindex, then indexes on top of it
+            if not self.config.corpus_dir.is_dir():
+                await self._refuse_empty_over_published(0)
             if target.exists():
                 raise DocumentRejected(f"{name} is already in the corpus; /remove it first.")
             await asyncio.to_thread(_write_atomically, target, data)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,13 +10,12 @@ from pathlib import Path
 from index.analyze import analyze
 from index.chunk import Chunk, chunk_document, section_text
 from index.engine import BM25
-from index.ingest import Document, SkippedFile, corpus_files, load_file
+from index.ingest import corpus_files, is_outside_link, load_corpus
 from index.store import DocumentRow
 
-log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 # Bump when cleaning, chunking or analysis changes, so saved generations get rebuilt.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2  # 2: links out, duplicates, binary anywhere, UTF-16, HTML fixes (#9)
 
 
 @dataclass(frozen=True)
@@ -43,8 +41,8 @@ def corpus_fingerprint(folder: Path, max_bytes: int) -> str:
     """Hash of the corpus files' names and contents: changes whenever the corpus does."""
     digest = hashlib.sha256(f"pipeline={PIPELINE_VERSION} max_bytes={max_bytes}".encode())
     for path in corpus_files(folder):
-        try:
-            data = path.read_bytes()
+        try:  # a link out of the folder is never read, not even to hash it
+            data = b"<outside link>" if is_outside_link(path) else path.read_bytes()
         except OSError:
             data = b"<unreadable>"
         digest.update(f"\0{path.name}\0{len(data)}\0".encode())
@@ -52,27 +50,11 @@ def corpus_fingerprint(folder: Path, max_bytes: int) -> str:
     return digest.hexdigest()
 
 
-def _load_all(folder: Path, max_bytes: int, progress: Progress | None
-              ) -> tuple[list[Document], list[str]]:
-    files = corpus_files(folder)
-    documents: list[Document] = []
-    skipped: list[str] = []
-    for done, path in enumerate(files, start=1):
-        try:
-            documents.extend(load_file(path, max_bytes))
-        except SkippedFile as exc:
-            log.warning("skipped %s", exc)
-            skipped.append(str(exc))
-        if progress:
-            progress(done, len(files))
-    return documents, skipped
-
-
 def build_index(folder: Path, max_bytes: int, params: BM25Params,
                 progress: Progress | None = None) -> BuiltIndex:
     """Read, clean, chunk, analyse and index every usable document of `folder`."""
     corpus_hash = corpus_fingerprint(folder, max_bytes)
-    documents, skipped = _load_all(folder, max_bytes, progress)
+    documents, skipped = load_corpus(folder, max_bytes, progress)
     rows: list[DocumentRow] = []
     sections: list[tuple[str, int, str, str]] = []
     chunks: list[Chunk] = []

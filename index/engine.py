@@ -10,14 +10,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
 
 __all__ = ["BM25", "FORMAT_VERSION", "IndexFormatError"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a sha256 of every array file in params.json (#9)
 _FORMAT_NAME = "bm25-csr"
 _PARAMS_FILE = "params.json"
 _VOCAB_FILE = "vocab.json"
@@ -207,7 +207,8 @@ class BM25:
         """Write the index to a directory: typed .npy arrays, vocab.json, then params.json."""
         st = self._state
         root = Path(path)
-        root.mkdir(parents=True, exist_ok=True)
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        root.chmod(0o700)  # owner-only, like the rest of the data folder
         (root / _PARAMS_FILE).unlink(missing_ok=True)  # an interrupted save must not load
         arrays: dict[str, NDArray[Any]] = {
             "indptr": st.indptr,
@@ -216,11 +217,12 @@ class BM25:
             "impacts": st.impacts,
             "doc_len": st.doc_len,
         }
-        for name, arr in arrays.items():
-            _save_array(root / f"{name}.npy", arr, _ARRAY_DTYPES[name])
+        digests = {name: _save_array(root / f"{name}.npy", arr, _ARRAY_DTYPES[name])
+                   for name, arr in arrays.items()}
         vocab_bytes = json.dumps(list(st.vocab), ensure_ascii=False).encode("utf-8")
         _atomic_write(root / _VOCAB_FILE, vocab_bytes)
         params = self._params(st, hashlib.sha256(vocab_bytes).hexdigest())
+        params["array_sha256"] = digests
         params["checksum"] = _params_checksum(params)
         _atomic_write(root / _PARAMS_FILE, json.dumps(params, indent=2).encode("utf-8"))
 
@@ -237,7 +239,8 @@ class BM25:
             "impacts": params["n_postings"],
             "doc_len": params["n_docs"],
         }
-        arrays = {name: _load_array(root, name, size, mmap) for name, size in sizes.items()}
+        arrays = {name: _load_array(root, name, size, mmap, params["array_sha256"][name])
+                  for name, size in sizes.items()}
         _check_arrays(arrays, params)
         self = cls.__new__(cls)
         self._k1, self._b, self._epsilon = params["k1"], params["b"], params["epsilon"]
@@ -445,16 +448,33 @@ def _top_indices(scores: F64, k: int) -> I64:
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write via a temp file and rename, so readers (and live mmaps) never see a torn file."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
+    with _create_private(tmp) as fh:
+        fh.write(data)
     os.replace(tmp, path)
 
 
-def _save_array(path: Path, arr: NDArray[Any], dtype: type[np.generic]) -> None:
-    """np.save with an explicit dtype, replacing the file atomically (old mmaps stay valid)."""
+def _save_array(path: Path, arr: NDArray[Any], dtype: type[np.generic]) -> str:
+    """np.save with an explicit dtype, replacing the file atomically (old mmaps stay valid).
+    Returns the sha256 of the file as written."""
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
+    with _create_private(tmp) as fh:
         np.save(fh, np.ascontiguousarray(arr, dtype=dtype), allow_pickle=False)
+    digest = _file_sha256(tmp)
     os.replace(tmp, path)
+    return digest
+
+
+def _create_private(path: Path) -> BinaryIO:
+    """Open a new or truncated file for writing, readable by its owner only (0600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a leftover temporary file keeps its old mode otherwise
+    return os.fdopen(fd, "wb")
+
+
+def _file_sha256(path: Path) -> str:
+    """sha256 of a whole file (header and data), read in large blocks."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _params_checksum(params: dict[str, Any]) -> str:
@@ -492,6 +512,10 @@ def _check_param_types(root: Path, params: dict[str, Any]) -> None:
             raise IndexFormatError(f"{root}: bad {key} {params.get(key)!r}")
     if params["n_docs"] == 0 or params["total_tokens"] == 0:
         raise IndexFormatError(f"{root}: empty index")
+    digests = params.get("array_sha256")
+    if not isinstance(digests, dict) or set(digests) != set(_ARRAY_DTYPES) or not all(
+            isinstance(d, str) for d in digests.values()):
+        raise IndexFormatError(f"{root}: bad array_sha256 {digests!r}")
 
 
 def _read_vocab(root: Path, params: dict[str, Any]) -> _Interner:
@@ -513,13 +537,17 @@ def _read_vocab(root: Path, params: dict[str, Any]) -> _Interner:
     return vocab
 
 
-def _load_array(root: Path, name: str, size: int, mmap: bool) -> NDArray[Any]:
-    """Load one .npy, checking dtype and length."""
+def _load_array(root: Path, name: str, size: int, mmap: bool, sha256: str) -> NDArray[Any]:
+    """Load one .npy, checking its checksum, dtype and length. The whole file is hashed
+    before use, so bit rot or a bad restore is a format error, never a wrong answer."""
     path = root / f"{name}.npy"
     try:
+        matches = _file_sha256(path) == sha256
         arr = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
     except (OSError, ValueError, EOFError) as exc:
         raise IndexFormatError(f"{path}: unreadable or truncated: {exc}") from exc
+    if not matches:
+        raise IndexFormatError(f"{path}: {name}.npy checksum mismatch")
     dtype = np.dtype(_ARRAY_DTYPES[name])
     if not isinstance(arr, np.ndarray) or arr.dtype != dtype or arr.shape != (size,):
         got = f"{getattr(arr, 'dtype', '?')}{getattr(arr, 'shape', '')}"

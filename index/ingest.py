@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
-import html
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,6 +17,11 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = (".txt", ".md", ".html", ".htm")
 DEFAULT_MAX_BYTES = 2_000_000
+Progress = Callable[[int, int], None]  # (done, total) files
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+_BINARY_WINDOW = 8192  # a text is binary if any window this long is >1% control characters
+_UTF16_SAMPLE = 65536
+_SAVE_AS_UTF8 = "save it as UTF-8"
 
 _BOILERPLATE = re.compile(
     r"^(scroll (to )?top|related posts|leave a (comment|reply)|you must be logged in.*"
@@ -97,48 +102,106 @@ def corpus_files(folder: Path) -> list[Path]:
                   and not p.name.startswith((".", "~")))
 
 
+def is_outside_link(path: Path) -> bool:
+    """True for a symbolic link (possibly via other links) that resolves outside the folder
+    holding it: such a link could pull any readable file of the machine into answers."""
+    if not path.is_symlink():
+        return False
+    return not path.resolve().is_relative_to(path.parent.resolve())
+
+
 def decode(data: bytes, name: str) -> str:
-    """Bytes -> text: UTF-8 (with or without BOM), else Windows-1252; refuse binary."""
+    """Bytes -> text: UTF-8 (with or without BOM), UTF-16/32 with a BOM, else Windows-1252;
+    refuse binary anywhere in the file, and UTF-16 without a BOM with advice."""
     if not data.strip():
         raise SkippedFile(f"{name}: empty file")
-    if b"\x00" in data[:8192]:
-        raise SkippedFile(f"{name}: binary file (NUL bytes), not a text document")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise SkippedFile(f"{name}: neither UTF-8 nor Windows-1252 text") from None
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if controls > 0.01 * min(len(text), 8192):
+    text = _decode_with_bom(data, name)
+    if text is None:
+        if _looks_like_utf16(data):
+            raise SkippedFile(f"{name}: looks like UTF-16 text without a byte-order mark; "
+                              f"{_SAVE_AS_UTF8}")
+        if b"\x00" in data:
+            raise SkippedFile(f"{name}: binary file (NUL bytes), not a text document")
+        text = _decode_8bit(data, name)
+    if _has_binary_window(text):
         raise SkippedFile(f"{name}: binary file (control characters), not a text document")
     return text
 
 
+def _decode_with_bom(data: bytes, name: str) -> str | None:
+    """Text of a UTF-32 or UTF-16 file that starts with its byte-order mark, else None."""
+    for boms, encoding in (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"),
+                           ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16")):
+        if data.startswith(boms):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise SkippedFile(f"{name}: damaged {encoding.upper()} text; "
+                                  f"{_SAVE_AS_UTF8}") from None
+    return None
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """Mostly-Latin UTF-16 has a NUL in nearly every other byte, always on the same side."""
+    sample = data[:_UTF16_SAMPLE]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) >= 0.3 * pairs and min(even, odd) <= 0.02 * pairs
+
+
+def _decode_8bit(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise SkippedFile(f"{name}: neither UTF-8 nor Windows-1252 text") from None
+
+
+def _has_binary_window(text: str) -> bool:
+    """True if any stretch of the text (not just its start) is mostly control characters."""
+    window = _BINARY_WINDOW
+    for start in range(0, len(text), window):
+        chunk = text[start:start + window] if start + window <= len(text) else text[-window:]
+        if len(_CONTROL.findall(chunk)) > 0.01 * len(chunk):
+            return True
+    return False
+
+
 class _HTMLText(HTMLParser):
     _BLOCKS = frozenset("p div br li h1 h2 h3 h4 h5 h6 tr section article blockquote".split())
-    _SKIP = frozenset({"script", "style", "nav", "footer", "header", "noscript", "aside"})
+    _SKIP = frozenset({"script", "style", "nav", "footer", "noscript", "aside"})
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__(convert_charrefs=True)  # data arrives with entities decoded once
         self.parts: list[str] = []
         self._skipping = 0
+        self._in_header = 0  # a page <header>: skipped, except the headline it may hold
+        self._in_headline = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
             self._skipping += 1
+        elif tag == "header":
+            self._in_header += 1
         elif tag in self._BLOCKS:
+            self._in_headline += tag == "h1"
             self.parts.append("\n\n" if tag != "br" else "\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIP:
             self._skipping = max(0, self._skipping - 1)
+        elif tag == "header":
+            self._in_header = max(0, self._in_header - 1)
         elif tag in self._BLOCKS:
+            self._in_headline = max(0, self._in_headline - (tag == "h1"))
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping:
+        if not self._skipping and (not self._in_header or self._in_headline):
             self.parts.append(data.replace("\n", " "))
 
 
@@ -147,7 +210,7 @@ def html_to_text(markup: str) -> str:
     parser = _HTMLText()
     parser.feed(markup)
     parser.close()
-    return html.unescape("".join(parser.parts))
+    return "".join(parser.parts)
 
 
 def read_document_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -329,6 +392,9 @@ def parse_document(text: str, file: str, sha256: str = "") -> list[Document]:
 
 def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
     """One corpus file -> documents; SkippedFile if it cannot be used."""
+    if is_outside_link(path):
+        raise SkippedFile(f"{path.name}: a link that leads outside the corpus folder, "
+                          "not indexed")
     text = read_document_text(path, max_bytes)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     documents = parse_document(text, path.name, digest)
@@ -337,15 +403,32 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
     return documents
 
 
-def load_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES
-                ) -> tuple[list[Document], list[str]]:
-    """All usable documents of a folder, and one warning per skipped file."""
+def load_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                progress: Progress | None = None) -> tuple[list[Document], list[str]]:
+    """All usable documents of a folder, and one warning per skipped file (unreadable,
+    binary, a link out of the folder, or the same text as a file earlier by name)."""
+    files = corpus_files(folder)
     documents: list[Document] = []
     warnings: list[str] = []
-    for path in corpus_files(folder):
+    first_with_text: dict[str, str] = {}
+    for done, path in enumerate(files, start=1):
         try:
-            documents.extend(load_file(path, max_bytes))
+            loaded = load_file(path, max_bytes)
+            _claim_text(loaded, path.name, first_with_text)
+            documents.extend(loaded)
         except SkippedFile as exc:
             log.warning("skipped %s", exc)
             warnings.append(str(exc))
+        if progress:
+            progress(done, len(files))
     return documents, warnings
+
+
+def _claim_text(documents: list[Document], name: str, first_with_text: dict[str, str]) -> None:
+    """Record a file's cleaned text, or SkippedFile if an earlier file has the same text."""
+    paragraphs = (p.text for d in documents for s in d.sections for p in s.paragraphs)
+    normalised = "\n".join(" ".join(p.casefold().split()) for p in paragraphs)
+    key = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+    first = first_with_text.setdefault(key, name)
+    if first != name:
+        raise SkippedFile(f"{name} duplicates {first} (same text after cleaning), not indexed")

@@ -364,3 +364,31 @@ def test_missing_directory_is_a_format_error(tmp_path: Path) -> None:
     assert issubclass(IndexFormatError, ValueError)
     with pytest.raises(IndexFormatError):
         BM25.load(tmp_path / "nowhere")
+
+
+ARRAYS = ["indptr", "doc_ids", "tf", "impacts", "doc_len"]
+
+
+def flip_data_byte(path: Path) -> None:
+    """Flip one bit in the middle of a .npy file's data: same size, valid header (#9)."""
+    data = bytearray(path.read_bytes())
+    header_end = data.index(b"\n") + 1
+    middle = header_end + (len(data) - header_end) // 2
+    data[middle] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("mmap", [True, False])
+@pytest.mark.parametrize("name", ARRAYS)
+def test_flipped_byte_in_any_array_is_a_format_error(saved: Path, name: str, mmap: bool) -> None:
+    size = (saved / f"{name}.npy").stat().st_size
+    flip_data_byte(saved / f"{name}.npy")
+    assert (saved / f"{name}.npy").stat().st_size == size
+    with pytest.raises(IndexFormatError, match=rf"{name}\.npy checksum mismatch"):
+        BM25.load(saved, mmap=mmap)
+
+
+def test_every_array_has_a_checksum_in_params(saved: Path) -> None:
+    params = json.loads((saved / "params.json").read_text())
+    assert set(params["array_sha256"]) == set(ARRAYS)
+    assert all(len(digest) == 64 for digest in params["array_sha256"].values())

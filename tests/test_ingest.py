@@ -110,3 +110,117 @@ def test_html_document_is_read_as_text(tmp_path: Path) -> None:
     assert docs[0].title == "Gao attack"
     text = docs[0].sections[0].paragraphs[0].text
     assert text == "Militants attacked Gao & Ansongo on Monday."
+
+
+# ---------------------------------------------------------------- hardening (#9)
+
+SECRET = "Launch codes are hidden under the Bamako mango tree."
+
+
+def _all_paragraphs(docs: list[Document]) -> str:
+    return "\n".join(p.text for d in docs for s in d.sections for p in s.paragraphs)
+
+
+def test_links_leaving_the_corpus_folder_are_skipped(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(f"# Secret\n\n{SECRET}\n")
+    corpus = tmp_path / "corpus"
+    (corpus / "inner").mkdir(parents=True)
+    (corpus / "good.md").write_text("# Gao\n\nMilitants attacked Gao on Monday.\n")
+    (corpus / "inner" / "kept.md").write_text("# Kidal\n\nKidal was retaken in November.\n")
+    (corpus / "leak.txt").symlink_to(outside / "secret.txt")
+    (corpus / "hop.txt").symlink_to(corpus / "leak.txt")  # a link inside to a link out
+    (corpus / "sub").symlink_to(outside, target_is_directory=True)
+    (corpus / "relative.md").symlink_to(Path("inner") / "kept.md")
+    with caplog.at_level(logging.WARNING):
+        docs, warnings = load_corpus(corpus)
+    assert SECRET not in _all_paragraphs(docs)
+    assert {d.file for d in docs} == {"good.md", "relative.md"}
+    assert sorted(w.split(":")[0] for w in warnings) == ["hop.txt", "leak.txt"]
+    assert all("outside the corpus folder" in w for w in warnings)
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "leak.txt" in logged and "hop.txt" in logged
+
+
+def test_corpus_folder_reached_through_a_link_is_read(tmp_path: Path) -> None:
+    real = tmp_path / "volume" / "corpus"
+    real.mkdir(parents=True)
+    (real / "good.md").write_text("# Gao\n\nMilitants attacked Gao on Monday.\n")
+    (tmp_path / "corpus").symlink_to(real, target_is_directory=True)
+    docs, warnings = load_corpus(tmp_path / "corpus")
+    assert warnings == [] and [d.file for d in docs] == ["good.md"]
+
+
+def test_duplicate_documents_are_skipped_naming_both(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    text = "# Gao attack\n\nMilitants attacked Gao on Monday.\n\nThe army answered.\n"
+    (tmp_path / "b.txt").write_text(text)
+    (tmp_path / "a.txt").write_text(text.replace("Monday.", "Monday. ").upper().lower())
+    (tmp_path / "c.html").write_text("<h1>Gao attack</h1><p>Militants attacked Gao on "
+                                     "Monday.</p><p>The army answered.</p>")
+    (tmp_path / "d.md").write_text("# Other\n\nSomething else happened in Kidal.\n")
+    with caplog.at_level(logging.WARNING):
+        docs, warnings = load_corpus(tmp_path)
+    assert sorted({d.file for d in docs}) == ["a.txt", "d.md"]
+    assert sorted(warnings) == [
+        "b.txt duplicates a.txt (same text after cleaning), not indexed",
+        "c.html duplicates a.txt (same text after cleaning), not indexed"]
+    assert sum("b.txt duplicates a.txt" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_binary_content_after_the_first_8_kb_is_refused(tmp_path: Path) -> None:
+    prose = ("Militants attacked Gao on Monday and the army answered.\n\n" * 200).encode()
+    assert len(prose) > 8192
+    (tmp_path / "nul.txt").write_bytes(prose + b"\x00\x01\x02\x03" * 50)
+    (tmp_path / "controls.txt").write_bytes(prose + bytes(range(1, 9)) * 40 + prose)
+    (tmp_path / "good.txt").write_bytes(prose)
+    docs, warnings = load_corpus(tmp_path)
+    assert {d.file for d in docs} == {"good.txt"}
+    assert sorted(warnings) == [
+        "controls.txt: binary file (control characters), not a text document",
+        "nul.txt: binary file (NUL bytes), not a text document"]
+
+
+def test_html_entities_are_decoded_once(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(
+        "<h1>Escaping</h1><p>Write &amp;lt;b&amp;gt; to get &lt;b&gt; in HTML, "
+        "and AT&amp;amp;T is not AT&amp;T.</p>")
+    docs, _ = load_corpus(tmp_path)
+    assert docs[0].sections[0].paragraphs[0].text == (
+        "Write &lt;b&gt; to get <b> in HTML, and AT&amp;T is not AT&T.")
+
+
+def test_headline_inside_a_page_header_becomes_the_title(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(
+        "<html><body><header><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        "<p class='tagline'>All the news</p><h1>Militants storm Gao market</h1></header>"
+        "<article><p>Militants attacked the Gao market on Monday.</p></article>"
+        "<footer>Copyright</footer></body></html>")
+    docs, _ = load_corpus(tmp_path)
+    assert docs[0].title == "Militants storm Gao market"
+    text = _all_paragraphs(docs)
+    assert text == "Militants attacked the Gao market on Monday."
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    text = "# Ségou\n\nGoïta spoke about Ségou on Monday — “calm” returned.\n"
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[encoding]
+    (tmp_path / "doc.txt").write_bytes(bom + text.encode(encoding))
+    docs, warnings = load_corpus(tmp_path)
+    assert warnings == []
+    assert docs[0].title == "Ségou"
+    assert _all_paragraphs(docs) == "Goïta spoke about Ségou on Monday — “calm” returned."
+
+
+def test_utf16_without_a_byte_order_mark_says_save_as_utf8(tmp_path: Path) -> None:
+    text = "# Gao\n\nMilitants attacked Gao on Monday.\n"
+    (tmp_path / "le.txt").write_bytes(text.encode("utf-16-le"))
+    (tmp_path / "be.txt").write_bytes(text.encode("utf-16-be"))
+    (tmp_path / "odd.txt").write_bytes(b"\xff\xfe" + text.encode("utf-16-le")[:-1])
+    docs, warnings = load_corpus(tmp_path)
+    assert docs == []
+    assert len(warnings) == 3 and all("save it as UTF-8" in w for w in warnings), warnings
+    assert not any("binary" in w for w in warnings)
