@@ -17,8 +17,9 @@ import yaml
 
 from index.analyze import fold
 
+# "other": an entry a moderator created with /alias, whose kind nobody said.
 KINDS = frozenset({"group", "state_force", "foreign_force", "un_mission", "operation", "place",
-                   "person", "institution", "event"})
+                   "person", "institution", "event", "other"})
 _FIELDS = frozenset({"id", "kind", "names", "predecessors", "successors", "description",
                      "source"})
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
