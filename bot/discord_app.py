@@ -436,6 +436,9 @@ async def alias_command(interaction: discord.Interaction,
         entry = await service.add_alias(alias)
     except DocumentRejected as exc:
         text, outcome = render.render_rejected(str(exc)), "rejected"
+    except Exception:
+        log.exception("alias failed")
+        text, outcome = render.ALIAS_NOT_SAVED, "error"
     else:
         text, outcome = render.render_alias_added(parse_alias_line(alias)[0],
                                                   entry.preferred), "ok"

@@ -451,6 +451,9 @@ async def on_alias(update: Update, context: Context) -> None:
         entry = await service.add_alias(text)
     except DocumentRejected as exc:
         reply, outcome = render.render_rejected(str(exc)), "rejected"
+    except Exception:
+        log.exception("alias failed")
+        reply, outcome = render.escape(render.ALIAS_NOT_SAVED), "error"
     else:
         reply, outcome = render.render_alias_added(parse_alias_line(text)[0],
                                                    entry.preferred), "ok"

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from bot import core
 from bot.moderation import REFUSAL
 from tests import test_discord as discord_env
 from tests.fake_discord import EPHEMERAL
@@ -92,3 +95,30 @@ async def test_discord_alias_never_pings(tmp_path: Path) -> None:
             await env.reply(interaction)
         await env.audit(3)
         env.no_pings_anywhere()
+
+
+def _disk_full(target: Path, data: bytes) -> None:
+    raise OSError(28, "No space left on device")
+
+
+async def test_telegram_alias_not_saved_is_reported_and_audited(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(core, "_write_atomically", _disk_full)
+    async with running_bot(tmp_path) as env:
+        [reply] = await _one_by_one(env, ["/alias Nosrat = JNIM"])
+        assert "not saved" in reply.params["text"]
+        assert env.service.aliases.lookup("Nosrat") is None
+        rows = [(c, o) for _ts, _user, c, o in await env.service.store.audit_rows()]
+        assert rows == [("alias Nosrat = JNIM", "error")]
+
+
+async def test_discord_alias_not_saved_is_reported_and_audited(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(core, "_write_atomically", _disk_full)
+    async with discord_env.running_bot(tmp_path) as env:
+        interaction = await env.fake.slash("alias", {"alias": "Nosrat = JNIM"},
+                                           user_id=discord_env.MODERATOR)
+        [reply] = await env.reply(interaction)
+        assert "not saved" in reply.body["data"]["content"]
+        assert await env.audit(1) == [("alias Nosrat = JNIM", "error")]
+        assert env.service.aliases.lookup("Nosrat") is None

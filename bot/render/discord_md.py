@@ -568,6 +568,7 @@ def suggest(current: str, questions: Sequence[str], titles: Sequence[str],
 
 
 NO_ADDED_ALIASES = "No aliases were added with /alias yet. Add one: /alias GSIM = JNIM"
+ALIAS_NOT_SAVED = "❌ The alias was not saved and nothing changed; see the logs."
 
 
 def render_alias_added(new: str, preferred: str) -> str:

@@ -68,6 +68,7 @@ ADD_USAGE = "Send a .txt, .md or .html file with the caption /add (or reply /add
 REMOVE_USAGE = "Usage: /remove FILE (see /sources for the file names)."
 ASK_USAGE = "Usage: /ask QUESTION, e.g. /ask " + EXAMPLE_QUESTIONS[0]
 NO_ADDED_ALIASES = "No aliases were added with /alias yet. Add one: /alias GSIM = JNIM"
+ALIAS_NOT_SAVED = "❌ The alias was not saved and nothing changed; see the logs."
 
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[^\s<>\"'\\]*)?")
 _MIN_BODY = 60
