@@ -263,14 +263,25 @@ def french_lemma(word: str) -> str:
 
 
 def french_to_english(word: str) -> tuple[str, ...]:
-    """English words for one French word: the word itself, its lemma, then its singular."""
+    """English words for one French word: the word itself, its lemma, its singular, then
+    the infinitive of a past participle simplemma does not know ("expulsés" -> expulser)."""
     lexicon = french_lexicon()
     folded = fold_name(word)
-    for candidate in (folded, french_lemma(word), folded.removesuffix("s"),
-                      folded.removesuffix("x")):
+    singular = folded.removesuffix("s").removesuffix("x")
+    for candidate in (folded, french_lemma(word), singular, *_infinitives(singular)):
         if candidate in lexicon:
             return lexicon[candidate]
     return ()
+
+
+# Folded past-participle endings and the infinitive endings they come from.
+_PARTICIPLES = (("ee", "er"), ("e", "er"), ("ie", "ir"), ("i", "ir"), ("ue", "re"),
+                ("u", "re"))
+
+
+def _infinitives(singular: str) -> list[str]:
+    return [singular.removesuffix(end) + infinitive for end, infinitive in _PARTICIPLES
+            if singular.endswith(end) and len(singular) > len(end) + 2]
 
 
 @lru_cache(maxsize=1)

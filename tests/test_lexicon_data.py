@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -161,6 +162,21 @@ def test_lexicon_entries_are_lowercase_lemmas_with_plain_english_targets() -> No
         assert all(isinstance(e, str) and _ENGLISH.match(e) for e in english), (french, english)
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Refuses a mapping that repeats a key (plain YAML keeps the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        repeated = sorted({k for k in keys if keys.count(k) > 1})
+        assert not repeated, f"repeated keys: {repeated}"
+        return super().construct_mapping(node, deep=deep)
+
+
+@pytest.mark.parametrize("name", ["fr_en.yaml", "aliases.yaml"])
+def test_data_files_repeat_no_key(name: str) -> None:
+    yaml.load(_raw(name), Loader=_UniqueKeyLoader)
+
+
 def test_lexicon_and_stopwords_do_not_overlap() -> None:
     assert set(french_lexicon()) & french_stopwords() == set()
 
@@ -188,6 +204,15 @@ def test_stopwords_hold_function_words_question_words_and_chat_fillers() -> None
 ])
 def test_french_words_and_their_inflections_reach_english(french: str, english: str) -> None:
     assert english in french_to_english(french)
+
+
+@pytest.mark.parametrize(("participle", "english"), [
+    ("expulsé", "expel"), ("abandonnés", "abandon"), ("fui", "flee"), ("sortis", "leave"),
+    ("perdu", "lose"), ("subi", "suffer"),
+])
+def test_past_participles_simplemma_leaves_alone_reach_their_verb(participle: str,
+                                                                    english: str) -> None:
+    assert english in french_to_english(participle)
 
 
 def test_french_lemma_is_folded_simplemma() -> None:
