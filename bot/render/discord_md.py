@@ -464,7 +464,8 @@ def render_help() -> Reply:
         "• or send me a direct message\n\n"
         "Under each answer: **Full text** shows the whole section, 👍/👎 rate a passage, "
         "**More** shows further passages.\n\n"
-        "`/sources` lists the documents. Moderators: `/reindex`, `/add`, `/remove`, `/stats`."
+        "`/sources` lists the documents. Moderators: `/reindex`, `/add`, `/remove`, `/stats`, "
+        "`/alias`."
     )
     return Reply(embeds=(Embed("ℹ️ conflictbot", text),), ephemeral=True)
 
