@@ -9,7 +9,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-MODERATOR_COMMANDS = ("reindex", "add", "remove", "stats")
+MODERATOR_COMMANDS = ("reindex", "add", "remove", "stats", "alias")
 REFUSAL = "Sorry, only moderators can do that."
 ANONYMOUS_REFUSAL = (
     "Sorry, I cannot tell who you are: you are posting as the group (\"Remain anonymous\" "
