@@ -364,14 +364,13 @@ class Service:
             return []
         return await self.store.frequent_questions(limit, min_users)
 
-    async def checkpoint(self, name: str) -> int:
-        """A front end's saved position (e.g. the last Telegram update handled), 0 if none."""
-        value = await self.store.get_meta(f"checkpoint:{name}")
-        return int(value) if value and value.isdigit() else 0
+    async def checkpoint(self, name: str) -> str:
+        """A front end's saved position (e.g. the last Telegram updates handled), "" if none."""
+        return await self.store.get_meta(f"checkpoint:{name}") or ""
 
-    async def save_checkpoint(self, name: str, value: int) -> None:
+    async def save_checkpoint(self, name: str, value: str) -> None:
         """Remember a front end's position across restarts."""
-        await self.store.set_meta(f"checkpoint:{name}", str(value))
+        await self.store.set_meta(f"checkpoint:{name}", value)
 
     async def stats(self) -> Stats:
         """Corpus and usage figures."""

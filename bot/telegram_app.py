@@ -7,6 +7,7 @@ the service and sends what the renderer produced.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import sys
@@ -81,8 +82,9 @@ class BotState:
     flood_notice: FloodGate
     inline_flood: FloodGate
     questions: QuestionCache = field(default_factory=QuestionCache)
-    handled_before: int = 0  # updates up to this id were answered by an earlier run
-    highest_update: int = 0
+    handled: RecentUpdates = field(default_factory=lambda: RecentUpdates())
+    resent: RecentUpdates = field(default_factory=lambda: RecentUpdates())
+    resent_until: float = 0.0  # monotonic time after which nothing counts as re-sent
     admins: dict[int, tuple[float, bool]] = field(default_factory=dict)
 
     @classmethod
@@ -456,30 +458,77 @@ async def on_error(update: object, context: Context) -> None:
             await update.effective_message.reply_text(render.escape(render.SOMETHING_WENT_WRONG))
 
 
-UPDATE_CHECKPOINT = "telegram.update_id"
+UPDATE_CHECKPOINT = "telegram.last_batch"
+RECENT_UPDATES = 256  # a getUpdates batch holds at most 100 updates
+RESEND_WINDOW = 60.0  # seconds after start in which Telegram hands out the re-sent batch
+RESEND_MAX_AGE = 24 * 3600  # Telegram keeps unconfirmed updates for 24 hours
+
+
+class RecentUpdates:
+    """The latest updates handled, as update id -> what the update is (its chat and message,
+    or its query id), so a re-sent update is told apart from a new one that reuses its id."""
+
+    def __init__(self, items: dict[int, str] | None = None) -> None:
+        self.items: dict[int, str] = dict(items or {})
+
+    def add(self, update: Update) -> None:
+        self.items[update.update_id] = _identity(update)
+        while len(self.items) > RECENT_UPDATES:
+            del self.items[next(iter(self.items))]
+
+    def __contains__(self, update: object) -> bool:
+        return (isinstance(update, Update)
+                and self.items.get(update.update_id) == _identity(update))
+
+    def dump(self, bot_id: int) -> str:
+        return json.dumps({"bot": bot_id, "at": time.time(), "updates": list(self.items.items())})
+
+    @classmethod
+    def load(cls, saved: str, bot_id: int) -> RecentUpdates:
+        """The updates another run of this bot handled, if it stopped less than
+        RESEND_MAX_AGE ago; empty for another bot, an old or an unreadable checkpoint."""
+        try:
+            data = json.loads(saved)
+            fresh = data["bot"] == bot_id and 0 <= time.time() - data["at"] < RESEND_MAX_AGE
+            return cls({int(i): str(what) for i, what in data["updates"]} if fresh else {})
+        except (ValueError, TypeError, KeyError):
+            return cls()
+
+
+def _identity(update: Update) -> str:
+    if update.callback_query:
+        return f"callback {update.callback_query.id}"
+    if update.inline_query:
+        return f"inline {update.inline_query.id}"
+    message = update.effective_message
+    return f"message {message.chat_id}/{message.message_id}" if message else ""
 
 
 async def skip_seen(update: Update, context: Context) -> None:
-    """Drop updates an earlier run already answered (Telegram re-sends them when the
-    confirming getUpdates at shutdown failed); note the highest id handled."""
+    """Drop an update an earlier run of this bot already answered: Telegram sends the last
+    batch again, shortly after a restart, when the confirming getUpdates at shutdown failed.
+    Only that batch is skipped; update ids alone prove nothing (Telegram restarts them)."""
     state = _state(context)
-    if update.update_id <= state.handled_before:
-        log.info("Skipping update %d: answered before the restart", update.update_id)
+    if time.monotonic() < state.resent_until and update in state.resent:
+        log.warning("Skipping update %d: answered before the restart", update.update_id)
         raise ApplicationHandlerStop
-    state.highest_update = max(state.highest_update, update.update_id)
+    state.handled.add(update)
 
 
 async def save_checkpoint(application: App) -> None:
-    """After the application drained its updates: remember the highest one handled."""
+    """After the application drained its updates: remember the last ones handled."""
     state = cast(BotState, application.bot_data[STATE_KEY])
-    if state.highest_update > state.handled_before:
-        await state.service.save_checkpoint(UPDATE_CHECKPOINT, state.highest_update)
+    if state.handled.items:
+        await state.service.save_checkpoint(UPDATE_CHECKPOINT,
+                                            state.handled.dump(application.bot.id))
 
 
 async def start_up(application: App) -> None:
     """Load the checkpoint of the previous run and set the command menus."""
     state = cast(BotState, application.bot_data[STATE_KEY])
-    state.handled_before = await state.service.checkpoint(UPDATE_CHECKPOINT)
+    saved = await state.service.checkpoint(UPDATE_CHECKPOINT)
+    state.resent = RecentUpdates.load(saved, application.bot.id)
+    state.resent_until = time.monotonic() + RESEND_WINDOW
     await set_commands(application)
 
 

@@ -238,6 +238,11 @@ class FakeTelegram:
         self._new_update.set()
         return update
 
+    def restart_update_ids(self, first: int) -> None:
+        """Number the next updates from `first` on, as Telegram does after a week without
+        updates (it picks a new, random starting id)."""
+        self._update_ids = itertools.count(first)
+
     @staticmethod
     def user(user_id: int, name: str = "Tester") -> JSON:
         return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "en"}
