@@ -10,6 +10,7 @@ import contextlib
 import json
 import logging
 import os
+import secrets
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -605,15 +606,24 @@ def build_application(config: Config, service: Service, token: str, *,
 
 def _serve(application: App, config: Config) -> None:
     """Polling by default; webhook mode when `telegram.webhook_url` is set."""
-    tg = config.telegram
-    if not tg.webhook_url:
+    if not config.telegram.webhook_url:
         application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
         return
-    application.run_webhook(
-        listen=tg.webhook_listen, port=tg.webhook_port,
-        url_path=urlsplit(tg.webhook_url).path.lstrip("/"), webhook_url=tg.webhook_url,
-        secret_token=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
-        allowed_updates=list(ALLOWED_UPDATES))
+    application.run_webhook(**webhook_settings(config))
+
+
+def webhook_settings(config: Config) -> dict[str, Any]:
+    """Arguments of run_webhook / start_webhook for `telegram.webhook_*`, always with a
+    secret: Telegram sends it with every update and the listener refuses requests without it
+    (403), so nobody can post forged updates to the webhook address."""
+    tg = config.telegram
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or secrets.token_urlsafe(32)
+    REDACTOR.add(secret)
+    return {"listen": tg.webhook_listen, "port": tg.webhook_port,
+            "url_path": urlsplit(tg.webhook_url).path.lstrip("/"),
+            "webhook_url": tg.webhook_url,
+            "secret_token": secret,
+            "allowed_updates": list(ALLOWED_UPDATES)}
 
 
 def run(config: Config) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from telegram.ext import AIORateLimiter, Application
 
 from bot import telegram_app
 from bot.config import Config, parse_config
-from bot.core import Progress
+from bot.core import Progress, Service
 from bot.moderation import REFUSAL
 from bot.render.telegram_html import EXAMPLE_QUESTIONS
 from tests.fake_telegram import FakeTelegram
@@ -31,6 +32,7 @@ from tests.telegram_helpers import (
     WAGNER_QUESTION,
     BotEnv,
     assert_valid_html,
+    build_app,
     long_doc,
     make_config,
     make_corpus,
@@ -431,3 +433,53 @@ def test_run_picks_polling_or_webhook(monkeypatch: pytest.MonkeyPatch) -> None:
                                                                           "tg/hook")
     assert webhook["webhook_url"] == "https://bot.example.org/tg/hook"
     assert webhook["secret_token"] == "s3cret-value"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("operator_secret", ["", "operator-chosen_Secret-123"])
+async def test_webhook_refuses_forged_updates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              operator_secret: str) -> None:
+    """Webhook mode always checks a secret (the operator's, or one made at start and given
+    to setWebhook): a forged /remove "from" a moderator, without or with a wrong secret, is
+    refused and removes nothing; a real update (right secret) is answered."""
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", operator_secret)
+    fake = FakeTelegram(TOKEN)
+    await fake.start()
+    corpus = make_corpus(tmp_path)
+    port = _free_port()
+    config = make_config(tmp_path, fake, telegram={
+        "webhook_url": f"http://127.0.0.1:{port}/tg-hook", "webhook_port": port})
+    service = await Service.open(config)
+    app = build_app(config, service)
+    try:
+        await app.initialize()
+        assert app.post_init is not None and app.updater is not None
+        await app.post_init(app)
+        await app.updater.start_webhook(**telegram_app.webhook_settings(config))
+        await app.start()
+        secret = fake.webhook.get("secret_token") or ""
+        fake.message(f"/remove {WAGNER_FILE}", user_id=MODERATOR, queued=False)
+        forged = fake.injected[-1]
+        statuses = [await fake.post_webhook(forged, secret=None),
+                    await fake.post_webhook(forged, secret="guessed-" + secret[:8])]
+        fake.message(WAGNER_QUESTION, user_id=USER, queued=False)
+        assert await fake.post_webhook(fake.injected[-1]) == 200
+        await BotEnv(fake, app, service, config, corpus).replies(USER)
+        await asyncio.sleep(0.3)  # a forged /remove, had it passed, would be running by now
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        await service.close()
+        await fake.stop()
+    assert statuses == [403, 403]
+    assert (corpus / WAGNER_FILE).exists()
+    assert not fake.sent(MODERATOR) and not fake.calls_to("editMessageText")
+    assert secret == operator_secret if operator_secret else len(secret) >= 32
