@@ -60,6 +60,8 @@ class TelegramConfig:
 class FloodConfig:
     questions: int = 5
     seconds: int = 30
+    buttons: int = 10
+    button_seconds: int = 60
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,8 @@ class Config:
         return self.resolve(self.logging.salt_file)
 
 
-_POSITIVE = {"top_k", "max_results", "max_file_bytes", "questions", "seconds",
+_POSITIVE = {"top_k", "max_results", "max_file_bytes", "questions", "seconds", "buttons",
+             "button_seconds",
              "keep_days", "webhook_port"}
 _FRACTIONS = {"min_matched_fraction", "b"}
 _LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}

@@ -13,7 +13,7 @@ import re
 import secrets
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -343,10 +343,20 @@ class Service:
         return FullText(_citation(chunk), text or chunk.text)
 
     async def feedback(self, *, user: str, chunk_id: str, value: int,
-                       query_id: int | None = None) -> None:
-        """Record 👍 (+1) or 👎 (-1) for a passage of an answer."""
+                       query_id: int | None = None,
+                       shown: Collection[str] | None = None) -> bool:
+        """Record 👍 (+1) or 👎 (-1) for a passage of an answer: one vote per user, answer and
+        passage (a new vote replaces the old). The passage must be one the answer showed
+        (`shown`, else the logged query's passages) and a query id must exist; otherwise
+        nothing is recorded and the result is False."""
+        logged = await self.store.query_chunk_ids(query_id) if query_id is not None else None
+        if query_id is not None and logged is None:
+            return False
+        if chunk_id not in (shown if shown is not None else logged or ()):
+            return False
         await self.store.log_feedback(user_hash=hash_user(self._salt, user), query_id=query_id,
                                       chunk_id=chunk_id[:64], value=1 if value > 0 else -1)
+        return True
 
     async def sources(self) -> list[Source]:
         """Documents of the current index generation."""

@@ -483,3 +483,95 @@ async def test_webhook_refuses_forged_updates(tmp_path: Path, monkeypatch: pytes
     assert (corpus / WAGNER_FILE).exists()
     assert not fake.sent(MODERATOR) and not fake.calls_to("editMessageText")
     assert secret == operator_secret if operator_secret else len(secret) >= 32
+
+
+# --- abuse of buttons (#9) -----------------------------------------------------------
+
+
+async def callback_answer(env: BotEnv, query_id: str) -> dict[str, Any]:
+    """The answerCallbackQuery for a press (Telegram keeps a spinner until it comes)."""
+    calls = await env.fake.wait_for(lambda: [
+        c for c in env.fake.calls_to("answerCallbackQuery")
+        if c.params["callback_query_id"] == query_id], what=f"an answer to {query_id}")
+    return dict(calls[0].params)
+
+
+async def test_votes_count_once_and_forged_votes_change_nothing(tmp_path: Path) -> None:
+    """One vote per user per passage per answer; a vote for a passage the answer did not
+    show, or under an unknown key, is refused and records nothing."""
+    async with running_bot(tmp_path, search={"top_k": 2}, flood={"buttons": 100}) as env:
+        env.say(WAGNER_QUESTION, user_id=USER)
+        [reply] = await env.replies(USER)
+        up = button(reply, "👍")
+        key, shown = up.split("|")[1], up.split("|")[2]
+        other = next(c.chunk_id for c in env.service._snapshot.chunks
+                     if c.chunk_id not in reply.params["reply_markup"].__repr__())
+        answers = []
+        for _ in range(20):
+            answers.append(await callback_answer(env, env.fake.press(reply.result, up,
+                                                                     user_id=USER)))
+        forged = [f"v|{key}|{other}|+", f"v|{key}|{shown}x|+", f"v|nosuchkey|{shown}|+"]
+        refused = [await callback_answer(env, env.fake.press(reply.result, data, user_id=USER))
+                   for data in forged]
+        stats = await env.service.stats()
+    assert all("Thanks" in a.get("text", "") for a in answers)
+    assert (stats.feedback_up, stats.feedback_down) == (1, 0)
+    assert all(r.get("text") and "Thanks" not in r["text"] for r in refused)
+
+
+async def test_forged_more_pages_and_garbage_buttons_change_nothing(tmp_path: Path) -> None:
+    """A "More" beyond the answer's results, negative or not a number, and button data the
+    bot never made: each press gets a polite answer, and no message is edited."""
+    async with running_bot(tmp_path, search={"top_k": 1}) as env:
+        env.say("Coordination of Azawad Movements", user_id=USER)
+        [reply] = await env.replies(USER)
+        key = button(reply, "More").split("|")[1]
+        forged = [f"m|{key}|999", f"m|{key}|-1", f"m|{key}|abc", f"m|{key}|1|x", "garbage",
+                  "f|", "v|x", "m|", "s|-3", "s|999"]
+        answers = [await callback_answer(env, env.fake.press(reply.result, data, user_id=USER))
+                   for data in forged]
+        await env.idle()
+    assert all(a.get("text") for a in answers), answers
+    assert any("expired" in a["text"] for a in answers)
+    assert not env.fake.calls_to("editMessageText")
+    assert len(env.fake.sent(USER)) == 1
+
+
+async def test_button_flood_in_a_group_does_not_delay_other_members(tmp_path: Path) -> None:
+    """40 Full-text presses by one member: at most the button budget is sent, the presser is
+    told once, and another member's question is answered promptly."""
+    async with running_bot(tmp_path) as env:
+        asked = env.say(f"/ask {WAGNER_QUESTION}", user_id=USER, chat_id=GROUP)
+        answer = await env.reply_to(asked)
+        full = button(answer, "📄 Full text")
+        presses = [env.fake.press(answer.result, full, user_id=USER) for _ in range(40)]
+        await env.fake.wait_for(lambda: len(env.fake.calls_to("answerCallbackQuery")) >= 40,
+                                what="40 press answers")
+        started = asyncio.get_running_loop().time()
+        other = env.say(f"/ask {WAGNER_QUESTION}", user_id=STRANGER, chat_id=GROUP)
+        await env.reply_to(other, timeout=30)
+        waited = asyncio.get_running_loop().time() - started
+        await env.idle()
+        answers = [await callback_answer(env, p) for p in presses]
+    budget = env.config.flood.buttons
+    assert waited < 3.0, waited
+    assert len(env.fake.sent(GROUP)) <= 2 + budget
+    assert sum("faster" in (a.get("text") or "") for a in answers) == 1
+
+
+async def test_sources_of_4000_documents_is_one_message_with_pages(tmp_path: Path) -> None:
+    """/sources over 4,000 documents sends one message; its page buttons edit it in place."""
+    extra = {f"doc{n:04d}.txt": f"Report {n} on Blorptown\n\nBlorptown item {n} was seen."
+             for n in range(4000)}
+    async with running_bot(tmp_path, extra=extra) as env:
+        env.say("/sources", user_id=USER)
+        [listing] = await env.replies(USER)
+        await env.idle()
+        assert len(env.fake.sent(USER)) == 1
+        assert int(listing.params["text"].split(" documents")[0].split()[-1]) > 4000
+        assert_valid_html(listing.params["text"])
+        env.fake.press(listing.result, button(listing, "More"), user_id=USER)
+        [edit] = await env.fake.wait_for(lambda: env.fake.calls_to("editMessageText"))
+    assert edit.params["text"] != listing.params["text"] and "doc" in edit.params["text"]
+    assert "Page 2 of" in edit.params["text"]
+    assert len(env.fake.sent(USER)) == 1
