@@ -356,7 +356,8 @@ async def test_send_message_timeout_delivers_answer_and_apology(tmp_path: Path) 
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB-internal
-async def test_failed_confirmation_at_shutdown_answers_nothing_twice(tmp_path: Path) -> None:
+async def test_failed_confirmation_at_shutdown_answers_nothing_twice(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """The confirming getUpdates at shutdown fails (Telegram unreachable), so Telegram hands
     the last batch out again: the restarted bot skips what it answered (saved checkpoint)."""
     fake = FakeTelegram(TOKEN)
@@ -396,6 +397,8 @@ async def test_failed_confirmation_at_shutdown_answers_nothing_twice(tmp_path: P
     assert redelivered > 0  # the failure mode is real
     counts = Counter(c.params["chat_id"] for c in fake.sent())
     assert counts == dict.fromkeys(first + later, 1)
+    skipped = [r for r in caplog.records if r.getMessage().startswith("Skipping update")]
+    assert skipped and all(r.levelno == logging.WARNING for r in skipped)
 
 
 async def _run_and_stop(fake: FakeTelegram, config: Config, users: Iterable[int]) -> None:
