@@ -374,6 +374,10 @@ class Service:
             return []
         return await self.store.frequent_questions(limit, min_users)
 
+    def private_digest(self, text: str) -> str:
+        """Salted hash of a text holding user or chat ids, safe to store (as `hash_user`)."""
+        return hash_user(self._salt, text)
+
     async def checkpoint(self, name: str) -> str:
         """A front end's saved position (e.g. the last Telegram updates handled), "" if none."""
         return await self.store.get_meta(f"checkpoint:{name}") or ""

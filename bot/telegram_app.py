@@ -534,20 +534,19 @@ RESEND_MAX_AGE = 24 * 3600  # Telegram keeps unconfirmed updates for 24 hours
 
 
 class RecentUpdates:
-    """The latest updates handled, as update id -> what the update is (its chat and message,
-    or its query id), so a re-sent update is told apart from a new one that reuses its id."""
+    """The latest updates handled, as update id -> salted digest of what the update is
+    (`_identity`), so a re-sent update is told apart from a new one that reuses its id."""
 
     def __init__(self, items: dict[int, str] | None = None) -> None:
         self.items: dict[int, str] = dict(items or {})
 
-    def add(self, update: Update) -> None:
-        self.items[update.update_id] = _identity(update)
+    def add(self, update_id: int, digest: str) -> None:
+        self.items[update_id] = digest
         while len(self.items) > RECENT_UPDATES:
             del self.items[next(iter(self.items))]
 
-    def __contains__(self, update: object) -> bool:
-        return (isinstance(update, Update)
-                and self.items.get(update.update_id) == _identity(update))
+    def holds(self, update_id: int, digest: str) -> bool:
+        return self.items.get(update_id) == digest
 
     def dump(self, bot_id: int) -> str:
         return json.dumps({"bot": bot_id, "at": time.time(), "updates": list(self.items.items())})
@@ -565,12 +564,16 @@ class RecentUpdates:
 
 
 def _identity(update: Update) -> str:
+    """What an update is, beyond its id: its query id, or its chat, message id and date
+    (stored only as a salted hash)."""
     if update.callback_query:
         return f"callback {update.callback_query.id}"
     if update.inline_query:
         return f"inline {update.inline_query.id}"
     message = update.effective_message
-    return f"message {message.chat_id}/{message.message_id}" if message else ""
+    if message is None:
+        return "other"
+    return f"message {message.chat_id} {message.message_id} {message.date.timestamp():.0f}"
 
 
 async def skip_seen(update: Update, context: Context) -> None:
@@ -578,10 +581,11 @@ async def skip_seen(update: Update, context: Context) -> None:
     batch again, shortly after a restart, when the confirming getUpdates at shutdown failed.
     Only that batch is skipped; update ids alone prove nothing (Telegram restarts them)."""
     state = _state(context)
-    if time.monotonic() < state.resent_until and update in state.resent:
+    digest = state.service.private_digest(_identity(update))
+    if time.monotonic() < state.resent_until and state.resent.holds(update.update_id, digest):
         log.warning("Skipping update %d: answered before the restart", update.update_id)
         raise ApplicationHandlerStop
-    state.handled.add(update)
+    state.handled.add(update.update_id, digest)
 
 
 async def save_checkpoint(application: App) -> None:
