@@ -63,6 +63,8 @@ class TelegramConfig:
 class FloodConfig:
     questions: int = 5
     seconds: int = 30
+    buttons: int = 10
+    button_seconds: int = 60
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,8 @@ class Config:
         return self.resolve(self.search.aliases_file) if self.search.aliases_file else None
 
 
-_POSITIVE = {"top_k", "max_results", "max_file_bytes", "questions", "seconds",
+_POSITIVE = {"top_k", "max_results", "max_file_bytes", "questions", "seconds", "buttons",
+             "button_seconds",
              "keep_days", "webhook_port"}
 _FRACTIONS = {"min_matched_fraction", "b"}
 _LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}

@@ -14,7 +14,7 @@ import secrets
 import shutil
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -406,10 +406,20 @@ class Service:
         return FullText(_citation(chunk), text or chunk.text)
 
     async def feedback(self, *, user: str, chunk_id: str, value: int,
-                       query_id: int | None = None) -> None:
-        """Record 👍 (+1) or 👎 (-1) for a passage of an answer."""
+                       query_id: int | None = None,
+                       shown: Collection[str] | None = None) -> bool:
+        """Record 👍 (+1) or 👎 (-1) for a passage of an answer: one vote per user, answer and
+        passage (a new vote replaces the old). The passage must be one the answer showed
+        (`shown`, else the logged query's passages) and a query id must exist; otherwise
+        nothing is recorded and the result is False."""
+        logged = await self.store.query_chunk_ids(query_id) if query_id is not None else None
+        if query_id is not None and logged is None:
+            return False
+        if chunk_id not in (shown if shown is not None else logged or ()):
+            return False
         await self.store.log_feedback(user_hash=hash_user(self._salt, user), query_id=query_id,
                                       chunk_id=chunk_id[:64], value=1 if value > 0 else -1)
+        return True
 
     async def sources(self) -> list[Source]:
         """Documents of the current index generation."""
@@ -420,14 +430,17 @@ class Service:
         return [Source(d.file, d.title, counts.get(d.doc_key, 0), d.date)
                 for d in snapshot.documents]
 
-    async def checkpoint(self, name: str) -> int:
-        """A front end's saved position (e.g. the last Telegram update handled), 0 if none."""
-        value = await self.store.get_meta(f"checkpoint:{name}")
-        return int(value) if value and value.isdigit() else 0
+    def private_digest(self, text: str) -> str:
+        """Salted hash of a text holding user or chat ids, safe to store (as `hash_user`)."""
+        return hash_user(self._salt, text)
 
-    async def save_checkpoint(self, name: str, value: int) -> None:
+    async def checkpoint(self, name: str) -> str:
+        """A front end's saved position (e.g. the last Telegram updates handled), "" if none."""
+        return await self.store.get_meta(f"checkpoint:{name}") or ""
+
+    async def save_checkpoint(self, name: str, value: str) -> None:
         """Remember a front end's position across restarts."""
-        await self.store.set_meta(f"checkpoint:{name}", str(value))
+        await self.store.set_meta(f"checkpoint:{name}", value)
 
     async def stats(self) -> Stats:
         """Corpus and usage figures."""

@@ -76,14 +76,17 @@ class BotState:
     moderators: Moderators
     flood: FloodGate
     flood_notice: FloodGate
+    buttons: FloodGate
+    button_notice: FloodGate
     questions: QuestionCache = field(default_factory=QuestionCache)
 
     @classmethod
     def of(cls, config: Config, service: Service) -> BotState:
-        dc = config.discord
+        dc, flood = config.discord, config.flood
         return cls(config, service, Moderators.of(dc.moderators, dc.role_ids, dc.guilds),
-                   FloodGate(config.flood.questions, config.flood.seconds),
-                   FloodGate(1, config.flood.seconds))
+                   FloodGate(flood.questions, flood.seconds), FloodGate(1, flood.seconds),
+                   FloodGate(flood.buttons, flood.button_seconds),
+                   FloodGate(1, flood.button_seconds))
 
 
 def _state(interaction: discord.Interaction) -> BotState:
@@ -114,13 +117,16 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
         return cls(discord.ui.Button(custom_id=match.string))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Dispatch the press to its handler; failures get a polite ephemeral reply."""
+        """Dispatch the press to its handler; failures get a polite ephemeral reply, and
+        malformed ids are told they expired."""
         action = render.parse_custom_id(self.custom_id)
         if action is None:
+            await _say(interaction, render.BUTTON_EXPIRED)
             return
-        handler = {"more": on_more, "full": on_full_text, "vote": on_vote}[action.kind]
+        handler = _BUTTONS[action.kind]
         try:
-            await handler(interaction, action)
+            if await _within_button_budget(interaction, action):
+                await handler(interaction, action)
         except Exception:
             log.exception("Error while handling a %s button", action.kind)
             await _sorry(interaction)
@@ -205,7 +211,9 @@ async def _ask(state: BotState, question: str, user: str, *,
     answer = await state.service.ask(question, user=user)
     if answer.abstained:
         return render.render_answer(answer, "")
-    return render.render_answer(answer, state.questions.put(answer.question, answer.query_id))
+    key = state.questions.put(answer.question, answer.query_id,
+                              (p.chunk_id for p in answer.passages))
+    return render.render_answer(answer, key)
 
 
 @app_commands.describe(question="Your question, e.g. Who did Wagner fight at Tinzaouatene?")
@@ -227,17 +235,50 @@ async def ask_autocomplete(interaction: discord.Interaction,
             for text in render.suggest(current, state.config.discord.suggestions, titles)]
 
 
+async def _over_limit(interaction: discord.Interaction) -> bool:
+    """Count a command against the user's limit; over it, an ephemeral notice and True."""
+    state = _state(interaction)
+    if state.flood.allow(_user_key(interaction.user)):
+        return False
+    await _say(interaction, render.render_flood(state.config.flood.seconds))
+    return True
+
+
 async def sources_command(interaction: discord.Interaction) -> None:
-    """/sources: the documents answers are quoted from."""
-    await _send_all(interaction, render.render_sources(await _state(interaction).service.sources()))
+    """/sources: the first page of the corpus listing (one message, with page buttons)."""
+    if await _over_limit(interaction):
+        return
+    first = render.render_sources(await _state(interaction).service.sources())
+    await _send(interaction, first or Reply(render.SOMETHING_WENT_WRONG, ephemeral=True))
 
 
 async def help_command(interaction: discord.Interaction) -> None:
     """/help: how to ask, with examples."""
+    if await _over_limit(interaction):
+        return
     await _send(interaction, render.render_help())
 
 
 # --- buttons ------------------------------------------------------------------------
+
+
+async def _within_button_budget(interaction: discord.Interaction,
+                                action: render.Callback) -> bool:
+    """Count the press against the presser's button budget (Full text: one per message it
+    sends). Over the limit: an ephemeral notice once per window, then a silent
+    acknowledgement (Discord shows "interaction failed" without any response)."""
+    state, user = _state(interaction), _user_key(interaction.user)
+    sends = 1
+    if action.kind == "full":
+        full = await state.service.full_text(action.chunk_id)
+        sends = len(render.render_full_text(full)) if full else 1
+    if state.buttons.allow(user, sends):
+        return True
+    if state.button_notice.allow(user):
+        await _say(interaction, render.render_button_flood(state.config.flood.button_seconds))
+    else:
+        await interaction.response.defer()
+    return False
 
 
 async def on_more(interaction: discord.Interaction, action: render.Callback) -> None:
@@ -247,10 +288,11 @@ async def on_more(interaction: discord.Interaction, action: render.Callback) -> 
     if entry is None:
         await _say(interaction, render.EXPIRED)
         return
-    if not state.flood.allow(user):
-        await _say(interaction, render.render_flood(state.config.flood.seconds))
-        return
     answer = await state.service.ask(entry[0], user=user, offset=action.offset, log=False)
+    if not answer.passages:  # a forged page: beyond the results
+        await _say(interaction, render.NO_SUCH_PAGE)
+        return
+    state.questions.show(action.key, (p.chunk_id for p in answer.passages))
     payload = _payload(render.render_answer(answer, action.key))
     payload.setdefault("view", None)
     await interaction.response.edit_message(**payload)
@@ -266,12 +308,31 @@ async def on_full_text(interaction: discord.Interaction, action: render.Callback
 
 
 async def on_vote(interaction: discord.Interaction, action: render.Callback) -> None:
-    """👍/👎: record feedback for a passage."""
+    """👍/👎: record feedback for a passage of this answer (one vote per user)."""
     state = _state(interaction)
     entry = state.questions.get(action.key)
-    await state.service.feedback(user=_user_key(interaction.user), chunk_id=action.chunk_id,
-                                 value=action.value, query_id=entry[1] if entry else None)
-    await _say(interaction, render.THANKS)
+    if entry is None:
+        await _say(interaction, render.EXPIRED)
+        return
+    counted = await state.service.feedback(
+        user=_user_key(interaction.user), chunk_id=action.chunk_id, value=action.value,
+        query_id=entry[1], shown=state.questions.shown(action.key))
+    await _say(interaction, render.THANKS if counted else render.NOT_COUNTED)
+
+
+async def on_sources_page(interaction: discord.Interaction, action: render.Callback) -> None:
+    """A page button of the /sources listing: edit the listing to show that page."""
+    page = render.render_sources(await _state(interaction).service.sources(), action.offset)
+    if page is None:
+        await _say(interaction, render.NO_SUCH_PAGE)
+        return
+    payload = _payload(page)
+    payload.setdefault("view", None)
+    await interaction.response.edit_message(**payload)
+
+
+_BUTTONS: dict[str, Callable[[discord.Interaction, render.Callback], Awaitable[None]]] = {
+    "more": on_more, "full": on_full_text, "vote": on_vote, "sources": on_sources_page}
 
 
 # --- moderators ---------------------------------------------------------------------
@@ -523,6 +584,15 @@ class DiscordBot(discord.Client):
         await self.tree.sync()
         log.info("Slash commands synced")
         return True
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A press of a button the bot does not know (not one of its custom ids): say it
+        expired, rather than let Discord report that the interaction failed."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        custom_id = str(cast(dict[str, Any], interaction.data or {}).get("custom_id", ""))
+        if not re.fullmatch(render.CUSTOM_ID_TEMPLATE, custom_id):
+            await _say(interaction, render.BUTTON_EXPIRED)
 
     async def on_ready(self) -> None:
         """Log the connection."""

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import secrets
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 REDACTED = "<redacted>"
@@ -75,19 +75,32 @@ def protect_token(token: str) -> None:
 
 class QuestionCache:
     """Bounded LRU from a short key (used in button data) to (question, query_id), so the
-    question itself never travels in callback data."""
+    question itself never travels in callback data; also the passages shown under each key,
+    the only ones its 👍/👎 buttons may rate."""
 
     def __init__(self, size: int = QUESTION_CACHE_SIZE) -> None:
         self._size = size
         self._items: OrderedDict[str, tuple[str, int | None]] = OrderedDict()
+        self._shown: dict[str, set[str]] = {}
 
-    def put(self, question: str, query_id: int | None) -> str:
-        """Remember a question; returns its key (8 URL-safe characters)."""
+    def put(self, question: str, query_id: int | None, shown: Iterable[str] = ()) -> str:
+        """Remember a question and the passages shown; returns its key (8 URL-safe chars)."""
         key = secrets.token_urlsafe(6)
         self._items[key] = (question, query_id)
+        self._shown[key] = set(shown)
         while len(self._items) > self._size:
-            self._items.popitem(last=False)
+            old, _ = self._items.popitem(last=False)
+            self._shown.pop(old, None)
         return key
+
+    def show(self, key: str, shown: Iterable[str]) -> None:
+        """Note further passages shown under `key` (a "More" page)."""
+        if key in self._shown:
+            self._shown[key].update(shown)
+
+    def shown(self, key: str) -> frozenset[str]:
+        """Chunk ids of the passages shown under `key` so far."""
+        return frozenset(self._shown.get(key, ()))
 
     def get(self, key: str) -> tuple[str, int | None] | None:
         """The question and query id for `key`, or None once evicted."""

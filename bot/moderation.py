@@ -73,22 +73,25 @@ def failure_reason(error: BaseException) -> str:
 
 @dataclass
 class FloodGate:
-    """Sliding-window limit: at most `limit` questions per user in `window` seconds."""
+    """Sliding-window limit: at most `limit` actions (questions, button messages) per user
+    in `window` seconds."""
 
     limit: int
     window: float
     clock: Callable[[], float] = time.monotonic
     _seen: dict[str, deque[float]] = field(default_factory=dict)
 
-    def allow(self, user_key: str) -> bool:
-        """Record a question and say whether it is within the limit."""
+    def allow(self, user_key: str, cost: int = 1) -> bool:
+        """Record an action worth `cost` sends (at most the whole limit) and say whether it
+        is within the limit; a refused action records nothing."""
         now = self.clock()
         times = self._seen.setdefault(user_key, deque())
         while times and now - times[0] >= self.window:
             times.popleft()
-        if len(times) >= self.limit:
+        cost = max(1, min(cost, self.limit))
+        if len(times) + cost > self.limit:
             return False
-        times.append(now)
+        times.extend([now] * cost)
         if len(self._seen) > 10_000:
             self._forget_idle(now)
         return True

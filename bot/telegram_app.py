@@ -7,11 +7,13 @@ the service and sends what the renderer produced.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
+import secrets
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -21,6 +23,7 @@ from telegram import (
     BotCommandScopeChat,
     BotCommandScopeChatAdministrators,
     BotCommandScopeDefault,
+    CallbackQuery,
     Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -87,9 +90,12 @@ class BotState:
     flood: FloodGate
     flood_notice: FloodGate
     inline_flood: FloodGate
+    buttons: FloodGate
+    button_notice: FloodGate
     questions: QuestionCache = field(default_factory=QuestionCache)
-    handled_before: int = 0  # updates up to this id were answered by an earlier run
-    highest_update: int = 0
+    handled: RecentUpdates = field(default_factory=lambda: RecentUpdates())
+    resent: RecentUpdates = field(default_factory=lambda: RecentUpdates())
+    resent_until: float = 0.0  # monotonic time after which nothing counts as re-sent
     admins: dict[int, tuple[float, bool]] = field(default_factory=dict)
 
     @classmethod
@@ -98,7 +104,9 @@ class BotState:
         return cls(config, service, Moderators.of(config.telegram.moderators),
                    FloodGate(flood.questions, flood.seconds),
                    FloodGate(1, flood.seconds),
-                   FloodGate(flood.questions * 4, flood.seconds))
+                   FloodGate(flood.questions * 4, flood.seconds),
+                   FloodGate(flood.buttons, flood.button_seconds),
+                   FloodGate(1, flood.button_seconds))
 
 
 def _state(context: Context) -> BotState:
@@ -132,11 +140,6 @@ async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None 
     return await message.reply_text(text, reply_markup=markup, do_quote=quote)
 
 
-async def _reply_all(update: Update, texts: Sequence[str]) -> None:
-    for text in texts:
-        await _reply(update, text)
-
-
 # --- questions ----------------------------------------------------------------------
 
 
@@ -160,15 +163,26 @@ def _without_mention(text: str, username: str) -> str:
     return " ".join(text.split())
 
 
+async def _flooding(update: Update, state: BotState) -> bool:
+    """Count a question or command against the sender's limit; True (after one notice per
+    window) if it is over the limit and must not be answered."""
+    user = _user_key(update)
+    if state.flood.allow(user):
+        return False
+    if state.flood_notice.allow(user):
+        await _reply(update, render.render_flood(state.config.flood.seconds))
+    return True
+
+
 async def _answer(update: Update, context: Context, question: str) -> None:
     """Answer one question: flood check, search, rendered reply with buttons."""
-    state, user = _state(context), _user_key(update)
-    if not state.flood.allow(user):
-        if state.flood_notice.allow(user):
-            await _reply(update, render.render_flood(state.config.flood.seconds))
+    state = _state(context)
+    if await _flooding(update, state):
         return
+    user = _user_key(update)
     answer = await state.service.ask(question, user=user)
-    key = "" if answer.abstained else state.questions.put(answer.question, answer.query_id)
+    key = "" if answer.abstained else state.questions.put(
+        answer.question, answer.query_id, (p.chunk_id for p in answer.passages))
     rendered = render.render_answer(answer, key)
     await _reply(update, rendered.text, _markup(rendered.keyboard))
 
@@ -193,79 +207,136 @@ async def on_ask(update: Update, context: Context) -> None:
         return
     question = _argument(message)
     if not question:
-        await _reply(update, render.escape(render.ASK_USAGE))
+        if not await _flooding(update, _state(context)):
+            await _reply(update, render.escape(render.ASK_USAGE))
         return
     await _answer(update, context, question)
 
 
 async def on_start(update: Update, context: Context) -> None:
     """/start: welcome and how to ask."""
+    if await _flooding(update, _state(context)):
+        return
     await _reply(update, render.render_start(context.bot.username))
 
 
 async def on_help(update: Update, context: Context) -> None:
     """/help: how to ask, with examples."""
+    if await _flooding(update, _state(context)):
+        return
     await _reply(update, render.render_help(context.bot.username))
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
     """Unknown command in a private chat: point to /help."""
+    if await _flooding(update, _state(context)):
+        return
     await _reply(update, "I don't know that command. See /help.")
 
 
 async def on_sources(update: Update, context: Context) -> None:
-    """/sources: list the corpus documents."""
-    await _reply_all(update, render.render_sources(await _state(context).service.sources()))
+    """/sources: the first page of the corpus listing (one message, with page buttons)."""
+    state = _state(context)
+    if await _flooding(update, state):
+        return
+    first = render.render_sources(await state.service.sources())
+    if first is not None:
+        await _reply(update, first.text, _markup(first.keyboard))
 
 
 # --- buttons ------------------------------------------------------------------------
 
 
-def _pressed(update: Update) -> render.Callback | None:
-    query = update.callback_query
-    return render.parse_callback(query.data or "") if query else None
-
-
-async def on_more(update: Update, context: Context) -> None:
-    """The "More" button: edit the answer to show the next page of passages."""
-    query, action, state = update.callback_query, _pressed(update), _state(context)
-    if query is None or action is None:
+async def on_button(update: Update, context: Context) -> None:
+    """Any button press. Every press gets a callback answer (else Telegram shows a spinner
+    forever): data the bot never made, or no longer knows, is told it expired."""
+    query, state = update.callback_query, _state(context)
+    if query is None:
         return
+    action = render.parse_callback(query.data or "")
+    handler = _BUTTONS.get(action.kind) if action else None
+    if action is None or handler is None:
+        await query.answer(render.BUTTON_EXPIRED, show_alert=True)
+        return
+    await handler(update, state, action)
+
+
+def _button_budget(update: Update, state: BotState, sends: int = 1) -> str | None:
+    """None if the presser may have `sends` more messages sent (or edited); else the
+    callback answer to give: a notice, once per window, then an empty one."""
+    user = _user_key(update)
+    if state.buttons.allow(user, sends):
+        return None
+    seconds = state.config.flood.button_seconds
+    return render.render_button_flood(seconds) if state.button_notice.allow(user) else ""
+
+
+async def on_more(update: Update, state: BotState, action: render.Callback) -> None:
+    """The "More" button: edit the answer to show the next page of passages."""
+    query = cast(CallbackQuery, update.callback_query)
     entry = state.questions.get(action.key)
     if entry is None:
         await query.answer(render.EXPIRED, show_alert=True)
         return
-    if not state.flood.allow(_user_key(update)):
-        await query.answer(render.render_flood(state.config.flood.seconds))
+    refused = _button_budget(update, state)
+    if refused is not None:
+        await query.answer(refused or None)
         return
-    await query.answer()
     answer = await state.service.ask(entry[0], user=_user_key(update), offset=action.offset,
                                      log=False)
+    if not answer.passages:  # a forged page: beyond the results
+        await query.answer(render.NO_SUCH_PAGE, show_alert=True)
+        return
+    await query.answer()
+    state.questions.show(action.key, (p.chunk_id for p in answer.passages))
     rendered = render.render_answer(answer, action.key)
     await query.edit_message_text(rendered.text, reply_markup=_markup(rendered.keyboard))
 
 
-async def on_full_text(update: Update, context: Context) -> None:
+async def on_full_text(update: Update, state: BotState, action: render.Callback) -> None:
     """The "Full text" button: send the passage's whole section as new message(s)."""
-    query, action = update.callback_query, _pressed(update)
-    if query is None or action is None or update.effective_chat is None:
-        return
-    await query.answer()
-    full = await _state(context).service.full_text(action.chunk_id)
+    query, chat = cast(CallbackQuery, update.callback_query), update.effective_chat
+    full = await state.service.full_text(action.chunk_id)
     texts = render.render_full_text(full) if full else [render.escape(render.GONE)]
-    for text in texts:
-        await update.effective_chat.send_message(text)
+    refused = _button_budget(update, state, len(texts))
+    await query.answer(refused or None)
+    if refused is None and chat is not None:
+        for text in texts:
+            await chat.send_message(text)
 
 
-async def on_vote(update: Update, context: Context) -> None:
-    """👍/👎: record feedback for a passage."""
-    query, action, state = update.callback_query, _pressed(update), _state(context)
-    if query is None or action is None:
-        return
+async def on_vote(update: Update, state: BotState, action: render.Callback) -> None:
+    """👍/👎: record feedback for a passage of this answer (one vote per user)."""
+    query = cast(CallbackQuery, update.callback_query)
     entry = state.questions.get(action.key)
-    await state.service.feedback(user=_user_key(update), chunk_id=action.chunk_id,
-                                 value=action.value, query_id=entry[1] if entry else None)
-    await query.answer(render.THANKS)
+    if entry is None:
+        await query.answer(render.EXPIRED, show_alert=True)
+        return
+    refused = _button_budget(update, state)
+    if refused is not None:
+        await query.answer(refused or None)
+        return
+    counted = await state.service.feedback(
+        user=_user_key(update), chunk_id=action.chunk_id, value=action.value,
+        query_id=entry[1], shown=state.questions.shown(action.key))
+    await query.answer(render.THANKS if counted else render.NOT_COUNTED)
+
+
+async def on_sources_page(update: Update, state: BotState, action: render.Callback) -> None:
+    """A page button of the /sources listing: edit the listing to show that page."""
+    query = cast(CallbackQuery, update.callback_query)
+    page = render.render_sources(await state.service.sources(), action.offset)
+    if page is None:
+        await query.answer(render.NO_SUCH_PAGE, show_alert=True)
+        return
+    refused = _button_budget(update, state)
+    await query.answer(refused or None)
+    if refused is None:
+        await query.edit_message_text(page.text, reply_markup=_markup(page.keyboard))
+
+
+_BUTTONS: dict[str, Callable[[Update, BotState, render.Callback], Awaitable[None]]] = {
+    "more": on_more, "full": on_full_text, "vote": on_vote, "sources": on_sources_page}
 
 
 # --- inline mode --------------------------------------------------------------------
@@ -493,30 +564,81 @@ async def on_error(update: object, context: Context) -> None:
             await update.effective_message.reply_text(render.escape(render.SOMETHING_WENT_WRONG))
 
 
-UPDATE_CHECKPOINT = "telegram.update_id"
+UPDATE_CHECKPOINT = "telegram.last_batch"
+RECENT_UPDATES = 256  # a getUpdates batch holds at most 100 updates
+RESEND_WINDOW = 60.0  # seconds after start in which Telegram hands out the re-sent batch
+RESEND_MAX_AGE = 24 * 3600  # Telegram keeps unconfirmed updates for 24 hours
+
+
+class RecentUpdates:
+    """The latest updates handled, as update id -> salted digest of what the update is
+    (`_identity`), so a re-sent update is told apart from a new one that reuses its id."""
+
+    def __init__(self, items: dict[int, str] | None = None) -> None:
+        self.items: dict[int, str] = dict(items or {})
+
+    def add(self, update_id: int, digest: str) -> None:
+        self.items[update_id] = digest
+        while len(self.items) > RECENT_UPDATES:
+            del self.items[next(iter(self.items))]
+
+    def holds(self, update_id: int, digest: str) -> bool:
+        return self.items.get(update_id) == digest
+
+    def dump(self, bot_id: int) -> str:
+        return json.dumps({"bot": bot_id, "at": time.time(), "updates": list(self.items.items())})
+
+    @classmethod
+    def load(cls, saved: str, bot_id: int) -> RecentUpdates:
+        """The updates another run of this bot handled, if it stopped less than
+        RESEND_MAX_AGE ago; empty for another bot, an old or an unreadable checkpoint."""
+        try:
+            data = json.loads(saved)
+            fresh = data["bot"] == bot_id and 0 <= time.time() - data["at"] < RESEND_MAX_AGE
+            return cls({int(i): str(what) for i, what in data["updates"]} if fresh else {})
+        except (ValueError, TypeError, KeyError):
+            return cls()
+
+
+def _identity(update: Update) -> str:
+    """What an update is, beyond its id: its query id, or its chat, message id and date
+    (stored only as a salted hash)."""
+    if update.callback_query:
+        return f"callback {update.callback_query.id}"
+    if update.inline_query:
+        return f"inline {update.inline_query.id}"
+    message = update.effective_message
+    if message is None:
+        return "other"
+    return f"message {message.chat_id} {message.message_id} {message.date.timestamp():.0f}"
 
 
 async def skip_seen(update: Update, context: Context) -> None:
-    """Drop updates an earlier run already answered (Telegram re-sends them when the
-    confirming getUpdates at shutdown failed); note the highest id handled."""
+    """Drop an update an earlier run of this bot already answered: Telegram sends the last
+    batch again, shortly after a restart, when the confirming getUpdates at shutdown failed.
+    Only that batch is skipped; update ids alone prove nothing (Telegram restarts them)."""
     state = _state(context)
-    if update.update_id <= state.handled_before:
-        log.info("Skipping update %d: answered before the restart", update.update_id)
+    digest = state.service.private_digest(_identity(update))
+    if time.monotonic() < state.resent_until and state.resent.holds(update.update_id, digest):
+        log.warning("Skipping update %d: answered before the restart", update.update_id)
         raise ApplicationHandlerStop
-    state.highest_update = max(state.highest_update, update.update_id)
+    state.handled.add(update.update_id, digest)
 
 
 async def save_checkpoint(application: App) -> None:
-    """After the application drained its updates: remember the highest one handled."""
+    """After the application drained its updates: remember the last ones handled."""
     state = cast(BotState, application.bot_data[STATE_KEY])
-    if state.highest_update > state.handled_before:
-        await state.service.save_checkpoint(UPDATE_CHECKPOINT, state.highest_update)
+    if state.handled.items:
+        await state.service.save_checkpoint(UPDATE_CHECKPOINT,
+                                            state.handled.dump(application.bot.id))
 
 
 async def start_up(application: App) -> None:
     """Load the checkpoint of the previous run and set the command menus."""
     state = cast(BotState, application.bot_data[STATE_KEY])
-    state.handled_before = await state.service.checkpoint(UPDATE_CHECKPOINT)
+    saved = await state.service.checkpoint(UPDATE_CHECKPOINT)
+    state.resent = RecentUpdates.load(saved, application.bot.id)
+    state.resent_until = time.monotonic() + RESEND_WINDOW
     await set_commands(application)
 
 
@@ -558,9 +680,7 @@ def add_handlers(application: App) -> None:
         MessageHandler(private & text, on_private_text),
         MessageHandler(groups & text & _AddressedToBot(), on_group_text),
         MessageHandler(private & filters.COMMAND, on_unknown_command),
-        CallbackQueryHandler(on_more, pattern=r"^m\|"),
-        CallbackQueryHandler(on_full_text, pattern=r"^f\|"),
-        CallbackQueryHandler(on_vote, pattern=r"^v\|"),
+        CallbackQueryHandler(on_button),
         InlineQueryHandler(on_inline),
     ])
     application.add_error_handler(on_error)
@@ -594,15 +714,24 @@ def build_application(config: Config, service: Service, token: str, *,
 
 def _serve(application: App, config: Config) -> None:
     """Polling by default; webhook mode when `telegram.webhook_url` is set."""
-    tg = config.telegram
-    if not tg.webhook_url:
+    if not config.telegram.webhook_url:
         application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
         return
-    application.run_webhook(
-        listen=tg.webhook_listen, port=tg.webhook_port,
-        url_path=urlsplit(tg.webhook_url).path.lstrip("/"), webhook_url=tg.webhook_url,
-        secret_token=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
-        allowed_updates=list(ALLOWED_UPDATES))
+    application.run_webhook(**webhook_settings(config))
+
+
+def webhook_settings(config: Config) -> dict[str, Any]:
+    """Arguments of run_webhook / start_webhook for `telegram.webhook_*`, always with a
+    secret: Telegram sends it with every update and the listener refuses requests without it
+    (403), so nobody can post forged updates to the webhook address."""
+    tg = config.telegram
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or secrets.token_urlsafe(32)
+    REDACTOR.add(secret)
+    return {"listen": tg.webhook_listen, "port": tg.webhook_port,
+            "url_path": urlsplit(tg.webhook_url).path.lstrip("/"),
+            "webhook_url": tg.webhook_url,
+            "secret_token": secret,
+            "allowed_updates": list(ALLOWED_UPDATES)}
 
 
 def run(config: Config) -> int:

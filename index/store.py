@@ -56,6 +56,22 @@ MIGRATIONS: tuple[str, ...] = (
         id INTEGER PRIMARY KEY, ts REAL NOT NULL, user_hash TEXT NOT NULL,
         command TEXT NOT NULL, outcome TEXT NOT NULL);
     """,
+    # 3: one vote per user, answer and passage, also without a query id (UNIQUE let NULLs
+    # repeat); of the duplicates, the latest vote is kept
+    """
+    CREATE TABLE feedback_v3 (
+        id INTEGER PRIMARY KEY, ts REAL NOT NULL, user_hash TEXT NOT NULL,
+        query_id INTEGER, chunk_id TEXT NOT NULL, value INTEGER NOT NULL);
+    INSERT INTO feedback_v3 (id, ts, user_hash, query_id, chunk_id, value)
+        SELECT id, ts, user_hash, query_id, chunk_id, value FROM feedback AS f
+        WHERE f.id = (SELECT g.id FROM feedback AS g WHERE g.user_hash = f.user_hash
+                      AND g.query_id IS f.query_id AND g.chunk_id = f.chunk_id
+                      ORDER BY g.ts DESC, g.id DESC LIMIT 1);
+    DROP TABLE feedback;
+    ALTER TABLE feedback_v3 RENAME TO feedback;
+    CREATE UNIQUE INDEX feedback_one_vote ON feedback (user_hash, IFNULL(query_id, -1),
+                                                       chunk_id);
+    """,
 )
 
 
@@ -301,13 +317,26 @@ class Store:
 
     async def log_feedback(self, *, user_hash: str, query_id: int | None, chunk_id: str,
                            value: int) -> None:
+        """One vote per user, query and passage: a new vote replaces the previous one."""
         async with self._write:
-            await self._db.execute(
-                "INSERT INTO feedback (ts, user_hash, query_id, chunk_id, value) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_hash, query_id, chunk_id) "
-                "DO UPDATE SET value=excluded.value, ts=excluded.ts",
-                (time.time(), user_hash, query_id, chunk_id, value))
+            cursor = await self._db.execute(
+                "UPDATE feedback SET value=?, ts=? WHERE user_hash=? AND query_id IS ? "
+                "AND chunk_id=?", (value, time.time(), user_hash, query_id, chunk_id))
+            if cursor.rowcount == 0:
+                await self._db.execute(
+                    "INSERT INTO feedback (ts, user_hash, query_id, chunk_id, value) "
+                    "VALUES (?, ?, ?, ?, ?)", (time.time(), user_hash, query_id, chunk_id, value))
             await self._db.commit()
+
+    async def query_chunk_ids(self, query_id: int) -> list[str] | None:
+        """The passages a logged query answered with; None if there is no such query."""
+        for row in self._pending_queries:
+            if row[0] == query_id:
+                return list(json.loads(str(row[4])))
+        sql = "SELECT chunk_ids FROM queries WHERE id=?"
+        async with self._db.execute(sql, (query_id,)) as cursor:
+            found = await cursor.fetchone()
+        return list(json.loads(found[0])) if found else None
 
     async def log_audit(self, *, user_hash: str, command: str, outcome: str) -> None:
         async with self._write:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 ALLOWED_TAGS = frozenset({"b", "i", "u", "s", "a", "code", "pre", "blockquote"})
@@ -187,6 +188,7 @@ class FakeTelegram:
         self.members: dict[tuple[int, int], str] = {}
         self.faults: list[Fault] = []
         self.injected: list[JSON] = []  # every update ever injected, confirmed or not
+        self.webhook: JSON = {}  # the last setWebhook's parameters (url, secret_token, ...)
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -238,6 +240,28 @@ class FakeTelegram:
         self._new_update.set()
         return update
 
+    def new_update(self, payload: JSON) -> JSON:
+        """An update with the next update_id, not queued for getUpdates (see `post_webhook`)."""
+        update = {"update_id": next(self._update_ids), **payload}
+        self.injected.append(update)
+        return update
+
+    async def post_webhook(self, update: JSON, *, secret: str | None = "") -> int:
+        """POST `update` to the registered webhook as Telegram does; returns the HTTP status.
+        `secret` "" sends the registered secret_token, None sends no secret header."""
+        headers = {"Content-Type": "application/json"}
+        secret = self.webhook.get("secret_token") if secret == "" else secret
+        if secret is not None:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = str(secret)
+        async with aiohttp.ClientSession() as session, session.post(
+                str(self.webhook["url"]), data=json.dumps(update), headers=headers) as response:
+            return response.status
+
+    def restart_update_ids(self, first: int) -> None:
+        """Number the next updates from `first` on, as Telegram does after a week without
+        updates (it picks a new, random starting id)."""
+        self._update_ids = itertools.count(first)
+
     @staticmethod
     def user(user_id: int, name: str = "Tester") -> JSON:
         return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "en"}
@@ -254,8 +278,9 @@ class FakeTelegram:
 
     def message(self, text: str | None, *, user_id: int, chat_id: int | None = None,
                 reply_to: JSON | None = None, document: JSON | None = None,
-                caption: str | None = None) -> JSON:
-        """Inject a user's message (commands and mentions get entities as Telegram sets them)."""
+                caption: str | None = None, queued: bool = True) -> JSON:
+        """Inject a user's message (commands and mentions get entities as Telegram sets them);
+        `queued=False` only makes its update (last in `injected`), e.g. for `post_webhook`."""
         chat = self.chat(chat_id if chat_id is not None else user_id)
         msg: JSON = {"message_id": self._next_message_id(chat["id"]), "date": int(time.time()),
                      "chat": chat, "from": self.user(user_id)}
@@ -272,7 +297,7 @@ class FakeTelegram:
         if reply_to is not None:
             msg["reply_to_message"] = reply_to
         self.messages[(chat["id"], msg["message_id"])] = msg
-        self.inject({"message": msg})
+        (self.inject if queued else self.new_update)({"message": msg})
         return msg
 
     def press(self, message: JSON, data: str, *, user_id: int) -> str:
@@ -436,6 +461,11 @@ class FakeTelegram:
         return self.bot_user
 
     async def _m_deleteWebhook(self, params: JSON) -> bool:
+        self.webhook = {}
+        return True
+
+    async def _m_setWebhook(self, params: JSON) -> bool:
+        self.webhook = dict(params)
         return True
 
     async def _m_setMyCommands(self, params: JSON) -> bool:

@@ -128,17 +128,17 @@ def make_corpus(tmp_path: Path, extra: Mapping[str, str | bytes] | None = None) 
 
 def build_app(config: Config, service: Service, *,
               rate_limiter: BaseRateLimiter[Any] | None = None, tune: Tune | None = None,
-              ) -> App:
+              token: str = TOKEN) -> App:
     """`build_application`, with `tune` applied to its builder (e.g. short timeouts)."""
     if tune is None:
-        return build_application(config, service, TOKEN, rate_limiter=rate_limiter)
+        return build_application(config, service, token, rate_limiter=rate_limiter)
     original = telegram_app._builder
 
     def tuned(*args: Any) -> Builder:
         return tune(original(*args))
 
     with mock.patch.object(telegram_app, "_builder", tuned):
-        return build_application(config, service, TOKEN, rate_limiter=rate_limiter)
+        return build_application(config, service, token, rate_limiter=rate_limiter)
 
 
 async def start_app(app: App, *, poll_timeout: int = 5) -> None:

@@ -590,3 +590,82 @@ def test_run_with_rejected_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "rejected" in err and "secret-token-value" not in err
     assert [c.status for c in fake.calls_to("me")] == [401]
     assert not fake.calls_to("gateway")
+
+
+# --- abuse of buttons (#9) ---------------------------------------------------------------
+
+
+async def forge(env: BotEnv, message: dict[str, Any], custom_id: str) -> dict[str, Any]:
+    """Press a button with a forged custom id on `message`; the bot's response data."""
+    real = message["components"]
+    message["components"] = [{"type": 1, "components": [
+        {"type": 2, "style": 2, "label": "Forged", "custom_id": custom_id}]}]
+    try:
+        press = await env.fake.press(message, custom_id, user_id=USER)
+        [response] = await env.reply(press)
+    finally:
+        message["components"] = real
+    return dict(response.body)
+
+
+async def test_forged_votes_pages_and_ids_are_refused_and_change_nothing(
+        tmp_path: Path) -> None:
+    """Repeated 👍 counts once; a vote for a passage the answer did not show, a page beyond
+    the results and ids the bot never made each get an ephemeral refusal; nothing changes."""
+    async with running_bot(tmp_path, search={"top_k": 1}, flood={"buttons": 100}) as env:
+        data = await env.ask("Coordination of Azawad Movements")
+        message = next(m for m in env.fake.messages.values() if m["embeds"] == data["embeds"])
+        up = button(data, "👍")
+        key, shown = up.split(":")[2], up.split(":")[3]
+        for _ in range(5):
+            press = await env.fake.press(message, up, user_id=USER)
+            [thanks] = await env.reply(press)
+            assert "Thanks" in thanks.body["data"]["content"]
+        before = json.dumps(env.fake.message(message["id"]), sort_keys=True)
+        other = next(c.chunk_id for c in env.service._snapshot.chunks if c.chunk_id != shown)
+        refused = [await forge(env, message, custom_id) for custom_id in (
+            f"cb:v:{key}:{other}:+", f"cb:m:{key}:999", f"cb:m:{key}:abc", "cb:s:999",
+            "garbage", "cb:x:1")]
+        stats = await env.service.stats()
+    assert (stats.feedback_up, stats.feedback_down) == (1, 0)
+    for body in refused:
+        assert body["type"] == 4 and body["data"]["flags"] & EPHEMERAL, body
+        assert "Thanks" not in body["data"]["content"]
+    assert "expired" in refused[-1]["data"]["content"] and "expired" in refused[-2]["data"][
+        "content"]
+    assert json.dumps(env.fake.message(message["id"]), sort_keys=True) == before
+
+
+async def test_full_text_presses_are_limited_with_one_notice(tmp_path: Path) -> None:
+    """40 Full-text presses: at most the button budget is sent, one ephemeral notice, and
+    every press is acknowledged (none left to fail)."""
+    async with running_bot(tmp_path) as env:
+        data = await env.ask(WAGNER_QUESTION)
+        message = next(m for m in env.fake.messages.values() if m["embeds"] == data["embeds"])
+        full = button(data, "📄")
+        presses = [await env.fake.press(message, full, user_id=USER) for _ in range(40)]
+        bodies = [(await env.reply(p))[0].body for p in presses]
+    texts = [b for b in bodies if b["type"] == 4 and b["data"].get("embeds")]
+    notices = [b for b in bodies if "faster" in ((b.get("data") or {}).get("content") or "")]
+    assert 1 <= len(texts) <= env.config.flood.buttons
+    assert len(notices) == 1
+    assert len(texts) + len(notices) + sum(b["type"] == 6 for b in bodies) == 40
+
+
+async def test_sources_of_4000_documents_is_one_message_with_pages(tmp_path: Path) -> None:
+    extra = {f"doc{n:04d}.txt": f"Report {n} on Blorptown\n\nBlorptown item {n} was seen."
+             for n in range(4000)}
+    async with running_bot(tmp_path, extra=extra) as env:
+        interaction = await env.fake.slash("sources", user_id=USER)
+        [listing] = await env.reply(interaction)
+        await asyncio.sleep(0.2)
+        assert len(env.fake.responses(interaction)) == 1
+        data = listing.body["data"]
+        message = env.fake.original(interaction)
+        assert message is not None
+        press = await env.fake.press(message, button(data, "More"), user_id=USER)
+        [edit] = await env.reply(press)
+    assert edit.body["type"] == 7
+    assert embed_text(edit.body["data"]) != embed_text(data)
+    assert "Page 2 of" in json.dumps(edit.body["data"])
+    assert len(env.fake.responses(interaction)) == 1

@@ -198,7 +198,8 @@ def test_custom_ids_round_trip_and_reject_junk() -> None:
     assert r.parse_custom_id(r.full_id("abc123")) == r.Callback("full", chunk_id="abc123")
     assert r.parse_custom_id(r.vote_id("K1", "abc", -1)) == r.Callback(
         "vote", key="K1", chunk_id="abc", value=-1)
-    for junk in ("", "cb:x:1", "cb:m:K", "cb:m:K:x", "cb:v:K:c:*", "cb:f:a b", "m|K|1"):
+    for junk in ("", "cb:x:1", "cb:m:K", "cb:m:K:x", "cb:v:K:c:*", "cb:f:a b", "m|K|1",
+                 "cb:m:K:-1", "cb:s:x", "cb:s:1:2"):
         assert r.parse_custom_id(junk) is None
 
 
@@ -223,15 +224,23 @@ def test_full_text_is_split_into_ephemeral_embeds() -> None:
     assert replies[0].embeds[0].description.startswith("Paragraph 0")
 
 
-def test_sources_listing_is_bounded() -> None:
+def test_sources_listing_is_one_message_per_page() -> None:
     sources = [Source(f"{i:04d}_@everyone.txt", "Title " * 40, i, "2024") for i in range(400)]
-    replies = r.render_sources(sources)
-    assert len(replies) == r.MAX_SOURCE_MESSAGES
-    assert "more documents" in replies[-1].embeds[0].description
-    for reply in replies:
-        assert_within_limits(reply)
-        assert_never_pings(reply)
-    assert "empty" in r.render_sources([])[0].embeds[0].description
+    pages = []
+    while (page := r.render_sources(sources, len(pages))) is not None:
+        pages.append(page)
+        assert len(page.embeds) == 1
+        assert_within_limits(page)
+        assert_never_pings(page)
+    assert len(pages) > 1 and pages[0].embeds[0].footer == f"Page 1 of {len(pages)}"
+    listed = "".join(p.embeds[0].description for p in pages)
+    assert all(f"{i:04d}" in listed for i in range(400))
+    assert [b.custom_id for b in pages[0].buttons] == [r.sources_id(1)]
+    assert [b.custom_id for b in pages[-1].buttons] == [r.sources_id(len(pages) - 2)]
+    assert r.parse_custom_id(r.sources_id(2)) == r.Callback("sources", offset=2)
+    assert r.render_sources(sources, -1) is None and r.render_sources(sources, len(pages)) is None
+    empty = r.render_sources([])
+    assert empty is not None and "empty" in empty.embeds[0].description
 
 
 def test_stats_escape_unanswered_questions() -> None:

@@ -124,7 +124,8 @@ def test_no_more_button_on_last_page_and_oversized_ids_dropped() -> None:
 
 
 def test_parse_callback_rejects_foreign_data() -> None:
-    for data in ("", "m|k", "m|k|x", "v|k|c|0", "z|1", "f"):
+    for data in ("", "m|k", "m|k|x", "m|k|-1", "m|k|+1", "m|k|１", "v|k|c|0", "z|1", "f",
+                 "f|", "s|", "s|-1", "s|x"):
         assert r.parse_callback(data) is None
 
 
@@ -160,10 +161,19 @@ def test_full_text_is_capped_with_a_note() -> None:
 
 def test_sources_stats_and_moderator_replies() -> None:
     sources = [Source(f"{i:03}<x>.txt", f"Title & {i}", i, "2024") for i in range(400)]
-    messages = r.render_sources(sources)
-    assert len(messages) > 1
-    for message in messages:
-        assert_valid(message)
+    pages = []
+    while (page := r.render_sources(sources, len(pages))) is not None:
+        pages.append(page)
+        assert_valid(page.text)
+    assert len(pages) > 1 and "Page 1 of" in pages[0].text
+    listed = "".join(p.text for p in pages)
+    assert all(f"{i:03}&lt;x&gt;.txt" in listed for i in range(400))
+    assert [b.data for b in pages[0].keyboard[0]] == ["s|1"]
+    assert pages[1].keyboard[0][0].data == "s|0"
+    assert [b.data for b in pages[-1].keyboard[0]] == [f"s|{len(pages) - 2}"]
+    assert r.render_sources(sources, len(pages)) is None and r.render_sources(sources, -1) is None
+    assert r.parse_callback("s|3") == r.Callback("sources", offset=3)
+    assert r.render_sources([], 0) is not None and r.render_sources([], 1) is None
     stats = r.render_stats(Stats(6, 68, 2, 10, 0.25, 3, 1, (("<q>", 2),)))
     assert "25%" in stats and "&lt;q&gt;" in stats
     assert_valid(stats)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import socket
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
@@ -18,7 +19,7 @@ from telegram.ext import AIORateLimiter, Application
 import index.engine
 from bot import telegram_app
 from bot.config import Config, parse_config
-from bot.core import Progress
+from bot.core import Progress, Service
 from bot.moderation import REFUSAL
 from bot.render.telegram_html import EXAMPLE_QUESTIONS
 from tests.fake_telegram import FakeTelegram
@@ -35,6 +36,7 @@ from tests.telegram_helpers import (
     WAGNER_QUESTION,
     BotEnv,
     assert_valid_html,
+    build_app,
     long_doc,
     make_config,
     make_corpus,
@@ -529,3 +531,145 @@ def test_run_picks_polling_or_webhook(monkeypatch: pytest.MonkeyPatch) -> None:
                                                                           "tg/hook")
     assert webhook["webhook_url"] == "https://bot.example.org/tg/hook"
     assert webhook["secret_token"] == "s3cret-value"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("operator_secret", ["", "operator-chosen_Secret-123"])
+async def test_webhook_refuses_forged_updates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              operator_secret: str) -> None:
+    """Webhook mode always checks a secret (the operator's, or one made at start and given
+    to setWebhook): a forged /remove "from" a moderator, without or with a wrong secret, is
+    refused and removes nothing; a real update (right secret) is answered."""
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", operator_secret)
+    fake = FakeTelegram(TOKEN)
+    await fake.start()
+    corpus = make_corpus(tmp_path)
+    port = _free_port()
+    config = make_config(tmp_path, fake, telegram={
+        "webhook_url": f"http://127.0.0.1:{port}/tg-hook", "webhook_port": port})
+    service = await Service.open(config)
+    app = build_app(config, service)
+    try:
+        await app.initialize()
+        assert app.post_init is not None and app.updater is not None
+        await app.post_init(app)
+        await app.updater.start_webhook(**telegram_app.webhook_settings(config))
+        await app.start()
+        secret = fake.webhook.get("secret_token") or ""
+        fake.message(f"/remove {WAGNER_FILE}", user_id=MODERATOR, queued=False)
+        forged = fake.injected[-1]
+        statuses = [await fake.post_webhook(forged, secret=None),
+                    await fake.post_webhook(forged, secret="guessed-" + secret[:8])]
+        fake.message(WAGNER_QUESTION, user_id=USER, queued=False)
+        assert await fake.post_webhook(fake.injected[-1]) == 200
+        await BotEnv(fake, app, service, config, corpus).replies(USER)
+        await asyncio.sleep(0.3)  # a forged /remove, had it passed, would be running by now
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        await service.close()
+        await fake.stop()
+    assert statuses == [403, 403]
+    assert (corpus / WAGNER_FILE).exists()
+    assert not fake.sent(MODERATOR) and not fake.calls_to("editMessageText")
+    assert secret == operator_secret if operator_secret else len(secret) >= 32
+
+
+# --- abuse of buttons (#9) -----------------------------------------------------------
+
+
+async def callback_answer(env: BotEnv, query_id: str) -> dict[str, Any]:
+    """The answerCallbackQuery for a press (Telegram keeps a spinner until it comes)."""
+    calls = await env.fake.wait_for(lambda: [
+        c for c in env.fake.calls_to("answerCallbackQuery")
+        if c.params["callback_query_id"] == query_id], what=f"an answer to {query_id}")
+    return dict(calls[0].params)
+
+
+async def test_votes_count_once_and_forged_votes_change_nothing(tmp_path: Path) -> None:
+    """One vote per user per passage per answer; a vote for a passage the answer did not
+    show, or under an unknown key, is refused and records nothing."""
+    async with running_bot(tmp_path, search={"top_k": 2}, flood={"buttons": 100}) as env:
+        env.say(WAGNER_QUESTION, user_id=USER)
+        [reply] = await env.replies(USER)
+        up = button(reply, "👍")
+        key, shown = up.split("|")[1], up.split("|")[2]
+        other = next(c.chunk_id for c in env.service._snapshot.chunks
+                     if c.chunk_id not in reply.params["reply_markup"].__repr__())
+        answers = []
+        for _ in range(20):
+            answers.append(await callback_answer(env, env.fake.press(reply.result, up,
+                                                                     user_id=USER)))
+        forged = [f"v|{key}|{other}|+", f"v|{key}|{shown}x|+", f"v|nosuchkey|{shown}|+"]
+        refused = [await callback_answer(env, env.fake.press(reply.result, data, user_id=USER))
+                   for data in forged]
+        stats = await env.service.stats()
+    assert all("Thanks" in a.get("text", "") for a in answers)
+    assert (stats.feedback_up, stats.feedback_down) == (1, 0)
+    assert all(r.get("text") and "Thanks" not in r["text"] for r in refused)
+
+
+async def test_forged_more_pages_and_garbage_buttons_change_nothing(tmp_path: Path) -> None:
+    """A "More" beyond the answer's results, negative or not a number, and button data the
+    bot never made: each press gets a polite answer, and no message is edited."""
+    async with running_bot(tmp_path, search={"top_k": 1}) as env:
+        env.say("Coordination of Azawad Movements", user_id=USER)
+        [reply] = await env.replies(USER)
+        key = button(reply, "More").split("|")[1]
+        forged = [f"m|{key}|999", f"m|{key}|-1", f"m|{key}|abc", f"m|{key}|1|x", "garbage",
+                  "f|", "v|x", "m|", "s|-3", "s|999"]
+        answers = [await callback_answer(env, env.fake.press(reply.result, data, user_id=USER))
+                   for data in forged]
+        await env.idle()
+    assert all(a.get("text") for a in answers), answers
+    assert any("expired" in a["text"] for a in answers)
+    assert not env.fake.calls_to("editMessageText")
+    assert len(env.fake.sent(USER)) == 1
+
+
+async def test_button_flood_in_a_group_does_not_delay_other_members(tmp_path: Path) -> None:
+    """40 Full-text presses by one member: at most the button budget is sent, the presser is
+    told once, and another member's question is answered promptly."""
+    async with running_bot(tmp_path) as env:
+        asked = env.say(f"/ask {WAGNER_QUESTION}", user_id=USER, chat_id=GROUP)
+        answer = await env.reply_to(asked)
+        full = button(answer, "📄 Full text")
+        presses = [env.fake.press(answer.result, full, user_id=USER) for _ in range(40)]
+        await env.fake.wait_for(lambda: len(env.fake.calls_to("answerCallbackQuery")) >= 40,
+                                what="40 press answers")
+        started = asyncio.get_running_loop().time()
+        other = env.say(f"/ask {WAGNER_QUESTION}", user_id=STRANGER, chat_id=GROUP)
+        await env.reply_to(other, timeout=30)
+        waited = asyncio.get_running_loop().time() - started
+        await env.idle()
+        answers = [await callback_answer(env, p) for p in presses]
+    budget = env.config.flood.buttons
+    assert waited < 3.0, waited
+    assert len(env.fake.sent(GROUP)) <= 2 + budget
+    assert sum("faster" in (a.get("text") or "") for a in answers) == 1
+
+
+async def test_sources_of_4000_documents_is_one_message_with_pages(tmp_path: Path) -> None:
+    """/sources over 4,000 documents sends one message; its page buttons edit it in place."""
+    extra = {f"doc{n:04d}.txt": f"Report {n} on Blorptown\n\nBlorptown item {n} was seen."
+             for n in range(4000)}
+    async with running_bot(tmp_path, extra=extra) as env:
+        env.say("/sources", user_id=USER)
+        [listing] = await env.replies(USER)
+        await env.idle()
+        assert len(env.fake.sent(USER)) == 1
+        assert int(listing.params["text"].split(" documents")[0].split()[-1]) > 4000
+        assert_valid_html(listing.params["text"])
+        env.fake.press(listing.result, button(listing, "More"), user_id=USER)
+        [edit] = await env.fake.wait_for(lambda: env.fake.calls_to("editMessageText"))
+    assert edit.params["text"] != listing.params["text"] and "doc" in edit.params["text"]
+    assert "Page 2 of" in edit.params["text"]
+    assert len(env.fake.sent(USER)) == 1

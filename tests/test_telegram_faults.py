@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import random
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -14,6 +15,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.config import Config
 from bot.core import Service
 from bot.render.telegram_html import SOMETHING_WENT_WRONG, escape
 from tests.fake_telegram import CLIENT_GONE, CONFLICT, PENDING, Call, FakeTelegram
@@ -354,7 +356,8 @@ async def test_send_message_timeout_delivers_answer_and_apology(tmp_path: Path) 
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB-internal
-async def test_failed_confirmation_at_shutdown_answers_nothing_twice(tmp_path: Path) -> None:
+async def test_failed_confirmation_at_shutdown_answers_nothing_twice(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """The confirming getUpdates at shutdown fails (Telegram unreachable), so Telegram hands
     the last batch out again: the restarted bot skips what it answered (saved checkpoint)."""
     fake = FakeTelegram(TOKEN)
@@ -394,3 +397,57 @@ async def test_failed_confirmation_at_shutdown_answers_nothing_twice(tmp_path: P
     assert redelivered > 0  # the failure mode is real
     counts = Counter(c.params["chat_id"] for c in fake.sent())
     assert counts == dict.fromkeys(first + later, 1)
+    skipped = [r for r in caplog.records if r.getMessage().startswith("Skipping update")]
+    assert skipped and all(r.levelno == logging.WARNING for r in skipped)
+
+
+async def _run_and_stop(fake: FakeTelegram, config: Config, users: Iterable[int]) -> None:
+    """Start a bot over `config`, let `users` be answered, stop it cleanly (checkpoint saved)."""
+    service = await Service.open(config)
+    app = build_app(config, service, token=fake.token)
+    try:
+        await start_app(app, poll_timeout=POLL_TIMEOUT)
+        await answered(fake, users)
+    finally:
+        await stop_app(app)
+        await service.close()
+
+
+async def test_update_ids_restarting_low_lose_nobody(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Telegram restarts update ids at a low random number (after a week without updates):
+    every one of 10 users is still answered; nothing is skipped."""
+    fake = FakeTelegram(TOKEN)
+    await fake.start()
+    make_corpus(tmp_path)
+    config = make_config(tmp_path, fake)
+    try:
+        await _run_and_stop(fake, config, ask(fake, range(4000, 4030)))
+        fake.restart_update_ids(random.randint(2, 20))  # below the checkpoint, among its ids
+        users = ask(fake, range(4100, 4110))
+        await _run_and_stop(fake, config, users)
+    finally:
+        await fake.stop()
+    assert all(replies(fake)[u] == 1 for u in users)
+    assert "Skipping update" not in caplog.text
+
+
+async def test_another_bot_token_on_the_same_data_folder_answers_all(tmp_path: Path) -> None:
+    """The data folder served bot A; now it serves bot B (another token, its own update ids):
+    all of B's 10 users are answered."""
+    first = FakeTelegram(TOKEN)
+    await first.start()
+    make_corpus(tmp_path)
+    try:
+        await _run_and_stop(first, make_config(tmp_path, first), ask(first, range(5000, 5030)))
+    finally:
+        await first.stop()
+    other = FakeTelegram("5151515151:AAOther-Token-Secret_z1X2c3V4b5N6m7", bot_id=5151515151,
+                         username="other_test_bot")
+    await other.start()
+    try:
+        users = ask(other, range(5100, 5110))
+        await _run_and_stop(other, make_config(tmp_path, other), users)
+    finally:
+        await other.stop()
+    assert all(replies(other)[u] == 1 for u in users)

@@ -50,7 +50,6 @@ BUTTONS_PER_ROW = 5
 CHOICE_LIMIT = 100
 MAX_CHOICES = 25
 MAX_FULL_TEXT_MESSAGES = 5
-MAX_SOURCE_MESSAGES = 5
 
 ANSWER_COLOUR = 0x2F6FB0
 ABSTAIN_COLOUR = 0x8A8F98
@@ -79,6 +78,9 @@ SOMETHING_WENT_WRONG = "Sorry, something went wrong while handling that. Please 
 EXPIRED = "This answer has expired. Please ask the question again."
 GONE = "That passage is no longer in the corpus. Please ask the question again."
 THANKS = "Thanks, your feedback was recorded."
+NOT_COUNTED = "That vote is not for a passage of this answer; nothing was recorded."
+BUTTON_EXPIRED = "This button has expired — ask again."
+NO_SUCH_PAGE = "There is no such page; nothing was changed."
 BUSY = "⏳ A reindex is already running. Please try again when it has finished."
 DOWNLOAD_FAILED = "❌ The attachment could not be downloaded. Please try again."
 
@@ -89,7 +91,7 @@ _LINE_START = re.compile(r"(?m)^([ \t]*)(?:([>#+-])|(\d+)([.)]))")
 _MENTION = str.maketrans({"@": "@" + ZWSP})
 _FLATTEN = str.maketrans(dict.fromkeys("\r\n\t\f\v\u2028\u2029\x85", " "))
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%&+,;=:/?#-]*)?")
-_CUSTOM_ID = re.compile(r"cb:(?P<kind>[mfv]):(?P<rest>[A-Za-z0-9_:+-]{1,90})")
+_CUSTOM_ID = re.compile(r"cb:(?P<kind>[mfvs]):(?P<rest>[A-Za-z0-9_:+-]{1,90})")
 CUSTOM_ID_TEMPLATE = _CUSTOM_ID.pattern
 _MIN_BODY = 80
 
@@ -246,20 +248,31 @@ def vote_id(key: str, chunk_id: str, value: int) -> str:
     return f"cb:v:{key}:{chunk_id}:{'+' if value > 0 else '-'}"
 
 
+def sources_id(page: int) -> str:
+    """Custom id of a page button of the /sources listing."""
+    return f"cb:s:{page}"
+
+
 def parse_custom_id(custom_id: str) -> Callback | None:
     """Decode a custom id made here; None if it is not ours."""
     match = _CUSTOM_ID.fullmatch(custom_id)
     if match is None:
         return None
     kind, parts = match["kind"], match["rest"].split(":")
-    if kind == "m" and len(parts) == 2 and parts[1].isdigit():
+    if kind == "m" and len(parts) == 2 and _page_number(parts[1]):
         return Callback("more", key=parts[0], offset=int(parts[1]))
+    if kind == "s" and len(parts) == 1 and _page_number(parts[0]):
+        return Callback("sources", offset=int(parts[0]))
     if kind == "f" and len(parts) == 1:
         return Callback("full", chunk_id=parts[0])
     if kind == "v" and len(parts) == 3 and parts[2] in ("+", "-"):
         return Callback("vote", key=parts[0], chunk_id=parts[1],
                         value=1 if parts[2] == "+" else -1)
     return None
+
+
+def _page_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 6
 
 
 def _usable(button: Button) -> bool:
@@ -414,25 +427,26 @@ def render_full_text(full: FullText) -> list[Reply]:
     return replies
 
 
-def render_sources(sources: Sequence[Source]) -> list[Reply]:
-    """The corpus listing, one line per document, in one or more embeds."""
+def render_sources(sources: Sequence[Source], page: int = 0) -> Reply | None:
+    """One page of the corpus listing (one embed, one line per document), with buttons to
+    the pages before and after it; None if there is no such page."""
     if not sources:
-        return [Reply(embeds=(Embed("📚 Corpus", "The corpus is empty: there are no "
-                                    "documents to quote from yet."),))]
-    total = sum(s.passages for s in sources)
+        return Reply(embeds=(Embed("📚 Corpus", "The corpus is empty: there are no "
+                                   "documents to quote from yet."),)) if page == 0 else None
     lines = []
     for s in sources:
         date = f", {fit(s.date, 30)}" if s.date.strip() else ""
         lines.append(f"• *{fit(s.title or s.file, 200)}* — {code(s.file, 120)} "
                      f"({s.passages} passages{date})")
-    blocks = _pack(lines, DESCRIPTION_LIMIT - 100)
-    if len(blocks) > MAX_SOURCE_MESSAGES:
-        shown = sum(b.count("\n") + 1 for b in blocks[:MAX_SOURCE_MESSAGES])
-        blocks = blocks[:MAX_SOURCE_MESSAGES]
-        blocks[-1] += f"\n… and {len(sources) - shown} more documents."
+    pages = _pack(lines, DESCRIPTION_LIMIT - 100)
+    if not 0 <= page < len(pages):
+        return None
+    total = sum(s.passages for s in sources)
     title = f"📚 Corpus: {len(sources)} documents, {total} passages"
-    return [Reply(embeds=(Embed(title if i == 0 else "", block),))
-            for i, block in enumerate(blocks)]
+    footer = f"Page {page + 1} of {len(pages)}" if len(pages) > 1 else ""
+    buttons = ([Button("◂ Back", sources_id(page - 1))] if page > 0 else []) + (
+        [Button("More ▸", sources_id(page + 1), "primary")] if page + 1 < len(pages) else [])
+    return Reply(embeds=(Embed(title, pages[page], (), footer),), buttons=tuple(buttons))
 
 
 def render_stats(stats: Stats) -> Reply:
@@ -539,6 +553,12 @@ def render_failed(what: str, reason: str = "") -> str:
     why = f": {escape(reason)}" if reason else ""
     return (f"❌ /{escape(what)} failed{why}. Nothing changed: the previous index keeps "
             "answering questions. Fix the cause, then try again; details are in the log.")
+
+
+def render_button_flood(seconds: int) -> str:
+    """Ephemeral reply to a user who presses buttons too fast."""
+    return (f"You are pressing buttons faster than I can send. Please wait about {seconds} "
+            "seconds.")
 
 
 def render_flood(seconds: int) -> str:

@@ -63,6 +63,9 @@ SOMETHING_WENT_WRONG = "Sorry, something went wrong while handling that. Please 
 EXPIRED = "This answer has expired. Please ask the question again."
 GONE = "That passage is no longer in the corpus. Please ask the question again."
 THANKS = "Thanks, your feedback was recorded."
+NOT_COUNTED = "That vote is not for a passage of this answer; nothing was recorded."
+BUTTON_EXPIRED = "This button has expired — ask again."
+NO_SUCH_PAGE = "There is no such page; nothing was changed."
 BUSY = "⏳ A reindex is already running. Please try again when it has finished."
 ADD_USAGE = "Send a .txt, .md or .html file with the caption /add (or reply /add to such a file)."
 REMOVE_USAGE = "Usage: /remove FILE (see /sources for the file names)."
@@ -227,19 +230,22 @@ def render_abstention(answer: Answer) -> str:
 
 
 def parse_callback(data: str) -> Callback | None:
-    """Decode callback data made by `render_answer`; None if it is not ours."""
+    """Decode callback data made here; None if it is not ours (or not well formed)."""
     parts = data.split("|")
-    try:
-        if parts[0] == "m" and len(parts) == 3:
-            return Callback("more", key=parts[1], offset=max(0, int(parts[2])))
-        if parts[0] == "f" and len(parts) == 2:
-            return Callback("full", chunk_id=parts[1])
-        if parts[0] == "v" and len(parts) == 4 and parts[3] in ("+", "-"):
-            return Callback("vote", key=parts[1], chunk_id=parts[2],
-                            value=1 if parts[3] == "+" else -1)
-    except ValueError:
-        return None
+    if parts[0] == "m" and len(parts) == 3 and _page_number(parts[2]):
+        return Callback("more", key=parts[1], offset=int(parts[2]))
+    if parts[0] == "f" and len(parts) == 2 and parts[1]:
+        return Callback("full", chunk_id=parts[1])
+    if parts[0] == "v" and len(parts) == 4 and parts[3] in ("+", "-"):
+        return Callback("vote", key=parts[1], chunk_id=parts[2],
+                        value=1 if parts[3] == "+" else -1)
+    if parts[0] == "s" and len(parts) == 2 and _page_number(parts[1]):
+        return Callback("sources", offset=int(parts[1]))
     return None
+
+
+def _page_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 6
 
 
 def render_inline(answer: Answer, *, limit: int = MESSAGE_LIMIT) -> list[InlineArticle]:
@@ -314,17 +320,32 @@ def render_full_text(full: FullText, *, limit: int = MESSAGE_LIMIT) -> list[str]
     return split_text(full.text, prefix=head + "\n\n", limit=limit)
 
 
-def render_sources(sources: Sequence[Source], *, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """The corpus listing, one line per document, split into messages as needed."""
+_SOURCES_HEAD_ROOM = 200  # header and page line of a /sources page
+
+
+def render_sources(sources: Sequence[Source], page: int = 0, *,
+                   limit: int = MESSAGE_LIMIT) -> Rendered | None:
+    """One page of the corpus listing (one message, one line per document), with buttons to
+    the pages before and after it; None if there is no such page."""
     if not sources:
-        return ["The corpus is empty: there are no documents to quote from yet."]
-    total = sum(s.passages for s in sources)
-    lines = [f"📚 <b>Corpus</b>: {len(sources)} documents, {total} passages.", ""]
+        return Rendered("The corpus is empty: there are no documents to quote from yet.") if (
+            page == 0) else None
+    lines = []
     for s in sources:
         date = f", {fit(s.date, 30)}" if s.date.strip() else ""
         lines.append(f"• <i>{fit(s.title or s.file, 200)}</i> — <code>{fit(s.file, 120)}</code>"
                      f" ({s.passages} passages{date})")
-    return _pack(lines, limit)
+    pages = _pack(lines, limit - _SOURCES_HEAD_ROOM)
+    if not 0 <= page < len(pages):
+        return None
+    total = sum(s.passages for s in sources)
+    text = f"📚 <b>Corpus</b>: {len(sources)} documents, {total} passages.\n\n{pages[page]}"
+    if len(pages) == 1:
+        return Rendered(text)
+    text += f"\n\n<i>Page {page + 1} of {len(pages)}.</i>"
+    row = ([Button("◂ Back", f"s|{page - 1}")] if page > 0 else []) + (
+        [Button("More ▸", f"s|{page + 1}")] if page + 1 < len(pages) else [])
+    return Rendered(text, (tuple(row),))
 
 
 def render_stats(stats: Stats, *, limit: int = MESSAGE_LIMIT) -> str:
@@ -398,6 +419,12 @@ def render_failed(what: str, reason: str = "") -> str:
     why = f": {escape(reason)}" if reason else ""
     return (f"❌ /{escape(what)} failed{why}. Nothing changed: the previous index keeps "
             "answering questions. Fix the cause, then try again; details are in the log.")
+
+
+def render_button_flood(seconds: int) -> str:
+    """Callback answer to a user who presses buttons too fast (a short notification)."""
+    return (f"You are pressing buttons faster than I can send. Please wait about {seconds} "
+            "seconds.")
 
 
 def render_flood(seconds: int) -> str:

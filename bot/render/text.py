@@ -11,7 +11,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 @dataclass(frozen=True, slots=True)
 class Callback:
-    """A decoded button press: kind is "more", "full" or "vote"."""
+    """A decoded button press: kind is "more", "full", "vote" or "sources" (a listing page,
+    in `offset`)."""
 
     kind: str
     key: str = ""
