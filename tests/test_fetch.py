@@ -27,6 +27,7 @@ from index.fetch import (
     fetch_article,
     parse_metadata_block,
     suggest_filename,
+    system_resolver,
     to_corpus_text,
 )
 
@@ -282,6 +283,14 @@ def test_names_that_resolve_to_private_addresses_are_refused(
 def test_the_local_server_is_not_contacted_without_allow_private(site: Site) -> None:
     error = refusal(site.url("/article"))
     assert str(error).startswith("127.0.0.1 is a loopback address")
+    assert site.requests == []
+
+
+def test_the_system_resolver_is_the_default_and_its_answer_is_checked(site: Site) -> None:
+    assert {"127.0.0.1", "::1"} & set(system_resolver("localhost", site.port))
+    error = refusal(site.url("/article", host="localhost"))
+    assert str(error) == ("localhost points to a loopback address; only public web sites can "
+                          "be fetched (fetch.allow_private is off)")
     assert site.requests == []
 
 
