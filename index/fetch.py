@@ -87,8 +87,8 @@ def fetch_article(url: str, limits: FetchLimits, *, resolver: Resolver = system_
     Raises `FetchRefused` for anything that is not a public HTML article within `limits`.
     """
     deadline = _Deadline(limits.timeout)
-    final_url, body = _download(url, limits, deadline, resolver, allow_private)
-    return extract_article(body, final_url, limits)
+    page = _download(url, limits, deadline, resolver, allow_private)
+    return extract_article(page.body, page.url, limits, charset=page.charset)
 
 
 # --- addresses -------------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def _label_value(label: str) -> int:
 def address_refusal(address: IPAddress) -> str | None:
     """Why the fetcher must not connect to `address` ("loopback", "private", ...), or None."""
     if isinstance(address, ipaddress.IPv6Address):
-        embedded = address.ipv4_mapped or address.sixtofour
+        embedded = address.ipv4_mapped or address.sixtofour or _nat64(address)
         if address.teredo:
             embedded = address.teredo[1]
         if embedded is not None:
@@ -196,6 +196,16 @@ def address_refusal(address: IPAddress) -> str | None:
         if applies:
             return reason
     return None if address.is_global else "non-public"
+
+
+NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _nat64(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    # DNS64 networks give IPv4-only sites these addresses; what counts is the IPv4 inside.
+    if address in NAT64_PREFIX:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
 
 
 def _checked_address(target: _Target, resolver: Resolver, allow_private: bool) -> str:
@@ -304,15 +314,23 @@ def _watchdog(connection: _Connection, deadline: _Deadline) -> Iterator[None]:
         connection.close()
 
 
+@dataclass(frozen=True)
+class _Page:
+    url: str
+    body: bytes
+    charset: str  # from the Content-Type header, "" when not given
+
+
 def _download(url: str, limits: FetchLimits, deadline: _Deadline, resolver: Resolver,
-              allow_private: bool) -> tuple[str, bytes]:
+              allow_private: bool) -> _Page:
     target = parse_target(url)
     for _ in range(limits.max_redirects + 1):
         address = _checked_address(target, resolver, allow_private)
-        location, body = _get(target, address, limits, deadline)
-        if location is None:
-            return target.url, body
-        target = _redirect_target(target, location)
+        deadline.remaining()  # a slow name lookup uses up the same budget
+        answer = _get(target, address, limits, deadline)
+        if isinstance(answer, _Page):
+            return answer
+        target = _redirect_target(target, answer)
     raise FetchRefused("redirects", f"the page redirects more than {limits.max_redirects} "
                        "times (fetch.max_redirects)")
 
@@ -326,9 +344,8 @@ def _redirect_target(current: _Target, location: str) -> _Target:
     return following
 
 
-def _get(target: _Target, address: str, limits: FetchLimits,
-         deadline: _Deadline) -> tuple[str | None, bytes]:
-    """One request: (the redirect location, b"") or (None, the page's bytes)."""
+def _get(target: _Target, address: str, limits: FetchLimits, deadline: _Deadline) -> _Page | str:
+    """One request: the page, or the location it redirects to."""
     kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
     connection = kind(target.host, target.port, address, deadline.remaining())
     try:
@@ -336,12 +353,13 @@ def _get(target: _Target, address: str, limits: FetchLimits,
             connection.request("GET", target.path, headers=_request_headers())
             with connection.getresponse() as response:  # closing it frees the socket
                 if response.status in REDIRECT_STATUSES:
-                    return _location(response), b""
+                    return _location(response)
                 _check_response(response)
-                return None, _read_body(response, limits, deadline)
+                body = _read_body(response, limits, deadline)
+                return _Page(target.url, body, response.headers.get_content_charset() or "")
     except FetchRefused:
         raise
-    except (OSError, http.client.HTTPException) as error:
+    except (OSError, http.client.HTTPException, zlib.error) as error:
         if deadline.expired():
             raise deadline.refusal() from None
         raise _connection_refusal(target, error) from None
@@ -420,6 +438,8 @@ def _connection_refusal(target: _Target, error: Exception) -> FetchRefused:
         detail = "the connection was refused"
     elif isinstance(error, TimeoutError):
         detail = "it did not answer in time"
+    elif isinstance(error, zlib.error):
+        detail = "its compressed data is damaged"
     elif isinstance(error, http.client.HTTPException):
         detail = "it did not answer with valid HTTP"
     else:
@@ -442,13 +462,17 @@ PAYWALL_PHRASES = (
 NOT_FREE = re.compile(r"\"isAccessibleForFree\"\s*:\s*\"?false", re.IGNORECASE)
 ARTICLE_SCHEMA = re.compile(r"\"@type\"\s*:\s*\"(?:News|Reportage|Analysis)?Article\"")
 LISTING_TEASERS = 5
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-def extract_article(body: bytes, url: str, limits: FetchLimits) -> FetchedArticle:
+def extract_article(body: bytes, url: str, limits: FetchLimits, *,
+                    charset: str = "") -> FetchedArticle:
     """The article in an HTML page, or `FetchRefused` if the page is not one readable article."""
-    text_html = decode_html(body)
+    text_html = decode_html(body, charset)
     try:
-        tree = lxml_html.fromstring(text_html)
+        # lxml refuses text that still declares an encoding (<?xml ... encoding="utf-8"?>)
+        tree = lxml_html.fromstring(XML_DECLARATION.sub("", text_html, count=1))
     except (ValueError, lxml_html.etree.ParserError):
         raise FetchRefused("not-article", "the page is empty or not readable HTML") from None
     document = trafilatura.bare_extraction(text_html, url=url, with_metadata=True,
@@ -464,11 +488,12 @@ def extract_article(body: bytes, url: str, limits: FetchLimits) -> FetchedArticl
         text=text, html=text_html)
 
 
-def decode_html(body: bytes) -> str:
-    """The page as text: its declared charset, else UTF-8, else Windows-1252."""
+def decode_html(body: bytes, charset: str = "") -> str:
+    """The page as text: the server's charset, else the page's own, else UTF-8, else cp1252."""
     head = body[:4096].decode("ascii", "replace")
     match = re.search(r"charset=[\"']?([\w.:-]+)", head, re.IGNORECASE)
-    for encoding in ([match.group(1)] if match else []) + ["utf-8"]:
+    declared = [charset] if charset else []
+    for encoding in [*declared, *([match.group(1)] if match else []), "utf-8"]:
         try:
             return body.decode(encoding)
         except (LookupError, UnicodeDecodeError):
@@ -567,9 +592,9 @@ def _canonical(tree: Any, url: str) -> str:
 
 
 def _language(tree: Any) -> str:
-    declared = tree.xpath("/html/@lang | /html/@xml:lang",
-                          namespaces={"xml": "http://www.w3.org/XML/1998/namespace"})
-    candidates = [*(str(x) for x in declared), _meta(tree, "og:locale")]
+    root = tree.getroottree().getroot()
+    declared = [root.get(name) for name in ("lang", "xml:lang", XML_LANG)]
+    candidates = [*(str(x) for x in declared if x), _meta(tree, "og:locale")]
     candidates += [str(x) for x in tree.xpath(
         "//meta[translate(@http-equiv, 'CONTENT-LAGU', 'content-lagu')='content-language']"
         "/@content")]

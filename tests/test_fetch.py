@@ -37,6 +37,19 @@ SHORT_PAGE = (b"<html><head><title>Contact</title></head><body><h1>Contact us</h
               b"<p>Write to the desk at the address below. We read every message.</p>"
               b"</body></html>")
 
+ARTICLE_PARAGRAPHS = "".join(
+    f"<p>Paragraph {n}: the council in Gao met traders and drivers on Monday to agree new "
+    "market hours, and said the checkpoint on the Bourem road would close at dusk.</p>"
+    for n in range(1, 6))
+XHTML_PAGE = ('<?xml version="1.0" encoding="utf-8"?>\n'
+              '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="fr"><head>'
+              "<title>Le conseil de Gao fixe les heures du marché</title></head><body>"
+              f"<article><h1>Le conseil de Gao fixe les heures du marché</h1>{ARTICLE_PARAGRAPHS}"
+              "</article></body></html>").encode()
+LATIN9_PAGE = ("<html><head><title>Prices in Gao</title></head><body><article>"
+               "<h1>Prices in Gao</h1><p>A sack of rice costs 20 € more than in June.</p>"
+               f"{ARTICLE_PARAGRAPHS}</article></body></html>").encode("iso-8859-15")
+
 
 class Site(ThreadingHTTPServer):
     daemon_threads = True
@@ -74,6 +87,11 @@ class Handler(BaseHTTPRequestHandler):
             "/data.json": lambda: self._send(200, "application/json", b'{"a": 1}'),
             "/short": lambda: self._send(200, "text/html", SHORT_PAGE),
             "/gzip-article": self._gzip_article,
+            "/gzip-damaged": lambda: self._send(200, "text/html", b"\x1f\x8bnot gzip",
+                                                encoding="gzip"),
+            "/xhtml": lambda: self._send(200, "application/xhtml+xml", XHTML_PAGE),
+            "/latin9": lambda: self._send(200, "text/html; charset=iso-8859-15",
+                                          LATIN9_PAGE),
             "/huge": self._huge,
             "/huge-declared": self._huge_declared,
             "/drip": self._drip_body,
@@ -206,6 +224,24 @@ def test_a_gzip_compressed_page_is_read(site: Site) -> None:
     assert "BAMAKO" in article.text
 
 
+def test_an_xhtml_page_with_an_xml_declaration_is_read(site: Site) -> None:
+    article = fetch_article(site.url("/xhtml"), LIMITS, allow_private=True)
+    assert article.title == "Le conseil de Gao fixe les heures du marché"
+    assert article.language == "fr"
+    assert "Paragraph 5: the council in Gao" in article.text
+
+
+def test_the_charset_the_server_declares_is_used(site: Site) -> None:
+    article = fetch_article(site.url("/latin9"), LIMITS, allow_private=True)
+    assert "costs 20 € more" in article.text
+
+
+def test_damaged_compressed_data_is_refused_with_the_reason(site: Site) -> None:
+    error = refusal(site.url("/gzip-damaged"), allow_private=True)
+    assert str(error) == ("could not fetch the page from 127.0.0.1: its compressed data is "
+                          "damaged")
+
+
 def test_a_host_name_is_connected_at_the_address_that_was_checked(site: Site) -> None:
     dns = FakeDNS({"news.example": ["127.0.0.1"]})
     article = fetch_article(site.url("/article", host="news.example"), LIMITS,
@@ -254,6 +290,8 @@ def test_dns_rebinding_cannot_change_the_address_after_the_check(site: Site) -> 
     ("[::]", "unspecified"),
     ("240.0.0.1", "reserved"),
     ("100.64.0.1", "non-public"),
+    ("[64:ff9b::a00:1]", "private"),
+    ("[64:ff9b::7f00:1]", "loopback"),
 ])
 def test_private_and_local_addresses_are_refused(host: str, reason: str) -> None:
     error = refusal(f"http://{host}/article", resolver=no_dns)
@@ -295,7 +333,7 @@ def test_the_system_resolver_is_the_default_and_its_answer_is_checked(site: Site
 
 
 @pytest.mark.parametrize("text", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111",
-                                  "::ffff:93.184.216.34"])
+                                  "::ffff:93.184.216.34", "64:ff9b::808:808"])
 def test_public_addresses_pass_the_check(text: str) -> None:
     assert address_refusal(ipaddress.ip_address(text)) is None
 
