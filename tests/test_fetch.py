@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -175,6 +176,19 @@ def site() -> Iterator[Site]:
     server.server_close()
 
 
+TLS = PAGES / "tls"  # a test CA and a certificate for news.example it signed (valid to 2126)
+
+
+@pytest.fixture
+def tls_site(site: Site, monkeypatch: pytest.MonkeyPatch) -> Site:
+    """The same site over HTTPS, trusted through SSL_CERT_FILE as a public site would be."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(TLS / "news.example.pem", TLS / "news.example.key")
+    site.socket = context.wrap_socket(site.socket, server_side=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "ca.pem"))
+    return site
+
+
 class FakeDNS:
     """A resolver answering from a table, counting its calls per name."""
 
@@ -249,6 +263,20 @@ def test_a_host_name_is_connected_at_the_address_that_was_checked(site: Site) ->
     assert article.outlet == "Sahel Ledger"
     assert dns.calls == ["news.example"]
     assert site.requests == [("/article", f"news.example:{site.port}")]
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_host_name(
+        tls_site: Site) -> None:
+    dns = FakeDNS({"news.example": ["127.0.0.1"], "other.example": ["127.0.0.1"]})
+    url = f"https://news.example:{tls_site.port}/article"
+    article = fetch_article(url, LIMITS, resolver=dns, allow_private=True)
+    assert article.outlet == "Sahel Ledger"
+    assert tls_site.requests == [("/article", f"news.example:{tls_site.port}")]
+    error = refusal(f"https://other.example:{tls_site.port}/article", resolver=dns,
+                    allow_private=True)
+    assert str(error).startswith("could not fetch the page from other.example: its HTTPS "
+                                 "certificate is not valid (")
+    assert len(tls_site.requests) == 1
 
 
 def test_dns_rebinding_cannot_change_the_address_after_the_check(site: Site) -> None:
