@@ -43,7 +43,7 @@ SHOWN_URL_CHARS = 120
 @dataclass(frozen=True)
 class FetchLimits:
     max_bytes: int = 5_000_000
-    timeout: float = 15.0  # seconds for everything: resolving, connecting, redirects, reading
+    timeout: float = 15.0  # seconds for the whole fetch: connecting, redirects, reading
     max_redirects: int = 3
     min_words: int = 80
 
@@ -103,10 +103,12 @@ class _Target:
 
 
 def _shown(url: str) -> str:
+    """The address as it may appear in a message: no user or password, not too long."""
+    url = re.sub(r"//[^/?#]*@", "//…@", url, count=1)
     return url if len(url) <= SHOWN_URL_CHARS else url[:SHOWN_URL_CHARS] + "…"
 
 
-def parse_target(url: str) -> _Target:
+def _parse_target(url: str) -> _Target:
     """Split and check an address: http(s), a host, no credentials, no control characters."""
     text = url.strip()
     if not text or any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in text):
@@ -323,7 +325,7 @@ class _Page:
 
 def _download(url: str, limits: FetchLimits, deadline: _Deadline, resolver: Resolver,
               allow_private: bool) -> _Page:
-    target = parse_target(url)
+    target = _parse_target(url)
     for _ in range(limits.max_redirects + 1):
         address = _checked_address(target, resolver, allow_private)
         deadline.remaining()  # a slow name lookup uses up the same budget
@@ -336,7 +338,7 @@ def _download(url: str, limits: FetchLimits, deadline: _Deadline, resolver: Reso
 
 
 def _redirect_target(current: _Target, location: str) -> _Target:
-    following = parse_target(urljoin(current.url, location))
+    following = _parse_target(urljoin(current.url, location))
     if following.host != current.host:
         raise FetchRefused("redirect", f"the page redirects to another site ({following.host}): "
                            f"{_shown(following.url)}; add that address instead if it is the "

@@ -383,6 +383,7 @@ def test_an_unknown_host_name_is_refused() -> None:
     ("http://1.2.3.4.5/", "1.2.3.4.5 is not a valid IPv4 address"),
     ("http://09.1.1.1/", "09.1.1.1 is not a valid IPv4 address"),
     ("http://[::1/", "http://[::1/ is not a valid web address"),
+    ("http://editor:hunter2@[::1/", "http://…@[::1/ is not a valid web address"),
     ("http://news.example:99999/", "http://news.example:99999/ is not a valid web address"),
     ("http://exa mple.org/", "the address is empty or contains spaces or control characters"),
     ("", "the address is empty or contains spaces or control characters"),
