@@ -20,6 +20,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from copy import deepcopy
 from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any
@@ -486,7 +487,7 @@ def extract_article(body: bytes, url: str, limits: FetchLimits, *,
         url=url, canonical_url=_canonical(tree, url), title=_title(tree, document),
         outlet=_meta(tree, "og:site_name") or _attr(document, "sitename"),
         author=_author(tree, document), date=published,
-        updated=_updated(tree, text_html, published), language=_language(tree),
+        updated=_updated(tree, published), language=_language(tree),
         text=text, html=text_html)
 
 
@@ -577,9 +578,10 @@ def _published(tree: Any, document: Any) -> str:
     return _iso_day(_meta(tree, "article:published_time")) or _iso_day(_attr(document, "date"))
 
 
-def _updated(tree: Any, page: str, published: str) -> str:
+def _updated(tree: Any, published: str) -> str:
     declared = _iso_day(_meta(tree, "article:modified_time") or _meta(tree, "og:updated_time"))
-    found = declared or _iso_day(str(htmldate.find_date(page, original_date=False,
+    # Always a parsed tree: htmldate downloads a *string* that starts with "http".
+    found = declared or _iso_day(str(htmldate.find_date(deepcopy(tree), original_date=False,
                                                         extensive_search=False) or ""))
     return found if found and found > published else ""
 

@@ -25,6 +25,7 @@ from index.fetch import (
     FetchLimits,
     FetchRefused,
     address_refusal,
+    extract_article,
     fetch_article,
     parse_metadata_block,
     suggest_filename,
@@ -254,6 +255,19 @@ def test_damaged_compressed_data_is_refused_with_the_reason(site: Site) -> None:
     error = refusal(site.url("/gzip-damaged"), allow_private=True)
     assert str(error) == ("could not fetch the page from 127.0.0.1: its compressed data is "
                           "damaged")
+
+
+def test_a_page_that_starts_with_an_address_does_not_make_the_extractor_fetch_it(
+        site: Site) -> None:
+    # htmldate downloads any text that starts with "http" and has no spaces; a hostile page
+    # could use that to reach an address the fetcher refuses.
+    sentence = "\n".join("The convoy reached Kidal on Sunday after a week.".split())
+    paragraphs = "".join(f"<p>{sentence}\n{n}</p>\n" for n in range(12))
+    page = (f"{site.url('/secret')}\n<html>\n<head><title>Convoy</title></head><body>"
+            f"<article><h1>Convoy</h1>\n{paragraphs}</article></body></html>")
+    article = extract_article(page.encode(), "https://news.example/a", LIMITS)
+    assert article.word_count > LIMITS.min_words
+    assert site.requests == []
 
 
 def test_a_host_name_is_connected_at_the_address_that_was_checked(site: Site) -> None:
