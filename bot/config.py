@@ -6,11 +6,14 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args, get_type_hints
+from typing import TYPE_CHECKING, Any, get_args, get_type_hints
 
 import yaml
 
 from index.lexicon import load_aliases
+
+if TYPE_CHECKING:
+    from index.fetch import FetchLimits
 
 
 class ConfigError(ValueError):
@@ -93,6 +96,32 @@ class DiscordConfig:
 
 
 @dataclass(frozen=True)
+class FetchConfig:
+    """Limits for adding an article by URL (`index/fetch.py`)."""
+
+    max_bytes: int = 5_000_000
+    timeout_seconds: float = 15.0
+    max_redirects: int = 3
+    min_words: int = 80
+    allow_private: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("max_bytes", "timeout_seconds", "min_words"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"fetch.{name}: must be greater than 0, "
+                                  f"got {getattr(self, name)!r}")
+        if self.max_redirects < 0:
+            raise ConfigError(f"fetch.max_redirects: must not be negative, "
+                              f"got {self.max_redirects!r}")
+
+    def limits(self) -> FetchLimits:
+        from index.fetch import FetchLimits  # deferred: the extractor is slow to import
+
+        return FetchLimits(max_bytes=self.max_bytes, timeout=self.timeout_seconds,
+                           max_redirects=self.max_redirects, min_words=self.min_words)
+
+
+@dataclass(frozen=True)
 class Config:
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
     data: DataConfig = field(default_factory=DataConfig)
@@ -101,6 +130,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     flood: FloodConfig = field(default_factory=FloodConfig)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
     base_dir: Path = field(default=Path("."), compare=False)
 
     def resolve(self, relative: str) -> Path:
