@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.answer import Answer
 from bot.config import Config, ConfigError, load_config
-from bot.core import DataDirBusy, Progress, Service
+from bot.core import Progress, Service, StartupError
 from bot.render.plain import ansi_bold, render_answer, render_sources, star
 
 log = logging.getLogger("conflictbot")
@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = COMMANDS[args.command]
     try:
         return asyncio.run(_with_service(config, lambda s: command(s, args)))
-    except DataDirBusy as exc:
+    except StartupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

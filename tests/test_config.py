@@ -24,6 +24,9 @@ def test_shipped_config_matches_the_defaults() -> None:
     ({"search": {"colour": 1}}, "search.colour"),
     ({"serch": {}}, "serch"),
     ({"corpus": 5}, "corpus"),
+    ({"telegram": {"webhook_port": 70000}}, "telegram.webhook_port"),
+    ({"telegram": {"webhook_port": 65536}}, "telegram.webhook_port"),
+    ({"telegram": {"webhook_port": 0}}, "telegram.webhook_port"),
 ])
 def test_bad_values_name_their_key(raw: dict[str, object], key: str) -> None:
     with pytest.raises(ConfigError) as error:
@@ -38,3 +41,18 @@ def test_unreadable_and_invalid_files(tmp_path: Path) -> None:
     bad.write_text("search: [unclosed\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(bad)
+
+
+def test_webhook_port_bounds_are_accepted() -> None:
+    for port in (1, 65535):
+        assert parse_config({"telegram": {"webhook_port": port}}).telegram.webhook_port == port
+
+
+def test_config_file_not_utf8_names_the_file(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("logging:\n  level: INFO  # réglé\n".encode("latin-1"))
+    with pytest.raises(ConfigError) as error:
+        load_config(latin)
+    message = str(error.value)
+    assert message.startswith(f"config file {latin}:") and "UTF-8" in message
+    assert "\n" not in message and "0xe9" in message
