@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import logging
 import os
 import resource
+import secrets
 import shutil
 import signal
 import sys
@@ -20,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core import DataDirLock
+from bot.core import SALT_BYTES, DataDirLock, load_salt
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_helpers import TOKEN
 
@@ -175,3 +177,46 @@ async def test_corpus_dir_missing(tmp_path: Path, telegram_url: str, command: st
     code, err = await _run(_write_config(tmp_path, telegram_url), command)
     line = _assert_one_line(code, err, "corpus.dir", str(tmp_path / "corpus"))
     assert not (tmp_path / "data" / "bot.sqlite3").exists(), line  # refused before any work
+
+
+# --- the salt (logging.salt_file) --------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [b"", b"short salt"])
+def test_short_salt_is_replaced_with_a_warning(tmp_path: Path, content: bytes,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "salt"
+    path.write_bytes(content)
+    with caplog.at_level(logging.WARNING):
+        salt = load_salt(path)
+    assert len(salt) == SALT_BYTES and path.read_bytes() == salt
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert load_salt(path) == salt  # kept from now on
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "logging.salt_file" in warning and "no longer match" in warning
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
+
+
+def test_long_enough_salt_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "salt"
+    path.write_bytes(b"k" * SALT_BYTES)
+    assert load_salt(path) == b"k" * SALT_BYTES
+
+
+def test_two_processes_creating_the_salt_agree(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process creates the salt while this one is making its own: this one must
+    take the other's (the file appears whole, at once, and is never overwritten)."""
+    path = tmp_path / "data" / "salt"
+    theirs = b"t" * SALT_BYTES
+    real_token_bytes = secrets.token_bytes
+
+    def racing_token_bytes(n: int) -> bytes:
+        if not path.exists():
+            path.write_bytes(theirs)  # the other process got there first
+        return real_token_bytes(n)
+
+    monkeypatch.setattr(secrets, "token_bytes", racing_token_bytes)
+    assert load_salt(path) == theirs
+    assert path.read_bytes() == theirs
+    assert [p.name for p in path.parent.iterdir()] == ["salt"]
