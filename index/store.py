@@ -366,7 +366,7 @@ class Store:
         return written
 
     async def _rollback_quietly(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(sqlite3.Error, ValueError):  # ValueError: connection gone
             await self._db.rollback()
 
     async def log_feedback(self, *, user_hash: str, query_id: int | None, chunk_id: str,
