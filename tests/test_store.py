@@ -4,13 +4,16 @@ loses its batch."""
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.core import Service
+from bot.config import Config
+from bot.core import Service, StartupError
 from index.store import Store
 
 SURROGATE = "why \ud800 Gao?"
@@ -83,3 +86,35 @@ async def test_disk_full_rows_are_counted_and_reported_once(
     assert len(warnings) == 1, warnings
     assert f"{lost} query log rows could not be written" in warnings[0]
     assert "full" in warnings[0]
+
+
+def _new_threads_alive(before: set[threading.Thread]) -> list[threading.Thread]:
+    """aiosqlite connection threads started since `before` that are still running."""
+    new = [t for t in threading.enumerate()
+           if t not in before and "_connection_worker_thread" in t.name]
+    for thread in new:
+        thread.join(5)
+    return [t for t in new if t.is_alive()]
+
+
+async def test_failed_open_leaves_no_thread_behind(tmp_path: Path) -> None:
+    """The root cause of the start-up hang: the connection's (non-daemon) thread."""
+    path = tmp_path / "db.sqlite3"
+    path.write_bytes(os.urandom(8192))
+    before = set(threading.enumerate())
+    with pytest.raises(sqlite3.DatabaseError, match="not a database"):
+        await Store.open(path)
+    assert _new_threads_alive(before) == []
+
+
+async def test_failed_service_start_releases_everything(config: Config) -> None:
+    config.db_path.parent.mkdir(parents=True)
+    config.db_path.write_bytes(os.urandom(8192))
+    before = set(threading.enumerate())
+    with pytest.raises(StartupError, match="not a database"):
+        await Service.open(config)
+    assert _new_threads_alive(before) == []
+    config.db_path.unlink()
+    service = await Service.open(config)  # the data folder lock was released
+    await service.close()
+    assert _new_threads_alive(before) == []
