@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import hmac
@@ -154,6 +155,19 @@ def _reason(exc: BaseException) -> str:
     return " ".join(text.split()) or type(exc).__name__
 
 
+_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO})
+
+
+def _disk_hint(exc: BaseException) -> str:
+    """" (is the disk full?)" for the errors a full disk causes; else the file involved."""
+    if isinstance(exc, OSError) and exc.errno not in _DISK_ERRNOS:
+        return f" ({exc.filename})" if exc.filename else ""
+    name = getattr(exc, "sqlite_errorname", "")
+    if isinstance(exc, OSError) or name.startswith(("SQLITE_FULL", "SQLITE_IOERR")):
+        return " (is the disk full?)"
+    return ""
+
+
 def _check_corpus_dir(config: Config) -> None:
     if not config.corpus_dir.is_dir():
         raise StartupError(f"corpus.dir: {config.corpus_dir} is not a folder (missing, "
@@ -282,7 +296,7 @@ class Service:
             await service._close_after_failure()
             if isinstance(exc, OSError | sqlite3.Error):
                 raise StartupError(f"cannot prepare the index in {config.db_path.parent}: "
-                                   f"{_reason(exc)} (is the disk full?)") from exc
+                                   f"{_reason(exc)}{_disk_hint(exc)}") from exc
             raise
         return service
 

@@ -128,7 +128,7 @@ async def test_corrupted_database(tmp_path: Path, telegram_url: str, command: st
 async def test_full_disk(tmp_path: Path, telegram_url: str, command: str) -> None:
     _corpus(tmp_path)
     code, err = await _run(_write_config(tmp_path, telegram_url), command, preexec=_full_disk)
-    _assert_one_line(code, err, str(tmp_path / "data"))
+    _assert_one_line(code, err, str(tmp_path / "data"), "disk full")
 
 
 @pytest.mark.parametrize("command", ["ask", "telegram", "discord"])
