@@ -90,6 +90,7 @@ class Stats:
     feedback_up: int
     feedback_down: int
     top_unanswered: tuple[tuple[str, int], ...] = ()
+    queries_not_logged: int = 0  # query log rows lost since start (e.g. disk full)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.config import Config, ConfigError, load_config
-from bot.core import DataDirBusy, DocumentRejected, Progress, Service
+from bot.core import DocumentRejected, Progress, Service, StartupError
 from bot.render.plain import ansi_bold, render_answer, render_sources, star
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = COMMANDS[args.command]
     try:
         return asyncio.run(_with_service(config, lambda s: command(s, args)))
-    except (DataDirBusy, ConfigError) as exc:
+    except (StartupError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -203,6 +203,8 @@ def _check_range(key: str, name: str, value: Any) -> None:
         raise ConfigError(f"{key}: must be between 0 and 1, got {value!r}")
     if name in {"k1", "epsilon", "min_score"} and value < 0:
         raise ConfigError(f"{key}: must not be negative, got {value!r}")
+    if name == "webhook_port" and value > 65535:
+        raise ConfigError(f"{key}: must be a port number from 1 to 65535, got {value!r}")
     if name == "level" and str(value).upper() not in _LEVELS:
         raise ConfigError(f"{key}: must be one of {', '.join(sorted(_LEVELS))}")
 
@@ -252,6 +254,9 @@ def load_config(path: str | Path | None = None) -> Config:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"config file {file}: cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {file}: not UTF-8 text (byte {exc.object[exc.start]:#04x} "
+                          f"at offset {exc.start}); save it as UTF-8") from None
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import hmac
@@ -12,6 +13,7 @@ import os
 import re
 import secrets
 import shutil
+import sqlite3
 import time
 import unicodedata
 from collections.abc import Callable, Collection
@@ -112,17 +114,102 @@ def hash_user(salt: bytes, user: str) -> str:
     return hmac.new(salt, user.encode(), hashlib.sha256).hexdigest()[:24]
 
 
+SALT_BYTES = 32  # shorter salts (an empty file, say) would let raw ids be enumerated
+
+
 def load_salt(path: Path) -> bytes:
-    """The secret salt for user hashes, created owner-only on first use."""
+    """The secret salt for user hashes (`logging.salt_file`), created on first use. A salt
+    shorter than SALT_BYTES is replaced by a new one, with a WARNING: hashes stored with it
+    no longer match, which beats hashes that barely hide the ids. Raises StartupError."""
+    try:
+        return _read_or_create_salt(path)
+    except IsADirectoryError:
+        raise StartupError(f"logging.salt_file: {path} is a folder; name a file there "
+                           "(it is created on first start)") from None
+    except OSError as exc:
+        raise StartupError(f"logging.salt_file: {path}: {_reason(exc)}") from None
+
+
+def _read_or_create_salt(path: Path) -> bytes:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        return path.read_bytes()
+        salt = path.read_bytes()
     except FileNotFoundError:
-        salt = secrets.token_bytes(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        return _new_salt(path, replace=False)
+    if len(salt) >= SALT_BYTES:
+        return salt
+    log.warning("logging.salt_file %s holds %d bytes, fewer than %d: replacing it with a new "
+                "salt; user hashes stored before no longer match", path, len(salt), SALT_BYTES)
+    return _new_salt(path, replace=True)
+
+
+def _new_salt(path: Path, *, replace: bool) -> bytes:
+    """Write a random salt to a temporary file, fsync it, then link it into place. A link
+    never overwrites, so of two processes starting at once the second reads the first's
+    salt. `replace` swaps out a short salt instead (under the data folder lock)."""
+    salt = secrets.token_bytes(SALT_BYTES)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
         with os.fdopen(fd, "wb") as file:
             file.write(salt)
-        return salt
+            file.flush()
+            os.fsync(file.fileno())
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+    except FileExistsError:
+        return _read_or_create_salt(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_folder(path.parent)
+    return salt
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _reason(exc: BaseException) -> str:
+    """The operator-facing cause of an OS or SQLite error, on one line."""
+    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return " ".join(text.split()) or type(exc).__name__
+
+
+_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO})
+
+
+def _disk_hint(exc: BaseException) -> str:
+    """" (is the disk full?)" for the errors a full disk causes; else the file involved."""
+    if isinstance(exc, OSError) and exc.errno not in _DISK_ERRNOS:
+        return f" ({exc.filename})" if exc.filename else ""
+    name = getattr(exc, "sqlite_errorname", "")
+    if isinstance(exc, OSError) or name.startswith(("SQLITE_FULL", "SQLITE_IOERR")):
+        return " (is the disk full?)"
+    return ""
+
+
+def _check_corpus_dir(config: Config) -> None:
+    if not config.corpus_dir.is_dir():
+        raise StartupError(f"corpus.dir: {config.corpus_dir} is not a folder (missing, "
+                           "renamed or not mounted?); fix the config or create the folder")
+
+
+async def _open_store(path: Path) -> Store:
+    try:
+        return await Store.open(path)
+    except (OSError, sqlite3.Error) as exc:
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+            advice = ("move the damaged file away and start again (the index is rebuilt "
+                      "from the corpus; query logs and feedback are lost)")
+        else:
+            advice = "is the disk full, or the folder not writable?"
+        raise StartupError(f"database {path}: {_reason(exc)}; {advice}") from None
 
 
 def _citation(chunk: Chunk) -> Citation:
@@ -163,7 +250,12 @@ def _corpus_file(folder: Path, name: str) -> Path:
     raise DocumentRejected(f"{name} is not in the corpus (see /sources).")
 
 
-class DataDirBusy(RuntimeError):
+class StartupError(RuntimeError):
+    """The service cannot start; the message is one line for the operator, and nothing
+    (database connection, lock) is left open."""
+
+
+class DataDirBusy(StartupError):
     """Another conflictbot process holds the data directory."""
 
 
@@ -177,9 +269,15 @@ class DataDirLock:
 
     @classmethod
     def acquire(cls, folder: Path) -> DataDirLock:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        """Raises DataDirBusy, or StartupError if the folder cannot be written."""
         path = folder / "conflictbot.lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StartupError(f"data folder {folder}: cannot write there ({_reason(exc)}); "
+                               "check data.path and the folder's owner and permissions"
+                               ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -228,19 +326,25 @@ class Service:
     @classmethod
     async def open(cls, config: Config, progress: Progress | None = None) -> Service:
         """Open the store, building the index on first use or when the corpus changed.
-        Raises DataDirBusy if another process uses the same data directory."""
+        Raises StartupError (DataDirBusy if another process uses the data directory);
+        then nothing is left open, so the process can exit."""
+        _check_corpus_dir(config)
         lock = DataDirLock.acquire(config.db_path.parent)
         try:
-            store = await Store.open(config.db_path)
+            salt = load_salt(config.salt_path)
+            store = await _open_store(config.db_path)
         except BaseException:
             lock.release()
             raise
-        service = cls(config, store, load_salt(config.salt_path))
+        service = cls(config, store, salt)
         service._data_lock = lock
         try:
             await service._start(progress)
-        except BaseException:
-            await service.close()
+        except BaseException as exc:
+            await service._close_after_failure()
+            if isinstance(exc, OSError | sqlite3.Error):
+                raise StartupError(f"cannot prepare the index in {config.db_path.parent}: "
+                                   f"{_reason(exc)}{_disk_hint(exc)}") from exc
             raise
         return service
 
@@ -303,6 +407,13 @@ class Service:
                 log.warning("restored %s: its removal did not finish", original.name)
             else:
                 parked.unlink(missing_ok=True)
+
+    async def _close_after_failure(self) -> None:
+        """Close after a failed start; the start's error is the one worth reporting."""
+        try:
+            await self.close()
+        except (OSError, sqlite3.Error) as exc:
+            log.debug("closing after a failed start: %s", exc)
 
     async def close(self) -> None:
         """Close the database and release the data directory (idempotent)."""
@@ -450,7 +561,7 @@ class Service:
         rate = usage.abstained_today / usage.questions_today if usage.questions_today else 0.0
         return Stats(len(snapshot.documents), len(snapshot.chunks), snapshot.generation,
                      usage.questions_today, rate, usage.feedback_up, usage.feedback_down,
-                     usage.top_unanswered)
+                     usage.top_unanswered, self.store.queries_not_logged)
 
     async def audit(self, *, user: str, command: str, outcome: str) -> None:
         """Record a moderator command (allowed or refused) with the user's salted hash."""

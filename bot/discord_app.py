@@ -27,7 +27,7 @@ from discord.http import Route
 
 from bot.answer import ReindexResult
 from bot.config import Config, DiscordConfig
-from bot.core import DocumentRejected, ReindexBusy, Service
+from bot.core import DocumentRejected, ReindexBusy, Service, StartupError
 from bot.frontend import REDACTOR, QuestionCache, ThrottledProgress, protect_token
 from bot.moderation import REFUSAL, FloodGate, Moderators, failure_reason
 from bot.render import discord_md as render
@@ -647,7 +647,8 @@ async def serve(config: Config, token: str, **options: Any) -> int:
 
 
 def run(config: Config) -> int:
-    """`conflictbot discord`: run the bot until interrupted; 2 if the token is missing."""
+    """`conflictbot discord`: run the bot until interrupted; 2 if the token is missing or
+    the service cannot start (one line on stderr)."""
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:
         print(f"error: {TOKEN_ENV} is not set (create a bot in the Discord developer portal "
@@ -660,5 +661,8 @@ def run(config: Config) -> int:
         logging.getLogger(chatty).setLevel(max(logging.INFO, logging.getLogger().level))
     try:
         return asyncio.run(serve(config, token))
+    except StartupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130

@@ -54,7 +54,7 @@ from telegram.ext import (
 
 from bot.answer import ReindexResult
 from bot.config import Config
-from bot.core import DocumentRejected, ReindexBusy, Service
+from bot.core import DocumentRejected, ReindexBusy, Service, StartupError
 from bot.frontend import REDACTOR, QuestionCache, ThrottledProgress, protect_token
 from bot.moderation import (
     ANONYMOUS_REFUSAL,
@@ -735,7 +735,8 @@ def webhook_settings(config: Config) -> dict[str, Any]:
 
 
 def run(config: Config) -> int:
-    """`conflictbot telegram`: run the bot until interrupted; 2 if the token is missing."""
+    """`conflictbot telegram`: run the bot until interrupted; 2 if the token is missing or
+    the service cannot start (one line on stderr)."""
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
     if not token:
         print("error: TELEGRAM_BOT_TOKEN is not set (create a bot with @BotFather and export "
@@ -760,6 +761,9 @@ def run(config: Config) -> int:
     add_handlers(application)
     try:
         _serve(application, config)
+    except StartupError as exc:  # raised by open_service, after PTB shut itself down
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except InvalidToken:
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check the token from @BotFather",
               file=sys.stderr)

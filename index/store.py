@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import math
 import os
+import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -75,8 +78,11 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+_INSERT_QUERY = ("INSERT INTO queries (id, ts, user_hash, question, chunk_ids, abstained, "
+                 "latency_ms, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 QUERY_BATCH = 256
 QUERY_FLUSH_SECONDS = 0.05
+LOST_WARNING_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,16 @@ def _chunk(row: Sequence[Any]) -> Chunk:
                  int(row[6]), int(row[7]), str(row[8]), tuple(json.loads(row[9])))
 
 
+def _storable(text: str) -> str:
+    """`text` as SQLite can store it: a lone surrogate (not encodable as UTF-8) becomes
+    U+FFFD instead of failing the whole batch of rows it is in."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def _private_dir(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
 
@@ -131,14 +147,27 @@ class Store:
         self._flusher: asyncio.Task[None] | None = None
         self._closing = False
         self._closed = False
+        self.queries_not_logged = 0  # rows that could not be written (e.g. a full disk)
+        self._lost_warned_at = -math.inf
 
     @classmethod
     async def open(cls, path: Path) -> Store:
-        """Open or create the database and apply pending migrations."""
+        """Open or create the database and apply pending migrations. On failure (a damaged
+        file, a full disk) the connection is closed again: its thread would keep the process
+        alive."""
         _private_dir(path.parent)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         os.close(fd)
         db = await aiosqlite.connect(path)
+        try:
+            return await cls._prepare(db, path)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await db.close()
+            raise
+
+    @classmethod
+    async def _prepare(cls, db: aiosqlite.Connection, path: Path) -> Store:
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=NORMAL")
         await db.execute("PRAGMA busy_timeout=5000")
@@ -150,14 +179,18 @@ class Store:
         return store
 
     async def close(self) -> None:
+        """Write the queued query rows and close; the connection is closed even if the
+        last rows cannot be written."""
         self._closing = True
         if self._flusher is not None:
             self._flusher.cancel()
             self._flusher = None
-        await self.flush_queries()
-        async with self._write:  # a flush already waiting for the lock finds it closed
-            await self._db.close()
-            self._closed = True
+        try:
+            await self.flush_queries()
+        finally:
+            async with self._write:  # a flush already waiting for the lock finds it closed
+                self._closed = True
+                await self._db.close()
 
     async def _migrate(self) -> None:
         async with self._db.execute("PRAGMA user_version") as cursor:
@@ -284,8 +317,8 @@ class Store:
         query_id = self._next_query_id
         self._next_query_id += 1
         self._pending_queries.append(
-            (query_id, time.time(), user_hash, question, json.dumps(list(chunk_ids)),
-             int(abstained), latency_ms, generation))
+            (query_id, time.time(), _storable(user_hash), _storable(question),
+             json.dumps(list(chunk_ids)), int(abstained), latency_ms, generation))
         if self._closing:
             return query_id  # shutting down: close() writes what it finds queued
         if len(self._pending_queries) >= QUERY_BATCH:
@@ -303,17 +336,54 @@ class Store:
             log.exception("query log rows not written")
 
     async def flush_queries(self) -> None:
-        """Write the queued query rows now."""
+        """Write the queued query rows now. Rows that cannot be written are counted in
+        `queries_not_logged` and reported in one WARNING per batch, never raised."""
         if not self._pending_queries:
             return
         async with self._write:
             rows, self._pending_queries = self._pending_queries, []
             if self._closed or not rows:
                 return
-            await self._db.executemany(
-                "INSERT INTO queries (id, ts, user_hash, question, chunk_ids, abstained, "
-                "latency_ms, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            await self._db.commit()
+            try:
+                await self._insert_queries(rows)
+                return
+            except (sqlite3.Error, ValueError) as exc:
+                await self._rollback_quietly()
+                batch_error = exc
+            lost = len(rows) - await self._insert_one_by_one(rows)
+        if lost:
+            self._count_lost(lost, batch_error)
+
+    def _count_lost(self, lost: int, error: BaseException) -> None:
+        """Count lost rows; WARN at once, then at most every LOST_WARNING_SECONDS, so a disk
+        that stays full is reported with a running total instead of a flood of lines."""
+        self.queries_not_logged += lost
+        now = time.monotonic()
+        if now - self._lost_warned_at < LOST_WARNING_SECONDS:
+            return
+        self._lost_warned_at = now
+        log.warning("%d query log row%s could not be written (%s); %d lost since start",
+                    lost, "" if lost == 1 else "s", _one_line(error), self.queries_not_logged)
+
+    async def _insert_queries(self, rows: Sequence[tuple[object, ...]]) -> None:
+        await self._db.executemany(_INSERT_QUERY, rows)
+        await self._db.commit()
+
+    async def _insert_one_by_one(self, rows: Sequence[tuple[object, ...]]) -> int:
+        """After a failed batch: each row on its own, so one bad row loses only itself.
+        Returns how many were written."""
+        written = 0
+        for row in rows:
+            try:
+                await self._insert_queries([row])
+                written += 1
+            except (sqlite3.Error, ValueError):
+                await self._rollback_quietly()
+        return written
+
+    async def _rollback_quietly(self) -> None:
+        with contextlib.suppress(sqlite3.Error, ValueError):  # ValueError: connection gone
+            await self._db.rollback()
 
     async def log_feedback(self, *, user_hash: str, query_id: int | None, chunk_id: str,
                            value: int) -> None:

@@ -27,6 +27,9 @@ def test_shipped_config_matches_the_defaults() -> None:
     ({"discord": {"moderator_roles": ["1", "Curators"]}}, "discord.moderator_roles[1]"),
     ({"discord": {"moderator_roles": [True]}}, "discord.moderator_roles[0]"),
     ({"discord": {"guilds": ["Home"]}}, "discord.guilds[0]"),
+    ({"telegram": {"webhook_port": 70000}}, "telegram.webhook_port"),
+    ({"telegram": {"webhook_port": 65536}}, "telegram.webhook_port"),
+    ({"telegram": {"webhook_port": 0}}, "telegram.webhook_port"),
 ])
 def test_bad_values_name_their_key(raw: dict[str, object], key: str) -> None:
     with pytest.raises(ConfigError) as error:
@@ -48,3 +51,18 @@ def test_discord_roles_are_ids_and_names_are_refused_with_a_hint() -> None:
     assert config.discord.role_ids == {930000000000000001, 42}
     with pytest.raises(ConfigError, match="role id"):
         parse_config({"discord": {"moderator_roles": ["Corpus curators"]}})
+
+
+def test_webhook_port_bounds_are_accepted() -> None:
+    for port in (1, 65535):
+        assert parse_config({"telegram": {"webhook_port": port}}).telegram.webhook_port == port
+
+
+def test_config_file_not_utf8_names_the_file(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("logging:\n  level: INFO  # réglé\n".encode("latin-1"))
+    with pytest.raises(ConfigError) as error:
+        load_config(latin)
+    message = str(error.value)
+    assert message.startswith(f"config file {latin}:") and "UTF-8" in message
+    assert "\n" not in message and "0xe9" in message

@@ -28,6 +28,7 @@ from bot.core import Service
 from bot.frontend import REDACTED
 from bot.render import discord_md
 from tests.fake_discord import JSON, FakeDiscord
+from tests.leaks import leaked
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TOKEN = "MTMwMDAwMDAwMDAwMDAwMDAwMg.GfAkE2.f4ult-Discord_Token-Secret-9876543210zz"
@@ -214,10 +215,10 @@ async def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         loop.set_exception_handler(None)
         await service.close()
         await fake.stop()
-    assert TOKEN_SECRET not in logs.text
+    assert not leaked(logs.text, TOKEN_SECRET)
     for record in logs.records:
-        assert TOKEN_SECRET not in record.getMessage()
-        assert TOKEN_SECRET not in (record.exc_text or "")
+        assert not leaked(record.getMessage(), TOKEN_SECRET)
+        assert not leaked(record.exc_text or "", TOKEN_SECRET)
 
 
 # --- REST faults -------------------------------------------------------------------------

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+from telegram.error import BadRequest
+
+from bot.frontend import REDACTED, TokenRedactor
+from tests.leaks import leaked
 from tests.telegram_helpers import (
     MODERATOR,
     TOKEN,
@@ -17,8 +22,9 @@ QUESTION = f"{WAGNER_QUESTION} Qwertyville"  # a marker word found in no corpus 
 
 
 def _files_containing(root: Path, needle: bytes) -> list[str]:
+    """Files holding `needle` in any letter case."""
     return [str(p.relative_to(root)) for p in root.rglob("*")
-            if p.is_file() and needle in p.read_bytes()]
+            if p.is_file() and leaked(p.read_bytes(), needle.decode())]
 
 
 async def test_no_token_or_raw_user_id_at_rest(tmp_path: Path) -> None:
@@ -47,3 +53,26 @@ async def test_query_logs_off_keeps_no_question_text(tmp_path: Path) -> None:
         await env.replies(USER)
         await env.idle()
     assert _files_containing(tmp_path / "data", b"Qwertyville") == []
+
+
+def test_redaction_ignores_letter_case() -> None:
+    redactor = TokenRedactor()
+    redactor.add(TOKEN)
+    capitalised = str(BadRequest(f"Bad Request: chat not found for {TOKEN}"))
+    assert leaked(capitalised, TOKEN_SECRET)  # PTB lower-cased the token in its message
+    for text in (capitalised, TOKEN.upper(), f"x{TOKEN_SECRET.swapcase()}y", TOKEN):
+        scrubbed = redactor.scrub(text)
+        assert not leaked(scrubbed, TOKEN_SECRET) and REDACTED in scrubbed, scrubbed
+
+
+def test_capitalised_error_text_is_redacted_in_log_records() -> None:
+    redactor = TokenRedactor()
+    redactor.add(TOKEN)
+    try:
+        raise BadRequest(f"Bad Request: echo {TOKEN}")
+    except BadRequest as error:
+        record = logging.LogRecord("t", logging.ERROR, __file__, 1, "failed: %s", (error,),
+                                   exc_info=(type(error), error, error.__traceback__))
+    redactor.filter(record)
+    assert not leaked(record.getMessage(), TOKEN_SECRET)
+    assert not leaked(record.exc_text or "", TOKEN_SECRET)

@@ -7,6 +7,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Invisible formatting that can make text read other than it is (bidi embeddings,
+# overrides, isolates and marks; zero-width spaces, BOM, invisible operators). The zero
+# width (non-)joiners stay: emoji sequences and several scripts need them.
+_SPOOFING = re.compile("[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+                       "\u2066-\u206f\ufeff\ufff9-\ufffb]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +32,9 @@ def utf16_len(text: str) -> int:
 
 
 def clean(text: str) -> str:
-    """Drop control characters and lone surrogates, which no chat platform carries."""
-    return _CONTROL.sub("", text)
+    """Drop control characters and lone surrogates, which no chat platform carries, and
+    invisible formatting characters that could spoof what a text says."""
+    return _SPOOFING.sub("", _CONTROL.sub("", text))
 
 
 def longest_prefix(size: int, fits: Callable[[int], bool]) -> int:
