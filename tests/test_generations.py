@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.core import CorpusUnavailable, DocumentRejected, ReindexBusy, Service
+from bot.core import CorpusUnavailable, DocumentRejected, ReindexBusy, Service, StartupError
 from tests.conftest import make_config
 
 QUESTION = "Who did Wagner fight at Tinzaouatene?"
@@ -183,7 +183,16 @@ async def test_add_into_a_vanished_corpus_is_refused(service: Service, corpus: P
     assert not (await service.ask(QUESTION)).abstained
 
 
-@pytest.mark.parametrize("how", ["vanished", "empty", "unusable"])
+async def test_start_with_a_vanished_corpus_is_a_config_error(
+        config: Config, corpus: Path) -> None:
+    first = await Service.open(config)
+    await first.close()
+    shutil.rmtree(corpus)
+    with pytest.raises(StartupError, match=r"^corpus\.dir: .* is not a folder"):
+        await Service.open(config)
+
+
+@pytest.mark.parametrize("how", ["empty", "unusable"])
 async def test_start_keeps_serving_when_the_corpus_is_gone(
         config: Config, corpus: Path, how: str, caplog: pytest.LogCaptureFixture) -> None:
     first = await Service.open(config)
@@ -243,14 +252,14 @@ async def test_index_folders_and_files_are_owner_only(config: Config) -> None:
         (f.name, oct(f.stat().st_mode)) for f in files]
 
 
-async def test_start_with_a_damaged_index_and_a_vanished_corpus_stays_up(
+async def test_start_with_a_damaged_index_and_an_empty_corpus_stays_up(
         config: Config, corpus: Path, caplog: pytest.LogCaptureFixture) -> None:
     first = await Service.open(config)
     generation = first.generation
     await first.close()
     array = config.db_path.parent / "index" / f"gen-{generation}" / "impacts.npy"
     array.write_bytes(array.read_bytes()[:-8] + b"\xff" * 8)
-    shutil.rmtree(corpus)
+    _empty_corpus(corpus, "empty")
     with caplog.at_level(logging.WARNING):
         second = await Service.open(config)
     try:
