@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from rapidfuzz import fuzz, process
+
+from index.analyze import analyze, fold, surface_forms
+
 
 class TermStats(Protocol):
     """What a Vocabulary reads from an engine (index.engine.BM25 provides it)."""
@@ -29,6 +33,8 @@ class Vocabulary:
     doc_freq: Mapping[str, int]
     n_docs: int
     surface: Mapping[str, str] = field(default_factory=dict)
+    _names: dict[str, list[tuple[str, str]]] = field(
+        default_factory=dict, compare=False, repr=False)  # first letter -> (spelling, term)
 
     @classmethod
     def from_engine(cls, engine: TermStats, surface: Mapping[str, str] | None = None
@@ -40,8 +46,6 @@ class Vocabulary:
     @classmethod
     def from_passages(cls, passages: Iterable[str]) -> Vocabulary:
         """The vocabulary of analysed texts (tests and small corpora)."""
-        from index.analyze import analyze, surface_forms
-
         texts = list(passages)
         doc_freq: dict[str, int] = {}
         for text in texts:
@@ -62,6 +66,55 @@ class Vocabulary:
     def surface_of(self, term: str) -> str:
         """How the corpus most often writes the term ("Tinzaouatene" for tinzaouaten)."""
         return self.surface.get(term, term)
+
+    @property
+    def rare_df(self) -> int:
+        """Document frequency up to which a term counts as rare."""
+        return max(2, self.n_docs // 1000)
+
+    def closest(self, word: str, *, more_used_than: int = 0) -> str | None:
+        """The corpus name spelt most like `word` (folded), as an index term, or None.
+        Only names (terms the corpus writes with a capital) starting with the same letter
+        are compared, and only closely enough for the word's length."""
+        cutoff = _fuzzy_cutoff(len(word))
+        if cutoff is None:
+            return None
+        candidates = self._names_by_letter().get(word[:1], [])
+        spellings = [spelling for spelling, _ in candidates]
+        best: tuple[float, int, str] | None = None
+        for _, score, index in process.extract(word, spellings, scorer=fuzz.ratio,
+                                                score_cutoff=cutoff, limit=5):
+            term = candidates[index][1]
+            df = self.df(term)
+            if df > more_used_than and _differs(word, term, spellings[index]):
+                rank = (score, df, term)
+                if best is None or rank > best:
+                    best = rank
+        return best[2] if best else None
+
+    def _names_by_letter(self) -> dict[str, list[tuple[str, str]]]:
+        if not self._names:
+            for term in self.doc_freq:
+                spelling = self.surface.get(term, "")
+                if len(term) >= 4 and spelling[:1].isupper() and spelling.isalpha():
+                    folded = fold(spelling)
+                    self._names.setdefault(folded[:1], []).append((folded, term))
+            self._names.setdefault("", [])  # built, even when the corpus has no names
+        return self._names
+
+
+def _fuzzy_cutoff(length: int) -> float | None:
+    """How alike (rapidfuzz ratio, 0-100) a word of this length must be to a name."""
+    if length < 5:
+        return None
+    if length == 5:
+        return 88.0
+    return 85.0 if length < 8 else 80.0
+
+
+def _differs(word: str, term: str, spelling: str) -> bool:
+    """A variant is not the word itself."""
+    return word != spelling and word != term
 
 
 SURFACE_FILE = "surface.json"
