@@ -166,6 +166,16 @@ class BM25:
         """Every indexed term, in term-id order (a copy; the index is not exposed)."""
         return list(self._state.vocab)
 
+    def docs_with(self, term: str) -> I32:
+        """Sorted indices of the documents holding a term (read-only; empty when unknown)."""
+        st = self._state
+        term_id = st.vocab.get(term)
+        if term_id is None:
+            return np.zeros(0, dtype=np.int32)
+        view = st.doc_ids[int(st.indptr[term_id]):int(st.indptr[term_id + 1])].view()
+        view.flags.writeable = False
+        return view
+
     def doc_freqs(self) -> list[int]:
         """Document frequency of every term, aligned with terms()."""
         return [int(f) for f in np.diff(self._state.indptr).tolist()]

@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+from rapidfuzz import fuzz, process
+
+from index import lexicon
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted
 from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates
 from index.noise import strip_noise
@@ -53,7 +56,7 @@ RARE_VARIANT_WEIGHT = 0.7  # a commoner spelling next to a rare one the corpus a
 ALIAS_WEIGHT = 0.8
 LINKED_ALIAS_WEIGHT = 0.5  # predecessor or successor organisations
 TRANSLATION_WEIGHT = 0.9
-MAX_PHRASE_WORDS = 4
+MAX_PHRASE_WORDS = 12
 
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.?!]\s*$")
@@ -63,6 +66,8 @@ happen happened happens happening mean means meant know knows explain describe t
 please information info news anyone anybody someone somebody thing things stuff
 going goes doing done get got getting tell told say said update updates details
 don doesn didn isn wasn aren weren won couldn wouldn shouldn haven hasn hadn ain
+gonna wanna gotta kinda sorta ya u ur r pls plz abt bc cuz coz tho smth sth gm gn bot
+actually really basically anyway anyways exactly deal vs versus
 """.split())
 _ENGLISH_FUNCTION = STOPWORDS | _FRAMING
 
@@ -95,6 +100,8 @@ class AliasLookup(Protocol):
 
     def max_name_words(self) -> int: ...
 
+    def names(self) -> Iterable[tuple[str, str]]: ...
+
 
 class _NoAliases:
     """An empty alias table."""
@@ -107,6 +114,9 @@ class _NoAliases:
 
     def max_name_words(self) -> int:
         return 0
+
+    def names(self) -> Iterable[tuple[str, str]]:
+        return ()
 
 
 NO_ALIASES: AliasLookup = _NoAliases()
@@ -132,11 +142,12 @@ class French:
 
     def translate(self, words: Sequence[str]) -> tuple[str, ...]:
         """English words for a French word or phrase (given as folded words), or ()."""
-        key = " ".join(words)
-        found = self._phrases.get(key)
+        found = self._phrases.get(" ".join(words))
         if found is None:
-            found = self._phrases.get(" ".join(fold(self.lemma(w)) for w in words), ())
-        return found
+            found = self._phrases.get(" ".join(fold(self.lemma(w)) for w in words))
+        if found is None and len(words) == 1 and words[0][-1:] in ("s", "x"):
+            found = self._phrases.get(words[0][:-1])  # a plural simplemma does not know
+        return found or ()
 
 
 # High-precision French function words (not English words) for language detection.
@@ -150,20 +161,9 @@ depuis apres avant pendant contre chez entre selon toujours encore deja aussi tr
 
 @lru_cache(maxsize=1)
 def default_french() -> French:
-    """The project's French resources (index.lexicon), or simplemma with an empty lexicon
-    when the lexicon module is not installed."""
-    try:
-        from index import lexicon  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return French({}, _simplemma_lemma, frozenset(_FRENCH_MARKERS))
+    """The project's French lexicon, lemmatiser and stopwords (index.lexicon)."""
     return French(lexicon.french_lexicon(), lexicon.french_lemma,
-                  frozenset(lexicon.french_stopwords()) | _FRENCH_MARKERS)
-
-
-def _simplemma_lemma(word: str) -> str:
-    import simplemma
-
-    return fold(str(simplemma.lemmatize(word, lang="fr")))
+                  lexicon.french_stopwords() | _FRENCH_MARKERS)
 
 
 @lru_cache(maxsize=50_000)
@@ -184,6 +184,8 @@ class _Word:
     sentence_start: bool
     capitalised: bool  # a capital letter and at least one small one
     acronym: bool
+    start: int = 0     # where it is in the cleaned question
+    end: int = 0
 
 
 def _words(text: str) -> list[_Word]:
@@ -192,7 +194,8 @@ def _words(text: str) -> list[_Word]:
         token = match.group()
         start = not words or _SENTENCE_END.search(text[:match.start()]) is not None
         capitalised = token[:1].isupper() and not token.isupper()
-        words.append(_Word(token, fold(token), start, capitalised, is_acronym(token)))
+        words.append(_Word(token, fold(token), start, capitalised, is_acronym(token),
+                           match.start(), match.end()))
     return words
 
 
@@ -208,6 +211,7 @@ class _Reading:
     french: French
     language: str
     title_case: bool
+    text: str = ""  # the cleaned question the words were read from
     day_words: frozenset[str] = frozenset()
     concepts: list[Concept] = field(default_factory=list)
     seen_terms: set[str] = field(default_factory=set)
@@ -240,7 +244,7 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
     language = detect_language(words, vocabulary, aliases, french)
     dates = find_dates(cleaned)
     reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
-                       dates.day_words)
+                       cleaned, dates.day_words)
     _read(reading, words, dates.recent_words)
     if reading.translated:
         typed = ", ".join(dict.fromkeys(t for t, _ in reading.translated))
@@ -328,8 +332,9 @@ def _unglue(text: str, vocabulary: Vocabulary, aliases: AliasLookup) -> str:
         token = match.group()
         if not _GLUE_MIN <= len(token) <= _GLUE_MAX or _is_known(token, vocabulary, aliases):
             return token
-        pieces = _camel_pieces(token, vocabulary, aliases) or _segment(
-            fold(token), vocabulary, aliases)
+        pieces = _camel_pieces(token, vocabulary, aliases)
+        if not pieces and token[:1].islower():  # a capitalised word is a name: never cut
+            pieces = _segment(fold(token), vocabulary, aliases)
         if pieces and len(fold(token)) == len(token):  # keep the capitals as typed
             at = 0
             for i, piece in enumerate(pieces):
@@ -347,6 +352,8 @@ def _is_known(token: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:
 
 def _known_piece(piece: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:
     folded = fold(piece)
+    if len(folded) < 2:
+        return False
     if folded in _ENGLISH_FUNCTION:
         return True
     if len(folded) < 3:
@@ -437,15 +444,16 @@ def _is_filler(reading: _Reading, word: _Word, recent_words: frozenset[str]) -> 
     return not analyze(word.text) and not word.acronym
 
 
-def _phrase(words: Sequence[_Word], i: int, n: int) -> str:
-    return " ".join(w.text for w in words[i:i + n])
+def _phrase(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> str:
+    """Words i to i+n-1 as the user wrote them (with their apostrophes and hyphens)."""
+    return reading.text[words[i].start:words[i + n - 1].end]
 
 
 def _read_alias(reading: _Reading, words: Sequence[_Word], i: int) -> int:
     """An alias-table name starting at word i: its concept, and how many words it took."""
     longest = min(reading.aliases.max_name_words(), MAX_PHRASE_WORDS, len(words) - i)
     for n in range(longest, 0, -1):
-        phrase = _phrase(words, i, n)
+        phrase = _phrase(reading, words, i, n)
         entry = reading.aliases.lookup(phrase)
         if entry is None or (n == 1 and _is_common_word(reading, words[i])):
             continue
@@ -453,7 +461,44 @@ def _read_alias(reading: _Reading, words: Sequence[_Word], i: int) -> int:
             continue
         reading.add(_alias_concept(reading, phrase, entry))
         return n
+    return _read_alias_spelt_otherwise(reading, words, i)
+
+
+_LONG_NAME_WORDS = 3        # names this long are compared by spelling, not only exactly
+_LONG_NAME_SIMILARITY = 88  # rapidfuzz ratio between folded names
+
+
+def _read_alias_spelt_otherwise(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+    """A long alias-table name in another transliteration ("Jama'atu Ahlis Sunna lid
+    Da'awati wal-Jihad"): compared by spelling, starting at a word the index lacks."""
+    if _in_index(words[i], reading.vocabulary) or words[i].folded in _ENGLISH_FUNCTION:
+        return 0
+    names = _long_names(reading.aliases)
+    if not names:
+        return 0
+    longest = min(reading.aliases.max_name_words() + 1, MAX_PHRASE_WORDS, len(words) - i)
+    for n in range(longest, _LONG_NAME_WORDS - 1, -1):
+        phrase = _phrase(reading, words, i, n)
+        found = process.extractOne(" ".join(w.folded for w in words[i:i + n]), names,
+                                   scorer=fuzz.ratio, score_cutoff=_LONG_NAME_SIMILARITY)
+        entry = reading.aliases.lookup(found[0]) if found else None
+        if entry is not None:
+            reading.add(_alias_concept(reading, phrase, entry))
+            return n
     return 0
+
+
+_LONG_NAMES: dict[int, tuple[AliasLookup, list[str]]] = {}  # by table: (table, names)
+
+
+def _long_names(aliases: AliasLookup) -> list[str]:
+    cached = _LONG_NAMES.get(id(aliases))
+    if cached is None or cached[0] is not aliases:
+        if len(_LONG_NAMES) > 8:
+            _LONG_NAMES.clear()
+        names = [n for n, _ in aliases.names() if n.count(" ") + 1 >= _LONG_NAME_WORDS]
+        cached = _LONG_NAMES[id(aliases)] = (aliases, names)
+    return cached[1]
 
 
 def _is_common_word(reading: _Reading, word: _Word) -> bool:
@@ -469,44 +514,95 @@ def _is_common_word(reading: _Reading, word: _Word) -> bool:
 
 
 def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> Concept:
+    """The typed name's own terms, then the entry's other names the index holds (ALIAS),
+    then those of its predecessors and successors (at a lower weight)."""
     vocabulary = reading.vocabulary
-    own = _name_terms(phrase, vocabulary) or _content_terms(phrase)
+    own = _phrase_terms(reading, phrase)
     alternatives = [Alternative(t, 1.0, TYPED) for t in own]
-    others: list[tuple[str, float]] = [(n, ALIAS_WEIGHT) for n in entry.names]
-    for linked in (*entry.predecessors, *entry.successors):
-        linked_entry = reading.aliases.entry(linked)
-        if linked_entry is not None:
-            others.extend((n, LINKED_ALIAS_WEIGHT) for n in linked_entry.names)
-    taken = set(own)
-    shown: list[str] = []
-    for name, weight in others:
-        for term in _name_terms(name, vocabulary):
-            if term not in taken:
-                taken.add(term)
-                alternatives.append(Alternative(term, weight, ALIAS))
-                if weight == ALIAS_WEIGHT and fold(name) != fold(phrase):
-                    shown.append(name)
-    if shown and not any(t in vocabulary for t in own):
-        reading.rewrites.append(Rewrite(ALIAS, phrase, _most_used(shown, vocabulary)))
-    elif shown:
-        reading.notes.append(f"alias {phrase}: {', '.join(shown)}")
-    if not any(a.term in vocabulary for a in alternatives):
+    translations = _phrase_translation(reading, phrase)
+    alternatives += [Alternative(t, TRANSLATION_WEIGHT, TRANSLATION) for t in translations]
+    taken = {*own, *translations}
+    direct = _alias_terms(reading, entry.names, taken)
+    alternatives += [Alternative(t, ALIAS_WEIGHT, ALIAS) for t, _ in direct]
+    taken |= {t for t, _ in direct}
+    for linked_id in (*entry.predecessors, *entry.successors):
+        linked = reading.aliases.entry(linked_id)
+        if linked is not None:
+            found = _alias_terms(reading, linked.names, taken)
+            alternatives += [Alternative(t, LINKED_ALIAS_WEIGHT, ALIAS) for t, _ in found]
+            taken |= {t for t, _ in found}
+    mentioned = bool(direct) or vocabulary.cooccur(own) or any(
+        a.how == ALIAS for a in alternatives)
+    if direct and not vocabulary.cooccur(own):
+        shown = _best_name(direct, vocabulary)
+        alike = fuzz.ratio(fold(phrase), fold(shown)) >= _SAME_NAME_SIMILARITY
+        reading.rewrites.append(Rewrite(VARIANT if alike else ALIAS, phrase, shown))
+    if not mentioned:
         reading.unknown.append(phrase)
-    return Concept(phrase, tuple(alternatives), is_name=True)
+    return Concept(phrase, _dedupe(alternatives), is_name=True)
 
 
-def _content_terms(phrase: str) -> list[str]:
-    return list(dict.fromkeys(analyze(phrase)))
+_SAME_NAME_SIMILARITY = 70  # an alias spelt like the typed name is shown as a variant
 
 
-def _name_terms(name: str, vocabulary: Vocabulary) -> list[str]:
-    """The index terms that identify a name: its one term, or for a multi-word name its
-    rare terms the index holds ("Islamic State Sahel Province" -> provinc, not sahel)."""
-    terms = [t for t in dict.fromkeys(analyze(name)) if t in vocabulary]
-    if len(_WORD.findall(name)) <= 1:
-        return terms or [_acronym_or_term(name, vocabulary)]
-    rare = max(3, vocabulary.n_docs // 50)
-    return [t for t in terms if vocabulary.df(t) <= rare]
+def _phrase_terms(reading: _Reading, phrase: str) -> list[str]:
+    """Content terms of a phrase (English and French stopwords left out)."""
+    words = _WORD.findall(phrase)
+    if len(words) == 1:
+        return [_acronym_or_term(phrase, reading.vocabulary)]
+    french_stop = reading.french.stopwords
+    terms = [_acronym_or_term(w, reading.vocabulary) for w in words
+             if fold(w) not in french_stop or w.isupper()]
+    return [t for t in dict.fromkeys(terms) if t and t not in STOPWORDS]
+
+
+def _phrase_translation(reading: _Reading, phrase: str) -> list[str]:
+    """English terms for a French alias name ("casques bleus" -> peacekeep)."""
+    if reading.language != "fr" and not any(not c.isascii() for c in phrase):
+        return []
+    targets = reading.french.translate([fold(w) for w in _WORD.findall(phrase)])
+    if targets:
+        reading.translated.append((phrase, targets[0]))
+    return [t for target in targets for t in analyze(target)]
+
+
+def _alias_terms(reading: _Reading, names: Iterable[str], taken: set[str]
+                 ) -> list[tuple[str, str]]:
+    """(term, name) for the names the index holds: one-word names first (ISGS, AQIM); only
+    when there are none, the rare terms of multi-word names found together in a passage
+    ("Malian Armed Forces" -> arm). A name that holds a term already searched adds nothing
+    ("Republic of Mali" for Mali)."""
+    vocabulary = reading.vocabulary
+    single: list[tuple[str, str]] = []
+    multi: list[tuple[str, str]] = []
+    for name in names:
+        terms = _phrase_terms(reading, name)
+        if not terms or not taken.isdisjoint(terms) or not vocabulary.cooccur(terms):
+            continue
+        if len(terms) == 1:
+            single.append((terms[0], name))
+        else:
+            multi.extend((t, name) for t in _distinctive(terms, vocabulary))
+    found = single or multi
+    return list({t: (t, n) for t, n in found if not t.isdigit()}.values())
+
+
+def _distinctive(terms: Sequence[str], vocabulary: Vocabulary) -> list[str]:
+    """The rare terms of a multi-word name, or its rarest one."""
+    rare = max(3, vocabulary.n_docs // 10)
+    found = [t for t in terms if vocabulary.df(t) <= rare]
+    return found or [min(terms, key=vocabulary.df)]
+
+
+def _best_name(found: Sequence[tuple[str, str]], vocabulary: Vocabulary) -> str:
+    """The name to show for an alias: the one the corpus uses most."""
+    return max(found, key=lambda pair: vocabulary.df(pair[0]))[1]
+
+
+def _content_terms(reading: _Reading, phrase: str) -> list[str]:
+    terms = [t for w in _WORD.findall(phrase) if fold(w) not in reading.french.stopwords
+             for t in analyze(w)]
+    return list(dict.fromkeys(terms))
 
 
 def _acronym_or_term(word: str, vocabulary: Vocabulary) -> str:
@@ -518,13 +614,7 @@ def _acronym_or_term(word: str, vocabulary: Vocabulary) -> str:
         return terms[0]
     if folded in vocabulary:
         return folded
-    return terms[0] if terms else folded
-
-
-def _most_used(names: Iterable[str], vocabulary: Vocabulary) -> str:
-    def uses(name: str) -> int:
-        return max((vocabulary.df(t) for t in analyze(name)), default=0)
-    return max(names, key=uses)
+    return terms[0] if terms else ""
 
 
 def _read_french_phrase(reading: _Reading, words: Sequence[_Word], i: int) -> int:
@@ -535,13 +625,13 @@ def _read_french_phrase(reading: _Reading, words: Sequence[_Word], i: int) -> in
         folded = [w.folded for w in words[i:i + n]]
         targets = reading.french.translate(folded)
         if targets:
-            reading.add(_translation_concept(reading, _phrase(words, i, n), targets))
+            reading.add(_translation_concept(reading, _phrase(reading, words, i, n), targets))
             return n
     return 0
 
 
 def _translation_concept(reading: _Reading, typed: str, targets: Sequence[str]) -> Concept:
-    own = _content_terms(typed)
+    own = _content_terms(reading, typed)
     alternatives = [Alternative(t, 1.0, TYPED) for t in own]
     for target in targets:
         for term in analyze(target):
@@ -564,7 +654,7 @@ def _read_joined(reading: _Reading, words: Sequence[_Word], i: int) -> int:
     term = _acronym_or_term(joined, reading.vocabulary)
     if term not in reading.vocabulary or is_dictionary_word(fold(joined)):
         return 0
-    typed = f"{first.text} {second.text}"
+    typed = _phrase(reading, words, i, 2)
     reading.rewrites.append(Rewrite(VARIANT, typed, reading.vocabulary.surface_of(term)))
     reading.add(Concept(typed, (Alternative(term, VARIANT_WEIGHT, VARIANT),), is_name=True))
     return 2
@@ -616,7 +706,9 @@ def _is_name(reading: _Reading, word: _Word) -> bool:
         return not (reading.language == "fr" and folded in reading.french.stopwords)
     if reading.french.translate([folded]) or is_dictionary_word(folded):
         return False
-    return not (reading.language == "fr" and is_dictionary_word(folded, "fr"))
+    if reading.language == "fr" and is_dictionary_word(word.text.lower(), "fr"):
+        return False
+    return len(folded) >= 4  # "atu", "wal": pieces of a transliteration, not names
 
 
 def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alternative]:
@@ -624,11 +716,13 @@ def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alt
     pieces, or the closest name of the corpus (fuzzy)."""
     vocabulary = reading.vocabulary
     known = term in vocabulary
-    if not name and (known or is_dictionary_word(word.folded)):
+    if not name or (known and vocabulary.df(term) > vocabulary.rare_df):
         return []
-    if known and vocabulary.df(term) > vocabulary.rare_df:
+    written_as_name = word.acronym or word.capitalised
+    if not written_as_name and len(word.folded) < _MIN_TYPO_LENGTH:
         return []
-    found = vocabulary.closest(word.folded, more_used_than=vocabulary.df(term))
+    found = vocabulary.closest(word.folded, names_only=written_as_name,
+                               more_used_than=vocabulary.df(term))
     if found is not None:
         if known:  # the corpus holds what was typed too: nothing to tell the user
             reading.notes.append(f"variant {word.text}: {vocabulary.surface_of(found)}")
@@ -642,6 +736,9 @@ def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alt
         shown = " ".join(vocabulary.surface_of(p) for p in pieces)
         reading.rewrites.append(Rewrite(VARIANT, word.text, shown))
     return [Alternative(p, VARIANT_WEIGHT, VARIANT) for p in pieces]
+
+
+_MIN_TYPO_LENGTH = 6  # a shorter unknown word is too close to too many common words
 
 
 def _split_in_two(word: str, vocabulary: Vocabulary) -> list[str]:
