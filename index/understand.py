@@ -141,12 +141,14 @@ class French:
                 self._phrases.setdefault(lemmas, tuple(targets))
 
     def translate(self, words: Sequence[str]) -> tuple[str, ...]:
-        """English words for a French word or phrase (given as folded words), or ()."""
-        found = self._phrases.get(" ".join(words))
+        """English words for a French word or phrase (words as written, accents kept: the
+        lemmatiser needs them), or ()."""
+        folded = [fold(w) for w in words]
+        found = self._phrases.get(" ".join(folded))
         if found is None:
-            found = self._phrases.get(" ".join(fold(self.lemma(w)) for w in words))
-        if found is None and len(words) == 1 and words[0][-1:] in ("s", "x"):
-            found = self._phrases.get(words[0][:-1])  # a plural simplemma does not know
+            found = self._phrases.get(" ".join(fold(self.lemma(w.lower())) for w in words))
+        if found is None and len(folded) == 1 and folded[0][-1:] in ("s", "x"):
+            found = self._phrases.get(folded[0][:-1])  # a plural the lemmatiser missed
         return found or ()
 
 
@@ -407,7 +409,7 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
             fr += 1.0 if folded in _FRENCH_MARKERS else 0.5
         elif folded in _ENGLISH_FUNCTION:
             en += 1.0
-        elif french.translate([folded]) and not is_dictionary_word(folded):
+        elif french.translate([word.text]) and not is_dictionary_word(folded):
             fr += 1.0
         elif word.text.lower() != folded and not word.capitalised:
             fr += 0.5  # accented small word: "quitté", "armée"
@@ -553,14 +555,14 @@ def _phrase_terms(reading: _Reading, phrase: str) -> list[str]:
     french_stop = reading.french.stopwords
     terms = [_acronym_or_term(w, reading.vocabulary) for w in words
              if fold(w) not in french_stop or w.isupper()]
-    return [t for t in dict.fromkeys(terms) if t and t not in STOPWORDS]
+    return [t for t in dict.fromkeys(terms) if t]
 
 
 def _phrase_translation(reading: _Reading, phrase: str) -> list[str]:
     """English terms for a French alias name ("casques bleus" -> peacekeep)."""
     if reading.language != "fr" and not any(not c.isascii() for c in phrase):
         return []
-    targets = reading.french.translate([fold(w) for w in _WORD.findall(phrase)])
+    targets = reading.french.translate(_WORD.findall(phrase))
     if targets:
         reading.translated.append((phrase, targets[0]))
     return [t for target in targets for t in analyze(target)]
@@ -622,8 +624,7 @@ def _read_french_phrase(reading: _Reading, words: Sequence[_Word], i: int) -> in
     if reading.language != "fr":
         return 0
     for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 1, -1):
-        folded = [w.folded for w in words[i:i + n]]
-        targets = reading.french.translate(folded)
+        targets = reading.french.translate([w.text for w in words[i:i + n]])
         if targets:
             reading.add(_translation_concept(reading, _phrase(reading, words, i, n), targets))
             return n
@@ -689,7 +690,7 @@ def _translation_of(reading: _Reading, word: _Word) -> tuple[str, ...]:
         return ()
     if reading.language != "fr" and is_dictionary_word(word.folded):
         return ()
-    targets = reading.french.translate([word.folded])
+    targets = reading.french.translate([word.text])
     month = MONTHS_EN_OF_FR.get(word.folded)
     return (*targets, month) if month else targets
 
@@ -704,7 +705,7 @@ def _is_name(reading: _Reading, word: _Word) -> bool:
         return folded not in _ENGLISH_FUNCTION
     if word.capitalised and not word.sentence_start and not reading.title_case:
         return not (reading.language == "fr" and folded in reading.french.stopwords)
-    if reading.french.translate([folded]) or is_dictionary_word(folded):
+    if reading.french.translate([word.text]) or is_dictionary_word(folded):
         return False
     if reading.language == "fr" and is_dictionary_word(word.text.lower(), "fr"):
         return False
