@@ -67,7 +67,7 @@ please information info news anyone anybody someone somebody thing things stuff
 going goes doing done get got getting tell told say said update updates details
 don doesn didn isn wasn aren weren won couldn wouldn shouldn haven hasn hadn ain
 gonna wanna gotta kinda sorta ya u ur r pls plz abt bc cuz coz tho smth sth gm gn bot
-actually really basically anyway anyways exactly deal vs versus
+actually really basically anyway anyways exactly deal vs versus many much
 """.split())
 _ENGLISH_FUNCTION = STOPWORDS | _FRAMING
 
@@ -261,7 +261,7 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
         wants_recent=dates.wants_recent,
         unknown_names=tuple(dict.fromkeys(reading.unknown)),
         rewrites=tuple(dict.fromkeys(reading.rewrites)),
-        defines=definition_subject(cleaned, reading.concepts),
+        defines=definition_subject(cleaned, reading.concepts, aliases),
         notes=tuple(reading.notes),
     )
 
@@ -592,8 +592,9 @@ def _alias_terms(reading: _Reading, names: Iterable[str], taken: set[str]
 def _distinctive(terms: Sequence[str], vocabulary: Vocabulary) -> list[str]:
     """The rare terms of a multi-word name, or its rarest one."""
     rare = max(3, vocabulary.n_docs // 10)
-    found = [t for t in terms if vocabulary.df(t) <= rare]
-    return found or [min(terms, key=vocabulary.df)]
+    telling = [t for t in terms if len(t) > 2] or list(terms)  # not "al", "ag", "un"
+    found = [t for t in telling if vocabulary.df(t) <= rare]
+    return found or [min(telling, key=vocabulary.df)]
 
 
 def _best_name(found: Sequence[tuple[str, str]], vocabulary: Vocabulary) -> str:
@@ -775,23 +776,34 @@ _DEFINITION = re.compile(
     r"|^(?:c'est\s+quoi|qu'est[\s-]ce\s+que?(?:\s+c'est)?|qui\s+est|qui\s+sont|que\s+sont"
     r"|que\s+signifie|c'est\s+qui)\s+(?:le\s+|la\s+|les\s+|l'|un\s+|une\s+)?(?P<w>.+?)\??$",
     re.IGNORECASE)
-_MAX_DEFINED_WORDS = 6
+_MAX_DEFINED_WORDS = 3
+
+
+def _is_definable(subject: str, aliases: AliasLookup) -> bool:
+    words = _WORD.findall(subject)
+    folded = [fold(w) for w in words]
+    if not words or any(w.endswith("ing") or w in _NOT_DEFINED for w in folded):
+        return False
+    if aliases.lookup(subject) is not None or len(words) == 1:
+        return True
+    return (len(words) <= _MAX_DEFINED_WORDS and not any(w in STOPWORDS for w in folded)
+            and (words[0][:1].isupper()))
 # "What is happening", "what are the latest attacks": questions, not definitions.
 _NOT_DEFINED = frozenset("latest recent current news situation going happening new "
                          "status death toll".split())
 
 
-def definition_subject(cleaned: str, concepts: Sequence[Concept]) -> str:
-    """The X of "What is X?", "who is X", "c'est quoi X", "qui est X", or of a bare name."""
+def definition_subject(cleaned: str, concepts: Sequence[Concept],
+                       aliases: AliasLookup = NO_ALIASES) -> str:
+    """The X of "What is X?", "who is X", "c'est quoi X", "qui est X", or of a bare name.
+    X is a name: an alias-table name, one word, or up to three words without small
+    words that start with a capital ("the Algiers agreement", not "the MNLA spokesman
+    in Paris")."""
     text = cleaned.strip().rstrip("?!. ")
     match = _DEFINITION.match(text.replace("’", "'"))
     if match:
         subject = next(g for g in match.groups() if g).strip(" \"'?")
-        words = [fold(w) for w in _WORD.findall(subject)]
-        if 0 < len(words) <= _MAX_DEFINED_WORDS and not any(
-                w.endswith("ing") or w in _NOT_DEFINED for w in words):
-            return subject
-        return ""
+        return subject if _is_definable(subject, aliases) else ""
     if len(concepts) == 1 and concepts[0].is_name:
         said = [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
         if said == _WORD.findall(fold(concepts[0].typed)):

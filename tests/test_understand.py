@@ -307,6 +307,9 @@ D = dt.date
     ("Tinzaouatene July 2024", D(2024, 7, 1), D(2024, 7, 31)),
     ("the 2012 coup", D(2012, 1, 1), D(2012, 12, 31)),
     ("le 1er juillet 2024", D(2024, 7, 1), D(2024, 7, 1)),
+    ("What happened between 30 March and 1 April 2012?", D(2012, 3, 30), D(2012, 4, 1)),
+    ("from 28 December to 3 January 2013", D(2012, 12, 28), D(2013, 1, 3)),
+    ("between March and June 2024", D(2024, 3, 1), D(2024, 6, 30)),
 ])
 def test_dates_become_ranges(question: str, start: dt.date, end: dt.date) -> None:
     (date,) = ask(question).dates
@@ -341,6 +344,9 @@ def test_recency_words_want_recent_and_are_not_concepts(question: str) -> None:
     ("Tinzaouatene", "Tinzaouatene"), ("What's the CSP?", "CSP"),
     ("Who did Wagner fight at Tinzaouatene?", ""), ("What happened at Kidal?", ""),
     ("what is JNIM doing", ""), ("latest news from Kidal", ""),
+    ("What is the Algiers agreement?", "Algiers agreement"),
+    ("Who was the MNLA spokesman in Paris?", ""),
+    ("Who was the first provisional president of the CSP?", ""),
 ])
 def test_definition_questions_name_their_subject(question: str, subject: str) -> None:
     assert ask(question).defines == subject
@@ -371,6 +377,11 @@ def test_common_words_absent_from_the_corpus_are_not_unknown_names(question: str
 
 
 # ----- long questions (issue #9 point 14) -------------------------------------------
+
+
+def test_question_framing_words_are_not_concepts() -> None:
+    query = ask("How many soldiers died, can you explain what happened?")
+    assert concept_terms(query, TYPED) == [{"soldier"}, {"die"}]
 
 
 def test_a_repeated_word_counts_once() -> None:
