@@ -721,8 +721,8 @@ def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alt
     if not name or (known and vocabulary.df(term) > vocabulary.rare_df):
         return []
     written_as_name = word.acronym or word.capitalised
-    if not written_as_name and len(word.folded) < _MIN_TYPO_LENGTH:
-        return []
+    if not written_as_name and (known or len(word.folded) < _MIN_TYPO_LENGTH):
+        return []  # a known word in small letters is what it is
     found = vocabulary.closest(word.folded, names_only=written_as_name,
                                more_used_than=vocabulary.df(term))
     if found is not None:

@@ -43,8 +43,9 @@ class Vocabulary:
     n_docs: int
     surface: Mapping[str, str] = field(default_factory=dict)
     postings: Postings | None = field(default=None, compare=False, repr=False)
-    _spellings: dict[tuple[bool, str], list[tuple[str, str]]] = field(
-        default_factory=dict, compare=False, repr=False)  # (names only, letter) -> (key, term)
+    # (names only, first letter of the key) -> (spelling keys, their terms)
+    _spellings: dict[tuple[bool, str], tuple[list[str], list[str]]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_engine(cls, engine: TermStats, surface: Mapping[str, str] | None = None
@@ -114,12 +115,12 @@ class Vocabulary:
         cutoff = _fuzzy_cutoff(len(key))
         if cutoff is None:
             return None
-        candidates = self._candidates(names_only).get(key[:1], [])
-        keys = [k for k, _ in candidates]
+        self._build_candidates(names_only)
+        keys, terms = self._spellings.get((names_only, key[:1]), ([], []))
         best: tuple[float, int, str] | None = None
         for _, score, index in process.extract(key, keys, scorer=fuzz.ratio,
                                                 score_cutoff=cutoff, limit=8):
-            term = candidates[index][1]
+            term = terms[index]
             df = self.df(term)
             if df > more_used_than and term != word:
                 rank = (score, df, term)
@@ -130,12 +131,12 @@ class Vocabulary:
     def warm(self) -> Vocabulary:
         """Build the fuzzy-matching tables now (about 0.5 s at 100k passages) rather than
         at the first misspelt question; call it off the event loop when loading an index."""
-        self._candidates(True)
-        self._candidates(False)
+        self._build_candidates(True)
+        self._build_candidates(False)
         return self
 
-    def _candidates(self, names_only: bool) -> dict[str, list[tuple[str, str]]]:
-        """(spelling key, term) by first letter of the key; built on first use."""
+    def _build_candidates(self, names_only: bool) -> None:
+        """(spelling keys, terms) by first letter of the key; built on first use."""
         if (names_only, "") not in self._spellings:
             for term in self.doc_freq:
                 spelling = self.surface.get(term, term)
@@ -146,10 +147,10 @@ class Vocabulary:
                 if names_only and not spelling[:1].isupper():
                     continue
                 key = spelling_key(fold(spelling))
-                self._spellings.setdefault((names_only, key[:1]), []).append((key, term))
-            self._spellings[(names_only, "")] = []
-        return {letter: found for (names, letter), found in self._spellings.items()
-                if names == names_only}
+                keys, terms = self._spellings.setdefault((names_only, key[:1]), ([], []))
+                keys.append(key)
+                terms.append(term)
+            self._spellings[(names_only, "")] = ([], [])
 
 
 _SOUNDS = [("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("v", "f"), ("w", "u"),
