@@ -13,7 +13,9 @@ index terms that count for it:
 - VARIANT 0.9: a spelling the index holds, for a rare or unknown name (joined/split words,
   fuzzy match against the corpus's names with rapidfuzz);
 - ALIAS 0.8: the other names of an alias-table entry (0.5 for predecessors/successors);
-- TRANSLATION 0.9: English words for a French word or phrase.
+- TRANSLATION 0.9: English words for a French word or phrase; for an English word, 0.8 for
+  the French words of the lexicon that the index holds (French documents are analysed like
+  English ones, so this finds them without French stemming or stopwords on the index side).
 
 A specific name (acronym, alias-table name, capitalised word not opening a sentence, or a
 word no dictionary knows) that the index lacks after all this is an unknown name.
@@ -56,6 +58,7 @@ RARE_VARIANT_WEIGHT = 0.7  # a commoner spelling next to a rare one the corpus a
 ALIAS_WEIGHT = 0.8
 LINKED_ALIAS_WEIGHT = 0.5  # predecessor or successor organisations
 TRANSLATION_WEIGHT = 0.9
+FRENCH_DOCUMENT_WEIGHT = 0.8  # the French word for an English one, held by French documents
 MAX_PHRASE_WORDS = 12
 
 _WORD = re.compile(r"[^\W_]+")
@@ -131,9 +134,14 @@ class French:
     lemma: Callable[[str], str]
     stopwords: frozenset[str]
     _phrases: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    _english: dict[str, list[str]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         for key, targets in self.lexicon.items():
+            for target in targets:
+                english = analyze(target)
+                if len(english) == 1:
+                    self._english.setdefault(english[0], []).append(key)
             words = _WORD.findall(fold(key))
             if words:
                 self._phrases.setdefault(" ".join(words), tuple(targets))
@@ -150,6 +158,10 @@ class French:
         if found is None and len(folded) == 1 and folded[0][-1:] in ("s", "x"):
             found = self._phrases.get(folded[0][:-1])  # a plural the lemmatiser missed
         return found or ()
+
+    def french_for(self, term: str) -> list[str]:
+        """French words or phrases the lexicon gives for an English term."""
+        return self._english.get(term, [])
 
 
 # High-precision French function words (not English words) for language detection.
@@ -639,7 +651,8 @@ def _translation_concept(reading: _Reading, typed: str, targets: Sequence[str]) 
         for term in analyze(target):
             if term not in own:
                 alternatives.append(Alternative(term, TRANSLATION_WEIGHT, TRANSLATION))
-    reading.translated.append((typed, targets[0]))
+    if fold(typed) != fold(targets[0]):
+        reading.translated.append((typed, targets[0]))
     return Concept(typed, _dedupe(alternatives))
 
 
@@ -673,7 +686,8 @@ def _read_word(reading: _Reading, word: _Word) -> None:
     alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM)
                      for s in sorted(expand([term])[term] - {term})]
     name = _is_name(reading, word)
-    translation = _translation_of(reading, word) if term not in vocabulary else ()
+    in_french = reading.language == "fr"
+    translation = _translation_of(reading, word) if in_french or term not in vocabulary else ()
     if translation:
         concept = _translation_concept(reading, word.text, translation)
         reading.add(Concept(word.text, _dedupe([*alternatives, *concept.alternatives[1:]])))
@@ -681,7 +695,21 @@ def _read_word(reading: _Reading, word: _Word) -> None:
     variants = _variants(reading, word, term, name)
     if term not in vocabulary and not variants and name:
         reading.unknown.append(word.text)
-    reading.add(Concept(word.text, _dedupe([*alternatives, *variants]), is_name=name))
+    french = [] if name else _french_alternatives(reading, term)
+    reading.add(Concept(word.text, _dedupe([*alternatives, *variants, *french]), is_name=name))
+
+
+def _french_alternatives(reading: _Reading, term: str) -> list[Alternative]:
+    """For an English word, the French words of the lexicon that French documents of the
+    corpus hold (all the words of a phrase in one passage): "withdrawal" -> retrait."""
+    found: list[Alternative] = []
+    for phrase in reading.french.french_for(term):
+        if any(is_dictionary_word(fold(w)) for w in _WORD.findall(phrase)):
+            continue  # "population", "combat": an English word means what English says
+        terms = _content_terms(reading, phrase)
+        if terms and term not in terms and reading.vocabulary.cooccur(terms):
+            found += [Alternative(t, FRENCH_DOCUMENT_WEIGHT, TRANSLATION) for t in terms]
+    return found
 
 
 def _translation_of(reading: _Reading, word: _Word) -> tuple[str, ...]:

@@ -419,3 +419,21 @@ def test_understanding_holds_on_mixed_chat_words(words: list[str]) -> None:
     query = ask(" ".join(words))
     assert time.perf_counter() - started < 0.5
     assert all(c.alternatives for c in query.concepts)
+
+
+def test_french_documents_are_found_from_english_and_french_questions() -> None:
+    vocabulary = Vocabulary.from_passages([
+        *PASSAGES, "Le retrait des casques bleus de Kidal a commencé en octobre 2023.",
+        "Les casques bleus ont quitté la base.",
+    ])
+    english = understand("peacekeepers withdrawal from Kidal", vocabulary, ALIASES)
+    assert {"casqu", "bleus", "retrait"} <= {
+        a.term for c in english.concepts for a in c.alternatives if a.how == TRANSLATION}
+    french = understand("retrait des casques bleus", vocabulary, ALIASES)
+    assert alternative(french, "retrait") == (1.0, TYPED)
+    assert alternative(french, "withdraw") is not None
+
+
+def test_an_english_only_corpus_gets_no_french_alternatives() -> None:
+    query = ask("peacekeepers withdrawal")
+    assert all(a.how != TRANSLATION for c in query.concepts for a in c.alternatives)
