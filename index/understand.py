@@ -48,7 +48,7 @@ from index.query import (
 )
 from index.vocabulary import Vocabulary
 
-__all__ = ["NO_ALIASES", "AliasLookup", "French", "default_french", "understand"]
+__all__ = ["NO_ALIASES", "AliasLookup", "French", "default_french", "prepare", "understand"]
 
 MAX_CHARS = 500        # longer questions are cut at a word boundary
 MAX_CONCEPTS = 32
@@ -135,6 +135,12 @@ class French:
     stopwords: frozenset[str]
     _phrases: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     _english: dict[str, list[str]] = field(default_factory=dict, compare=False)
+    _longest: list[int] = field(default_factory=lambda: [1], compare=False)
+
+    @property
+    def max_words(self) -> int:
+        """Words in the longest lexicon phrase."""
+        return self._longest[0]
 
     def __post_init__(self) -> None:
         for key, targets in self.lexicon.items():
@@ -143,6 +149,7 @@ class French:
                 if len(english) == 1:
                     self._english.setdefault(english[0], []).append(key)
             words = _WORD.findall(fold(key))
+            self._longest[0] = max(self._longest[0], len(words))
             if words:
                 self._phrases.setdefault(" ".join(words), tuple(targets))
                 lemmas = " ".join(fold(self.lemma(w)) for w in words)
@@ -178,6 +185,14 @@ def default_french() -> French:
     """The project's French lexicon, lemmatiser and stopwords (index.lexicon)."""
     return French(lexicon.french_lexicon(), lexicon.french_lemma,
                   lexicon.french_stopwords() | _FRENCH_MARKERS)
+
+
+def prepare() -> None:
+    """Load the English and French dictionaries and the lexicon now (about a second), so
+    that the first question does not wait for them. Safe to call from a worker thread."""
+    is_dictionary_word("ready")
+    is_dictionary_word("prêt", "fr")
+    default_french().translate(["prêts"])
 
 
 @lru_cache(maxsize=50_000)
@@ -485,7 +500,8 @@ _LONG_NAME_SIMILARITY = 88  # rapidfuzz ratio between folded names
 def _read_alias_spelt_otherwise(reading: _Reading, words: Sequence[_Word], i: int) -> int:
     """A long alias-table name in another transliteration ("Jama'atu Ahlis Sunna lid
     Da'awati wal-Jihad"): compared by spelling, starting at a word the index lacks."""
-    if _in_index(words[i], reading.vocabulary) or words[i].folded in _ENGLISH_FUNCTION:
+    first = words[i]
+    if not (first.capitalised or first.acronym) or _in_index(first, reading.vocabulary):
         return 0
     names = _long_names(reading.aliases)
     if not names:
@@ -636,7 +652,8 @@ def _read_french_phrase(reading: _Reading, words: Sequence[_Word], i: int) -> in
     """A French lexicon phrase of two or more words starting at word i."""
     if reading.language != "fr":
         return 0
-    for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 1, -1):
+    longest = min(reading.french.max_words, MAX_PHRASE_WORDS, len(words) - i)
+    for n in range(longest, 1, -1):
         targets = reading.french.translate([w.text for w in words[i:i + n]])
         if targets:
             reading.add(_translation_concept(reading, _phrase(reading, words, i, n), targets))
