@@ -168,6 +168,12 @@ agreement accord deal
 capture seize take control
 abduct kidnap hostage
 work collaborate cooperate
+join integrate incorporate
+ties relations
+cut break sever
+coalition alliance
+talks negotiations dialogue
+profit benefit exploit
 """.strip().splitlines()
 
 

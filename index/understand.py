@@ -488,7 +488,8 @@ def _read_alias(reading: _Reading, words: Sequence[_Word], i: int) -> int:
             continue
         if n > 1 and all(w.folded in _ENGLISH_FUNCTION for w in words[i:i + n]):
             continue
-        reading.add(_alias_concept(reading, phrase, entry))
+        for concept in _alias_concept(reading, phrase, entry):
+            reading.add(concept)
         return n
     return _read_alias_spelt_otherwise(reading, words, i)
 
@@ -513,7 +514,8 @@ def _read_alias_spelt_otherwise(reading: _Reading, words: Sequence[_Word], i: in
                                    scorer=fuzz.ratio, score_cutoff=_LONG_NAME_SIMILARITY)
         entry = reading.aliases.lookup(found[0]) if found else None
         if entry is not None:
-            reading.add(_alias_concept(reading, phrase, entry))
+            for concept in _alias_concept(reading, phrase, entry):
+                reading.add(concept)
             return n
     return 0
 
@@ -543,7 +545,7 @@ def _is_common_word(reading: _Reading, word: _Word) -> bool:
     return is_dictionary_word(word.folded) and not surface[:1].isupper()
 
 
-def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> Concept:
+def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> list[Concept]:
     """The typed name's own terms, then the entry's other names the index holds (ALIAS),
     then those of its predecessors and successors (at a lower weight)."""
     vocabulary = reading.vocabulary
@@ -569,7 +571,26 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> Con
         reading.rewrites.append(Rewrite(VARIANT if alike else ALIAS, phrase, shown))
     if not mentioned:
         reading.unknown.append(phrase)
-    return Concept(phrase, _dedupe(alternatives), is_name=True)
+    if len(own) > 1 and vocabulary.cooccur(own):
+        return _split_phrase(reading, phrase, own, alternatives)
+    return [Concept(phrase, _dedupe(alternatives), is_name=True)]
+
+
+def _split_phrase(reading: _Reading, phrase: str, own: Sequence[str],
+                  alternatives: Sequence[Alternative]) -> list[Concept]:
+    """A name the corpus writes as typed ("Africa Corps", "CSP-PSD"): one concept per word,
+    so that a passage must hold every word; the other names count for its rarest word."""
+    anchor = min(own, key=reading.vocabulary.df)
+    written = {_acronym_or_term(w, reading.vocabulary): w for w in _WORD.findall(phrase)}
+    concepts = []
+    for term in own:
+        if term == anchor:
+            others = [a for a in alternatives if a.how != TYPED or a.term == anchor]
+            concepts.append(Concept(written.get(term, phrase), _dedupe(others), is_name=True))
+        else:
+            typed = Alternative(term, 1.0, TYPED)
+            concepts.append(Concept(written.get(term, phrase), (typed,), is_name=True))
+    return concepts
 
 
 _SAME_NAME_SIMILARITY = 70  # an alias spelt like the typed name is shown as a variant

@@ -227,8 +227,21 @@ def test_mujao_and_mojwa_are_one_group() -> None:
 
 def test_is_sahel_finds_isgs_through_the_alias_table() -> None:
     query = ask("What did IS Sahel do in Menaka?")
-    assert query.concepts[0].typed == "IS Sahel"
     assert alternative(query, "isgs") == (0.8, ALIAS)
+    assert alternative(query, "is") == (1.0, TYPED)
+
+
+def test_a_name_the_corpus_writes_as_typed_needs_every_word() -> None:
+    vocabulary = Vocabulary.from_passages(
+        [*PASSAGES, "The CSP-PSD, shortened to CSP, took Anefis.", "The CSP met."])
+    query = understand("CSP-PSD", vocabulary, ALIASES)
+    assert [c.typed for c in query.concepts] == ["CSP", "PSD"]
+    assert concept_terms(query, TYPED) == [{"csp"}, {"psd"}]
+    africa = understand("Africa Corps", Vocabulary.from_passages(
+        ["Wagner left; the Africa Corps stayed.", "Africa is large.", "Wagner again."]),
+        ALIASES)
+    assert [c.typed for c in africa.concepts] == ["Africa", "Corps"]
+    assert alternative(africa, "wagner") == (0.5, ALIAS)  # with the rarest word, corps
 
 
 def test_linked_organisations_weigh_less_than_other_names() -> None:
