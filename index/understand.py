@@ -572,24 +572,28 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     if not mentioned:
         reading.unknown.append(phrase)
     if len(own) > 1 and vocabulary.cooccur(own):
-        return _split_phrase(reading, phrase, own, alternatives)
+        return _split_phrase(reading, phrase, own, TYPED, alternatives)
+    if len(translations) > 1 and vocabulary.cooccur(translations):
+        return _split_phrase(reading, phrase, translations, TRANSLATION, alternatives)
     return [Concept(phrase, _dedupe(alternatives), is_name=True)]
 
 
-def _split_phrase(reading: _Reading, phrase: str, own: Sequence[str],
+def _split_phrase(reading: _Reading, phrase: str, parts: Sequence[str], how: str,
                   alternatives: Sequence[Alternative]) -> list[Concept]:
-    """A name the corpus writes as typed ("Africa Corps", "CSP-PSD"): one concept per word,
-    so that a passage must hold every word; the other names count for its rarest word."""
-    anchor = min(own, key=reading.vocabulary.df)
+    """A name the corpus writes as typed ("Africa Corps", "CSP-PSD") or as translated
+    ("Conseil national de transition" -> national transitional council): one concept per
+    word, so that a passage must hold every word; the other names count for the rarest."""
+    anchor = min(parts, key=reading.vocabulary.df)
     written = {_acronym_or_term(w, reading.vocabulary): w for w in _WORD.findall(phrase)}
     concepts = []
-    for term in own:
+    for term in parts:
         if term == anchor:
-            others = [a for a in alternatives if a.how != TYPED or a.term == anchor]
+            others = [a for a in alternatives if a.how != how or a.term == anchor]
             concepts.append(Concept(written.get(term, phrase), _dedupe(others), is_name=True))
         else:
-            typed = Alternative(term, 1.0, TYPED)
-            concepts.append(Concept(written.get(term, phrase), (typed,), is_name=True))
+            weight = 1.0 if how == TYPED else TRANSLATION_WEIGHT
+            only = Alternative(term, weight, how)
+            concepts.append(Concept(written.get(term, phrase), (only,), is_name=True))
     return concepts
 
 

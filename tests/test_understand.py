@@ -450,3 +450,14 @@ def test_french_documents_are_found_from_english_and_french_questions() -> None:
 def test_an_english_only_corpus_gets_no_french_alternatives() -> None:
     query = ask("peacekeepers withdrawal")
     assert all(a.how != TRANSLATION for c in query.concepts for a in c.alternatives)
+
+
+def test_a_french_name_the_corpus_writes_in_english_needs_every_english_word() -> None:
+    vocabulary = Vocabulary.from_passages(
+        [*PASSAGES, "The National Transitional Council (CNT) voted.", "A national day."])
+    query = understand("Conseil national de transition", vocabulary, ALIASES)
+    terms = concept_terms(query)
+    assert len(terms) == 3
+    assert [t & {"nation", "transit", "council"} for t in terms] == [
+        {"nation"}, {"transit"}, {"council"}]
+    assert alternative(query, "cnt") == (0.8, ALIAS)
