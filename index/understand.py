@@ -588,7 +588,8 @@ def _split_phrase(reading: _Reading, phrase: str, parts: Sequence[str], how: str
     concepts = []
     for term in parts:
         if term == anchor:
-            others = [a for a in alternatives if a.how != how or a.term == anchor]
+            others = [a for a in alternatives
+                      if a.term == anchor or (a.how != how and a.term not in parts)]
             concepts.append(Concept(written.get(term, phrase), _dedupe(others), is_name=True))
         else:
             weight = 1.0 if how == TYPED else TRANSLATION_WEIGHT
