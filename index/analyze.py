@@ -95,7 +95,9 @@ _TERMS: dict[str, str] = {}  # token -> term: analysis is dominated by repeated 
 # folded form, unstemmed and never a stopword, unless its whole line is shouted.
 _ACRONYM_LEN = range(2, 7)
 # Two words in capitals in a row: the cheap sign that a line may be shouted.
-_CAPS_WORDS = re.compile(r"(?<![A-Za-z])[A-Z]{2,}+[^\w\n]++[A-Z]{2}")
+# Starts with a letter class (the regex engine scans for it fast); the lookbehind keeps it
+# linear on long runs of capitals.
+_CAPS_WORDS = re.compile(r"[A-Z](?<![A-Za-z][A-Z])[A-Z]++[^\w\n]++[A-Z]{2}")
 _UPPER = re.compile(r"[A-Z]")
 _LOWER = re.compile(r"[a-z]")
 _LINE = re.compile(r"[^\n]+")
