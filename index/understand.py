@@ -848,6 +848,10 @@ _DEFINITION = re.compile(
     r"|que\s+signifie|c'est\s+qui)\s+(?:le\s+|la\s+|les\s+|l'|un\s+|une\s+)?(?P<w>.+?)\??$",
     re.IGNORECASE)
 _MAX_DEFINED_WORDS = 3
+# "who are the CMA and what do they want": the definition is asked of the CMA.
+_SECOND_QUESTION = re.compile(
+    r"\s*(?:,|;|\band\s+(?=what|why|how|who|when|where|which|do|does|did|is|are)"
+    r"|\bet\s+(?=que|pourquoi|comment|qui|quand|ou))", re.IGNORECASE)
 
 
 def _is_definable(subject: str, aliases: AliasLookup) -> bool:
@@ -873,7 +877,8 @@ def definition_subject(cleaned: str, concepts: Sequence[Concept],
     text = cleaned.strip().rstrip("?!. ")
     match = _DEFINITION.match(text.replace("’", "'"))
     if match:
-        subject = next(g for g in match.groups() if g).strip(" \"'?")
+        subject = next(g for g in match.groups() if g)
+        subject = _SECOND_QUESTION.split(subject, maxsplit=1)[0].strip(" \"'?")
         return subject if _is_definable(subject, aliases) else ""
     if len(concepts) == 1 and concepts[0].is_name:
         said = [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS]

@@ -362,6 +362,8 @@ def test_recency_words_want_recent_and_are_not_concepts(question: str) -> None:
     ("What is the Algiers agreement?", "Algiers agreement"),
     ("Who was the MNLA spokesman in Paris?", ""),
     ("Who was the first provisional president of the CSP?", ""),
+    ("hi! who are the CMA and what do they want? 🙏", "CMA"),
+    ("qui est Goïta et que veut-il ?", "Goïta"),
 ])
 def test_definition_questions_name_their_subject(question: str, subject: str) -> None:
     assert ask(question).defines == subject
