@@ -66,7 +66,7 @@ class DateFinding:
     dates: tuple[DateRange, ...]
     wants_recent: bool
     recent_words: frozenset[str]
-    day_words: frozenset[str] = frozenset()  # "2" of "2 June 2025": not a search term
+    day_words: frozenset[str] = frozenset()  # "06", "02" of "2025-06-02": not search terms
 
 
 def find_dates(text: str) -> DateFinding:
@@ -105,10 +105,12 @@ def _span(groups: dict[str, str | None]) -> tuple[dt.date, dt.date] | None:
 
 
 def _day_words(match: re.Match[str]) -> list[str]:
-    """The words of a date that are no search terms: its day and month numbers."""
+    """The words of a numeric date ("2025-06-02", "02/06/2025") that are no search terms:
+    its day and month numbers. A written date's day stays searchable ("2 June 2025")."""
     groups = match.groupdict()
-    return [w for w in (groups.get("day"), groups.get("dayword"), groups.get("mnum"),
-                        groups.get("day1"), groups.get("day1word")) if w]
+    if not groups.get("mnum"):
+        return []
+    return [w for w in (groups.get("day"), groups.get("mnum")) if w]
 
 
 def _is_count(folded: str, match: re.Match[str]) -> bool:

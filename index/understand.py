@@ -722,9 +722,13 @@ def _in_index(word: _Word, vocabulary: Vocabulary) -> bool:
     return _acronym_or_term(word.text, vocabulary) in vocabulary
 
 
+_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|e)$")
+
+
 def _read_word(reading: _Reading, word: _Word) -> None:
     vocabulary = reading.vocabulary
-    term = _acronym_or_term(word.text, vocabulary)
+    ordinal = _ORDINAL.match(word.folded)  # "2nd", "1er": passages write the number
+    term = ordinal.group(1) if ordinal else _acronym_or_term(word.text, vocabulary)
     alternatives = [Alternative(term, 1.0, TYPED)]
     alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM)
                      for s in sorted(expand([term])[term] - {term})]

@@ -331,9 +331,12 @@ def test_dates_become_ranges(question: str, start: dt.date, end: dt.date) -> Non
     assert (date.start, date.end) == (start, end)
 
 
-def test_year_and_month_words_stay_searchable_but_day_numbers_do_not() -> None:
-    query = ask("What happened on 2 June 2025?")
-    assert concept_terms(query, TYPED) == [{"june"}, {"2025"}]
+def test_the_words_of_a_date_stay_searchable_with_ordinals_as_numbers() -> None:
+    assert concept_terms(ask("What happened on 2 June 2025?"), TYPED) == [
+        {"2"}, {"june"}, {"2025"}]
+    assert concept_terms(ask("attack of June 2nd, 2025"), TYPED)[1:3] == [{"june"}, {"2"}]
+    assert concept_terms(ask("le 1er juillet 2024"), TYPED)[0] == {"1"}
+    assert concept_terms(ask("events of 2025-06-02"), TYPED) == [{"event"}, {"2025"}]
 
 
 def test_a_count_is_not_a_year() -> None:
