@@ -155,6 +155,38 @@ class BM25:
         term_id = self._state.vocab.get(term)
         return 0.0 if term_id is None else float(self._state.idf[term_id])
 
+    def doc_freq(self, term: str) -> int:
+        """Number of documents holding a term (0 when unknown)."""
+        term_id = self._state.vocab.get(term)
+        if term_id is None:
+            return 0
+        return int(self._state.indptr[term_id + 1] - self._state.indptr[term_id])
+
+    def terms(self) -> list[str]:
+        """Every indexed term, in term-id order (a copy; the index is not exposed)."""
+        return list(self._state.vocab)
+
+    def docs_with(self, term: str) -> I32:
+        """Sorted indices of the documents holding a term (read-only; empty when unknown)."""
+        st = self._state
+        term_id = st.vocab.get(term)
+        if term_id is None:
+            return np.zeros(0, dtype=np.int32)
+        view = st.doc_ids[int(st.indptr[term_id]):int(st.indptr[term_id + 1])].view()
+        view.flags.writeable = False
+        return view
+
+    def occurrences(self) -> dict[str, int]:
+        """Total occurrences (term frequency summed over documents) of every term."""
+        st = self._state
+        starts = st.indptr[:-1]
+        totals = np.add.reduceat(st.tf.astype(np.int64), starts) if st.tf.shape[0] else starts
+        return dict(zip(st.vocab, totals.tolist(), strict=True))
+
+    def doc_freqs(self) -> list[int]:
+        """Document frequency of every term, aligned with terms()."""
+        return [int(f) for f in np.diff(self._state.indptr).tolist()]
+
     # ----- queries ----------------------------------------------------------------------
 
     def get_scores(self, query_tokens: Sequence[str]) -> F64:

@@ -52,3 +52,43 @@ def test_synonym_groups_include_the_term_itself() -> None:
     groups = expand(analyze("army leave"))
     assert analyze("military")[0] in groups[analyze("army")[0]]
     assert analyze("withdraw")[0] in groups[analyze("leave")[0]]
+
+
+def test_acronyms_keep_their_letters_on_both_sides() -> None:
+    assert analyze("IS Sahel") == ["is", "sahel"]
+    assert analyze("ISGS and EIGS") == ["isgs", "eigs"]
+    assert analyze("US-backed forces") == ["us", "back", "forc"]
+    assert analyze("Is it us?") == []
+
+
+def test_a_shouted_line_is_read_as_ordinary_words() -> None:
+    assert analyze("WHAT IS HAPPENING IN KIDAL") == analyze("what is happening in kidal")
+    assert analyze("MALI: FIGHTERS KILLED\nIS Sahel claimed it") == [
+        "mali", "fighter", "kill", "is", "sahel", "claim"]
+
+
+def test_long_runs_of_capitals_stay_fast() -> None:
+    import time
+
+    started = time.perf_counter()
+    analyze("AB" * 5000 + " CD" * 3000)
+    assert time.perf_counter() - started < 0.1
+
+
+def test_highlight_finds_a_shouted_word_by_its_ordinary_term() -> None:
+    text = "BREAKING: WAGNER KILLED"
+    spans = highlight_spans(text, analyze("killed"))
+    assert [text[a:b] for a, b in spans] == ["KILLED"]
+
+
+def test_surface_forms_keep_the_usual_spelling_of_names_only() -> None:
+    from collections import Counter
+
+    from index.analyze import surface_forms
+
+    texts = ["Kidal fell. Goïta spoke in Kidal.", "The army left. The army came back.",
+             "JNIM and the Malian army"]
+    occurrences = Counter(t for text in texts for t in analyze(text))
+    forms = surface_forms(texts, occurrences)
+    assert forms["kidal"] == "Kidal" and forms["goita"] == "Goïta" and forms["jnim"] == "JNIM"
+    assert "armi" not in forms  # written "army" more often than "Army"

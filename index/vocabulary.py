@@ -1,0 +1,201 @@
+"""The index's own vocabulary, as question understanding needs it: which terms exist, how
+rare each is, and how the corpus writes it. Built once per index generation."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz, process
+
+from index.analyze import analyze, fold, surface_forms
+
+
+class TermStats(Protocol):
+    """What a Vocabulary reads from an engine (index.engine.BM25 provides it)."""
+
+    @property
+    def n_docs(self) -> int: ...
+
+    def terms(self) -> list[str]: ...
+
+    def doc_freqs(self) -> list[int]: ...
+
+    def docs_with(self, term: str) -> NDArray[np.int32]: ...
+
+
+Postings = Callable[[str], NDArray[np.int32]]
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Indexed terms with their document frequency and a surface form each."""
+
+    doc_freq: Mapping[str, int]
+    n_docs: int
+    surface: Mapping[str, str] = field(default_factory=dict)
+    postings: Postings | None = field(default=None, compare=False, repr=False)
+    # (names only, first letter of the key) -> (spelling keys, their terms)
+    _spellings: dict[tuple[bool, str], tuple[list[str], list[str]]] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_engine(cls, engine: TermStats, surface: Mapping[str, str] | None = None
+                    ) -> Vocabulary:
+        """The vocabulary of a built or loaded engine, with the surface forms of its build."""
+        doc_freq = dict(zip(engine.terms(), engine.doc_freqs(), strict=True))
+        return cls(doc_freq, engine.n_docs, dict(surface or {}), engine.docs_with)
+
+    @classmethod
+    def from_passages(cls, passages: Iterable[str]) -> Vocabulary:
+        """The vocabulary of analysed texts (tests and small corpora)."""
+        texts = list(passages)
+        docs: dict[str, list[int]] = {}
+        occurrences: Counter[str] = Counter()
+        for index, text in enumerate(texts):
+            terms = analyze(text)
+            occurrences.update(terms)
+            for term in dict.fromkeys(terms):
+                docs.setdefault(term, []).append(index)
+        arrays = {t: np.asarray(d, dtype=np.int32) for t, d in docs.items()}
+        empty = np.zeros(0, dtype=np.int32)
+        return cls({t: len(d) for t, d in docs.items()}, len(texts),
+                   surface_forms(texts, occurrences),
+                   lambda term: arrays.get(term, empty))
+
+    def __contains__(self, term: object) -> bool:
+        return term in self.doc_freq
+
+    def __len__(self) -> int:
+        return len(self.doc_freq)
+
+    def df(self, term: str) -> int:
+        """Number of passages holding the term (0 when the corpus lacks it)."""
+        return self.doc_freq.get(term, 0)
+
+    def surface_of(self, term: str) -> str:
+        """How the corpus most often writes the term ("Tinzaouatene" for tinzaouaten)."""
+        return self.surface.get(term, term)
+
+    @property
+    def rare_df(self) -> int:
+        """Document frequency up to which a term counts as rare."""
+        return max(2, self.n_docs // 1000)
+
+    def cooccur(self, terms: Iterable[str]) -> bool:
+        """True when one passage holds every term (all known, without postings)."""
+        wanted = list(dict.fromkeys(terms))
+        if not wanted or any(t not in self.doc_freq for t in wanted):
+            return False
+        if self.postings is None or len(wanted) == 1:
+            return True
+        wanted.sort(key=self.df)
+        common = self.postings(wanted[0])
+        for term in wanted[1:]:
+            common = np.intersect1d(common, self.postings(term), assume_unique=True)
+            if common.shape[0] == 0:
+                return False
+        return True
+
+    def closest(self, word: str, *, names_only: bool = True, more_used_than: int = 0
+                ) -> str | None:
+        """The index term spelt most like `word` (folded), or None. Spellings are compared
+        by sound ("Lavroff" ~ Lavrov, "Tinzawatene" ~ Tinzaouatene), only with terms of the
+        same first sound, closely enough for the word's length; with names_only, only with
+        terms the corpus writes with a capital."""
+        key = spelling_key(word)
+        cutoff = _fuzzy_cutoff(len(key))
+        if cutoff is None:
+            return None
+        self._build_candidates(names_only)
+        keys, terms = self._spellings.get((names_only, key[:1]), ([], []))
+        best: tuple[float, int, str] | None = None
+        for _, score, index in process.extract(key, keys, scorer=fuzz.ratio,
+                                                score_cutoff=cutoff, limit=8):
+            term = terms[index]
+            df = self.df(term)
+            if df > more_used_than and term != word:
+                rank = (score, df, term)
+                if best is None or rank > best:
+                    best = rank
+        return best[2] if best else None
+
+    def warm(self) -> Vocabulary:
+        """Build the fuzzy-matching tables now (about 0.5 s at 100k passages) rather than
+        at the first misspelt question; call it off the event loop when loading an index."""
+        self._build_candidates(True)
+        self._build_candidates(False)
+        return self
+
+    def _build_candidates(self, names_only: bool) -> None:
+        """(spelling keys, terms) by first letter of the key; built on first use."""
+        if (names_only, "") not in self._spellings:
+            for term in self.doc_freq:
+                spelling = self.surface.get(term, term)
+                if len(term) < 4 or not spelling.isalpha():
+                    continue
+                if not names_only and self.doc_freq[term] < 2:
+                    continue  # a misspelt common word aims at a word the corpus uses
+                if names_only and not spelling[:1].isupper():
+                    continue
+                key = spelling_key(fold(spelling))
+                keys, terms = self._spellings.setdefault((names_only, key[:1]), ([], []))
+                keys.append(key)
+                terms.append(term)
+            self._spellings[(names_only, "")] = ([], [])
+
+
+_SOUNDS = [("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("v", "f"), ("w", "u"),
+           ("ou", "u"), ("oo", "u"), ("y", "i"), ("ee", "i"), ("dh", "d"), ("th", "t"),
+           ("kh", "k"), ("gh", "g")]
+_DOUBLE = re.compile(r"([a-z])\1+")
+
+
+def spelling_key(word: str) -> str:
+    """A rough sound of a folded word, so that transliterations meet: doubled letters,
+    c/k/q, ou/oo/w, v/f and y/i are made one, and a final e dropped."""
+    key = _DOUBLE.sub(r"\1", word)
+    for written, sound in _SOUNDS:
+        key = key.replace(written, sound)
+    key = _DOUBLE.sub(r"\1", key)
+    return key[:-1] if len(key) > 4 and key.endswith("e") else key
+
+
+def _fuzzy_cutoff(length: int) -> float | None:
+    """How alike (rapidfuzz ratio, 0-100) a word of this length must be to a term."""
+    if length < 4:
+        return None
+    if length <= 5:
+        return 88.0
+    return 85.0 if length < 8 else 80.0
+
+
+SURFACE_FILE = "surface.json"
+
+
+def save_surface_forms(folder: Path, surface: Mapping[str, str]) -> None:
+    """Write a generation's surface forms next to its index arrays (atomically)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f"{SURFACE_FILE}.tmp"
+    tmp.write_text(json.dumps(dict(surface), ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, folder / SURFACE_FILE)
+
+
+def load_surface_forms(folder: Path) -> dict[str, str]:
+    """A generation's surface forms; empty when absent or unreadable (they only affect how
+    a rewrite is worded and which spellings fuzzy matching compares)."""
+    try:
+        data = json.loads((folder / SURFACE_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
