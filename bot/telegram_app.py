@@ -720,6 +720,27 @@ def _serve(application: App, config: Config) -> None:
     application.run_webhook(**webhook_settings(config))
 
 
+async def start_updater(application: App, config: Config) -> None:
+    """Start fetching updates inside a running event loop (`conflictbot serve`): polling,
+    or the webhook listener when `telegram.webhook_url` is set."""
+    assert application.updater is not None
+    if config.telegram.webhook_url:
+        await application.updater.start_webhook(**webhook_settings(config))
+    else:
+        await application.updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
+
+
+async def stop_application(application: App) -> None:
+    """As `run_polling` ends: stop fetching (confirms the updates fetched), drain, save the
+    checkpoint, shut down."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+        await save_checkpoint(application)
+    await application.shutdown()
+
+
 def webhook_settings(config: Config) -> dict[str, Any]:
     """Arguments of run_webhook / start_webhook for `telegram.webhook_*`, always with a
     secret: Telegram sends it with every update and the listener refuses requests without it
