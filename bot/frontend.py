@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -15,11 +16,14 @@ QUESTION_CACHE_SIZE = 5000
 
 
 class TokenRedactor(logging.Filter):
-    """Replaces bot tokens in log records (message, arguments, traceback) with a marker."""
+    """Replaces bot tokens in log records (message, arguments, traceback) with a marker,
+    in any letter case: python-telegram-bot capitalises error text, which lower-cases a
+    token echoed in it."""
 
     def __init__(self) -> None:
         super().__init__()
         self.secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
 
     def add(self, token: str) -> None:
         """Redact this token from now on, and its secret part on its own (Telegram's after
@@ -28,12 +32,12 @@ class TokenRedactor(logging.Filter):
         for part in (token.split(":", 1)[-1], token.rsplit(".", 1)[-1]):
             if len(part) >= 8:
                 self.secrets.add(part)
+        longest_first = sorted(self.secrets, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE)
 
     def scrub(self, text: str) -> str:
-        """`text` with every known token replaced."""
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, REDACTED)
-        return text
+        """`text` with every known token replaced, whatever its letter case."""
+        return self._pattern.sub(REDACTED, text) if self._pattern else text
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Redact in place; never drops a record."""
