@@ -130,6 +130,24 @@ def test_records_are_never_dropped() -> None:
     assert TokenRedactor().filter(secret)  # no token known yet
 
 
+@pytest.mark.parametrize(("msg", "args"), [
+    ("GET %s returned %d", (f"/bot{TELEGRAM}/getMe", "not a number")),
+    (f"GET /bot{DISCORD}/x %d", ("not a number",)),
+    ("%(url)s %(code)d", ({"url": TELEGRAM_SECRET, "code": "not a number"},)),
+], ids=["in-args", "in-msg", "in-mapping"])
+def test_a_malformed_record_holding_a_token_is_reported_without_it(
+        msg: str, args: tuple[object, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    """logging reports a record it cannot format by printing its msg and args to stderr."""
+    handler = logging.StreamHandler(io.StringIO())
+    handler.addFilter(_redactor(TELEGRAM, DISCORD))
+    record = logging.LogRecord("lib", logging.ERROR, __file__, 1, msg, args, None)
+    handler.handle(record)
+    reported = capsys.readouterr().err
+    assert "--- Logging error ---" in reported  # still reported, never dropped
+    assert "not a number" in reported
+    assert not _leaks(reported)
+
+
 @settings(max_examples=200, deadline=None)
 @given(before=st.text(max_size=40), after=st.text(max_size=40),
        flips=st.lists(st.booleans(), min_size=len(TELEGRAM), max_size=len(TELEGRAM)))
