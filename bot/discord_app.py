@@ -25,6 +25,7 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot import payload
 from bot.answer import ReindexResult
 from bot.config import Config, DiscordConfig
 from bot.core import DocumentRejected, ReindexBusy, Service, StartupError
@@ -103,7 +104,7 @@ def _user_key(user: discord.abc.User) -> str:
 
 
 class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-                   template=render.CUSTOM_ID_TEMPLATE):
+                   template=payload.TEMPLATE):
     """A Full text, 👍/👎 or More button; its custom id says what it acts on, so it keeps
     working for any message, even after a restart."""
 
@@ -119,16 +120,16 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     async def callback(self, interaction: discord.Interaction) -> None:
         """Dispatch the press to its handler; failures get a polite ephemeral reply, and
         malformed ids are told they expired."""
-        action = render.parse_custom_id(self.custom_id)
+        action = payload.decode(self.custom_id)
         if action is None:
             await _say(interaction, render.BUTTON_EXPIRED)
             return
-        handler = _BUTTONS[action.kind]
+        handler = _BUTTONS[type(action)]
         try:
             if await _within_button_budget(interaction, action):
                 await handler(interaction, action)
         except Exception:
-            log.exception("Error while handling a %s button", action.kind)
+            log.exception("Error while handling a %s button", type(action).__name__)
             await _sorry(interaction)
 
 
@@ -263,13 +264,13 @@ async def help_command(interaction: discord.Interaction) -> None:
 
 
 async def _within_button_budget(interaction: discord.Interaction,
-                                action: render.Callback) -> bool:
+                                action: payload.Payload) -> bool:
     """Count the press against the presser's button budget (Full text: one per message it
     sends). Over the limit: an ephemeral notice once per window, then a silent
     acknowledgement (Discord shows "interaction failed" without any response)."""
     state, user = _state(interaction), _user_key(interaction.user)
     sends = 1
-    if action.kind == "full":
+    if isinstance(action, payload.FullText):
         full = await state.service.full_text(action.chunk_id)
         sends = len(render.render_full_text(full)) if full else 1
     if state.buttons.allow(user, sends):
@@ -281,7 +282,7 @@ async def _within_button_budget(interaction: discord.Interaction,
     return False
 
 
-async def on_more(interaction: discord.Interaction, action: render.Callback) -> None:
+async def on_more(interaction: discord.Interaction, action: Any) -> None:
     """"More": edit the answer in place with the next page of passages."""
     state, user = _state(interaction), _user_key(interaction.user)
     entry = state.questions.get(action.key)
@@ -293,12 +294,12 @@ async def on_more(interaction: discord.Interaction, action: render.Callback) -> 
         await _say(interaction, render.NO_SUCH_PAGE)
         return
     state.questions.show(action.key, (p.chunk_id for p in answer.passages))
-    payload = _payload(render.render_answer(answer, action.key))
-    payload.setdefault("view", None)
-    await interaction.response.edit_message(**payload)
+    edit = _payload(render.render_answer(answer, action.key))
+    edit.setdefault("view", None)
+    await interaction.response.edit_message(**edit)
 
 
-async def on_full_text(interaction: discord.Interaction, action: render.Callback) -> None:
+async def on_full_text(interaction: discord.Interaction, action: Any) -> None:
     """"Full text": the passage's whole section, as ephemeral message(s)."""
     full = await _state(interaction).service.full_text(action.chunk_id)
     if full is None:
@@ -307,7 +308,7 @@ async def on_full_text(interaction: discord.Interaction, action: render.Callback
     await _send_all(interaction, render.render_full_text(full))
 
 
-async def on_vote(interaction: discord.Interaction, action: render.Callback) -> None:
+async def on_vote(interaction: discord.Interaction, action: Any) -> None:
     """👍/👎: record feedback for a passage of this answer (one vote per user)."""
     state = _state(interaction)
     entry = state.questions.get(action.key)
@@ -320,19 +321,20 @@ async def on_vote(interaction: discord.Interaction, action: render.Callback) -> 
     await _say(interaction, render.THANKS if counted else render.NOT_COUNTED)
 
 
-async def on_sources_page(interaction: discord.Interaction, action: render.Callback) -> None:
+async def on_sources_page(interaction: discord.Interaction, action: Any) -> None:
     """A page button of the /sources listing: edit the listing to show that page."""
-    page = render.render_sources(await _state(interaction).service.sources(), action.offset)
+    page = render.render_sources(await _state(interaction).service.sources(), action.page)
     if page is None:
         await _say(interaction, render.NO_SUCH_PAGE)
         return
-    payload = _payload(page)
-    payload.setdefault("view", None)
-    await interaction.response.edit_message(**payload)
+    edit = _payload(page)
+    edit.setdefault("view", None)
+    await interaction.response.edit_message(**edit)
 
 
-_BUTTONS: dict[str, Callable[[discord.Interaction, render.Callback], Awaitable[None]]] = {
-    "more": on_more, "full": on_full_text, "vote": on_vote, "sources": on_sources_page}
+_BUTTONS: dict[type, Callable[[discord.Interaction, Any], Awaitable[None]]] = {
+    payload.More: on_more, payload.FullText: on_full_text, payload.Vote: on_vote,
+    payload.SourcesPage: on_sources_page}
 
 
 # --- moderators ---------------------------------------------------------------------
@@ -591,7 +593,7 @@ class DiscordBot(discord.Client):
         if interaction.type is not discord.InteractionType.component:
             return
         custom_id = str(cast(dict[str, Any], interaction.data or {}).get("custom_id", ""))
-        if not re.fullmatch(render.CUSTOM_ID_TEMPLATE, custom_id):
+        if not re.fullmatch(payload.TEMPLATE, custom_id):
             await _say(interaction, render.BUTTON_EXPIRED)
 
     async def on_ready(self) -> None:

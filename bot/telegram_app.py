@@ -52,6 +52,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import payload
 from bot.answer import ReindexResult
 from bot.config import Config
 from bot.core import DocumentRejected, ReindexBusy, Service, StartupError
@@ -253,8 +254,8 @@ async def on_button(update: Update, context: Context) -> None:
     query, state = update.callback_query, _state(context)
     if query is None:
         return
-    action = render.parse_callback(query.data or "")
-    handler = _BUTTONS.get(action.kind) if action else None
+    action = payload.decode(query.data or "")
+    handler = _BUTTONS.get(type(action)) if action else None
     if action is None or handler is None:
         await query.answer(render.BUTTON_EXPIRED, show_alert=True)
         return
@@ -271,7 +272,7 @@ def _button_budget(update: Update, state: BotState, sends: int = 1) -> str | Non
     return render.render_button_flood(seconds) if state.button_notice.allow(user) else ""
 
 
-async def on_more(update: Update, state: BotState, action: render.Callback) -> None:
+async def on_more(update: Update, state: BotState, action: Any) -> None:
     """The "More" button: edit the answer to show the next page of passages."""
     query = cast(CallbackQuery, update.callback_query)
     entry = state.questions.get(action.key)
@@ -293,7 +294,7 @@ async def on_more(update: Update, state: BotState, action: render.Callback) -> N
     await query.edit_message_text(rendered.text, reply_markup=_markup(rendered.keyboard))
 
 
-async def on_full_text(update: Update, state: BotState, action: render.Callback) -> None:
+async def on_full_text(update: Update, state: BotState, action: Any) -> None:
     """The "Full text" button: send the passage's whole section as new message(s)."""
     query, chat = cast(CallbackQuery, update.callback_query), update.effective_chat
     full = await state.service.full_text(action.chunk_id)
@@ -305,7 +306,7 @@ async def on_full_text(update: Update, state: BotState, action: render.Callback)
             await chat.send_message(text)
 
 
-async def on_vote(update: Update, state: BotState, action: render.Callback) -> None:
+async def on_vote(update: Update, state: BotState, action: Any) -> None:
     """👍/👎: record feedback for a passage of this answer (one vote per user)."""
     query = cast(CallbackQuery, update.callback_query)
     entry = state.questions.get(action.key)
@@ -322,10 +323,10 @@ async def on_vote(update: Update, state: BotState, action: render.Callback) -> N
     await query.answer(render.THANKS if counted else render.NOT_COUNTED)
 
 
-async def on_sources_page(update: Update, state: BotState, action: render.Callback) -> None:
+async def on_sources_page(update: Update, state: BotState, action: Any) -> None:
     """A page button of the /sources listing: edit the listing to show that page."""
     query = cast(CallbackQuery, update.callback_query)
-    page = render.render_sources(await state.service.sources(), action.offset)
+    page = render.render_sources(await state.service.sources(), action.page)
     if page is None:
         await query.answer(render.NO_SUCH_PAGE, show_alert=True)
         return
@@ -335,8 +336,9 @@ async def on_sources_page(update: Update, state: BotState, action: render.Callba
         await query.edit_message_text(page.text, reply_markup=_markup(page.keyboard))
 
 
-_BUTTONS: dict[str, Callable[[Update, BotState, render.Callback], Awaitable[None]]] = {
-    "more": on_more, "full": on_full_text, "vote": on_vote, "sources": on_sources_page}
+_BUTTONS: dict[type, Callable[[Update, BotState, Any], Awaitable[None]]] = {
+    payload.More: on_more, payload.FullText: on_full_text, payload.Vote: on_vote,
+    payload.SourcesPage: on_sources_page}
 
 
 # --- inline mode --------------------------------------------------------------------

@@ -344,8 +344,8 @@ async def test_buttons_survive_an_unknown_key(env: BotEnv) -> None:
     data = await env.ask(WAGNER_QUESTION)
     [message] = [m for m in env.fake.messages.values() if m["embeds"] == data["embeds"]]
     message["components"][0]["components"].append(
-        {"type": 2, "style": 1, "label": "More", "custom_id": "cb:m:unknownk:3"})
-    press = await env.fake.press(message, "cb:m:unknownk:3", user_id=USER)
+        {"type": 2, "style": 1, "label": "More", "custom_id": "v1|m|unknownk|3"})
+    press = await env.fake.press(message, "v1|m|unknownk|3", user_id=USER)
     [expired] = await env.reply(press)
     assert "expired" in expired.body["data"]["content"]
     assert expired.body["data"]["flags"] & EPHEMERAL
@@ -617,7 +617,7 @@ async def test_forged_votes_pages_and_ids_are_refused_and_change_nothing(
         data = await env.ask("Coordination of Azawad Movements")
         message = next(m for m in env.fake.messages.values() if m["embeds"] == data["embeds"])
         up = button(data, "👍")
-        key, shown = up.split(":")[2], up.split(":")[3]
+        key, shown = up.split("|")[2], up.split("|")[3]
         for _ in range(5):
             press = await env.fake.press(message, up, user_id=USER)
             [thanks] = await env.reply(press)
@@ -625,8 +625,8 @@ async def test_forged_votes_pages_and_ids_are_refused_and_change_nothing(
         before = json.dumps(env.fake.message(message["id"]), sort_keys=True)
         other = next(c.chunk_id for c in env.service._snapshot.chunks if c.chunk_id != shown)
         refused = [await forge(env, message, custom_id) for custom_id in (
-            f"cb:v:{key}:{other}:+", f"cb:m:{key}:999", f"cb:m:{key}:abc", "cb:s:999",
-            "garbage", "cb:x:1")]
+            f"v1|v|{key}|{other}|+", f"v1|m|{key}|999", f"v1|m|{key}|abc", "v1|s|999",
+            f"cb:m:{key}:1", "garbage", "v1|x|1")]
         stats = await env.service.stats()
     assert (stats.feedback_up, stats.feedback_down) == (1, 0)
     for body in refused:

@@ -602,14 +602,14 @@ async def test_votes_count_once_and_forged_votes_change_nothing(tmp_path: Path) 
         env.say(WAGNER_QUESTION, user_id=USER)
         [reply] = await env.replies(USER)
         up = button(reply, "👍")
-        key, shown = up.split("|")[1], up.split("|")[2]
+        key, shown = up.split("|")[2], up.split("|")[3]
         other = next(c.chunk_id for c in env.service._snapshot.chunks
                      if c.chunk_id not in reply.params["reply_markup"].__repr__())
         answers = []
         for _ in range(20):
             answers.append(await callback_answer(env, env.fake.press(reply.result, up,
                                                                      user_id=USER)))
-        forged = [f"v|{key}|{other}|+", f"v|{key}|{shown}x|+", f"v|nosuchkey|{shown}|+"]
+        forged = [f"v1|v|{key}|{other}|+", f"v1|v|{key}|{shown}x|+", f"v1|v|nosuchkey|{shown}|+"]
         refused = [await callback_answer(env, env.fake.press(reply.result, data, user_id=USER))
                    for data in forged]
         stats = await env.service.stats()
@@ -624,9 +624,10 @@ async def test_forged_more_pages_and_garbage_buttons_change_nothing(tmp_path: Pa
     async with running_bot(tmp_path, search={"top_k": 1}) as env:
         env.say("Coordination of Azawad Movements", user_id=USER)
         [reply] = await env.replies(USER)
-        key = button(reply, "More").split("|")[1]
-        forged = [f"m|{key}|999", f"m|{key}|-1", f"m|{key}|abc", f"m|{key}|1|x", "garbage",
-                  "f|", "v|x", "m|", "s|-3", "s|999"]
+        key = button(reply, "More").split("|")[2]
+        forged = [f"v1|m|{key}|999", f"v1|m|{key}|-1", f"v1|m|{key}|abc", f"v1|m|{key}|1|x",
+                  "garbage", "v1|f|", "v1|v|x", "v1|m|", "v1|s|-3", "v1|s|999", f"m|{key}|1",
+                  f"v2|m|{key}|1"]
         answers = [await callback_answer(env, env.fake.press(reply.result, data, user_id=USER))
                    for data in forged]
         await env.idle()

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot import payload
 from bot.answer import (
     ABSTAIN_EMPTY,
     Answer,
@@ -24,7 +25,6 @@ from bot.answer import (
     Source,
     Stats,
 )
-from bot.render.text import Callback as Callback
 from bot.render.text import boundary as _shared_boundary
 from bot.render.text import clean, utf16_len
 from bot.render.text import fit_rendering as _fit_rendering
@@ -91,8 +91,6 @@ _LINE_START = re.compile(r"(?m)^([ \t]*)(?:([>#+-])|(\d+)([.)]))")
 _MENTION = str.maketrans({"@": "@" + ZWSP})
 _FLATTEN = str.maketrans(dict.fromkeys("\r\n\t\f\v\u2028\u2029\x85", " "))
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%&+,;=:/?#-]*)?")
-_CUSTOM_ID = re.compile(r"cb:(?P<kind>[mfvs]):(?P<rest>[A-Za-z0-9_:+-]{1,90})")
-CUSTOM_ID_TEMPLATE = _CUSTOM_ID.pattern
 _MIN_BODY = 80
 
 
@@ -234,50 +232,28 @@ def _body(passage: Passage, units: int) -> str:
 
 
 def more_id(key: str, offset: int) -> str:
-    """Custom id of the "More" button."""
-    return f"cb:m:{key}:{offset}"
+    """Custom id of a "More" button ("" if it cannot be carried)."""
+    return payload.encode_within(payload.More(key, offset), CUSTOM_ID_LIMIT) or ""
 
 
 def full_id(chunk_id: str) -> str:
-    """Custom id of a "Full text" button."""
-    return f"cb:f:{chunk_id}"
+    """Custom id of a "Full text" button ("" if it cannot be carried)."""
+    return payload.encode_within(payload.FullText(chunk_id), CUSTOM_ID_LIMIT) or ""
 
 
 def vote_id(key: str, chunk_id: str, value: int) -> str:
-    """Custom id of a 👍/👎 button."""
-    return f"cb:v:{key}:{chunk_id}:{'+' if value > 0 else '-'}"
+    """Custom id of a 👍/👎 button ("" if it cannot be carried)."""
+    vote = payload.Vote(key, chunk_id, 1 if value > 0 else -1)
+    return payload.encode_within(vote, CUSTOM_ID_LIMIT) or ""
 
 
 def sources_id(page: int) -> str:
     """Custom id of a page button of the /sources listing."""
-    return f"cb:s:{page}"
-
-
-def parse_custom_id(custom_id: str) -> Callback | None:
-    """Decode a custom id made here; None if it is not ours."""
-    match = _CUSTOM_ID.fullmatch(custom_id)
-    if match is None:
-        return None
-    kind, parts = match["kind"], match["rest"].split(":")
-    if kind == "m" and len(parts) == 2 and _page_number(parts[1]):
-        return Callback("more", key=parts[0], offset=int(parts[1]))
-    if kind == "s" and len(parts) == 1 and _page_number(parts[0]):
-        return Callback("sources", offset=int(parts[0]))
-    if kind == "f" and len(parts) == 1:
-        return Callback("full", chunk_id=parts[0])
-    if kind == "v" and len(parts) == 3 and parts[2] in ("+", "-"):
-        return Callback("vote", key=parts[0], chunk_id=parts[1],
-                        value=1 if parts[2] == "+" else -1)
-    return None
-
-
-def _page_number(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 6
+    return payload.encode_within(payload.SourcesPage(page), CUSTOM_ID_LIMIT) or ""
 
 
 def _usable(button: Button) -> bool:
-    return (len(button.custom_id) <= CUSTOM_ID_LIMIT
-            and parse_custom_id(button.custom_id) is not None)
+    return bool(button.custom_id)
 
 
 # --- answers -------------------------------------------------------------------------

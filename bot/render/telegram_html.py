@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from bot import payload
 from bot.answer import (
     ABSTAIN_EMPTY,
     Answer,
@@ -24,7 +25,6 @@ from bot.answer import (
     Source,
     Stats,
 )
-from bot.render.text import Callback as Callback
 from bot.render.text import boundary as _shared_boundary
 from bot.render.text import clean, utf16_len
 from bot.render.text import fit_rendering as _fit_rendering
@@ -202,20 +202,22 @@ def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT) -> Re
             for i, p in enumerate(answer.passages[:count])]
     next_offset = answer.offset + count
     if next_offset < total:
-        rows.append(_only_fitting([Button("More ▸", f"m|{key}|{next_offset}")]))
+        rows.append(_only_fitting([("More ▸", payload.More(key, next_offset))]))
     return Rendered(text, tuple(row for row in rows if row))
 
 
 def _passage_row(passage: Passage, key: str, number: int) -> tuple[Button, ...]:
     return _only_fitting([
-        Button(f"📄 Full text [{number}]", f"f|{passage.chunk_id}"),
-        Button(f"👍 {number}", f"v|{key}|{passage.chunk_id}|+"),
-        Button(f"👎 {number}", f"v|{key}|{passage.chunk_id}|-"),
+        (f"📄 Full text [{number}]", payload.FullText(passage.chunk_id)),
+        (f"👍 {number}", payload.Vote(key, passage.chunk_id, 1)),
+        (f"👎 {number}", payload.Vote(key, passage.chunk_id, -1)),
     ])
 
 
-def _only_fitting(buttons: Iterable[Button]) -> tuple[Button, ...]:
-    return tuple(b for b in buttons if len(b.data.encode()) <= CALLBACK_DATA_LIMIT)
+def _only_fitting(buttons: Iterable[tuple[str, payload.Payload]]) -> tuple[Button, ...]:
+    """The buttons whose payload can be carried in callback data."""
+    encoded = ((label, payload.encode_within(p, CALLBACK_DATA_LIMIT)) for label, p in buttons)
+    return tuple(Button(label, data) for label, data in encoded if data is not None)
 
 
 def render_abstention(answer: Answer) -> str:
@@ -227,25 +229,6 @@ def render_abstention(answer: Answer) -> str:
     return (f"I found nothing in the corpus about <i>{fit(answer.question, 300)}</i>.\n\n"
             "I only quote passages from a curated set of documents and never answer from "
             "elsewhere. See /sources for what the corpus covers, or try other keywords.")
-
-
-def parse_callback(data: str) -> Callback | None:
-    """Decode callback data made here; None if it is not ours (or not well formed)."""
-    parts = data.split("|")
-    if parts[0] == "m" and len(parts) == 3 and _page_number(parts[2]):
-        return Callback("more", key=parts[1], offset=int(parts[2]))
-    if parts[0] == "f" and len(parts) == 2 and parts[1]:
-        return Callback("full", chunk_id=parts[1])
-    if parts[0] == "v" and len(parts) == 4 and parts[3] in ("+", "-"):
-        return Callback("vote", key=parts[1], chunk_id=parts[2],
-                        value=1 if parts[3] == "+" else -1)
-    if parts[0] == "s" and len(parts) == 2 and _page_number(parts[1]):
-        return Callback("sources", offset=int(parts[1]))
-    return None
-
-
-def _page_number(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 6
 
 
 def render_inline(answer: Answer, *, limit: int = MESSAGE_LIMIT) -> list[InlineArticle]:
@@ -343,8 +326,10 @@ def render_sources(sources: Sequence[Source], page: int = 0, *,
     if len(pages) == 1:
         return Rendered(text)
     text += f"\n\n<i>Page {page + 1} of {len(pages)}.</i>"
-    row = ([Button("◂ Back", f"s|{page - 1}")] if page > 0 else []) + (
-        [Button("More ▸", f"s|{page + 1}")] if page + 1 < len(pages) else [])
+    row = ([Button("◂ Back", payload.encode(payload.SourcesPage(page - 1)))]
+           if page > 0 else [])
+    if page + 1 < len(pages):
+        row.append(Button("More ▸", payload.encode(payload.SourcesPage(page + 1))))
     return Rendered(text, (tuple(row),))
 
 

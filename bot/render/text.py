@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # Invisible formatting that can make text read other than it is (bidi embeddings,
@@ -12,18 +11,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # width (non-)joiners stay: emoji sequences and several scripts need them.
 _SPOOFING = re.compile("[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
                        "\u2066-\u206f\ufeff\ufff9-\ufffb]")
-
-
-@dataclass(frozen=True, slots=True)
-class Callback:
-    """A decoded button press: kind is "more", "full", "vote" or "sources" (a listing page,
-    in `offset`)."""
-
-    kind: str
-    key: str = ""
-    chunk_id: str = ""
-    offset: int = 0
-    value: int = 0
 
 
 def utf16_len(text: str) -> int:
