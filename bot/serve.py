@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
+from bot import texts
+from bot.chat import Chat
 from bot.config import Config
 from bot.core import Service, StartupError
 from bot.frontend import REDACTOR, protect_token
@@ -34,17 +36,17 @@ def tokens_from_environment(env: Mapping[str, str] | None = None) -> dict[str, s
 
 
 @asynccontextmanager
-async def _telegram(config: Config, service: Service, token: str) -> AsyncIterator[None]:
+async def _telegram(chat: Chat, token: str) -> AsyncIterator[None]:
     from telegram.error import InvalidToken, TelegramError
 
     from bot import telegram_app
 
-    application = telegram_app.build_application(config, service, token)
+    config = chat.config
+    application = telegram_app.build_application(config, chat.service, token, chat=chat)
     try:
         await application.initialize()
     except InvalidToken as exc:
-        raise FrontEndFailed("Telegram rejected TELEGRAM_BOT_TOKEN; check the token from "
-                             "@BotFather") from exc
+        raise FrontEndFailed(texts.text("telegram_rejected_token")) from exc
     except TelegramError as exc:
         raise FrontEndFailed(f"Telegram: {REDACTOR.scrub(str(exc))}") from exc
     try:
@@ -57,20 +59,19 @@ async def _telegram(config: Config, service: Service, token: str) -> AsyncIterat
 
 
 @asynccontextmanager
-async def _discord(config: Config, service: Service, token: str,
-                   failed: asyncio.Event, **options: Any) -> AsyncIterator[None]:
+async def _discord(chat: Chat, token: str, failed: asyncio.Event,
+                   **options: Any) -> AsyncIterator[None]:
     import discord
 
     from bot import discord_app
 
-    with discord_app.endpoints(config.discord):
-        client = discord_app.DiscordBot(config, service, **options)
+    with discord_app.endpoints(chat.config.discord):
+        client = discord_app.DiscordBot(chat.config, chat.service, chat=chat, **options)
         async with client:
             try:
                 await client.login(token)
             except discord.LoginFailure as exc:
-                raise FrontEndFailed("Discord rejected DISCORD_BOT_TOKEN; check the bot token "
-                                     "in the developer portal") from exc
+                raise FrontEndFailed(texts.text("discord_rejected_token")) from exc
             except Exception as exc:
                 raise FrontEndFailed(f"Discord: {REDACTOR.scrub(str(exc))}") from exc
             task = asyncio.create_task(client.connect())
@@ -92,14 +93,14 @@ async def serve(config: Config, tokens: Mapping[str, str], stop: asyncio.Event,
     for token in tokens.values():
         protect_token(token)
     service = await Service.open(config)
-    failed = asyncio.Event()
+    chat, failed = Chat(config, service), asyncio.Event()
     try:
         async with AsyncExitStack() as stack:
             if "telegram" in tokens:
-                await stack.enter_async_context(_telegram(config, service, tokens["telegram"]))
+                await stack.enter_async_context(_telegram(chat, tokens["telegram"]))
             if "discord" in tokens:
                 await stack.enter_async_context(
-                    _discord(config, service, tokens["discord"], failed, **discord_options))
+                    _discord(chat, tokens["discord"], failed, **discord_options))
             log.info("Serving %s", " and ".join(sorted(tokens)))
             waits = [asyncio.create_task(stop.wait()), asyncio.create_task(failed.wait())]
             try:
@@ -126,8 +127,7 @@ def run(config: Config, only: str | None = None) -> int:
     if only is not None:
         tokens = {name: token for name, token in tokens.items() if name == only}
     if not tokens:
-        print("error: no bot token set: export TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN",
-              file=sys.stderr)
+        print(f"error: {texts.text('no_token')}", file=sys.stderr)
         return 2
     logging.basicConfig(level=config.logging.level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -310,6 +310,7 @@ async def test_more_full_text_and_feedback_buttons(tmp_path: Path) -> None:
             vote = await env.fake.press(message, button(edit.body["data"], label), user_id=USER)
             [thanks] = await env.reply(vote)
             assert "Thanks" in thanks.body["data"]["content"]
+        await env.service.store.flush_queries()  # query rows are written in batches
         with contextlib.closing(sqlite3.connect(env.config.db_path)) as db:
             rows = db.execute("SELECT user_hash, query_id, chunk_id, value "
                               "FROM feedback").fetchall()
@@ -670,3 +671,23 @@ async def test_sources_of_4000_documents_is_one_message_with_pages(tmp_path: Pat
     assert embed_text(edit.body["data"]) != embed_text(data)
     assert "Page 2 of" in json.dumps(edit.body["data"])
     assert len(env.fake.responses(interaction)) == 1
+
+
+# --- the same moderator semantics as Telegram (#11) --------------------------------------
+
+
+async def test_failed_add_download_is_reported_and_audited(env: BotEnv) -> None:
+    attachment = env.fake.add_attachment("zz_gone.txt", b"Quuxfoo text about Gao.\n")
+    del env.fake.attachments[int(attachment["id"])]
+    interaction = await env.fake.slash("add", user_id=MODERATOR,
+                                       attachments={"document": attachment})
+    await env.edited(interaction, "could not be downloaded")
+    assert await env.audit(1) == [("add zz_gone.txt", "download_failed")]
+    assert not (env.corpus / "zz_gone.txt").exists()
+
+
+async def test_progress_shows_the_outcome_before_the_audit_row(env: BotEnv) -> None:
+    interaction = await env.fake.slash("reindex", user_id=MODERATOR)
+    assert await env.audit(1) == [("reindex", "ok")]
+    assert [c for c in env.fake.for_interaction(interaction, "edit_webhook_message")
+            if "Reindexed" in (c.body.get("content") or "")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import socket
@@ -675,3 +676,28 @@ async def test_sources_of_4000_documents_is_one_message_with_pages(tmp_path: Pat
     assert edit.params["text"] != listing.params["text"] and "doc" in edit.params["text"]
     assert "Page 2 of" in edit.params["text"]
     assert len(env.fake.sent(USER)) == 1
+
+
+# --- the same moderator semantics as Discord (#11) ---------------------------------------
+
+
+async def test_failed_add_download_is_reported_and_audited(env: BotEnv) -> None:
+    document = env.fake.add_file(b"Quuxfoo text about Gao.\n", "zz_gone.txt")
+    env.fake.expired_files.add(document["file_id"])
+    env.say(None, user_id=MODERATOR, document=document, caption="/add")
+    await env.fake.wait_for(lambda: [c for c in env.fake.calls_to("editMessageText")
+                                     if "could not be downloaded" in c.params["text"]])
+    assert await audit_rows(env) == [("add zz_gone.txt", "download_failed")]
+    assert not (env.corpus / "zz_gone.txt").exists()
+
+
+async def test_progress_shows_the_outcome_before_the_audit_row(env: BotEnv) -> None:
+    env.say("/reindex", user_id=MODERATOR)
+    await env.fake.wait_for(lambda: len(audit_now(env)) == 1, 20)
+    assert [c for c in env.fake.calls_to("editMessageText") if "Reindexed" in c.params["text"]]
+    assert audit_now(env) == [("reindex", "ok")]
+
+
+def audit_now(env: BotEnv) -> list[tuple[str, str]]:
+    with contextlib.closing(sqlite3.connect(env.config.db_path)) as db:
+        return list(db.execute("SELECT command, outcome FROM audit ORDER BY id"))

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot import payload
+from bot import payload, texts
 from bot.answer import (
     ABSTAIN_EMPTY,
     Answer,
@@ -74,15 +74,15 @@ MODERATOR_COMMANDS = (
     ("alias", "Moderators: another name for an actor or place, e.g. GSIM = JNIM"),
     ("stats", "Moderators: corpus and usage figures"),
 )
-SOMETHING_WENT_WRONG = "Sorry, something went wrong while handling that. Please try again later."
-EXPIRED = "This answer has expired. Please ask the question again."
-GONE = "That passage is no longer in the corpus. Please ask the question again."
-THANKS = "Thanks, your feedback was recorded."
-NOT_COUNTED = "That vote is not for a passage of this answer; nothing was recorded."
-BUTTON_EXPIRED = "This button has expired — ask again."
-NO_SUCH_PAGE = "There is no such page; nothing was changed."
-BUSY = "⏳ A reindex is already running. Please try again when it has finished."
-DOWNLOAD_FAILED = "❌ The attachment could not be downloaded. Please try again."
+SOMETHING_WENT_WRONG = texts.text("something_went_wrong")
+EXPIRED = texts.text("expired")
+GONE = texts.text("gone")
+THANKS = texts.text("thanks")
+NOT_COUNTED = texts.text("not_counted")
+BUTTON_EXPIRED = texts.text("button_expired")
+NO_SUCH_PAGE = texts.text("no_such_page")
+BUSY = texts.text("busy")
+DOWNLOAD_FAILED = texts.text("download_failed")
 
 # Markdown that works anywhere in a line, and mention/link openers: always escaped.
 _ANYWHERE = str.maketrans({c: "\\" + c for c in "\\*_~`|[]<"})
@@ -521,7 +521,7 @@ def render_rejected(reason: str) -> str:
 
 def render_too_large(size: int, limit: int) -> str:
     """A document larger than corpus.max_file_bytes."""
-    return f"❌ That file is too large ({size:,} bytes; the limit is {limit:,} bytes)."
+    return texts.text("too_large", size=size, limit=limit)
 
 
 def render_failed(what: str, reason: str = "") -> str:
@@ -533,14 +533,12 @@ def render_failed(what: str, reason: str = "") -> str:
 
 def render_button_flood(seconds: int) -> str:
     """Ephemeral reply to a user who presses buttons too fast."""
-    return (f"You are pressing buttons faster than I can send. Please wait about {seconds} "
-            "seconds.")
+    return texts.text("button_flood", seconds=seconds)
 
 
 def render_flood(seconds: int) -> str:
     """Polite reply to a user who asks too fast."""
-    return (f"You are asking faster than I can look things up. Please wait about {seconds} "
-            "seconds, then ask again.")
+    return texts.text("flood", seconds=seconds)
 
 
 # --- autocomplete --------------------------------------------------------------------
@@ -566,8 +564,8 @@ def suggest(current: str, questions: Sequence[str], titles: Sequence[str],
     return [choice for *_rank, choice in sorted(ranked)][:limit]
 
 
-NO_ADDED_ALIASES = "No aliases were added with /alias yet. Add one: /alias GSIM = JNIM"
-ALIAS_NOT_SAVED = "❌ The alias was not saved and nothing changed; see the logs."
+NO_ADDED_ALIASES = texts.text("no_added_aliases")
+ALIAS_NOT_SAVED = texts.text("alias_not_saved")
 
 
 def render_alias_added(new: str, preferred: str) -> str:

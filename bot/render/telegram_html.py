@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from bot import payload
+from bot import payload, texts
 from bot.answer import (
     ABSTAIN_EMPTY,
     Answer,
@@ -59,19 +59,20 @@ MODERATOR_COMMANDS = (
     ("stats", "Moderators: corpus and usage figures"),
     ("alias", "Moderators: another name for an actor or place: /alias GSIM = JNIM"),
 )
-SOMETHING_WENT_WRONG = "Sorry, something went wrong while handling that. Please try again later."
-EXPIRED = "This answer has expired. Please ask the question again."
-GONE = "That passage is no longer in the corpus. Please ask the question again."
-THANKS = "Thanks, your feedback was recorded."
-NOT_COUNTED = "That vote is not for a passage of this answer; nothing was recorded."
-BUTTON_EXPIRED = "This button has expired — ask again."
-NO_SUCH_PAGE = "There is no such page; nothing was changed."
-BUSY = "⏳ A reindex is already running. Please try again when it has finished."
-ADD_USAGE = "Send a .txt, .md or .html file with the caption /add (or reply /add to such a file)."
-REMOVE_USAGE = "Usage: /remove FILE (see /sources for the file names)."
-ASK_USAGE = "Usage: /ask QUESTION, e.g. /ask " + EXAMPLE_QUESTIONS[0]
-NO_ADDED_ALIASES = "No aliases were added with /alias yet. Add one: /alias GSIM = JNIM"
-ALIAS_NOT_SAVED = "❌ The alias was not saved and nothing changed; see the logs."
+SOMETHING_WENT_WRONG = texts.text("something_went_wrong")
+EXPIRED = texts.text("expired")
+GONE = texts.text("gone")
+THANKS = texts.text("thanks")
+NOT_COUNTED = texts.text("not_counted")
+BUTTON_EXPIRED = texts.text("button_expired")
+NO_SUCH_PAGE = texts.text("no_such_page")
+BUSY = texts.text("busy")
+DOWNLOAD_FAILED = texts.text("download_failed")
+ADD_USAGE = texts.text("add_usage")
+REMOVE_USAGE = texts.text("remove_usage")
+ASK_USAGE = texts.text("ask_usage", example=EXAMPLE_QUESTIONS[0])
+NO_ADDED_ALIASES = texts.text("no_added_aliases")
+ALIAS_NOT_SAVED = texts.text("alias_not_saved")
 
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[^\s<>\"'\\]*)?")
 _MIN_BODY = 60
@@ -377,6 +378,16 @@ def render_reindexed(result: ReindexResult) -> str:
     return f"✅ Reindexed: {_corpus_now(result)}.{_skipped(result)}"
 
 
+def render_adding(filename: str) -> str:
+    """An /add in progress."""
+    return f"⏳ Adding <code>{fit(filename, 120)}</code>…"
+
+
+def render_removing(filename: str) -> str:
+    """A /remove in progress."""
+    return f"⏳ Removing <code>{fit(filename, 120)}</code>…"
+
+
 def render_added(filename: str, result: ReindexResult) -> str:
     """A document was added."""
     return f"✅ Added <code>{fit(filename, 120)}</code>. Corpus now: {_corpus_now(result)}." + (
@@ -396,7 +407,7 @@ def render_rejected(reason: str) -> str:
 
 def render_too_large(size: int, limit: int) -> str:
     """A document larger than corpus.max_file_bytes."""
-    return f"❌ That file is too large ({size:,} bytes; the limit is {limit:,} bytes)."
+    return texts.text("too_large", size=size, limit=limit)
 
 
 def render_failed(what: str, reason: str = "") -> str:
@@ -408,14 +419,12 @@ def render_failed(what: str, reason: str = "") -> str:
 
 def render_button_flood(seconds: int) -> str:
     """Callback answer to a user who presses buttons too fast (a short notification)."""
-    return (f"You are pressing buttons faster than I can send. Please wait about {seconds} "
-            "seconds.")
+    return texts.text("button_flood", seconds=seconds)
 
 
 def render_flood(seconds: int) -> str:
     """Polite reply to a user who asks too fast."""
-    return (f"You are asking faster than I can look things up. Please wait about {seconds} "
-            "seconds, then ask again.")
+    return texts.text("flood", seconds=seconds)
 
 
 def render_help(bot_username: str = "") -> str:
