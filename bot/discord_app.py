@@ -25,20 +25,8 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot import chat as layer
 from bot import payload, texts
-from bot.chat import (
-    DISCORD,
-    Asked,
-    ButtonOutcome,
-    Chat,
-    DownloadFailed,
-    Notice,
-    Renderer,
-    ShowSources,
-    Slowed,
-    Upload,
-    Who,
-)
 from bot.config import Config, DiscordConfig
 from bot.core import Service, StartupError
 from bot.frontend import REDACTOR, ThrottledProgress, protect_token
@@ -75,26 +63,11 @@ def endpoints(settings: DiscordConfig) -> Iterator[None]:
         Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
 
 
-# --- per-client state ---------------------------------------------------------------
+# --- who is asking -------------------------------------------------------------------
 
 
-@dataclass
-class BotState:
-    """What the handlers share: the process's chat layer."""
-
-    chat: Chat
-
-    @property
-    def config(self) -> Config:
-        return self.chat.config
-
-    @property
-    def service(self) -> Service:
-        return self.chat.service
-
-
-def _state(interaction: discord.Interaction) -> BotState:
-    """The shared state of the client that received `interaction`."""
+def _state(interaction: discord.Interaction) -> layer.Chat:
+    """The chat layer of the client that received `interaction`."""
     return cast(DiscordBot, interaction.client).state
 
 
@@ -103,7 +76,7 @@ def _user_key(user: discord.abc.User) -> str:
     return f"dc:{user.id}"
 
 
-def _who(interaction: discord.Interaction) -> Who:
+def _who(interaction: discord.Interaction) -> layer.Who:
     """The user as the chat layer sees them: roles and Manage Server count only in the
     server the interaction came from (the chat layer checks it is a listed one)."""
     user, perms = interaction.user, interaction.permissions
@@ -112,8 +85,8 @@ def _who(interaction: discord.Interaction) -> Who:
     async def manages_guild() -> bool:
         return bool(perms.manage_guild or perms.administrator)
 
-    return Who(_user_key(user), user.id, DISCORD, place=interaction.guild_id, roles=roles,
-               admin=manages_guild)
+    return layer.Who(_user_key(user), user.id, layer.DISCORD, place=interaction.guild_id,
+                     roles=roles, admin=manages_guild)
 
 
 # --- sending ------------------------------------------------------------------------
@@ -137,8 +110,8 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
         """Hand the press to the chat layer and show the outcome; failures get a polite
         ephemeral reply."""
         try:
-            chat = _state(interaction).chat
-            await _show(interaction, await chat.press(_who(interaction), self.custom_id, render))
+            outcome = await _state(interaction).press(_who(interaction), self.custom_id, render)
+            await _show(interaction, outcome)
         except Exception:
             log.exception("Error while handling a button")
             await _sorry(interaction)
@@ -204,7 +177,7 @@ async def _say(interaction: discord.Interaction, text: str) -> None:
 async def _sorry(interaction: discord.Interaction) -> None:
     """Tell the user something went wrong, if Discord still lets us (and can be reached)."""
     try:
-        await _say(interaction, render.SOMETHING_WENT_WRONG)
+        await _say(interaction, texts.text("something_went_wrong"))
     except (discord.HTTPException, aiohttp.ClientError) as exc:
         log.warning("Apology not sent: %s", exc)
 
@@ -212,22 +185,23 @@ async def _sorry(interaction: discord.Interaction) -> None:
 # --- questions ----------------------------------------------------------------------
 
 
-async def _ask(chat: Chat, question: str, who: Who, *, always_notify: bool) -> Reply | None:
+async def _ask(chat: layer.Chat, question: str, who: layer.Who, *,
+               always_notify: bool) -> Reply | None:
     """Flood check, search and render; None when a flooding user was already told."""
     asked = await chat.ask(who, question, always_notify=always_notify)
-    if isinstance(asked, Slowed):
+    if isinstance(asked, layer.Slowed):
         notice = asked.notice
         return Reply(render.content(notice.text), ephemeral=True) if notice else None
     return render.render_answer(asked.answer, asked.key)
 
 
-@app_commands.describe(question="Your question, e.g. Who did Wagner fight at Tinzaouatene?")
+@app_commands.describe(question=texts.text("param_question"))
 async def ask_command(interaction: discord.Interaction,
                       question: app_commands.Range[str, 1, 500]) -> None:
     """/ask QUESTION: quoted, cited passages from the corpus."""
-    reply = await _ask(_state(interaction).chat, question, _who(interaction),
+    reply = await _ask(_state(interaction), question, _who(interaction),
                        always_notify=True)
-    await _send(interaction, reply or Reply(render.SOMETHING_WENT_WRONG, ephemeral=True))
+    await _send(interaction, reply or Reply(texts.text("something_went_wrong"), ephemeral=True))
 
 
 async def ask_autocomplete(interaction: discord.Interaction,
@@ -242,7 +216,7 @@ async def ask_autocomplete(interaction: discord.Interaction,
 
 async def _over_limit(interaction: discord.Interaction) -> bool:
     """Count a command against the user's limit; over it, an ephemeral notice and True."""
-    slowed = _state(interaction).chat.over_limit(_who(interaction), always_notify=True)
+    slowed = _state(interaction).over_limit(_who(interaction), always_notify=True)
     if slowed is None:
         return False
     await _say(interaction, slowed.notice.text if slowed.notice else "")
@@ -254,7 +228,7 @@ async def sources_command(interaction: discord.Interaction) -> None:
     if await _over_limit(interaction):
         return
     first = render.render_sources(await _state(interaction).service.sources())
-    await _send(interaction, first or Reply(render.SOMETHING_WENT_WRONG, ephemeral=True))
+    await _send(interaction, first or Reply(texts.text("something_went_wrong"), ephemeral=True))
 
 
 async def help_command(interaction: discord.Interaction) -> None:
@@ -267,26 +241,26 @@ async def help_command(interaction: discord.Interaction) -> None:
 # --- buttons ------------------------------------------------------------------------
 
 
-async def _show(interaction: discord.Interaction, outcome: ButtonOutcome) -> None:
+async def _show(interaction: discord.Interaction, outcome: layer.ButtonOutcome) -> None:
     """Show what the chat layer made of a press: a notice (ephemeral), an edit in place,
     the full text (ephemeral); over the button budget and already told, a silent
     acknowledgement (Discord shows "interaction failed" without any response)."""
-    if isinstance(outcome, Notice):
+    if isinstance(outcome, layer.Notice):
         await _say(interaction, outcome.text)
-    elif isinstance(outcome, Slowed):
+    elif isinstance(outcome, layer.Slowed):
         if outcome.notice is not None:
             await _say(interaction, outcome.notice.text)
         else:
             await interaction.response.defer()
-    elif isinstance(outcome, Asked | ShowSources):
+    elif isinstance(outcome, layer.Asked | layer.ShowSources):
         shown = (render.render_answer(outcome.answer, outcome.key)
-                 if isinstance(outcome, Asked)
+                 if isinstance(outcome, layer.Asked)
                  else render.render_sources(outcome.sources, outcome.page))
         edit = _payload(cast(Reply, shown))
         edit.setdefault("view", None)
         await interaction.response.edit_message(**edit)
     elif outcome.full is None:
-        await _say(interaction, render.GONE)
+        await _say(interaction, texts.text("gone"))
     else:
         await _send_all(interaction, render.render_full_text(outcome.full))
 
@@ -317,8 +291,8 @@ class _Conversation:
     original response, edited."""
 
     interaction: discord.Interaction
-    who: Who
-    render: Renderer = field(default_factory=lambda: cast(Renderer, render))
+    who: layer.Who
+    render: layer.Renderer = field(default_factory=lambda: render)
 
     async def say(self, text: str) -> None:
         await _say(self.interaction, text)
@@ -334,10 +308,10 @@ def _conversation(interaction: discord.Interaction) -> _Conversation:
 
 async def reindex_command(interaction: discord.Interaction) -> None:
     """/reindex: rebuild the index from the corpus folder (moderators)."""
-    await _state(interaction).chat.reindex(_conversation(interaction))
+    await _state(interaction).reindex(_conversation(interaction))
 
 
-@app_commands.describe(document="A .txt, .md or .html file to add to the corpus")
+@app_commands.describe(document=texts.text("param_document"))
 async def add_command(interaction: discord.Interaction, document: discord.Attachment) -> None:
     """/add DOCUMENT: download the attachment, add it to the corpus, reindex (moderators)."""
     async def size() -> int:
@@ -347,17 +321,17 @@ async def add_command(interaction: discord.Interaction, document: discord.Attach
         try:
             return await document.read()
         except (discord.HTTPException, aiohttp.ClientError) as exc:
-            raise DownloadFailed(str(exc)) from exc
+            raise layer.DownloadFailed(str(exc)) from exc
 
-    await _state(interaction).chat.add(_conversation(interaction),
-                                       Upload(document.filename, size, read))
+    await _state(interaction).add(_conversation(interaction),
+                                       layer.Upload(document.filename, size, read))
 
 
-@app_commands.describe(file="The document's file name, as listed by /sources")
+@app_commands.describe(file=texts.text("param_file"))
 async def remove_command(interaction: discord.Interaction,
                          file: app_commands.Range[str, 1, 200]) -> None:
     """/remove FILE: remove a document and reindex (moderators)."""
-    await _state(interaction).chat.remove(_conversation(interaction), file)
+    await _state(interaction).remove(_conversation(interaction), file)
 
 
 async def remove_autocomplete(interaction: discord.Interaction,
@@ -370,16 +344,16 @@ async def remove_autocomplete(interaction: discord.Interaction,
 
 async def stats_command(interaction: discord.Interaction) -> None:
     """/stats: corpus and usage figures (moderators)."""
-    stats = await _state(interaction).chat.stats(_conversation(interaction))
+    stats = await _state(interaction).stats(_conversation(interaction))
     if stats is not None:
         await _send(interaction, render.render_stats(stats))
 
 
-@app_commands.describe(alias="NEW NAME = KNOWN NAME, e.g. GSIM = JNIM; empty: list the added ones")
+@app_commands.describe(alias=texts.text("param_alias"))
 async def alias_command(interaction: discord.Interaction,
                         alias: app_commands.Range[str, 1, 250] | None = None) -> None:
     """/alias NEW = KNOWN: another name for an actor, place or person (moderators)."""
-    await _state(interaction).chat.alias(_conversation(interaction), alias or "")
+    await _state(interaction).alias(_conversation(interaction), alias or "")
 
 
 def build_commands() -> list[app_commands.Command[Any, Any, None]]:
@@ -424,13 +398,13 @@ def _signature(command: Mapping[str, Any]) -> str:
 class DiscordBot(discord.Client):
     """The bot: slash commands, mentions and direct messages, answer buttons."""
 
-    def __init__(self, config: Config, service: Service, *, chat: Chat | None = None,
+    def __init__(self, config: Config, service: Service, *, chat: layer.Chat | None = None,
                  **options: Any) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # mentions and direct messages carry the question
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here
         super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, **options)
-        self.state = BotState(chat or Chat(config, service))
+        self.state = chat or layer.Chat(config, service)
         self.tree = CommandTree(self)
         for command in build_commands():
             self.tree.add_command(command)
@@ -472,8 +446,8 @@ class DiscordBot(discord.Client):
         if message.guild is not None and self.user.id not in message.raw_mentions:
             return
         question = " ".join(re.sub(rf"<@!?{self.user.id}>", " ", message.content).split())
-        who = Who(_user_key(message.author), message.author.id, DISCORD)
-        reply = await _ask(self.state.chat, question, who, always_notify=False)
+        who = layer.Who(_user_key(message.author), message.author.id, layer.DISCORD)
+        reply = await _ask(self.state, question, who, always_notify=False)
         if reply is None:
             return
         nonce = secrets.randbits(64)  # the same on a repeat, so Discord keeps one message

@@ -213,7 +213,8 @@ async def on_ask(update: Update, context: Context) -> None:
     question = _argument(message)
     if not question:
         if not await _flooding(update, context):
-            await _reply(update, render.escape(render.ASK_USAGE))
+            usage = texts.text("ask_usage", example=texts.EXAMPLE_QUESTIONS[0])
+            await _reply(update, render.escape(usage))
         return
     await _answer(update, context, question)
 
@@ -270,7 +271,7 @@ async def on_button(update: Update, context: Context) -> None:
     else:
         await query.answer()
         full = outcome.full
-        for text in render.render_full_text(full) if full else [render.escape(render.GONE)]:
+        for text in render.render_full_text(full) if full else [render.escape(texts.text("gone"))]:
             if chat is not None:
                 await chat.send_message(text)
 
@@ -341,7 +342,7 @@ class _Conversation:
 
     update: Update
     who: Who
-    render: Renderer = field(default_factory=lambda: cast(Renderer, render))
+    render: Renderer = field(default_factory=lambda: render)
 
     async def say(self, text: str) -> None:
         await _reply(self.update, text)
@@ -428,11 +429,12 @@ async def on_error(update: object, context: Context) -> None:
     log.error("Error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
+    sorry = texts.text("something_went_wrong")
     with contextlib.suppress(TelegramError):
         if update.callback_query:
-            await update.callback_query.answer(render.SOMETHING_WENT_WRONG, show_alert=True)
+            await update.callback_query.answer(sorry, show_alert=True)
         elif update.effective_message:
-            await update.effective_message.reply_text(render.escape(render.SOMETHING_WENT_WRONG))
+            await update.effective_message.reply_text(render.escape(sorry))
 
 
 UPDATE_CHECKPOINT = "telegram.last_batch"

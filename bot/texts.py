@@ -8,7 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+EXAMPLE_QUESTIONS = (
+    "Who did Wagner fight at Tinzaouatene?",
+    "What is the Coordination of Azawad Movements?",
+    "Which armed groups attacked Bamako?",
+)
+
 EN: Mapping[str, str] = {
+    "cmd_ask": "Ask a question about the war in Mali and the Sahel",
+    "cmd_sources": "List the documents the answers are quoted from",
+    "cmd_help": "How to ask, with example questions",
+    "cmd_start": "Introduction",
+    "cmd_reindex": "Moderators: rebuild the index from the corpus folder",
+    "cmd_add_telegram": "Moderators: add a document (send it with the caption /add)",
+    "cmd_add_discord": "Moderators: add a .txt, .md or .html document to the corpus",
+    "cmd_remove_telegram": "Moderators: remove a document: /remove FILE",
+    "cmd_remove_discord": "Moderators: remove a document from the corpus",
+    "cmd_stats": "Moderators: corpus and usage figures",
+    "cmd_alias_telegram": "Moderators: another name for an actor or place: /alias GSIM = JNIM",
+    "cmd_alias_discord": "Moderators: another name for an actor or place, e.g. GSIM = JNIM",
+    "param_question": "Your question, e.g. Who did Wagner fight at Tinzaouatene?",
+    "param_document": "A .txt, .md or .html file to add to the corpus",
+    "param_file": "The document's file name, as listed by /sources",
+    "param_alias": "NEW NAME = KNOWN NAME, e.g. GSIM = JNIM; empty: list the added ones",
     "something_went_wrong":
         "Sorry, something went wrong while handling that. Please try again later.",
     "expired": "This answer has expired. Please ask the question again.",
@@ -24,6 +46,9 @@ EN: Mapping[str, str] = {
              "seconds, then ask again.",
     "button_flood": "You are pressing buttons faster than I can send. Please wait about "
                     "{seconds} seconds.",
+    "failed": "❌ /{what} failed{why}. Nothing changed: the previous index keeps answering "
+              "questions. Fix the cause, then try again; details are in the log.",
+    "rejected": "❌ {reason}",
     "refused": "Sorry, only moderators can do that.",
     "anonymous_refused":
         "Sorry, I cannot tell who you are: you are posting as the group (\"Remain anonymous\" "
@@ -52,3 +77,10 @@ def text(message_id: str, language: str = "en", /, **fields: object) -> str:
     """The message `message_id` in `language` (English when it lacks one), formatted."""
     catalogue = LANGUAGES.get(language, EN)
     return catalogue.get(message_id, EN[message_id]).format(**fields)
+
+
+def commands(names: tuple[str, ...], platform: str) -> tuple[tuple[str, str], ...]:
+    """(command, description) pairs for a platform's command menu: its own wording where
+    the catalogue has one ("cmd_add_telegram"), else the shared one ("cmd_add")."""
+    return tuple((name, EN.get(f"cmd_{name}_{platform}") or EN[f"cmd_{name}"])
+                 for name in names)

@@ -22,11 +22,10 @@ import numpy as np
 import pytest
 
 import index.engine
-from bot import discord_app
+from bot import discord_app, texts
 from bot.config import Config, parse_config
 from bot.core import Service
 from bot.frontend import REDACTED
-from bot.render import discord_md
 from tests.fake_discord import JSON, FakeDiscord
 from tests.leaks import leaked
 
@@ -47,7 +46,7 @@ TOPICS = (
     "What happened in northern Mali?",
     "Who are the separatist forces in the north?",
 )
-SORRY = discord_md.SOMETHING_WENT_WRONG
+SORRY = texts.text("something_went_wrong")
 
 
 class TimeWarp:

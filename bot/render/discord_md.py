@@ -26,12 +26,19 @@ from bot.answer import (
     Stats,
 )
 from bot.render.text import boundary as _shared_boundary
-from bot.render.text import clean, utf16_len
+from bot.render.text import clean, failed, rejected, utf16_len
+from bot.render.text import escaped_prefix as _shared_escaped_prefix
+from bot.render.text import first_safe_url as _first_safe_url
+from bot.render.text import fit_escaped as _fit_escaped
 from bot.render.text import fit_rendering as _fit_rendering
 from bot.render.text import longest_prefix as _longest_prefix
 from bot.render.text import mark_spans as _mark_spans
 from bot.render.text import pack as _pack
 from bot.render.text import paragraph_cut as _paragraph_cut
+from bot.render.text import render_button_flood as render_button_flood
+from bot.render.text import render_flood as render_flood
+from bot.render.text import render_progress as render_progress
+from bot.render.text import render_too_large as render_too_large
 from bot.render.text import share as _share
 
 CONTENT_LIMIT = 2000
@@ -57,32 +64,9 @@ INFO_COLOUR = 0x3BA55D
 ELLIPSIS = "…"
 ZWSP = "\u200b"
 
-EXAMPLE_QUESTIONS = (
-    "Who did Wagner fight at Tinzaouatene?",
-    "What is the Coordination of Azawad Movements?",
-    "Which armed groups attacked Bamako?",
-)
-USER_COMMANDS = (
-    ("ask", "Ask a question about the war in Mali and the Sahel"),
-    ("sources", "List the documents the answers are quoted from"),
-    ("help", "How to ask, with example questions"),
-)
-MODERATOR_COMMANDS = (
-    ("reindex", "Moderators: rebuild the index from the corpus folder"),
-    ("add", "Moderators: add a .txt, .md or .html document to the corpus"),
-    ("remove", "Moderators: remove a document from the corpus"),
-    ("alias", "Moderators: another name for an actor or place, e.g. GSIM = JNIM"),
-    ("stats", "Moderators: corpus and usage figures"),
-)
-SOMETHING_WENT_WRONG = texts.text("something_went_wrong")
-EXPIRED = texts.text("expired")
-GONE = texts.text("gone")
-THANKS = texts.text("thanks")
-NOT_COUNTED = texts.text("not_counted")
-BUTTON_EXPIRED = texts.text("button_expired")
-NO_SUCH_PAGE = texts.text("no_such_page")
-BUSY = texts.text("busy")
-DOWNLOAD_FAILED = texts.text("download_failed")
+EXAMPLE_QUESTIONS = texts.EXAMPLE_QUESTIONS
+USER_COMMANDS = texts.commands(("ask", "sources", "help"), "discord")
+MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "alias", "stats"), "discord")
 
 # Markdown that works anywhere in a line, and mention/link openers: always escaped.
 _ANYWHERE = str.maketrans({c: "\\" + c for c in "\\*_~`|[]<"})
@@ -195,14 +179,7 @@ def plain(text: str, units: int) -> str:
 
 def fit(text: str, units: int) -> str:
     """`text` escaped, cut (before escaping) with an ellipsis to at most `units` units."""
-    escaped = escape(text)
-    if utf16_len(escaped) <= units:
-        return escaped
-    if units <= 0:
-        return ""
-    n = _longest_prefix(min(len(text), units), lambda k: utf16_len(escape(text[:k])) + 1 <= units)
-    n = _boundary(text, n)
-    return escape(text[:n].rstrip()) + ELLIPSIS
+    return _fit_escaped(text, units, escape, _boundary)
 
 
 def code(text: str, units: int) -> str:
@@ -261,10 +238,7 @@ def _usable(button: Button) -> bool:
 
 def safe_url(urls: Sequence[str]) -> str:
     """The first plain http(s) URL that cannot break out of a masked link, or ""."""
-    for url in urls:
-        if len(url) <= 300 and _SAFE_URL.fullmatch(url):
-            return url
-    return ""
+    return _first_safe_url(urls, _SAFE_URL)
 
 
 def citation_name(citation: Citation, number: int) -> str:
@@ -381,8 +355,7 @@ def split_text(text: str, limit: int = DESCRIPTION_LIMIT,
 
 
 def _escaped_prefix(text: str, units: int) -> int:
-    """Longest prefix length of `text` whose escaped form has at most `units` units."""
-    return _longest_prefix(min(len(text), units), lambda k: utf16_len(escape(text[:k])) <= units)
+    return _shared_escaped_prefix(text, units, escape)
 
 
 _TRUNCATED = "\n\n*… (the rest of this section is too long to show here)*"
@@ -471,14 +444,6 @@ def content(text: str) -> str:
     return text[:n] + ELLIPSIS
 
 
-def render_progress(done: int, total: int) -> str:
-    """A reindex progress line with a small bar."""
-    if total <= 0:
-        return "⏳ Reindexing…"
-    filled = max(0, min(10, round(10 * done / total)))
-    return f"⏳ Reindexing… {done}/{total} documents\n{'▓' * filled}{'░' * (10 - filled)}"
-
-
 def _corpus_now(result: ReindexResult) -> str:
     skipped = ""
     if result.skipped:
@@ -515,30 +480,15 @@ def render_removed(filename: str, result: ReindexResult) -> str:
 
 
 def render_rejected(reason: str) -> str:
-    """A refused document, with the core's user-safe reason."""
-    return f"❌ {fit(reason, 500)}"
-
-
-def render_too_large(size: int, limit: int) -> str:
-    """A document larger than corpus.max_file_bytes."""
-    return texts.text("too_large", size=size, limit=limit)
+    """A document refused by the core, its reason as markdown-safe text."""
+    return rejected(reason, fit)
 
 
 def render_failed(what: str, reason: str = "") -> str:
-    """A moderator action failed (`reason`: plain words, e.g. "the disk is full")."""
-    why = f": {escape(reason)}" if reason else ""
-    return (f"❌ /{escape(what)} failed{why}. Nothing changed: the previous index keeps "
-            "answering questions. Fix the cause, then try again; details are in the log.")
+    """A /reindex, /add or /remove that failed, in markdown-safe words."""
+    return failed(what, reason, escape)
 
 
-def render_button_flood(seconds: int) -> str:
-    """Ephemeral reply to a user who presses buttons too fast."""
-    return texts.text("button_flood", seconds=seconds)
-
-
-def render_flood(seconds: int) -> str:
-    """Polite reply to a user who asks too fast."""
-    return texts.text("flood", seconds=seconds)
 
 
 # --- autocomplete --------------------------------------------------------------------
@@ -564,8 +514,6 @@ def suggest(current: str, questions: Sequence[str], titles: Sequence[str],
     return [choice for *_rank, choice in sorted(ranked)][:limit]
 
 
-NO_ADDED_ALIASES = texts.text("no_added_aliases")
-ALIAS_NOT_SAVED = texts.text("alias_not_saved")
 
 
 def render_alias_added(new: str, preferred: str) -> str:
@@ -577,7 +525,7 @@ def render_alias_added(new: str, preferred: str) -> str:
 def render_added_aliases(pairs: Sequence[tuple[str, str]]) -> str:
     """/alias alone: the aliases moderators added (name = the name it stands for)."""
     if not pairs:
-        return NO_ADDED_ALIASES
+        return texts.text("no_added_aliases")
     lines = [f"🔤 **Aliases added with /alias** ({len(pairs)}):"]
     used = utf16_len(lines[0])
     for shown, (new, preferred) in enumerate(pairs):

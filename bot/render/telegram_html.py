@@ -13,26 +13,29 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot import payload, texts
-from bot.answer import (
-    ABSTAIN_EMPTY,
-    Answer,
-    Citation,
-    FullText,
-    Passage,
-    ReindexResult,
-    Source,
-    Stats,
-)
+from bot.answer import ABSTAIN_EMPTY
 from bot.render.text import boundary as _shared_boundary
 from bot.render.text import clean, utf16_len
+from bot.render.text import escaped_prefix as _shared_escaped_prefix
+from bot.render.text import failed as _failed
+from bot.render.text import first_safe_url as _first_safe_url
+from bot.render.text import fit_escaped as _fit_escaped
 from bot.render.text import fit_rendering as _fit_rendering
-from bot.render.text import longest_prefix as _longest_prefix
 from bot.render.text import mark_spans as _mark_spans
 from bot.render.text import pack as _pack
 from bot.render.text import paragraph_cut as _paragraph_cut
+from bot.render.text import rejected as _rejected
+from bot.render.text import render_button_flood as render_button_flood
+from bot.render.text import render_flood as render_flood
+from bot.render.text import render_progress as render_progress
+from bot.render.text import render_too_large as render_too_large
 from bot.render.text import share as _share
+
+if TYPE_CHECKING:  # annotations only
+    from bot.answer import Answer, Citation, FullText, Passage, ReindexResult, Source, Stats
 
 MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
@@ -41,41 +44,10 @@ INLINE_TITLE_LIMIT = 100
 INLINE_DESCRIPTION_LIMIT = 160
 MAX_FULL_TEXT_MESSAGES = 8
 ELLIPSIS = "…"
-EXAMPLE_QUESTIONS = (
-    "Who did Wagner fight at Tinzaouatene?",
-    "What is the Coordination of Azawad Movements?",
-    "Which armed groups attacked Bamako?",
-)
-USER_COMMANDS = (
-    ("ask", "Ask a question about the war in Mali and the Sahel"),
-    ("sources", "List the documents the answers are quoted from"),
-    ("help", "How to ask, with example questions"),
-    ("start", "Introduction"),
-)
-MODERATOR_COMMANDS = (
-    ("reindex", "Moderators: rebuild the index from the corpus folder"),
-    ("add", "Moderators: add a document (send it with the caption /add)"),
-    ("remove", "Moderators: remove a document: /remove FILE"),
-    ("stats", "Moderators: corpus and usage figures"),
-    ("alias", "Moderators: another name for an actor or place: /alias GSIM = JNIM"),
-)
-SOMETHING_WENT_WRONG = texts.text("something_went_wrong")
-EXPIRED = texts.text("expired")
-GONE = texts.text("gone")
-THANKS = texts.text("thanks")
-NOT_COUNTED = texts.text("not_counted")
-BUTTON_EXPIRED = texts.text("button_expired")
-NO_SUCH_PAGE = texts.text("no_such_page")
-BUSY = texts.text("busy")
-DOWNLOAD_FAILED = texts.text("download_failed")
-ADD_USAGE = texts.text("add_usage")
-REMOVE_USAGE = texts.text("remove_usage")
-ASK_USAGE = texts.text("ask_usage", example=EXAMPLE_QUESTIONS[0])
-NO_ADDED_ALIASES = texts.text("no_added_aliases")
-ALIAS_NOT_SAVED = texts.text("alias_not_saved")
+EXAMPLE_QUESTIONS = texts.EXAMPLE_QUESTIONS
+USER_COMMANDS = texts.commands(("ask", "sources", "help", "start"), "telegram")
+MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "stats", "alias"), "telegram")
 
-_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[^\s<>\"'\\]*)?")
-_MIN_BODY = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +94,7 @@ def escape(text: str) -> str:
 
 def fit(text: str, units: int) -> str:
     """`text` escaped, cut (before escaping) with an ellipsis to at most `units` units."""
-    escaped = escape(text)
-    if utf16_len(escaped) <= units:
-        return escaped
-    hi = min(len(text), units)
-    n = _longest_prefix(hi, lambda k: utf16_len(escape(text[:k])) + 1 <= units)
-    n = _boundary(text, n)
-    return escape(text[:n].rstrip()) + ELLIPSIS if units > 0 else ""
+    return _fit_escaped(text, units, escape, _boundary)
 
 
 def highlight(text: str, highlights: Iterable[tuple[int, int]], cut: int | None = None) -> str:
@@ -147,11 +113,12 @@ def _body(passage: Passage, units: int) -> str:
 # --- passages and answers -----------------------------------------------------------
 
 
+# A plain http(s) URL that cannot break out of an href attribute.
+_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[^\s<>\"'\\]*)?")
+
+
 def _safe_url(urls: Sequence[str]) -> str:
-    for url in urls:
-        if len(url) <= 300 and _SAFE_URL.fullmatch(url):
-            return url
-    return ""
+    return _first_safe_url(urls, _SAFE_URL)
 
 
 def citation_line(citation: Citation, number: int) -> str:
@@ -166,6 +133,9 @@ def citation_line(citation: Citation, number: int) -> str:
     if url:
         line += f' · <a href="{html.escape(url, quote=True)}">source</a>'
     return line
+
+
+_MIN_BODY = 60  # units below which a passage is not worth showing cut
 
 
 def _compose(header: str, passages: Sequence[Passage], first: int,
@@ -291,8 +261,7 @@ def split_text(text: str, *, prefix: str = "", limit: int = MESSAGE_LIMIT,
 
 
 def _escaped_prefix(text: str, units: int) -> int:
-    """Longest prefix length of `text` whose escaped form has at most `units` units."""
-    return _longest_prefix(min(len(text), units), lambda k: utf16_len(escape(text[:k])) <= units)
+    return _shared_escaped_prefix(text, units, escape)
 
 
 def render_full_text(full: FullText, *, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -352,14 +321,6 @@ def render_stats(stats: Stats, *, limit: int = MESSAGE_LIMIT) -> str:
 # --- moderator replies --------------------------------------------------------------
 
 
-def render_progress(done: int, total: int) -> str:
-    """A reindex progress line with a small bar."""
-    if total <= 0:
-        return "⏳ Reindexing…"
-    filled = max(0, min(10, round(10 * done / total)))
-    return f"⏳ Reindexing… {done}/{total} documents\n{'▓' * filled}{'░' * (10 - filled)}"
-
-
 def _skipped(result: ReindexResult) -> str:
     if not result.skipped:
         return ""
@@ -402,29 +363,14 @@ def render_removed(filename: str, result: ReindexResult) -> str:
 
 def render_rejected(reason: str) -> str:
     """A refused document, with the core's user-safe reason."""
-    return f"❌ {fit(reason, 500)}"
-
-
-def render_too_large(size: int, limit: int) -> str:
-    """A document larger than corpus.max_file_bytes."""
-    return texts.text("too_large", size=size, limit=limit)
+    return _rejected(reason, fit)
 
 
 def render_failed(what: str, reason: str = "") -> str:
     """A moderator action failed (`reason`: plain words, e.g. "the disk is full")."""
-    why = f": {escape(reason)}" if reason else ""
-    return (f"❌ /{escape(what)} failed{why}. Nothing changed: the previous index keeps "
-            "answering questions. Fix the cause, then try again; details are in the log.")
+    return _failed(what, reason, escape)
 
 
-def render_button_flood(seconds: int) -> str:
-    """Callback answer to a user who presses buttons too fast (a short notification)."""
-    return texts.text("button_flood", seconds=seconds)
-
-
-def render_flood(seconds: int) -> str:
-    """Polite reply to a user who asks too fast."""
-    return texts.text("flood", seconds=seconds)
 
 
 def render_help(bot_username: str = "") -> str:
@@ -464,7 +410,7 @@ def render_added_aliases(pairs: Sequence[tuple[str, str]], *, limit: int = MESSA
                          ) -> str:
     """/alias alone: the aliases moderators added (name = the name it stands for)."""
     if not pairs:
-        return escape(NO_ADDED_ALIASES)
+        return escape(texts.text("no_added_aliases"))
     lines = [f"🔤 <b>Aliases added with /alias</b> ({len(pairs)}):"]
     used = utf16_len(lines[0])
     for shown, (new, preferred) in enumerate(pairs):
