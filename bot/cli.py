@@ -56,7 +56,8 @@ def answer_json(answer: Answer) -> str:
         "abstained": answer.abstained,
         "passages": [{"rank": p.rank, "score": round(p.score, 6), "text": p.text,
                       "title": p.citation.title, "file": p.citation.file,
-                      "paragraph": p.citation.paragraph, "section": p.citation.section,
+                      "paragraph": p.citation.passage, "passage": p.citation.passage,
+                      "section": p.citation.section,
                       "chunk_id": p.chunk_id} for p in answer.passages],
     }, ensure_ascii=False)
 

@@ -207,7 +207,7 @@ async def test_slash_ask_answers_with_quoted_cited_passages(env: BotEnv) -> None
     [embed] = data["embeds"]
     assert data["allowed_mentions"]["parse"] == []
     assert not int(data.get("flags") or 0) & EPHEMERAL
-    assert any(f"`{WAGNER_FILE}` ¶" in f["name"] for f in embed["fields"])
+    assert any(f"`{WAGNER_FILE}`, passage " in f["name"] for f in embed["fields"])
     assert all(f["value"].startswith("> ") for f in embed["fields"])
     assert "**Wagner**" in embed_text(data) and "**Tinzaouatene**" in embed_text(data)
     ids = [b["custom_id"] for b in buttons(data)]

@@ -145,7 +145,7 @@ def test_answer_quotes_highlights_and_cites() -> None:
                                            urls=("https://news.test/a",))), "KEY")
     [embed] = reply.embeds
     [field] = embed.fields
-    assert field.name == "[1] Mali War — `002_mali.txt` ¶4 (Battles)"
+    assert field.name == "[1] Mali War — `002_mali.txt`, passage 4 (Battles)"
     assert field.value.startswith("> **Wagner** fought at **Tinzaouatene** in July.")
     assert "*05 August 2024* · [source](https://news.test/a)" in field.value
     assert "Who fought?" in embed.description
@@ -220,7 +220,7 @@ def test_full_text_is_split_into_ephemeral_embeds() -> None:
     assert 1 < len(replies) <= r.MAX_FULL_TEXT_MESSAGES
     assert all(reply.ephemeral for reply in replies)
     assert replies[0].embeds[0].title == "Title"
-    assert replies[0].embeds[0].footer.startswith("f.txt ¶3 (Sec) · part 1 of")
+    assert replies[0].embeds[0].footer.startswith("f.txt, passage 3 (Sec) · part 1 of")
     assert "too long to show here" in replies[-1].embeds[0].description
     for reply in replies:
         assert_within_limits(reply)

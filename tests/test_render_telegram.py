@@ -58,7 +58,7 @@ def test_passage_is_escaped_quoted_highlighted_and_cited() -> None:
     assert "<blockquote><b>Wagner</b> &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in (
         rendered.text)
     assert "<b>Tinzaouatene</b>" in rendered.text
-    assert "<i>Mali War</i> — <code>002_x.txt</code> ¶4 (Background)" in rendered.text
+    assert "<i>Mali War</i> — <code>002_x.txt</code>, passage 4 (Background)" in rendered.text
     assert "Who fought?" in rendered.text
     assert_valid(rendered.text)
 
@@ -250,3 +250,9 @@ def test_any_full_text_splits_into_valid_messages(text: str, limit: int) -> None
     for part in r.render_full_text(FullText(CITATION, text), limit=limit):
         assert html_problems(part) == [], part
         assert r.utf16_len(part) <= limit
+
+
+def test_citations_name_passages_not_paragraphs() -> None:
+    rendered = r.render_answer(answer(passage("a")), "K")
+    assert "¶" not in rendered.text and "passage 4" in rendered.text
+    assert CITATION.label() == "Mali War — 002_x.txt, passage 4 (Background)"

@@ -78,7 +78,7 @@ async def test_private_question_answered_with_cited_passage(env: BotEnv) -> None
     assert reply.params["parse_mode"] == "HTML"
     assert_valid_html(text)
     assert "<blockquote>" in text
-    assert WAGNER_FILE in text and "¶" in text
+    assert WAGNER_FILE in text and ", passage " in text and "¶" not in text
     assert "<b>Wagner</b>" in text or "<b>Tinzaouatene</b>" in text
     labels = [b["text"] for b in buttons(reply)]
     assert any(label.startswith("📄 Full text") for label in labels)

@@ -242,8 +242,9 @@ def safe_url(urls: Sequence[str]) -> str:
 
 
 def citation_name(citation: Citation, number: int) -> str:
-    """"[n] Title — file ¶p (section)", the file as inline code; escaped, ≤256 units."""
-    where = f" — {code(citation.file, 60)} ¶{citation.paragraph}"
+    """"[n] Title — file, passage p (section)", the file as inline code; escaped, ≤256
+    units."""
+    where = f" — {code(citation.file, 60)}, {texts.text('passage', number=citation.passage)}"
     section = f" ({fit(citation.section, 60)})" if citation.section.strip() else ""
     room = FIELD_NAME_LIMIT - utf16_len(f"[{number}] {where}{section}")
     return f"[{number}] {fit(citation.title or citation.file, room)}{where}{section}"
@@ -365,7 +366,8 @@ def render_full_text(full: FullText) -> list[Reply]:
     """The whole section as one or more ephemeral embeds headed by its citation."""
     c = full.citation
     title = fit(c.title or c.file, TITLE_LIMIT)
-    where = f"{c.file} ¶{c.paragraph}" + (f" ({c.section})" if c.section.strip() else "")
+    where = f"{c.file}, {texts.text('passage', number=c.passage)}" + (
+        f" ({c.section})" if c.section.strip() else "")
     parts = split_text(full.text)
     replies = []
     for i, part in enumerate(parts, start=1):

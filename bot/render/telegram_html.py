@@ -122,9 +122,10 @@ def _safe_url(urls: Sequence[str]) -> str:
 
 
 def citation_line(citation: Citation, number: int) -> str:
-    """`[n] Title — file ¶p (section)` in HTML, every field escaped and bounded."""
+    """`[n] Title — file, passage p (section)` in HTML, every field escaped and bounded."""
     line = (f"<b>[{number}]</b> <i>{fit(citation.title, 200)}</i> — "
-            f"<code>{fit(citation.file, 120)}</code> ¶{citation.paragraph}")
+            f"<code>{fit(citation.file, 120)}</code>, "
+            f"{texts.text('passage', number=citation.passage)}")
     if citation.section.strip():
         line += f" ({fit(citation.section, 120)})"
     if citation.date.strip():
@@ -267,7 +268,8 @@ def _escaped_prefix(text: str, units: int) -> int:
 def render_full_text(full: FullText, *, limit: int = MESSAGE_LIMIT) -> list[str]:
     """The whole section as one or more messages, the first headed by its citation."""
     c = full.citation
-    head = f"📄 <b>{fit(c.title, 200)}</b>\n<code>{fit(c.file, 120)}</code> ¶{c.paragraph}"
+    head = (f"📄 <b>{fit(c.title, 200)}</b>\n<code>{fit(c.file, 120)}</code>, "
+            f"{texts.text('passage', number=c.passage)}")
     if c.section.strip():
         head += f" ({fit(c.section, 120)})"
     return split_text(full.text, prefix=head + "\n\n", limit=limit)
