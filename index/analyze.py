@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -160,3 +161,22 @@ def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
         if not wanted.isdisjoint(found):
             spans.append((match.start(), match.end()))
     return spans
+
+
+_SURFACE_WORD = re.compile(r"[^\W_]+")
+
+
+def surface_forms(texts: Iterable[str]) -> dict[str, str]:
+    """The most frequent original spelling of each term over texts ("Tinzaouatene")."""
+    words: Counter[str] = Counter()
+    for text in texts:
+        words.update(_SURFACE_WORD.findall(text))
+    best: dict[str, tuple[int, str]] = {}
+    for word, count in words.items():
+        terms = analyze(word)
+        if len(terms) != 1:
+            continue
+        current = best.get(terms[0])
+        if current is None or count > current[0]:
+            best[terms[0]] = (count, word)
+    return {term: word for term, (_, word) in best.items()}

@@ -159,6 +159,21 @@ class BM25:
         term_id = self._state.vocab.get(term)
         return 0.0 if term_id is None else float(self._state.idf[term_id])
 
+    def doc_freq(self, term: str) -> int:
+        """Number of documents holding a term (0 when unknown)."""
+        term_id = self._state.vocab.get(term)
+        if term_id is None:
+            return 0
+        return int(self._state.indptr[term_id + 1] - self._state.indptr[term_id])
+
+    def terms(self) -> list[str]:
+        """Every indexed term, in term-id order (a copy; the index is not exposed)."""
+        return list(self._state.vocab)
+
+    def doc_freqs(self) -> list[int]:
+        """Document frequency of every term, aligned with terms()."""
+        return [int(f) for f in np.diff(self._state.indptr).tolist()]
+
     # ----- queries ----------------------------------------------------------------------
 
     def get_scores(self, query_tokens: Sequence[str]) -> F64:
