@@ -37,6 +37,16 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class Rewrite:
+    """A change the search made to the question, shown to the user: kind is "variant"
+    (spelling), "alias", "translation", "synonym" or "noise"."""
+
+    kind: str
+    typed: str
+    searched: str
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """The reply to one question: passages, or an abstention with its reason."""
 
@@ -49,6 +59,9 @@ class Answer:
     reason: str = ""
     generation: int = 0
     latency_ms: float = field(default=0.0, compare=False)
+    rewrites: tuple[Rewrite, ...] = ()
+    language: str = "en"
+    unknown_names: tuple[str, ...] = ()  # names the corpus never mentions (they vetoed)
 
     @property
     def has_more(self) -> bool:
@@ -58,6 +71,7 @@ class Answer:
 
 ABSTAIN_NO_MATCH = "no_match"
 ABSTAIN_EMPTY = "empty"
+ABSTAIN_UNKNOWN_NAME = "unknown_name"
 
 
 @dataclass(frozen=True, slots=True)

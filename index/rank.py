@@ -22,7 +22,6 @@ A specific name the corpus never mentions vetoes the answer outright.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,7 +85,7 @@ class RankParams:
     min_matched_fraction: float = 0.4   # IDF-weighted share of the known concepts covered
     min_relative_score: float = 0.12    # score / the query's attainable maximum
     distinctive_share: float = 0.6      # a concept is distinctive if idf >= share x rarest's
-    common_share: float = 0.1           # ... and, unless a name, in at most this share of passages
+    common_share: float = 0.25          # ... and, unless a name, in at most this share of passages
     date_boost: float = 0.3             # passage about the period the question names
     recent_boost: float = 0.15          # newest documents for "latest"/"now"
     define_boost: float = 0.5           # the passage that defines X, for "What is X?"
@@ -194,11 +193,11 @@ def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> fro
     """Concepts that can carry an answer: near the question's rarest, and a name or in at
     most common_share of the passages (a share, so it holds at any corpus size)."""
     rarest = max(w.weight for w in known)
-    common_idf = math.log((1 - params.common_share) / params.common_share)
+    most = params.common_share * engine.n_docs
     return frozenset(
         w.concept.typed for w in known
         if w.weight >= params.distinctive_share * rarest
-        and (w.concept.is_name or max(engine.idf(t) for t in w.concept.terms) >= common_idf))
+        and (w.concept.is_name or min(engine.doc_freq(t) or most for t in w.concept.terms) <= most))
 
 
 # ----- boosts --------------------------------------------------------------------------

@@ -27,12 +27,14 @@ def test_ask_json_contract(config_file: Path, capsys: pytest.CaptureFixture[str]
     assert code == 0
     lines = capsys.readouterr().out.strip().splitlines()
     first, second = (json.loads(line) for line in lines)
-    assert set(first) == {"question", "abstained", "passages"}
+    assert set(first) == {"question", "abstained", "passages", "rewrites", "language",
+                          "unknown_names"}
     assert first["abstained"] is False and len(first["passages"]) == 2
     passage = first["passages"][0]
     assert {"rank", "score", "text", "title", "file", "paragraph", "chunk_id"} <= set(passage)
     assert passage["rank"] == 1 and "Tuareg-led" in passage["text"]
-    assert second == {"question": "recipe for jollof rice", "abstained": True, "passages": []}
+    assert second == {"question": "recipe for jollof rice", "abstained": True, "passages": [],
+                      "rewrites": [], "language": "en", "unknown_names": []}
 
 
 def test_ask_prints_a_cited_passage(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
