@@ -21,7 +21,7 @@ shouldn't so some such than that that's the their theirs them themselves then th
 these they they'd they'll they're they've this those through to too under until up very was
 wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while
 who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours
-yourself yourselves s t d ll m re ve also tell say said says
+yourself yourselves s t d ll m re ve also tell say said says us
 """.split())
 
 # Snowball leaves irregular past forms alone ("lost" != "lose"); map the common ones.
@@ -49,7 +49,7 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'",
 # Thousands separators are folded into the number ("26,000" -> "26000"); other tokens are
 # runs of letters/digits, so hyphens, apostrophes and slashes split words ("Tuareg-led").
 _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|[^\W_]+")
-_POSSESSIVE = re.compile(r"'s\b")
+_POSSESSIVE = re.compile(r"'[sS]\b")
 _WORD = re.compile(r"[^\W_]+(?:[,.'’][^\W_]+)*")
 
 
@@ -92,18 +92,64 @@ def _term(token: str) -> str:
 
 
 _TERMS: dict[str, str] = {}  # token -> term: analysis is dominated by repeated words
+# Capitals of 2-6 letters name something ("IS Sahel", "ISGS", "US"): such a token keeps its
+# folded form, unstemmed and never a stopword, unless its whole line is shouted.
+_ACRONYM_LEN = range(2, 7)
+# Two words in capitals in a row: the cheap sign that a line may be shouted.
+_CAPS_WORDS = re.compile(r"(?<![A-Za-z])[A-Z]{2,}+[^\w\n]++[A-Z]{2}")
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
+_LINE = re.compile(r"[^\n]+")
+
+
+def is_acronym(token: str) -> bool:
+    """A token written in capitals of 2-6 letters ("IS", "ISGS", "JNIM")."""
+    return len(token) in _ACRONYM_LEN and token.isalpha() and token.isupper()
+
+
+def acronym_term(token: str) -> str:
+    """The term of an acronym token: folded, not stemmed."""
+    return token.lower() if token.isascii() else fold(token)
+
+
+def _unaccent(text: str) -> str:
+    """NFKC, quote normalisation and accent folding, keeping letter case."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return unicodedata.normalize("NFC", _COMBINING.sub("", unicodedata.normalize("NFD", text)))
+
+
+def is_shouted(line: str) -> bool:
+    """A line written mostly in capitals (a headline, or a user shouting)."""
+    upper = len(_UPPER.findall(line))
+    return upper >= 4 and upper > 2 * len(_LOWER.findall(line))
+
+
+def _lower_shouted(text: str) -> str:
+    """Text with its shouted lines in lower case: their capitals name nothing."""
+    return _LINE.sub(lambda m: m.group().lower() if is_shouted(m.group()) else m.group(), text)
+
+
+def _token_term(token: str) -> str:
+    """The term of one token as written, or "" for a stopword or a lone letter."""
+    if is_acronym(token):
+        return acronym_term(token)
+    return _term(token.lower() if token.isascii() else token.casefold())
 
 
 def analyze(text: str) -> list[str]:
     """Terms of a text, in order, as indexed and queried."""
+    if not text.isascii():
+        text = _unaccent(text)
+    if _CAPS_WORDS.search(text):
+        text = _lower_shouted(text)
     terms = []
     cache = _TERMS
-    for token in _TOKEN.findall(_POSSESSIVE.sub("", fold(text))):
+    for token in _TOKEN.findall(_POSSESSIVE.sub("", text)):
         term = cache.get(token)
         if term is None:
             if len(cache) > 500_000:
                 cache.clear()
-            term = cache[token] = _term(token)
+            term = cache[token] = _token_term(token)
         if term:
             terms.append(term)
     return terms
@@ -157,7 +203,10 @@ def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
         if found is None:
             if len(cache) > 500_000:
                 cache.clear()
-            found = cache[word] = frozenset(analyze(word))
+            found = frozenset(analyze(word))
+            if is_acronym(word):  # in a shouted headline it is an ordinary word
+                found |= frozenset(analyze(word.lower()))
+            cache[word] = found
         if not wanted.isdisjoint(found):
             spans.append((match.start(), match.end()))
     return spans

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.analyze import analyze
+from index.analyze import analyze, surface_forms
 from index.chunk import Chunk, chunk_document, section_text
 from index.engine import BM25
 from index.ingest import Document, SkippedFile, corpus_files, load_file
@@ -17,7 +17,7 @@ from index.store import DocumentRow
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 # Bump when cleaning, chunking or analysis changes, so saved generations get rebuilt.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2  # 2: acronyms kept unstemmed (#10)
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class BuiltIndex:
     chunks: list[Chunk]
     engine: BM25 | None
     skipped: list[str]
+    surface: dict[str, str] = field(default_factory=dict)  # term -> its usual spelling
 
 
 def corpus_fingerprint(folder: Path, max_bytes: int) -> str:
@@ -81,7 +82,8 @@ def build_index(folder: Path, max_bytes: int, params: BM25Params,
         sections.extend((doc.key, i, s.heading, section_text(s))
                         for i, s in enumerate(doc.sections))
         chunks.extend(chunk_document(doc))
-    tokens = [analyze(f"{c.section}\n{c.text}" if c.section else c.text) for c in chunks]
+    texts = [f"{c.section}\n{c.text}" if c.section else c.text for c in chunks]
+    tokens = [analyze(text) for text in texts]
     engine = (BM25(tokens, k1=params.k1, b=params.b, epsilon=params.epsilon)
               if any(tokens) else None)
-    return BuiltIndex(corpus_hash, rows, sections, chunks, engine, skipped)
+    return BuiltIndex(corpus_hash, rows, sections, chunks, engine, skipped, surface_forms(texts))

@@ -3,8 +3,11 @@ rare each is, and how the corpus writes it. Built once per index generation."""
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 
@@ -59,3 +62,26 @@ class Vocabulary:
     def surface_of(self, term: str) -> str:
         """How the corpus most often writes the term ("Tinzaouatene" for tinzaouaten)."""
         return self.surface.get(term, term)
+
+
+SURFACE_FILE = "surface.json"
+
+
+def save_surface_forms(folder: Path, surface: Mapping[str, str]) -> None:
+    """Write a generation's surface forms next to its index arrays (atomically)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f"{SURFACE_FILE}.tmp"
+    tmp.write_text(json.dumps(dict(surface), ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, folder / SURFACE_FILE)
+
+
+def load_surface_forms(folder: Path) -> dict[str, str]:
+    """A generation's surface forms; empty when absent or unreadable (they only affect how
+    a rewrite is worded and which spellings fuzzy matching compares)."""
+    try:
+        data = json.loads((folder / SURFACE_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}

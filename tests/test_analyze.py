@@ -52,3 +52,30 @@ def test_synonym_groups_include_the_term_itself() -> None:
     groups = expand(analyze("army leave"))
     assert analyze("military")[0] in groups[analyze("army")[0]]
     assert analyze("withdraw")[0] in groups[analyze("leave")[0]]
+
+
+def test_acronyms_keep_their_letters_on_both_sides() -> None:
+    assert analyze("IS Sahel") == ["is", "sahel"]
+    assert analyze("ISGS and EIGS") == ["isgs", "eigs"]
+    assert analyze("US-backed forces") == ["us", "back", "forc"]
+    assert analyze("Is it us?") == []
+
+
+def test_a_shouted_line_is_read_as_ordinary_words() -> None:
+    assert analyze("WHAT IS HAPPENING IN KIDAL") == analyze("what is happening in kidal")
+    assert analyze("MALI: FIGHTERS KILLED\nIS Sahel claimed it") == [
+        "mali", "fighter", "kill", "is", "sahel", "claim"]
+
+
+def test_long_runs_of_capitals_stay_fast() -> None:
+    import time
+
+    started = time.perf_counter()
+    analyze("AB" * 5000 + " CD" * 3000)
+    assert time.perf_counter() - started < 0.1
+
+
+def test_highlight_finds_a_shouted_word_by_its_ordinary_term() -> None:
+    text = "BREAKING: WAGNER KILLED"
+    spans = highlight_spans(text, analyze("killed"))
+    assert [text[a:b] for a, b in spans] == ["KILLED"]

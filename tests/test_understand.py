@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from index.query import SYNONYM, TYPED
 from index.understand import NO_ALIASES, understand
-from index.vocabulary import Vocabulary
+from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
 PASSAGES = [
     "Tuareg-led separatists killed 84 Wagner fighters at Tinzaouatene in July 2024.",
@@ -40,3 +42,21 @@ def test_engine_accessors_match_the_postings() -> None:
     engine = BM25([analyze(p) for p in PASSAGES])
     assert engine.doc_freq("wagner") == 2 and engine.doc_freq("nothing") == 0
     assert Vocabulary.from_engine(engine).doc_freq == VOCAB.doc_freq
+
+
+def test_surface_forms_round_trip_through_the_generation_folder(tmp_path: Path) -> None:
+    save_surface_forms(tmp_path, {"tinzaouaten": "Tinzaouatene"})
+    assert load_surface_forms(tmp_path) == {"tinzaouaten": "Tinzaouatene"}
+    (tmp_path / "surface.json").write_text("{broken", encoding="utf-8")
+    assert load_surface_forms(tmp_path) == {}
+    assert load_surface_forms(tmp_path / "missing") == {}
+
+
+def test_build_collects_surface_forms(tmp_path: Path) -> None:
+    from index.build import BM25Params, build_index
+
+    (tmp_path / "a.txt").write_text("Fighting at Tinzaouatene\n\n" + PASSAGES[0] * 3,
+                                    encoding="utf-8")
+    built = build_index(tmp_path, 10**6, BM25Params())
+    assert built.surface["tinzaouaten"] == "Tinzaouatene"
+    assert built.surface["wagner"] == "Wagner"
