@@ -13,7 +13,7 @@ import re
 import secrets
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from bot.answer import (
     Stats,
 )
 from bot.config import Config
-from index.analyze import analyze, highlight_spans, surface_forms
+from index.analyze import analyze, highlight_spans
 from index.build import BM25Params, BuiltIndex, build_index, corpus_fingerprint
 from index.chunk import Chunk
 from index.engine import BM25, IndexFormatError
@@ -37,7 +37,7 @@ from index.query import Query
 from index.rank import ABSTAIN_NO_MATCH, Ranking, RankParams, rank
 from index.store import DocumentRow, Store
 from index.understand import NO_ALIASES, AliasLookup, understand
-from index.vocabulary import Vocabulary
+from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (done, total) documents; called from a worker thread
@@ -93,11 +93,12 @@ class Snapshot:
 
     @classmethod
     def of(cls, generation: int, corpus_hash: str, engine: BM25 | None,
-           chunks: list[Chunk], documents: list[DocumentRow]) -> Snapshot:
+           chunks: list[Chunk], documents: list[DocumentRow],
+           surface: Mapping[str, str] | None = None) -> Snapshot:
         """A generation's snapshot, with the vocabulary question understanding reads
-        (O(corpus): build it in a worker thread)."""
+        (O(terms): build it in a worker thread)."""
         by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
-        vocabulary = (Vocabulary.from_engine(engine, surface_forms(c.text for c in chunks))
+        vocabulary = (Vocabulary.from_engine(engine, surface)
                       if engine is not None else Vocabulary({}, 0))
         return cls(generation, corpus_hash, engine, tuple(chunks), tuple(documents), by_id,
                    vocabulary)
@@ -243,8 +244,9 @@ class Service:
         engine = await asyncio.to_thread(BM25.load, path) if chunks else None
         if engine is not None and engine.n_docs != len(chunks):
             raise IndexFormatError(f"{path}: {engine.n_docs} documents, expected {len(chunks)}")
+        surface = await asyncio.to_thread(load_surface_forms, path)
         return await asyncio.to_thread(Snapshot.of, generation, corpus_hash, engine, chunks,
-                                       documents)
+                                       documents, surface)
 
     async def _recover(self, current: int | None) -> None:
         """Undo what a killed process left half done: unpublished generations, and
@@ -436,7 +438,7 @@ class Service:
         previous = self._snapshot.generation
         self._snapshot = await asyncio.to_thread(
             Snapshot.of, generation, built.corpus_hash, built.engine, built.chunks,
-            built.documents)
+            built.documents, built.surface)
         await self._retire_generations(keep={generation, previous})
         return ReindexResult(generation, len(built.documents), len(built.chunks),
                              tuple(built.skipped), time.perf_counter() - started)
@@ -506,6 +508,7 @@ def _save_engine(built: BuiltIndex, path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
     if built.engine is not None:
         built.engine.save(path)
+        save_surface_forms(path, built.surface)
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
