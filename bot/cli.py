@@ -9,11 +9,17 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
 
 from bot.answer import Answer
 from bot.config import Config, ConfigError, load_config
 from bot.core import DataDirBusy, Progress, Service
 from bot.render.plain import ansi_bold, render_answer, render_sources, star
+
+if TYPE_CHECKING:
+    from bot.evaluate import Report
 
 log = logging.getLogger("conflictbot")
 
@@ -88,15 +94,38 @@ async def _sources(service: Service, args: argparse.Namespace) -> int:
 
 
 async def _eval(service: Service, args: argparse.Namespace) -> int:
-    from bot.evaluate import evaluate, load_questions
+    from bot.evaluate import Report, evaluate, load_questions
 
-    report = await evaluate(service, load_questions(Path(args.file)))
-    if args.verbose:
-        for r in report.results:
-            mark = "ok" if (r.rank == 1 if r.question.answerable else r.abstained) else "--"
-            print(f"{mark} rank={r.rank} abstained={r.abstained} {r.question.question}")
-    print(report.summary())
+    try:
+        sets = [(name, load_questions(Path(name))) for name in args.file]
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    reports = [(name, await evaluate(service, questions)) for name, questions in sets]
+    if len(reports) > 1:
+        reports.append(("all", Report(tuple(r for _, rep in reports for r in rep.results))))
+    if args.json:
+        print(json.dumps({name: report.to_json() for name, report in reports},
+                         ensure_ascii=False))
+        return 0
+    for name, report in reports:
+        if len(reports) > 1:
+            print(f"== {name}")
+        if args.verbose or args.eval_verbose:
+            _print_results(report)
+        print(report.summary())
+        print(report.table())
     return 0
+
+
+def _print_results(report: Report) -> None:
+    """Every question, ok or --; under each miss, the first words of the passages returned."""
+    for r in report.results:
+        print(f"{'ok' if r.hit else '--'} [{r.question.kind}] rank={r.rank} "
+              f"abstained={r.abstained} {r.question.question}")
+        if not r.hit:
+            for rank, preview in enumerate(r.top, start=1):
+                print(f"     {rank}. {preview}")
 
 
 async def _chat(service: Service, args: argparse.Namespace) -> int:
@@ -130,7 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("reindex", help="rebuild the index from the corpus folder")
     sub.add_parser("sources", help="list the corpus documents and their passage counts")
     ev = sub.add_parser("eval", help="Success@1/3, MRR@5 and abstention on a question set")
-    ev.add_argument("file", help="questions YAML, e.g. tests/eval/questions.yaml")
+    ev.add_argument("file", nargs="+",
+                    help="questions YAML files, e.g. tests/eval/dev.yaml tests/eval/heldout.yaml")
+    ev.add_argument("--json", action="store_true", help="figures and results as one JSON object")
+    ev.add_argument("-v", "--verbose", dest="eval_verbose", action="store_true",
+                    help="list every question; under each miss, its top passages' first words")
     sub.add_parser("telegram", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
     sub.add_parser("discord", help="run the Discord bot (DISCORD_BOT_TOKEN)")
     for name, child in sub.choices.items():

@@ -1,0 +1,99 @@
+"""The evaluation set of issue #10 (tests/eval/dev.yaml, heldout.yaml) is well formed: sizes
+per kind, a 50/50 split by the documented rule, evidence that really occurs in the indexed
+passages, and no question twice."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+from bot.core import Service
+from bot.evaluate import EvalQuestion, fold, load_questions
+
+EVAL = Path(__file__).parent / "eval"
+HALVES = {"dev": EVAL / "dev.yaml", "heldout": EVAL / "heldout.yaml"}
+MINIMUMS = {"direct": 30, "paraphrase": 30, "keyword": 30, "variant": 25, "alias": 25,
+            "french": 30, "date": 20, "conflicting": 15, "chat": 25, "out_of_corpus": 30,
+            "out_of_domain": 15}
+UNANSWERABLE_KINDS = {"out_of_corpus", "out_of_domain"}
+
+
+def _halves() -> dict[str, list[EvalQuestion]]:
+    return {name: load_questions(path) for name, path in HALVES.items()}
+
+
+def _everything() -> list[EvalQuestion]:
+    return [q for questions in _halves().values() for q in questions]
+
+
+def _split_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("eval_split", EVAL / "split.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_question_has_a_known_kind_and_the_right_sort_of_evidence() -> None:
+    for q in _everything():
+        assert q.kind in MINIMUMS, q
+        assert q.answerable == (q.kind not in UNANSWERABLE_KINDS), q
+        assert bool(q.evidence_all) == (q.kind == "conflicting"), q
+
+
+def test_each_kind_meets_its_minimum_overall_and_in_each_half() -> None:
+    halves = {name: Counter(q.kind for q in qs) for name, qs in _halves().items()}
+    total = sum(halves.values(), Counter())
+    assert sum(total.values()) >= 270
+    for kind, minimum in MINIMUMS.items():
+        assert total[kind] >= minimum, kind
+        for name, counts in halves.items():
+            assert counts[kind] >= minimum // 2, (name, kind)
+
+
+def test_kinds_are_balanced_across_the_halves() -> None:
+    dev, heldout = (Counter(q.kind for q in qs) for qs in _halves().values())
+    for kind in MINIMUMS:
+        assert abs(dev[kind] - heldout[kind]) <= 1, kind
+
+
+def test_the_split_is_the_documented_seeded_shuffle() -> None:
+    split = _split_module()
+    dev_items, heldout_items = (split.load_items(path) for path in HALVES.values())
+    expected_dev, expected_heldout = split.split(dev_items + heldout_items)
+    assert [i["question"] for i in dev_items] == [i["question"] for i in expected_dev]
+    assert [i["question"] for i in heldout_items] == [i["question"] for i in expected_heldout]
+
+
+def test_no_question_appears_twice() -> None:
+    seen = Counter(fold(q.question) for q in _everything())
+    assert [q for q, n in seen.items() if n > 1] == []
+
+
+def test_conflicting_questions_have_two_sides_each_with_phrases() -> None:
+    for q in _everything():
+        if q.kind == "conflicting":
+            assert len(q.evidence_all) >= 2 and all(q.evidence_all), q
+
+
+async def test_every_evidence_phrase_occurs_in_an_indexed_passage(service: Service) -> None:
+    passages = [fold(c.text) for c in await service.store.chunks(service.generation)]
+    assert passages
+    missing = []
+    for q in _everything():
+        phrases = list(q.evidence) + [p for side in q.evidence_all for p in side]
+        missing += [(q.question, p) for p in phrases
+                    if not any(fold(p) in text for text in passages)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", list(HALVES.values()), ids=list(HALVES))
+def test_each_file_documents_its_split_rule(path: Path) -> None:
+    header = path.read_text(encoding="utf-8").split("questions:")[0]
+    assert "split.py" in header and "random.Random" in header
+    assert isinstance(yaml.safe_load(path.read_text(encoding="utf-8"))["questions"], list)
