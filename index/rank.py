@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from index.analyze import analyze, fold
@@ -90,6 +90,7 @@ class RankParams:
     recent_boost: float = 0.15          # newest documents for "latest"/"now"
     define_boost: float = 0.5           # the passage that defines X, for "What is X?"
     diversity_ratio: float = 0.5        # other document's passage promoted at >= this x top
+    companion_ratio: float = 0.5        # near misses kept after the rest at >= this x best
     candidates: int = 60                # passages scored before the rules (>= limit)
 
 
@@ -100,6 +101,8 @@ class Hit:
     index: int
     score: float
     matched: tuple[str, ...]
+    coverage: float = 1.0   # IDF-weighted share of the question's known concepts it holds
+    companion: bool = False  # shown after the passages that pass every rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,22 +174,29 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
 
 def _kept(query: Query, known: list[_Weighed], engine: BM25, passages: PassageView,
           params: RankParams) -> list[Hit]:
-    """Candidates that pass the abstention rules, by weighted BM25 score."""
+    """Candidates that pass the abstention rules, by weighted BM25 score; then, when some
+    did, the near misses worth a look ("companions": a distinctive concept, half the
+    required coverage, half the best score), after them."""
     total = sum(w.weight for w in known)
-    attainable = total * (engine.k1 + 1)
+    floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * total)
     distinctive = _distinctive(known, engine, params)
     need = min(2, len(known))
-    kept = []
+    strict, near = [], []
     for index, score in engine.top_k_weighted(query.weighted_terms(), params.candidates):
-        if score < params.min_score or score < params.min_relative_score * attainable:
-            continue
         present = passages.terms_of(index)
         matched = [w for w in known if w.concept.terms & present]
-        covered = sum(w.weight for w in matched)
-        if (len(matched) >= need and covered >= params.min_matched_fraction * total
-                and any(w.concept.typed in distinctive for w in matched)):
-            kept.append(Hit(index, score, tuple(w.concept.typed for w in matched)))
-    return kept
+        if not any(w.concept.typed in distinctive for w in matched):
+            continue
+        coverage = sum(w.weight for w in matched) / total
+        hit = Hit(index, score, tuple(w.concept.typed for w in matched), coverage)
+        if score >= floor and len(matched) >= need and coverage >= params.min_matched_fraction:
+            strict.append(hit)
+        elif coverage >= params.min_matched_fraction / 2:
+            near.append(replace(hit, companion=True))
+    if not strict:
+        return []
+    best = strict[0].score
+    return strict + [h for h in near if h.score >= params.companion_ratio * best]
 
 
 def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> frozenset[str]:
@@ -219,8 +229,8 @@ def _boosted(query: Query, hits: list[Hit], passages: PassageView, params: RankP
             factor += params.recent_boost * _recency(hit.index, newest, passages)
         if defined and _defines(hit.index, defined, passages):
             factor += params.define_boost
-        boosted.append(Hit(hit.index, hit.score * factor, hit.matched))
-    return sorted(boosted, key=lambda h: (-h.score, h.index))
+        boosted.append(replace(hit, score=hit.score * factor))
+    return sorted(boosted, key=lambda h: (h.companion, -h.score, h.index))
 
 
 _MONTHS = ("january february march april may june july august september october november "
@@ -333,17 +343,17 @@ def _definition_pattern(terms: frozenset[str]) -> re.Pattern[str]:
 
 def _diversified(hits: list[Hit], passages: PassageView, params: RankParams) -> list[Hit]:
     """At most two of the top three from one document, when another document's passage
-    covers the same concepts as the best one at >= diversity_ratio of its score."""
+    speaks to the question as well (three quarters of the best one's coverage) at
+    >= diversity_ratio of its score: it takes the third place."""
     if len(hits) < 4:
         return hits
     top = hits[:3]
     doc = passages.doc_key_of(top[0].index)
     if any(passages.doc_key_of(h.index) != doc for h in top):
         return hits
-    wanted = set(top[0].matched)
     for i, hit in enumerate(hits[3:], start=3):
-        if hit.score < params.diversity_ratio * top[0].score:
-            break
-        if passages.doc_key_of(hit.index) != doc and wanted <= set(hit.matched):
+        if (passages.doc_key_of(hit.index) != doc
+                and hit.score >= params.diversity_ratio * top[0].score
+                and hit.coverage >= 0.75 * top[0].coverage):
             return [*hits[:2], hit, *hits[2:i], *hits[i + 1:]]
     return hits
