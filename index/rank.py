@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+import numpy as np
+
 from index.analyze import analyze, fold
 from index.engine import BM25
 from index.query import Concept, DateRange, Query
@@ -91,7 +93,7 @@ class RankParams:
     define_boost: float = 0.5           # the passage that defines X, for "What is X?"
     diversity_ratio: float = 0.5        # other document's passage promoted at >= this x top
     companion_ratio: float = 0.5        # near misses kept after the rest at >= this x best
-    candidates: int = 60                # passages scored before the rules (>= limit)
+    candidates: int = 45                # passages scored before the rules (>= limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,7 @@ class _Weighed:
 
     concept: Concept
     weight: float
+    terms: frozenset[str]
 
 
 def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
@@ -135,7 +138,7 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     known = _weigh(concepts, engine)
     if not known:
         return Ranking((), True, ABSTAIN_NO_MATCH)
-    hits = _kept(query, known, engine, passages, params)
+    hits = _kept(query, known, engine, params)
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
@@ -168,35 +171,47 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
     for concept in concepts:
         known = [a.weight * engine.idf(a.term) for a in concept.alternatives if a.term in engine]
         if known:
-            weighed.append(_Weighed(concept, max(max(known), 1e-9)))
+            weighed.append(_Weighed(concept, max(max(known), 1e-9), concept.terms))
     return weighed
 
 
-def _kept(query: Query, known: list[_Weighed], engine: BM25, passages: PassageView,
-          params: RankParams) -> list[Hit]:
+def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams) -> list[Hit]:
     """Candidates that pass the abstention rules, by weighted BM25 score; then, when some
     did, the near misses worth a look ("companions": a distinctive concept, half the
     required coverage, half the best score), after them."""
+    candidates = engine.top_k_weighted(query.weighted_terms(), params.candidates)
+    docs = [index for index, _ in candidates]
+    holds = [_holds_any(engine, w.terms, docs) for w in known]
     total = sum(w.weight for w in known)
     floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * total)
     distinctive = _distinctive(known, engine, params)
     need = min(2, len(known))
-    strict, near = [], []
-    for index, score in engine.top_k_weighted(query.weighted_terms(), params.candidates):
-        present = passages.terms_of(index)
-        matched = [w for w in known if w.concept.terms & present]
+    strict: list[Hit] = []
+    near: list[Hit] = []
+    for row, (index, score) in enumerate(candidates):
+        if score < floor and (not strict or score < params.companion_ratio * strict[0].score):
+            break  # candidates come best first: nothing further can be kept
+        matched = [w for w, held in zip(known, holds, strict=True) if held[row]]
         if not any(w.concept.typed in distinctive for w in matched):
             continue
         coverage = sum(w.weight for w in matched) / total
-        hit = Hit(index, score, tuple(w.concept.typed for w in matched), coverage)
+        typed = tuple(w.concept.typed for w in matched)
         if score >= floor and len(matched) >= need and coverage >= params.min_matched_fraction:
-            strict.append(hit)
+            strict.append(Hit(index, score, typed, coverage))
         elif coverage >= params.min_matched_fraction / 2:
-            near.append(replace(hit, companion=True))
+            near.append(Hit(index, score, typed, coverage, companion=True))
     if not strict:
         return []
     best = strict[0].score
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
+
+
+def _holds_any(engine: BM25, terms: frozenset[str], docs: list[int]) -> list[bool]:
+    """For each document, whether it holds any of the terms."""
+    held = np.zeros(len(docs), dtype=bool)
+    for term in terms:
+        held |= engine.holds(term, docs)
+    return [bool(x) for x in held.tolist()]
 
 
 def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> frozenset[str]:

@@ -138,6 +138,17 @@ def test_weighted_ties_break_by_doc_index() -> None:
     assert [d for d, _ in engine.top_k_weighted({"x": 0.3, "y": 0.3}, 3)] == [0, 1, 3]
 
 
+def test_holds_agrees_with_the_documents() -> None:
+    rng = np.random.default_rng(7)
+    corpus = [[f"t{x}" for x in rng.integers(0, 30, size=rng.integers(1, 12))]
+              for _ in range(200)]
+    engine = BM25(corpus)
+    docs = [int(d) for d in rng.permutation(200)[:50]]
+    for term in ("t0", "t7", "t29", "absent"):
+        assert engine.holds(term, docs).tolist() == [term in corpus[d] for d in docs]
+    assert engine.holds("t0", []).tolist() == []
+
+
 # ----- abstention ----------------------------------------------------------------------
 
 
