@@ -199,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = COMMANDS[args.command]
     try:
         return asyncio.run(_with_service(config, lambda s: command(s, args)))
-    except DataDirBusy as exc:
+    except (DataDirBusy, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -10,6 +10,8 @@ from typing import Any, get_type_hints
 
 import yaml
 
+from index.lexicon import load_aliases
+
 
 class ConfigError(ValueError):
     """A configuration file or value is invalid; the message names the key."""
@@ -40,6 +42,7 @@ class SearchConfig:
     k1: float = 1.5
     b: float = 0.75
     epsilon: float = 0.25
+    aliases_file: str = ""  # operator's alias table (YAML, format of index/data/aliases.yaml)
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,11 @@ class Config:
     @property
     def salt_path(self) -> Path:
         return self.resolve(self.logging.salt_file)
+
+    @property
+    def aliases_path(self) -> Path | None:
+        """The operator's alias file, or None when `search.aliases_file` is empty."""
+        return self.resolve(self.search.aliases_file) if self.search.aliases_file else None
 
 
 _POSITIVE = {"top_k", "max_results", "max_file_bytes", "questions", "seconds",
@@ -201,4 +209,16 @@ def load_config(path: str | Path | None = None) -> Config:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"config file {file}: not valid YAML ({exc})") from None
-    return parse_config(raw, base_dir=file.resolve().parent)
+    config = parse_config(raw, base_dir=file.resolve().parent)
+    _check_aliases_file(config)
+    return config
+
+
+def _check_aliases_file(config: Config) -> None:
+    """Refuse to start with an operator alias file that is missing or invalid."""
+    if config.aliases_path is None:
+        return
+    try:
+        load_aliases(config.aliases_path)
+    except ValueError as exc:
+        raise ConfigError(f"search.aliases_file: {exc}") from None

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from bot.answer import (
     Answer,
     Citation,
@@ -27,16 +29,27 @@ from bot.answer import (
     Source,
     Stats,
 )
-from bot.config import Config
-from index.analyze import analyze, highlight_spans
+from bot.config import Config, ConfigError
+from index.analyze import STOPWORDS, analyze, highlight_spans
 from index.build import BM25Params, BuiltIndex, build_index, corpus_fingerprint
 from index.chunk import Chunk
 from index.engine import BM25, IndexFormatError
 from index.ingest import EXTENSIONS, SkippedFile, decode, html_to_text, parse_document
+from index.lexicon import (
+    AliasEntry,
+    AliasTable,
+    bundled_aliases,
+    check_links,
+    fold_name,
+    french_stopwords,
+    load_aliases,
+    parse_alias_line,
+    read_alias_file,
+)
 from index.query import Query
 from index.rank import ABSTAIN_NO_MATCH, Ranking, RankParams, rank
 from index.store import DocumentRow, Store
-from index.understand import NO_ALIASES, AliasLookup, understand
+from index.understand import understand
 from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
 log = logging.getLogger(__name__)
@@ -188,7 +201,10 @@ class Service:
         self._lock = asyncio.Lock()
         self._data_lock: DataDirLock | None = None
         self._closed = False
-        self.aliases: AliasLookup = NO_ALIASES
+        self.aliases: AliasTable = bundled_aliases()  # bundled + operator file + /alias
+        self._base_aliases = self.aliases
+        self._added_aliases: tuple[AliasEntry, ...] = ()
+        self._alias_lock = asyncio.Lock()
         self.bot_names: tuple[str, ...] = ()  # the bots' @handles, set by the front ends
 
     @property
@@ -222,6 +238,7 @@ class Service:
         return service
 
     async def _start(self, progress: Progress | None) -> None:
+        await asyncio.to_thread(self._load_aliases)
         current = await self.store.current_generation()
         await self._recover(current.id if current else None)
         if self.config.logging.keep_days:
@@ -405,6 +422,78 @@ class Service:
         await self.store.log_audit(user_hash=hash_user(self._salt, user), command=command[:200],
                                    outcome=outcome[:200])
 
+    # ------------------------------------------------------------ aliases
+
+    @property
+    def _added_aliases_path(self) -> Path:
+        return self.config.db_path.parent / "aliases.yaml"
+
+    def _load_aliases(self) -> None:
+        """The bundled table, the operator's `search.aliases_file`, then the /alias file."""
+        added_path = self._added_aliases_path
+        try:
+            self._base_aliases = load_aliases(self.config.aliases_path)
+            added = read_alias_file(added_path) if added_path.exists() else []
+            self._use_added_aliases(tuple(added))
+            check_links(self.aliases, f"alias file {added_path}")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+
+    def _use_added_aliases(self, added: tuple[AliasEntry, ...]) -> None:
+        self._added_aliases = added
+        self.aliases = self._base_aliases.with_extra(added)
+
+    async def add_alias(self, text: str) -> AliasEntry:
+        """`/alias NEW = KNOWN`: NEW becomes a name of KNOWN's entry (a new entry if KNOWN is
+        unknown), saved to <data folder>/aliases.yaml and searched at once, without a
+        reindex. Raises DocumentRejected with a message for the moderator."""
+        try:
+            new, known = parse_alias_line(text)
+        except ValueError as exc:
+            raise DocumentRejected(str(exc)) from None
+        async with self._alias_lock:
+            addition = self._alias_addition(new, known)
+            added = _with_addition(self._added_aliases, addition)
+            await asyncio.to_thread(_write_atomically, self._added_aliases_path,
+                                    _dump_aliases(added))
+            self._use_added_aliases(added)
+        entry = self.aliases.entry(addition.id)
+        assert entry is not None
+        return entry
+
+    def _alias_addition(self, new: str, known: str) -> AliasEntry:
+        """The entry to merge for one /alias, or DocumentRejected."""
+        if fold_name(new) in french_stopwords() | STOPWORDS:
+            raise DocumentRejected(f"“{new}” is a common word; it cannot stand for a name.")
+        if sum(len(e.names) for e in self._added_aliases) >= MAX_ADDED_ALIASES:
+            raise DocumentRejected(f"There are already {MAX_ADDED_ALIASES} added aliases; "
+                                   "an operator can move them into search.aliases_file.")
+        owner, target = self.aliases.lookup(new), self.aliases.lookup(known)
+        if owner is not None and target is not None and owner.id == target.id:
+            raise DocumentRejected(f"“{new}” is already a name of {owner.preferred}.")
+        if owner is not None:
+            raise DocumentRejected(f"“{new}” already stands for {owner.preferred}. To give "
+                                   f"{owner.preferred} another name: /alias NEW NAME = {new}")
+        if target is not None:
+            return AliasEntry(target.id, target.kind, (new,))
+        return AliasEntry(self._new_alias_id(known), "other", (known, new),
+                          source=f"added with /alias on {dt.date.today().isoformat()}")
+
+    def _new_alias_id(self, name: str) -> str:
+        slug = f"added_{re.sub(r'[^a-z0-9]+', '_', fold_name(name)).strip('_')}"[:56]
+        candidates = (slug, *(f"{slug}_{n}" for n in range(2, 10_000)))
+        return next(c for c in candidates if self.aliases.entry(c) is None)
+
+    def added_aliases(self) -> list[tuple[str, str]]:
+        """(name, the name it stands for) of every alias added with /alias, oldest first."""
+        pairs = []
+        for added in self._added_aliases:
+            entry = self.aliases.entry(added.id)
+            preferred = entry.preferred if entry else added.preferred
+            pairs += [(name, preferred) for name in added.names
+                      if fold_name(name) != fold_name(preferred)]
+        return pairs
+
     # ------------------------------------------------------------ curation
 
     @property
@@ -493,6 +582,27 @@ class Service:
                 raise
             parked.unlink(missing_ok=True)
             return result
+
+
+MAX_ADDED_ALIASES = 2000
+_ADDED_ALIASES_HEADER = ("# Aliases added by moderators with /alias (written by conflictbot).\n"
+                         "# Same format as index/data/aliases.yaml; merged over the bundled "
+                         "table and search.aliases_file.\n")
+
+
+def _with_addition(added: tuple[AliasEntry, ...], addition: AliasEntry
+                   ) -> tuple[AliasEntry, ...]:
+    """The /alias entries with one more: merged into the entry of its id, else appended."""
+    if any(e.id == addition.id for e in added):
+        return tuple(e.merged(addition) if e.id == addition.id else e for e in added)
+    return (*added, addition)
+
+
+def _dump_aliases(entries: tuple[AliasEntry, ...]) -> bytes:
+    rows = [{"id": e.id, "kind": e.kind, "names": list(e.names),
+             **({"source": e.source} if e.source else {})} for e in entries]
+    text = yaml.safe_dump(rows, allow_unicode=True, sort_keys=False, width=100)
+    return (_ADDED_ALIASES_HEADER + text).encode()
 
 
 # Below this size a search takes about a millisecond: running it on the event loop beats a

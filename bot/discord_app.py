@@ -32,6 +32,7 @@ from bot.frontend import REDACTOR, QuestionCache, ThrottledProgress, protect_tok
 from bot.moderation import REFUSAL, FloodGate, Moderators
 from bot.render import discord_md as render
 from bot.render.discord_md import Reply
+from index.lexicon import parse_alias_line
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -420,6 +421,28 @@ async def stats_command(interaction: discord.Interaction) -> None:
     await _send(interaction, render.render_stats(stats))
 
 
+@app_commands.describe(alias="NEW NAME = KNOWN NAME, e.g. GSIM = JNIM; empty: list the added ones")
+async def alias_command(interaction: discord.Interaction,
+                        alias: app_commands.Range[str, 1, 250] | None = None) -> None:
+    """/alias NEW = KNOWN: another name for an actor, place or person (moderators)."""
+    if not await _moderator(interaction, "alias"):
+        return
+    service = _state(interaction).service
+    if not alias or not alias.strip():
+        await _audit(interaction, "alias", "ok")
+        await _say(interaction, render.render_added_aliases(service.added_aliases()))
+        return
+    try:
+        entry = await service.add_alias(alias)
+    except DocumentRejected as exc:
+        text, outcome = render.render_rejected(str(exc)), "rejected"
+    else:
+        text, outcome = render.render_alias_added(parse_alias_line(alias)[0],
+                                                  entry.preferred), "ok"
+    await _say(interaction, text)
+    await _audit(interaction, f"alias {alias.strip()}", outcome)
+
+
 def build_commands() -> list[app_commands.Command[Any, Any, None]]:
     """Fresh slash commands (one set per client)."""
     described = dict(render.USER_COMMANDS + render.MODERATOR_COMMANDS)
@@ -432,7 +455,7 @@ def build_commands() -> list[app_commands.Command[Any, Any, None]]:
     remove.autocomplete("file")(remove_autocomplete)
     return [ask, command("sources", sources_command), command("help", help_command),
             command("reindex", reindex_command), command("add", add_command), remove,
-            command("stats", stats_command)]
+            command("stats", stats_command), command("alias", alias_command)]
 
 
 # --- the client ---------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-MODERATOR_COMMANDS = ("reindex", "add", "remove", "stats")
+MODERATOR_COMMANDS = ("reindex", "add", "remove", "stats", "alias")
 REFUSAL = "Sorry, only moderators can do that."
 
 

@@ -55,6 +55,7 @@ from bot.core import DocumentRejected, ReindexBusy, Service
 from bot.frontend import REDACTOR, QuestionCache, ThrottledProgress, protect_token
 from bot.moderation import REFUSAL, FloodGate, Moderators
 from bot.render import telegram_html as render
+from index.lexicon import parse_alias_line
 
 log = logging.getLogger(__name__)
 
@@ -436,6 +437,27 @@ async def on_stats(update: Update, context: Context) -> None:
     await _reply(update, render.render_stats(stats))
 
 
+async def on_alias(update: Update, context: Context) -> None:
+    """/alias NEW = KNOWN: another name for an actor, place or person; alone: the list."""
+    message = update.effective_message
+    if message is None or not await _moderator(update, context, "alias"):
+        return
+    service, text = _state(context).service, _argument(message)
+    if not text:
+        await _audit(update, context, "alias", "ok")
+        await _reply(update, render.render_added_aliases(service.added_aliases()))
+        return
+    try:
+        entry = await service.add_alias(text)
+    except DocumentRejected as exc:
+        reply, outcome = render.render_rejected(str(exc)), "rejected"
+    else:
+        reply, outcome = render.render_alias_added(parse_alias_line(text)[0],
+                                                   entry.preferred), "ok"
+    await _audit(update, context, f"alias {text}", outcome)
+    await _reply(update, reply)
+
+
 async def _audit(update: Update, context: Context, command: str, outcome: str) -> None:
     await _state(context).service.audit(user=_user_key(update), command=command,
                                         outcome=outcome)
@@ -515,6 +537,7 @@ def add_handlers(application: App) -> None:
         CommandHandler("add", on_add),
         CommandHandler("remove", on_remove),
         CommandHandler("stats", on_stats),
+        CommandHandler("alias", on_alias),
         MessageHandler(filters.Document.ALL & filters.CaptionRegex(r"^/add(?:@\w+)?(?:\s|$)"),
                        on_add),
         MessageHandler(private & text, on_private_text),

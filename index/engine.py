@@ -170,6 +170,16 @@ class BM25:
         """Every indexed term, in term-id order (a copy; the index is not exposed)."""
         return list(self._state.vocab)
 
+    def docs_with(self, term: str) -> I32:
+        """Sorted indices of the documents holding a term (read-only; empty when unknown)."""
+        st = self._state
+        term_id = st.vocab.get(term)
+        if term_id is None:
+            return np.zeros(0, dtype=np.int32)
+        view = st.doc_ids[int(st.indptr[term_id]):int(st.indptr[term_id + 1])].view()
+        view.flags.writeable = False
+        return view
+
     def doc_freqs(self) -> list[int]:
         """Document frequency of every term, aligned with terms()."""
         return [int(f) for f in np.diff(self._state.indptr).tolist()]
@@ -216,14 +226,20 @@ class BM25:
     def holds(self, term: str, docs: Sequence[int]) -> NDArray[np.bool_]:
         """Which of the given documents contain the term: a binary search in its postings,
         O(len(docs) x log df), without reading the documents."""
+        return self.term_scores(term, docs)[0]
+
+    def term_scores(self, term: str, docs: Sequence[int]) -> tuple[NDArray[np.bool_], F64]:
+        """For each given document: whether it holds the term, and the term's BM25 score
+        in it (0 where absent), by binary search in the term's postings."""
         st = self._state
         wanted = np.asarray(docs, dtype=np.int64)
         term_id = st.vocab.get(term)
         if term_id is None or wanted.shape[0] == 0:
-            return np.zeros(wanted.shape[0], dtype=bool)
-        postings = st.doc_ids[int(st.indptr[term_id]) : int(st.indptr[term_id + 1])]
-        at = np.minimum(np.searchsorted(postings, wanted), postings.shape[0] - 1)
-        return np.asarray(postings[at] == wanted, dtype=bool)
+            return np.zeros(wanted.shape[0], dtype=bool), np.zeros(wanted.shape[0])
+        start, end = int(st.indptr[term_id]), int(st.indptr[term_id + 1])
+        at = np.minimum(np.searchsorted(st.doc_ids[start:end], wanted), end - start - 1)
+        held = np.asarray(st.doc_ids[start:end][at] == wanted, dtype=bool)
+        return held, np.where(held, st.impacts[start:end][at], 0.0)
 
     # ----- updates ----------------------------------------------------------------------
 

@@ -176,22 +176,19 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
 
 
 def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams) -> list[Hit]:
-    """Candidates that pass the abstention rules, by weighted BM25 score; then, when some
-    did, the near misses worth a look ("companions": a distinctive concept, half the
-    required coverage, half the best score), after them."""
-    candidates = engine.top_k_weighted(query.weighted_terms(), params.candidates)
-    docs = [index for index, _ in candidates]
-    holds = [_holds_any(engine, w.terms, docs) for w in known]
+    """Candidates that pass the abstention rules, best first; then, when some did, the near
+    misses worth a look ("companions": a distinctive concept, half the required coverage,
+    half the best score), after them."""
+    scored = _concept_scores(query, known, engine, params.candidates)
     total = sum(w.weight for w in known)
     floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * total)
     distinctive = _distinctive(known, engine, params)
     need = min(2, len(known))
     strict: list[Hit] = []
     near: list[Hit] = []
-    for row, (index, score) in enumerate(candidates):
+    for index, score, matched in scored:
         if score < floor and (not strict or score < params.companion_ratio * strict[0].score):
             break  # candidates come best first: nothing further can be kept
-        matched = [w for w, held in zip(known, holds, strict=True) if held[row]]
         if not any(w.concept.typed in distinctive for w in matched):
             continue
         coverage = sum(w.weight for w in matched) / total
@@ -206,12 +203,27 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams)
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
 
 
-def _holds_any(engine: BM25, terms: frozenset[str], docs: list[int]) -> list[bool]:
-    """For each document, whether it holds any of the terms."""
-    held = np.zeros(len(docs), dtype=bool)
-    for term in terms:
-        held |= engine.holds(term, docs)
-    return [bool(x) for x in held.tolist()]
+def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
+                    ) -> list[tuple[int, float, list[_Weighed]]]:
+    """The k best passages for the weighted query, rescored so that each concept counts
+    once, through its best alternative (max of weight x BM25 term score): a passage naming
+    three aliases of one group does not outscore one naming the group and what was asked.
+    Best first, with the concepts each holds."""
+    docs = [index for index, _ in engine.top_k_weighted(query.weighted_terms(), k)]
+    total = np.zeros(len(docs))
+    held_by: list[list[bool]] = []
+    for w in known:
+        best = np.zeros(len(docs))
+        held = np.zeros(len(docs), dtype=bool)
+        for alt in w.concept.alternatives:
+            has, impacts = engine.term_scores(alt.term, docs)
+            held |= has
+            best = np.maximum(best, np.where(has, alt.weight * impacts, 0.0))
+        total += best
+        held_by.append(held.tolist())
+    rows = [(index, float(score), [w for w, held in zip(known, held_by, strict=True) if held[i]])
+            for i, (index, score) in enumerate(zip(docs, total.tolist(), strict=True))]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
 
 
 def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> frozenset[str]:

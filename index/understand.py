@@ -1,22 +1,78 @@
-"""What the user typed -> the structured `Query` that ranking consumes. Pure functions."""
+"""What the user typed -> the structured `Query` that ranking consumes. Pure functions.
+
+The steps, in order: cut a long question at a word boundary; drop chat noise (index.noise);
+read a shouted question as lower case (keeping the corpus's acronyms); split glued words
+("JNIMattack"); detect French; find dates and "latest"; then read the words left to right,
+longest phrase first: an alias-table name, a French lexicon phrase, a name written in two
+words ("Tin Zaouatene"), else one word. Each becomes a Concept whose alternatives are the
+index terms that count for it:
+
+- TYPED 1.0: the word as indexed (for French, the French word too: French documents in the
+  corpus hold it, so French questions find them without any index-side French analysis);
+- SYNONYM 0.3: the synonym groups of index.analyze;
+- VARIANT 0.9: a spelling the index holds, for a rare or unknown name (joined/split words,
+  fuzzy match against the corpus's names with rapidfuzz);
+- ALIAS 0.8: the other names of an alias-table entry (0.5 for predecessors/successors);
+- TRANSLATION 0.9: English words for a French word or phrase.
+
+A specific name (acronym, alias-table name, capitalised word not opening a sentence, or a
+word no dictionary knows) that the index lacks after all this is an unknown name.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
-from index.analyze import analyze, expand
-from index.query import SYNONYM, TYPED, Alternative, Concept, Query
+from rapidfuzz import fuzz, process
+
+from index import lexicon
+from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted
+from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates
+from index.noise import strip_noise
+from index.query import (
+    ALIAS,
+    SYNONYM,
+    TRANSLATION,
+    TYPED,
+    VARIANT,
+    Alternative,
+    Concept,
+    Query,
+    Rewrite,
+)
 from index.vocabulary import Vocabulary
 
-__all__ = ["NO_ALIASES", "AliasLookup", "understand"]
+__all__ = ["NO_ALIASES", "AliasLookup", "French", "default_french", "understand"]
 
 MAX_CHARS = 500        # longer questions are cut at a word boundary
 MAX_CONCEPTS = 32
 SYNONYM_WEIGHT = 0.3   # equivalent words help, but never outrank the user's own words
+VARIANT_WEIGHT = 0.9   # a spelling the corpus holds for a word it does not
+RARE_VARIANT_WEIGHT = 0.7  # a commoner spelling next to a rare one the corpus also holds
+ALIAS_WEIGHT = 0.8
+LINKED_ALIAS_WEIGHT = 0.5  # predecessor or successor organisations
+TRANSLATION_WEIGHT = 0.9
+MAX_PHRASE_WORDS = 12
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.?!]\s*$")
+# Words that frame a question rather than say what it is about ("What happened at Ber?").
+_FRAMING = frozenset("""
+happen happened happens happening mean means meant know knows explain describe think
+please information info news anyone anybody someone somebody thing things stuff
+going goes doing done get got getting tell told say said update updates details
+don doesn didn isn wasn aren weren won couldn wouldn shouldn haven hasn hadn ain
+gonna wanna gotta kinda sorta ya u ur r pls plz abt bc cuz coz tho smth sth gm gn bot
+actually really basically anyway anyways exactly deal vs versus
+""".split())
+_ENGLISH_FUNCTION = STOPWORDS | _FRAMING
+
+
+# ----- the alias table and the French lexicon, as this module reads them ---------------
 
 
 class AliasEntryLike(Protocol):
@@ -44,6 +100,8 @@ class AliasLookup(Protocol):
 
     def max_name_words(self) -> int: ...
 
+    def names(self) -> Iterable[tuple[str, str]]: ...
+
 
 class _NoAliases:
     """An empty alias table."""
@@ -57,30 +115,155 @@ class _NoAliases:
     def max_name_words(self) -> int:
         return 0
 
+    def names(self) -> Iterable[tuple[str, str]]:
+        return ()
+
 
 NO_ALIASES: AliasLookup = _NoAliases()
 
 
+@dataclass(frozen=True)
+class French:
+    """The French resources: lexicon (folded lemma or phrase -> English words), lemmatiser,
+    stopwords. Phrases are looked up word by word, as written and as lemmas."""
+
+    lexicon: Mapping[str, tuple[str, ...]]
+    lemma: Callable[[str], str]
+    stopwords: frozenset[str]
+    _phrases: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        for key, targets in self.lexicon.items():
+            words = _WORD.findall(fold(key))
+            if words:
+                self._phrases.setdefault(" ".join(words), tuple(targets))
+                lemmas = " ".join(fold(self.lemma(w)) for w in words)
+                self._phrases.setdefault(lemmas, tuple(targets))
+
+    def translate(self, words: Sequence[str]) -> tuple[str, ...]:
+        """English words for a French word or phrase (words as written, accents kept: the
+        lemmatiser needs them), or ()."""
+        folded = [fold(w) for w in words]
+        found = self._phrases.get(" ".join(folded))
+        if found is None:
+            found = self._phrases.get(" ".join(fold(self.lemma(w.lower())) for w in words))
+        if found is None and len(folded) == 1 and folded[0][-1:] in ("s", "x"):
+            found = self._phrases.get(folded[0][:-1])  # a plural the lemmatiser missed
+        return found or ()
+
+
+# High-precision French function words (not English words) for language detection.
+_FRENCH_MARKERS = frozenset("""
+le la les des du est sont ont qui que quoi quand pourquoi comment combien ou quel quelle
+quels quelles une dans avec sur au aux cette ces il ils elle elles leur leurs sa ses et
+mais pas ne nous vous je tu y ete etait sont-ils ont-ils a-t-il c qu l d j n s lui eux
+depuis apres avant pendant contre chez entre selon toujours encore deja aussi tres
+""".split())
+
+
+@lru_cache(maxsize=1)
+def default_french() -> French:
+    """The project's French lexicon, lemmatiser and stopwords (index.lexicon)."""
+    return French(lexicon.french_lexicon(), lexicon.french_lemma,
+                  lexicon.french_stopwords() | _FRENCH_MARKERS)
+
+
+@lru_cache(maxsize=50_000)
+def is_dictionary_word(word: str, language: str = "en") -> bool:
+    """True for a word a general dictionary knows (folded, lower case)."""
+    import simplemma
+
+    return word in STOPWORDS or bool(simplemma.is_known(word, lang=language))
+
+
+# ----- words --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    text: str          # as written (after noise and shouting were dealt with)
+    folded: str
+    sentence_start: bool
+    capitalised: bool  # a capital letter and at least one small one
+    acronym: bool
+    start: int = 0     # where it is in the cleaned question
+    end: int = 0
+
+
+def _words(text: str) -> list[_Word]:
+    words: list[_Word] = []
+    for match in _WORD.finditer(text):
+        token = match.group()
+        start = not words or _SENTENCE_END.search(text[:match.start()]) is not None
+        capitalised = token[:1].isupper() and not token.isupper()
+        words.append(_Word(token, fold(token), start, capitalised, is_acronym(token),
+                           match.start(), match.end()))
+    return words
+
+
+# ----- the whole question -------------------------------------------------------------
+
+
+@dataclass
+class _Reading:
+    """What is being built up while reading a question."""
+
+    vocabulary: Vocabulary
+    aliases: AliasLookup
+    french: French
+    language: str
+    title_case: bool
+    text: str = ""  # the cleaned question the words were read from
+    day_words: frozenset[str] = frozenset()
+    concepts: list[Concept] = field(default_factory=list)
+    seen_terms: set[str] = field(default_factory=set)
+    unknown: list[str] = field(default_factory=list)
+    rewrites: list[Rewrite] = field(default_factory=list)
+    translated: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, concept: Concept) -> None:
+        """Keep a concept unless it repeats one already read (or there are enough)."""
+        if len(self.concepts) >= MAX_CONCEPTS:
+            return
+        own = {a.term for a in concept.alternatives if a.how == TYPED}
+        if own and own <= self.seen_terms:
+            return
+        self.seen_terms |= own or concept.terms
+        self.concepts.append(concept)
+
+
 def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
-               bot_names: Sequence[str] = ()) -> Query:
+               bot_names: Sequence[str] = (), french: French | None = None) -> Query:
     """The question's concepts, each with the index terms that count for it."""
-    cleaned = _cut(question).strip()
-    concepts: list[Concept] = []
-    seen: set[str] = set()
-    for word in _WORD.findall(cleaned):
-        for term in analyze(word):
-            if term in seen or len(concepts) >= MAX_CONCEPTS:
-                continue
-            seen.add(term)
-            concepts.append(Concept(word, _typed_alternatives(term)))
-    return Query(question=question, cleaned=cleaned, concepts=tuple(concepts))
-
-
-def _typed_alternatives(term: str) -> tuple[Alternative, ...]:
-    """The term itself, then its synonyms at a lower weight."""
-    synonyms = sorted(expand([term])[term] - {term})
-    return (Alternative(term, 1.0, TYPED),
-            *(Alternative(s, SYNONYM_WEIGHT, SYNONYM) for s in synonyms))
+    french = french or default_french()
+    text = _cut(question)
+    cleaned = strip_noise(text, bot_names)
+    if is_shouted(cleaned):
+        cleaned = _unshout(cleaned, vocabulary, aliases)
+    cleaned = _unglue(cleaned, vocabulary, aliases)
+    words = _words(cleaned)
+    language = detect_language(words, vocabulary, aliases, french)
+    dates = find_dates(cleaned)
+    reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
+                       cleaned, dates.day_words)
+    _read(reading, words, dates.recent_words)
+    if reading.translated:
+        typed = ", ".join(dict.fromkeys(t for t, _ in reading.translated))
+        searched = ", ".join(dict.fromkeys(s for _, s in reading.translated))
+        reading.rewrites.append(Rewrite(TRANSLATION, typed, searched))
+    return Query(
+        question=question,
+        cleaned=cleaned,
+        language=language,
+        concepts=tuple(reading.concepts),
+        dates=dates.dates,
+        wants_recent=dates.wants_recent,
+        unknown_names=tuple(dict.fromkeys(reading.unknown)),
+        rewrites=tuple(dict.fromkeys(reading.rewrites)),
+        defines=definition_subject(cleaned, reading.concepts),
+        notes=tuple(reading.notes),
+    )
 
 
 def _cut(text: str) -> str:
@@ -90,3 +273,527 @@ def _cut(text: str) -> str:
     head = text[:MAX_CHARS]
     space = head.rfind(" ")
     return head[:space] if space > MAX_CHARS // 2 else head
+
+
+def _is_title_case(words: Sequence[_Word]) -> bool:
+    """Every Word Capitalised ("What Happened At Kidal"): capitals then say nothing about
+    names. Shown by capitalised small words, or by three or more capitalised words alone."""
+    inner = [w for w in words if not w.sentence_start and not w.acronym]
+    capitalised = [w for w in inner if w.capitalised]
+    small = [w for w in capitalised if w.folded in _ENGLISH_FUNCTION]
+    if small and len(capitalised) >= 0.75 * len(inner):
+        return True
+    return len(inner) >= 3 and len(capitalised) == len(inner)
+
+
+# ----- shouting and glued words -------------------------------------------------------
+
+
+def _unshout(text: str, vocabulary: Vocabulary, aliases: AliasLookup) -> str:
+    """A shouted question in lower case, but for the acronyms the corpus or the alias table
+    writes in capitals (ISGS, JNIM) and the capitals of multi-word alias names ("IS Sahel")."""
+    keep: set[int] = set()
+    matches = list(_WORD.finditer(text))
+    for i in range(len(matches)):
+        for n in range(min(aliases.max_name_words(), MAX_PHRASE_WORDS), 1, -1):
+            if i + n <= len(matches):
+                phrase = text[matches[i].start():matches[i + n - 1].end()]
+                if aliases.lookup(phrase) is not None:
+                    keep.update(range(i, i + n))
+                    break
+    pieces: list[str] = []
+    last = 0
+    for i, match in enumerate(matches):
+        token = match.group()
+        pieces.append(text[last:match.start()].lower())
+        keeps_capitals = i in keep or _known_acronym(token, vocabulary, aliases)
+        pieces.append(token if keeps_capitals else token.lower())
+        last = match.end()
+    pieces.append(text[last:].lower())
+    return "".join(pieces)
+
+
+def _known_acronym(token: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:
+    if not is_acronym(token) or token.lower() in _ENGLISH_FUNCTION:
+        return False
+    folded = fold(token)
+    if folded in vocabulary and vocabulary.surface_of(folded).isupper():
+        return True
+    entry = aliases.lookup(token)
+    return entry is not None and token in entry.names
+
+
+_CAMEL = re.compile(r"[A-Z]{2,}(?=[A-Z][a-z]|[a-z]{3,})|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_GLUE_MIN, _GLUE_MAX = 7, 40
+
+
+def _unglue(text: str, vocabulary: Vocabulary, aliases: AliasLookup) -> str:
+    """Glued words split into their pieces ("whathappenedatKidal", "JNIMattack") when every
+    piece is a word the index, the alias table or the stopword list knows."""
+    def split(match: re.Match[str]) -> str:
+        token = match.group()
+        if not _GLUE_MIN <= len(token) <= _GLUE_MAX or _is_known(token, vocabulary, aliases):
+            return token
+        pieces = _camel_pieces(token, vocabulary, aliases)
+        if not pieces and token[:1].islower():  # a capitalised word is a name: never cut
+            pieces = _segment(fold(token), vocabulary, aliases)
+        if pieces and len(fold(token)) == len(token):  # keep the capitals as typed
+            at = 0
+            for i, piece in enumerate(pieces):
+                pieces[i], at = token[at:at + len(piece)], at + len(piece)
+        return " ".join(pieces) if pieces else token
+    return _WORD.sub(split, text)
+
+
+def _is_known(token: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:
+    folded = fold(token)
+    terms = analyze(token)
+    return (folded in vocabulary or (len(terms) == 1 and terms[0] in vocabulary)
+            or aliases.lookup(token) is not None or is_dictionary_word(folded))
+
+
+def _known_piece(piece: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:
+    folded = fold(piece)
+    if len(folded) < 2:
+        return False
+    if folded in _ENGLISH_FUNCTION:
+        return True
+    if len(folded) < 3:
+        return False
+    terms = analyze(piece)
+    return (folded in vocabulary or (len(terms) == 1 and terms[0] in vocabulary)
+            or aliases.lookup(piece) is not None)
+
+
+def _camel_pieces(token: str, vocabulary: Vocabulary, aliases: AliasLookup) -> list[str]:
+    pieces = _CAMEL.findall(token)
+    if len(pieces) > 1 and "".join(pieces) == token and all(
+            _known_piece(p, vocabulary, aliases) for p in pieces):
+        return pieces
+    return []
+
+
+def _segment(word: str, vocabulary: Vocabulary, aliases: AliasLookup) -> list[str]:
+    """The fewest known pieces that spell `word` (at least three, or two with a stopword:
+    two content pieces are a name written in one word, handled as a spelling variant)."""
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 20), end):
+            head = best[start]
+            piece = word[start:end]
+            if head is not None and _known_piece(piece, vocabulary, aliases):
+                candidate = [*head, piece]
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    pieces = best[len(word)] or []
+    content = [p for p in pieces if p not in _ENGLISH_FUNCTION]
+    if len(pieces) >= 3 or (len(pieces) == 2 and len(content) == 1):
+        return pieces if content else []
+    return []
+
+
+# ----- language -----------------------------------------------------------------------
+
+
+def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: AliasLookup,
+                    french: French) -> str:
+    """"fr" when French function words, accents and lexicon words outweigh English ones;
+    names (capitalised, acronyms, alias-table or corpus names) never decide."""
+    fr = en = 0.0
+    for word in words:
+        if word.acronym or (word.capitalised and not word.sentence_start):
+            continue
+        folded = word.folded
+        if folded in _FRENCH_MARKERS or folded in french.stopwords:
+            fr += 1.0 if folded in _FRENCH_MARKERS else 0.5
+        elif folded in _ENGLISH_FUNCTION:
+            en += 1.0
+        elif french.translate([word.text]) and not is_dictionary_word(folded):
+            fr += 1.0
+        elif word.text.lower() != folded and not word.capitalised:
+            fr += 0.5  # accented small word: "quitté", "armée"
+        elif is_dictionary_word(folded) and not is_dictionary_word(folded, "fr"):
+            en += 0.5
+    return "fr" if fr > en else "en"
+
+
+# ----- reading words into concepts ----------------------------------------------------
+
+
+def _read(reading: _Reading, words: Sequence[_Word], recent_words: frozenset[str]) -> None:
+    i = 0
+    while i < len(words):
+        used = (_read_alias(reading, words, i) or _read_french_phrase(reading, words, i)
+                or _read_joined(reading, words, i))
+        if used:
+            i += used
+            continue
+        word = words[i]
+        if not _is_filler(reading, word, recent_words):
+            _read_word(reading, word)
+        i += 1
+
+
+def _is_filler(reading: _Reading, word: _Word, recent_words: frozenset[str]) -> bool:
+    folded = word.folded
+    if word.acronym:
+        return False
+    if folded in recent_words or folded in _FRAMING or folded in reading.day_words:
+        return True
+    if reading.language == "fr" and folded in reading.french.stopwords:
+        return not (word.capitalised and not word.sentence_start)
+    return not analyze(word.text) and not word.acronym
+
+
+def _phrase(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> str:
+    """Words i to i+n-1 as the user wrote them (with their apostrophes and hyphens)."""
+    return reading.text[words[i].start:words[i + n - 1].end]
+
+
+def _read_alias(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+    """An alias-table name starting at word i: its concept, and how many words it took."""
+    longest = min(reading.aliases.max_name_words(), MAX_PHRASE_WORDS, len(words) - i)
+    for n in range(longest, 0, -1):
+        phrase = _phrase(reading, words, i, n)
+        entry = reading.aliases.lookup(phrase)
+        if entry is None or (n == 1 and _is_common_word(reading, words[i])):
+            continue
+        if n > 1 and all(w.folded in _ENGLISH_FUNCTION for w in words[i:i + n]):
+            continue
+        reading.add(_alias_concept(reading, phrase, entry))
+        return n
+    return _read_alias_spelt_otherwise(reading, words, i)
+
+
+_LONG_NAME_WORDS = 3        # names this long are compared by spelling, not only exactly
+_LONG_NAME_SIMILARITY = 88  # rapidfuzz ratio between folded names
+
+
+def _read_alias_spelt_otherwise(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+    """A long alias-table name in another transliteration ("Jama'atu Ahlis Sunna lid
+    Da'awati wal-Jihad"): compared by spelling, starting at a word the index lacks."""
+    if _in_index(words[i], reading.vocabulary) or words[i].folded in _ENGLISH_FUNCTION:
+        return 0
+    names = _long_names(reading.aliases)
+    if not names:
+        return 0
+    longest = min(reading.aliases.max_name_words() + 1, MAX_PHRASE_WORDS, len(words) - i)
+    for n in range(longest, _LONG_NAME_WORDS - 1, -1):
+        phrase = _phrase(reading, words, i, n)
+        found = process.extractOne(" ".join(w.folded for w in words[i:i + n]), names,
+                                   scorer=fuzz.ratio, score_cutoff=_LONG_NAME_SIMILARITY)
+        entry = reading.aliases.lookup(found[0]) if found else None
+        if entry is not None:
+            reading.add(_alias_concept(reading, phrase, entry))
+            return n
+    return 0
+
+
+_LONG_NAMES: dict[int, tuple[AliasLookup, list[str]]] = {}  # by table: (table, names)
+
+
+def _long_names(aliases: AliasLookup) -> list[str]:
+    cached = _LONG_NAMES.get(id(aliases))
+    if cached is None or cached[0] is not aliases:
+        if len(_LONG_NAMES) > 8:
+            _LONG_NAMES.clear()
+        names = [n for n, _ in aliases.names() if n.count(" ") + 1 >= _LONG_NAME_WORDS]
+        cached = _LONG_NAMES[id(aliases)] = (aliases, names)
+    return cached[1]
+
+
+def _is_common_word(reading: _Reading, word: _Word) -> bool:
+    """A small dictionary word the corpus writes in small letters ("platform", "ber"
+    would be a place only when written so): it is not taken for an alias-table name."""
+    if word.acronym or word.capitalised:
+        return False
+    terms = analyze(word.text)
+    if not terms:
+        return True
+    surface = reading.vocabulary.surface_of(terms[0])
+    return is_dictionary_word(word.folded) and not surface[:1].isupper()
+
+
+def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> Concept:
+    """The typed name's own terms, then the entry's other names the index holds (ALIAS),
+    then those of its predecessors and successors (at a lower weight)."""
+    vocabulary = reading.vocabulary
+    own = _phrase_terms(reading, phrase)
+    alternatives = [Alternative(t, 1.0, TYPED) for t in own]
+    translations = _phrase_translation(reading, phrase)
+    alternatives += [Alternative(t, TRANSLATION_WEIGHT, TRANSLATION) for t in translations]
+    taken = {*own, *translations}
+    direct = _alias_terms(reading, entry.names, taken)
+    alternatives += [Alternative(t, ALIAS_WEIGHT, ALIAS) for t, _ in direct]
+    taken |= {t for t, _ in direct}
+    for linked_id in (*entry.predecessors, *entry.successors):
+        linked = reading.aliases.entry(linked_id)
+        if linked is not None:
+            found = _alias_terms(reading, linked.names, taken)
+            alternatives += [Alternative(t, LINKED_ALIAS_WEIGHT, ALIAS) for t, _ in found]
+            taken |= {t for t, _ in found}
+    mentioned = bool(direct) or vocabulary.cooccur(own) or any(
+        a.how == ALIAS for a in alternatives)
+    if direct and not vocabulary.cooccur(own):
+        shown = _best_name(direct, vocabulary)
+        alike = fuzz.ratio(fold(phrase), fold(shown)) >= _SAME_NAME_SIMILARITY
+        reading.rewrites.append(Rewrite(VARIANT if alike else ALIAS, phrase, shown))
+    if not mentioned:
+        reading.unknown.append(phrase)
+    return Concept(phrase, _dedupe(alternatives), is_name=True)
+
+
+_SAME_NAME_SIMILARITY = 70  # an alias spelt like the typed name is shown as a variant
+
+
+def _phrase_terms(reading: _Reading, phrase: str) -> list[str]:
+    """Content terms of a phrase (English and French stopwords left out)."""
+    words = _WORD.findall(phrase)
+    if len(words) == 1:
+        return [_acronym_or_term(phrase, reading.vocabulary)]
+    french_stop = reading.french.stopwords
+    terms = [_acronym_or_term(w, reading.vocabulary) for w in words
+             if fold(w) not in french_stop or w.isupper()]
+    return [t for t in dict.fromkeys(terms) if t]
+
+
+def _phrase_translation(reading: _Reading, phrase: str) -> list[str]:
+    """English terms for a French alias name ("casques bleus" -> peacekeep)."""
+    if reading.language != "fr" and not any(not c.isascii() for c in phrase):
+        return []
+    targets = reading.french.translate(_WORD.findall(phrase))
+    if targets:
+        reading.translated.append((phrase, targets[0]))
+    return [t for target in targets for t in analyze(target)]
+
+
+def _alias_terms(reading: _Reading, names: Iterable[str], taken: set[str]
+                 ) -> list[tuple[str, str]]:
+    """(term, name) for the names the index holds: one-word names first (ISGS, AQIM); only
+    when there are none, the rare terms of multi-word names found together in a passage
+    ("Malian Armed Forces" -> arm). A name that holds a term already searched adds nothing
+    ("Republic of Mali" for Mali)."""
+    vocabulary = reading.vocabulary
+    single: list[tuple[str, str]] = []
+    multi: list[tuple[str, str]] = []
+    for name in names:
+        terms = _phrase_terms(reading, name)
+        if not terms or not taken.isdisjoint(terms) or not vocabulary.cooccur(terms):
+            continue
+        if len(terms) == 1:
+            single.append((terms[0], name))
+        else:
+            multi.extend((t, name) for t in _distinctive(terms, vocabulary))
+    found = single or multi
+    return list({t: (t, n) for t, n in found if not t.isdigit()}.values())
+
+
+def _distinctive(terms: Sequence[str], vocabulary: Vocabulary) -> list[str]:
+    """The rare terms of a multi-word name, or its rarest one."""
+    rare = max(3, vocabulary.n_docs // 10)
+    found = [t for t in terms if vocabulary.df(t) <= rare]
+    return found or [min(terms, key=vocabulary.df)]
+
+
+def _best_name(found: Sequence[tuple[str, str]], vocabulary: Vocabulary) -> str:
+    """The name to show for an alias: the one the corpus uses most."""
+    return max(found, key=lambda pair: vocabulary.df(pair[0]))[1]
+
+
+def _content_terms(reading: _Reading, phrase: str) -> list[str]:
+    terms = [t for w in _WORD.findall(phrase) if fold(w) not in reading.french.stopwords
+             for t in analyze(w)]
+    return list(dict.fromkeys(terms))
+
+
+def _acronym_or_term(word: str, vocabulary: Vocabulary) -> str:
+    """The index term for one word: its stem, or its folded form when the index holds that
+    (an acronym typed in small letters: "isgs" -> isgs, not isg)."""
+    terms = analyze(word)
+    folded = fold(word)
+    if terms and terms[0] in vocabulary:
+        return terms[0]
+    if folded in vocabulary:
+        return folded
+    return terms[0] if terms else ""
+
+
+def _read_french_phrase(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+    """A French lexicon phrase of two or more words starting at word i."""
+    if reading.language != "fr":
+        return 0
+    for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 1, -1):
+        targets = reading.french.translate([w.text for w in words[i:i + n]])
+        if targets:
+            reading.add(_translation_concept(reading, _phrase(reading, words, i, n), targets))
+            return n
+    return 0
+
+
+def _translation_concept(reading: _Reading, typed: str, targets: Sequence[str]) -> Concept:
+    own = _content_terms(reading, typed)
+    alternatives = [Alternative(t, 1.0, TYPED) for t in own]
+    for target in targets:
+        for term in analyze(target):
+            if term not in own:
+                alternatives.append(Alternative(term, TRANSLATION_WEIGHT, TRANSLATION))
+    reading.translated.append((typed, targets[0]))
+    return Concept(typed, _dedupe(alternatives))
+
+
+def _read_joined(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+    """A name written in two words that the index holds as one ("Tin Zaouatene")."""
+    if i + 1 >= len(words):
+        return 0
+    first, second = words[i], words[i + 1]
+    if first.folded in _ENGLISH_FUNCTION or second.folded in _ENGLISH_FUNCTION:
+        return 0
+    if _in_index(first, reading.vocabulary) and _in_index(second, reading.vocabulary):
+        return 0
+    joined = first.text + second.text.lower()
+    term = _acronym_or_term(joined, reading.vocabulary)
+    if term not in reading.vocabulary or is_dictionary_word(fold(joined)):
+        return 0
+    typed = _phrase(reading, words, i, 2)
+    reading.rewrites.append(Rewrite(VARIANT, typed, reading.vocabulary.surface_of(term)))
+    reading.add(Concept(typed, (Alternative(term, VARIANT_WEIGHT, VARIANT),), is_name=True))
+    return 2
+
+
+def _in_index(word: _Word, vocabulary: Vocabulary) -> bool:
+    return _acronym_or_term(word.text, vocabulary) in vocabulary
+
+
+def _read_word(reading: _Reading, word: _Word) -> None:
+    vocabulary = reading.vocabulary
+    term = _acronym_or_term(word.text, vocabulary)
+    alternatives = [Alternative(term, 1.0, TYPED)]
+    alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM)
+                     for s in sorted(expand([term])[term] - {term})]
+    name = _is_name(reading, word)
+    translation = _translation_of(reading, word) if term not in vocabulary else ()
+    if translation:
+        concept = _translation_concept(reading, word.text, translation)
+        reading.add(Concept(word.text, _dedupe([*alternatives, *concept.alternatives[1:]])))
+        return
+    variants = _variants(reading, word, term, name)
+    if term not in vocabulary and not variants and name:
+        reading.unknown.append(word.text)
+    reading.add(Concept(word.text, _dedupe([*alternatives, *variants]), is_name=name))
+
+
+def _translation_of(reading: _Reading, word: _Word) -> tuple[str, ...]:
+    """English words for a French word: any word of a French question, or a word of an
+    English one that neither the index nor an English dictionary knows."""
+    if word.capitalised and not word.sentence_start:
+        return ()
+    if reading.language != "fr" and is_dictionary_word(word.folded):
+        return ()
+    targets = reading.french.translate([word.text])
+    month = MONTHS_EN_OF_FR.get(word.folded)
+    return (*targets, month) if month else targets
+
+
+def _is_name(reading: _Reading, word: _Word) -> bool:
+    """A specific name: an acronym, a capitalised word that does not open a sentence (unless
+    every word is capitalised), or a word that no dictionary (or lexicon) knows."""
+    folded = word.folded
+    if folded.isdigit() or folded in MONTH_NUMBER or len(folded) < 2:
+        return False
+    if word.acronym:
+        return folded not in _ENGLISH_FUNCTION
+    if word.capitalised and not word.sentence_start and not reading.title_case:
+        return not (reading.language == "fr" and folded in reading.french.stopwords)
+    if reading.french.translate([word.text]) or is_dictionary_word(folded):
+        return False
+    if reading.language == "fr" and is_dictionary_word(word.text.lower(), "fr"):
+        return False
+    return len(folded) >= 4  # "atu", "wal": pieces of a transliteration, not names
+
+
+def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alternative]:
+    """Spellings the index holds for a rare or unknown name: the word split in two known
+    pieces, or the closest name of the corpus (fuzzy)."""
+    vocabulary = reading.vocabulary
+    known = term in vocabulary
+    if not name or (known and vocabulary.df(term) > vocabulary.rare_df):
+        return []
+    written_as_name = word.acronym or word.capitalised
+    if not written_as_name and len(word.folded) < _MIN_TYPO_LENGTH:
+        return []
+    found = vocabulary.closest(word.folded, names_only=written_as_name,
+                               more_used_than=vocabulary.df(term))
+    if found is not None:
+        if known:  # the corpus holds what was typed too: nothing to tell the user
+            reading.notes.append(f"variant {word.text}: {vocabulary.surface_of(found)}")
+            return [Alternative(found, RARE_VARIANT_WEIGHT, VARIANT)]
+        reading.rewrites.append(Rewrite(VARIANT, word.text, vocabulary.surface_of(found)))
+        return [Alternative(found, VARIANT_WEIGHT, VARIANT)]
+    if known:
+        return []
+    pieces = _split_in_two(word.folded, vocabulary)
+    if pieces:
+        shown = " ".join(vocabulary.surface_of(p) for p in pieces)
+        reading.rewrites.append(Rewrite(VARIANT, word.text, shown))
+    return [Alternative(p, VARIANT_WEIGHT, VARIANT) for p in pieces]
+
+
+_MIN_TYPO_LENGTH = 6  # a shorter unknown word is too close to too many common words
+
+
+def _split_in_two(word: str, vocabulary: Vocabulary) -> list[str]:
+    """Index terms of the two halves of a name written in one word ("tinzaouatene" ->
+    tin, zaouaten), when both halves are in the index; the most even split wins."""
+    best: list[str] = []
+    best_balance = 0
+    for cut in range(3, len(word) - 2):
+        head, tail = analyze(word[:cut]), analyze(word[cut:])
+        if len(head) == 1 and len(tail) == 1 and head[0] in vocabulary and tail[0] in vocabulary:
+            balance = min(cut, len(word) - cut)
+            if balance > best_balance:
+                best, best_balance = [head[0], tail[0]], balance
+    return best
+
+
+def _dedupe(alternatives: Iterable[Alternative]) -> tuple[Alternative, ...]:
+    """One alternative per term, the heaviest."""
+    best: dict[str, Alternative] = {}
+    for alt in alternatives:
+        if alt.term not in best or alt.weight > best[alt.term].weight:
+            best[alt.term] = alt
+    return tuple(best.values())
+
+
+# ----- definitions --------------------------------------------------------------------
+
+_DEFINITION = re.compile(
+    r"^(?:(?:what|who)\s+(?:is|are|was|were)|whats|what's|who's|whos)\s+(?:the\s+|an?\s+)?"
+    r"(?P<x>.+?)\??$"
+    r"|^(?:what\s+does|what\s+do)\s+(?P<y>.+?)\s+(?:mean|stand\s+for)\??$"
+    r"|^(?:define|definition\s+of|meaning\s+of)\s+(?P<z>.+?)\??$"
+    r"|^(?:c'est\s+quoi|qu'est[\s-]ce\s+que?(?:\s+c'est)?|qui\s+est|qui\s+sont|que\s+sont"
+    r"|que\s+signifie|c'est\s+qui)\s+(?:le\s+|la\s+|les\s+|l'|un\s+|une\s+)?(?P<w>.+?)\??$",
+    re.IGNORECASE)
+_MAX_DEFINED_WORDS = 6
+# "What is happening", "what are the latest attacks": questions, not definitions.
+_NOT_DEFINED = frozenset("latest recent current news situation going happening new "
+                         "status death toll".split())
+
+
+def definition_subject(cleaned: str, concepts: Sequence[Concept]) -> str:
+    """The X of "What is X?", "who is X", "c'est quoi X", "qui est X", or of a bare name."""
+    text = cleaned.strip().rstrip("?!. ")
+    match = _DEFINITION.match(text.replace("’", "'"))
+    if match:
+        subject = next(g for g in match.groups() if g).strip(" \"'?")
+        words = [fold(w) for w in _WORD.findall(subject)]
+        if 0 < len(words) <= _MAX_DEFINED_WORDS and not any(
+                w.endswith("ing") or w in _NOT_DEFINED for w in words):
+            return subject
+        return ""
+    if len(concepts) == 1 and concepts[0].is_name:
+        said = [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
+        if said == _WORD.findall(fold(concepts[0].typed)):
+            return concepts[0].typed
+    return ""

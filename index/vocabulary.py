@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz, process
+
+from index.analyze import analyze, fold, surface_forms
 
 
 class TermStats(Protocol):
@@ -21,6 +28,11 @@ class TermStats(Protocol):
 
     def doc_freqs(self) -> list[int]: ...
 
+    def docs_with(self, term: str) -> NDArray[np.int32]: ...
+
+
+Postings = Callable[[str], NDArray[np.int32]]
+
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
@@ -29,25 +41,29 @@ class Vocabulary:
     doc_freq: Mapping[str, int]
     n_docs: int
     surface: Mapping[str, str] = field(default_factory=dict)
+    postings: Postings | None = field(default=None, compare=False, repr=False)
+    _spellings: dict[tuple[bool, str], list[tuple[str, str]]] = field(
+        default_factory=dict, compare=False, repr=False)  # (names only, letter) -> (key, term)
 
     @classmethod
     def from_engine(cls, engine: TermStats, surface: Mapping[str, str] | None = None
                     ) -> Vocabulary:
         """The vocabulary of a built or loaded engine, with the surface forms of its build."""
         doc_freq = dict(zip(engine.terms(), engine.doc_freqs(), strict=True))
-        return cls(doc_freq, engine.n_docs, dict(surface or {}))
+        return cls(doc_freq, engine.n_docs, dict(surface or {}), engine.docs_with)
 
     @classmethod
     def from_passages(cls, passages: Iterable[str]) -> Vocabulary:
         """The vocabulary of analysed texts (tests and small corpora)."""
-        from index.analyze import analyze, surface_forms
-
         texts = list(passages)
-        doc_freq: dict[str, int] = {}
-        for text in texts:
-            for term in set(analyze(text)):
-                doc_freq[term] = doc_freq.get(term, 0) + 1
-        return cls(doc_freq, len(texts), surface_forms(texts))
+        docs: dict[str, list[int]] = {}
+        for index, text in enumerate(texts):
+            for term in dict.fromkeys(analyze(text)):
+                docs.setdefault(term, []).append(index)
+        arrays = {t: np.asarray(d, dtype=np.int32) for t, d in docs.items()}
+        empty = np.zeros(0, dtype=np.int32)
+        return cls({t: len(d) for t, d in docs.items()}, len(texts), surface_forms(texts),
+                   lambda term: arrays.get(term, empty))
 
     def __contains__(self, term: object) -> bool:
         return term in self.doc_freq
@@ -62,6 +78,89 @@ class Vocabulary:
     def surface_of(self, term: str) -> str:
         """How the corpus most often writes the term ("Tinzaouatene" for tinzaouaten)."""
         return self.surface.get(term, term)
+
+    @property
+    def rare_df(self) -> int:
+        """Document frequency up to which a term counts as rare."""
+        return max(2, self.n_docs // 1000)
+
+    def cooccur(self, terms: Iterable[str]) -> bool:
+        """True when one passage holds every term (all known, without postings)."""
+        wanted = list(dict.fromkeys(terms))
+        if not wanted or any(t not in self.doc_freq for t in wanted):
+            return False
+        if self.postings is None or len(wanted) == 1:
+            return True
+        wanted.sort(key=self.df)
+        common = self.postings(wanted[0])
+        for term in wanted[1:]:
+            common = np.intersect1d(common, self.postings(term), assume_unique=True)
+            if common.shape[0] == 0:
+                return False
+        return True
+
+    def closest(self, word: str, *, names_only: bool = True, more_used_than: int = 0
+                ) -> str | None:
+        """The index term spelt most like `word` (folded), or None. Spellings are compared
+        by sound ("Lavroff" ~ Lavrov, "Tinzawatene" ~ Tinzaouatene), only with terms of the
+        same first sound, closely enough for the word's length; with names_only, only with
+        terms the corpus writes with a capital."""
+        key = spelling_key(word)
+        cutoff = _fuzzy_cutoff(len(key))
+        if cutoff is None:
+            return None
+        candidates = self._candidates(names_only).get(key[:1], [])
+        keys = [k for k, _ in candidates]
+        best: tuple[float, int, str] | None = None
+        for _, score, index in process.extract(key, keys, scorer=fuzz.ratio,
+                                                score_cutoff=cutoff, limit=8):
+            term = candidates[index][1]
+            df = self.df(term)
+            if df > more_used_than and term != word:
+                rank = (score, df, term)
+                if best is None or rank > best:
+                    best = rank
+        return best[2] if best else None
+
+    def _candidates(self, names_only: bool) -> dict[str, list[tuple[str, str]]]:
+        """(spelling key, term) by first letter of the key; built on first use."""
+        if (names_only, "") not in self._spellings:
+            for term in self.doc_freq:
+                spelling = self.surface.get(term, term)
+                if len(term) < 4 or not spelling.isalpha():
+                    continue
+                if names_only and not spelling[:1].isupper():
+                    continue
+                key = spelling_key(fold(spelling))
+                self._spellings.setdefault((names_only, key[:1]), []).append((key, term))
+            self._spellings[(names_only, "")] = []
+        return {letter: found for (names, letter), found in self._spellings.items()
+                if names == names_only}
+
+
+_SOUNDS = [("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("v", "f"), ("w", "u"),
+           ("ou", "u"), ("oo", "u"), ("y", "i"), ("ee", "i"), ("dh", "d"), ("th", "t"),
+           ("kh", "k"), ("gh", "g")]
+_DOUBLE = re.compile(r"([a-z])\1+")
+
+
+def spelling_key(word: str) -> str:
+    """A rough sound of a folded word, so that transliterations meet: doubled letters,
+    c/k/q, ou/oo/w, v/f and y/i are made one, and a final e dropped."""
+    key = _DOUBLE.sub(r"\1", word)
+    for written, sound in _SOUNDS:
+        key = key.replace(written, sound)
+    key = _DOUBLE.sub(r"\1", key)
+    return key[:-1] if len(key) > 4 and key.endswith("e") else key
+
+
+def _fuzzy_cutoff(length: int) -> float | None:
+    """How alike (rapidfuzz ratio, 0-100) a word of this length must be to a term."""
+    if length < 4:
+        return None
+    if length <= 5:
+        return 88.0
+    return 85.0 if length < 8 else 80.0
 
 
 SURFACE_FILE = "surface.json"

@@ -138,6 +138,27 @@ def test_weighted_ties_break_by_doc_index() -> None:
     assert [d for d, _ in engine.top_k_weighted({"x": 0.3, "y": 0.3}, 3)] == [0, 1, 3]
 
 
+def test_term_scores_are_the_documents_bm25_term_scores() -> None:
+    corpus = [["a", "b"], ["a"], ["b", "b", "c"], ["c"], ["d"]]
+    engine = BM25(corpus)
+    held, scores = engine.term_scores("b", [2, 4, 0])
+    assert held.tolist() == [True, False, True]
+    expected = engine.get_scores(["b"])
+    assert scores.tolist() == [expected[2], 0.0, expected[0]]
+
+
+def test_a_concept_counts_once_through_its_best_alternative() -> None:
+    docs = [Doc("x", "JNIM GSIM alliance statement"), Doc("y", "JNIM attack statement"),
+            *filler_docs(20)]
+    passages = Passages(docs)
+    jnim = Concept("JNIM", (Alternative("jnim", 1.0), Alternative("gsim", 0.8, ALIAS),
+                            Alternative("allianc", 0.8, ALIAS)), is_name=True)
+    summed = passages.engine.top_k_weighted(query(jnim).weighted_terms(), 1)
+    assert passages.docs[summed[0][0]].key == "x"  # a plain weighted sum prefers x
+    ranking = ask(passages, query(jnim, concept("statement")))
+    assert passages.docs[ranking.hits[0].index].key == "y"
+
+
 def test_holds_agrees_with_the_documents() -> None:
     rng = np.random.default_rng(7)
     corpus = [[f"t{x}" for x in rng.integers(0, 30, size=rng.integers(1, 12))]

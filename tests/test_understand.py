@@ -2,32 +2,72 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from pathlib import Path
 
-from index.query import SYNONYM, TYPED
-from index.understand import NO_ALIASES, understand
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index.analyze import analyze
+from index.engine import BM25
+from index.lexicon import AliasEntry, AliasTable, load_aliases
+from index.query import ALIAS, SYNONYM, TRANSLATION, TYPED, VARIANT, Query
+from index.understand import MAX_CONCEPTS, NO_ALIASES, understand
 from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
 PASSAGES = [
     "Tuareg-led separatists killed 84 Wagner fighters at Tinzaouatene in July 2024.",
     "The Malian army and Wagner withdrew from Tinzaouatene after the battle.",
-    "JNIM claimed the attack on the military camp of Boulkessi.",
-    "MINUSMA peacekeepers left Kidal in October 2023.",
+    "JNIM claimed the attack on the military camp of Boulkessi in June 2025.",
+    "MINUSMA peacekeepers left Kidal in October 2023, then withdrew from Mali.",
+    "The Movement for Oneness and Jihad in West Africa (MOJWA) held Gao in 2012.",
+    "IS Sahel, also called ISGS, attacked Menaka. The Malian Armed Forces responded.",
+    "Rebels took Aguelhok and Tessalit; Timbuktu fell in April 2012.",
+    "Colonel Assimi Goïta led the coup of August 2020 and became president.",
+    "Russian foreign minister Lavrov met Abdoulaye Diop in Moscow.",
+    "Kidal is a town in northern Mali. Kidal was held by the rebels.",
 ]
 VOCAB = Vocabulary.from_passages(PASSAGES)
+ALIASES = load_aliases()
+
+
+def ask(question: str, aliases: AliasTable | None = None, **kwargs: object) -> Query:
+    return understand(question, VOCAB, ALIASES if aliases is None else aliases,
+                      **kwargs)  # type: ignore[arg-type]
+
+
+def concept_terms(query: Query, how: str | None = None) -> list[set[str]]:
+    return [{a.term for a in c.alternatives if how is None or a.how == how}
+            for c in query.concepts]
+
+
+def alternative(query: Query, term: str) -> tuple[float, str] | None:
+    for concept in query.concepts:
+        for alt in concept.alternatives:
+            if alt.term == term:
+                return alt.weight, alt.how
+    return None
+
+
+# ----- the first version's contract -------------------------------------------------
 
 
 def test_each_word_is_a_concept_with_one_typed_alternative() -> None:
-    query = understand("Who did Wagner fight at Tinzaouatene?", VOCAB, NO_ALIASES)
+    query = ask("Who did Wagner fight at Tinzaouatene?", NO_ALIASES)  # type: ignore[arg-type]
     assert [c.typed for c in query.concepts] == ["Wagner", "fight", "Tinzaouatene"]
-    typed = [[a.term for a in c.alternatives if a.how == TYPED] for c in query.concepts]
-    assert typed == [["wagner"], ["fight"], ["tinzaouaten"]]
+    assert concept_terms(query, TYPED) == [{"wagner"}, {"fight"}, {"tinzaouaten"}]
+    assert query.language == "en" and not query.unknown_names and not query.rewrites
 
 
 def test_synonyms_are_lighter_alternatives() -> None:
-    (army,) = understand("army", VOCAB, NO_ALIASES).concepts
+    (army,) = ask("army").concepts
     synonyms = {a.term: a.weight for a in army.alternatives if a.how == SYNONYM}
     assert "militari" in synonyms and set(synonyms.values()) == {0.3}
+
+
+# ----- vocabulary -------------------------------------------------------------------
 
 
 def test_vocabulary_knows_terms_and_surface_forms() -> None:
@@ -36,12 +76,13 @@ def test_vocabulary_knows_terms_and_surface_forms() -> None:
 
 
 def test_engine_accessors_match_the_postings() -> None:
-    from index.analyze import analyze
-    from index.engine import BM25
-
     engine = BM25([analyze(p) for p in PASSAGES])
     assert engine.doc_freq("wagner") == 2 and engine.doc_freq("nothing") == 0
-    assert Vocabulary.from_engine(engine).doc_freq == VOCAB.doc_freq
+    assert engine.docs_with("wagner").tolist() == [0, 1]
+    assert engine.docs_with("nothing").tolist() == []
+    built = Vocabulary.from_engine(engine, VOCAB.surface)
+    assert built.doc_freq == VOCAB.doc_freq
+    assert built.cooccur(["wagner", "tinzaouaten"]) and not built.cooccur(["wagner", "kidal"])
 
 
 def test_surface_forms_round_trip_through_the_generation_folder(tmp_path: Path) -> None:
@@ -60,3 +101,310 @@ def test_build_collects_surface_forms(tmp_path: Path) -> None:
     built = build_index(tmp_path, 10**6, BM25Params())
     assert built.surface["tinzaouaten"] == "Tinzaouatene"
     assert built.surface["wagner"] == "Wagner"
+
+
+# ----- chat noise (point 6) ---------------------------------------------------------
+
+
+def test_handles_emoji_greetings_and_chatter_are_dropped() -> None:
+    query = ask("hey @conflictbot can you tell me what happened at Kidal lol 😂😂 pls",
+                bot_names=["conflictbot"])
+    assert query.cleaned == "what happened at Kidal"
+    assert [c.typed for c in query.concepts] == ["Kidal"]
+    assert not query.rewrites and not query.unknown_names
+
+
+def test_bot_name_and_french_chatter_are_dropped() -> None:
+    query = ask("Salut ConflictBot, stp Kidal ?!?!", bot_names=["ConflictBot"])
+    assert [c.typed for c in query.concepts] == ["Kidal"]
+    assert "?!" not in query.cleaned and "stp" not in query.cleaned.lower()
+
+
+def test_or_nah_and_thanks_are_not_search_words() -> None:
+    query = ask("is wagner leaving mali or nah thx")
+    assert concept_terms(query, TYPED) == [{"wagner"}, {"leav"}, {"mali"}]
+
+
+def test_shouting_is_lower_cased_but_known_acronyms_stay() -> None:
+    query = ask("WHAT IS JNIM DOING IN KIDAL???")
+    assert concept_terms(query, TYPED) == [{"jnim"}, {"kidal"}]
+    assert query.concepts[0].is_name and query.cleaned.startswith("what is JNIM")
+
+
+def test_shouted_multi_word_alias_keeps_its_acronym() -> None:
+    query = ask("IS SAHEL ATTACKS")
+    assert "is" in concept_terms(query, TYPED)[0]
+    assert alternative(query, "isgs") is not None
+
+
+def test_glued_words_are_split_when_the_pieces_are_known() -> None:
+    assert ask("whathappenedatKidal").cleaned == "what happened at Kidal"
+    query = ask("JNIMattack")
+    assert concept_terms(query, TYPED) == [{"jnim"}, {"attack"}]
+
+
+def test_a_capitalised_unknown_name_is_never_cut_into_words() -> None:
+    query = ask("Tillaberi attacks")
+    assert query.concepts[0].typed == "Tillaberi"
+    assert query.unknown_names == ("Tillaberi",)
+
+
+# ----- acronyms (point 1) -----------------------------------------------------------
+
+
+def test_is_sahel_keeps_is_and_isgs_is_not_stemmed() -> None:
+    query = ask("IS Sahel", NO_ALIASES)  # type: ignore[arg-type]
+    assert concept_terms(query, TYPED) == [{"is"}, {"sahel"}]
+    assert concept_terms(ask("ISGS", NO_ALIASES), TYPED) == [{"isgs"}]  # type: ignore[arg-type]
+
+
+def test_an_acronym_typed_in_small_letters_finds_the_acronym() -> None:
+    assert concept_terms(ask("isgs attacks", NO_ALIASES), TYPED)[0] == {"isgs"}  # type: ignore[arg-type]
+
+
+# ----- spelling variants (point 2) --------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["Tinzaouaten", "Tin Zaouatene", "Tinzawatene",
+                                   "tinzawatene", "Tin-Zaouatene"])
+def test_spellings_of_tinzaouatene_reach_the_index_term(typed: str) -> None:
+    query = ask(f"fighting at {typed}", NO_ALIASES)  # type: ignore[arg-type]
+    assert any("tinzaouaten" in terms for terms in concept_terms(query))
+    assert not query.unknown_names
+
+
+def test_a_variant_is_weighted_below_the_typed_word_and_shown_with_the_corpus_spelling() -> None:
+    query = ask("Tinzawatene", NO_ALIASES)  # type: ignore[arg-type]
+    assert alternative(query, "tinzaouaten") == (0.9, VARIANT)
+    assert [(r.kind, r.typed, r.searched) for r in query.rewrites] == [
+        (VARIANT, "Tinzawatene", "Tinzaouatene")]
+
+
+def test_two_words_the_index_holds_as_one_are_joined() -> None:
+    query = ask("Tin Zaouatene", NO_ALIASES)  # type: ignore[arg-type]
+    assert concept_terms(query) == [{"tinzaouaten"}]
+    assert query.rewrites[0].searched == "Tinzaouatene"
+
+
+@pytest.mark.parametrize(("typed", "term"), [
+    ("Kidall", "kidal"), ("Boulkesi", "boulkessi"), ("Aguelhoc", "aguelhok"),
+    ("Timbuctu", "timbuktu"), ("Goita", "goita"), ("Lavroff", "lavrov"),
+    ("Tesalit", "tessalit"), ("Asimi", "assimi"), ("Menacka", "menaka")])
+def test_misspelt_names_find_the_corpus_spelling(typed: str, term: str) -> None:
+    query = ask(f"news about {typed}", NO_ALIASES)  # type: ignore[arg-type]
+    assert term in concept_terms(query)[0]
+    assert not query.unknown_names
+
+
+def test_a_common_word_never_becomes_a_name() -> None:
+    query = ask("Is the male population involved?", NO_ALIASES)  # type: ignore[arg-type]
+    assert "mali" not in {t for terms in concept_terms(query) for t in terms}
+    assert not query.unknown_names and not query.rewrites
+
+
+def test_a_misspelt_common_word_finds_the_word_not_a_name() -> None:
+    query = ask("wagner withdrawl", NO_ALIASES)  # type: ignore[arg-type]
+    assert alternative(query, "withdraw") == (0.9, VARIANT)
+    assert query.unknown_names == ()
+
+
+# ----- aliases (point 3) ------------------------------------------------------------
+
+
+def test_gsim_is_searched_as_jnim() -> None:
+    query = ask("Who is GSIM?")
+    assert alternative(query, "jnim") == (0.8, ALIAS)
+    assert alternative(query, "gsim") == (1.0, TYPED)
+    assert [(r.kind, r.typed, r.searched) for r in query.rewrites] == [(ALIAS, "GSIM", "JNIM")]
+    assert not query.unknown_names and query.defines == "GSIM"
+
+
+def test_mujao_and_mojwa_are_one_group() -> None:
+    query = ask("MUJAO in Gao")
+    assert alternative(query, "mojwa") == (0.8, ALIAS)
+    assert query.rewrites[0].searched == "MOJWA"
+
+
+def test_is_sahel_finds_isgs_through_the_alias_table() -> None:
+    query = ask("What did IS Sahel do in Menaka?")
+    assert query.concepts[0].typed == "IS Sahel"
+    assert alternative(query, "isgs") == (0.8, ALIAS)
+
+
+def test_linked_organisations_weigh_less_than_other_names() -> None:
+    table = AliasTable([
+        AliasEntry("mujao", "group", ("MUJAO", "MOJWA"), successors=("mourabitoun",)),
+        AliasEntry("mourabitoun", "group", ("al-Mourabitoun", "Mourabitoun")),
+    ])
+    vocabulary = Vocabulary.from_passages([*PASSAGES, "Al-Mourabitoun merged into JNIM."])
+    query = understand("MUJAO", vocabulary, table)
+    assert alternative(query, "mojwa") == (0.8, ALIAS)
+    assert alternative(query, "mourabitoun") == (0.5, ALIAS)
+
+
+def test_a_multi_word_alias_contributes_its_rare_terms_only() -> None:
+    vocabulary = Vocabulary.from_passages(
+        [*PASSAGES, *(f"Malian forces report {i}." for i in range(40))])
+    query = understand("FAMa operations", vocabulary, ALIASES)  # "Malian Armed Forces"
+    assert alternative(query, "arm") == (0.8, ALIAS)
+    assert alternative(query, "malian") is None and not query.unknown_names
+
+
+def test_an_alias_spelt_otherwise_in_many_words_is_found() -> None:
+    table = AliasTable([AliasEntry("boko_haram", "group", (
+        "Boko Haram", "Jama'atu Ahlis Sunna Lidda'awati wal-Jihad"))])
+    vocabulary = Vocabulary.from_passages(["Boko Haram kidnapped girls in Chibok."])
+    query = understand("Jama'atu Ahlis Sunna lid Da'awati wal-Jihad kidnappings",
+                       vocabulary, table)
+    assert alternative(query, "boko") == (0.8, ALIAS) and not query.unknown_names
+
+
+# ----- French (point 4) -------------------------------------------------------------
+
+
+def test_a_french_question_is_translated_and_keeps_its_names() -> None:
+    query = ask("Quand les casques bleus ont-ils quitté le Mali?")
+    assert query.language == "fr"
+    assert alternative(query, "peacekeep") == (0.9, TRANSLATION)
+    assert alternative(query, "withdraw") == (0.9, TRANSLATION)
+    assert alternative(query, "mali") == (1.0, TYPED)
+    (rewrite,) = [r for r in query.rewrites if r.kind == TRANSLATION]
+    assert "peacekeepers" in rewrite.searched and "casques bleus" in rewrite.typed
+    assert not query.unknown_names
+
+
+def test_the_french_word_itself_stays_searchable_for_french_documents() -> None:
+    query = ask("attaque du JNIM contre la base de Boulkessi")
+    assert query.language == "fr"
+    assert alternative(query, "attaqu") == (1.0, TYPED)
+    assert alternative(query, "attack") == (0.9, TRANSLATION)
+    assert all(c.typed.lower() not in {"du", "contre", "la", "de"} for c in query.concepts)
+
+
+@pytest.mark.parametrize("question", ["attentat Kidal", "retrait de la MINUSMA",
+                                      "combien de morts à Tinzaouatene ?"])
+def test_short_french_questions_are_detected(question: str) -> None:
+    assert ask(question).language == "fr"
+
+
+@pytest.mark.parametrize("question", ["Kidal", "Tinzaouatene Wagner", "Goïta coup",
+                                      "Ménaka attack"])
+def test_names_never_decide_the_language(question: str) -> None:
+    assert ask(question).language == "en"
+
+
+# ----- dates (point 5) --------------------------------------------------------------
+
+D = dt.date
+
+
+@pytest.mark.parametrize(("question", "start", "end"), [
+    ("What happened on 2 June 2025?", D(2025, 6, 2), D(2025, 6, 2)),
+    ("attack of June 2nd, 2025", D(2025, 6, 2), D(2025, 6, 2)),
+    ("events of 2025-06-02", D(2025, 6, 2), D(2025, 6, 2)),
+    ("attaques en juin 2025", D(2025, 6, 1), D(2025, 6, 30)),
+    ("What happened in 2012?", D(2012, 1, 1), D(2012, 12, 31)),
+    ("Tinzaouatene July 2024", D(2024, 7, 1), D(2024, 7, 31)),
+    ("the 2012 coup", D(2012, 1, 1), D(2012, 12, 31)),
+    ("le 1er juillet 2024", D(2024, 7, 1), D(2024, 7, 1)),
+])
+def test_dates_become_ranges(question: str, start: dt.date, end: dt.date) -> None:
+    (date,) = ask(question).dates
+    assert (date.start, date.end) == (start, end)
+
+
+def test_year_and_month_words_stay_searchable_but_day_numbers_do_not() -> None:
+    query = ask("What happened on 2 June 2025?")
+    assert concept_terms(query, TYPED) == [{"june"}, {"2025"}]
+
+
+def test_a_count_is_not_a_year() -> None:
+    assert ask("were 2000 troops sent?").dates == ()
+
+
+@pytest.mark.parametrize("question", ["latest news from Kidal", "what is happening now",
+                                      "Is Wagner currently in Mali?", "Kidal récemment",
+                                      "dernières nouvelles de Kidal"])
+def test_recency_words_want_recent_and_are_not_concepts(question: str) -> None:
+    query = ask(question)
+    assert query.wants_recent
+    assert not {"latest", "now", "current", "recemment"} & {t for s in concept_terms(query)
+                                                           for t in s}
+
+
+# ----- definitions ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("What is JNIM?", "JNIM"), ("who is Assimi Goïta", "Assimi Goïta"),
+    ("c'est quoi la MINUSMA ?", "MINUSMA"), ("Qui est Iyad Ag Ghaly ?", "Iyad Ag Ghaly"),
+    ("Tinzaouatene", "Tinzaouatene"), ("What's the CSP?", "CSP"),
+    ("Who did Wagner fight at Tinzaouatene?", ""), ("What happened at Kidal?", ""),
+    ("what is JNIM doing", ""), ("latest news from Kidal", ""),
+])
+def test_definition_questions_name_their_subject(question: str, subject: str) -> None:
+    assert ask(question).defines == subject
+
+
+# ----- unknown names (point 8) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("What is Wagner doing in Sudan?", ("Sudan",)),
+    ("How did Yevgeny Prigozhin die?", ("Yevgeny Prigozhin",)),
+    ("Takuba task force", ("Takuba task force",)),
+    ("Burkina Faso coups", ("Burkina Faso",)),
+    ("Does Mali use Bayraktar drones?", ("Bayraktar",)),
+])
+def test_names_the_corpus_never_mentions_are_reported(question: str,
+                                                       unknown: tuple[str, ...]) -> None:
+    assert ask(question).unknown_names == unknown
+
+
+@pytest.mark.parametrize("question", [
+    "Is the navy involved?", "What about the humanitarian situation?",
+    "Who did Wagner fight at Tinzaouatene?", "What Happened At Kidal",
+    "were the peacekeepers gonna leave", "Combien de soldats sont morts à Kidal ?",
+])
+def test_common_words_absent_from_the_corpus_are_not_unknown_names(question: str) -> None:
+    assert ask(question).unknown_names == ()
+
+
+# ----- long questions (issue #9 point 14) -------------------------------------------
+
+
+def test_a_repeated_word_counts_once() -> None:
+    query = ask("Kidal Kidal KIDAL kidal attack attacks")
+    assert concept_terms(query, TYPED) == [{"kidal"}, {"attack"}]
+
+
+def test_long_questions_are_cut_and_capped() -> None:
+    words = " ".join(f"word{i}" for i in range(400))
+    query = ask(words)
+    assert len(query.concepts) <= MAX_CONCEPTS
+    assert len(query.cleaned) <= 500 and not query.cleaned.endswith("word")
+    assert query.question == words
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=10_000))
+def test_understanding_never_raises_and_stays_fast(text: str) -> None:
+    ask("warm up")
+    started = time.perf_counter()
+    query = ask(text, bot_names=["conflictbot"])
+    assert time.perf_counter() - started < 0.5
+    assert len(query.concepts) <= MAX_CONCEPTS
+    assert all(0 < a.weight <= 1 for c in query.concepts for a in c.alternatives)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["Kidal", "JNIM", "GSIM", "Tinzawatene", "casques", "bleus", "juin", "2025", "what",
+     "is", "the", "IS", "Sahel", "😂", "lol", "???", "@bot", "Wagner", "Sudan", "x" * 40,
+     "whathappenedat", "DE", "l'armée", "Tin", "Zaouatene", "-", "'", "1er"]),
+    max_size=60))
+def test_understanding_holds_on_mixed_chat_words(words: list[str]) -> None:
+    started = time.perf_counter()
+    query = ask(" ".join(words))
+    assert time.perf_counter() - started < 0.5
+    assert all(c.alternatives for c in query.concepts)

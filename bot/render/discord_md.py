@@ -74,6 +74,7 @@ MODERATOR_COMMANDS = (
     ("reindex", "Moderators: rebuild the index from the corpus folder"),
     ("add", "Moderators: add a .txt, .md or .html document to the corpus"),
     ("remove", "Moderators: remove a document from the corpus"),
+    ("alias", "Moderators: another name for an actor or place, e.g. GSIM = JNIM"),
     ("stats", "Moderators: corpus and usage figures"),
 )
 SOMETHING_WENT_WRONG = "Sorry, something went wrong while handling that. Please try again later."
@@ -575,3 +576,28 @@ def suggest(current: str, questions: Sequence[str], titles: Sequence[str],
         prefix = 0 if words and folded.startswith(words[0]) else 1
         ranked.append((group, prefix, order, choice))
     return [choice for *_rank, choice in sorted(ranked)][:limit]
+
+
+NO_ADDED_ALIASES = "No aliases were added with /alias yet. Add one: /alias GSIM = JNIM"
+
+
+def render_alias_added(new: str, preferred: str) -> str:
+    """A moderator's /alias was saved."""
+    return content(f"✅ **{fit(new, 120)}** = **{fit(preferred, 120)}**: searched from now on, "
+                   "no reindex needed.")
+
+
+def render_added_aliases(pairs: Sequence[tuple[str, str]]) -> str:
+    """/alias alone: the aliases moderators added (name = the name it stands for)."""
+    if not pairs:
+        return NO_ADDED_ALIASES
+    lines = [f"🔤 **Aliases added with /alias** ({len(pairs)}):"]
+    used = utf16_len(lines[0])
+    for shown, (new, preferred) in enumerate(pairs):
+        line = f"• {fit(new, 120)} = {fit(preferred, 120)}"
+        if used + utf16_len(line) + 40 > CONTENT_LIMIT:  # room for the "… and N more" line
+            lines.append(f"… and {len(pairs) - shown} more")
+            break
+        lines.append(line)
+        used += utf16_len(line) + 1
+    return "\n".join(lines)

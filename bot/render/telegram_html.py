@@ -59,6 +59,7 @@ MODERATOR_COMMANDS = (
     ("add", "Moderators: add a document (send it with the caption /add)"),
     ("remove", "Moderators: remove a document: /remove FILE"),
     ("stats", "Moderators: corpus and usage figures"),
+    ("alias", "Moderators: another name for an actor or place: /alias GSIM = JNIM"),
 )
 SOMETHING_WENT_WRONG = "Sorry, something went wrong while handling that. Please try again later."
 EXPIRED = "This answer has expired. Please ask the question again."
@@ -68,6 +69,7 @@ BUSY = "⏳ A reindex is already running. Please try again when it has finished.
 ADD_USAGE = "Send a .txt, .md or .html file with the caption /add (or reply /add to such a file)."
 REMOVE_USAGE = "Usage: /remove FILE (see /sources for the file names)."
 ASK_USAGE = "Usage: /ask QUESTION, e.g. /ask " + EXAMPLE_QUESTIONS[0]
+NO_ADDED_ALIASES = "No aliases were added with /alias yet. Add one: /alias GSIM = JNIM"
 
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[^\s<>\"'\\]*)?")
 _MIN_BODY = 60
@@ -437,3 +439,26 @@ def render_help(bot_username: str = "") -> str:
 def render_start(bot_username: str = "") -> str:
     """/start: a short welcome followed by the help text."""
     return "👋 Welcome!\n\n" + render_help(bot_username)
+
+
+def render_alias_added(new: str, preferred: str) -> str:
+    """A moderator's /alias was saved."""
+    return (f"✅ <b>{fit(new, 120)}</b> = <b>{fit(preferred, 120)}</b>: searched from now on, "
+            "no reindex needed.")
+
+
+def render_added_aliases(pairs: Sequence[tuple[str, str]], *, limit: int = MESSAGE_LIMIT
+                         ) -> str:
+    """/alias alone: the aliases moderators added (name = the name it stands for)."""
+    if not pairs:
+        return escape(NO_ADDED_ALIASES)
+    lines = [f"🔤 <b>Aliases added with /alias</b> ({len(pairs)}):"]
+    used = utf16_len(lines[0])
+    for shown, (new, preferred) in enumerate(pairs):
+        line = f"• {fit(new, 120)} = {fit(preferred, 120)}"
+        if used + utf16_len(line) + 40 > limit:  # keep room for the "… and N more" line
+            lines.append(f"… and {len(pairs) - shown} more")
+            break
+        lines.append(line)
+        used += utf16_len(line) + 1
+    return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""Chat noise around a question: handles, emoji, greetings and chatter, repeated punctuation.
+What is removed here never reaches the search, and is not shown to users as a change."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+# Whole words or phrases that frame a chat message but say nothing about the war. Matched
+# case-insensitively as whole words anywhere in the message.
+CHATTER_PHRASES = """
+hey there|hey|hi there|hi|hello|hullo|yo|good morning|good evening|greetings|howdy
+can you tell me|could you tell me|can u tell me|pls tell me|please tell me|tell me
+can you explain|could you explain|can you|could you|can u|would you|will you
+do you know|does anyone know|anyone know|any idea|any ideas|i want to know|i'd like to know
+i would like to know|i wonder|i was wondering|wondering|quick question|just curious|curious
+help me understand|help me|i need to know|need info on|info on|fill me in on|update me on
+please|pls|plz|plse|thanks|thank you|thx|ty|cheers|lol|lmao|rofl|haha|hahaha|omg|wtf|btw
+idk|imo|tbh|or nah|or not|bro|bruh|mate|guys|dude|folks|ok so|okay so|ok|okay|um|uh|hmm
+salut|bonjour|bonsoir|coucou|stp|svp|s'il te plait|s'il vous plait|merci|merci beaucoup
+dis moi|dites moi|dis-moi|dites-moi|tu sais|vous savez|je voudrais savoir|je veux savoir
+""".strip().replace("\n", "|").split("|")
+
+_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_MENTION = re.compile(r"(?<![\w@])@\w+")
+_EMOTICON = re.compile(r"(?<!\w)(?:[:;=8][-'^]?[)(\]\[DPpOo/\\|*3]+|<3+|[xX]D+)(?!\w)")
+_REPEATED_PUNCT = re.compile(r"([?!.,;:])[?!.,;:]+")
+_STRETCHED = re.compile(r"([a-z])\1{2,}")  # "pleeease", "Kidalll": a letter typed 3+ times
+_SPACES = re.compile(r"\s+")
+_EDGE = re.compile(r"^[\s,;:.!-]+|[\s,;:-]+$")
+_SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Sm", "Cs", "Co", "Cn", "Cf", "Me"})
+_JOINERS = frozenset("\u200d\ufe0e\ufe0f\u20e3")
+
+
+@lru_cache(maxsize=1)
+def _chatter() -> re.Pattern[str]:
+    phrases = sorted(CHATTER_PHRASES, key=len, reverse=True)
+    alternation = "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in phrases)
+    return re.compile(rf"(?<![\w'’])(?:{alternation})(?![\w'’])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _bot_names(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = [re.escape(n.strip().lstrip("@")) for n in names if n.strip().lstrip("@")]
+    if not words:
+        return None
+    return re.compile(rf"(?<!\w)@?(?:{'|'.join(words)})(?!\w)", re.IGNORECASE)
+
+
+def strip_emoji(text: str) -> str:
+    """Text with pictographs, symbols and invisible format characters replaced by spaces."""
+    if text.isascii():
+        return text
+    return "".join(" " if c in _JOINERS or unicodedata.category(c) in _SYMBOL_CATEGORIES
+                   else c for c in text)
+
+
+def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
+    """The question without chat noise; "" when nothing but noise was said."""
+    text = _URL.sub(" ", text)
+    pattern = _bot_names(tuple(bot_names))
+    if pattern is not None:
+        text = pattern.sub(" ", text)
+    text = _MENTION.sub(" ", text)
+    text = _EMOTICON.sub(" ", strip_emoji(text))
+    text = _STRETCHED.sub(r"\1", _REPEATED_PUNCT.sub(r"\1", text))
+    text = _chatter().sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    return _EDGE.sub("", text)
