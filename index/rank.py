@@ -31,7 +31,7 @@ import numpy as np
 
 from index.analyze import analyze, fold
 from index.engine import BM25
-from index.query import Concept, DateRange, Query
+from index.query import TYPED, Concept, DateRange, Query
 
 __all__ = [
     "ABSTAIN_EMPTY",
@@ -206,20 +206,25 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams)
 def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
                     ) -> list[tuple[int, float, list[_Weighed]]]:
     """The k best passages for the weighted query, rescored so that each concept counts
-    once, through its best alternative (max of weight x BM25 term score): a passage naming
-    three aliases of one group does not outscore one naming the group and what was asked.
-    Best first, with the concepts each holds."""
+    once: the typed words' scores added up, or its best other alternative's (weight x BM25
+    term score), whichever is more. A passage naming three aliases of one group does not
+    outscore one naming the group and what was asked. Best first, with the concepts held."""
     docs = [index for index, _ in engine.top_k_weighted(query.weighted_terms(), k)]
     total = np.zeros(len(docs))
     held_by: list[list[bool]] = []
     for w in known:
-        best = np.zeros(len(docs))
+        typed = np.zeros(len(docs))  # the words of what was typed add up ("Ansar Dine")
+        other = np.zeros(len(docs))  # any other alternative counts alone
         held = np.zeros(len(docs), dtype=bool)
         for alt in w.concept.alternatives:
             has, impacts = engine.term_scores(alt.term, docs)
             held |= has
-            best = np.maximum(best, np.where(has, alt.weight * impacts, 0.0))
-        total += best
+            score = np.where(has, alt.weight * impacts, 0.0)
+            if alt.how == TYPED:
+                typed += score
+            else:
+                other = np.maximum(other, score)
+        total += np.maximum(typed, other)
         held_by.append(held.tolist())
     rows = [(index, float(score), [w for w, held in zip(known, held_by, strict=True) if held[i]])
             for i, (index, score) in enumerate(zip(docs, total.tolist(), strict=True))]
@@ -349,12 +354,10 @@ def _defined_terms(query: Query) -> frozenset[str]:
 
 
 def _defines(index: int, terms: frozenset[str], passages: PassageView) -> bool:
-    """The passage introduces X: X in its section title or opening words, or an
-    "X (...)", "(X)" or "X is a ..." pattern."""
-    if terms & frozenset(analyze(passages.heading_of(index))):
-        return True
+    """The passage introduces X: it opens with X, or has an "X (...)", "(X ...)" or
+    "X is a ..." pattern."""
     text = passages.text_of(index)
-    if terms & frozenset(analyze(text[:80])[:2]):  # the passage opens with X
+    if terms & frozenset(analyze(text[:80])[:1]):  # the passage opens with X
         return True
     return _definition_pattern(terms).search(fold(text)) is not None
 
@@ -362,7 +365,7 @@ def _defines(index: int, terms: frozenset[str], passages: PassageView) -> bool:
 def _definition_pattern(terms: frozenset[str]) -> re.Pattern[str]:
     words = "|".join(re.escape(t) for t in sorted(terms))
     word = rf"\b(?:{words})\w*"
-    return re.compile(rf"{word}\s*\(|\(\s*{word}\s*\)|{word},? (?:is|was|are|were) (?:a|an|the)\b")
+    return re.compile(rf"{word}\s*\(|\(\s*{word}|{word},? (?:is|was|are|were) (?:a|an|the)\b")
 
 
 # ----- diversification -----------------------------------------------------------------
