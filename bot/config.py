@@ -33,7 +33,7 @@ class SearchConfig:
     top_k: int = 3
     max_results: int = 15
     min_score: float = 0.0
-    min_matched_fraction: float = 0.4
+    min_matched_fraction: float = 0.3
     min_relative_score: float = 0.12
     date_boost: float = 0.3
     recent_boost: float = 0.15

@@ -84,7 +84,7 @@ class RankParams:
     """Ranking and abstention settings (search.* in config.yaml)."""
 
     min_score: float = 0.0              # optional raw BM25 floor; 0 = off (corpus-size bound)
-    min_matched_fraction: float = 0.4   # IDF-weighted share of the known concepts covered
+    min_matched_fraction: float = 0.3   # IDF-weighted share of the known concepts covered
     min_relative_score: float = 0.12    # score / the query's attainable maximum
     distinctive_share: float = 0.6      # a concept is distinctive if idf >= share x rarest's
     common_share: float = 0.25          # ... and, unless a name, in at most this share of passages
