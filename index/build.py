@@ -86,4 +86,5 @@ def build_index(folder: Path, max_bytes: int, params: BM25Params,
     tokens = [analyze(text) for text in texts]
     engine = (BM25(tokens, k1=params.k1, b=params.b, epsilon=params.epsilon)
               if any(tokens) else None)
-    return BuiltIndex(corpus_hash, rows, sections, chunks, engine, skipped, surface_forms(texts))
+    surface = surface_forms(texts, engine.occurrences()) if engine is not None else {}
+    return BuiltIndex(corpus_hash, rows, sections, chunks, engine, skipped, surface)

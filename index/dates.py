@@ -33,7 +33,12 @@ _MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBER, key=len, reverse=True)) +
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<dayword>(?P<day>[0-3]?\d)(?:st|nd|rd|th|er)?)"
 # Most specific first; each match consumes its text so "2 June 2025" is not also "2025".
+_SPAN = re.compile(
+    rf"\b(?:between|from|du|entre)\s+(?P<day1word>(?P<day1>[0-3]?\d)(?:st|nd|rd|th|er)?)?\s*"
+    rf"(?P<month1>{'|'.join(sorted(MONTH_NUMBER, key=len, reverse=True))})?\.?\s+"
+    rf"(?:and|to|until|-|au|et)\s+(?:{_DAY}\s+)?{_MONTH},?\s+{_YEAR}\b")
 _PATTERNS = [
+    _SPAN,
     re.compile(rf"\b{_YEAR}-(?P<mnum>[01]?\d)-(?P<day>[0-3]?\d)\b"),
     re.compile(rf"\b(?P<day>[0-3]?\d)/(?P<mnum>[01]?\d)/{_YEAR}\b"),
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b"),
@@ -61,7 +66,7 @@ class DateFinding:
     dates: tuple[DateRange, ...]
     wants_recent: bool
     recent_words: frozenset[str]
-    day_words: frozenset[str] = frozenset()  # "2" of "2 June 2025": not a search term
+    day_words: frozenset[str] = frozenset()  # "06", "02" of "2025-06-02": not search terms
 
 
 def find_dates(text: str) -> DateFinding:
@@ -84,10 +89,28 @@ def find_dates(text: str) -> DateFinding:
     return DateFinding(tuple(dict.fromkeys(found)), bool(recent), words, frozenset(days))
 
 
+def _span(groups: dict[str, str | None]) -> tuple[dt.date, dt.date] | None:
+    """"between 30 March and 1 April 2012": the first date takes the second's year (and
+    month, when it names none)."""
+    year = int(groups["year"] or 0)
+    month = MONTH_NUMBER[groups["month"] or ""]
+    first_month = MONTH_NUMBER.get(groups["month1"] or "", month)
+    try:
+        end = dt.date(year, month, int(groups["day"] or calendar.monthrange(year, month)[1]))
+        first_day = int(groups["day1"] or 1)
+        start = dt.date(year - (first_month > month), first_month, first_day)
+    except ValueError:
+        return None
+    return (start, end) if start <= end else None
+
+
 def _day_words(match: re.Match[str]) -> list[str]:
-    """The words of a date that are no search terms: its day and month numbers."""
+    """The words of a numeric date ("2025-06-02", "02/06/2025") that are no search terms:
+    its day and month numbers. A written date's day stays searchable ("2 June 2025")."""
     groups = match.groupdict()
-    return [w for w in (groups.get("day"), groups.get("dayword"), groups.get("mnum")) if w]
+    if not groups.get("mnum"):
+        return []
+    return [w for w in (groups.get("day"), groups.get("mnum")) if w]
 
 
 def _is_count(folded: str, match: re.Match[str]) -> bool:
@@ -99,6 +122,8 @@ def _is_count(folded: str, match: re.Match[str]) -> bool:
 
 def _range(match: re.Match[str]) -> tuple[dt.date, dt.date] | None:
     groups = match.groupdict()
+    if groups.get("day1") or groups.get("month1"):
+        return _span(groups)
     year = int(groups["year"])
     month = MONTH_NUMBER.get(groups.get("month") or "") or int(groups.get("mnum") or 0)
     day = int(groups.get("day") or 0)

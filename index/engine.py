@@ -180,6 +180,13 @@ class BM25:
         view.flags.writeable = False
         return view
 
+    def occurrences(self) -> dict[str, int]:
+        """Total occurrences (term frequency summed over documents) of every term."""
+        st = self._state
+        starts = st.indptr[:-1]
+        totals = np.add.reduceat(st.tf.astype(np.int64), starts) if st.tf.shape[0] else starts
+        return dict(zip(st.vocab, totals.tolist(), strict=True))
+
     def doc_freqs(self) -> list[int]:
         """Document frequency of every term, aligned with terms()."""
         return [int(f) for f in np.diff(self._state.indptr).tolist()]

@@ -13,7 +13,9 @@ index terms that count for it:
 - VARIANT 0.9: a spelling the index holds, for a rare or unknown name (joined/split words,
   fuzzy match against the corpus's names with rapidfuzz);
 - ALIAS 0.8: the other names of an alias-table entry (0.5 for predecessors/successors);
-- TRANSLATION 0.9: English words for a French word or phrase.
+- TRANSLATION 0.9: English words for a French word or phrase; for an English word, 0.8 for
+  the French words of the lexicon that the index holds (French documents are analysed like
+  English ones, so this finds them without French stemming or stopwords on the index side).
 
 A specific name (acronym, alias-table name, capitalised word not opening a sentence, or a
 word no dictionary knows) that the index lacks after all this is an unknown name.
@@ -46,7 +48,7 @@ from index.query import (
 )
 from index.vocabulary import Vocabulary
 
-__all__ = ["NO_ALIASES", "AliasLookup", "French", "default_french", "understand"]
+__all__ = ["NO_ALIASES", "AliasLookup", "French", "default_french", "prepare", "understand"]
 
 MAX_CHARS = 500        # longer questions are cut at a word boundary
 MAX_CONCEPTS = 32
@@ -56,6 +58,7 @@ RARE_VARIANT_WEIGHT = 0.7  # a commoner spelling next to a rare one the corpus a
 ALIAS_WEIGHT = 0.8
 LINKED_ALIAS_WEIGHT = 0.5  # predecessor or successor organisations
 TRANSLATION_WEIGHT = 0.9
+FRENCH_DOCUMENT_WEIGHT = 0.8  # the French word for an English one, held by French documents
 MAX_PHRASE_WORDS = 12
 
 _WORD = re.compile(r"[^\W_]+")
@@ -67,7 +70,7 @@ please information info news anyone anybody someone somebody thing things stuff
 going goes doing done get got getting tell told say said update updates details
 don doesn didn isn wasn aren weren won couldn wouldn shouldn haven hasn hadn ain
 gonna wanna gotta kinda sorta ya u ur r pls plz abt bc cuz coz tho smth sth gm gn bot
-actually really basically anyway anyways exactly deal vs versus
+actually really basically anyway anyways exactly deal vs versus many much
 """.split())
 _ENGLISH_FUNCTION = STOPWORDS | _FRAMING
 
@@ -131,10 +134,22 @@ class French:
     lemma: Callable[[str], str]
     stopwords: frozenset[str]
     _phrases: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    _english: dict[str, list[str]] = field(default_factory=dict, compare=False)
+    _longest: list[int] = field(default_factory=lambda: [1], compare=False)
+
+    @property
+    def max_words(self) -> int:
+        """Words in the longest lexicon phrase."""
+        return self._longest[0]
 
     def __post_init__(self) -> None:
         for key, targets in self.lexicon.items():
+            for target in targets:
+                english = analyze(target)
+                if len(english) == 1:
+                    self._english.setdefault(english[0], []).append(key)
             words = _WORD.findall(fold(key))
+            self._longest[0] = max(self._longest[0], len(words))
             if words:
                 self._phrases.setdefault(" ".join(words), tuple(targets))
                 lemmas = " ".join(fold(self.lemma(w)) for w in words)
@@ -151,6 +166,10 @@ class French:
             found = self._phrases.get(folded[0][:-1])  # a plural the lemmatiser missed
         return found or ()
 
+    def french_for(self, term: str) -> list[str]:
+        """French words or phrases the lexicon gives for an English term."""
+        return self._english.get(term, [])
+
 
 # High-precision French function words (not English words) for language detection.
 _FRENCH_MARKERS = frozenset("""
@@ -166,6 +185,14 @@ def default_french() -> French:
     """The project's French lexicon, lemmatiser and stopwords (index.lexicon)."""
     return French(lexicon.french_lexicon(), lexicon.french_lemma,
                   lexicon.french_stopwords() | _FRENCH_MARKERS)
+
+
+def prepare() -> None:
+    """Load the English and French dictionaries and the lexicon now (about a second), so
+    that the first question does not wait for them. Safe to call from a worker thread."""
+    is_dictionary_word("ready")
+    is_dictionary_word("prêt", "fr")
+    default_french().translate(["prêts"])
 
 
 @lru_cache(maxsize=50_000)
@@ -261,7 +288,7 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
         wants_recent=dates.wants_recent,
         unknown_names=tuple(dict.fromkeys(reading.unknown)),
         rewrites=tuple(dict.fromkeys(reading.rewrites)),
-        defines=definition_subject(cleaned, reading.concepts),
+        defines=definition_subject(cleaned, reading.concepts, aliases),
         notes=tuple(reading.notes),
     )
 
@@ -461,7 +488,8 @@ def _read_alias(reading: _Reading, words: Sequence[_Word], i: int) -> int:
             continue
         if n > 1 and all(w.folded in _ENGLISH_FUNCTION for w in words[i:i + n]):
             continue
-        reading.add(_alias_concept(reading, phrase, entry))
+        for concept in _alias_concept(reading, phrase, entry):
+            reading.add(concept)
         return n
     return _read_alias_spelt_otherwise(reading, words, i)
 
@@ -473,7 +501,8 @@ _LONG_NAME_SIMILARITY = 88  # rapidfuzz ratio between folded names
 def _read_alias_spelt_otherwise(reading: _Reading, words: Sequence[_Word], i: int) -> int:
     """A long alias-table name in another transliteration ("Jama'atu Ahlis Sunna lid
     Da'awati wal-Jihad"): compared by spelling, starting at a word the index lacks."""
-    if _in_index(words[i], reading.vocabulary) or words[i].folded in _ENGLISH_FUNCTION:
+    first = words[i]
+    if not (first.capitalised or first.acronym) or _in_index(first, reading.vocabulary):
         return 0
     names = _long_names(reading.aliases)
     if not names:
@@ -485,7 +514,8 @@ def _read_alias_spelt_otherwise(reading: _Reading, words: Sequence[_Word], i: in
                                    scorer=fuzz.ratio, score_cutoff=_LONG_NAME_SIMILARITY)
         entry = reading.aliases.lookup(found[0]) if found else None
         if entry is not None:
-            reading.add(_alias_concept(reading, phrase, entry))
+            for concept in _alias_concept(reading, phrase, entry):
+                reading.add(concept)
             return n
     return 0
 
@@ -515,7 +545,7 @@ def _is_common_word(reading: _Reading, word: _Word) -> bool:
     return is_dictionary_word(word.folded) and not surface[:1].isupper()
 
 
-def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> Concept:
+def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> list[Concept]:
     """The typed name's own terms, then the entry's other names the index holds (ALIAS),
     then those of its predecessors and successors (at a lower weight)."""
     vocabulary = reading.vocabulary
@@ -541,7 +571,31 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> Con
         reading.rewrites.append(Rewrite(VARIANT if alike else ALIAS, phrase, shown))
     if not mentioned:
         reading.unknown.append(phrase)
-    return Concept(phrase, _dedupe(alternatives), is_name=True)
+    if len(own) > 1 and vocabulary.cooccur(own):
+        return _split_phrase(reading, phrase, own, TYPED, alternatives)
+    if len(translations) > 1 and vocabulary.cooccur(translations):
+        return _split_phrase(reading, phrase, translations, TRANSLATION, alternatives)
+    return [Concept(phrase, _dedupe(alternatives), is_name=True)]
+
+
+def _split_phrase(reading: _Reading, phrase: str, parts: Sequence[str], how: str,
+                  alternatives: Sequence[Alternative]) -> list[Concept]:
+    """A name the corpus writes as typed ("Africa Corps", "CSP-PSD") or as translated
+    ("Conseil national de transition" -> national transitional council): one concept per
+    word, so that a passage must hold every word; the other names count for the rarest."""
+    anchor = min(parts, key=reading.vocabulary.df)
+    written = {_acronym_or_term(w, reading.vocabulary): w for w in _WORD.findall(phrase)}
+    concepts = []
+    for term in parts:
+        if term == anchor:
+            others = [a for a in alternatives
+                      if a.term == anchor or (a.how != how and a.term not in parts)]
+            concepts.append(Concept(written.get(term, phrase), _dedupe(others), is_name=True))
+        else:
+            weight = 1.0 if how == TYPED else TRANSLATION_WEIGHT
+            only = Alternative(term, weight, how)
+            concepts.append(Concept(written.get(term, phrase), (only,), is_name=True))
+    return concepts
 
 
 _SAME_NAME_SIMILARITY = 70  # an alias spelt like the typed name is shown as a variant
@@ -592,8 +646,9 @@ def _alias_terms(reading: _Reading, names: Iterable[str], taken: set[str]
 def _distinctive(terms: Sequence[str], vocabulary: Vocabulary) -> list[str]:
     """The rare terms of a multi-word name, or its rarest one."""
     rare = max(3, vocabulary.n_docs // 10)
-    found = [t for t in terms if vocabulary.df(t) <= rare]
-    return found or [min(terms, key=vocabulary.df)]
+    telling = [t for t in terms if len(t) > 2] or list(terms)  # not "al", "ag", "un"
+    found = [t for t in telling if vocabulary.df(t) <= rare]
+    return found or [min(telling, key=vocabulary.df)]
 
 
 def _best_name(found: Sequence[tuple[str, str]], vocabulary: Vocabulary) -> str:
@@ -623,7 +678,8 @@ def _read_french_phrase(reading: _Reading, words: Sequence[_Word], i: int) -> in
     """A French lexicon phrase of two or more words starting at word i."""
     if reading.language != "fr":
         return 0
-    for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 1, -1):
+    longest = min(reading.french.max_words, MAX_PHRASE_WORDS, len(words) - i)
+    for n in range(longest, 1, -1):
         targets = reading.french.translate([w.text for w in words[i:i + n]])
         if targets:
             reading.add(_translation_concept(reading, _phrase(reading, words, i, n), targets))
@@ -638,7 +694,8 @@ def _translation_concept(reading: _Reading, typed: str, targets: Sequence[str]) 
         for term in analyze(target):
             if term not in own:
                 alternatives.append(Alternative(term, TRANSLATION_WEIGHT, TRANSLATION))
-    reading.translated.append((typed, targets[0]))
+    if fold(typed) != fold(targets[0]):
+        reading.translated.append((typed, targets[0]))
     return Concept(typed, _dedupe(alternatives))
 
 
@@ -665,14 +722,19 @@ def _in_index(word: _Word, vocabulary: Vocabulary) -> bool:
     return _acronym_or_term(word.text, vocabulary) in vocabulary
 
 
+_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|e)$")
+
+
 def _read_word(reading: _Reading, word: _Word) -> None:
     vocabulary = reading.vocabulary
-    term = _acronym_or_term(word.text, vocabulary)
+    ordinal = _ORDINAL.match(word.folded)  # "2nd", "1er": passages write the number
+    term = ordinal.group(1) if ordinal else _acronym_or_term(word.text, vocabulary)
     alternatives = [Alternative(term, 1.0, TYPED)]
     alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM)
                      for s in sorted(expand([term])[term] - {term})]
     name = _is_name(reading, word)
-    translation = _translation_of(reading, word) if term not in vocabulary else ()
+    in_french = reading.language == "fr"
+    translation = _translation_of(reading, word) if in_french or term not in vocabulary else ()
     if translation:
         concept = _translation_concept(reading, word.text, translation)
         reading.add(Concept(word.text, _dedupe([*alternatives, *concept.alternatives[1:]])))
@@ -680,7 +742,21 @@ def _read_word(reading: _Reading, word: _Word) -> None:
     variants = _variants(reading, word, term, name)
     if term not in vocabulary and not variants and name:
         reading.unknown.append(word.text)
-    reading.add(Concept(word.text, _dedupe([*alternatives, *variants]), is_name=name))
+    french = [] if name else _french_alternatives(reading, term)
+    reading.add(Concept(word.text, _dedupe([*alternatives, *variants, *french]), is_name=name))
+
+
+def _french_alternatives(reading: _Reading, term: str) -> list[Alternative]:
+    """For an English word, the French words of the lexicon that French documents of the
+    corpus hold (all the words of a phrase in one passage): "withdrawal" -> retrait."""
+    found: list[Alternative] = []
+    for phrase in reading.french.french_for(term):
+        if any(is_dictionary_word(fold(w)) for w in _WORD.findall(phrase)):
+            continue  # "population", "combat": an English word means what English says
+        terms = _content_terms(reading, phrase)
+        if terms and term not in terms and reading.vocabulary.cooccur(terms):
+            found += [Alternative(t, FRENCH_DOCUMENT_WEIGHT, TRANSLATION) for t in terms]
+    return found
 
 
 def _translation_of(reading: _Reading, word: _Word) -> tuple[str, ...]:
@@ -720,8 +796,8 @@ def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alt
     if not name or (known and vocabulary.df(term) > vocabulary.rare_df):
         return []
     written_as_name = word.acronym or word.capitalised
-    if not written_as_name and len(word.folded) < _MIN_TYPO_LENGTH:
-        return []
+    if not written_as_name and (known or len(word.folded) < _MIN_TYPO_LENGTH):
+        return []  # a known word in small letters is what it is
     found = vocabulary.closest(word.folded, names_only=written_as_name,
                                more_used_than=vocabulary.df(term))
     if found is not None:
@@ -775,23 +851,39 @@ _DEFINITION = re.compile(
     r"|^(?:c'est\s+quoi|qu'est[\s-]ce\s+que?(?:\s+c'est)?|qui\s+est|qui\s+sont|que\s+sont"
     r"|que\s+signifie|c'est\s+qui)\s+(?:le\s+|la\s+|les\s+|l'|un\s+|une\s+)?(?P<w>.+?)\??$",
     re.IGNORECASE)
-_MAX_DEFINED_WORDS = 6
+_MAX_DEFINED_WORDS = 3
+# "who are the CMA and what do they want": the definition is asked of the CMA.
+_SECOND_QUESTION = re.compile(
+    r"\s*(?:,|;|\band\s+(?=what|why|how|who|when|where|which|do|does|did|is|are)"
+    r"|\bet\s+(?=que|pourquoi|comment|qui|quand|ou))", re.IGNORECASE)
+
+
+def _is_definable(subject: str, aliases: AliasLookup) -> bool:
+    words = _WORD.findall(subject)
+    folded = [fold(w) for w in words]
+    if not words or any(w.endswith("ing") or w in _NOT_DEFINED for w in folded):
+        return False
+    if aliases.lookup(subject) is not None or len(words) == 1:
+        return True
+    return (len(words) <= _MAX_DEFINED_WORDS and not any(w in STOPWORDS for w in folded)
+            and (words[0][:1].isupper()))
 # "What is happening", "what are the latest attacks": questions, not definitions.
 _NOT_DEFINED = frozenset("latest recent current news situation going happening new "
                          "status death toll".split())
 
 
-def definition_subject(cleaned: str, concepts: Sequence[Concept]) -> str:
-    """The X of "What is X?", "who is X", "c'est quoi X", "qui est X", or of a bare name."""
+def definition_subject(cleaned: str, concepts: Sequence[Concept],
+                       aliases: AliasLookup = NO_ALIASES) -> str:
+    """The X of "What is X?", "who is X", "c'est quoi X", "qui est X", or of a bare name.
+    X is a name: an alias-table name, one word, or up to three words without small
+    words that start with a capital ("the Algiers agreement", not "the MNLA spokesman
+    in Paris")."""
     text = cleaned.strip().rstrip("?!. ")
     match = _DEFINITION.match(text.replace("’", "'"))
     if match:
-        subject = next(g for g in match.groups() if g).strip(" \"'?")
-        words = [fold(w) for w in _WORD.findall(subject)]
-        if 0 < len(words) <= _MAX_DEFINED_WORDS and not any(
-                w.endswith("ing") or w in _NOT_DEFINED for w in words):
-            return subject
-        return ""
+        subject = next(g for g in match.groups() if g)
+        subject = _SECOND_QUESTION.split(subject, maxsplit=1)[0].strip(" \"'?")
+        return subject if _is_definable(subject, aliases) else ""
     if len(concepts) == 1 and concepts[0].is_name:
         said = [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
         if said == _WORD.findall(fold(concepts[0].typed)):

@@ -79,3 +79,16 @@ def test_highlight_finds_a_shouted_word_by_its_ordinary_term() -> None:
     text = "BREAKING: WAGNER KILLED"
     spans = highlight_spans(text, analyze("killed"))
     assert [text[a:b] for a, b in spans] == ["KILLED"]
+
+
+def test_surface_forms_keep_the_usual_spelling_of_names_only() -> None:
+    from collections import Counter
+
+    from index.analyze import surface_forms
+
+    texts = ["Kidal fell. Goïta spoke in Kidal.", "The army left. The army came back.",
+             "JNIM and the Malian army"]
+    occurrences = Counter(t for text in texts for t in analyze(text))
+    forms = surface_forms(texts, occurrences)
+    assert forms["kidal"] == "Kidal" and forms["goita"] == "Goïta" and forms["jnim"] == "JNIM"
+    assert "armi" not in forms  # written "army" more often than "Army"

@@ -14,7 +14,7 @@ from index.analyze import analyze
 from index.engine import BM25
 from index.lexicon import AliasEntry, AliasTable, load_aliases
 from index.query import ALIAS, SYNONYM, TRANSLATION, TYPED, VARIANT, Query
-from index.understand import MAX_CONCEPTS, NO_ALIASES, understand
+from index.understand import MAX_CONCEPTS, NO_ALIASES, prepare, understand
 from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
 PASSAGES = [
@@ -31,6 +31,8 @@ PASSAGES = [
 ]
 VOCAB = Vocabulary.from_passages(PASSAGES)
 ALIASES = load_aliases()
+TIME_BOUND = 1.0  # seconds for any question: measured worst ~60 ms on 10k hostile chars
+prepare()  # dictionaries loaded once, so no timed question pays for them
 
 
 def ask(question: str, aliases: AliasTable | None = None, **kwargs: object) -> Query:
@@ -227,8 +229,21 @@ def test_mujao_and_mojwa_are_one_group() -> None:
 
 def test_is_sahel_finds_isgs_through_the_alias_table() -> None:
     query = ask("What did IS Sahel do in Menaka?")
-    assert query.concepts[0].typed == "IS Sahel"
     assert alternative(query, "isgs") == (0.8, ALIAS)
+    assert alternative(query, "is") == (1.0, TYPED)
+
+
+def test_a_name_the_corpus_writes_as_typed_needs_every_word() -> None:
+    vocabulary = Vocabulary.from_passages(
+        [*PASSAGES, "The CSP-PSD, shortened to CSP, took Anefis.", "The CSP met."])
+    query = understand("CSP-PSD", vocabulary, ALIASES)
+    assert [c.typed for c in query.concepts] == ["CSP", "PSD"]
+    assert concept_terms(query, TYPED) == [{"csp"}, {"psd"}]
+    africa = understand("Africa Corps", Vocabulary.from_passages(
+        ["Wagner left; the Africa Corps stayed.", "Africa is large.", "Wagner again."]),
+        ALIASES)
+    assert [c.typed for c in africa.concepts] == ["Africa", "Corps"]
+    assert alternative(africa, "wagner") == (0.5, ALIAS)  # with the rarest word, corps
 
 
 def test_linked_organisations_weigh_less_than_other_names() -> None:
@@ -307,15 +322,21 @@ D = dt.date
     ("Tinzaouatene July 2024", D(2024, 7, 1), D(2024, 7, 31)),
     ("the 2012 coup", D(2012, 1, 1), D(2012, 12, 31)),
     ("le 1er juillet 2024", D(2024, 7, 1), D(2024, 7, 1)),
+    ("What happened between 30 March and 1 April 2012?", D(2012, 3, 30), D(2012, 4, 1)),
+    ("from 28 December to 3 January 2013", D(2012, 12, 28), D(2013, 1, 3)),
+    ("between March and June 2024", D(2024, 3, 1), D(2024, 6, 30)),
 ])
 def test_dates_become_ranges(question: str, start: dt.date, end: dt.date) -> None:
     (date,) = ask(question).dates
     assert (date.start, date.end) == (start, end)
 
 
-def test_year_and_month_words_stay_searchable_but_day_numbers_do_not() -> None:
-    query = ask("What happened on 2 June 2025?")
-    assert concept_terms(query, TYPED) == [{"june"}, {"2025"}]
+def test_the_words_of_a_date_stay_searchable_with_ordinals_as_numbers() -> None:
+    assert concept_terms(ask("What happened on 2 June 2025?"), TYPED) == [
+        {"2"}, {"june"}, {"2025"}]
+    assert concept_terms(ask("attack of June 2nd, 2025"), TYPED)[1:3] == [{"june"}, {"2"}]
+    assert concept_terms(ask("le 1er juillet 2024"), TYPED)[0] == {"1"}
+    assert concept_terms(ask("events of 2025-06-02"), TYPED) == [{"event"}, {"2025"}]
 
 
 def test_a_count_is_not_a_year() -> None:
@@ -341,6 +362,11 @@ def test_recency_words_want_recent_and_are_not_concepts(question: str) -> None:
     ("Tinzaouatene", "Tinzaouatene"), ("What's the CSP?", "CSP"),
     ("Who did Wagner fight at Tinzaouatene?", ""), ("What happened at Kidal?", ""),
     ("what is JNIM doing", ""), ("latest news from Kidal", ""),
+    ("What is the Algiers agreement?", "Algiers agreement"),
+    ("Who was the MNLA spokesman in Paris?", ""),
+    ("Who was the first provisional president of the CSP?", ""),
+    ("hi! who are the CMA and what do they want? 🙏", "CMA"),
+    ("qui est Goïta et que veut-il ?", "Goïta"),
 ])
 def test_definition_questions_name_their_subject(question: str, subject: str) -> None:
     assert ask(question).defines == subject
@@ -373,6 +399,11 @@ def test_common_words_absent_from_the_corpus_are_not_unknown_names(question: str
 # ----- long questions (issue #9 point 14) -------------------------------------------
 
 
+def test_question_framing_words_are_not_concepts() -> None:
+    query = ask("How many soldiers died, can you explain what happened?")
+    assert concept_terms(query, TYPED) == [{"soldier"}, {"die"}]
+
+
 def test_a_repeated_word_counts_once() -> None:
     query = ask("Kidal Kidal KIDAL kidal attack attacks")
     assert concept_terms(query, TYPED) == [{"kidal"}, {"attack"}]
@@ -389,10 +420,9 @@ def test_long_questions_are_cut_and_capped() -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=10_000))
 def test_understanding_never_raises_and_stays_fast(text: str) -> None:
-    ask("warm up")
     started = time.perf_counter()
     query = ask(text, bot_names=["conflictbot"])
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < TIME_BOUND
     assert len(query.concepts) <= MAX_CONCEPTS
     assert all(0 < a.weight <= 1 for c in query.concepts for a in c.alternatives)
 
@@ -406,5 +436,34 @@ def test_understanding_never_raises_and_stays_fast(text: str) -> None:
 def test_understanding_holds_on_mixed_chat_words(words: list[str]) -> None:
     started = time.perf_counter()
     query = ask(" ".join(words))
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < TIME_BOUND
     assert all(c.alternatives for c in query.concepts)
+
+
+def test_french_documents_are_found_from_english_and_french_questions() -> None:
+    vocabulary = Vocabulary.from_passages([
+        *PASSAGES, "Le retrait des casques bleus de Kidal a commencé en octobre 2023.",
+        "Les casques bleus ont quitté la base.",
+    ])
+    english = understand("peacekeepers withdrawal from Kidal", vocabulary, ALIASES)
+    assert {"casqu", "bleus", "retrait"} <= {
+        a.term for c in english.concepts for a in c.alternatives if a.how == TRANSLATION}
+    french = understand("retrait des casques bleus", vocabulary, ALIASES)
+    assert alternative(french, "retrait") == (1.0, TYPED)
+    assert alternative(french, "withdraw") is not None
+
+
+def test_an_english_only_corpus_gets_no_french_alternatives() -> None:
+    query = ask("peacekeepers withdrawal")
+    assert all(a.how != TRANSLATION for c in query.concepts for a in c.alternatives)
+
+
+def test_a_french_name_the_corpus_writes_in_english_needs_every_english_word() -> None:
+    vocabulary = Vocabulary.from_passages(
+        [*PASSAGES, "The National Transitional Council (CNT) voted.", "A national day."])
+    query = understand("Conseil national de transition", vocabulary, ALIASES)
+    terms = concept_terms(query)
+    assert len(terms) == 3
+    assert [t & {"nation", "transit", "council"} for t in terms] == [
+        {"nation"}, {"transit"}, {"council"}]
+    assert alternative(query, "cnt") == (0.8, ALIAS)
