@@ -11,8 +11,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from bot.answer import Answer
 from bot.config import Config, ConfigError, load_config
 from bot.core import DataDirBusy, Progress, Service
@@ -98,7 +96,7 @@ async def _eval(service: Service, args: argparse.Namespace) -> int:
 
     try:
         sets = [(name, load_questions(Path(name))) for name in args.file]
-    except (OSError, ValueError, yaml.YAMLError) as exc:
+    except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     reports = [(name, await evaluate(service, questions)) for name, questions in sets]

@@ -231,7 +231,10 @@ def _question(item: Any, where: str) -> EvalQuestion:
 def load_questions(path: Path) -> list[EvalQuestion]:
     """Questions from YAML: a `questions` list of {question, kind, evidence | evidence_all |
     answerable: false, note}."""
-    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {exc}") from None
     items = raw.get("questions") if isinstance(raw, dict) else None
     if not isinstance(items, list):
         raise ValueError(f"{path}: expected a 'questions' list")

@@ -16,6 +16,7 @@ from bot.core import Service
 from bot.evaluate import EvalQuestion, fold, load_questions
 
 EVAL = Path(__file__).parent / "eval"
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 HALVES = {"dev": EVAL / "dev.yaml", "heldout": EVAL / "heldout.yaml"}
 MINIMUMS = {"direct": 30, "paraphrase": 30, "keyword": 30, "variant": 25, "alias": 25,
             "french": 30, "date": 20, "conflicting": 15, "chat": 25, "out_of_corpus": 30,
@@ -90,6 +91,20 @@ async def test_every_evidence_phrase_occurs_in_an_indexed_passage(service: Servi
         missing += [(q.question, p) for p in phrases
                     if not any(fold(p) in text for text in passages)]
     assert missing == []
+
+
+def test_out_of_corpus_questions_name_words_the_seeds_never_mention() -> None:
+    """Each out-of-corpus question notes the names it hinges on; none occurs in any seed."""
+    seeds = fold(" ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")))
+    prefix = "absent from the seeds: "
+    for name, path in HALVES.items():
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+            if item["kind"] != "out_of_corpus":
+                continue
+            note = str(item.get("note", ""))
+            assert note.startswith(prefix), (name, item["question"])
+            for word in note.removeprefix(prefix).split(", "):
+                assert fold(word) not in seeds, (item["question"], word)
 
 
 @pytest.mark.parametrize("path", list(HALVES.values()), ids=list(HALVES))
