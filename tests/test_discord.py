@@ -524,3 +524,12 @@ def test_run_with_rejected_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "rejected" in err and "secret-token-value" not in err
     assert [c.status for c in fake.calls_to("me")] == [401]
     assert not fake.calls_to("gateway")
+
+
+async def test_rewrite_line_and_unknown_name_reach_the_channel(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as env:
+        changed = embed_text(await env.ask("Who did Wagner fight at Tinzawatene?"))
+        assert "Showing results for *Tinzaouaten" in changed
+        assert "(you wrote *Tinzawatene*)" in changed
+        vetoed = embed_text(await env.ask("Wagner in Sudan", user_id=USER + 1))
+        assert "Nothing in the corpus mentions *Sudan*." in vetoed

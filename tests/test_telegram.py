@@ -431,3 +431,16 @@ def test_run_picks_polling_or_webhook(monkeypatch: pytest.MonkeyPatch) -> None:
                                                                           "tg/hook")
     assert webhook["webhook_url"] == "https://bot.example.org/tg/hook"
     assert webhook["secret_token"] == "s3cret-value"
+
+
+async def test_rewrite_line_and_unknown_name_reach_the_chat(env: BotEnv) -> None:
+    env.say("Who did Wagner fight at Tinzawatene?", user_id=USER)
+    env.say("Wagner in Sudan", user_id=USER + 1)
+    [changed] = await env.replies(USER)
+    [vetoed] = await env.replies(USER + 1)
+    text = changed.params["text"]
+    assert_valid_html(text)
+    assert "Showing results for <i>Tinzaouaten" in text and "(you wrote <i>Tinzawatene</i>)" in text
+    assert text.index("Showing results") < text.index("<blockquote>")
+    assert vetoed.params["text"].startswith("Nothing in the corpus mentions <i>Sudan</i>.")
+    assert_valid_html(vetoed.params["text"])
