@@ -59,6 +59,10 @@ def answer_json(answer: Answer) -> str:
                       "paragraph": p.citation.passage, "passage": p.citation.passage,
                       "section": p.citation.section,
                       "chunk_id": p.chunk_id} for p in answer.passages],
+        "rewrites": [{"kind": r.kind, "typed": r.typed, "searched": r.searched}
+                     for r in answer.rewrites],
+        "language": answer.language,
+        "unknown_names": list(answer.unknown_names),
     }, ensure_ascii=False)
 
 

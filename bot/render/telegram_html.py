@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot import payload, texts
-from bot.answer import ABSTAIN_EMPTY
+from bot.answer import ABSTAIN_EMPTY, rewrite_note, unknown_names_note
 from bot.render.text import boundary as _shared_boundary
 from bot.render.text import clean, utf16_len
 from bot.render.text import escaped_prefix as _shared_escaped_prefix
@@ -162,6 +162,8 @@ def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT) -> Re
     if answer.abstained or not answer.passages:
         return Rendered(render_abstention(answer))
     header = f"📚 <b>From the corpus</b> on <i>{fit(answer.question, 300)}</i>\n\n"
+    if note := rewrite_note(answer, _emphasis, escape):
+        header += f"{note}\n\n"
     total = max(answer.total, answer.offset + len(answer.passages))
 
     def footer(count: int) -> str:
@@ -192,12 +194,19 @@ def _only_fitting(buttons: Iterable[tuple[str, payload.Payload]]) -> tuple[Butto
     return tuple(Button(label, data) for label, data in encoded if data is not None)
 
 
+def _emphasis(text: str) -> str:
+    return f"<i>{fit(text, 100)}</i>"
+
+
 def render_abstention(answer: Answer) -> str:
     """The reply when the corpus has nothing: say so, and point to /sources."""
     if answer.reason == ABSTAIN_EMPTY or not answer.question.strip():
         return ("Please ask a real question with a few keywords, for example:\n"
                 f"<i>{escape(EXAMPLE_QUESTIONS[0])}</i>\n\n"
                 "See /sources for what the corpus covers.")
+    if note := unknown_names_note(answer, _emphasis, escape):
+        return (f"{note}\n\nI only quote passages from a curated set of documents and never "
+                "answer from elsewhere. See /sources for what the corpus covers.")
     return (f"I found nothing in the corpus about <i>{fit(answer.question, 300)}</i>.\n\n"
             "I only quote passages from a curated set of documents and never answer from "
             "elsewhere. See /sources for what the corpus covers, or try other keywords.")
