@@ -22,10 +22,12 @@ from discord.http import Route
 
 from bot import cli, discord_app
 from bot.answer import ReindexResult
-from bot.config import Config, DiscordConfig, parse_config
+from bot.config import Config, DiscordConfig
 from bot.core import Progress, Service
 from bot.moderation import REFUSAL
-from tests.fake_discord import EPHEMERAL, MANAGE_GUILD, Call, FakeDiscord
+from tests.conftest import make_config as shared_config
+from tests.conftest import merged
+from tests.fakes.fake_discord import EPHEMERAL, MANAGE_GUILD, Call, FakeDiscord
 from tests.leaks import leaked
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -101,18 +103,17 @@ class BotEnv:
                 assert data.get("allowed_mentions", {}).get("parse") == [], call.route
 
 
+DISCORD_DEFAULTS = {
+    "logging": {"level": "DEBUG"},
+    "flood": {"questions": 5, "seconds": 30},
+    "discord": {"moderators": [MODERATOR], "moderator_roles": [str(CURATOR_ROLE)],
+                "guilds": [HOME_GUILD]},
+}
+
+
 def make_config(tmp_path: Path, fake: FakeDiscord, **sections: Mapping[str, Any]) -> Config:
-    raw: dict[str, Any] = {
-        "corpus": {"dir": "corpus"}, "data": {"path": "data/bot.sqlite3"},
-        "logging": {"salt_file": "data/salt", "level": "DEBUG"},
-        "flood": {"questions": 5, "seconds": 30},
-        "discord": {"api_base": fake.api_base, "gateway_url": fake.gateway_url,
-                    "moderators": [MODERATOR], "moderator_roles": [str(CURATOR_ROLE)],
-                    "guilds": [HOME_GUILD]},
-    }
-    for name, values in sections.items():
-        raw[name] = {**raw.get(name, {}), **values}
-    return parse_config(raw, base_dir=tmp_path)
+    """The shared factory's config with Discord at the fake and the usual moderators."""
+    return shared_config(tmp_path, fake, **merged(DISCORD_DEFAULTS, sections))
 
 
 @asynccontextmanager

@@ -21,7 +21,7 @@ from bot.answer import (
     Stats,
 )
 from bot.render import telegram_html as r
-from tests.fake_telegram import html_problems
+from tests.fakes.fake_telegram import html_problems
 
 CHUNK = "0123456789abcdef"
 CITATION = Citation("Mali War", "002_x.txt", 4, "Background")

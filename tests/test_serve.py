@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from bot import cli, serve
-from bot.config import Config, parse_config
-from tests.fake_discord import FakeDiscord
-from tests.fake_telegram import FakeTelegram
+from bot.config import Config
+from tests.conftest import make_config
+from tests.fakes.fake_discord import FakeDiscord
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.telegram_helpers import MODERATOR as TG_MODERATOR
 from tests.telegram_helpers import TOKEN as TG_TOKEN
 from tests.telegram_helpers import make_corpus
@@ -26,13 +27,7 @@ QUUXFOO = b"Quuxfoo Accord\n\nThe Quuxfoo accord was signed in Gao by the militi
 
 
 def both_config(tmp_path: Path, telegram: FakeTelegram, discord: FakeDiscord) -> Config:
-    return parse_config({
-        "corpus": {"dir": "corpus"}, "data": {"path": "data/bot.sqlite3"},
-        "logging": {"salt_file": "data/salt"},
-        "telegram": {"base_url": telegram.base_url, "base_file_url": telegram.base_file_url,
-                     "moderators": [TG_MODERATOR]},
-        "discord": {"api_base": discord.api_base, "gateway_url": discord.gateway_url},
-    }, base_dir=tmp_path)
+    return make_config(tmp_path, telegram, discord, telegram={"moderators": [TG_MODERATOR]})
 
 
 @asynccontextmanager

@@ -23,7 +23,7 @@ from bot.config import Config, parse_config
 from bot.core import Progress, Service
 from bot.moderation import REFUSAL
 from bot.render.telegram_html import EXAMPLE_QUESTIONS
-from tests.fake_telegram import FakeTelegram
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.leaks import leaked
 from tests.telegram_helpers import (
     ADMIN,

@@ -19,7 +19,7 @@ from bot.config import Config
 from bot.core import Service
 from bot.render.telegram_html import escape
 from bot.texts import text
-from tests.fake_telegram import CLIENT_GONE, CONFLICT, PENDING, Call, FakeTelegram
+from tests.fakes.fake_telegram import CLIENT_GONE, CONFLICT, PENDING, Call, FakeTelegram
 from tests.telegram_helpers import (
     TOKEN,
     BotEnv,

@@ -316,6 +316,10 @@ class FakeTelegram:
                                       "query": query, "offset": ""}})
         return query_id
 
+    def config_section(self) -> dict[str, dict[str, Any]]:
+        """The config section that points a bot at this fake."""
+        return {"telegram": {"base_url": self.base_url, "base_file_url": self.base_file_url}}
+
     def add_file(self, content: bytes, file_name: str, *, declared_size: int | None = None,
                  mime_type: str = "text/plain") -> JSON:
         """Store a downloadable file and return the Document object describing it."""
