@@ -29,6 +29,8 @@ class CorpusConfig:
 @dataclass(frozen=True)
 class DataConfig:
     path: str = "data/conflictbot.sqlite3"
+    refresh_seconds: float = 1.0  # how often a running process looks for a newer generation
+    writer_wait_seconds: float = 60.0  # how long a build waits for another process's build
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ class Config:
 
 
 _POSITIVE = {"top_k", "max_results", "max_file_bytes", "questions", "seconds", "buttons",
-             "button_seconds",
+             "button_seconds", "refresh_seconds",
              "keep_days", "webhook_port"}
 _FRACTIONS = {"min_matched_fraction", "b"}
 _LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
@@ -201,7 +203,7 @@ def _check_range(key: str, name: str, value: Any) -> None:
         raise ConfigError(f"{key}: must be greater than 0, got {value!r}")
     if name in _FRACTIONS and not 0.0 <= value <= 1.0:
         raise ConfigError(f"{key}: must be between 0 and 1, got {value!r}")
-    if name in {"k1", "epsilon", "min_score"} and value < 0:
+    if name in {"k1", "epsilon", "min_score", "writer_wait_seconds"} and value < 0:
         raise ConfigError(f"{key}: must not be negative, got {value!r}")
     if name == "webhook_port" and value > 65535:
         raise ConfigError(f"{key}: must be a port number from 1 to 65535, got {value!r}")

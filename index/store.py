@@ -8,6 +8,7 @@ import json
 import logging
 import math
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -81,6 +82,11 @@ MIGRATIONS: tuple[str, ...] = (
 _INSERT_QUERY = ("INSERT INTO queries (id, ts, user_hash, question, chunk_ids, abstained, "
                  "latency_ms, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 QUERY_BATCH = 256
+# Query ids are reserved from the database in blocks (meta `next_query_id`), so processes
+# sharing it never hand out the same id, and a question costs no commit of its own.
+QUERY_ID_BLOCK = 1024
+RANDOM_QUERY_IDS = 2**52  # fallback ids: [2**52, 2**53), exact in JSON and JavaScript
+RANDOM_QUERY_ID_BITS = 51
 QUERY_FLUSH_SECONDS = 0.05
 LOST_WARNING_SECONDS = 60.0
 
@@ -141,8 +147,10 @@ class Store:
         # never lands inside (or breaks) a generation's publishing transaction.
         self._write = asyncio.Lock()
         # Query rows are buffered and written in batches (a commit per question cost more
-        # than the search); ids are handed out here, so feedback can refer to them at once.
+        # than the search); ids are handed out here, from a block reserved in the database,
+        # so feedback can refer to them at once.
         self._next_query_id = 1
+        self._query_id_end = 1  # end of the reserved block: reserve another when reached
         self._pending_queries: list[tuple[object, ...]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._closing = False
@@ -173,9 +181,6 @@ class Store:
         await db.execute("PRAGMA busy_timeout=5000")
         store = cls(db, path)
         await store._migrate()
-        async with db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM queries") as cursor:
-            row = await cursor.fetchone()
-        store._next_query_id = int(row[0]) if row else 1
         return store
 
     async def close(self) -> None:
@@ -282,6 +287,12 @@ class Store:
             await self._db.execute("DELETE FROM generations WHERE id=?", (generation,))
             await self._db.commit()
 
+    async def unpublished_generation_ids(self) -> list[int]:
+        """Generations whose build never finished (or is under way in another process)."""
+        sql = "SELECT id FROM generations WHERE status != 'ready' ORDER BY id"
+        async with self._db.execute(sql) as cursor:
+            return [int(row[0]) async for row in cursor]
+
     async def generation_ids(self) -> list[int]:
         async with self._db.execute("SELECT id FROM generations ORDER BY id") as cursor:
             return [int(row[0]) async for row in cursor]
@@ -313,7 +324,10 @@ class Store:
 
     async def log_query(self, *, user_hash: str, question: str, chunk_ids: Sequence[str],
                         abstained: bool, latency_ms: float, generation: int) -> int:
-        """Queue a query row (written within QUERY_FLUSH_SECONDS); returns its id."""
+        """Queue a query row (written within QUERY_FLUSH_SECONDS); returns its id, unique
+        among all processes sharing the database."""
+        if self._next_query_id >= self._query_id_end:
+            await self._reserve_query_ids()
         query_id = self._next_query_id
         self._next_query_id += 1
         self._pending_queries.append(
@@ -326,6 +340,38 @@ class Store:
         elif self._flusher is None:
             self._flusher = asyncio.get_running_loop().create_task(self._flush_soon())
         return query_id
+
+    async def _reserve_query_ids(self) -> None:
+        """Take the next QUERY_ID_BLOCK ids for this process, in one short transaction.
+        If the database refuses (full disk, locked too long), a random block far above the
+        sequential ids is used: unique with overwhelming odds, and answers keep flowing."""
+        async with self._write:
+            if self._next_query_id < self._query_id_end:
+                return  # another coroutine reserved a block meanwhile
+            try:
+                end = await self._reserve_in_database() if not self._closed else None
+            except (sqlite3.Error, ValueError) as exc:
+                await self._rollback_quietly()
+                log.warning("query ids not reserved in the database (%s); using random ids",
+                            _one_line(exc))
+                end = None
+        if end is None:
+            end = RANDOM_QUERY_IDS + secrets.randbits(RANDOM_QUERY_ID_BITS) + QUERY_ID_BLOCK
+        self._query_id_end = end
+        self._next_query_id = end - QUERY_ID_BLOCK
+
+    async def _reserve_in_database(self) -> int:
+        """Advance meta `next_query_id` by a block; returns the block's end."""
+        await self._db.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('next_query_id', "
+            "(SELECT COALESCE(MAX(id), 0) + 1 FROM queries))")
+        async with self._db.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + ? "
+                "WHERE key = 'next_query_id' RETURNING CAST(value AS INTEGER)",
+                (QUERY_ID_BLOCK,)) as cursor:
+            rows = list(await cursor.fetchall())
+        await self._db.commit()
+        return int(rows[0][0])
 
     async def _flush_soon(self) -> None:
         await asyncio.sleep(QUERY_FLUSH_SECONDS)
