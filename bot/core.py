@@ -419,7 +419,7 @@ class Service:
             await self.store.prune_queries(self.config.logging.keep_days)
         writer = self._writer
         assert writer is not None
-        if not writer.try_acquire("starting in"):
+        if not writer.try_acquire("preparing the index in"):
             current = await self.store.current_generation()
             if current is not None:  # another process is curating: serve what is published
                 await self._keep_serving(current.id, current.corpus_hash)
