@@ -422,7 +422,7 @@ class Service:
         if not writer.try_acquire("preparing the index in"):
             current = await self.store.current_generation()
             if current is not None:  # another process is curating: serve what is published
-                await self._keep_serving(current.id, current.corpus_hash)
+                await self._serve_while_another_writes(current)
                 return
             try:
                 await writer.wait("building the first index in",
@@ -454,6 +454,16 @@ class Service:
             if current is None:
                 raise
             await self._keep_serving(current.id, current.corpus_hash)
+
+    async def _serve_while_another_writes(self, current: Generation) -> None:
+        """Start on the published generation; the other process's build, once published,
+        is swapped in by the refresh task (so is a repair of a damaged saved index)."""
+        try:
+            self._snapshot = await self._load_snapshot(current.id, current.corpus_hash)
+        except (IndexFormatError, OSError) as exc:
+            log.warning("saved index of generation %d unusable (%s) while another process "
+                        "curates the data folder: no answers until it publishes", current.id,
+                        exc)
 
     async def _keep_serving(self, generation: int, corpus_hash: str) -> None:
         """Serve the published generation while the corpus folder is unusable (already
@@ -516,6 +526,9 @@ class Service:
         for generation in await self.store.unpublished_generation_ids():
             if generation != current:
                 await self.store.discard_generation(generation)
+        if current is not None:  # a writer killed between publishing and retiring
+            older = [g for g in await self.store.generation_ids() if g < current]
+            await self._retire_generations(keep={current, *older[-1:]})
         published = {f"gen-{g}" for g in await self.store.generation_ids()}
         for folder in self._index_root.glob("gen-*"):
             if folder.name not in published:
