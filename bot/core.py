@@ -365,7 +365,7 @@ class Service:
         self._writer: DataDirLock | None = None  # ... and across processes (set by open)
         self._alias_file_lock: DataDirLock | None = None
         self._refresher: asyncio.Task[None] | None = None
-        self._aliases_stamp: tuple[int, int] | None = None
+        self._aliases_stamp: tuple[int, int, int] | None = None
         self._closed = False
         self.aliases: AliasTable = bundled_aliases()  # bundled + operator file + /alias
         self._base_aliases = self.aliases
@@ -393,12 +393,15 @@ class Service:
         _check_corpus_dir(config)
         folder = config.db_path.parent
         writer = DataDirLock.open(folder)
+        alias_file_lock: DataDirLock | None = None
         try:
             alias_file_lock = DataDirLock.open(folder, "aliases.lock")
             salt = load_salt(config.salt_path)
             store = await _open_store(config.db_path)
         except BaseException:
-            writer.close()
+            for lock in (writer, alias_file_lock):
+                if lock is not None:
+                    lock.close()
             raise
         service = cls(config, store, salt)
         service._writer, service._alias_file_lock = writer, alias_file_lock
@@ -1002,13 +1005,14 @@ def _save_engine(built: BuiltIndex, path: Path) -> None:
         built.engine.save(path)
 
 
-def _file_stamp(path: Path) -> tuple[int, int] | None:
-    """(modification time, size) of a file, None if absent: a cheap "did it change"."""
+def _file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """(inode, modification time, size) of a file, None if absent: a cheap "did it change"
+    (every write renames a new file into place, so the inode changes too)."""
     try:
         status = path.stat()
     except FileNotFoundError:
         return None
-    return status.st_mtime_ns, status.st_size
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
