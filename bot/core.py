@@ -221,7 +221,7 @@ def validate_filename(name: str) -> str:
     """A safe corpus file name (no paths, hidden or reserved names), or DocumentRejected."""
     if "\x00" in name or "/" in name or "\\" in name or name in (".", ".."):
         raise DocumentRejected("The file name must be a plain name, without folders.")
-    if not _SAFE_NAME.match(name):
+    if not _SAFE_NAME.fullmatch(name):  # `$` alone lets a final newline through
         raise DocumentRejected("Use a file name of letters, digits, '.', '_', '-' or spaces "
                                "(at most 100 characters).")
     stem, dot, ext = name.rpartition(".")

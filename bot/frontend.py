@@ -43,8 +43,11 @@ class TokenRedactor(logging.Filter):
         """Redact in place; never drops a record."""
         if not self.secrets:
             return True
-        with contextlib.suppress(Exception):  # a malformed record is not ours to fix
+        try:
             message = record.getMessage()
+        except Exception:  # malformed: not ours to fix, but logging prints msg and args
+            record.msg, record.args = self._scrubbed(record.msg), self._scrubbed(record.args)
+        else:
             if self.scrub(message) != message:
                 record.msg, record.args = self.scrub(message), None
         if record.exc_info and record.exc_info[1] is not None:
@@ -54,6 +57,18 @@ class TokenRedactor(logging.Filter):
         if record.stack_info:
             record.stack_info = self.scrub(record.stack_info)
         return True
+
+    def _scrubbed(self, value: Any) -> Any:
+        """`value` as it is if it holds no token, else its text with the token replaced."""
+        if isinstance(value, tuple):
+            return tuple(self._scrubbed(item) for item in value)
+        if isinstance(value, dict):
+            return {key: self._scrubbed(item) for key, item in value.items()}
+        try:
+            text = value if isinstance(value, str) else repr(value)
+        except Exception:  # a broken __repr__: logging cannot print it either
+            return value
+        return value if self.scrub(text) == text else self.scrub(text)
 
 
 REDACTOR = TokenRedactor()
