@@ -134,9 +134,12 @@ def _scalar(value: object) -> str:
 
 # --- the document itself -----------------------------------------------------------------
 
-_DATELINE = re.compile(r"^(?P<kind>updated|last updated|published|posted|mis à jour|"
-                       r"publié)(?: on| le)?:?\s+(?P<date>.{6,40})$", re.IGNORECASE)
-BYLINE = re.compile(r"^(?:by|par)\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+DATELINE = re.compile(r"^(?P<kind>updated|last updated|published|posted|mis à jour|"
+                      r"publié)(?: on| le)?:?\s+(?P<date>.{6,40})$", re.IGNORECASE)
+# A byline is a short line of its own, not a sentence ("By Sunday, the rebels held Kidal.")
+BYLINE = re.compile(r"^(?!.*[.!?]$)(?!\S+\s+(?i:monday|tuesday|wednesday|thursday|friday|"
+                    r"saturday|sunday|january|february|march|april|may|june|july|august|"
+                    r"september|october|november|december|the)\b)(?i:by|par)\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
                      r"(?:\s+(?:and|et)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})?)"
                      r"\s*(?:[,|·—–-].{0,60})?$")
 _WIRES = {"reuters": "Reuters", "afp": "AFP", "ap": "Associated Press",
@@ -161,7 +164,7 @@ def from_text(text: str) -> Citation:
 
 
 def _line_facts(line: str) -> Iterable[tuple[str, Cited]]:
-    if dateline := _DATELINE.match(line):
+    if dateline := DATELINE.match(line):
         day = parse_day(dateline.group("date"))
         kind = "updated" if "updated" in fold(dateline.group("kind")) or \
             "jour" in fold(dateline.group("kind")) else "published"

@@ -27,6 +27,7 @@ from index.citation import (
     with_language,
 )
 from index.citation import BYLINE as _BYLINE
+from index.citation import DATELINE as _DATELINE
 from index.wikitext import split_glued_heading, strip_templates
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,6 @@ _COOKIES = re.compile(r"\bcookies?\b.*\b(browser|privacy|consent|preferences)\b"
                       r"|\b(browser|privacy|consent)\b.*\bcookies?\b", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^[—–-]\s*\S.{0,40}\b(editor|staff|team|desk)$", re.IGNORECASE)
 _QUOTED = re.compile(r'^["“].*["”]$')
-_DATELINE = re.compile(r"^(?:updated|published|posted|last updated)(?: on)?:?\s+(.{6,40})$",
-                       re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[•*·▪‣◦]|-(?=\s))\s*")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _STOP_SECTIONS = frozenset({"notes", "references", "bibliography", "further reading",
@@ -343,7 +342,7 @@ def _split_articles(lines: list[_Line]) -> list[_Article]:
 
 def _dateline_date(line: str) -> str:
     match = _DATELINE.match(line)
-    return match.group(1) if match else line
+    return match.group("date") if match else line
 
 
 def _last_heading_index(lines: list[_Line]) -> int | None:
