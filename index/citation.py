@@ -22,9 +22,22 @@ from index.dates import parse_day
 from index.fetch import METADATA_KEYS, parse_metadata_block
 from index.lexicon import french_stopwords
 
-__all__ = ["NO_CITATION", "SIDECAR_SUFFIX", "Citation", "Cited", "detect_language", "from_html",
-           "from_metadata", "from_text", "html_metadata", "parse_metadata_block",
-           "read_sidecar", "sidecar_path", "wiki_citation"]
+__all__ = [
+    "NO_CITATION",
+    "SIDECAR_SUFFIX",
+    "Citation",
+    "Cited",
+    "date_warnings",
+    "detect_language",
+    "from_html",
+    "from_metadata",
+    "from_text",
+    "html_metadata",
+    "parse_metadata_block",
+    "read_sidecar",
+    "sidecar_path",
+    "wiki_citation",
+]
 
 SIDECAR_SUFFIX = ".cite.yaml"
 MAX_SIDECAR_BYTES = 16_384
@@ -122,9 +135,14 @@ def read_sidecar(document: Path) -> tuple[dict[str, str], list[str]]:
     values = {str(k).lower(): _scalar(v) for k, v in data.items() if v is not None}
     warnings = [f"{name}: unknown key {k!r} ignored (known: {', '.join(METADATA_KEYS)})"
                 for k in values if k not in METADATA_KEYS]
-    warnings += [f"{name}: {k}: {values[k]!r} is not a date (YYYY-MM-DD), ignored"
-                 for k in ("date", "updated") if k in values and not parse_day(values[k])]
-    return {k: v for k, v in values.items() if k in METADATA_KEYS}, warnings
+    return {k: v for k, v in values.items() if k in METADATA_KEYS}, [
+        *warnings, *date_warnings(values, name)]
+
+
+def date_warnings(values: Mapping[str, str], where: str) -> list[str]:
+    """One warning per `date`/`updated` value that names no single day."""
+    return [f"{where}: {key}: {values[key]!r} is not a date (YYYY-MM-DD), ignored"
+            for key in ("date", "updated") if key in values and not parse_day(values[key])]
 
 
 def _scalar(value: object) -> str:

@@ -18,11 +18,13 @@ from index.citation import (
     SIDECAR,
     Citation,
     Cited,
+    date_warnings,
     from_html,
     from_metadata,
     from_text,
     parse_metadata_block,
     read_sidecar,
+    sidecar_path,
     wiki_citation,
     with_language,
 )
@@ -449,6 +451,14 @@ def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
     return documents
 
 
+def _sidecar(path: Path) -> tuple[dict[str, str], list[str]]:
+    """The document's citation sidecar, never one that links out of the folder."""
+    if is_outside_link(sidecar_path(path)):
+        return {}, [f"{sidecar_path(path).name}: a link that leads outside the corpus "
+                    "folder, ignored"]
+    return read_sidecar(path)
+
+
 def _load_with_warnings(path: Path, max_bytes: int) -> tuple[list[Document], list[str]]:
     """A file's documents with their citations, and the warnings about its sidecar."""
     if is_outside_link(path):
@@ -459,7 +469,8 @@ def _load_with_warnings(path: Path, max_bytes: int) -> tuple[list[Document], lis
     text = html_to_text(raw) if html else raw
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     block, body = parse_metadata_block(text)
-    sidecar, warnings = read_sidecar(path)
+    sidecar, warnings = _sidecar(path)
+    warnings += date_warnings(block, f"{path.name} (metadata block)")
     cited = from_metadata(block, BLOCK).merged(from_metadata(sidecar, SIDECAR))
     if html:
         cited = cited.merged(from_html(raw))

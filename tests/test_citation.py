@@ -107,6 +107,28 @@ def test_a_bad_sidecar_is_reported_and_the_document_still_indexed(tmp_path: Path
     assert documents[1].citation.published is None
 
 
+def test_a_sidecar_linking_out_of_the_folder_is_never_read(tmp_path: Path) -> None:
+    corpus, outside = tmp_path / "corpus", tmp_path / "secret.yaml"
+    corpus.mkdir()
+    outside.write_text("outlet: s3cr3t-token\n", encoding="utf-8")
+    _write(corpus, "a.txt", BODY)
+    (corpus / "a.txt.cite.yaml").symlink_to(outside)
+    documents, warnings = load_corpus(corpus)
+    assert documents[0].citation.outlet is None
+    assert any("a.txt.cite.yaml: a link that leads outside" in w for w in warnings)
+    before = corpus_fingerprint(corpus, 10_000)
+    outside.write_text("outlet: other\n", encoding="utf-8")
+    assert corpus_fingerprint(corpus, 10_000) == before
+
+
+def test_a_block_date_that_is_no_date_is_reported(tmp_path: Path) -> None:
+    _write(tmp_path, "a.txt", "---\noutlet: X\ndate: soon\n---\n\n" + BODY)
+    documents, warnings = load_corpus(tmp_path)
+    assert documents[0].citation.published is None
+    assert warnings == ["a.txt (metadata block): date: 'soon' is not a date (YYYY-MM-DD), "
+                        "ignored"]
+
+
 # --- c) the document itself ----------------------------------------------------------------
 
 @pytest.mark.parametrize(("head", "field", "value"), [
