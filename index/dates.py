@@ -196,6 +196,9 @@ def find_event_dates(text: str, reference: dt.date | None) -> tuple[DateRange, .
     return tuple(dict.fromkeys(ranges))
 
 
+_MAY_INTRODUCERS = frozenset({"on", "in", "by", "since", "until", "early", "late", "mid"})
+
+
 def _skip_event(folded: str, match: re.Match[str], taken: list[bool]) -> bool:
     """Already read, a count ("2000 troops"), the verb "may" ("they may 5..." is no date
     unless "on/in/by May 5"), or the weekday of a full date ("Thursday, July 25, 2024")."""
@@ -203,13 +206,12 @@ def _skip_event(folded: str, match: re.Match[str], taken: list[bool]) -> bool:
         return True
     groups = match.groupdict()
     if groups.get("month") == "may" and not groups.get("year"):
-        before = folded[:match.start()].split()[-1:]
-        return before not in (["on"], ["in"], ["by"], ["since"], ["until"], ["early"],
-                              ["late"], ["mid"]) and not match.group().startswith(
-                                  ("in", "early", "late", "mid", "since", "until"))
+        words = folded[:match.start()].split()[-1:] + match.group().split()[:1]
+        return not _MAY_INTRODUCERS.intersection(words)
     if groups.get("weekday"):
-        after = len(folded[match.end():]) - len(folded[match.end():].lstrip(" ,"))
-        return match.end() + after < len(taken) and taken[match.end() + after]
+        rest = folded[match.end():]
+        next_char = match.end() + len(rest) - len(rest.lstrip(" ,"))
+        return next_char < len(taken) and taken[next_char]
     return False
 
 

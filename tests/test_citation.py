@@ -314,6 +314,8 @@ def _spans(text: str, reference: dt.date | None) -> list[tuple[str, str]]:
     ("On Thursday, July 25, 2024, fighting began.", [("2024-07-25", "2024-07-25")]),
     ("They will meet next Friday.", []),
     ("They may 5 times refuse; 2000 troops left.", []),
+    ("The town fell in May and again on May 5.", [("2024-05-01", "2024-05-31"),
+                                                 ("2024-05-05", "2024-05-05")]),
     ("On December 30 the talks began.", [("2024-12-30", "2024-12-30")]),
 ])
 def test_event_dates_resolved_against_the_article_date(
