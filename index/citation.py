@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,6 +28,7 @@ __all__ = [
     "SIDECAR_SUFFIX",
     "Citation",
     "Cited",
+    "PageMetadata",
     "date_warnings",
     "detect_language",
     "from_html",
@@ -198,7 +200,7 @@ def _line_facts(line: str) -> Iterable[tuple[str, Cited]]:
             yield "published", Cited(day.isoformat(), DOCUMENT, wire.group())
 
 
-class _MetaParser(HTMLParser):
+class PageMetadata(HTMLParser):
     """<meta>, <time datetime>, <link rel=canonical> and <html lang> of a page."""
 
     def __init__(self) -> None:
@@ -222,8 +224,8 @@ class _MetaParser(HTMLParser):
             self.lang = values.get("lang") or values.get("xml:lang") or ""
 
 
-def html_metadata(markup: str) -> _MetaParser:
-    parser = _MetaParser()
+def html_metadata(markup: str) -> PageMetadata:
+    parser = PageMetadata()
     try:
         parser.feed(markup)
         parser.close()
@@ -258,7 +260,7 @@ def _strip_by(value: str) -> str:
     return re.sub(r"^(?:by|par)\s+", "", value, flags=re.IGNORECASE)
 
 
-def _html_dates(page: _MetaParser, found: dict[str, Cited]) -> None:
+def _html_dates(page: PageMetadata, found: dict[str, Cited]) -> None:
     candidates = [("published", f"<meta {k}>", page.meta.get(k, ""))
                   for k in ("article:published_time", "datepublished", "date")]
     candidates += [("published", "<time datetime>", t) for t in page.times[:1]]
@@ -292,12 +294,17 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _MIN_EVIDENCE = 5  # stopwords needed before a language is named
 
 
+@lru_cache(maxsize=1)
+def _own_stopwords() -> tuple[frozenset[str], frozenset[str]]:
+    """French and English stopwords that are not also the other language's."""
+    return french_stopwords() - STOPWORDS, STOPWORDS - french_stopwords()
+
+
 def detect_language(text: str) -> str | None:
     """"en" or "fr" by counting each language's own stopwords (cheap and good enough
     for news prose), None when the text has too few of either to tell."""
-    french = french_stopwords() - STOPWORDS
-    english = STOPWORDS - french_stopwords()
-    words = [w for w in _WORD.findall(fold(text[:20_000]))]
+    french, english = _own_stopwords()
+    words = _WORD.findall(fold(text[:20_000]))
     fr = sum(w in french for w in words)
     en = sum(w in english for w in words)
     if max(fr, en) < _MIN_EVIDENCE:

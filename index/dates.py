@@ -184,7 +184,10 @@ def find_event_dates(text: str, reference: dt.date | None) -> tuple[DateRange, .
     folded = fold(text)
     taken = [False] * len(folded)
     found: list[tuple[int, DateRange]] = []
+    has_digit = _DIGIT.search(folded) is not None
     for pattern, resolve in _event_patterns(reference):
+        if not has_digit and pattern not in _WITHOUT_DIGITS:
+            continue
         for match in pattern.finditer(folded):
             if _skip_event(folded, match, taken):
                 continue
@@ -216,6 +219,10 @@ def _skip_event(folded: str, match: re.Match[str], taken: list[bool]) -> bool:
 
 
 _Resolve = Callable[[re.Match[str]], "tuple[dt.date, dt.date] | None"]
+
+
+_DIGIT = re.compile(r"\d")
+_WITHOUT_DIGITS = frozenset({_MONTH_ALONE, _WEEKDAY})  # the rest need a day or year
 
 
 def _event_patterns(reference: dt.date | None) -> list[tuple[re.Pattern[str], _Resolve]]:
