@@ -134,9 +134,13 @@ def read_sidecar(document: Path) -> tuple[dict[str, str], list[str]]:
         return {}, []
     if not isinstance(data, dict):
         return {}, [f"{name}: expected `key: value` lines, ignored"]
-    values = {str(k).lower(): _scalar(v) for k, v in data.items() if v is not None}
-    warnings = [f"{name}: unknown key {k!r} ignored (known: {', '.join(METADATA_KEYS)})"
-                for k in values if k not in METADATA_KEYS]
+    nested = [str(k) for k, v in data.items() if isinstance(v, (list, dict))]
+    values = {str(k).lower(): _scalar(v) for k, v in data.items()
+              if v is not None and str(k) not in nested}
+    warnings = [f"{name}: {k}: expected one value, not a list or mapping; ignored"
+                for k in nested]
+    warnings += [f"{name}: unknown key {k!r} ignored (known: {', '.join(METADATA_KEYS)})"
+                 for k in values if k not in METADATA_KEYS]
     return {k: v for k, v in values.items() if k in METADATA_KEYS}, [
         *warnings, *date_warnings(values, name)]
 

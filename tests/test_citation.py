@@ -83,6 +83,13 @@ def test_a_sidecar_gives_what_the_document_does_not_say(tmp_path: Path) -> None:
     assert cited.updated is not None and cited.updated.source == DOCUMENT
 
 
+def test_a_sidecar_date_written_as_yaml_date_or_time_is_read(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a.txt", BODY)
+    _write(tmp_path, "a.txt.cite.yaml", "date: 2024-08-05\nupdated: 2024-08-06T09:30:00\n")
+    cited = _one(path)
+    assert (cited.value("published"), cited.value("updated")) == ("2024-08-05", "2024-08-06")
+
+
 def test_a_sidecar_is_no_corpus_document_and_editing_it_rebuilds(tmp_path: Path) -> None:
     _write(tmp_path, "a.txt", BODY)
     before = corpus_fingerprint(tmp_path, 10_000)
@@ -97,14 +104,17 @@ def test_a_bad_sidecar_is_reported_and_the_document_still_indexed(tmp_path: Path
     _write(tmp_path, "a.txt", BODY)
     _write(tmp_path, "a.txt.cite.yaml", "outlet: [unclosed\n")
     _write(tmp_path, "b.txt", BODY.replace("Mali", "Niger"))
-    _write(tmp_path, "b.txt.cite.yaml", "outlet: X\ndate: yesterday\npublisher: Y\n")
+    _write(tmp_path, "b.txt.cite.yaml",
+           "outlet: X\ndate: yesterday\npublisher: Y\nauthor: [A, B]\n")
     documents, warnings = load_corpus(tmp_path)
     assert [d.file for d in documents] == ["a.txt", "b.txt"]
     assert any("a.txt.cite.yaml" in w and "YAML" in w for w in warnings)
     assert any("'yesterday' is not a date" in w for w in warnings)
     assert any("unknown key 'publisher'" in w for w in warnings)
+    assert any("author: expected one value" in w for w in warnings)
     assert documents[1].citation.value("outlet") == "X"
     assert documents[1].citation.published is None
+    assert documents[1].citation.author is None
 
 
 def test_a_sidecar_linking_out_of_the_folder_is_never_read(tmp_path: Path) -> None:
