@@ -9,6 +9,7 @@ the document says about itself (datelines, bylines, wire-service datelines, HTML
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -27,6 +28,7 @@ __all__ = [
     "NO_CITATION",
     "SIDECAR_SUFFIX",
     "Citation",
+    "CitationRefused",
     "Cited",
     "PageMetadata",
     "date_warnings",
@@ -39,6 +41,7 @@ __all__ = [
     "read_sidecar",
     "sidecar_path",
     "wiki_citation",
+    "write_sidecar",
 ]
 
 SIDECAR_SUFFIX = ".cite.yaml"
@@ -149,6 +152,74 @@ def date_warnings(values: Mapping[str, str], where: str) -> list[str]:
     """One warning per `date`/`updated` value that names no single day."""
     return [f"{where}: {key}: {values[key]!r} is not a date (YYYY-MM-DD), ignored"
             for key in ("date", "updated") if key in values and not parse_day(values[key])]
+
+
+class CitationRefused(ValueError):
+    """A citation change that cannot be saved; the message can be shown to a moderator."""
+
+
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+MAX_VALUE_CHARS = 300
+
+
+def write_sidecar(document: Path, changes: Mapping[str, str]) -> dict[str, str]:
+    """Set keys of a document's sidecar (an empty value clears one), for `/cite`: nothing
+    else of the sidecar changes and the document is not touched. Returns the sidecar's
+    values after the change; `CitationRefused` (nothing written) for an unknown key, a date
+    that is not one day, a URL that is not http(s), a language that is not a code."""
+    if not document.is_file():
+        raise CitationRefused(f"{document.name}: no such document")
+    path = sidecar_path(document)
+    if path.is_symlink():
+        raise CitationRefused(f"{path.name} is a link; edit the file it points to")
+    checked = {key: _checked(key, " ".join(str(value).split()))
+               for key, value in changes.items()}
+    current, problems = read_sidecar(document)
+    if problems:  # rewriting would drop what could not be read
+        raise CitationRefused(f"{problems[0]}; fix {path.name} by hand first")
+    values = {k: v for k, v in {**current, **checked}.items() if v}
+    _replace_file(path, _sidecar_text(document.name, values) if values else None)
+    return values
+
+
+def _checked(key: str, value: str) -> str:
+    if key not in METADATA_KEYS:
+        raise CitationRefused(f"unknown key {key!r}; known: {', '.join(METADATA_KEYS)}")
+    if len(value) > MAX_VALUE_CHARS:
+        raise CitationRefused(f"{key}: over {MAX_VALUE_CHARS} characters")
+    if not value:
+        return ""
+    if key in ("date", "updated"):
+        day = parse_day(value)
+        if day is None:
+            raise CitationRefused(f"{key}: {value!r} is not a date (YYYY-MM-DD)")
+        return day.isoformat()
+    if key == "url" and not value.startswith(("http://", "https://")):
+        raise CitationRefused(f"url: {value!r} does not start with http:// or https://")
+    if key == "language" and not _LANGUAGE_CODE.match(value.lower()):
+        raise CitationRefused(f"language: {value!r} is not a language code such as en or fr")
+    return value.lower() if key == "language" else value
+
+
+def _sidecar_text(document_name: str, values: Mapping[str, str]) -> str:
+    header = f"# How {document_name} is cited (see README, \"Citation metadata\").\n"
+    return header + yaml.safe_dump(dict(values), allow_unicode=True, sort_keys=False)
+
+
+def _replace_file(path: Path, text: str | None) -> None:
+    """Write (or, for None, remove) a file so that readers see the old or the new one."""
+    if text is None:
+        path.unlink(missing_ok=True)
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _scalar(value: object) -> str:

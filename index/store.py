@@ -322,6 +322,19 @@ class Store:
             await self._db.execute("DELETE FROM generations WHERE id=?", (generation,))
             await self._db.commit()
 
+    async def set_citation(self, generation: int, row: DocumentRow) -> bool:
+        """Replace a document's citation fields in a published generation (a moderator's
+        fix, saved in its sidecar too, without a reindex); False if there is no such
+        document."""
+        async with self._write:
+            cursor = await self._db.execute(
+                "UPDATE documents SET outlet=?, author=?, url=?, language=?, published=?, "
+                "updated=?, provenance=? WHERE generation=? AND doc_key=?",
+                (row.outlet, row.author, row.url, row.language, row.published, row.updated,
+                 row.provenance, generation, row.doc_key))
+            await self._db.commit()
+        return cursor.rowcount > 0
+
     async def generation_ids(self) -> list[int]:
         async with self._db.execute("SELECT id FROM generations ORDER BY id") as cursor:
             return [int(row[0]) async for row in cursor]

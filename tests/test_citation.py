@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,12 @@ from index.citation import (
     BLOCK,
     DOCUMENT,
     SIDECAR,
+    CitationRefused,
     detect_language,
     from_html,
     from_text,
     wiki_citation,
+    write_sidecar,
 )
 from index.dates import find_event_dates, parse_day
 from index.ingest import corpus_files, load_corpus, load_file, parse_document
@@ -427,3 +430,64 @@ def test_extraction_never_raises_on_arbitrary_text(text: str, reference: dt.date
     parse_day(text)
     for document in parse_document(text, "x.txt"):
         assert document.citation.title is not None
+
+
+# --- the index side of /cite ---------------------------------------------------------------
+
+def test_write_sidecar_sets_and_clears_keys_and_ingest_reads_it(tmp_path: Path) -> None:
+    document = _write(tmp_path, "a.txt", "Updated 05 August 2024\n\n" + BODY)
+    _write(tmp_path, "a.txt.cite.yaml", "author: Jane Doe\n")
+    values = write_sidecar(document, {"outlet": "Arab News", "date": "5 Aug 2024",
+                                      "language": "EN", "author": ""})
+    assert values == {"outlet": "Arab News", "date": "2024-08-05", "language": "en"}
+    cited = _one(document)
+    assert (cited.value("outlet"), cited.value("published"), cited.author) == (
+        "Arab News", "2024-08-05", None)
+    assert cited.outlet is not None and cited.outlet.source == SIDECAR
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "a.txt.cite.yaml"]
+    write_sidecar(document, {"outlet": "", "date": "", "language": ""})
+    assert not (tmp_path / "a.txt.cite.yaml").exists()
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"publisher": "X"}, "unknown key 'publisher'"),
+    ({"outlet": "X", "date": "soon"}, "date: 'soon' is not a date"),
+    ({"url": "javascript:alert(1)"}, "does not start with http"),
+    ({"language": "English"}, "not a language code"),
+    ({"outlet": "x" * 301}, "over 300 characters"),
+])
+def test_write_sidecar_refuses_bad_values_and_writes_nothing(
+        tmp_path: Path, changes: dict[str, str], message: str) -> None:
+    document = _write(tmp_path, "a.txt", BODY)
+    sidecar = _write(tmp_path, "a.txt.cite.yaml", "outlet: Kept\n")
+    with pytest.raises(CitationRefused, match=message):
+        write_sidecar(document, changes)
+    assert sidecar.read_text("utf-8") == "outlet: Kept\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "a.txt.cite.yaml"]
+
+
+def test_write_sidecar_never_overwrites_a_sidecar_it_cannot_read(tmp_path: Path) -> None:
+    document = _write(tmp_path, "a.txt", BODY)
+    sidecar = _write(tmp_path, "a.txt.cite.yaml", "outlet: [unclosed\nnote: mine\n")
+    with pytest.raises(CitationRefused, match="by hand"):
+        write_sidecar(document, {"outlet": "X"})
+    assert sidecar.read_text("utf-8") == "outlet: [unclosed\nnote: mine\n"
+
+
+async def test_a_citation_fix_reaches_the_published_generation(tmp_path: Path) -> None:
+    built = build_index(SEEDS, 2_000_000, BM25Params())
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        generation = await store.new_generation(built.corpus_hash)
+        await store.publish_generation(generation, built.documents, built.sections,
+                                       built.chunks)
+        old = next(d for d in built.documents if d.doc_key == "003_cc1f5f790d2f55b7.txt")
+        fixed = replace(old, outlet="Example News", provenance=json.dumps(
+            {"outlet": {"source": SIDECAR, "evidence": "outlet: Example News"}}))
+        assert await store.set_citation(generation, fixed)
+        assert not await store.set_citation(generation, replace(fixed, doc_key="nope.txt"))
+        rows = {d.doc_key: d for d in await store.documents(generation)}
+    finally:
+        await store.close()
+    assert rows[old.doc_key] == fixed
+    assert rows["004_0bd10977ca86cbfa.txt"].outlet is None
