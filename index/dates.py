@@ -181,6 +181,8 @@ def find_event_dates(text: str, reference: dt.date | None) -> tuple[DateRange, .
     """The dates a passage states, in text order: full dates as `find_dates` reads them,
     and, when `reference` (the article's date) is known, dates without a year resolved to
     the nearest such day and weekdays to the last one on or before `reference`."""
+    if reference is not None and not dt.MINYEAR < reference.year < dt.MAXYEAR:
+        reference = None  # the year before or after it would not exist
     folded = fold(text)
     taken = [False] * len(folded)
     found: list[tuple[int, DateRange]] = []
@@ -253,7 +255,7 @@ def _day_range(match: re.Match[str], year: int | None = None) -> tuple[dt.date, 
 def _nearest_year(reference: dt.date, match: re.Match[str]) -> int:
     """The year putting this month (and day) nearest the article's date."""
     month = MONTH_NUMBER[match.group("month")]
-    day = min(int(match.groupdict().get("day") or 15), 28)
+    day = max(1, min(int(match.groupdict().get("day") or 15), 28))  # "Jul 0" reads no day
     candidates = (reference.year - 1, reference.year, reference.year + 1)
     return min(candidates, key=lambda y: abs((dt.date(y, month, day) - reference).days))
 

@@ -107,7 +107,7 @@ class _Line:
 class _Article:
     lines: list[_Line] = field(default_factory=list)
     date: str = ""
-    dateline: str = ""  # the whole line the date came from ("Updated 05 August 2024")
+    datelines: list[str] = field(default_factory=list)  # whole lines ("Updated 05 ...")
 
 
 # ---------------------------------------------------------------- reading files
@@ -334,9 +334,10 @@ def _split_articles(lines: list[_Line]) -> list[_Article]:
                 cut = _last_heading_index(current.lines)
                 moved = current.lines[cut:] if cut is not None else []
                 del current.lines[len(current.lines) - len(moved):]
-                articles.append(_Article(lines=moved, date=date, dateline=line.text))
-            elif not current.date:
-                current.date, current.dateline = date, line.text
+                articles.append(_Article(lines=moved, date=date, datelines=[line.text]))
+                continue
+            current.datelines.append(line.text)  # "Published ..." then "Updated ..."
+            current.date = current.date or date
             continue
         current.lines.append(line)
     return articles
@@ -436,7 +437,7 @@ def _given_title(cited: Citation) -> str | None:
 def _article_citation(given: Citation, article: _Article, title: str,
                       sections: tuple[Section, ...]) -> Citation:
     """The file's metadata, then the article's own datelines and bylines, then its words."""
-    head = [article.dateline, *(x.text for x in article.lines
+    head = [*article.datelines, *(x.text for x in article.lines
                                 if x.kind in ("text", "byline"))]
     own = from_text("\n".join(head)).merged(Citation(title=Cited(title, DOCUMENT, "headline")))
     body = " ".join(p.text for s in sections for p in s.paragraphs)

@@ -164,6 +164,14 @@ def test_a_sentence_starting_with_by_is_no_byline(line: str) -> None:
     assert from_text(f"{line}\n{BODY}").author is None
 
 
+def test_published_and_updated_datelines_together(tmp_path: Path) -> None:
+    text = f"Headline\nPublished 3 August 2024\nUpdated 05 August 2024\n\n{BODY}"
+    [document] = load_file(_write(tmp_path, "a.txt", text))
+    assert (document.citation.value("published"), document.citation.value("updated")) == (
+        "2024-08-03", "2024-08-05")
+    assert document.date == "3 August 2024"
+
+
 def test_a_byline_is_neither_title_nor_heading(tmp_path: Path) -> None:
     [document] = load_file(_write(tmp_path, "a.txt", f"By Jane Doe\n\n{BODY}"))
     assert document.title != "By Jane Doe"
@@ -330,6 +338,7 @@ def _spans(text: str, reference: dt.date | None) -> list[tuple[str, str]]:
     ("The town fell in May and again on May 5.", [("2024-05-01", "2024-05-31"),
                                                  ("2024-05-05", "2024-05-05")]),
     ("On December 30 the talks began.", [("2024-12-30", "2024-12-30")]),
+    ("JUL 0 and 31 February", []),  # found by hypothesis: no day 0, no 31 February
 ])
 def test_event_dates_resolved_against_the_article_date(
         text: str, expected: list[tuple[str, str]]) -> None:
@@ -344,6 +353,13 @@ def test_a_year_less_date_takes_the_year_nearest_the_article() -> None:
 def test_without_the_article_date_only_full_dates_are_read() -> None:
     text = "On Thursday, after fighting on July 25, the 2012 rebellion of 25-27 July 2024."
     assert _spans(text, None) == [("2012-01-01", "2012-12-31"), ("2024-07-25", "2024-07-27")]
+
+
+@pytest.mark.parametrize("reference", [dt.date.min, dt.date.max])
+def test_a_reference_at_the_calendar_edge_is_not_used(reference: dt.date) -> None:
+    # found by hypothesis: "JUL 0" against 0001-01-01 asked for year 0
+    assert _spans("JUL 0, on July 5, on Monday, 12 May 2024", reference) == [
+        ("2024-05-12", "2024-05-12")]
 
 
 def test_parse_day_reads_one_day_or_nothing() -> None:
