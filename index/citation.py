@@ -21,8 +21,8 @@ import yaml
 
 from index.analyze import STOPWORDS, fold
 from index.dates import parse_day
-from index.fetch import METADATA_KEYS, parse_metadata_block
 from index.lexicon import french_stopwords
+from index.metablock import METADATA_KEYS, parse_metadata_block
 
 __all__ = [
     "NO_CITATION",
