@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -133,3 +134,55 @@ def _as_text(tokens: list[str]) -> str:
         " ".join(tokens[i : i + _SENTENCE]).capitalize() for i in range(0, len(tokens), _SENTENCE)
     ]
     return ". ".join(sentences) + "."
+
+
+# ----- news-like documents for the abstention-at-scale measure ------------------------
+
+_NAME_WORD = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'’-]+)")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+_URL = re.compile(r"\S*(?:https?://|www\.)\S*")
+
+
+def seed_name_terms(texts: list[str]) -> set[str]:
+    """Analysed terms of the seeds' specific names: words written capitalised mid-sentence
+    whose term no lowercase word of the seeds shares (people, places, groups, acronyms)."""
+    from index.analyze import analyze
+
+    texts = [_URL.sub(" ", t) for t in texts]
+    capital = {m.group(1) for t in texts for m in _NAME_WORD.finditer(t)}
+    lower = {w for t in texts for w in _LOWER_WORD.findall(t)}
+    ordinary = {term for w in lower for term in analyze(w)}
+    return {term for w in capital for term in analyze(w)} - ordinary
+
+
+def make_news(n_passages: int, seed_texts: list[str], seed: int = 0) -> list[str]:
+    """n news-like passages: the seeds' ordinary (lowercase) words at their own frequencies,
+    mixed half and half with generated words, plus generated capitalised names; none of the
+    seeds' specific names. Ordinary words keep the share of passages they have in the seeds,
+    so 'army' stays as common at 100x as at 1x, while the seeds' names become rarer."""
+    from index.analyze import analyze
+
+    rng = np.random.default_rng(seed)
+    names = seed_name_terms(seed_texts)
+    counts: dict[str, int] = {}
+    for text in seed_texts:
+        for word in _LOWER_WORD.findall(_URL.sub(" ", text)):
+            counts[word] = counts.get(word, 0) + 1
+    common = sorted(counts)
+    weights = np.array([counts[w] for w in common], dtype=np.float64)
+    weights /= weights.sum()
+    generated = [w for w in _make_words(5_000, rng) if names.isdisjoint(analyze(w))]
+    gen_probs = _zipf_probs(len(generated))
+    fake_names = [w.capitalize() for w in _make_words(500, rng) if names.isdisjoint(analyze(w))]
+    out = []
+    for _ in range(n_passages):
+        size = int(rng.integers(_MIN_LEN, _MAX_LEN + 1))
+        picks = rng.random(size)
+        words = [
+            common[int(rng.choice(len(common), p=weights))] if r < 0.5
+            else fake_names[int(rng.integers(len(fake_names)))] if r < 0.55
+            else generated[int(rng.choice(len(generated), p=gen_probs))]
+            for r in picks
+        ]
+        out.append(_as_text(words))
+    return out

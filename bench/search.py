@@ -399,10 +399,82 @@ def stage_serve(args: argparse.Namespace, work: Path) -> Result:
     return res
 
 
+# ----- the whole answering path through bot.core.Service (--service TREE ...) --------
+
+SERVICE_FILE_PASSAGES = 500
+
+
+def stage_service_corpus(args: argparse.Namespace, work: Path) -> Result:
+    """The same generated passages as text files (paragraphs of 500-passage files) and the
+    query texts, for Service.open to ingest, chunk, analyse and index as the bot does."""
+    from bench.corpus import make_corpus
+
+    corpus = make_corpus(args.passages, seed=args.seed)
+    folder = work / "service-corpus"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for i in range(0, len(corpus.passages), SERVICE_FILE_PASSAGES):
+        body = "\n\n".join(corpus.passages[i : i + SERVICE_FILE_PASSAGES])
+        name = f"doc_{i // SERVICE_FILE_PASSAGES:05d}.txt"
+        (folder / name).write_text(f"Bulletin {i // SERVICE_FILE_PASSAGES}\n\n{body}\n")
+    questions = [f"What about {q}?" for q in corpus.queries(args.queries)]
+    (work / "service-questions.json").write_text(json.dumps(questions), encoding="utf-8")
+    return {"files": len(list(folder.iterdir())), "questions": len(questions)}
+
+
+def stage_service(args: argparse.Namespace, work: Path) -> Result:
+    """In a fresh interpreter whose `bot` and `index` come from --tree: Service.open over
+    the text corpus (the build: ingest, chunk, analyse, index, save, publish), then every
+    question through Service.ask (understanding, ranking, abstention, highlights)."""
+    import asyncio
+
+    tree = Path(args.tree).resolve()
+    sys.path.insert(0, str(tree))
+    from bot.config import parse_config
+    from bot.core import Service
+
+    data = work / f"service-data-{args.engine_label}"
+    shutil.rmtree(data, ignore_errors=True)
+    config = parse_config({"corpus": {"dir": str(work / "service-corpus"),
+                                      "max_file_bytes": 50_000_000},
+                           "data": {"path": str(data / "db.sqlite3")},
+                           "logging": {"salt_file": str(data / "salt"), "queries": False}},
+                          data)
+    questions = json.loads((work / "service-questions.json").read_text(encoding="utf-8"))
+
+    async def run() -> Result:
+        service, build_s = await _atimed(Service.open(config))
+        try:
+            res: Result = {"build_s": build_s, "passages": len(service._snapshot.chunks),
+                           "tree": str(tree), "rss_after_build_mb": _proc_status_mb("VmRSS")}
+            for name in ("warm", "steady"):
+                ms, answered = [], 0
+                for question in questions:
+                    t0 = time.perf_counter()
+                    answer = await service.ask(question, log=False)
+                    ms.append((time.perf_counter() - t0) * 1000)
+                    answered += not answer.abstained
+                res[name] = {**_percentiles(np.array(ms)), "answered": answered}
+            return res
+        finally:
+            await service.close()
+            shutil.rmtree(data, ignore_errors=True)
+
+    return asyncio.run(run())
+
+
+async def _atimed(awaitable: Any) -> tuple[Any, float]:
+    t0 = time.perf_counter()
+    value = await awaitable
+    return value, time.perf_counter() - t0
+
+
 STAGES: dict[str, Callable[[argparse.Namespace, Path], Result]] = {
     "prepare": stage_prepare,
     "build": stage_build,
     "serve": stage_serve,
+    "service_corpus": stage_service_corpus,
+    "service": stage_service,
 }
 
 
@@ -416,7 +488,12 @@ def _run_stage(args: argparse.Namespace, work: Path, stage: str, engine: str = "
     cmd += ["--passages", str(args.passages), "--queries", str(args.queries)]
     cmd += ["--rank-bm25-sample", str(args.rank_bm25_sample), "--seed", str(args.seed)]
     cmd += ["--analysis-cores", args.analysis_cores, "--workdir", str(work), "--out", str(out)]
-    cmd += ["--engine", engine] if engine else []
+    if stage == "service":
+        cmd += ["--tree", engine, "--engine-label", _tree_label(engine)]
+        out = work / f"{stage}-{_tree_label(engine)}.json"
+        cmd[cmd.index("--out") + 1] = str(out)
+    else:
+        cmd += ["--engine", engine] if engine else []
     load_before = _loadavg()
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True)
@@ -425,6 +502,24 @@ def _run_stage(args: argparse.Namespace, work: Path, stage: str, engine: str = "
     res["loadavg_before"], res["loadavg_after"] = load_before, _loadavg()
     _log(f"{stage} {engine}: {time.perf_counter() - t0:.1f} s, load {res['loadavg_after']}")
     return res
+
+
+def _tree_label(tree: str) -> str:
+    """A short name for a source tree: its folder name."""
+    return Path(tree).resolve().name or "tree"
+
+
+def _run_services(args: argparse.Namespace, work: Path) -> dict[str, Result]:
+    """Service build and ask timings for each --service tree, on the same text corpus."""
+    if not args.service:
+        return {}
+    _run_stage(args, work, "service_corpus")
+    results = {_tree_label(t): _run_stage(args, work, "service", t) for t in args.service}
+    for label, res in results.items():
+        print(f"service [{label}] {res['passages']} passages: build {res['build_s']:.1f} s, "
+              f"ask p50 {res['steady']['p50_ms']:.2f} ms, p99 {res['steady']['p99_ms']:.2f} ms"
+              f" ({res['steady']['answered']}/{args.queries} answered)")
+    return results
 
 
 def _log(msg: str) -> None:
@@ -623,6 +718,7 @@ def orchestrate(args: argparse.Namespace) -> Result:
     report: Result = {"machine": _machine(), "args": vars(args)}
     prep = report["prepare"] = _prepare(args, work)
     results = {name: _run_engine(args, work, name) for name in args.engines}
+    report["service"] = _run_services(args, work)
     rows = {name: _row(name, res, prep) for name, res in results.items()}
     ratios = _ratios(rows, results) if "ours" in rows and "build" in results["ours"] else {}
     report.update(engines=results, rows=rows, ratios=ratios)
@@ -644,7 +740,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rank-bm25-sample", type=int, default=20, help="queries for rank_bm25")
     p.add_argument("--rank-bm25-max-passages", type=int, default=1_000_000)
     p.add_argument("--analysis-cores", choices=("1", "2", "both"), default="both")
-    p.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    p.add_argument("--engines", nargs="*", choices=ENGINES, default=list(ENGINES))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workdir", default="", help="default bench/out/n<N>")
     p.add_argument("--keep", action="store_true", help="keep the saved indexes")
@@ -652,7 +748,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--reuse-corpus", action="store_true", help="reuse the workdir's prepared corpus"
     )
     p.add_argument("--out", default="", help="JSON report path (default <workdir>/report.json)")
+    p.add_argument(
+        "--service", nargs="*", default=[], metavar="TREE",
+        help="also time Service.open (build) and Service.ask (the whole answering path) with "
+        "the bot/ and index/ of each source tree, e.g. . and an export of main",
+    )
     p.add_argument("--stage", choices=tuple(STAGES), help=argparse.SUPPRESS)
+    p.add_argument("--tree", help=argparse.SUPPRESS)
+    p.add_argument("--engine-label", default="", help=argparse.SUPPRESS)
     p.add_argument("--engine", choices=ENGINES, help=argparse.SUPPRESS)
     return p.parse_args(argv)
 

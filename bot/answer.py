@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -37,6 +38,16 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class Rewrite:
+    """A change the search made to the question, shown to the user: kind is "variant"
+    (spelling), "alias", "translation", "synonym" or "noise"."""
+
+    kind: str
+    typed: str
+    searched: str
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """The reply to one question: passages, or an abstention with its reason."""
 
@@ -49,6 +60,9 @@ class Answer:
     reason: str = ""
     generation: int = 0
     latency_ms: float = field(default=0.0, compare=False)
+    rewrites: tuple[Rewrite, ...] = ()
+    language: str = "en"
+    unknown_names: tuple[str, ...] = ()  # names the corpus never mentions (they vetoed)
 
     @property
     def has_more(self) -> bool:
@@ -58,6 +72,7 @@ class Answer:
 
 ABSTAIN_NO_MATCH = "no_match"
 ABSTAIN_EMPTY = "empty"
+ABSTAIN_UNKNOWN_NAME = "unknown_name"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +117,42 @@ class ReindexResult:
     passages: int
     skipped: tuple[str, ...] = ()
     seconds: float = 0.0
+
+
+Marker = Callable[[str], str]
+
+
+def rewrite_note(answer: Answer, emphasis: Marker, escape: Marker) -> str:
+    """One short line saying how the question was changed, e.g. "Showing results for
+    *Tinzaouatene* (you wrote *Tinzaouaten*) · *GSIM* = *JNIM*"; "" when nothing was.
+    `emphasis` marks (and escapes) a word, `escape` makes plain text safe."""
+    parts = []
+    for r in _distinct(answer.rewrites, "variant"):
+        parts.append(escape("Showing results for ") + emphasis(r.searched)
+                     + escape(" (you wrote ") + emphasis(r.typed) + escape(")"))
+    for r in _distinct(answer.rewrites, "alias"):
+        parts.append(emphasis(r.typed) + escape(" = ") + emphasis(r.searched))
+    translated = list(dict.fromkeys(r.searched for r in answer.rewrites
+                                    if r.kind == "translation"))
+    if translated:
+        language = "French question" if answer.language == "fr" else "Translated"
+        parts.append(escape(f"{language}: searched ") + emphasis(", ".join(translated[:6])))
+    return escape(" · ").join(parts[:4])
+
+
+def _distinct(rewrites: tuple[Rewrite, ...], kind: str) -> list[Rewrite]:
+    seen: dict[tuple[str, str], Rewrite] = {}
+    for r in rewrites:
+        if r.kind == kind:
+            seen.setdefault((r.typed.casefold(), r.searched.casefold()), r)
+    return list(seen.values())
+
+
+def unknown_names_note(answer: Answer, emphasis: Marker, escape: Marker) -> str:
+    """"Nothing in the corpus mentions *Sudan*." for an abstention an unknown name caused."""
+    if not answer.unknown_names:
+        return ""
+    names = [emphasis(n) for n in answer.unknown_names[:4]]
+    joined = names[0] if len(names) == 1 else escape(", ").join(names[:-1]) + escape(
+        " or ") + names[-1]
+    return escape("Nothing in the corpus mentions ") + joined + escape(".")

@@ -58,6 +58,10 @@ def answer_json(answer: Answer) -> str:
                       "title": p.citation.title, "file": p.citation.file,
                       "paragraph": p.citation.paragraph, "section": p.citation.section,
                       "chunk_id": p.chunk_id} for p in answer.passages],
+        "rewrites": [{"kind": r.kind, "typed": r.typed, "searched": r.searched}
+                     for r in answer.rewrites],
+        "language": answer.language,
+        "unknown_names": list(answer.unknown_names),
     }, ensure_ascii=False)
 
 

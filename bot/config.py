@@ -37,8 +37,13 @@ class DataConfig:
 class SearchConfig:
     top_k: int = 3
     max_results: int = 15
-    min_score: float = 3.5
-    min_matched_fraction: float = 0.4
+    min_score: float = 0.0
+    min_matched_fraction: float = 0.3
+    min_relative_score: float = 0.12
+    date_boost: float = 0.3
+    recent_boost: float = 0.15
+    define_boost: float = 0.5
+    diversity_ratio: float = 0.5
     k1: float = 1.5
     b: float = 0.75
     epsilon: float = 0.25
@@ -161,7 +166,9 @@ class Config:
 _POSITIVE = {"top_k", "max_results", "max_file_bytes", "questions", "seconds", "buttons",
              "button_seconds", "refresh_seconds",
              "keep_days", "webhook_port"}
-_FRACTIONS = {"min_matched_fraction", "b"}
+_FRACTIONS = {"min_matched_fraction", "b", "min_relative_score"}
+_NON_NEGATIVE = {"k1", "epsilon", "min_score", "date_boost", "recent_boost", "define_boost",
+                 "diversity_ratio", "writer_wait_seconds"}
 _LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
 
@@ -203,7 +210,7 @@ def _check_range(key: str, name: str, value: Any) -> None:
         raise ConfigError(f"{key}: must be greater than 0, got {value!r}")
     if name in _FRACTIONS and not 0.0 <= value <= 1.0:
         raise ConfigError(f"{key}: must be between 0 and 1, got {value!r}")
-    if name in {"k1", "epsilon", "min_score", "writer_wait_seconds"} and value < 0:
+    if name in _NON_NEGATIVE and value < 0:
         raise ConfigError(f"{key}: must not be negative, got {value!r}")
     if name == "webhook_port" and value > 65535:
         raise ConfigError(f"{key}: must be a port number from 1 to 65535, got {value!r}")

@@ -17,25 +17,24 @@ import shutil
 import sqlite3
 import time
 import unicodedata
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from bot.answer import (
-    ABSTAIN_EMPTY,
-    ABSTAIN_NO_MATCH,
     Answer,
     Citation,
     FullText,
     Passage,
     ReindexResult,
+    Rewrite,
     Source,
     Stats,
 )
 from bot.config import Config, ConfigError
-from index.analyze import STOPWORDS, analyze, expand, highlight_spans
+from index.analyze import STOPWORDS, analyze, highlight_spans
 from index.build import BM25Params, BuiltIndex, build_index, corpus_fingerprint
 from index.chunk import Chunk
 from index.engine import BM25, IndexFormatError
@@ -58,7 +57,11 @@ from index.lexicon import (
     parse_alias_line,
     read_alias_file,
 )
+from index.query import Query
+from index.rank import ABSTAIN_NO_MATCH, Ranking, RankParams, rank
 from index.store import DocumentRow, Generation, Store
+from index.understand import understand
+from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (done, total) documents; called from a worker thread
@@ -91,6 +94,7 @@ class Snapshot:
     chunks: tuple[Chunk, ...]
     documents: tuple[DocumentRow, ...]
     by_id: dict[str, int]
+    vocabulary: Vocabulary
     _terms: dict[int, frozenset[str]] = field(default_factory=dict, compare=False)
 
     def terms_of(self, index: int) -> frozenset[str]:
@@ -103,11 +107,30 @@ class Snapshot:
             self._terms[index] = terms
         return terms
 
+    # The PassageView that index.rank reads.
+    def doc_key_of(self, index: int) -> str:
+        return self.chunks[index].doc_key
+
+    def date_of(self, index: int) -> str:
+        return self.chunks[index].date
+
+    def heading_of(self, index: int) -> str:
+        return self.chunks[index].section
+
+    def text_of(self, index: int) -> str:
+        return self.chunks[index].text
+
     @classmethod
     def of(cls, generation: int, corpus_hash: str, engine: BM25 | None,
-           chunks: list[Chunk], documents: list[DocumentRow]) -> Snapshot:
+           chunks: list[Chunk], documents: list[DocumentRow],
+           surface: Mapping[str, str] | None = None) -> Snapshot:
+        """A generation's snapshot, with the vocabulary question understanding reads
+        (O(terms): build it in a worker thread)."""
         by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
-        return cls(generation, corpus_hash, engine, tuple(chunks), tuple(documents), by_id)
+        vocabulary = (Vocabulary.from_engine(engine, surface)
+                      if engine is not None else Vocabulary({}, 0))
+        return cls(generation, corpus_hash, engine, tuple(chunks), tuple(documents), by_id,
+                   vocabulary)
 
 
 def hash_user(salt: bytes, user: str) -> str:
@@ -371,6 +394,7 @@ class Service:
         self._base_aliases = self.aliases
         self._added_aliases: tuple[AliasEntry, ...] = ()
         self._alias_lock = asyncio.Lock()
+        self.bot_names: tuple[str, ...] = ()  # the bots' @handles, set by the front ends
 
     @property
     def _index_root(self) -> Path:
@@ -490,7 +514,9 @@ class Service:
         engine = await asyncio.to_thread(BM25.load, path) if chunks else None
         if engine is not None and engine.n_docs != len(chunks):
             raise IndexFormatError(f"{path}: {engine.n_docs} documents, expected {len(chunks)}")
-        return Snapshot.of(generation, corpus_hash, engine, chunks, documents)
+        surface = await asyncio.to_thread(load_surface_forms, path)
+        return await asyncio.to_thread(Snapshot.of, generation, corpus_hash, engine, chunks,
+                                       documents, surface)
 
     async def refresh(self) -> bool:
         """Swap in a generation another process published (never an older one), and reload
@@ -584,60 +610,50 @@ class Service:
         snapshot = self._snapshot
         k = k or self.config.search.top_k
         if snapshot.engine is not None and snapshot.engine.n_docs > INLINE_SEARCH_MAX_PASSAGES:
-            total, passages, reason = await asyncio.to_thread(
+            query, ranking, passages = await asyncio.to_thread(
                 self._search, snapshot, question, offset, k)
         else:
-            total, passages, reason = self._search(snapshot, question, offset, k)
+            query, ranking, passages = self._search(snapshot, question, offset, k)
         latency = (time.perf_counter() - started) * 1000
+        total = len(ranking.hits)
         query_id = None
         if log and offset == 0 and self.config.logging.queries:
             query_id = await self.store.log_query(
                 user_hash=hash_user(self._salt, user or "anonymous"), question=question[:500],
                 chunk_ids=[p.chunk_id for p in passages], abstained=not total,
                 latency_ms=latency, generation=snapshot.generation)
-        return Answer(question, passages, not total, offset, total, query_id, reason,
-                      snapshot.generation, latency)
+        rewrites = tuple(Rewrite(r.kind, r.typed, r.searched) for r in query.rewrites)
+        return Answer(question, passages, not total, offset, total, query_id, ranking.reason,
+                      snapshot.generation, latency, rewrites, query.language,
+                      ranking.unknown_names)
 
     def _search(self, snapshot: Snapshot, question: str, offset: int, k: int
-                ) -> tuple[int, tuple[Passage, ...], str]:
-        """CPU part of answering (run in a worker thread): ranking, abstention, highlights."""
-        terms = _content_terms(analyze(question[:2000]))
-        ranked = self._relevant(snapshot, terms) if terms else []
-        highlight = [t for group in expand(terms).values() for t in group]
-        passages = tuple(self._passage(snapshot, offset + i + 1, index, score, highlight)
-                         for i, (index, score) in enumerate(ranked[offset:offset + k]))
-        reason = "" if ranked else (ABSTAIN_EMPTY if not terms else ABSTAIN_NO_MATCH)
-        return len(ranked), passages, reason
+                ) -> tuple[Query, Ranking, tuple[Passage, ...]]:
+        """CPU part of answering (run in a worker thread): understanding, ranking and
+        abstention (index.rank), highlights."""
+        query = understand(question[:2000], snapshot.vocabulary, self.aliases,
+                           bot_names=self.bot_names)
+        ranking = self._relevant(snapshot, query)
+        highlight = [a.term for c in query.concepts for a in c.alternatives]
+        passages = tuple(self._passage(snapshot, offset + i + 1, hit.index, hit.score, highlight)
+                         for i, hit in enumerate(ranking.hits[offset:offset + k]))
+        return query, ranking, passages
 
-    def _relevant(self, snapshot: Snapshot, terms: list[str]) -> list[tuple[int, float]]:
-        """Ranked passages that pass the abstention rules (score and term coverage)."""
-        engine = snapshot.engine
-        if engine is None:
-            return []
+    def _relevant(self, snapshot: Snapshot, query: Query) -> Ranking:
+        """The ranked passages that pass the abstention rules."""
+        if snapshot.engine is None:
+            return Ranking((), True, ABSTAIN_NO_MATCH)
         search = self.config.search
-        groups = expand(terms)
-        weights = self._term_weights(engine, list(groups))
-        total = sum(weights.values())
-        kept = []
-        for index, score in _blended_top(engine, terms, groups, search.max_results * 3):
-            if score < search.min_score:
-                break
-            present = snapshot.terms_of(index)
-            matched = [t for t in weights if groups[t] & present]
-            covered = sum(weights[t] for t in matched)
-            if (covered >= search.min_matched_fraction * total
-                    and len(matched) >= min(2, len(weights))):
-                kept.append((index, score))
-        return kept[:search.max_results]
+        return rank(query, snapshot.engine, snapshot, limit=search.max_results,
+                    params=self.rank_params)
 
-    @staticmethod
-    def _term_weights(engine: BM25, terms: list[str]) -> dict[str, float]:
-        """IDF of each distinct term; a term the corpus lacks weighs as much as the mean
-        known one, so one unknown word neither vetoes nor rescues an answer."""
-        idf = {t: engine.idf(t) for t in dict.fromkeys(terms)}
-        known = [w for w in idf.values() if w > 0]
-        unseen = sum(known) / len(known) if known else 1.0
-        return {t: w if w > 0 else unseen for t, w in idf.items()}
+    @property
+    def rank_params(self) -> RankParams:
+        s = self.config.search
+        return RankParams(min_score=s.min_score, min_matched_fraction=s.min_matched_fraction,
+                          min_relative_score=s.min_relative_score,
+                          date_boost=s.date_boost, recent_boost=s.recent_boost,
+                          define_boost=s.define_boost, diversity_ratio=s.diversity_ratio)
 
     @staticmethod
     def _passage(snapshot: Snapshot, rank: int, index: int, score: float,
@@ -871,8 +887,9 @@ class Service:
             shutil.rmtree(path, ignore_errors=True)
             raise
         previous = self._snapshot.generation
-        self._snapshot = Snapshot.of(generation, built.corpus_hash, built.engine,
-                                     built.chunks, built.documents)
+        self._snapshot = await asyncio.to_thread(
+            Snapshot.of, generation, built.corpus_hash, built.engine, built.chunks,
+            built.documents, built.surface)
         await self._retire_generations(keep={generation, previous})
         return ReindexResult(generation, len(built.documents), len(built.chunks),
                              tuple(built.skipped), time.perf_counter() - started)
@@ -948,16 +965,6 @@ class Service:
             return result
 
 
-# Words that frame a question rather than say what it is about ("What happened at Ber?").
-_FILLERS = frozenset(analyze("happen happened mean know explain describe think please "
-                             "information info news latest anyone"))
-
-
-def _content_terms(terms: list[str]) -> list[str]:
-    content = [t for t in terms if t not in _FILLERS]
-    return content or terms
-
-
 MAX_ADDED_ALIASES = 2000
 _ADDED_ALIASES_HEADER = ("# Aliases added by moderators with /alias (written by conflictbot).\n"
                          "# Same format as index/data/aliases.yaml; merged over the bundled "
@@ -982,17 +989,6 @@ def _dump_aliases(entries: tuple[AliasEntry, ...]) -> bytes:
 # Below this size a search takes about a millisecond: running it on the event loop beats a
 # worker thread, whose GIL hand-offs stall the loop's socket I/O under load.
 INLINE_SEARCH_MAX_PASSAGES = 50_000
-SYNONYM_WEIGHT = 0.3  # equivalent words help, but never outrank the user's own words
-
-
-def _blended_top(engine: BM25, terms: list[str], groups: dict[str, frozenset[str]],
-                 k: int) -> list[tuple[int, float]]:
-    """Top passages for the question's terms, nudged by their equivalents."""
-    scores = dict(engine.top_k(terms, k))
-    extra = sorted({s for t, g in groups.items() for s in g if s not in groups})
-    for index, score in engine.top_k(extra, k) if extra else []:
-        scores[index] = scores.get(index, 0.0) + SYNONYM_WEIGHT * score
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _indexed_text(chunk: Chunk) -> str:
@@ -1003,6 +999,7 @@ def _save_engine(built: BuiltIndex, path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
     if built.engine is not None:
         built.engine.save(path)
+        save_surface_forms(path, built.surface)
 
 
 def _file_stamp(path: Path) -> tuple[int, int, int] | None:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
 from pathlib import Path
@@ -150,6 +150,10 @@ class BM25:
         """Floor factor applied to negative IDFs."""
         return self._epsilon
 
+    def __contains__(self, term: object) -> bool:
+        """True when the term occurs in at least one document."""
+        return isinstance(term, str) and term in self._state.vocab
+
     def idf(self, term: str) -> float:
         """Effective IDF of a term (0.0 when unknown), as rank_bm25's idf dict holds it."""
         term_id = self._state.vocab.get(term)
@@ -211,6 +215,38 @@ class BM25:
         docs, scores = _matching_scores(st, ids)
         best = _top_indices(scores, k)
         return list(zip(docs[best].tolist(), scores[best].tolist(), strict=True))
+
+    def top_k_weighted(self, weights: Mapping[str, float], k: int) -> list[tuple[int, float]]:
+        """Best k documents by the sum of weight x BM25 term score over the mapping's terms
+        (in its order), matching at least one; ties by doc index as top_k. Weights of 1.0
+        give exactly top_k's scores for the same distinct terms."""
+        if k < 0:
+            raise ValueError(f"k must be >= 0, got {k}")
+        st = self._state
+        pairs = [(st.vocab[t], float(w)) for t, w in weights.items() if t in st.vocab]
+        if k == 0 or not pairs:
+            return []
+        docs, scores = _matching_scores(st, [i for i, _ in pairs], [w for _, w in pairs])
+        best = _top_indices(scores, k)
+        return list(zip(docs[best].tolist(), scores[best].tolist(), strict=True))
+
+    def holds(self, term: str, docs: Sequence[int]) -> NDArray[np.bool_]:
+        """Which of the given documents contain the term: a binary search in its postings,
+        O(len(docs) x log df), without reading the documents."""
+        return self.term_scores(term, docs)[0]
+
+    def term_scores(self, term: str, docs: Sequence[int]) -> tuple[NDArray[np.bool_], F64]:
+        """For each given document: whether it holds the term, and the term's BM25 score
+        in it (0 where absent), by binary search in the term's postings."""
+        st = self._state
+        wanted = np.asarray(docs, dtype=np.int64)
+        term_id = st.vocab.get(term)
+        if term_id is None or wanted.shape[0] == 0:
+            return np.zeros(wanted.shape[0], dtype=bool), np.zeros(wanted.shape[0])
+        start, end = int(st.indptr[term_id]), int(st.indptr[term_id + 1])
+        at = np.minimum(np.searchsorted(st.doc_ids[start:end], wanted), end - start - 1)
+        held = np.asarray(st.doc_ids[start:end][at] == wanted, dtype=bool)
+        return held, np.where(held, st.impacts[start:end][at], 0.0)
 
     # ----- updates ----------------------------------------------------------------------
 
@@ -421,20 +457,30 @@ def _query_term_ids(st: _State, query_tokens: Sequence[str]) -> list[int]:
     return [i for i in map(lookup, query_tokens) if i is not None]
 
 
-def _gather(st: _State, ids: list[int]) -> tuple[I32, F64]:
-    """Concatenated postings (doc ids, impacts) of the given terms, in query order."""
+def _gather(st: _State, ids: list[int], factors: Sequence[float] | None = None
+            ) -> tuple[I32, F64]:
+    """Concatenated postings (doc ids, impacts) of the given terms, in query order; each
+    term's impacts multiplied by its factor when factors are given."""
     bounds = [(int(st.indptr[i]), int(st.indptr[i + 1])) for i in ids]
+    if factors is None:
+        factors = [1.0] * len(ids)
+    impacts = [_scaled(st.impacts[s:e], f) for (s, e), f in zip(bounds, factors, strict=True)]
     if len(bounds) == 1:
         s, e = bounds[0]
-        return st.doc_ids[s:e], st.impacts[s:e]
+        return st.doc_ids[s:e], impacts[0]
     docs = np.concatenate([st.doc_ids[s:e] for s, e in bounds])
-    weights = np.concatenate([st.impacts[s:e] for s, e in bounds])
-    return docs, weights
+    return docs, np.concatenate(impacts)
 
 
-def _matching_scores(st: _State, ids: list[int]) -> tuple[NDArray[np.integer[Any]], F64]:
+def _scaled(impacts: F64, factor: float) -> F64:
+    """impacts x factor; a factor of 1 returns them untouched (no copy, same bits)."""
+    return impacts if factor == 1.0 else impacts * factor
+
+
+def _matching_scores(st: _State, ids: list[int], factors: Sequence[float] | None = None
+                     ) -> tuple[NDArray[np.integer[Any]], F64]:
     """Scores of the documents matching any query term, sorted by doc id; O(sum of df)."""
-    docs, weights = _gather(st, ids)
+    docs, weights = _gather(st, ids, factors)
     if len(ids) == 1:
         return docs, weights
     sorted_docs, order = _stable_argsort(docs)

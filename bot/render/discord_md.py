@@ -23,6 +23,8 @@ from bot.answer import (
     ReindexResult,
     Source,
     Stats,
+    rewrite_note,
+    unknown_names_note,
 )
 from bot.render.text import Callback as Callback
 from bot.render.text import boundary as _shared_boundary
@@ -314,6 +316,8 @@ def render_answer(answer: Answer, key: str) -> Reply:
         return render_abstention(answer)
     title = "📚 From the corpus"
     description = f"**Question:** {fit(answer.question, 600)}"
+    if note := rewrite_note(answer, _emphasis, escape):
+        description += f"\n{note}"
     total = max(answer.total, answer.offset + len(answer.passages))
     shown = answer.passages[:FIELD_COUNT_LIMIT]
     for count in range(len(shown), 0, -1):
@@ -368,11 +372,18 @@ def _answer_buttons(passages: Sequence[Passage], offset: int, total: int,
                  for b in row)
 
 
+def _emphasis(text: str) -> str:
+    return f"*{fit(text, 100)}*"
+
+
 def render_abstention(answer: Answer) -> Reply:
     """The reply when the corpus has nothing: say so and point to /sources."""
     if answer.reason == ABSTAIN_EMPTY or not answer.question.strip():
         text = ("Please ask a real question with a few keywords, for example:\n"
                 f"*{escape(EXAMPLE_QUESTIONS[0])}*\n\nSee /sources for what the corpus covers.")
+    elif note := unknown_names_note(answer, _emphasis, escape):
+        text = (f"{note}\n\nI only quote passages from a curated set of documents and never "
+                "answer from elsewhere. See /sources for what the corpus covers.")
     else:
         text = (f"I found nothing in the corpus about *{fit(answer.question, 600)}*.\n\n"
                 "I only quote passages from a curated set of documents and never answer from "

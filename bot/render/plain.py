@@ -5,7 +5,14 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Sequence
 
-from bot.answer import ABSTAIN_EMPTY, Answer, Passage, Source
+from bot.answer import (
+    ABSTAIN_EMPTY,
+    Answer,
+    Passage,
+    Source,
+    rewrite_note,
+    unknown_names_note,
+)
 
 Marker = Callable[[str], str]
 
@@ -38,6 +45,8 @@ def abstain_text(answer: Answer) -> str:
     if answer.reason == ABSTAIN_EMPTY:
         return ("Please ask a question with a few keywords, e.g. "
                 "\"Who did Wagner fight at Tinzaouatene?\"")
+    if note := unknown_names_note(answer, star, str):
+        return f"{note} Try other words, or see which documents it holds with `sources`."
     return ("The corpus has nothing that answers this. Try other words, or see which "
             "documents it holds with `sources`.")
 
@@ -54,6 +63,8 @@ def render_answer(answer: Answer, mark: Marker = star) -> str:
     if answer.abstained:
         return abstain_text(answer)
     parts = [render_passage(p, mark) for p in answer.passages]
+    if note := rewrite_note(answer, star, str):
+        parts.insert(0, note)
     if answer.has_more:
         parts.append(f"({answer.total - answer.offset - len(answer.passages)} more passages)")
     return "\n\n".join(parts)

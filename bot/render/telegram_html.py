@@ -23,6 +23,8 @@ from bot.answer import (
     ReindexResult,
     Source,
     Stats,
+    rewrite_note,
+    unknown_names_note,
 )
 from bot.render.text import Callback as Callback
 from bot.render.text import boundary as _shared_boundary
@@ -190,6 +192,8 @@ def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT) -> Re
     if answer.abstained or not answer.passages:
         return Rendered(render_abstention(answer))
     header = f"📚 <b>From the corpus</b> on <i>{fit(answer.question, 300)}</i>\n\n"
+    if note := rewrite_note(answer, _emphasis, escape):
+        header += f"{note}\n\n"
     total = max(answer.total, answer.offset + len(answer.passages))
 
     def footer(count: int) -> str:
@@ -218,12 +222,19 @@ def _only_fitting(buttons: Iterable[Button]) -> tuple[Button, ...]:
     return tuple(b for b in buttons if len(b.data.encode()) <= CALLBACK_DATA_LIMIT)
 
 
+def _emphasis(text: str) -> str:
+    return f"<i>{fit(text, 100)}</i>"
+
+
 def render_abstention(answer: Answer) -> str:
     """The reply when the corpus has nothing: say so, and point to /sources."""
     if answer.reason == ABSTAIN_EMPTY or not answer.question.strip():
         return ("Please ask a real question with a few keywords, for example:\n"
                 f"<i>{escape(EXAMPLE_QUESTIONS[0])}</i>\n\n"
                 "See /sources for what the corpus covers.")
+    if note := unknown_names_note(answer, _emphasis, escape):
+        return (f"{note}\n\nI only quote passages from a curated set of documents and never "
+                "answer from elsewhere. See /sources for what the corpus covers.")
     return (f"I found nothing in the corpus about <i>{fit(answer.question, 300)}</i>.\n\n"
             "I only quote passages from a curated set of documents and never answer from "
             "elsewhere. See /sources for what the corpus covers, or try other keywords.")

@@ -1,0 +1,389 @@
+"""Ranking and abstention: a structured `Query` -> the passages worth showing, or a reasoned
+refusal. Pure functions over the engine and a read-only view of the passages.
+
+Scoring is BM25Okapi on a weighted query: every alternative of every concept is one term,
+scored weight x its BM25 term score (`BM25.top_k_weighted`); the user's own words weigh 1,
+variants, aliases and translations less. On top of that a few bounded boosts (date, recency,
+definition) reorder the candidates, and a light diversification keeps one document from
+filling the whole first page when another speaks to the same question.
+
+Abstention never compares a raw BM25 score with a fixed floor (raw scores grow with the
+corpus). A passage is kept when
+- its score is at least `min_relative_score` of the query's attainable maximum (the sum
+  over known concepts of weight x idf x (k1 + 1): what a passage holding each concept once
+  in an average-length passage would roughly reach, times 1.5);
+- it covers `min_matched_fraction` of the question's known concepts, IDF-weighted (words the
+  corpus never saw and that are not names do not count: chat and French words must not
+  sink an answer), and at least two of them when the question has two or more;
+- it matches at least one distinctive concept (one whose IDF is near the question's rarest).
+A specific name the corpus never mentions vetoes the answer outright.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+import numpy as np
+
+from index.analyze import analyze, fold
+from index.engine import BM25
+from index.query import TYPED, Concept, DateRange, Query
+
+__all__ = [
+    "ABSTAIN_EMPTY",
+    "ABSTAIN_NO_MATCH",
+    "ABSTAIN_UNKNOWN_NAME",
+    "Hit",
+    "PassageView",
+    "RankParams",
+    "Ranking",
+    "content_concepts",
+    "parse_date",
+    "rank",
+]
+
+ABSTAIN_NO_MATCH = "no_match"        # nothing relevant enough
+ABSTAIN_EMPTY = "empty"              # no searchable word in the question
+ABSTAIN_UNKNOWN_NAME = "unknown_name"  # the question names something the corpus never mentions
+
+# Words that frame a question rather than say what it is about ("What happened at Ber?").
+FILLERS = frozenset(analyze("happen happened mean know explain describe think please "
+                            "information info news latest anyone"))
+
+
+class PassageView(Protocol):
+    """What ranking reads of the passages, by engine document index."""
+
+    def terms_of(self, index: int) -> frozenset[str]:
+        """Distinct indexed terms of the passage (heading included)."""
+        ...
+
+    def doc_key_of(self, index: int) -> str:
+        """The document the passage belongs to."""
+        ...
+
+    def date_of(self, index: int) -> str:
+        """The document's date as written ("05 August 2024", "2024-08-05"), or ""."""
+        ...
+
+    def heading_of(self, index: int) -> str:
+        """The passage's section title, or ""."""
+        ...
+
+    def text_of(self, index: int) -> str:
+        """The passage text."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RankParams:
+    """Ranking and abstention settings (search.* in config.yaml)."""
+
+    min_score: float = 0.0              # optional raw BM25 floor; 0 = off (corpus-size bound)
+    min_matched_fraction: float = 0.3   # IDF-weighted share of the known concepts covered
+    min_relative_score: float = 0.12    # score / the query's attainable maximum
+    distinctive_share: float = 0.6      # a concept is distinctive if idf >= share x rarest's
+    common_share: float = 0.25          # ... and, unless a name, in at most this share of passages
+    date_boost: float = 0.3             # passage about the period the question names
+    recent_boost: float = 0.15          # newest documents for "latest"/"now"
+    define_boost: float = 0.5           # the passage that defines X, for "What is X?"
+    diversity_ratio: float = 0.5        # other document's passage promoted at >= this x top
+    companion_ratio: float = 0.5        # near misses kept after the rest at >= this x best
+    candidates: int = 45                # passages scored before the rules (>= limit)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One kept passage: engine document index, ranking score, concepts it covers."""
+
+    index: int
+    score: float
+    matched: tuple[str, ...]
+    coverage: float = 1.0   # IDF-weighted share of the question's known concepts it holds
+    companion: bool = False  # shown after the passages that pass every rule
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """The outcome: kept hits best first, or an abstention with its reason."""
+
+    hits: tuple[Hit, ...]
+    abstained: bool
+    reason: str = ""
+    unknown_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Weighed:
+    """A known concept with its weight in coverage (its best alternative's weight x idf)."""
+
+    concept: Concept
+    weight: float
+    terms: frozenset[str]
+
+
+def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
+         params: RankParams) -> Ranking:
+    """The passages answering the query, best first (at most `limit`), or an abstention."""
+    concepts = content_concepts(query)
+    if not concepts:
+        return Ranking((), True, ABSTAIN_EMPTY)
+    vetoes = _unknown_names(query, concepts, engine)
+    if vetoes:
+        return Ranking((), True, ABSTAIN_UNKNOWN_NAME, vetoes)
+    known = _weigh(concepts, engine)
+    if not known:
+        return Ranking((), True, ABSTAIN_NO_MATCH)
+    hits = _kept(query, known, engine, params)
+    hits = _diversified(_boosted(query, hits, passages, params), passages, params)
+    if not hits:
+        return Ranking((), True, ABSTAIN_NO_MATCH)
+    return Ranking(tuple(hits[:limit]), False)
+
+
+def content_concepts(query: Query) -> tuple[Concept, ...]:
+    """The question's concepts without framing words ("happened", "explain"), unless
+    nothing else is left."""
+    content = tuple(c for c in query.concepts if not c.terms <= FILLERS)
+    return content or query.concepts
+
+
+# ----- abstention ----------------------------------------------------------------------
+
+
+def _unknown_names(query: Query, concepts: Sequence[Concept], engine: BM25
+                   ) -> tuple[str, ...]:
+    """Specific names the corpus never mentions: they veto the answer."""
+    names = dict.fromkeys(query.unknown_names)
+    for concept in concepts:
+        if concept.is_name and not any(t in engine for t in concept.terms):
+            names[concept.typed] = None
+    return tuple(names)
+
+
+def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
+    """Concepts the corpus knows, each weighted by its best alternative's weight x idf."""
+    weighed = []
+    for concept in concepts:
+        known = [a.weight * engine.idf(a.term) for a in concept.alternatives if a.term in engine]
+        if known:
+            weighed.append(_Weighed(concept, max(max(known), 1e-9), concept.terms))
+    return weighed
+
+
+def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams) -> list[Hit]:
+    """Candidates that pass the abstention rules, best first; then, when some did, the near
+    misses worth a look ("companions": a distinctive concept, half the required coverage,
+    half the best score), after them."""
+    scored = _concept_scores(query, known, engine, params.candidates)
+    total = sum(w.weight for w in known)
+    floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * total)
+    distinctive = _distinctive(known, engine, params)
+    need = min(2, len(known))
+    strict: list[Hit] = []
+    near: list[Hit] = []
+    for index, score, matched in scored:
+        if score < floor and (not strict or score < params.companion_ratio * strict[0].score):
+            break  # candidates come best first: nothing further can be kept
+        if not any(w.concept.typed in distinctive for w in matched):
+            continue
+        coverage = sum(w.weight for w in matched) / total
+        typed = tuple(w.concept.typed for w in matched)
+        if score >= floor and len(matched) >= need and coverage >= params.min_matched_fraction:
+            strict.append(Hit(index, score, typed, coverage))
+        elif coverage >= params.min_matched_fraction / 2:
+            near.append(Hit(index, score, typed, coverage, companion=True))
+    if not strict:
+        return []
+    best = strict[0].score
+    return strict + [h for h in near if h.score >= params.companion_ratio * best]
+
+
+def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
+                    ) -> list[tuple[int, float, list[_Weighed]]]:
+    """The k best passages for the weighted query, rescored so that each concept counts
+    once: the typed words' scores added up, or its best other alternative's (weight x BM25
+    term score), whichever is more. A passage naming three aliases of one group does not
+    outscore one naming the group and what was asked. Best first, with the concepts held."""
+    docs = [index for index, _ in engine.top_k_weighted(query.weighted_terms(), k)]
+    total = np.zeros(len(docs))
+    held_by: list[list[bool]] = []
+    for w in known:
+        typed = np.zeros(len(docs))  # the words of what was typed add up ("Ansar Dine")
+        other = np.zeros(len(docs))  # any other alternative counts alone
+        held = np.zeros(len(docs), dtype=bool)
+        for alt in w.concept.alternatives:
+            has, impacts = engine.term_scores(alt.term, docs)
+            held |= has
+            score = np.where(has, alt.weight * impacts, 0.0)
+            if alt.how == TYPED:
+                typed += score
+            else:
+                other = np.maximum(other, score)
+        total += np.maximum(typed, other)
+        held_by.append(held.tolist())
+    rows = [(index, float(score), [w for w, held in zip(known, held_by, strict=True) if held[i]])
+            for i, (index, score) in enumerate(zip(docs, total.tolist(), strict=True))]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> frozenset[str]:
+    """Concepts that can carry an answer: near the question's rarest, and a name or in at
+    most common_share of the passages (a share, so it holds at any corpus size)."""
+    rarest = max(w.weight for w in known)
+    most = params.common_share * engine.n_docs
+    return frozenset(
+        w.concept.typed for w in known
+        if w.weight >= params.distinctive_share * rarest
+        and (w.concept.is_name or min(engine.doc_freq(t) or most for t in w.concept.terms) <= most))
+
+
+# ----- boosts --------------------------------------------------------------------------
+
+
+def _boosted(query: Query, hits: list[Hit], passages: PassageView, params: RankParams
+             ) -> list[Hit]:
+    """Hits reordered by their bounded date, recency and definition boosts."""
+    if not (query.dates or query.wants_recent or query.defines) or not hits:
+        return hits
+    newest = _newest(hits, passages) if query.wants_recent else None
+    defined = _defined_terms(query)
+    boosted = []
+    for hit in hits:
+        factor = 1.0
+        if query.dates and _about_period(hit.index, query.dates, passages):
+            factor += params.date_boost
+        if newest is not None:
+            factor += params.recent_boost * _recency(hit.index, newest, passages)
+        if defined and _defines(hit.index, defined, passages):
+            factor += params.define_boost
+        boosted.append(replace(hit, score=hit.score * factor))
+    return sorted(boosted, key=lambda h: (h.companion, -h.score, h.index))
+
+
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+_MONTHS_FR = ("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre "
+              "decembre").split()
+_MONTH_TERMS = tuple(frozenset(analyze(f"{en} {fr}")) for en, fr in
+                     zip(_MONTHS, _MONTHS_FR, strict=True))
+_MONTH_NUMBER = {name: i + 1 for names in (_MONTHS, _MONTHS_FR) for i, name in enumerate(names)}
+_MONTH_NUMBER.update({name[:3]: i + 1 for i, name in enumerate(_MONTHS)})
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b")
+_YEAR = re.compile(r"\b(1[89]\d\d|2[01]\d\d)\b")
+_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er)?\b")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A document date as written ("05 August 2024", "2024-08-05", "August 2024"),
+    to the first day of what it names; None when it holds no year."""
+    folded = fold(text)
+    if iso := _ISO_DATE.search(folded):
+        return _safe_date(int(iso[1]), int(iso[2]), int(iso[3] or 1))
+    year = _YEAR.search(folded)
+    if year is None:
+        return None
+    words = re.findall(r"[a-z]+", folded)
+    month = next((_MONTH_NUMBER[w] for w in words if w in _MONTH_NUMBER), 1)
+    day = _DAY.search(folded.replace(year[1], " "))
+    return _safe_date(int(year[1]), month, int(day[1]) if day and month else 1)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        try:
+            return dt.date(year, month, 1)
+        except ValueError:
+            return None
+
+
+def _about_period(index: int, ranges: Sequence[DateRange], passages: PassageView) -> bool:
+    """The passage's document is dated in the period, or its text names a year of it (and
+    its month, for periods shorter than a year)."""
+    date = parse_date(passages.date_of(index))
+    if date is not None and any(r.start <= date <= r.end for r in ranges):
+        return True
+    terms = passages.terms_of(index)
+    return any(_mentions(r, terms) for r in ranges)
+
+
+def _mentions(period: DateRange, terms: frozenset[str]) -> bool:
+    years = {str(y) for y in range(period.start.year, period.end.year + 1)}
+    if not years & terms:
+        return False
+    if (period.end - period.start).days >= 360:
+        return True
+    months = _months_between(period.start, period.end)
+    return any(_MONTH_TERMS[m - 1] & terms for m in months)
+
+
+def _months_between(start: dt.date, end: dt.date) -> set[int]:
+    count = (end.year - start.year) * 12 + end.month - start.month
+    return {(start.month - 1 + i) % 12 + 1 for i in range(min(count, 11) + 1)}
+
+
+def _newest(hits: list[Hit], passages: PassageView) -> dt.date | None:
+    dates = [d for h in hits if (d := parse_date(passages.date_of(h.index))) is not None]
+    return max(dates, default=None)
+
+
+def _recency(index: int, newest: dt.date, passages: PassageView) -> float:
+    """1 for the newest document, falling linearly to 0 two years before it."""
+    date = parse_date(passages.date_of(index))
+    if date is None:
+        return 0.0
+    return max(0.0, 1 - (newest - date).days / 730)
+
+
+def _defined_terms(query: Query) -> frozenset[str]:
+    """Index terms standing for the X of "What is X?"."""
+    if not query.defines:
+        return frozenset()
+    wanted = set(analyze(query.defines))
+    terms: set[str] = set(wanted)
+    for concept in query.concepts:
+        if fold(concept.typed) == fold(query.defines) or wanted & concept.terms:
+            terms |= concept.terms
+    return frozenset(terms)
+
+
+def _defines(index: int, terms: frozenset[str], passages: PassageView) -> bool:
+    """The passage introduces X: it opens with X, or has an "X (...)", "(X ...)" or
+    "X is a ..." pattern."""
+    text = passages.text_of(index)
+    if terms & frozenset(analyze(text[:80])[:1]):  # the passage opens with X
+        return True
+    return _definition_pattern(terms).search(fold(text)) is not None
+
+
+def _definition_pattern(terms: frozenset[str]) -> re.Pattern[str]:
+    words = "|".join(re.escape(t) for t in sorted(terms))
+    word = rf"\b(?:{words})\w*"
+    return re.compile(rf"{word}\s*\(|\(\s*{word}|{word},? (?:is|was|are|were) (?:a|an|the)\b")
+
+
+# ----- diversification -----------------------------------------------------------------
+
+
+def _diversified(hits: list[Hit], passages: PassageView, params: RankParams) -> list[Hit]:
+    """At most two of the top three from one document, when another document's passage
+    speaks to the question as well (three quarters of the best one's coverage) at
+    >= diversity_ratio of its score: it takes the third place."""
+    if len(hits) < 4:
+        return hits
+    top = hits[:3]
+    doc = passages.doc_key_of(top[0].index)
+    if any(passages.doc_key_of(h.index) != doc for h in top):
+        return hits
+    for i, hit in enumerate(hits[3:], start=3):
+        if (passages.doc_key_of(hit.index) != doc
+                and hit.score >= params.diversity_ratio * top[0].score
+                and hit.coverage >= 0.75 * top[0].coverage):
+            return [*hits[:2], hit, *hits[2:i], *hits[i + 1:]]
+    return hits
