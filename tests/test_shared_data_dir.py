@@ -420,3 +420,17 @@ async def test_a_reader_on_a_retired_generation_still_answers(tmp_path: Path,
     finally:
         await reader.close()
         await writer.close()
+
+
+async def test_query_ids_stay_unique_when_the_database_refuses_a_reservation(
+        tmp_path: Path, corpus: Path, caplog: pytest.LogCaptureFixture) -> None:
+    service = await Service.open(make_config(tmp_path))
+    try:
+        await service.store._db.execute("PRAGMA query_only = 1")  # every write now fails
+        ids = [(await service.ask(WAGNER_QUESTION, user="tg:1")).query_id for _ in range(5)]
+        assert None not in ids and len(set(ids)) == 5
+        assert all(2**52 <= i < 2**53 for i in ids if i is not None)  # exact in JSON
+        assert any("random ids" in r.getMessage() for r in caplog.records)
+    finally:
+        await service.store._db.execute("PRAGMA query_only = 0")
+        await service.close()
