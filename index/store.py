@@ -75,6 +75,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX feedback_one_vote ON feedback (user_hash, IFNULL(query_id, -1),
                                                        chunk_id);
     """,
+    # 4: citation metadata (NULL = unknown; provenance: field -> where it came from, JSON)
+    # and the dates each passage states about its events (JSON [[start, end], ...]) (#12)
+    """
+    ALTER TABLE documents ADD COLUMN outlet TEXT;
+    ALTER TABLE documents ADD COLUMN author TEXT;
+    ALTER TABLE documents ADD COLUMN url TEXT;
+    ALTER TABLE documents ADD COLUMN language TEXT;
+    ALTER TABLE documents ADD COLUMN published TEXT;
+    ALTER TABLE documents ADD COLUMN updated TEXT;
+    ALTER TABLE documents ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE passages ADD COLUMN event_dates TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 
 
@@ -96,11 +108,27 @@ class Generation:
 
 @dataclass(frozen=True)
 class DocumentRow:
+    """A document as stored. `date` is the dateline as written ("05 August 2024");
+    `published`/`updated` are ISO days; None is unknown. `provenance` is JSON: field ->
+    {"source": "metadata block" | "sidecar" | "document", "evidence": ...}."""
+
     doc_key: str
     file: str
     title: str
     date: str
     sha256: str
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+    language: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    provenance: str = "{}"
+
+    def sources(self) -> dict[str, dict[str, str]]:
+        """`provenance` decoded."""
+        decoded = json.loads(self.provenance or "{}")
+        return decoded if isinstance(decoded, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -112,9 +140,19 @@ class Usage:
     top_unanswered: tuple[tuple[str, int], ...]
 
 
+_DOCUMENT_COLUMNS = ("doc_key, file, title, date, sha256, outlet, author, url, language, "
+                     "published, updated, provenance")
+
+
 def _chunk(row: Sequence[Any]) -> Chunk:
     return Chunk(str(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]),
-                 int(row[6]), int(row[7]), str(row[8]), tuple(json.loads(row[9])))
+                 int(row[6]), int(row[7]), str(row[8]), tuple(json.loads(row[9])),
+                 tuple((str(s), str(e)) for s, e in json.loads(row[10])))
+
+
+def _document_values(generation: int, d: DocumentRow) -> tuple[object, ...]:
+    return (generation, d.doc_key, d.file, d.title, d.date, d.sha256, d.outlet, d.author,
+            d.url, d.language, d.published, d.updated, d.provenance)
 
 
 def _storable(text: str) -> str:
@@ -256,14 +294,16 @@ class Store:
         try:
             await db.execute("BEGIN")
             await db.executemany(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-                [(generation, d.doc_key, d.file, d.title, d.date, d.sha256) for d in documents])
+                f"INSERT INTO documents (generation, {_DOCUMENT_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_document_values(generation, d) for d in documents])
             await db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?)",
                                  [(generation, *s) for s in sections])
             await db.executemany(
-                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO passages (generation, ordinal, chunk_id, doc_key, paragraph, "
+                "section_idx, text, urls, event_dates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(generation, i, c.chunk_id, c.doc_key, c.paragraph, c.section_index, c.text,
-                  json.dumps(c.urls)) for i, c in enumerate(chunks)])
+                  json.dumps(c.urls), json.dumps(c.event_dates)) for i, c in enumerate(chunks)])
             await db.execute(
                 "UPDATE generations SET status='ready', documents=?, passages=? WHERE id=?",
                 (len(documents), len(chunks), generation))
@@ -282,12 +322,25 @@ class Store:
             await self._db.execute("DELETE FROM generations WHERE id=?", (generation,))
             await self._db.commit()
 
+    async def set_citation(self, generation: int, row: DocumentRow) -> bool:
+        """Replace a document's citation fields in a published generation (a moderator's
+        fix, saved in its sidecar too, without a reindex); False if there is no such
+        document."""
+        async with self._write:
+            cursor = await self._db.execute(
+                "UPDATE documents SET outlet=?, author=?, url=?, language=?, published=?, "
+                "updated=?, provenance=? WHERE generation=? AND doc_key=?",
+                (row.outlet, row.author, row.url, row.language, row.published, row.updated,
+                 row.provenance, generation, row.doc_key))
+            await self._db.commit()
+        return cursor.rowcount > 0
+
     async def generation_ids(self) -> list[int]:
         async with self._db.execute("SELECT id FROM generations ORDER BY id") as cursor:
             return [int(row[0]) async for row in cursor]
 
     async def documents(self, generation: int) -> list[DocumentRow]:
-        sql = ("SELECT doc_key, file, title, date, sha256 FROM documents WHERE generation=? "
+        sql = (f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE generation=? "
                "ORDER BY file, doc_key")
         async with self._db.execute(sql, (generation,)) as cursor:
             return [DocumentRow(*row) async for row in cursor]
@@ -295,7 +348,8 @@ class Store:
     async def chunks(self, generation: int) -> list[Chunk]:
         """Passages of a generation in index order, with their document metadata."""
         sql = ("SELECT p.chunk_id, p.doc_key, d.file, d.title, d.date, "
-               "COALESCE(s.heading, ''), p.section_idx, p.paragraph, p.text, p.urls "
+               "COALESCE(s.heading, ''), p.section_idx, p.paragraph, p.text, p.urls, "
+               "p.event_dates "
                "FROM passages p JOIN documents d ON d.generation = p.generation "
                "AND d.doc_key = p.doc_key LEFT JOIN sections s ON s.generation = p.generation "
                "AND s.doc_key = p.doc_key AND s.idx = p.section_idx "
