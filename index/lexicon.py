@@ -326,3 +326,11 @@ def parse_related_groups(data: Any, origin: str) -> dict[str, frozenset[str]]:
             raise ValueError(f"{origin}: group {name!r} must be a list of two or more words")
         groups[str(name)] = frozenset(t for w in words for t in analyze(w))
     return groups
+
+
+@lru_cache(maxsize=1)
+def off_topic_terms() -> frozenset[str]:
+    """Index terms of the off-topic vocabulary (off_topic.txt): football, recipe, css..."""
+    lines = _data_text("off_topic.txt").splitlines()
+    return frozenset(term for line in lines if line.strip() and not line.startswith("#")
+                     for term in analyze(line))

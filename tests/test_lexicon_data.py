@@ -25,6 +25,7 @@ from index.lexicon import (
     french_stopwords,
     french_to_english,
     load_aliases,
+    off_topic_terms,
     parse_alias_line,
     parse_related_groups,
 )
@@ -336,3 +337,10 @@ def test_demonyms_are_linked_to_their_country(demonym: str, country: str) -> Non
 def test_a_bad_related_group_is_refused_with_its_name() -> None:
     with pytest.raises(ValueError, match="group 'x'"):
         parse_related_groups({"x": ["alone"]}, "test")
+
+
+def test_off_topic_words_are_lowercase_words_and_none_is_war_vocabulary() -> None:
+    lines = [ln for ln in _raw("off_topic.txt").splitlines() if ln and not ln.startswith("#")]
+    assert len(lines) >= 100 and all(re.match(r"^[a-z]+$", ln) for ln in lines)
+    war = set().union(*english_related().values()) | set(english_related())
+    assert not off_topic_terms() & war  # a war word never vetoes an answer
