@@ -12,6 +12,7 @@ from functools import lru_cache
 # case-insensitively as whole words anywhere in the message.
 CHATTER_PHRASES = """
 hey there|hey|hi there|hi|hello|hullo|yo|good morning|good evening|greetings|howdy
+what's up with|whats up with|what's up|whats up|wassup|sup
 can you tell me|could you tell me|can u tell me|pls tell me|please tell me|tell me
 can you explain|could you explain|can you|could you|can u|would you|will you
 do you know|does anyone know|anyone know|any idea|any ideas|i want to know|i'd like to know

@@ -76,6 +76,9 @@ going goes doing done get got getting tell told say said update updates details
 don doesn didn isn wasn aren weren won couldn wouldn shouldn haven hasn hadn ain
 gonna wanna gotta kinda sorta ya u ur r pls plz abt bc cuz coz tho smth sth gm gn bot
 actually really basically anyway anyways exactly deal vs versus many much
+whats wheres whos hows whens whys thats theres heres dont doesnt didnt isnt arent wasnt
+werent cant couldnt wont wouldnt shouldnt im ive youre theyre weve lets saying says
+any1 some1 sum1 every1 b4 2day 2moro like even wait literally just kinda sorta whatever
 """.split())
 _ENGLISH_FUNCTION = STOPWORDS | _FRAMING
 

@@ -511,3 +511,12 @@ def test_a_misspelt_short_common_word_is_a_typo_not_an_unknown_name() -> None:
     assert not query.unknown_names
     found = alternative(query, "attack")
     assert found is not None and found[1] == VARIANT
+
+
+@pytest.mark.parametrize("chat", ["yo whats up with wagner in kidal", "any1 know abt kidal",
+                                  "wait so like whats even happening in kidal",
+                                  "ppl saying wagner left kidal"])
+def test_chat_contractions_and_fillers_are_neither_names_nor_search_words(chat: str) -> None:
+    query = ask(chat)
+    assert not query.unknown_names
+    assert {c.typed.lower() for c in query.concepts} <= {"wagner", "kidal", "left"}
