@@ -79,6 +79,7 @@ actually really basically anyway anyways exactly deal vs versus many much
 whats wheres whos hows whens whys thats theres heres dont doesnt didnt isnt arent wasnt
 werent cant couldnt wont wouldnt shouldnt im ive youre theyre weve lets saying says
 any1 some1 sum1 every1 b4 2day 2moro like even wait literally just kinda sorta whatever
+wat wut wht wot
 """.split())
 _ENGLISH_FUNCTION = STOPWORDS | _FRAMING
 
@@ -478,7 +479,27 @@ def _is_filler(reading: _Reading, word: _Word, recent_words: frozenset[str]) -> 
         return True
     if reading.language == "fr" and folded in reading.french.stopwords:
         return not (word.capitalised and not word.sentence_start)
-    return not analyze(word.text) and not word.acronym
+    if not analyze(word.text):
+        return True
+    return reading.language == "en" and _misspelt_function_word(reading, word)
+
+
+_FUNCTION_SIMILARITY = 85  # rapidfuzz ratio: "hapened" ~ happened, "shoud" ~ should
+_FUNCTION_WORDS = sorted(w for w in _ENGLISH_FUNCTION if len(w) >= 4)
+_FUNCTION_LETTERS = frozenset("".join(sorted(w)) for w in _FUNCTION_WORDS)  # "whta" ~ what
+
+
+def _misspelt_function_word(reading: _Reading, word: _Word) -> bool:
+    """A word in small letters that neither the index nor a dictionary knows, spelt like a
+    word that frames a question ("hapened", "whta"): chat, not a name to veto on."""
+    folded = word.folded
+    if word.capitalised or len(folded) < 4 or is_dictionary_word(folded):
+        return False
+    if _acronym_or_term(word.text, reading.vocabulary) in reading.vocabulary:
+        return False
+    return "".join(sorted(folded)) in _FUNCTION_LETTERS or process.extractOne(
+        folded, _FUNCTION_WORDS, scorer=fuzz.ratio, score_cutoff=_FUNCTION_SIMILARITY
+    ) is not None
 
 
 def _phrase(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> str:

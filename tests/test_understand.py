@@ -520,3 +520,15 @@ def test_chat_contractions_and_fillers_are_neither_names_nor_search_words(chat: 
     query = ask(chat)
     assert not query.unknown_names
     assert {c.typed.lower() for c in query.concepts} <= {"wagner", "kidal", "left"}
+
+
+@pytest.mark.parametrize("typo", ["wat hapened in Kidal", "whta happened in Kidal",
+                                  "what happend in Kidal"])
+def test_a_misspelt_framing_word_is_not_an_unknown_name(typo: str) -> None:
+    query = ask(typo)
+    assert not query.unknown_names
+    assert [c.typed for c in query.concepts] == ["Kidal"]
+
+
+def test_an_unknown_lowercase_name_still_vetoes() -> None:
+    assert ask("who is prigozhin").unknown_names == ("prigozhin",)
