@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.config import Config, ConfigError, load_config
-from bot.core import DocumentRejected, Progress, Service, StartupError
+from bot.core import DocumentRejected, Progress, Service, StartupError, WriterBusy
 from bot.render.plain import ansi_bold, render_answer, render_sources, star
 
 if TYPE_CHECKING:
@@ -79,11 +79,14 @@ async def _ask(service: Service, args: argparse.Namespace) -> int:
 
 
 async def _reindex(service: Service, args: argparse.Namespace) -> int:
+    def waiting(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
     try:
-        result = await service.reindex(_progress())
-    except DocumentRejected as exc:  # e.g. a vanished corpus folder: the old index stays
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        result = await service.reindex(_progress(), waiting)
+    except (DocumentRejected, WriterBusy) as exc:  # e.g. a vanished corpus folder, or
+        print(f"error: {exc}", file=sys.stderr)     # another process's build: the old index
+        return 1                                    # stays
     print(f"generation {result.generation}: {result.documents} documents, "
           f"{result.passages} passages in {result.seconds:.2f} s")
     for reason in result.skipped:

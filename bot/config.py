@@ -29,6 +29,8 @@ class CorpusConfig:
 @dataclass(frozen=True)
 class DataConfig:
     path: str = "data/conflictbot.sqlite3"
+    refresh_seconds: float = 1.0  # how often a running process looks for a newer generation
+    writer_wait_seconds: float = 60.0  # how long a build waits for another process's build
 
 
 @dataclass(frozen=True)
@@ -162,11 +164,11 @@ class Config:
 
 
 _POSITIVE = {"top_k", "max_results", "max_file_bytes", "questions", "seconds", "buttons",
-             "button_seconds",
+             "button_seconds", "refresh_seconds",
              "keep_days", "webhook_port"}
 _FRACTIONS = {"min_matched_fraction", "b", "min_relative_score"}
 _NON_NEGATIVE = {"k1", "epsilon", "min_score", "date_boost", "recent_boost", "define_boost",
-                 "diversity_ratio"}
+                 "diversity_ratio", "writer_wait_seconds"}
 _LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
 

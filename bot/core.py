@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import errno
 import fcntl
@@ -16,7 +17,7 @@ import shutil
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +59,7 @@ from index.lexicon import (
 )
 from index.query import Query
 from index.rank import ABSTAIN_NO_MATCH, Ranking, RankParams, rank
-from index.store import DocumentRow, Store
+from index.store import DocumentRow, Generation, Store
 from index.understand import understand
 from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
@@ -279,21 +280,34 @@ class StartupError(RuntimeError):
 
 
 class DataDirBusy(StartupError):
-    """Another conflictbot process holds the data directory."""
+    """Another conflictbot process is building an index in the data directory, and this
+    one needs to build too (there is no index yet)."""
+
+
+class WriterBusy(ReindexBusy):
+    """Another conflictbot process kept the writer lock past `data.writer_wait_seconds`."""
+
+
+WRITER_POLL_SECONDS = 0.05
 
 
 class DataDirLock:
-    """An exclusive advisory lock on the data directory, held while a Service is open:
-    one process per data directory, so two never race on generations and files."""
+    """The writer lock of a data directory: an advisory `flock` on a file in it, taken only
+    while curating (building and publishing a generation, recovering leftovers), so two
+    builds never interleave while any number of processes read. The holder writes its pid
+    and what it does into the file, for the message others see. The file stays open for
+    the Service's life (a closed descriptor would drop the lock); flock is per descriptor,
+    so two Services in one process exclude each other like two processes."""
 
     def __init__(self, fd: int, path: Path) -> None:
         self._fd: int | None = fd
         self.path = path
+        self.held = False
 
     @classmethod
-    def acquire(cls, folder: Path) -> DataDirLock:
-        """Raises DataDirBusy, or StartupError if the folder cannot be written."""
-        path = folder / "conflictbot.lock"
+    def open(cls, folder: Path, name: str = "conflictbot.lock") -> DataDirLock:
+        """Create the folder and lock file (not locked yet); StartupError if unwritable."""
+        path = folder / name
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -301,20 +315,63 @@ class DataDirLock:
             raise StartupError(f"data folder {folder}: cannot write there ({_reason(exc)}); "
                                "check data.path and the folder's owner and permissions"
                                ) from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
-            os.close(fd)
-            raise DataDirBusy(f"another conflictbot process (pid {holder}) is using {folder}; "
-                              "stop it first, or give this one its own data.path") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
         return cls(fd, path)
 
+    @classmethod
+    def acquire(cls, folder: Path, doing: str = "using") -> DataDirLock:
+        """Open and take the lock at once, or raise DataDirBusy naming the holder."""
+        lock = cls.open(folder)
+        if not lock.try_acquire(doing):
+            message = lock.busy_message()
+            lock.close()
+            raise DataDirBusy(message)
+        return lock
+
+    def try_acquire(self, doing: str) -> bool:
+        assert self._fd is not None and not self.held
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, f"{os.getpid()} {doing}".encode(), 0)
+        self.held = True
+        return True
+
+    async def wait(self, doing: str, seconds: float,
+                   waiting: Callable[[str], None] | None = None) -> None:
+        """Take the lock, polling for at most `seconds` (`waiting` is told once, with the
+        holder's pid); raises WriterBusy when the time is up."""
+        deadline = time.monotonic() + seconds
+        told = False
+        while not self.try_acquire(doing):
+            if time.monotonic() >= deadline:
+                raise WriterBusy(f"{self.busy_message()}; gave up after {seconds:g} s "
+                                 "(data.writer_wait_seconds)")
+            if waiting is not None and not told:
+                waiting(f"{self.holder_text()}; waiting up to {seconds:g} s for it to finish")
+                told = True
+            await asyncio.sleep(WRITER_POLL_SECONDS)
+
+    def holder_text(self) -> str:
+        """"another conflictbot process (pid N) is reindexing <folder>"."""
+        assert self._fd is not None
+        pid, _, doing = os.pread(self._fd, 200, 0).decode(errors="replace").partition(" ")
+        return (f"another conflictbot process (pid {pid.strip() or '?'}) is "
+                f"{doing.strip() or 'using'} {self.path.parent}")
+
+    def busy_message(self) -> str:
+        return f"{self.holder_text()}; try again when it has finished"
+
     def release(self) -> None:
-        if self._fd is not None:
+        if self._fd is not None and self.held:
+            os.ftruncate(self._fd, 0)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
+            self.held = False
+
+    def close(self) -> None:
+        if self._fd is not None:
+            self.release()
             os.close(self._fd)
             self._fd = None
 
@@ -327,8 +384,11 @@ class Service:
         self.store = store
         self._salt = salt
         self._snapshot = Snapshot.of(0, "", None, [], [])
-        self._lock = asyncio.Lock()
-        self._data_lock: DataDirLock | None = None
+        self._lock = asyncio.Lock()  # one curation at a time in this process
+        self._writer: DataDirLock | None = None  # ... and across processes (set by open)
+        self._alias_file_lock: DataDirLock | None = None
+        self._refresher: asyncio.Task[None] | None = None
+        self._aliases_stamp: tuple[int, int, int] | None = None
         self._closed = False
         self.aliases: AliasTable = bundled_aliases()  # bundled + operator file + /alias
         self._base_aliases = self.aliases
@@ -349,19 +409,26 @@ class Service:
 
     @classmethod
     async def open(cls, config: Config, progress: Progress | None = None) -> Service:
-        """Open the store, building the index on first use or when the corpus changed.
-        Raises StartupError (DataDirBusy if another process uses the data directory);
-        then nothing is left open, so the process can exit."""
+        """Open the store and serve the published generation, building the index on first
+        use or when the corpus changed (unless another process is building it: then its
+        generation is picked up when published). Raises StartupError (DataDirBusy if there
+        is no index yet and another process kept building one past
+        `data.writer_wait_seconds`); then nothing is left open, so the process can exit."""
         _check_corpus_dir(config)
-        lock = DataDirLock.acquire(config.db_path.parent)
+        folder = config.db_path.parent
+        writer = DataDirLock.open(folder)
+        alias_file_lock: DataDirLock | None = None
         try:
+            alias_file_lock = DataDirLock.open(folder, "aliases.lock")
             salt = load_salt(config.salt_path)
             store = await _open_store(config.db_path)
         except BaseException:
-            lock.release()
+            for lock in (writer, alias_file_lock):
+                if lock is not None:
+                    lock.close()
             raise
         service = cls(config, store, salt)
-        service._data_lock = lock
+        service._writer, service._alias_file_lock = writer, alias_file_lock
         try:
             await service._start(progress)
         except BaseException as exc:
@@ -370,14 +437,35 @@ class Service:
                 raise StartupError(f"cannot prepare the index in {config.db_path.parent}: "
                                    f"{_reason(exc)}{_disk_hint(exc)}") from exc
             raise
+        service._refresher = asyncio.get_running_loop().create_task(service._keep_refreshing())
         return service
 
     async def _start(self, progress: Progress | None) -> None:
         await asyncio.to_thread(self._load_aliases)
-        current = await self.store.current_generation()
-        await self._recover(current.id if current else None)
         if self.config.logging.keep_days:
             await self.store.prune_queries(self.config.logging.keep_days)
+        writer = self._writer
+        assert writer is not None
+        if not writer.try_acquire("preparing the index in"):
+            current = await self.store.current_generation()
+            if current is not None:  # another process is curating: serve what is published
+                await self._serve_while_another_writes(current)
+                return
+            try:
+                await writer.wait("building the first index in",
+                                  self.config.data.writer_wait_seconds)
+            except WriterBusy as exc:
+                raise DataDirBusy(str(exc)) from None
+        try:
+            async with self._lock:
+                await self._start_as_writer(progress)
+        finally:
+            writer.release()
+
+    async def _start_as_writer(self, progress: Progress | None) -> None:
+        """Recover leftovers, then serve the published generation or build one."""
+        current = await self.store.current_generation()
+        await self._recover(current.id if current else None)
         fingerprint = await asyncio.to_thread(
             corpus_fingerprint, self.config.corpus_dir, self.config.corpus.max_file_bytes)
         if current and current.corpus_hash == fingerprint:
@@ -388,11 +476,21 @@ class Service:
                 log.warning("saved index of generation %d unusable (%s); rebuilding",
                             current.id, exc)
         try:
-            await self.reindex(progress)
+            await self._rebuild(progress)
         except CorpusUnavailable:
             if current is None:
                 raise
             await self._keep_serving(current.id, current.corpus_hash)
+
+    async def _serve_while_another_writes(self, current: Generation) -> None:
+        """Start on the published generation; the other process's build, once published,
+        is swapped in by the refresh task (so is a repair of a damaged saved index)."""
+        try:
+            self._snapshot = await self._load_snapshot(current.id, current.corpus_hash)
+        except (IndexFormatError, OSError) as exc:
+            log.warning("saved index of generation %d unusable (%s) while another process "
+                        "curates the data folder: no answers until it publishes", current.id,
+                        exc)
 
     async def _keep_serving(self, generation: int, corpus_hash: str) -> None:
         """Serve the published generation while the corpus folder is unusable (already
@@ -403,9 +501,15 @@ class Service:
             log.warning("saved index of generation %d unusable (%s) and the corpus folder "
                         "too: no answers until the corpus folder is back", generation, exc)
 
-    async def _load_snapshot(self, generation: int, corpus_hash: str) -> Snapshot:
+    async def _load_snapshot(self, generation: int, corpus_hash: str,
+                             expected: Generation | None = None) -> Snapshot:
+        """A published generation's snapshot. With `expected` (its row), rows retired by
+        another process while they were read are detected (IndexFormatError)."""
         chunks = await self.store.chunks(generation)
         documents = await self.store.documents(generation)
+        if expected is not None and (len(chunks), len(documents)) != (expected.passages,
+                                                                       expected.documents):
+            raise IndexFormatError(f"generation {generation} was retired while loading")
         path = self._index_root / f"gen-{generation}"
         engine = await asyncio.to_thread(BM25.load, path) if chunks else None
         if engine is not None and engine.n_docs != len(chunks):
@@ -414,14 +518,49 @@ class Service:
         return await asyncio.to_thread(Snapshot.of, generation, corpus_hash, engine, chunks,
                                        documents, surface)
 
+    async def refresh(self) -> bool:
+        """Swap in a generation another process published (never an older one), and reload
+        the /alias file if another process changed it. True if the generation changed.
+        Raises IndexFormatError or OSError if the new generation cannot be loaded (yet)."""
+        await self._reload_aliases_if_changed()
+        current = await self.store.current_generation()
+        if current is None or current.id <= self._snapshot.generation:
+            return False
+        snapshot = await self._load_snapshot(current.id, current.corpus_hash, current)
+        if snapshot.generation <= self._snapshot.generation:
+            return False  # this process published a newer one meanwhile
+        self._snapshot = snapshot
+        log.info("now answering from generation %d (published by another process)",
+                 snapshot.generation)
+        return True
+
+    async def _keep_refreshing(self) -> None:
+        """Poll the published generation (one small query) every `data.refresh_seconds`."""
+        failing = False
+        while True:
+            await asyncio.sleep(self.config.data.refresh_seconds)
+            try:
+                await self.refresh()
+                failing = False
+            except (IndexFormatError, OSError, sqlite3.Error, ValueError) as exc:
+                if not failing:  # one line per run of failures, not one a second
+                    log.warning("cannot load the newest index generation yet: %s", exc)
+                failing = True
+
     async def _recover(self, current: int | None) -> None:
-        """Undo what a killed process left half done: unpublished generations, and
-        documents parked by a /remove whose reindex never finished."""
-        for generation in await self.store.generation_ids():
+        """Undo what a killed process left half done: unpublished generations, folders
+        of no published generation, and documents parked by a /remove whose reindex never
+        finished. Only called holding the writer lock, so no build is under way anywhere;
+        published generations stay (another process may still answer from the previous)."""
+        for generation in await self.store.unpublished_generation_ids():
             if generation != current:
                 await self.store.discard_generation(generation)
+        if current is not None:  # a writer killed between publishing and retiring
+            older = [g for g in await self.store.generation_ids() if g < current]
+            await self._retire_generations(keep={current, *older[-1:]})
+        published = {f"gen-{g}" for g in await self.store.generation_ids()}
         for folder in self._index_root.glob("gen-*"):
-            if folder.name != f"gen-{current}":
+            if folder.name not in published:
                 shutil.rmtree(folder, ignore_errors=True)
         for stale in self.config.corpus_dir.glob(".*.tmp"):
             stale.unlink(missing_ok=True)  # an /add killed mid-write; the document was never in
@@ -442,16 +581,20 @@ class Service:
             log.debug("closing after a failed start: %s", exc)
 
     async def close(self) -> None:
-        """Close the database and release the data directory (idempotent)."""
+        """Stop refreshing, close the database and the lock files (idempotent)."""
         if self._closed:
             return
         self._closed = True
+        if self._refresher is not None:
+            self._refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._refresher
         try:
             await self.store.close()
         finally:
-            if self._data_lock is not None:
-                self._data_lock.release()
-                self._data_lock = None
+            for lock in (self._writer, self._alias_file_lock):
+                if lock is not None:
+                    lock.close()
 
     @property
     def generation(self) -> int:
@@ -592,14 +735,32 @@ class Service:
 
     def _load_aliases(self) -> None:
         """The bundled table, the operator's `search.aliases_file`, then the /alias file."""
-        added_path = self._added_aliases_path
         try:
             self._base_aliases = load_aliases(self.config.aliases_path)
-            added = read_alias_file(added_path) if added_path.exists() else []
-            self._use_added_aliases(tuple(added))
-            check_links(self.aliases, f"alias file {added_path}")
+            self._read_added_aliases()
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
+
+    def _read_added_aliases(self) -> None:
+        """(Re)read <data folder>/aliases.yaml, which any process may have written."""
+        added_path = self._added_aliases_path
+        stamp = _file_stamp(added_path)
+        added = read_alias_file(added_path) if stamp is not None else []
+        table = self._base_aliases.with_extra(tuple(added))
+        check_links(table, f"alias file {added_path}")
+        self._use_added_aliases(tuple(added))
+        self._aliases_stamp = stamp
+
+    async def _reload_aliases_if_changed(self) -> None:
+        if self._alias_lock.locked() or _file_stamp(self._added_aliases_path) == \
+                self._aliases_stamp:
+            return
+        async with self._alias_lock:
+            try:
+                await asyncio.to_thread(self._read_added_aliases)
+            except (ValueError, OSError) as exc:  # keep the aliases in effect; say it once
+                self._aliases_stamp = _file_stamp(self._added_aliases_path)
+                log.warning("alias file changed but not reloaded: %s", exc)
 
     def _use_added_aliases(self, added: tuple[AliasEntry, ...]) -> None:
         self._added_aliases = added
@@ -613,15 +774,30 @@ class Service:
             new, known = parse_alias_line(text)
         except ValueError as exc:
             raise DocumentRejected(str(exc)) from None
-        async with self._alias_lock:
+        async with self._alias_lock, self._alias_file_locked():
+            if _file_stamp(self._added_aliases_path) != self._aliases_stamp:
+                await asyncio.to_thread(self._read_added_aliases)  # another process's
             addition = self._alias_addition(new, known)
             added = _with_addition(self._added_aliases, addition)
             await asyncio.to_thread(_write_atomically, self._added_aliases_path,
                                     _dump_aliases(added))
             self._use_added_aliases(added)
+            self._aliases_stamp = _file_stamp(self._added_aliases_path)
         entry = self.aliases.entry(addition.id)
         assert entry is not None
         return entry
+
+    @contextlib.asynccontextmanager
+    async def _alias_file_locked(self) -> AsyncIterator[None]:
+        """The alias file's own writer lock (an /alias need not wait for a reindex)."""
+        lock = self._alias_file_lock
+        if lock is None:
+            raise RuntimeError("Service not opened with Service.open")
+        await lock.wait("adding an alias in", self.config.data.writer_wait_seconds)
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _alias_addition(self, new: str, known: str) -> AliasEntry:
         """The entry to merge for one /alias, or DocumentRejected."""
@@ -663,13 +839,34 @@ class Service:
         """True while a reindex or add/remove is rebuilding the index."""
         return self._lock.locked()
 
-    async def reindex(self, progress: Progress | None = None) -> ReindexResult:
+    async def reindex(self, progress: Progress | None = None,
+                      waiting: Callable[[str], None] | None = None) -> ReindexResult:
         """Rebuild from the corpus folder into a new generation and swap it in atomically.
-        Raises ReindexBusy if one runs; on failure the previous generation keeps answering."""
+        Raises ReindexBusy if one runs in this process; waits for one in another process
+        (`waiting` is told so, once), or raises WriterBusy after `data.writer_wait_seconds`.
+        On failure the previous generation keeps answering."""
         if self._lock.locked():
             raise ReindexBusy("A reindex is already running.")
-        async with self._lock:
+        async with self._lock, self._writing("reindexing", waiting):
             return await self._rebuild(progress)
+
+    @contextlib.asynccontextmanager
+    async def _writing(self, doing: str, waiting: Callable[[str], None] | None = None
+                       ) -> AsyncIterator[None]:
+        """Hold the writer lock (call with self._lock held): clear what a killed writer left,
+        and start from the newest published generation, so that curation from several
+        processes composes."""
+        writer = self._writer
+        if writer is None:
+            raise RuntimeError("Service not opened with Service.open")
+        await writer.wait(doing, self.config.data.writer_wait_seconds, waiting)
+        try:
+            current = await self.store.current_generation()
+            await self._recover(current.id if current else None)
+            await self.refresh()
+            yield
+        finally:
+            writer.release()
 
     async def _rebuild(self, progress: Progress | None) -> ReindexResult:
         started = time.perf_counter()
@@ -725,7 +922,8 @@ class Service:
         name = validate_filename(filename)
         target = self.config.corpus_dir / name
         await asyncio.to_thread(self._check_content, name, data)
-        async with self._lock:  # waits for a running reindex, then indexes on top of it
+        # waits for a running reindex (of any process), then indexes on top of it
+        async with self._lock, self._writing("adding a document to"):
             if not self.config.corpus_dir.is_dir():
                 await self._refuse_empty_over_published(0)
             if target.exists():
@@ -753,7 +951,7 @@ class Service:
     async def remove_document(self, filename: str) -> ReindexResult:
         """Remove a corpus file and reindex. Raises DocumentRejected if unknown."""
         _check_plain_name(filename)
-        async with self._lock:
+        async with self._lock, self._writing("removing a document from"):
             target = await asyncio.to_thread(_corpus_file, self.config.corpus_dir, filename)
             name = target.name
             parked = target.with_name(f".removed-{name}")
@@ -802,6 +1000,16 @@ def _save_engine(built: BuiltIndex, path: Path) -> None:
     if built.engine is not None:
         built.engine.save(path)
         save_surface_forms(path, built.surface)
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """(inode, modification time, size) of a file, None if absent: a cheap "did it change"
+    (every write renames a new file into place, so the inode changes too)."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

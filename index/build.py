@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.analyze import analyze, surface_forms
 from index.chunk import Chunk, chunk_document, section_text
+from index.citation import SIDECAR_SUFFIX, sidecar_path
+from index.dates import find_event_dates, parse_day
 from index.engine import BM25
-from index.ingest import corpus_files, is_outside_link, load_corpus
+from index.ingest import Document, corpus_files, is_outside_link, load_corpus
 from index.store import DocumentRow
 
 Progress = Callable[[int, int], None]
 # Bump when cleaning, chunking or analysis changes, so saved generations get rebuilt.
-PIPELINE_VERSION = 3  # 2: links out, duplicates, binary anywhere, UTF-16, HTML fixes (#9)
+# PIPELINE_VERSION 2: links out, duplicates, binary anywhere, UTF-16, HTML fixes (#9)
 #                     3: acronyms kept unstemmed (#10)
+PIPELINE_VERSION = 4  # 4: citation metadata, bylines, passages' event dates (#12)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,41 @@ def corpus_fingerprint(folder: Path, max_bytes: int) -> str:
             data = b"<unreadable>"
         digest.update(f"\0{path.name}\0{len(data)}\0".encode())
         digest.update(hashlib.sha256(data).digest())
+        _add_sidecar(digest, path)
     return digest.hexdigest()
+
+
+def _add_sidecar(digest: hashlib._Hash, document: Path) -> None:
+    """An operator's citation sidecar is part of the corpus: editing it rebuilds."""
+    sidecar = sidecar_path(document)
+    if not sidecar.is_file() or is_outside_link(sidecar):
+        return
+    try:
+        data = sidecar.read_bytes()
+    except OSError:
+        data = b"<unreadable>"
+    digest.update(f"\0{SIDECAR_SUFFIX}\0{len(data)}\0".encode())
+    digest.update(hashlib.sha256(data).digest())
+
+
+def document_row(doc: Document) -> DocumentRow:
+    """A document's row, with its citation metadata and where each part came from."""
+    cited = doc.citation
+    return DocumentRow(doc.key, doc.file, doc.title, doc.date, doc.sha256,
+                       outlet=cited.value("outlet"), author=cited.value("author"),
+                       url=cited.value("url"), language=cited.value("language"),
+                       published=cited.value("published"), updated=cited.value("updated"),
+                       provenance=json.dumps(cited.provenance(), ensure_ascii=False,
+                                             sort_keys=True))
+
+
+def dated_chunks(doc: Document) -> list[Chunk]:
+    """A document's passages, each with the event dates it states, year-less ones read
+    against the document's own date."""
+    reference = parse_day(doc.citation.date or "")
+    return [replace(chunk, event_dates=tuple((r.start.isoformat(), r.end.isoformat())
+                                             for r in find_event_dates(chunk.text, reference)))
+            for chunk in chunk_document(doc)]
 
 
 def build_index(folder: Path, max_bytes: int, params: BM25Params,
@@ -61,10 +99,10 @@ def build_index(folder: Path, max_bytes: int, params: BM25Params,
     sections: list[tuple[str, int, str, str]] = []
     chunks: list[Chunk] = []
     for doc in documents:
-        rows.append(DocumentRow(doc.key, doc.file, doc.title, doc.date, doc.sha256))
+        rows.append(document_row(doc))
         sections.extend((doc.key, i, s.heading, section_text(s))
                         for i, s in enumerate(doc.sections))
-        chunks.extend(chunk_document(doc))
+        chunks.extend(dated_chunks(doc))
     texts = [f"{c.section}\n{c.text}" if c.section else c.text for c in chunks]
     tokens = [analyze(text) for text in texts]
     engine = (BM25(tokens, k1=params.k1, b=params.b, epsilon=params.epsilon)

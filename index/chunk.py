@@ -40,6 +40,8 @@ class Chunk:
     paragraph: int
     text: str
     urls: tuple[str, ...] = ()
+    # dates the passage states about its events (#12), ISO (start, end) inclusive
+    event_dates: tuple[tuple[str, str], ...] = ()
 
 
 def split_sentences(text: str) -> list[str]:

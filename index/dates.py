@@ -8,12 +8,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.analyze import fold
 from index.query import DateRange
 
-__all__ = ["MONTHS_EN_OF_FR", "DateFinding", "find_dates"]
+__all__ = ["MONTHS_EN_OF_FR", "DateFinding", "find_dates", "find_event_dates", "parse_day"]
 
 _EN_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
               "september", "october", "november", "december"]
@@ -137,3 +138,145 @@ def _range(match: re.Match[str]) -> tuple[dt.date, dt.date] | None:
     except ValueError:
         return None
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+
+# --- dates stated in article text (#12) ----------------------------------------------------
+# Passages state their events' dates without a year ("on July 25", "25-27 July") or as a
+# weekday ("said on Thursday"); those resolve against the article's own date, else stay out.
+
+_MONTH_NAMES = "|".join(sorted(MONTH_NUMBER, key=len, reverse=True))
+_DASH = r"\s*(?:-|–|—|to|au|a)\s*"
+_DAY_RANGE_YEAR = re.compile(
+    rf"\b(?P<day1>[0-3]?\d)(?:st|nd|rd|th|er)?{_DASH}{_DAY}\s+{_MONTH},?\s+{_YEAR}\b")
+_DAY_RANGE = re.compile(
+    rf"\b(?P<day1>[0-3]?\d)(?:st|nd|rd|th|er)?{_DASH}{_DAY}\s+{_MONTH}(?!\w)")
+_DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?!\w)")
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:-|–|,?\s*(?:19|20)\d\d))")
+_MONTH_ALONE = re.compile(
+    rf"\b(?:in|early|late|mid|since|until|en|debut|fin|depuis|mi)[\s-]+"
+    rf"(?:(?:early|late|mid)[\s-]+)?(?P<month>{_MONTH_NAMES})\b")
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+             "saturday": 5, "sunday": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3,
+             "vendredi": 4, "samedi": 5, "dimanche": 6}
+_WEEKDAY = re.compile(r"\b(?P<next>next\s+|prochain\s+)?(?P<weekday>"
+                      + "|".join(_WEEKDAYS) + r")\b")
+_ISO_DAY = re.compile(r"^\s*((?:19|20)\d\d)-([01]\d)-([0-3]\d)(?:$|[T\s])")
+_NEAREST_YEAR_DAYS = 183  # a year-less date is taken within half a year of the article's
+
+
+def parse_day(text: str) -> dt.date | None:
+    """The one calendar day a date string names ("05 August 2024", "2024-08-05T10:00Z",
+    "Aug 5, 2024"), or None when it names no single day (no year, a month, a range)."""
+    if iso := _ISO_DAY.match(text):
+        try:
+            return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        except ValueError:
+            return None
+    days = [d for d in find_dates(text).dates if d.start == d.end]
+    return days[0].start if days else None
+
+
+def find_event_dates(text: str, reference: dt.date | None) -> tuple[DateRange, ...]:
+    """The dates a passage states, in text order: full dates as `find_dates` reads them,
+    and, when `reference` (the article's date) is known, dates without a year resolved to
+    the nearest such day and weekdays to the last one on or before `reference`."""
+    if reference is not None and not dt.MINYEAR < reference.year < dt.MAXYEAR:
+        reference = None  # the year before or after it would not exist
+    folded = fold(text)
+    taken = [False] * len(folded)
+    found: list[tuple[int, DateRange]] = []
+    has_digit = _DIGIT.search(folded) is not None
+    for pattern, resolve in _event_patterns(reference):
+        if not has_digit and pattern not in _WITHOUT_DIGITS:
+            continue
+        for match in pattern.finditer(folded):
+            if _skip_event(folded, match, taken):
+                continue
+            span = resolve(match)
+            if span is not None:
+                found.append((match.start(), DateRange(span[0], span[1], text=match.group())))
+                taken[match.start():match.end()] = [True] * (match.end() - match.start())
+    ranges = [r for _, r in sorted(found, key=lambda item: item[0])]
+    return tuple(dict.fromkeys(ranges))
+
+
+_MAY_INTRODUCERS = frozenset({"on", "in", "by", "since", "until", "early", "late", "mid"})
+
+
+def _skip_event(folded: str, match: re.Match[str], taken: list[bool]) -> bool:
+    """Already read, a count ("2000 troops"), the verb "may" ("they may 5..." is no date
+    unless "on/in/by May 5"), or the weekday of a full date ("Thursday, July 25, 2024")."""
+    if any(taken[match.start():match.end()]) or _is_count(folded, match):
+        return True
+    groups = match.groupdict()
+    if groups.get("month") == "may" and not groups.get("year"):
+        words = folded[:match.start()].split()[-1:] + match.group().split()[:1]
+        return not _MAY_INTRODUCERS.intersection(words)
+    if groups.get("weekday"):
+        rest = folded[match.end():]
+        next_char = match.end() + len(rest) - len(rest.lstrip(" ,"))
+        return next_char < len(taken) and taken[next_char]
+    return False
+
+
+_Resolve = Callable[[re.Match[str]], "tuple[dt.date, dt.date] | None"]
+
+
+_DIGIT = re.compile(r"\d")
+_WITHOUT_DIGITS = frozenset({_MONTH_ALONE, _WEEKDAY})  # the rest need a day or year
+
+
+def _event_patterns(reference: dt.date | None) -> list[tuple[re.Pattern[str], _Resolve]]:
+    with_year: list[tuple[re.Pattern[str], _Resolve]] = [(_DAY_RANGE_YEAR, _day_range),
+                                                         *((p, _range) for p in _PATTERNS)]
+    if reference is None:
+        return with_year
+    ref = reference
+    return [*with_year,
+            (_DAY_RANGE, lambda m: _day_range(m, _nearest_year(ref, m))),
+            (_DAY_MONTH, lambda m: _range_in(m, _nearest_year(ref, m))),
+            (_MONTH_DAY, lambda m: _range_in(m, _nearest_year(ref, m))),
+            (_MONTH_ALONE, lambda m: _range_in(m, _nearest_year(ref, m))),
+            (_WEEKDAY, lambda m: _weekday(m, ref))]
+
+
+def _day_range(match: re.Match[str], year: int | None = None) -> tuple[dt.date, dt.date] | None:
+    month = MONTH_NUMBER[match.group("month")]
+    try:
+        chosen = year or int(match.group("year"))
+        start = dt.date(chosen, month, int(match.group("day1")))
+        end = dt.date(chosen, month, int(match.group("day")))
+    except ValueError:
+        return None
+    return (start, end) if start <= end else None
+
+
+def _nearest_year(reference: dt.date, match: re.Match[str]) -> int:
+    """The year putting this month (and day) nearest the article's date."""
+    month = MONTH_NUMBER[match.group("month")]
+    day = max(1, min(int(match.groupdict().get("day") or 15), 28))  # "Jul 0" reads no day
+    candidates = (reference.year - 1, reference.year, reference.year + 1)
+    return min(candidates, key=lambda y: abs((dt.date(y, month, day) - reference).days))
+
+
+def _range_in(match: re.Match[str], year: int) -> tuple[dt.date, dt.date] | None:
+    month = MONTH_NUMBER[match.group("month")]
+    day = match.groupdict().get("day")
+    try:
+        if day:
+            date = dt.date(year, month, int(day))
+            return date, date
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    except ValueError:
+        return None
+
+
+def _weekday(match: re.Match[str], reference: dt.date) -> tuple[dt.date, dt.date] | None:
+    """"on Thursday" in news copy is the last Thursday on or before the article's date;
+    "next Thursday" is left alone (which week is meant is not sure)."""
+    if match.group("next"):
+        return None
+    back = (reference.weekday() - _WEEKDAYS[match.group("weekday")]) % 7
+    date = reference - dt.timedelta(days=back)
+    return date, date

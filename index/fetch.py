@@ -36,7 +36,6 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})
 USER_AGENT = "conflictbot/0.1 (article fetcher for a cited news corpus)"
-METADATA_KEYS = ("title", "outlet", "author", "date", "updated", "url", "language")
 READ_CHUNK = 65_536
 SHOWN_URL_CHARS = 120
 
@@ -624,36 +623,6 @@ def to_corpus_text(article: FetchedArticle) -> str:
     if title and text.split("\n", 1)[0].strip() != title:
         lines += [title, ""]
     return "\n".join([*lines, text]) + "\n"
-
-
-_BLOCK_LINE = re.compile(r"^\s*([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
-MAX_BLOCK_LINES = 40
-
-
-def parse_metadata_block(text: str) -> tuple[dict[str, str], str]:
-    """Split an optional leading `---` metadata block from a document.
-
-    Returns the known keys found (empty values and unknown keys ignored) and the text after
-    the block. Without a block (no closing `---` within 40 lines, or no known key in it) the
-    text comes back unchanged.
-    """
-    lines = text.removeprefix("\ufeff").split("\n")
-    start = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if start is None or lines[start].strip() != "---":
-        return {}, text
-    end = next((i for i in range(start + 1, min(len(lines), start + MAX_BLOCK_LINES + 2))
-                if lines[i].strip() == "---"), None)
-    if end is None:
-        return {}, text
-    metadata: dict[str, str] = {}
-    for line in lines[start + 1:end]:
-        match = _BLOCK_LINE.match(line)
-        key = match.group(1).lower() if match else ""
-        if match and key in METADATA_KEYS and match.group(2):
-            metadata[key] = match.group(2)
-    if not metadata:
-        return {}, text
-    return metadata, "\n".join(lines[end + 1:]).lstrip("\r\n")
 
 
 _WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),

@@ -11,6 +11,25 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from index.citation import (
+    BLOCK,
+    DOCUMENT,
+    NO_CITATION,
+    SIDECAR,
+    Citation,
+    Cited,
+    date_warnings,
+    from_html,
+    from_metadata,
+    from_text,
+    parse_metadata_block,
+    read_sidecar,
+    sidecar_path,
+    wiki_citation,
+    with_language,
+)
+from index.citation import BYLINE as _BYLINE
+from index.citation import DATELINE as _DATELINE
 from index.wikitext import split_glued_heading, strip_templates
 
 log = logging.getLogger(__name__)
@@ -32,8 +51,6 @@ _COOKIES = re.compile(r"\bcookies?\b.*\b(browser|privacy|consent|preferences)\b"
                       r"|\b(browser|privacy|consent)\b.*\bcookies?\b", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^[—–-]\s*\S.{0,40}\b(editor|staff|team|desk)$", re.IGNORECASE)
 _QUOTED = re.compile(r'^["“].*["”]$')
-_DATELINE = re.compile(r"^(?:updated|published|posted|last updated)(?: on)?:?\s+(.{6,40})$",
-                       re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[•*·▪‣◦]|-(?=\s))\s*")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _STOP_SECTIONS = frozenset({"notes", "references", "bibliography", "further reading",
@@ -73,6 +90,7 @@ class Document:
     sections: tuple[Section, ...]
     urls: tuple[str, ...] = ()
     sha256: str = ""
+    citation: Citation = NO_CITATION
 
     @property
     def key(self) -> str:
@@ -81,7 +99,7 @@ class Document:
 
 @dataclass
 class _Line:
-    kind: str  # "heading", "text", "blank", "dateline", "title-hint"
+    kind: str  # "heading", "text", "blank", "dateline" (the whole line), "byline"
     text: str
 
 
@@ -89,6 +107,7 @@ class _Line:
 class _Article:
     lines: list[_Line] = field(default_factory=list)
     date: str = ""
+    datelines: list[str] = field(default_factory=list)  # whole lines ("Updated 05 ...")
 
 
 # ---------------------------------------------------------------- reading files
@@ -215,6 +234,14 @@ def html_to_text(markup: str) -> str:
 
 def read_document_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """The text of a corpus file, or SkippedFile with a reason naming the file."""
+    text = read_decoded(path, max_bytes)
+    if path.suffix.lower() in (".html", ".htm"):
+        text = html_to_text(text)
+    return text
+
+
+def read_decoded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """A corpus file decoded but otherwise as written (HTML still markup)."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -222,10 +249,7 @@ def read_document_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise SkippedFile(f"{path.name}: cannot be read ({exc.strerror})") from None
-    text = decode(data, path.name)
-    if path.suffix.lower() in (".html", ".htm"):
-        text = html_to_text(text)
-    return text
+    return decode(data, path.name)
 
 
 # ---------------------------------------------------------------- cleaning lines
@@ -271,8 +295,10 @@ def _classify(raw: str, urls: list[str], hints: list[str]) -> Iterator[_Line]:
     hints.extend(others)
     text = _BULLET.sub("", _clean_inline(text))
     if text and not _is_noise(text):
-        if dateline := _DATELINE.match(text):
-            yield _Line("dateline", dateline.group(1))
+        if _DATELINE.match(text):
+            yield _Line("dateline", text)
+        elif _BYLINE.match(text):
+            yield _Line("byline", text)
         elif markdown_heading or (_is_heading(text) and not _BULLET.match(raw)):
             yield _Line("heading", text)
         else:
@@ -302,17 +328,24 @@ def _split_articles(lines: list[_Line]) -> list[_Article]:
     for line in lines:
         current = articles[-1]
         if line.kind == "dateline":
+            date = _dateline_date(line.text)
             has_body = any(x.kind == "text" for x in current.lines)
             if current.date and has_body:
                 cut = _last_heading_index(current.lines)
                 moved = current.lines[cut:] if cut is not None else []
                 del current.lines[len(current.lines) - len(moved):]
-                articles.append(_Article(lines=moved, date=line.text))
-            elif not current.date:
-                current.date = line.text
+                articles.append(_Article(lines=moved, date=date, datelines=[line.text]))
+                continue
+            current.datelines.append(line.text)  # "Published ..." then "Updated ..."
+            current.date = current.date or date
             continue
         current.lines.append(line)
     return articles
+
+
+def _dateline_date(line: str) -> str:
+    match = _DATELINE.match(line)
+    return match.group("date") if match else line
 
 
 def _last_heading_index(lines: list[_Line]) -> int | None:
@@ -371,8 +404,11 @@ def _dedupe(sections: list[Section], seen: set[str]) -> tuple[Section, ...]:
     return tuple(kept)
 
 
-def parse_document(text: str, file: str, sha256: str = "") -> list[Document]:
-    """Clean text of one file -> its articles (usually one)."""
+def parse_document(text: str, file: str, sha256: str = "",
+                   cited: Citation | None = None) -> list[Document]:
+    """Clean text of one file -> its articles (usually one). `cited` is what the file's
+    metadata block, sidecar or markup say: all of it describes the first article; a later
+    article stuck to it keeps only the outlet and has its own title and dates."""
     raw_lines = _drop_signatures(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     urls: list[str] = []
     hints: list[str] = []
@@ -380,27 +416,69 @@ def parse_document(text: str, file: str, sha256: str = "") -> list[Document]:
     documents: list[Document] = []
     seen: set[str] = set()
     fallback = Path(file).stem.replace("_", " ")
+    file_cited = (cited or Citation()).merged(wiki_citation(text))
     for part, article in enumerate(_split_articles(lines), start=1):
-        title = _pick_title(article.lines, hints if part == 1 else [], fallback)
+        given = file_cited if part == 1 else Citation(outlet=file_cited.outlet)
+        title = _given_title(given) or _pick_title(article.lines, hints if part == 1 else [],
+                                                   fallback)
         sections = _dedupe(_sections(article.lines, title), seen)
         if sections:
+            citation = _article_citation(given, article, title, sections)
             documents.append(Document(file, len(documents) + 1, title, article.date, sections,
-                                      tuple(urls), sha256))
-        del part
+                                      tuple(urls), sha256, citation))
     return documents
+
+
+def _given_title(cited: Citation) -> str | None:
+    title = cited.title
+    return title.value if title and title.source in (BLOCK, SIDECAR) else None
+
+
+def _article_citation(given: Citation, article: _Article, title: str,
+                      sections: tuple[Section, ...]) -> Citation:
+    """The file's metadata, then the article's own datelines and bylines, then its words."""
+    head = [*article.datelines, *(x.text for x in article.lines
+                                if x.kind in ("text", "byline"))]
+    own = from_text("\n".join(head)).merged(Citation(title=Cited(title, DOCUMENT, "headline")))
+    body = " ".join(p.text for s in sections for p in s.paragraphs)
+    return with_language(given.merged(own), body)
 
 
 def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
     """One corpus file -> documents; SkippedFile if it cannot be used."""
+    documents, warnings = _load_with_warnings(path, max_bytes)
+    for warning in warnings:
+        log.warning("%s", warning)
+    return documents
+
+
+def _sidecar(path: Path) -> tuple[dict[str, str], list[str]]:
+    """The document's citation sidecar, never one that links out of the folder."""
+    if is_outside_link(sidecar_path(path)):
+        return {}, [f"{sidecar_path(path).name}: a link that leads outside the corpus "
+                    "folder, ignored"]
+    return read_sidecar(path)
+
+
+def _load_with_warnings(path: Path, max_bytes: int) -> tuple[list[Document], list[str]]:
+    """A file's documents with their citations, and the warnings about its sidecar."""
     if is_outside_link(path):
         raise SkippedFile(f"{path.name}: a link that leads outside the corpus folder, "
                           "not indexed")
-    text = read_document_text(path, max_bytes)
+    raw = read_decoded(path, max_bytes)
+    html = path.suffix.lower() in (".html", ".htm")
+    text = html_to_text(raw) if html else raw
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    documents = parse_document(text, path.name, digest)
+    block, body = parse_metadata_block(text)
+    sidecar, warnings = _sidecar(path)
+    warnings += date_warnings(block, f"{path.name} (metadata block)")
+    cited = from_metadata(block, BLOCK).merged(from_metadata(sidecar, SIDECAR))
+    if html:
+        cited = cited.merged(from_html(raw))
+    documents = parse_document(body, path.name, digest, cited)
     if not documents:
         raise SkippedFile(f"{path.name}: no article text found after cleaning")
-    return documents
+    return documents, warnings
 
 
 def load_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -413,9 +491,12 @@ def load_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES,
     first_with_text: dict[str, str] = {}
     for done, path in enumerate(files, start=1):
         try:
-            loaded = load_file(path, max_bytes)
+            loaded, sidecar_warnings = _load_with_warnings(path, max_bytes)
             _claim_text(loaded, path.name, first_with_text)
             documents.extend(loaded)
+            for warning in sidecar_warnings:
+                log.warning("%s", warning)
+                warnings.append(warning)
         except SkippedFile as exc:
             log.warning("skipped %s", exc)
             warnings.append(str(exc))

@@ -15,7 +15,7 @@ from typing import Any
 import simplemma
 import yaml
 
-from index.analyze import fold
+from index.analyze import analyze, fold
 
 # "other": an entry a moderator created with /alias, whose kind nobody said.
 KINDS = frozenset({"group", "state_force", "foreign_force", "un_mission", "operation", "place",
@@ -289,3 +289,48 @@ def french_stopwords() -> frozenset[str]:
     lines = _data_text("fr_stopwords.txt").splitlines()
     return frozenset(fold(line.strip()) for line in lines
                      if line.strip() and not line.startswith("#"))
+
+
+# --- English related words ---------------------------------------------------------------
+
+def english_related() -> Mapping[str, frozenset[str]]:
+    """Index term -> the terms of every group of the English thesaurus (en_related.yaml)
+    that holds it, itself excluded: killed -> death, toll, casualti, ..."""
+    return _related_table("en_related.yaml")
+
+
+def english_derived() -> Mapping[str, frozenset[str]]:
+    """Index term -> its demonyms and derived forms (en_demonyms.yaml): malian -> mali."""
+    return _related_table("en_demonyms.yaml")
+
+
+@lru_cache(maxsize=4)
+def _related_table(name: str) -> Mapping[str, frozenset[str]]:
+    groups = parse_related_groups(yaml.safe_load(_data_text(name)), name)
+    related: dict[str, set[str]] = {}
+    for terms in groups.values():
+        for term in terms:
+            related.setdefault(term, set()).update(terms - {term})
+    return MappingProxyType({t: frozenset(r) for t, r in related.items() if r})
+
+
+def parse_related_groups(data: Any, origin: str) -> dict[str, frozenset[str]]:
+    """Group name -> its index terms (a phrase counts through each of its content words),
+    or ValueError naming the group."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{origin}: expected a mapping of group name -> list of words")
+    groups: dict[str, frozenset[str]] = {}
+    for name, words in data.items():
+        if not isinstance(words, list) or len(words) < 2 or not all(
+                isinstance(w, str) and w.strip() for w in words):
+            raise ValueError(f"{origin}: group {name!r} must be a list of two or more words")
+        groups[str(name)] = frozenset(t for w in words for t in analyze(w))
+    return groups
+
+
+@lru_cache(maxsize=1)
+def off_topic_terms() -> frozenset[str]:
+    """Index terms of the off-topic vocabulary (off_topic.txt): football, recipe, css..."""
+    lines = _data_text("off_topic.txt").splitlines()
+    return frozenset(term for line in lines if line.strip() and not line.startswith("#")
+                     for term in analyze(line))

@@ -12,6 +12,7 @@ from functools import lru_cache
 # case-insensitively as whole words anywhere in the message.
 CHATTER_PHRASES = """
 hey there|hey|hi there|hi|hello|hullo|yo|good morning|good evening|greetings|howdy
+what's up with|whats up with|what's up|whats up|wassup|sup
 can you tell me|could you tell me|can u tell me|pls tell me|please tell me|tell me
 can you explain|could you explain|can you|could you|can u|would you|will you
 do you know|does anyone know|anyone know|any idea|any ideas|i want to know|i'd like to know
@@ -19,6 +20,10 @@ i would like to know|i wonder|i was wondering|wondering|quick question|just curi
 help me understand|help me|i need to know|need info on|info on|fill me in on|update me on
 please|pls|plz|plse|thanks|thank you|thx|ty|cheers|lol|lmao|rofl|haha|hahaha|omg|wtf|btw
 idk|imo|tbh|or nah|or not|bro|bruh|mate|guys|dude|folks|ok so|okay so|ok|okay|um|uh|hmm
+ngl|fr fr|fr|smh|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
+yall|y'all|pls help|plz help|help pls|real quick|quick q|asap|sry|sorry|srsly|seriously
+ugh|wow|yikes|damn|dang|oof|huh|eh|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
+mdr|ptdr|wsh|wesh|du coup|bref|euh|hein
 salut|bonjour|bonsoir|coucou|stp|svp|s'il te plait|s'il vous plait|merci|merci beaucoup
 dis moi|dites moi|dis-moi|dites-moi|tu sais|vous savez|je voudrais savoir|je veux savoir
 """.strip().replace("\n", "|").split("|")
@@ -27,6 +32,10 @@ _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 _EMOTICON = re.compile(r"(?<!\w)(?:[:;=8][-'^]?[)(\]\[DPpOo/\\|*3]+|<3+|[xX]D+)(?!\w)")
 _REPEATED_PUNCT = re.compile(r"([?!.,;:])[?!.,;:]+")
+# Laughter however long it is typed: haha, ahahah, hehe, lol, lool, lmfao, xD, mdr.
+_LAUGH = re.compile(r"(?<!\w)(?:a?(?:h[ae]){2,}h?|(?:he){2,}h?|lo+l+|lmf?a+o+|ro+fl|x+d+|"
+                    r"(?:ja){2,}|mdr+|ptdr+)(?!\w)", re.IGNORECASE)
+_RIGHT_NOW = re.compile(r"(?<!\w)rn(?!\w)", re.IGNORECASE)  # chat for "right now": recency
 _STRETCHED = re.compile(r"([a-z])\1{2,}")  # "pleeease", "Kidalll": a letter typed 3+ times
 _SPACES = re.compile(r"\s+")
 _EDGE = re.compile(r"^[\s,;:.!-]+|[\s,;:-]+$")
@@ -65,6 +74,7 @@ def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
         text = pattern.sub(" ", text)
     text = _MENTION.sub(" ", text)
     text = _EMOTICON.sub(" ", strip_emoji(text))
+    text = _RIGHT_NOW.sub("now", _LAUGH.sub(" ", text))
     text = _STRETCHED.sub(r"\1", _REPEATED_PUNCT.sub(r"\1", text))
     text = _chatter().sub(" ", text)
     text = _SPACES.sub(" ", text)

@@ -29,6 +29,7 @@ from typing import Protocol
 
 import numpy as np
 
+from index import lexicon
 from index.analyze import analyze, fold
 from index.engine import BM25
 from index.query import TYPED, Concept, DateRange, Query
@@ -136,9 +137,10 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     if vetoes:
         return Ranking((), True, ABSTAIN_UNKNOWN_NAME, vetoes)
     known = _weigh(concepts, engine)
-    if not known:
+    off_topic = _off_topic(concepts)
+    if not known or any(c not in {w.concept for w in known} for c in off_topic):
         return Ranking((), True, ABSTAIN_NO_MATCH)
-    hits = _kept(query, known, engine, params)
+    hits = _kept(query, known, engine, params, off_topic)
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
@@ -175,10 +177,19 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
     return weighed
 
 
-def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams) -> list[Hit]:
+def _off_topic(concepts: Sequence[Concept]) -> list[Concept]:
+    """Concepts typed in off-topic words (football, recipe, css): what the question is
+    about when the bot's topic is not. A passage must hold each of them to answer."""
+    words = lexicon.off_topic_terms()
+    return [c for c in concepts if not c.is_name
+            and any(a.how == TYPED and a.term in words for a in c.alternatives)]
+
+
+def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
+          required: Sequence[Concept] = ()) -> list[Hit]:
     """Candidates that pass the abstention rules, best first; then, when some did, the near
     misses worth a look ("companions": a distinctive concept, half the required coverage,
-    half the best score), after them."""
+    half the best score), after them. A passage lacking a required concept is never kept."""
     scored = _concept_scores(query, known, engine, params.candidates)
     total = sum(w.weight for w in known)
     floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * total)
@@ -190,6 +201,8 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams)
         if score < floor and (not strict or score < params.companion_ratio * strict[0].score):
             break  # candidates come best first: nothing further can be kept
         if not any(w.concept.typed in distinctive for w in matched):
+            continue
+        if required and not set(required) <= {w.concept for w in matched}:
             continue
         coverage = sum(w.weight for w in matched) / total
         typed = tuple(w.concept.typed for w in matched)

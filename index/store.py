@@ -8,6 +8,7 @@ import json
 import logging
 import math
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -75,12 +76,29 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX feedback_one_vote ON feedback (user_hash, IFNULL(query_id, -1),
                                                        chunk_id);
     """,
+    # 4: citation metadata (NULL = unknown; provenance: field -> where it came from, JSON)
+    # and the dates each passage states about its events (JSON [[start, end], ...]) (#12)
+    """
+    ALTER TABLE documents ADD COLUMN outlet TEXT;
+    ALTER TABLE documents ADD COLUMN author TEXT;
+    ALTER TABLE documents ADD COLUMN url TEXT;
+    ALTER TABLE documents ADD COLUMN language TEXT;
+    ALTER TABLE documents ADD COLUMN published TEXT;
+    ALTER TABLE documents ADD COLUMN updated TEXT;
+    ALTER TABLE documents ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE passages ADD COLUMN event_dates TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 
 
 _INSERT_QUERY = ("INSERT INTO queries (id, ts, user_hash, question, chunk_ids, abstained, "
                  "latency_ms, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 QUERY_BATCH = 256
+# Query ids are reserved from the database in blocks (meta `next_query_id`), so processes
+# sharing it never hand out the same id, and a question costs no commit of its own.
+QUERY_ID_BLOCK = 1024
+RANDOM_QUERY_IDS = 2**52  # fallback ids: [2**52, 2**53), exact in JSON and JavaScript
+RANDOM_QUERY_ID_BITS = 51
 QUERY_FLUSH_SECONDS = 0.05
 LOST_WARNING_SECONDS = 60.0
 
@@ -96,11 +114,27 @@ class Generation:
 
 @dataclass(frozen=True)
 class DocumentRow:
+    """A document as stored. `date` is the dateline as written ("05 August 2024");
+    `published`/`updated` are ISO days; None is unknown. `provenance` is JSON: field ->
+    {"source": "metadata block" | "sidecar" | "document", "evidence": ...}."""
+
     doc_key: str
     file: str
     title: str
     date: str
     sha256: str
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+    language: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    provenance: str = "{}"
+
+    def sources(self) -> dict[str, dict[str, str]]:
+        """`provenance` decoded."""
+        decoded = json.loads(self.provenance or "{}")
+        return decoded if isinstance(decoded, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -112,9 +146,19 @@ class Usage:
     top_unanswered: tuple[tuple[str, int], ...]
 
 
+_DOCUMENT_COLUMNS = ("doc_key, file, title, date, sha256, outlet, author, url, language, "
+                     "published, updated, provenance")
+
+
 def _chunk(row: Sequence[Any]) -> Chunk:
     return Chunk(str(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]),
-                 int(row[6]), int(row[7]), str(row[8]), tuple(json.loads(row[9])))
+                 int(row[6]), int(row[7]), str(row[8]), tuple(json.loads(row[9])),
+                 tuple((str(s), str(e)) for s, e in json.loads(row[10])))
+
+
+def _document_values(generation: int, d: DocumentRow) -> tuple[object, ...]:
+    return (generation, d.doc_key, d.file, d.title, d.date, d.sha256, d.outlet, d.author,
+            d.url, d.language, d.published, d.updated, d.provenance)
 
 
 def _storable(text: str) -> str:
@@ -141,8 +185,10 @@ class Store:
         # never lands inside (or breaks) a generation's publishing transaction.
         self._write = asyncio.Lock()
         # Query rows are buffered and written in batches (a commit per question cost more
-        # than the search); ids are handed out here, so feedback can refer to them at once.
+        # than the search); ids are handed out here, from a block reserved in the database,
+        # so feedback can refer to them at once.
         self._next_query_id = 1
+        self._query_id_end = 1  # end of the reserved block: reserve another when reached
         self._pending_queries: list[tuple[object, ...]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._closing = False
@@ -173,9 +219,6 @@ class Store:
         await db.execute("PRAGMA busy_timeout=5000")
         store = cls(db, path)
         await store._migrate()
-        async with db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM queries") as cursor:
-            row = await cursor.fetchone()
-        store._next_query_id = int(row[0]) if row else 1
         return store
 
     async def close(self) -> None:
@@ -256,14 +299,16 @@ class Store:
         try:
             await db.execute("BEGIN")
             await db.executemany(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-                [(generation, d.doc_key, d.file, d.title, d.date, d.sha256) for d in documents])
+                f"INSERT INTO documents (generation, {_DOCUMENT_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_document_values(generation, d) for d in documents])
             await db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?)",
                                  [(generation, *s) for s in sections])
             await db.executemany(
-                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO passages (generation, ordinal, chunk_id, doc_key, paragraph, "
+                "section_idx, text, urls, event_dates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(generation, i, c.chunk_id, c.doc_key, c.paragraph, c.section_index, c.text,
-                  json.dumps(c.urls)) for i, c in enumerate(chunks)])
+                  json.dumps(c.urls), json.dumps(c.event_dates)) for i, c in enumerate(chunks)])
             await db.execute(
                 "UPDATE generations SET status='ready', documents=?, passages=? WHERE id=?",
                 (len(documents), len(chunks), generation))
@@ -282,12 +327,31 @@ class Store:
             await self._db.execute("DELETE FROM generations WHERE id=?", (generation,))
             await self._db.commit()
 
+    async def unpublished_generation_ids(self) -> list[int]:
+        """Generations whose build never finished (or is under way in another process)."""
+        sql = "SELECT id FROM generations WHERE status != 'ready' ORDER BY id"
+        async with self._db.execute(sql) as cursor:
+            return [int(row[0]) async for row in cursor]
+
+    async def set_citation(self, generation: int, row: DocumentRow) -> bool:
+        """Replace a document's citation fields in a published generation (a moderator's
+        fix, saved in its sidecar too, without a reindex); False if there is no such
+        document."""
+        async with self._write:
+            cursor = await self._db.execute(
+                "UPDATE documents SET outlet=?, author=?, url=?, language=?, published=?, "
+                "updated=?, provenance=? WHERE generation=? AND doc_key=?",
+                (row.outlet, row.author, row.url, row.language, row.published, row.updated,
+                 row.provenance, generation, row.doc_key))
+            await self._db.commit()
+        return cursor.rowcount > 0
+
     async def generation_ids(self) -> list[int]:
         async with self._db.execute("SELECT id FROM generations ORDER BY id") as cursor:
             return [int(row[0]) async for row in cursor]
 
     async def documents(self, generation: int) -> list[DocumentRow]:
-        sql = ("SELECT doc_key, file, title, date, sha256 FROM documents WHERE generation=? "
+        sql = (f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE generation=? "
                "ORDER BY file, doc_key")
         async with self._db.execute(sql, (generation,)) as cursor:
             return [DocumentRow(*row) async for row in cursor]
@@ -295,7 +359,8 @@ class Store:
     async def chunks(self, generation: int) -> list[Chunk]:
         """Passages of a generation in index order, with their document metadata."""
         sql = ("SELECT p.chunk_id, p.doc_key, d.file, d.title, d.date, "
-               "COALESCE(s.heading, ''), p.section_idx, p.paragraph, p.text, p.urls "
+               "COALESCE(s.heading, ''), p.section_idx, p.paragraph, p.text, p.urls, "
+               "p.event_dates "
                "FROM passages p JOIN documents d ON d.generation = p.generation "
                "AND d.doc_key = p.doc_key LEFT JOIN sections s ON s.generation = p.generation "
                "AND s.doc_key = p.doc_key AND s.idx = p.section_idx "
@@ -313,7 +378,10 @@ class Store:
 
     async def log_query(self, *, user_hash: str, question: str, chunk_ids: Sequence[str],
                         abstained: bool, latency_ms: float, generation: int) -> int:
-        """Queue a query row (written within QUERY_FLUSH_SECONDS); returns its id."""
+        """Queue a query row (written within QUERY_FLUSH_SECONDS); returns its id, unique
+        among all processes sharing the database."""
+        if self._next_query_id >= self._query_id_end:
+            await self._reserve_query_ids()
         query_id = self._next_query_id
         self._next_query_id += 1
         self._pending_queries.append(
@@ -326,6 +394,38 @@ class Store:
         elif self._flusher is None:
             self._flusher = asyncio.get_running_loop().create_task(self._flush_soon())
         return query_id
+
+    async def _reserve_query_ids(self) -> None:
+        """Take the next QUERY_ID_BLOCK ids for this process, in one short transaction.
+        If the database refuses (full disk, locked too long), a random block far above the
+        sequential ids is used: unique with overwhelming odds, and answers keep flowing."""
+        async with self._write:
+            if self._next_query_id < self._query_id_end:
+                return  # another coroutine reserved a block meanwhile
+            try:
+                end = await self._reserve_in_database() if not self._closed else None
+            except (sqlite3.Error, ValueError) as exc:
+                await self._rollback_quietly()
+                log.warning("query ids not reserved in the database (%s); using random ids",
+                            _one_line(exc))
+                end = None
+        if end is None:
+            end = RANDOM_QUERY_IDS + secrets.randbits(RANDOM_QUERY_ID_BITS) + QUERY_ID_BLOCK
+        self._query_id_end = end
+        self._next_query_id = end - QUERY_ID_BLOCK
+
+    async def _reserve_in_database(self) -> int:
+        """Advance meta `next_query_id` by a block; returns the block's end."""
+        await self._db.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('next_query_id', "
+            "(SELECT COALESCE(MAX(id), 0) + 1 FROM queries))")
+        async with self._db.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + ? "
+                "WHERE key = 'next_query_id' RETURNING CAST(value AS INTEGER)",
+                (QUERY_ID_BLOCK,)) as cursor:
+            rows = list(await cursor.fetchall())
+        await self._db.commit()
+        return int(rows[0][0])
 
     async def _flush_soon(self) -> None:
         await asyncio.sleep(QUERY_FLUSH_SECONDS)

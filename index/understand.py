@@ -23,6 +23,7 @@ word no dictionary knows) that the index lacks after all this is an unknown name
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,10 @@ __all__ = ["NO_ALIASES", "AliasLookup", "French", "default_french", "prepare", "
 MAX_CHARS = 500        # longer questions are cut at a word boundary
 MAX_CONCEPTS = 32
 SYNONYM_WEIGHT = 0.3   # equivalent words help, but never outrank the user's own words
+RELATED_WEIGHT = 0.3   # words of the English thesaurus (index/data/en_related.yaml)
+MAX_RELATED = 8       # related terms per word, rarest first (each one is a posting list)
+RELATED_MAX_SHARE = 0.2  # a related term in more passages than this says nothing
+DERIVED_WEIGHT = 0.6   # a demonym or derived form (Malian/Mali): index/data/en_demonyms.yaml
 VARIANT_WEIGHT = 0.9   # a spelling the corpus holds for a word it does not
 RARE_VARIANT_WEIGHT = 0.7  # a commoner spelling next to a rare one the corpus also holds
 ALIAS_WEIGHT = 0.8
@@ -71,6 +76,10 @@ going goes doing done get got getting tell told say said update updates details
 don doesn didn isn wasn aren weren won couldn wouldn shouldn haven hasn hadn ain
 gonna wanna gotta kinda sorta ya u ur r pls plz abt bc cuz coz tho smth sth gm gn bot
 actually really basically anyway anyways exactly deal vs versus many much
+whats wheres whos hows whens whys thats theres heres dont doesnt didnt isnt arent wasnt
+werent cant couldnt wont wouldnt shouldnt im ive youre theyre weve lets saying says
+any1 some1 sum1 every1 b4 2day 2moro like even wait literally just kinda sorta whatever
+wat wut wht wot
 """.split())
 _ENGLISH_FUNCTION = STOPWORDS | _FRAMING
 
@@ -470,7 +479,27 @@ def _is_filler(reading: _Reading, word: _Word, recent_words: frozenset[str]) -> 
         return True
     if reading.language == "fr" and folded in reading.french.stopwords:
         return not (word.capitalised and not word.sentence_start)
-    return not analyze(word.text) and not word.acronym
+    if not analyze(word.text):
+        return True
+    return reading.language == "en" and _misspelt_function_word(reading, word)
+
+
+_FUNCTION_SIMILARITY = 85  # rapidfuzz ratio: "hapened" ~ happened, "shoud" ~ should
+_FUNCTION_WORDS = sorted(w for w in _ENGLISH_FUNCTION if len(w) >= 4)
+_FUNCTION_LETTERS = frozenset("".join(sorted(w)) for w in _FUNCTION_WORDS)  # "whta" ~ what
+
+
+def _misspelt_function_word(reading: _Reading, word: _Word) -> bool:
+    """A word in small letters that neither the index nor a dictionary knows, spelt like a
+    word that frames a question ("hapened", "whta"): chat, not a name to veto on."""
+    folded = word.folded
+    if word.capitalised or len(folded) < 4 or is_dictionary_word(folded):
+        return False
+    if _acronym_or_term(word.text, reading.vocabulary) in reading.vocabulary:
+        return False
+    return "".join(sorted(folded)) in _FUNCTION_LETTERS or process.extractOne(
+        folded, _FUNCTION_WORDS, scorer=fuzz.ratio, score_cutoff=_FUNCTION_SIMILARITY
+    ) is not None
 
 
 def _phrase(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> str:
@@ -557,6 +586,9 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     direct = _alias_terms(reading, entry.names, taken)
     alternatives += [Alternative(t, ALIAS_WEIGHT, ALIAS) for t, _ in direct]
     taken |= {t for t, _ in direct}
+    alternatives += [a for t in own if vocabulary.df(t) <= vocabulary.rare_df
+                     for a in _related(vocabulary, t, lexicon.english_derived(), DERIVED_WEIGHT)
+                     if a.term not in taken]
     for linked_id in (*entry.predecessors, *entry.successors):
         linked = reading.aliases.entry(linked_id)
         if linked is not None:
@@ -733,6 +765,11 @@ def _read_word(reading: _Reading, word: _Word) -> None:
     alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM)
                      for s in sorted(expand([term])[term] - {term})]
     name = _is_name(reading, word)
+    if vocabulary.df(term) <= vocabulary.rare_df:  # the corpus rarely or never uses it
+        alternatives += _related(vocabulary, term, lexicon.english_derived(), DERIVED_WEIGHT)
+        if not name and term not in vocabulary:
+            alternatives += _related(vocabulary, term, lexicon.english_related(),
+                                     RELATED_WEIGHT)
     in_french = reading.language == "fr"
     translation = _translation_of(reading, word) if in_french or term not in vocabulary else ()
     if translation:
@@ -744,6 +781,28 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         reading.unknown.append(word.text)
     french = [] if name else _french_alternatives(reading, term)
     reading.add(Concept(word.text, _dedupe([*alternatives, *variants, *french]), is_name=name))
+
+
+def _related(vocabulary: Vocabulary, term: str, table: Mapping[str, frozenset[str]],
+             weight: float) -> list[Alternative]:
+    """Words the table links to the term (thesaurus, demonyms) that the index holds and
+    that are not common: the rarest MAX_RELATED of them. A linked word never counts for
+    more than the typed word would: a rarer one is weighted down by their IDF ratio."""
+    most = max(1, int(RELATED_MAX_SHARE * vocabulary.n_docs))
+    found = sorted((t for t in table.get(term, ()) if 0 < vocabulary.df(t) <= most),
+                   key=lambda t: (vocabulary.df(t), t))
+    typed_idf = _idf(vocabulary, term) if term in vocabulary else None
+    alternatives = []
+    for related in found[:MAX_RELATED]:
+        share = 1.0 if typed_idf is None else min(1.0, typed_idf / _idf(vocabulary, related))
+        alternatives.append(Alternative(related, weight * share, SYNONYM))
+    return alternatives
+
+
+def _idf(vocabulary: Vocabulary, term: str) -> float:
+    """BM25Okapi's IDF of a term the index holds (floored above zero)."""
+    df = vocabulary.df(term)
+    return max(math.log((vocabulary.n_docs - df + 0.5) / (df + 0.5)), 0.05)
 
 
 def _french_alternatives(reading: _Reading, term: str) -> list[Alternative]:
@@ -815,7 +874,8 @@ def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alt
     return [Alternative(p, VARIANT_WEIGHT, VARIANT) for p in pieces]
 
 
-_MIN_TYPO_LENGTH = 6  # a shorter unknown word is too close to too many common words
+_MIN_TYPO_LENGTH = 4  # shorter words are too close to too many others (and the sound key
+# of a 4- or 5-letter word must then match almost exactly: vocabulary._fuzzy_cutoff)
 
 
 def _split_in_two(word: str, vocabulary: Vocabulary) -> list[str]:

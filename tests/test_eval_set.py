@@ -1,11 +1,13 @@
-"""The evaluation set of issue #10 (tests/eval/dev.yaml, heldout.yaml) is well formed: sizes
-per kind, a 50/50 split by the documented rule, evidence that really occurs in the indexed
-passages, and no question twice."""
+"""The evaluation sets of issue #10 are well formed: the dev/held-out halves (tests/eval/dev.yaml,
+heldout.yaml: sizes per kind, a 50/50 split by the documented rule) and the blind set
+(tests/eval/blind.yaml: written without seeing the halves, never tuned on). In every set the
+evidence really occurs in the indexed passages and no question appears twice."""
 
 from __future__ import annotations
 
 import importlib.util
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -22,6 +24,12 @@ MINIMUMS = {"direct": 30, "paraphrase": 30, "keyword": 30, "variant": 25, "alias
             "french": 30, "date": 20, "conflicting": 15, "chat": 25, "out_of_corpus": 30,
             "out_of_domain": 15}
 UNANSWERABLE_KINDS = {"out_of_corpus", "out_of_domain"}
+BLIND = EVAL / "blind.yaml"
+BLIND_MINIMUMS = {"direct": 15, "paraphrase": 20, "keyword": 15, "variant": 15, "alias": 15,
+                  "french": 20, "date": 12, "conflicting": 8, "chat": 15, "out_of_corpus": 20,
+                  "out_of_domain": 10}
+# Every other question file: the blind set must share no question with any of them.
+OTHER_SETS = [*HALVES.values(), EVAL / "questions.yaml"]
 
 
 def _halves() -> dict[str, list[EvalQuestion]]:
@@ -30,6 +38,10 @@ def _halves() -> dict[str, list[EvalQuestion]]:
 
 def _everything() -> list[EvalQuestion]:
     return [q for questions in _halves().values() for q in questions]
+
+
+def _blind() -> list[EvalQuestion]:
+    return load_questions(BLIND)
 
 
 def _split_module() -> ModuleType:
@@ -82,22 +94,26 @@ def test_conflicting_questions_have_two_sides_each_with_phrases() -> None:
             assert len(q.evidence_all) >= 2 and all(q.evidence_all), q
 
 
-async def test_every_evidence_phrase_occurs_in_an_indexed_passage(service: Service) -> None:
+@pytest.mark.parametrize("questions", [_everything, _blind], ids=["halves", "blind"])
+async def test_every_evidence_phrase_occurs_in_an_indexed_passage(
+        service: Service, questions: Callable[[], list[EvalQuestion]]) -> None:
     passages = [fold(c.text) for c in await service.store.chunks(service.generation)]
     assert passages
     missing = []
-    for q in _everything():
+    for q in questions():
         phrases = list(q.evidence) + [p for side in q.evidence_all for p in side]
         missing += [(q.question, p) for p in phrases
                     if not any(fold(p) in text for text in passages)]
     assert missing == []
 
 
-def test_out_of_corpus_questions_name_words_the_seeds_never_mention() -> None:
+@pytest.mark.parametrize("paths", [list(HALVES.values()), [BLIND]], ids=["halves", "blind"])
+def test_out_of_corpus_questions_name_words_the_seeds_never_mention(paths: list[Path]) -> None:
     """Each out-of-corpus question notes the names it hinges on; none occurs in any seed."""
     seeds = fold(" ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")))
     prefix = "absent from the seeds: "
-    for name, path in HALVES.items():
+    for path in paths:
+        name = path.stem
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
             if item["kind"] != "out_of_corpus":
                 continue
@@ -112,3 +128,34 @@ def test_each_file_documents_its_split_rule(path: Path) -> None:
     header = path.read_text(encoding="utf-8").split("questions:")[0]
     assert "split.py" in header and "random.Random" in header
     assert isinstance(yaml.safe_load(path.read_text(encoding="utf-8"))["questions"], list)
+
+
+def test_blind_questions_have_a_known_kind_and_the_right_sort_of_evidence() -> None:
+    for q in _blind():
+        assert q.kind in BLIND_MINIMUMS, q
+        assert q.answerable == (q.kind not in UNANSWERABLE_KINDS), q
+        assert bool(q.evidence_all) == (q.kind == "conflicting"), q
+        if q.kind == "conflicting":
+            assert len(q.evidence_all) >= 2 and all(q.evidence_all), q
+
+
+def test_blind_set_meets_every_minimum() -> None:
+    counts = Counter(q.kind for q in _blind())
+    assert sum(counts.values()) >= 160
+    assert {kind: n for kind, n in BLIND_MINIMUMS.items() if counts[kind] < n} == {}
+
+
+def test_blind_set_has_no_question_twice() -> None:
+    seen = Counter(fold(q.question) for q in _blind())
+    assert [q for q, n in seen.items() if n > 1] == []
+
+
+def test_blind_set_shares_no_question_with_any_other_set() -> None:
+    others = {fold(q.question) for path in OTHER_SETS for q in load_questions(path)}
+    assert others
+    assert [q.question for q in _blind() if fold(q.question) in others] == []
+
+
+def test_blind_file_says_it_is_not_to_be_tuned_on() -> None:
+    header = BLIND.read_text(encoding="utf-8").split("questions:")[0]
+    assert "written blind" in header.casefold() and "do not tune" in header.casefold()

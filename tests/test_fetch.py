@@ -27,11 +27,11 @@ from index.fetch import (
     address_refusal,
     extract_article,
     fetch_article,
-    parse_metadata_block,
     suggest_filename,
     system_resolver,
     to_corpus_text,
 )
+from index.metablock import parse_metadata_block
 
 PAGES = Path(__file__).resolve().parent / "pages"
 LIMITS = FetchLimits(timeout=5.0)

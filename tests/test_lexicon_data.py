@@ -12,18 +12,22 @@ from typing import Any
 import pytest
 import yaml
 
-from index.analyze import STOPWORDS, fold
+from index.analyze import STOPWORDS, analyze, fold
 from index.lexicon import (
     KINDS,
     AliasEntry,
     AliasTable,
+    english_derived,
+    english_related,
     fold_name,
     french_lemma,
     french_lexicon,
     french_stopwords,
     french_to_english,
     load_aliases,
+    off_topic_terms,
     parse_alias_line,
+    parse_related_groups,
 )
 
 _SOURCE = re.compile(r"^(https://(en|fr)\.wikipedia\.org/wiki/\S+"
@@ -289,3 +293,54 @@ def test_parse_alias_line(line: str, parsed: tuple[str, str]) -> None:
 def test_parse_alias_line_refuses_bad_input_with_a_message(line: str) -> None:
     with pytest.raises(ValueError, match=r"\w"):
         parse_alias_line(line)
+
+
+# --- the English thesaurus and the demonyms (#10, second round) ---------------------------
+
+@pytest.mark.parametrize("name", ["en_related.yaml", "en_demonyms.yaml"])
+def test_related_word_files_are_groups_of_lowercase_english_words(name: str) -> None:
+    data = yaml.safe_load(_raw(name))
+    assert isinstance(data, dict) and data
+    for group, words in data.items():
+        assert isinstance(words, list) and len(words) >= 2, group
+        for word in words:
+            assert isinstance(word, str) and re.match(r"^[a-z][a-z' -]*[a-z]$", word), \
+                (group, word)
+    groups = parse_related_groups(data, name)
+    assert all(len(terms) >= 2 for terms in groups.values()), name
+
+
+def test_the_thesaurus_has_several_hundred_words() -> None:
+    data = yaml.safe_load(_raw("en_related.yaml"))
+    assert len({w for words in data.values() for w in words}) >= 500
+
+
+@pytest.mark.parametrize(("word", "related"), [
+    ("killed", "casualties"), ("died", "death toll"), ("withdraw", "pull out"),
+    ("seize", "overrun"), ("coup", "putsch"), ("junta", "military government"),
+    ("peacekeepers", "blue helmets"), ("jihadist", "militant"),
+    ("mercenaries", "private military company"), ("claim", "announce"),
+    ("admit", "acknowledge"), ("kidnapped", "hostages")])
+def test_the_issue_s_examples_are_related(word: str, related: str) -> None:
+    table = english_related()
+    term = analyze(word)[0]
+    assert set(analyze(related)) & table[term]
+
+
+@pytest.mark.parametrize(("demonym", "country"), [
+    ("Malian", "Mali"), ("Russian", "Russia"), ("Ukrainian", "Ukraine"), ("French", "France"),
+    ("Nigerien", "Niger"), ("Algerian", "Algeria"), ("Tuaregs", "Touareg")])
+def test_demonyms_are_linked_to_their_country(demonym: str, country: str) -> None:
+    assert analyze(country)[0] in english_derived()[analyze(demonym)[0]]
+
+
+def test_a_bad_related_group_is_refused_with_its_name() -> None:
+    with pytest.raises(ValueError, match="group 'x'"):
+        parse_related_groups({"x": ["alone"]}, "test")
+
+
+def test_off_topic_words_are_lowercase_words_and_none_is_war_vocabulary() -> None:
+    lines = [ln for ln in _raw("off_topic.txt").splitlines() if ln and not ln.startswith("#")]
+    assert len(lines) >= 100 and all(re.match(r"^[a-z]+$", ln) for ln in lines)
+    war = set().union(*english_related().values()) | set(english_related())
+    assert not off_topic_terms() & war  # a war word never vetoes an answer

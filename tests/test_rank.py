@@ -316,3 +316,28 @@ def test_boosts_are_bounded(small: Passages) -> None:
 ])
 def test_parse_date(text: str, expected: dt.date | None) -> None:
     assert parse_date(text) == expected
+
+
+# ----- off-topic words (#10, second round) ---------------------------------------------
+
+
+def test_an_off_topic_word_the_corpus_never_uses_vetoes_the_answer(small: Passages) -> None:
+    ranking = ask(small, query(concept("Wagner", name=True), concept("football")))
+    assert ranking.abstained and ranking.reason == ABSTAIN_NO_MATCH
+
+
+def test_an_off_topic_word_must_be_in_the_passage_that_answers() -> None:
+    docs = [*CORE, Doc("z", "A football match in Gao was cancelled after the attack."),
+            *filler_docs(30)]
+    passages = Passages(docs)
+    q = query(concept("Kidal", name=True), concept("taken"), concept("army"),
+              concept("football"))
+    assert ask(passages, q).abstained  # football is in the corpus, but not with Kidal
+    ranking = ask(passages, query(concept("Gao", name=True), concept("football")))
+    assert not ranking.abstained
+    assert [passages.docs[h.index].key for h in ranking.hits] == ["z"]
+
+
+def test_an_ordinary_unknown_word_still_does_not_veto(small: Passages) -> None:
+    ranking = ask(small, query(concept("Tinzaouatene", name=True), concept("yesterday")))
+    assert not ranking.abstained

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.core import DataDirBusy, Service
+from bot.core import Service
 from tests.conftest import ROOT, SEEDS
 from tests.crash_worker import added_content
 
@@ -44,7 +44,11 @@ async def _check_recovered(config: Config, corpus: Path) -> int:
         assert await service.store.integrity_ok()
         current = await service.store.current_generation()
         assert current is not None and current.id == service.generation
-        assert await service.store.generation_ids() == [current.id]
+        assert await service.store.unpublished_generation_ids() == []
+        kept = await service.store.generation_ids()  # the current, perhaps the previous
+        assert current.id in kept and len(kept) <= 2
+        folders = sorted((config.db_path.parent / "index").glob("gen-*"))
+        assert [p.name for p in folders] == [f"gen-{g}" for g in kept if current.passages]
         return service.generation
     finally:
         await service.close()
@@ -117,17 +121,21 @@ async def test_questions_during_reindex_and_add_are_all_answered(service: Servic
     assert generations == sorted(generations)  # each answer from one generation, never older
 
 
-async def test_second_process_on_the_same_data_is_refused(service: Service, tmp_path: Path
-                                                          ) -> None:
-    with pytest.raises(DataDirBusy, match=f"pid {os.getpid()}"):
-        await Service.open(service.config)
+async def test_second_process_on_the_same_data_shares_it(service: Service, tmp_path: Path
+                                                         ) -> None:
+    second = await Service.open(service.config)  # issue #11: readers are never refused
+    try:
+        assert second.generation == service.generation
+        assert "Tuareg-led separatists" in (await second.ask(QUESTION)).passages[0].text
+    finally:
+        await second.close()
     config_file = tmp_path / "config.yaml"
     config_file.write_text("corpus: {dir: corpus}\ndata: {path: data/bot.sqlite3}\n"
                            "logging: {salt_file: data/salt}\n")
     result = subprocess.run([sys.executable, "-m", "bot", "--config", str(config_file), "sources"],
                             capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert result.returncode == 2
-    assert "another conflictbot process" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "004_0bd10977ca86cbfa.txt" in result.stdout
 
 
 async def test_data_files_are_owner_only(service: Service, config: Config) -> None:

@@ -141,13 +141,17 @@ async def test_salt_file_is_a_folder(tmp_path: Path, telegram_url: str, command:
 
 @pytest.mark.parametrize("command", ["sources", "telegram", "discord"])
 async def test_busy_data_folder(tmp_path: Path, telegram_url: str, command: str) -> None:
+    """No index yet, and another process keeps building one (issue #11: only a process
+    that must build waits for the writer lock, a bounded time)."""
     _corpus(tmp_path)
-    lock = DataDirLock.acquire(tmp_path / "data")
+    lock = DataDirLock.acquire(tmp_path / "data", "reindexing")
     try:
-        code, err = await _run(_write_config(tmp_path, telegram_url), command)
+        config = _write_config(tmp_path, telegram_url, data={"writer_wait_seconds": 0.5})
+        code, err = await _run(config, command)
     finally:
-        lock.release()
-    _assert_one_line(code, err, "another conflictbot process", f"pid {os.getpid()}")
+        lock.close()
+    _assert_one_line(code, err, f"another conflictbot process (pid {os.getpid()}) is "
+                     "reindexing")
 
 
 @pytest.mark.parametrize("command", ["eval", "telegram"])

@@ -467,3 +467,68 @@ def test_a_french_name_the_corpus_writes_in_english_needs_every_english_word() -
     assert [t & {"nation", "transit", "council"} for t in terms] == [
         {"nation"}, {"transit"}, {"council"}]
     assert alternative(query, "cnt") == (0.8, ALIAS)
+
+
+# ----- second round: thesaurus, demonyms, chat, common-word typos (#10) ---------------
+
+
+def test_a_word_the_corpus_never_uses_brings_the_words_reporters_use_for_it() -> None:
+    query = ask("How many fatalities at Tinzaouatene?")
+    found = alternative(query, "kill")
+    assert found is not None and found[1] == SYNONYM and 0 < found[0] < 1
+    assert not query.unknown_names
+
+
+def test_a_word_the_corpus_uses_is_not_widened_by_the_thesaurus() -> None:
+    query = ask("Who claimed the attack on Boulkessi?")
+    assert concept_terms(query)[0] == {"claim"}
+
+
+def test_a_demonym_the_corpus_rarely_uses_brings_its_country() -> None:
+    vocabulary = Vocabulary.from_passages([*PASSAGES, *(f"filler {i}" for i in range(10)),
+                                           "Niger and Mali left the bloc.", "Niger, again."])
+    for typed, linked in (("Russia", "russian"), ("Nigerien", "niger")):
+        query = understand(f"{typed} in Mali", vocabulary, ALIASES)
+        found = next(a for c in query.concepts for a in c.alternatives if a.term == linked)
+        assert found.how == SYNONYM and found.weight < 1
+    # The corpus writes "Mali" often: it is searched as typed, not widened.
+    assert concept_terms(understand("Mali and Niger", vocabulary, ALIASES))[0] == {"mali"}
+
+
+@pytest.mark.parametrize("chat", ["hahaha who is Goita lol", "ngl who is Goita fr",
+                                  "ahahah who is Goita tbh", "lmfaooo who is Goita xD",
+                                  "who is Goita ptdr", "hehehe who is Goita smh"])
+def test_laughter_and_chat_shorthand_are_not_search_words(chat: str) -> None:
+    assert ask(chat).cleaned == "who is Goita"
+
+
+def test_rn_means_now() -> None:
+    assert ask("what is JNIM doing rn").wants_recent
+
+
+def test_a_misspelt_short_common_word_is_a_typo_not_an_unknown_name() -> None:
+    query = ask("JNIM attak Boulkessi")
+    assert not query.unknown_names
+    found = alternative(query, "attack")
+    assert found is not None and found[1] == VARIANT
+
+
+@pytest.mark.parametrize("chat", ["yo whats up with wagner in kidal", "any1 know abt kidal",
+                                  "wait so like whats even happening in kidal",
+                                  "ppl saying wagner left kidal"])
+def test_chat_contractions_and_fillers_are_neither_names_nor_search_words(chat: str) -> None:
+    query = ask(chat)
+    assert not query.unknown_names
+    assert {c.typed.lower() for c in query.concepts} <= {"wagner", "kidal", "left"}
+
+
+@pytest.mark.parametrize("typo", ["wat hapened in Kidal", "whta happened in Kidal",
+                                  "what happend in Kidal"])
+def test_a_misspelt_framing_word_is_not_an_unknown_name(typo: str) -> None:
+    query = ask(typo)
+    assert not query.unknown_names
+    assert [c.typed for c in query.concepts] == ["Kidal"]
+
+
+def test_an_unknown_lowercase_name_still_vetoes() -> None:
+    assert ask("who is prigozhin").unknown_names == ("prigozhin",)
