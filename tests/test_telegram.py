@@ -328,6 +328,7 @@ async def test_add_rejects_hostile_name_and_oversized_file(tmp_path: Path) -> No
                                              if "❌" in c.params["text"]]) == 2)
         assert sorted(p.name for p in env.corpus.iterdir()) == sorted(
             p.name for p in (Path(__file__).parent.parent / "seeds").glob("*.txt"))
+        await env.fake.wait_for(lambda: len(audit_now(env)) >= 4, 10, "4 audit rows")
         outcomes = [outcome for command, outcome in await audit_rows(env)]
         assert outcomes.count("rejected") == 2 and outcomes.count("too_large") == 2
 
@@ -384,6 +385,7 @@ async def test_remove_accepts_every_listed_name_and_refuses_paths(tmp_path: Path
                                          if "Removed" in c.params["text"]], timeout=20)
         assert not (env.corpus / ODD_NAME).exists()
         assert (env.corpus / "000_3c97b537fcf85c00.txt").exists()
+        await env.fake.wait_for(lambda: len(audit_now(env)) >= 4, 10, "4 audit rows")
         assert [o for _c, o in await audit_rows(env)] == ["rejected"] * 3 + ["ok"]
 
 
@@ -687,6 +689,7 @@ async def test_failed_add_download_is_reported_and_audited(env: BotEnv) -> None:
     env.say(None, user_id=MODERATOR, document=document, caption="/add")
     await env.fake.wait_for(lambda: [c for c in env.fake.calls_to("editMessageText")
                                      if "could not be downloaded" in c.params["text"]])
+    await env.fake.wait_for(lambda: audit_now(env), 10, "the audit row")  # shown, then audited
     assert await audit_rows(env) == [("add zz_gone.txt", "download_failed")]
     assert not (env.corpus / "zz_gone.txt").exists()
 
