@@ -41,6 +41,9 @@ from bot.frontend import QuestionCache  # noqa: E402
 # when the chat refactor (h11-chat) lands, only this import changes.
 from bot.render.telegram_html import render_answer as render_telegram  # noqa: E402
 
+__all__ = ["Counts", "Screen", "count", "load_screens", "main", "page_html", "parse_blocks",
+           "render_telegram"]
+
 SCREENS_FILE = ROOT / "tools" / "screens.yaml"
 OUT_DIR = ROOT / "docs" / "screens"
 WIDTH, HEIGHT = 390, 844
