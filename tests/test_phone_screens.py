@@ -71,7 +71,8 @@ def test_text_is_escaped_and_unknown_tags_shown_as_text() -> None:
 
 def test_line_breaks_become_lines_and_a_blank_line_stays_visible() -> None:
     page = page_html(SCREEN, "one\n\n<blockquote>q</blockquote>\ntwo\nthree")
-    assert "<div>one<br><br></div><blockquote>q</blockquote><div>two<br>three</div>" in page
+    assert ("<div>one<br><br></div><blockquote>q</blockquote><div>two<br>three</div>"
+            in page)
 
 
 def test_the_script_renders_with_the_telegram_renderer() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import html
+import re
 import shutil
 import subprocess
 import sys
@@ -241,6 +242,19 @@ a { color: #2a7fd4; text-decoration: none; }
 """
 
 
+# Chromium's own count of the message's lines (20 px each), read back with --dump-dom.
+_MEASURE = """
+let lines = 0;
+for (const el of document.querySelectorAll('.message > *')) {
+  const style = getComputedStyle(el);
+  const inner = el.getBoundingClientRect().height - parseFloat(style.paddingTop)
+    - parseFloat(style.paddingBottom);
+  lines += Math.round(inner / 20);
+}
+document.body.setAttribute('data-lines', String(lines));
+"""
+
+
 def _blocks_html(blocks: Sequence[Block]) -> str:
     parts = []
     for block in blocks:
@@ -288,9 +302,9 @@ def page_html(screen: Screen, telegram_html: str,
 <div class="chat">
 <div class="row me"><div class="bubble"><div class="sender">{html.escape(ASKER)}</div>{asked}\
 <span class="tick">✓✓</span></div></div>
-<div class="row"><div><div class="bubble"><div class="sender">{BOT_NAME}</div>{reply}{body}\
-</div>{_keyboard_html(keyboard)}</div></div>
-</div></body></html>
+<div class="row"><div><div class="bubble"><div class="sender">{BOT_NAME}</div>{reply}\
+<div class="message">{body}</div></div>{_keyboard_html(keyboard)}</div></div>
+</div><script>{_MEASURE}</script></body></html>
 """
 
 
@@ -319,6 +333,15 @@ def screenshot(browser: str, page: Path, png: Path, height: int = HEIGHT,
                     "--force-device-scale-factor=1", f"--window-size={width},{height}",
                     f"--screenshot={png}", page.as_uri()],
                    check=True, capture_output=True, timeout=120)
+
+
+def measured_lines(browser: str, page: Path) -> int | None:
+    """The message's lines as Chromium lays them out at 390 px."""
+    done = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                           f"--window-size={WIDTH},{HEIGHT}", "--dump-dom", page.as_uri()],
+                          check=True, capture_output=True, text=True, timeout=120)
+    found = re.search(r'data-lines="(\d+)"', done.stdout)
+    return int(found.group(1)) if found else None
 
 
 def overview_html(pngs: Sequence[Path]) -> str:
@@ -354,13 +377,15 @@ def _one(screen: Screen, answer: Answer, out: Path, tmp: Path, browser: str | No
         answer.question, answer.query_id, (p.chunk_id for p in answer.passages))
     rendered = render_telegram(answer, key)
     counts = count(rendered.text, rendered.keyboard)
-    print(f"{screen.slug:18} {counts.chars:5} chars {counts.lines:4} lines "
-          f"{counts.button_rows:2} button rows  {screen.question}")
     page = tmp / f"{screen.slug}.html"
     page.write_text(page_html(screen, rendered.text, rendered.keyboard), encoding="utf-8")
     png = out / f"{screen.slug}.png"
+    measured = ""
     if browser is not None:
         screenshot(browser, page, png)
+        measured = f" (Chromium: {measured_lines(browser, page)})"
+    print(f"{screen.slug:18} {counts.chars:5} chars {counts.lines:4} lines{measured} "
+          f"{counts.button_rows:2} button rows  {screen.question}")
     return png
 
 
