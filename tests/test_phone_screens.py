@@ -64,7 +64,7 @@ def test_buttons_sit_under_the_bubble_one_row_each() -> None:
 
 def test_text_is_escaped_and_unknown_tags_shown_as_text() -> None:
     page = page_html(SCREEN, "x &lt;script&gt;alert(1)&lt;/script&gt; <marquee>y</marquee>")
-    assert "<script>" not in page and "<marquee>" not in page
+    assert "<script>alert" not in page and "<marquee>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;marquee&gt;y&lt;/marquee&gt;" in page
 
