@@ -41,6 +41,8 @@ from bot.frontend import QuestionCache  # noqa: E402
 # The one renderer entry point (Answer, key) -> .text, .keyboard rows of buttons with .text:
 # when the chat refactor (h11-chat) lands, only this import changes.
 from bot.render.telegram_html import render_answer as render_telegram  # noqa: E402
+from index.lead import Lead, lead_for  # noqa: E402
+from index.understand import understand  # noqa: E402
 
 __all__ = ["Counts", "Screen", "count", "load_screens", "main", "page_html", "parse_blocks",
            "render_telegram"]
@@ -311,16 +313,28 @@ def page_html(screen: Screen, telegram_html: str,
 # --- running the bot and Chromium ------------------------------------------------------
 
 
-async def answer_all(screens: Sequence[Screen], folder: Path) -> list[Answer]:
-    """The real Service over a copy of the seeds in `folder`."""
+async def answer_all(screens: Sequence[Screen], folder: Path
+                     ) -> list[tuple[Answer, Lead | None]]:
+    """The real Service over a copy of the seeds in `folder`: each answer, with the lead
+    quote index.lead picks from its passages (not shown by today's renderer)."""
     shutil.copytree(ROOT / "seeds", folder / "corpus")
     config = parse_config({"corpus": {"dir": "corpus"}, "data": {"path": "data/bot.sqlite3"},
                            "logging": {"salt_file": "data/salt"}}, base_dir=folder)
     service = await Service.open(config)
     try:
-        return [await service.ask(s.question, user="tg:screens", log=False) for s in screens]
+        return [await _answer(service, s.question) for s in screens]
     finally:
         await service.close()
+
+
+async def _answer(service: Service, question: str) -> tuple[Answer, Lead | None]:
+    answer = await service.ask(question, user="tg:screens", log=False)
+    snapshot = service._snapshot
+    if snapshot.engine is None:
+        return answer, None
+    query = understand(question, snapshot.vocabulary, service.aliases,
+                       bot_names=service.bot_names)
+    return answer, lead_for(query, snapshot.engine.idf, [p.text for p in answer.passages])
 
 
 def chromium() -> str | None:
@@ -363,7 +377,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="phone-screens-") as tmp:
         answers = asyncio.run(answer_all(screens, Path(tmp)))
         pngs = [_one(screen, answer, args.out, Path(tmp), browser)
-                for screen, answer in zip(screens, answers, strict=True)]
+                for screen, (answer, _) in zip(screens, answers, strict=True)]
+        for screen, (_, lead) in zip(screens, answers, strict=True):
+            shown = f"[{lead.passage_rank}] {lead.quoted}" if lead else "(none)"
+            print(f"{screen.slug:18} lead: {shown}")
         if browser is not None:
             sheet = Path(tmp) / "overview.html"
             sheet.write_text(overview_html(pngs), encoding="utf-8")
