@@ -20,6 +20,8 @@ class Citation:
     section: str = ""
     date: str = ""
     urls: tuple[str, ...] = ()
+    outlet: str = ""  # "" when unknown: shown honestly as the title alone
+    published: str = ""  # ISO day of publication, "" when unknown
 
     def label(self) -> str:
         """Plain-text citation, e.g. ``Mali War — 002_x.txt, passage 4 (Background)``."""
@@ -39,6 +41,18 @@ class Passage:
     citation: Citation
     highlights: tuple[tuple[int, int], ...] = ()
     matched_terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LeadQuote:
+    """The lead quote (#12): `passages[source - 1].text[start:end]`, verbatim;
+    `truncated` when one over-long sentence was cut at a clause (show an ellipsis)."""
+
+    source: int
+    start: int
+    end: int
+    text: str
+    truncated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +81,8 @@ class Answer:
     rewrites: tuple[Rewrite, ...] = ()
     language: str = "en"
     unknown_names: tuple[str, ...] = ()  # names the corpus never mentions (they vetoed)
+    lead: LeadQuote | None = None  # first page only
+    suggestions: tuple[str, ...] = ()  # questions to try when nothing was found
 
     @property
     def has_more(self) -> bool:

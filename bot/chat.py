@@ -193,6 +193,8 @@ class Chat:
             return await self._full_text(who, action, render)
         if isinstance(action, payload.Vote):
             return await self._vote(who, action)
+        if isinstance(action, payload.AnswerVote):
+            return await self._answer_vote(who, action)
         if isinstance(action, payload.SourcesPage):
             return await self._sources_page(who, action, render)
         return Notice("button_expired", alert=True)
@@ -236,6 +238,17 @@ class Chat:
         counted = await self.service.feedback(
             user=who.user, chunk_id=action.chunk_id, value=action.value, query_id=entry[1],
             shown=self.questions.shown(action.key))
+        return Notice("thanks" if counted else "not_counted")
+
+    async def _answer_vote(self, who: Who, action: payload.AnswerVote) -> ButtonOutcome:
+        entry = self.questions.get(action.key)
+        if entry is None:
+            return Notice("expired", alert=True)
+        slowed = self._button_budget(who)
+        if slowed is not None:
+            return slowed
+        counted = await self.service.answer_feedback(user=who.user, value=action.value,
+                                                     query_id=entry[1])
         return Notice("thanks" if counted else "not_counted")
 
     async def _sources_page(self, who: Who, action: payload.SourcesPage,

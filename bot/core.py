@@ -17,7 +17,7 @@ import shutil
 import sqlite3
 import time
 import unicodedata
-from collections.abc import AsyncIterator, Callable, Collection, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from bot.answer import (
     Answer,
     Citation,
     FullText,
+    LeadQuote,
     Passage,
     ReindexResult,
     Rewrite,
@@ -46,6 +47,7 @@ from index.ingest import (
     html_to_text,
     parse_document,
 )
+from index.lead import lead_for
 from index.lexicon import (
     AliasEntry,
     AliasTable,
@@ -238,9 +240,30 @@ async def _open_store(path: Path) -> Store:
         raise StartupError(f"database {path}: {_reason(exc)}; {advice}") from None
 
 
-def _citation(chunk: Chunk) -> Citation:
+ANSWER_VOTE = ""  # the feedback table's chunk id for a vote on a whole answer (#12)
+
+
+def _citation(chunk: Chunk, document: DocumentRow | None = None) -> Citation:
+    outlet = (document.outlet or "") if document else ""
+    published = (document.published or "") if document else ""
     return Citation(chunk.title, chunk.file, chunk.paragraph, chunk.section, chunk.date,
-                    chunk.urls)
+                    chunk.urls, outlet, published)
+
+
+def _document_of(snapshot: Snapshot, chunk: Chunk) -> DocumentRow | None:
+    """The stored document (citation metadata) a passage belongs to, if any."""
+    return next((d for d in snapshot.documents if d.doc_key == chunk.doc_key), None)
+
+
+def _lead_quote(snapshot: Snapshot, query: Query, passages: Sequence[Passage]
+                ) -> LeadQuote | None:
+    """The lead quote (index.lead) of an answer's first page."""
+    if snapshot.engine is None or not passages:
+        return None
+    lead = lead_for(query, snapshot.engine.idf, [p.text for p in passages])
+    if lead is None:
+        return None
+    return LeadQuote(lead.passage_rank, lead.start, lead.end, lead.text, lead.truncated)
 
 
 def validate_filename(name: str) -> str:
@@ -617,6 +640,7 @@ class Service:
                 self._search, snapshot, question, offset, k)
         else:
             query, ranking, passages = self._search(snapshot, question, offset, k)
+        lead = _lead_quote(snapshot, query, passages) if offset == 0 else None
         latency = (time.perf_counter() - started) * 1000
         total = len(ranking.hits)
         query_id = None
@@ -628,7 +652,7 @@ class Service:
         rewrites = tuple(Rewrite(r.kind, r.typed, r.searched) for r in query.rewrites)
         return Answer(question, passages, not total, offset, total, query_id, ranking.reason,
                       snapshot.generation, latency, rewrites, query.language,
-                      ranking.unknown_names)
+                      ranking.unknown_names, lead)
 
     def _search(self, snapshot: Snapshot, question: str, offset: int, k: int
                 ) -> tuple[Query, Ranking, tuple[Passage, ...]]:
@@ -664,8 +688,8 @@ class Service:
         chunk = snapshot.chunks[index]
         spans = tuple(highlight_spans(chunk.text, terms))
         matched = tuple(sorted({chunk.text[a:b] for a, b in spans}, key=str.casefold))
-        return Passage(rank, chunk.chunk_id, chunk.text, score, _citation(chunk), spans,
-                       matched)
+        citation = _citation(chunk, _document_of(snapshot, chunk))
+        return Passage(rank, chunk.chunk_id, chunk.text, score, citation, spans, matched)
 
     async def full_text(self, chunk_id: str) -> FullText | None:
         """The whole section a passage came from, or None if it is gone."""
@@ -692,6 +716,15 @@ class Service:
             return False
         await self.store.log_feedback(user_hash=hash_user(self._salt, user), query_id=query_id,
                                       chunk_id=chunk_id[:64], value=1 if value > 0 else -1)
+        return True
+
+    async def answer_feedback(self, *, user: str, value: int, query_id: int | None) -> bool:
+        """Record 👍 (+1) or 👎 (-1) for a whole answer (#12), stored as a vote on the empty
+        chunk id: one per user and answer. False (nothing recorded) for an unknown query."""
+        if query_id is not None and await self.store.query_chunk_ids(query_id) is None:
+            return False
+        await self.store.log_feedback(user_hash=hash_user(self._salt, user), query_id=query_id,
+                                      chunk_id=ANSWER_VOTE, value=1 if value > 0 else -1)
         return True
 
     async def sources(self) -> list[Source]:

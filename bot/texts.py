@@ -32,6 +32,7 @@ EN: Mapping[str, str] = {
     "param_file": "The document's file name, as listed by /sources",
     "param_alias": "NEW NAME = KNOWN NAME, e.g. GSIM = JNIM; empty: list the added ones",
     "passage": "passage {number}",
+    "passages_of": "Passages {first}–{last} of {total}",
     "something_went_wrong":
         "Sorry, something went wrong while handling that. Please try again later.",
     "expired": "This answer has expired. Please ask the question again.",

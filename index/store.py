@@ -519,6 +519,11 @@ class Store:
         async with self._db.execute(sql) as cursor:
             return [(float(r[0]), str(r[1]), str(r[2]), str(r[3])) async for r in cursor]
 
+    async def feedback_rows(self) -> list[tuple[str, int]]:
+        """(chunk id, vote) of every feedback row; chunk id "" is a vote on a whole answer."""
+        async with self._db.execute("SELECT chunk_id, value FROM feedback ORDER BY id") as cursor:
+            return [(str(r[0]), int(r[1])) async for r in cursor]
+
     async def prune_queries(self, keep_days: int) -> int:
         """Delete query rows older than `keep_days`; returns how many."""
         cutoff = time.time() - keep_days * 86400

@@ -15,6 +15,7 @@ from bot.answer import (
     Answer,
     Citation,
     FullText,
+    LeadQuote,
     Passage,
     ReindexResult,
     Source,
@@ -55,11 +56,10 @@ def test_renderer_does_not_import_telegram() -> None:
 def test_passage_is_escaped_quoted_highlighted_and_cited() -> None:
     text = "Wagner & <script>alert(1)</script> fought at Tinzaouatene."
     rendered = r.render_answer(answer(passage(text, ((0, 6), (45, 57)))), "KEY")
-    assert "<blockquote><b>Wagner</b> &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in (
-        rendered.text)
+    assert ("<blockquote expandable><b>Wagner</b> &amp; &lt;script&gt;alert(1)&lt;/script&gt;"
+            in rendered.text)
     assert "<b>Tinzaouatene</b>" in rendered.text
-    assert "<i>Mali War</i> — <code>002_x.txt</code>, passage 4 (Background)" in rendered.text
-    assert "Who fought?" in rendered.text
+    assert rendered.text.startswith("[1] <i>Mali War</i>\n<blockquote expandable>")
     assert_valid(rendered.text)
 
 
@@ -82,13 +82,13 @@ def test_long_passages_are_cut_before_escaping() -> None:
     text = "&<>" * 5000
     rendered = r.render_answer(answer(*(passage(text, ((0, 30000),)) for _ in range(3))), "K")
     assert_valid(rendered.text)
-    assert rendered.text.count("<blockquote>") == 3
+    assert rendered.text.count("<blockquote expandable>") == 3
     assert "</b>…</blockquote>" in rendered.text
 
 
 def test_length_is_counted_in_utf16_units() -> None:
     emoji = "😀" * 5000  # 2 UTF-16 units each
-    rendered = r.render_answer(answer(passage(emoji)), "K")
+    rendered = r.render_answer(answer(*(passage(emoji, chunk_id=f"c{i}") for i in range(8))), "K")
     assert len(rendered.text) < r.MESSAGE_LIMIT < 2 * len(rendered.text)
     assert_valid(rendered.text)
 
@@ -100,26 +100,37 @@ def test_short_passages_keep_their_full_text_next_to_long_ones() -> None:
     assert_valid(rendered.text)
 
 
-def test_keyboard_has_full_text_votes_and_more_within_64_bytes() -> None:
-    rendered = r.render_answer(answer(passage("a"), passage("b"), total=9), "AbCd_-12")
+OTHER = Citation("Other", "003_y.txt", 1)
+
+
+def test_keyboard_is_a_button_per_source_more_and_one_vote_within_64_bytes() -> None:
+    rendered = r.render_answer(answer(passage("a"), passage("b", citation=OTHER, chunk_id="c2"),
+                                      total=9), "AbCd_-12")
     labels = [[b.text for b in row] for row in rendered.keyboard]
-    assert labels[0] == ["📄 Full text [1]", "👍 1", "👎 1"]
-    assert labels[-1] == ["More ▸"]
+    assert labels == [["📄 1", "📄 2"], ["More ▸", "👍", "👎"]]
     data = [b.data for row in rendered.keyboard for b in row]
     assert all(len(d.encode()) <= r.CALLBACK_DATA_LIMIT for d in data)
-    assert payload.decode(data[-1]) == payload.More("AbCd_-12", 2)
-    assert payload.decode(data[0]) == payload.FullText(CHUNK)
-    assert payload.decode(data[1]) == payload.Vote("AbCd_-12", CHUNK, 1)
-    assert payload.decode(data[2]) == payload.Vote("AbCd_-12", CHUNK, -1)
-    assert "Passages 1 to 2 of 9" in rendered.text
+    assert [payload.decode(d) for d in data] == [
+        payload.FullText(CHUNK), payload.FullText("c2"), payload.More("AbCd_-12", 2),
+        payload.AnswerVote("AbCd_-12", 1), payload.AnswerVote("AbCd_-12", -1)]
+    assert "Passages 1–2 of 9" in rendered.text
+
+
+def test_a_document_is_cited_once_over_its_passages() -> None:
+    two = answer(passage("First."), passage("Second.", chunk_id="c2"),
+                 passage("Third.", citation=OTHER, chunk_id="c3"))
+    rendered = r.render_answer(two, "K")
+    assert rendered.text.count("Mali War") == 1 and rendered.text.count("[2] <i>Other</i>") == 1
+    assert rendered.text.count("<blockquote expandable>") == 3
+    assert [b.text for b in rendered.keyboard[0]] == ["📄 1", "📄 2"]
 
 
 def test_no_more_button_on_last_page_and_oversized_ids_dropped() -> None:
     last = r.render_answer(answer(passage("a"), offset=4, total=5), "K")
     assert all(b.text != "More ▸" for row in last.keyboard for b in row)
-    assert "Passages 5 to 5 of 5" in last.text
+    assert "Passages 5–5 of 5" in last.text
     odd = r.render_answer(answer(passage("a", chunk_id="x" * 80)), "K")
-    assert odd.keyboard == ()
+    assert [b.text for row in odd.keyboard for b in row] == ["👍", "👎"]
 
 
 def test_decode_rejects_foreign_data() -> None:
@@ -216,7 +227,8 @@ spans = st.lists(st.tuples(st.integers(-10, 12_000), st.integers(-10, 12_000)), 
 def passages(draw: st.DrawFn) -> Passage:
     citation = Citation(draw(hostile), draw(hostile), draw(st.integers(0, 10**6)),
                         draw(hostile), draw(hostile),
-                        tuple(draw(st.lists(hostile, max_size=2))))
+                        tuple(draw(st.lists(hostile, max_size=2))), draw(hostile),
+                        draw(hostile))
     return Passage(1, draw(st.text("0123456789abcdef|", min_size=1, max_size=40)),
                    draw(hostile), 1.0, citation, tuple(draw(spans)))
 
@@ -226,7 +238,10 @@ def passages(draw: st.DrawFn) -> Passage:
        offset=st.integers(0, 20), extra=st.integers(0, 20))
 def test_any_text_renders_valid_html_within_limit(question: str, items: list[Passage],
                                                   offset: int, extra: int) -> None:
-    result = Answer(question, tuple(items), False, offset, offset + len(items) + extra, 1)
+    text = items[0].text
+    lead = LeadQuote(1, len(text) // 3, len(text) // 2, text[len(text) // 3:len(text) // 2])
+    result = Answer(question, tuple(items), False, offset, offset + len(items) + extra, 1,
+                    lead=lead)
     rendered = r.render_answer(result, "KEY_1234")
     assert_valid(rendered.text)
     for row in rendered.keyboard:
@@ -254,5 +269,6 @@ def test_any_full_text_splits_into_valid_messages(text: str, limit: int) -> None
 
 def test_citations_name_passages_not_paragraphs() -> None:
     rendered = r.render_answer(answer(passage("a")), "K")
-    assert "¶" not in rendered.text and "passage 4" in rendered.text
+    assert "¶" not in rendered.text
+    assert "passage 4" in r.citation_line(CITATION, 1)
     assert CITATION.label() == "Mali War — 002_x.txt, passage 4 (Background)"

@@ -77,12 +77,11 @@ async def test_private_question_answered_with_cited_passage(env: BotEnv) -> None
     text = reply.params["text"]
     assert reply.params["parse_mode"] == "HTML"
     assert_valid_html(text)
-    assert "<blockquote>" in text
-    assert WAGNER_FILE in text and ", passage " in text and "¶" not in text
+    assert "<blockquote expandable>" in text
+    assert text.startswith("“") and "[1] " in text and "¶" not in text
     assert "<b>Wagner</b>" in text or "<b>Tinzaouatene</b>" in text
     labels = [b["text"] for b in buttons(reply)]
-    assert any(label.startswith("📄 Full text") for label in labels)
-    assert any(label.startswith("👍") for label in labels)
+    assert "📄 1" in labels and "👍" in labels and "👎" in labels
     assert all(len(b["callback_data"].encode()) <= 64 for b in buttons(reply))
     assert WAGNER_QUESTION not in str(reply.params["reply_markup"])
 
@@ -113,7 +112,7 @@ async def test_group_only_answers_ask_mentions_and_replies(env: BotEnv) -> None:
                            chat_id=GROUP, reply_to=ignored[0]))
     for message in (mentioned, replied):
         reply = await env.reply_to(message)
-        assert "<blockquote>" in reply.params["text"]
+        assert "<blockquote expandable>" in reply.params["text"]
     await env.idle()
     quoted = {(c.params.get("reply_parameters") or {}).get("message_id")
               for c in env.fake.sent(GROUP)}
@@ -128,9 +127,9 @@ async def test_html_injection_in_question_and_corpus_stays_valid(tmp_path: Path)
         [reply] = await env.replies(USER)
         text = reply.params["text"]
         assert_valid_html(text)
-        assert "&lt;script&gt;" in text and "zz_hostile.txt" in text
+        assert "&lt;<b>script</b>&gt;" in text and "[1] " in text
         assert "<script>" not in text and "&amp;" in text
-        await _press(env, reply, "📄 Full text", USER)
+        await _press(env, reply, "📄 1", USER)
         [_, full] = await env.replies(USER, 2)
         assert_valid_html(full.params["text"])
         assert "&lt;blockquote&gt;" in full.params["text"]
@@ -141,8 +140,8 @@ async def test_long_answers_stay_within_4096(tmp_path: Path) -> None:
         env.say("Blorptown", user_id=USER)
         [reply] = await env.replies(USER)
         assert_valid_html(reply.params["text"])
-        assert reply.params["text"].count("<blockquote>") == 3
-        await _press(env, reply, "📄 Full text", USER)
+        assert reply.params["text"].count("<blockquote expandable>") == 3
+        await _press(env, reply, "📄 1", USER)
         parts = (await env.replies(USER, 3))[1:]
         for part in parts:
             assert_valid_html(part.params["text"])
@@ -156,16 +155,16 @@ async def test_more_full_text_and_feedback_buttons(tmp_path: Path) -> None:
     async with running_bot(tmp_path, search={"top_k": 1}) as env:
         env.say("Coordination of Azawad Movements", user_id=USER)
         [reply] = await env.replies(USER)
-        assert "Passages 1 to 1 of " in reply.params["text"]
+        assert "Passages 1–1 of " in reply.params["text"]
         message_id = reply.result["message_id"]
 
         await _press(env, reply, "More", USER)
         edit = await env.fake.wait_for(lambda: env.fake.calls_to("editMessageText"))
         assert edit[0].params["message_id"] == message_id
-        assert "Passages 2 to 2 of " in edit[0].params["text"]
+        assert "Passages 2–2 of " in edit[0].params["text"]
         assert_valid_html(edit[0].params["text"])
 
-        await _press(env, reply, "📄 Full text", USER)
+        await _press(env, reply, "📄 1", USER)
         [_, full] = await env.replies(USER, 2)
         assert "Coordination of Azawad Movements" in full.params["text"]
         assert_valid_html(full.params["text"])
@@ -245,7 +244,7 @@ async def test_reindex_by_moderator_while_questions_continue(env: BotEnv,
 
     env.say(WAGNER_QUESTION, user_id=USER)
     [answer] = await env.replies(USER)
-    assert "<blockquote>" in answer.params["text"]
+    assert "<blockquote expandable>" in answer.params["text"]
     env.say("/reindex", user_id=MODERATOR)
     busy = await env.replies(MODERATOR, 2)
     assert "already running" in busy[1].params["text"]
@@ -292,7 +291,7 @@ async def test_add_document_through_getfile(env: BotEnv) -> None:
     assert (env.corpus / "zz_quuxfoo.txt").read_bytes() == content
     env.say("Quuxfoo accord Gao", user_id=USER)
     [answer] = await env.replies(USER)
-    assert "zz_quuxfoo.txt" in answer.params["text"]
+    assert "[1] <i>Quuxfoo Accord</i>" in answer.params["text"]
     assert ("add zz_quuxfoo.txt", "ok") in await audit_rows(env)
     await env.idle()
     assert len(env.fake.calls_to("getFile")) == 1  # "/add@some_other_bot" was not for us
@@ -431,7 +430,7 @@ async def test_full_disk_fails_reindex_and_add_plainly(env: BotEnv,
         assert "the disk is full" in text and "previous index keeps answering" in text
     env.say(WAGNER_QUESTION, user_id=USER)
     [answer] = await env.replies(USER)
-    assert "<blockquote>" in answer.params["text"]  # the previous generation answers
+    assert "<blockquote expandable>" in answer.params["text"]  # the previous generation answers
     await env.idle()
     assert len(env.fake.sent(MODERATOR)) == 3  # no generic apology on top of the plain one
     assert env.service.generation == generation and not (env.corpus / "zz_new.txt").exists()
@@ -450,7 +449,7 @@ async def test_429_retry_after_is_honoured(env: BotEnv) -> None:
     attempts = [c for c in env.fake.calls_to("sendMessage") if c.params["chat_id"] == USER]
     assert [c.status for c in attempts] == [429, 200]
     assert attempts[1].at - attempts[0].at >= 1.0
-    assert "<blockquote>" in reply.params["text"]
+    assert "<blockquote expandable>" in reply.params["text"]
 
 
 async def test_burst_of_500_users_answered_exactly_once(tmp_path: Path) -> None:
@@ -599,25 +598,31 @@ async def callback_answer(env: BotEnv, query_id: str) -> dict[str, Any]:
 
 
 async def test_votes_count_once_and_forged_votes_change_nothing(tmp_path: Path) -> None:
-    """One vote per user per passage per answer; a vote for a passage the answer did not
-    show, or under an unknown key, is refused and records nothing."""
+    """One 👍/👎 per user per answer (#12: one pair for the whole answer); a vote under an
+    unknown key, or a passage vote for a passage the answer did not show, is refused and
+    records nothing."""
     async with running_bot(tmp_path, search={"top_k": 2}, flood={"buttons": 100}) as env:
         env.say(WAGNER_QUESTION, user_id=USER)
         [reply] = await env.replies(USER)
         up = button(reply, "👍")
-        key, shown = up.split("|")[2], up.split("|")[3]
+        key = up.split("|")[2]
+        assert up == f"v1|a|{key}|+" and button(reply, "👎") == f"v1|a|{key}|-"
+        shown = button(reply, "📄 1").split("|")[2]
         other = next(c.chunk_id for c in env.service._snapshot.chunks
                      if c.chunk_id not in reply.params["reply_markup"].__repr__())
         answers = []
         for _ in range(20):
             answers.append(await callback_answer(env, env.fake.press(reply.result, up,
                                                                      user_id=USER)))
-        forged = [f"v1|v|{key}|{other}|+", f"v1|v|{key}|{shown}x|+", f"v1|v|nosuchkey|{shown}|+"]
+        forged = [f"v1|v|{key}|{other}|+", f"v1|v|{key}|{shown}x|+", f"v1|v|nosuchkey|{shown}|+",
+                  "v1|a|nosuchkey|+", f"v1|a|{key}|0"]
         refused = [await callback_answer(env, env.fake.press(reply.result, data, user_id=USER))
                    for data in forged]
         stats = await env.service.stats()
+        rows = await env.service.store.feedback_rows()
     assert all("Thanks" in a.get("text", "") for a in answers)
     assert (stats.feedback_up, stats.feedback_down) == (1, 0)
+    assert [(chunk_id, value) for chunk_id, value in rows] == [("", 1)]  # the whole answer
     assert all(r.get("text") and "Thanks" not in r["text"] for r in refused)
 
 
@@ -646,7 +651,7 @@ async def test_button_flood_in_a_group_does_not_delay_other_members(tmp_path: Pa
     async with running_bot(tmp_path) as env:
         asked = env.say(f"/ask {WAGNER_QUESTION}", user_id=USER, chat_id=GROUP)
         answer = await env.reply_to(asked)
-        full = button(answer, "📄 Full text")
+        full = button(answer, "📄 1")
         presses = [env.fake.press(answer.result, full, user_id=USER) for _ in range(40)]
         await env.fake.wait_for(lambda: len(env.fake.calls_to("answerCallbackQuery")) >= 40,
                                 what="40 press answers")
@@ -714,6 +719,6 @@ async def test_rewrite_line_and_unknown_name_reach_the_chat(env: BotEnv) -> None
     text = changed.params["text"]
     assert_valid_html(text)
     assert "Showing results for <i>Tinzaouaten" in text and "(you wrote <i>Tinzawatene</i>)" in text
-    assert text.index("Showing results") < text.index("<blockquote>")
+    assert text.index("Showing results") < text.index("<blockquote expandable>")
     assert vetoed.params["text"].startswith("Nothing in the corpus mentions <i>Sudan</i>.")
     assert_valid_html(vetoed.params["text"])

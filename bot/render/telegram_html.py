@@ -9,6 +9,7 @@ in tags, so a cut never lands inside a tag or an entity.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +34,7 @@ from bot.render.text import render_flood as render_flood
 from bot.render.text import render_progress as render_progress
 from bot.render.text import render_too_large as render_too_large
 from bot.render.text import share as _share
+from index.lead import sentence_spans
 
 if TYPE_CHECKING:  # annotations only
     from bot.answer import Answer, Citation, FullText, Passage, ReindexResult, Source, Stats
@@ -158,26 +160,141 @@ def _compose(header: str, passages: Sequence[Passage], first: int,
 
 
 def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT) -> Rendered:
-    """An answer page: quoted, cited passages with Full text/👍/👎 buttons and "More"."""
+    """An answer page (#12): the lead quote first, then each source once on a compact line
+    (`[1] Outlet · 5 Aug 2024 · headline`) with its passages in collapsed quotes below, a
+    button per source, More, and one 👍/👎 for the whole answer."""
     if answer.abstained or not answer.passages:
         return Rendered(render_abstention(answer))
-    header = f"📚 <b>From the corpus</b> on <i>{fit(answer.question, 300)}</i>\n\n"
+    groups = group_by_source(answer.passages)
+    header = _lead_block(answer, groups)
     if note := rewrite_note(answer, _emphasis, escape):
         header += f"{note}\n\n"
     total = max(answer.total, answer.offset + len(answer.passages))
 
     def footer(count: int) -> str:
-        more = " Tap <b>More</b> for further passages." if answer.offset + count < total else ""
         first, last = answer.offset + 1, answer.offset + count
-        return f"\n\n<i>Passages {first} to {last} of {total}.</i>{more}"
+        if first == 1 and last >= total:  # the whole answer is on this page
+            return ""
+        return f"\n\n<i>{texts.text('passages_of', first=first, last=last, total=total)}</i>"
 
-    text, count = _compose(header, answer.passages, answer.offset + 1, footer, limit)
-    rows = [_passage_row(p, key, answer.offset + i + 1)
-            for i, p in enumerate(answer.passages[:count])]
-    next_offset = answer.offset + count
-    if next_offset < total:
-        rows.append(_only_fitting([("More ▸", payload.More(key, next_offset))]))
-    return Rendered(text, tuple(row for row in rows if row))
+    text, count = _compose_sources(header, groups, footer, limit)
+    return Rendered(text, _answer_keyboard(answer, key, groups, count, total))
+
+
+def group_by_source(passages: Sequence[Passage]) -> list[list[Passage]]:
+    """The passages grouped by document, in order of each document's first passage."""
+    groups: dict[str, list[Passage]] = {}
+    for p in passages:
+        groups.setdefault(p.citation.file, []).append(p)
+    return list(groups.values())
+
+
+def _source_number(groups: Sequence[Sequence[Passage]], passage: Passage) -> int:
+    return next(i for i, g in enumerate(groups, start=1) if passage in g)
+
+
+def _lead_block(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
+    """`“lead sentence” [n]` and a blank line; "" without a lead quote."""
+    lead = answer.lead
+    if lead is None or not 1 <= lead.source <= len(answer.passages):
+        return ""
+    passage = answer.passages[lead.source - 1]
+    if passage.text[lead.start:lead.end] != lead.text:
+        return ""
+    spans = tuple((a - lead.start, b - lead.start) for a, b in passage.highlights)
+    quoted = highlight(lead.text, spans) + (ELLIPSIS if lead.truncated else "")
+    return f"“{quoted}” [{_source_number(groups, passage)}]\n\n"
+
+
+def source_line(citation: Citation, number: int) -> str:
+    """`[n] Outlet · 5 Aug 2024 · headline`: the outlet and date only when known."""
+    parts = [fit(citation.outlet, 60)] if citation.outlet.strip() else []
+    when = display_date(citation.published) or display_date(citation.date) or (
+        citation.date.strip())
+    if when:
+        parts.append(fit(when, 30))
+    parts.append(f"<i>{fit(citation.title or citation.file, 120)}</i>")
+    line = f"[{number}] " + " · ".join(parts)
+    url = _safe_url(citation.urls)
+    if url:
+        line += f' · <a href="{html.escape(url, quote=True)}">link</a>'
+    return line
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def display_date(day: str) -> str:
+    """"2024-08-05" or "05 August 2024" -> "5 Aug 2024"; "" for anything else."""
+    for pattern in ("%Y-%m-%d", "%d %B %Y"):
+        try:
+            parsed = dt.datetime.strptime(day.strip(), pattern)
+        except ValueError:
+            continue
+        return f"{parsed.day} {_MONTHS[parsed.month - 1]} {parsed.year}"
+    return ""
+
+
+_EXCERPT_CHARS = 700  # a collapsed passage: enough to read once opened, cut at a sentence
+
+
+def _compose_sources(header: str, groups: Sequence[Sequence[Passage]],
+                     footer: Callable[[int], str], limit: int) -> tuple[str, int]:
+    """Header, as many sources as fit (line, then each passage in a collapsed quote),
+    footer; and the number of passages shown."""
+    for kept in range(len(groups), 0, -1):
+        shown = groups[:kept]
+        count = sum(len(g) for g in shown)
+        lines = [source_line(g[0].citation, n) for n, g in enumerate(shown, start=1)]
+        passages = [p for g in shown for p in g]
+        frame = "<blockquote expandable>", "</blockquote>"
+        fixed = (header + footer(count) + "".join(lines) + "\n" * (len(lines) + count)
+                 + (frame[0] + frame[1]) * count)
+        budget = limit - utf16_len(fixed)
+        if budget < _MIN_BODY * count and kept > 1:
+            continue
+        full = [min(_EXCERPT_CHARS, utf16_len(highlight(p.text, p.highlights))) for p in passages]
+        caps = iter(_share(full, max(budget, 0)))
+        blocks = []
+        for line, group in zip(lines, shown, strict=True):
+            quotes = "".join(f"{frame[0]}{_excerpt(p, next(caps))}{frame[1]}" for p in group)
+            blocks.append(f"{line}\n{quotes}")
+        return header + "\n".join(blocks) + footer(count), count
+    return header + footer(0), 0
+
+
+def _excerpt(passage: Passage, units: int) -> str:
+    """The passage with highlights in at most `units`, cut at a sentence end with "…"
+    when one fits, else at a word."""
+    text, spans = passage.text, passage.highlights
+    if utf16_len(highlight(text, spans)) <= units:
+        return highlight(text, spans)
+    ends = [b for _, b in sentence_spans(text) if b < len(text)]
+    fitting = [b for b in ends if utf16_len(highlight(text, spans, b)) + 1 <= units]
+    if fitting:  # the sentence's own full stop stays, then a spaced ellipsis
+        return _mark_spans(text, spans, fitting[-1], escape, _bold) + " " + ELLIPSIS
+    return _body(passage, units)
+
+
+def _bold(text: str) -> str:
+    return f"<b>{text}</b>"
+
+
+def _answer_keyboard(answer: Answer, key: str, groups: Sequence[Sequence[Passage]],
+                     count: int, total: int) -> Keyboard:
+    """A button per source shown (its first passage's full text); More; 👍/👎 the answer."""
+    sources, seen = [], 0
+    for number, group in enumerate(groups, start=1):
+        if seen >= count:
+            break
+        seen += len(group)
+        sources.append((f"📄 {number}", payload.FullText(group[0].chunk_id)))
+    last: list[tuple[str, payload.Payload]] = []
+    if answer.offset + count < total:
+        last.append(("More ▸", payload.More(key, answer.offset + count)))
+    last += [("👍", payload.AnswerVote(key, 1)), ("👎", payload.AnswerVote(key, -1))]
+    rows = (_only_fitting(sources), _only_fitting(last))
+    return tuple(row for row in rows if row)
 
 
 def _passage_row(passage: Passage, key: str, number: int) -> tuple[Button, ...]:
