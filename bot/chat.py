@@ -195,6 +195,8 @@ class Chat:
             return await self._vote(who, action)
         if isinstance(action, payload.AnswerVote):
             return await self._answer_vote(who, action)
+        if isinstance(action, payload.Suggest):  # a question: the question budget applies
+            return await self.ask(who, action.text, always_notify=True)
         if isinstance(action, payload.SourcesPage):
             return await self._sources_page(who, action, render)
         return Notice("button_expired", alert=True)

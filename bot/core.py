@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import errno
@@ -60,7 +61,7 @@ from index.lexicon import (
     read_alias_file,
 )
 from index.query import Query
-from index.rank import ABSTAIN_NO_MATCH, Ranking, RankParams, rank
+from index.rank import ABSTAIN_EMPTY, ABSTAIN_NO_MATCH, Ranking, RankParams, rank
 from index.store import DocumentRow, Generation, Store
 from index.understand import prepare as prepare_understanding
 from index.understand import understand
@@ -253,6 +254,39 @@ def _citation(chunk: Chunk, document: DocumentRow | None = None) -> Citation:
 def _document_of(snapshot: Snapshot, chunk: Chunk) -> DocumentRow | None:
     """The stored document (citation metadata) a passage belongs to, if any."""
     return next((d for d in snapshot.documents if d.doc_key == chunk.doc_key), None)
+
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+MAX_SUGGESTIONS = 3
+
+
+def _suggestions(snapshot: Snapshot, question: str) -> tuple[str, ...]:
+    """Up to three names to try when nothing was found (#12): the corpus names spelt
+    nearest the question's words, then the names most documents' titles carry."""
+    vocabulary = snapshot.vocabulary
+    found: dict[str, str] = {}
+    for word in _WORD.findall(question[:500]):
+        term = vocabulary.closest(word.casefold())
+        if term is not None:
+            found.setdefault(term, vocabulary.surface_of(term))
+    for term, _count in _title_names(snapshot).most_common():
+        found.setdefault(term, vocabulary.surface_of(term))
+    askable = [name for name in found.values()
+               if name[:1].isupper() and _ASKABLE.fullmatch(name)]  # names, not words
+    return tuple(askable[:MAX_SUGGESTIONS])
+
+
+_ASKABLE = re.compile(r"[A-Za-z0-9_-]{1,40}")  # what a button payload can carry
+
+
+def _title_names(snapshot: Snapshot) -> collections.Counter[str]:
+    """Index terms written with a capital in documents' titles, by how many titles."""
+    counts: collections.Counter[str] = collections.Counter()
+    for document in snapshot.documents:
+        terms = {t for word in _WORD.findall(document.title) if word[:1].isupper()
+                 for t in analyze(word) if t in snapshot.vocabulary}
+        counts.update(terms)
+    return counts
 
 
 def _lead_quote(snapshot: Snapshot, query: Query, passages: Sequence[Passage]
@@ -641,6 +675,8 @@ class Service:
         else:
             query, ranking, passages = self._search(snapshot, question, offset, k)
         lead = _lead_quote(snapshot, query, passages) if offset == 0 else None
+        suggestions = (_suggestions(snapshot, question)
+                       if not ranking.hits and ranking.reason != ABSTAIN_EMPTY else ())
         latency = (time.perf_counter() - started) * 1000
         total = len(ranking.hits)
         query_id = None
@@ -652,7 +688,7 @@ class Service:
         rewrites = tuple(Rewrite(r.kind, r.typed, r.searched) for r in query.rewrites)
         return Answer(question, passages, not total, offset, total, query_id, ranking.reason,
                       snapshot.generation, latency, rewrites, query.language,
-                      ranking.unknown_names, lead)
+                      ranking.unknown_names, lead, suggestions)
 
     def _search(self, snapshot: Snapshot, question: str, offset: int, k: int
                 ) -> tuple[Query, Ranking, tuple[Passage, ...]]:

@@ -18,7 +18,7 @@ MAX_PAGE = 999_999
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")  # question keys and chunk ids
 _NUMBER = re.compile(r"[0-9]{1,6}")
 # Every payload of this version, for discord.py's DynamicItem template.
-TEMPLATE = r"v1\|[mfvsa]\|[A-Za-z0-9_|+-]{1,90}"
+TEMPLATE = r"v1\|[mfvsaq]\|[A-Za-z0-9_|+-]{1,90}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +54,20 @@ class AnswerVote:
 
 
 @dataclass(frozen=True, slots=True)
+class Suggest:
+    """Ask `text` (a name from the corpus offered when nothing was found, #12)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class SourcesPage:
     """A page of the /sources listing."""
 
     page: int
 
 
-Payload = More | FullText | Vote | AnswerVote | SourcesPage
+Payload = More | FullText | Vote | AnswerVote | Suggest | SourcesPage
 
 
 def _fields(payload: Payload) -> list[str]:
@@ -70,6 +77,8 @@ def _fields(payload: Payload) -> list[str]:
         return ["f", payload.chunk_id]
     if isinstance(payload, Vote):
         return ["v", payload.key, payload.chunk_id, "+" if payload.value > 0 else "-"]
+    if isinstance(payload, Suggest):
+        return ["q", payload.text]
     if isinstance(payload, AnswerVote):
         return ["a", payload.key, "+" if payload.value > 0 else "-"]
     return ["s", str(payload.page)]
@@ -115,6 +124,8 @@ def decode(text: str) -> Payload | None:
         return Vote(parts[0], parts[1], 1 if parts[2] == "+" else -1)
     if kind == "a" and len(parts) == 2 and _name(parts[0]) and parts[1] in ("+", "-"):
         return AnswerVote(parts[0], 1 if parts[1] == "+" else -1)
+    if kind == "q" and len(parts) == 1 and _name(parts[0]):
+        return Suggest(parts[0])
     if kind == "s" and len(parts) == 1 and _number(parts[0]):
         return SourcesPage(int(parts[0]))
     return None

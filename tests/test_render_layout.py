@@ -8,7 +8,7 @@ import re
 
 from bot import payload
 from bot.answer import Answer, Citation, LeadQuote, Passage
-from bot.core import Service
+from bot.core import Service, _suggestions
 from bot.render import telegram_html as r
 from tests.fakes.fake_telegram import html_problems
 
@@ -92,3 +92,20 @@ async def test_headline_answer_has_the_tuareg_sentence_in_its_first_300_characte
 
 async def test_later_pages_have_no_lead(service: Service) -> None:
     assert (await service.ask(HEADLINE, offset=1)).lead is None
+
+
+async def test_nothing_found_suggests_the_nearest_corpus_name_first(service: Service) -> None:
+    suggested = _suggestions(service._snapshot, "Tinzawatenne xylophone")
+    assert suggested[0] == "Tinzaouatene" and len(suggested) <= 3
+    assert all(name[:1].isupper() for name in suggested)
+
+
+async def test_nothing_found_answer_carries_suggestions_and_renders_them_as_buttons(
+        service: Service) -> None:
+    answer = await service.ask("banana bread recipe")
+    assert answer.abstained and 1 <= len(answer.suggestions) <= 3
+    rendered = r.render_answer(answer, "")
+    [row] = rendered.keyboard
+    assert [payload.decode(b.data) for b in row] == [payload.Suggest(n) for n in answer.suggestions]
+    assert rendered.text.count("\n") <= 1
+    assert (await service.ask("the")).suggestions == ()

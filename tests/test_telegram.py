@@ -86,14 +86,24 @@ async def test_private_question_answered_with_cited_passage(env: BotEnv) -> None
     assert WAGNER_QUESTION not in str(reply.params["reply_markup"])
 
 
-async def test_nothing_in_corpus_abstains_and_points_to_sources(env: BotEnv) -> None:
+async def test_nothing_found_offers_names_from_the_corpus_that_answer(env: BotEnv) -> None:
+    """#12: "nothing found" is two lines and up to three buttons, each asking a name the
+    corpus has; pressing one turns the message into that answer."""
     env.say("banana bread recipe", user_id=USER)
     env.say("the", user_id=USER + 1)
     [none] = await env.replies(USER)
     [empty] = await env.replies(USER + 1)
-    assert "nothing in the corpus" in none.params["text"] and "/sources" in none.params["text"]
+    assert "nothing in the corpus" in none.params["text"]
+    assert none.params["text"].count("\n") <= 1
+    offered = buttons(none)
+    assert 1 <= len(offered) <= 3 and all(b["text"].startswith("🔎 ") for b in offered)
     assert "real question" in empty.params["text"] and "/sources" in empty.params["text"]
-    assert not buttons(none)
+    assert not buttons(empty)
+    await _press(env, none, offered[0]["text"], USER)
+    edit = await env.fake.wait_for(lambda: env.fake.calls_to("editMessageText"))
+    assert edit[0].params["message_id"] == none.result["message_id"]
+    assert "<blockquote expandable>" in edit[0].params["text"]
+    assert_valid_html(edit[0].params["text"])
 
 
 async def test_group_only_answers_ask_mentions_and_replies(env: BotEnv) -> None:

@@ -164,7 +164,7 @@ def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT) -> Re
     (`[1] Outlet · 5 Aug 2024 · headline`) with its passages in collapsed quotes below, a
     button per source, More, and one 👍/👎 for the whole answer."""
     if answer.abstained or not answer.passages:
-        return Rendered(render_abstention(answer))
+        return Rendered(render_abstention(answer), suggestion_keyboard(answer.suggestions))
     groups = group_by_source(answer.passages)
     header = _lead_block(answer, groups)
     if note := rewrite_note(answer, _emphasis, escape):
@@ -311,22 +311,30 @@ def _only_fitting(buttons: Iterable[tuple[str, payload.Payload]]) -> tuple[Butto
     return tuple(Button(label, data) for label, data in encoded if data is not None)
 
 
+def suggestion_keyboard(suggestions: Sequence[str]) -> Keyboard:
+    """One row of buttons, each asking a suggested name (those a payload can carry)."""
+    row = _only_fitting((f"🔎 {name}", payload.Suggest(name)) for name in suggestions[:3])
+    return (row,) if row else ()
+
+
 def _emphasis(text: str) -> str:
     return f"<i>{fit(text, 100)}</i>"
 
 
 def render_abstention(answer: Answer) -> str:
-    """The reply when the corpus has nothing: say so, and point to /sources."""
+    """The reply when the corpus has nothing: one or two lines, what was searched, and the
+    suggested names (as buttons) when there are any; else a pointer to /sources."""
     if answer.reason == ABSTAIN_EMPTY or not answer.question.strip():
         return ("Please ask a real question with a few keywords, for example:\n"
                 f"<i>{escape(EXAMPLE_QUESTIONS[0])}</i>\n\n"
                 "See /sources for what the corpus covers.")
-    if note := unknown_names_note(answer, _emphasis, escape):
-        return (f"{note}\n\nI only quote passages from a curated set of documents and never "
-                "answer from elsewhere. See /sources for what the corpus covers.")
-    return (f"I found nothing in the corpus about <i>{fit(answer.question, 300)}</i>.\n\n"
-            "I only quote passages from a curated set of documents and never answer from "
-            "elsewhere. See /sources for what the corpus covers, or try other keywords.")
+    said = unknown_names_note(answer, _emphasis, escape) or (
+        f"I found nothing in the corpus about <i>{fit(answer.question, 300)}</i>.")
+    if answer.suggestions:
+        return f"{said}\nThe corpus does cover these; tap one to ask:"
+    return (f"{said}\n\nI only quote passages from a curated set of documents and never "
+            "answer from elsewhere. See /sources for what the corpus covers, or try other "
+            "keywords.")
 
 
 def render_inline(answer: Answer, *, limit: int = MESSAGE_LIMIT) -> list[InlineArticle]:
