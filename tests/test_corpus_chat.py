@@ -29,7 +29,7 @@ async def test_telegram_reindex_of_a_vanished_corpus_is_refused(tmp_path: Path) 
         assert ("reindex", "rejected") in rows
         env.say(WAGNER_QUESTION, user_id=USER)
         [answer] = await env.replies(USER)
-        assert "<blockquote>" in answer.params["text"]
+        assert "<blockquote expandable>" in answer.params["text"]
 
 
 async def test_discord_reindex_of_a_vanished_corpus_is_refused(tmp_path: Path) -> None:
