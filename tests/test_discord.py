@@ -208,7 +208,9 @@ async def test_slash_ask_answers_with_quoted_cited_passages(env: BotEnv) -> None
     [embed] = data["embeds"]
     assert data["allowed_mentions"]["parse"] == []
     assert not int(data.get("flags") or 0) & EPHEMERAL
-    assert any(f"`{WAGNER_FILE}`, passage " in f["name"] for f in embed["fields"])
+    assert embed["description"].startswith("> “")  # the lead quote first (#12)
+    assert all(f["name"].startswith("[") and WAGNER_FILE not in f["name"]
+               for f in embed["fields"])
     assert all(f["value"].startswith("> ") for f in embed["fields"])
     assert "**Wagner**" in embed_text(data) and "**Tinzaouatene**" in embed_text(data)
     ids = [b["custom_id"] for b in buttons(data)]
@@ -219,9 +221,23 @@ async def test_slash_ask_answers_with_quoted_cited_passages(env: BotEnv) -> None
 async def test_abstains_and_asks_for_keywords(env: BotEnv) -> None:
     none = await env.ask("banana bread recipe")
     empty = await env.ask("the", user_id=USER + 1)
-    assert "nothing in the corpus" in embed_text(none) and "/sources" in embed_text(none)
+    assert "nothing in the corpus" in embed_text(none)
     assert "real question" in embed_text(empty) and "/sources" in embed_text(empty)
-    assert not buttons(none) and not buttons(empty)
+    offered = buttons(none)
+    assert 1 <= len(offered) <= 3 and all(b["label"].startswith("🔎 ") for b in offered)
+    assert not buttons(empty)
+
+
+async def test_a_suggestion_button_asks_it_in_place(env: BotEnv) -> None:
+    """#12: pressing a name offered by "nothing found" edits the message into its answer."""
+    data = await env.ask("banana bread recipe")
+    message = next(m for m in env.fake.messages.values() if m["embeds"] == data["embeds"])
+    press = await env.fake.press(message, buttons(data)[0]["custom_id"], user_id=USER)
+    [edit] = await env.reply(press)
+    assert edit.body["type"] == 7
+    answer = edit.body["data"]["embeds"][0]
+    assert answer["description"].startswith("> “") and answer["fields"]
+    assert [b["label"] for b in buttons(edit.body["data"])][-2:] == ["👍", "👎"]
 
 
 APPROVED = "Who did Wagner fight at Tinzaouatene?"
@@ -252,7 +268,7 @@ async def test_mention_in_channel_and_direct_message(env: BotEnv) -> None:
     [reply] = await env.fake.wait_for(lambda: env.fake.sent(env.fake.channel_id), what="reply")
     assert str(reply.body["message_reference"]["message_id"]) == mention["id"]
     assert reply.body["allowed_mentions"] == {"parse": [], "replied_user": False}
-    assert WAGNER_FILE in embed_text(reply.body)
+    assert "Tinzaouatene" in embed_text(reply.body)
     await env.fake.say("Coordination of Azawad Movements", user_id=USER, guild=False)
     [dm] = await env.fake.wait_for(lambda: env.fake.sent(env.fake.dm_channel(USER)), what="DM")
     assert "Azawad" in embed_text(dm.body) and "message_reference" not in dm.body
@@ -266,8 +282,7 @@ async def test_mention_injection_is_neutralised(env: BotEnv) -> None:
     await env.ask("@everyone <@&1> zzqqxx nothing", user_id=USER + 1)
     await env.fake.say(f"<@{env.fake.app_id}> {hostile}", user_id=USER + 2)
     await env.fake.wait_for(lambda: env.fake.sent(env.fake.channel_id), what="reply")
-    description = data["embeds"][0]["description"]
-    assert "\\*\\*Wagner\\*\\*" in description and "\\[click\\](http://evil.test)" in description
+    assert "[click](http://evil.test)" not in embed_text(data)  # the question is not echoed
     env.no_pings_anywhere()
 
 
@@ -292,15 +307,15 @@ async def test_more_full_text_and_feedback_buttons(tmp_path: Path) -> None:
                                                                "Movements"}, user_id=USER)
         [call] = await env.reply(interaction)
         data = call.body["data"]
-        assert "Passages 1 to 1 of " in embed_text(data)
+        assert "Passages 1–1 of " in embed_text(data)
         message = env.fake.original(interaction)
         assert message is not None
 
         more = await env.fake.press(message, button(data, "More"), user_id=USER)
         [edit] = await env.reply(more)
         assert edit.body["type"] == 7
-        assert "Passages 2 to 2 of " in embed_text(edit.body["data"])
-        assert "Passages 2 to 2" in embed_text(env.fake.message(message["id"]))
+        assert "Passages 2–2 of " in embed_text(edit.body["data"])
+        assert "Passages 2–2" in embed_text(env.fake.message(message["id"]))
 
         full = await env.fake.press(message, button(edit.body["data"], "📄"), user_id=USER)
         [text] = await env.reply(full)
@@ -318,7 +333,7 @@ async def test_more_full_text_and_feedback_buttons(tmp_path: Path) -> None:
             [query_id] = db.execute("SELECT id FROM queries").fetchone()
         assert len(rows) == 1 and rows[0][1] == query_id and rows[0][3] == -1
         assert str(USER) not in rows[0][0]
-        assert rows[0][2] in button(edit.body["data"], "👎")
+        assert rows[0][2] == ""  # one vote for the whole answer (#12)
 
 
 async def test_long_full_text_arrives_as_ephemeral_followups(tmp_path: Path) -> None:
@@ -469,7 +484,7 @@ async def test_add_attachment_then_ask_about_it(env: BotEnv) -> None:
     assert env.fake.calls_to("download")
     assert (env.corpus / "zz_quuxfoo.txt").read_bytes() == content
     data = await env.ask("Quuxfoo accord Gao")
-    assert "zz_quuxfoo.txt" in embed_text(data)
+    assert "[1] Quuxfoo Accord" in embed_text(data)
     assert await env.audit(1) == [("add zz_quuxfoo.txt", "ok")]
 
 
@@ -619,7 +634,7 @@ async def test_forged_votes_pages_and_ids_are_refused_and_change_nothing(
         data = await env.ask("Coordination of Azawad Movements")
         message = next(m for m in env.fake.messages.values() if m["embeds"] == data["embeds"])
         up = button(data, "👍")
-        key, shown = up.split("|")[2], up.split("|")[3]
+        key, shown = up.split("|")[2], button(data, "📄").split("|")[2]
         for _ in range(5):
             press = await env.fake.press(message, up, user_id=USER)
             [thanks] = await env.reply(press)

@@ -28,7 +28,15 @@ from bot.answer import (
     unknown_names_note,
 )
 from bot.render.text import boundary as _shared_boundary
-from bot.render.text import clean, failed, rejected, utf16_len
+from bot.render.text import (
+    clean,
+    display_date,
+    failed,
+    group_by_source,
+    rejected,
+    sentence_cut,
+    utf16_len,
+)
 from bot.render.text import escaped_prefix as _shared_escaped_prefix
 from bot.render.text import first_safe_url as _first_safe_url
 from bot.render.text import fit_escaped as _fit_escaped
@@ -41,7 +49,6 @@ from bot.render.text import render_button_flood as render_button_flood
 from bot.render.text import render_flood as render_flood
 from bot.render.text import render_progress as render_progress
 from bot.render.text import render_too_large as render_too_large
-from bot.render.text import share as _share
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -262,65 +269,110 @@ def _source_line(citation: Citation) -> str:
 
 
 def render_answer(answer: Answer, key: str) -> Reply:
-    """An answer page: one embed, a field per quoted passage under its citation, buttons."""
+    """An answer page (#12): the lead quote first, then a field per source (`[1] Outlet ·
+    5 Aug 2024 · headline`) holding a short excerpt of each of its passages; a button per
+    source, More, and one 👍/👎 for the whole answer."""
     if answer.abstained or not answer.passages:
         return render_abstention(answer)
-    title = "📚 From the corpus"
-    description = f"**Question:** {fit(answer.question, 600)}"
+    groups = group_by_source(answer.passages)[:FIELD_COUNT_LIMIT]
+    description = _lead(answer, groups)
     if note := rewrite_note(answer, _emphasis, escape):
-        description += f"\n{note}"
+        description += f"\n{note}" if description else note
     total = max(answer.total, answer.offset + len(answer.passages))
-    shown = answer.passages[:FIELD_COUNT_LIMIT]
-    for count in range(len(shown), 0, -1):
-        fields = _fields(shown[:count], answer.offset + 1,
-                         EMBED_TOTAL_LIMIT - utf16_len(title + description + _footer(
-                             answer.offset, count, total)))
-        if fields is not None or count == 1:
+    fields = [Field(source_name(g[0].citation, n), _excerpts(g))
+              for n, g in enumerate(groups, start=1)]
+    while True:  # drop trailing sources until the embed fits Discord's 6000 total
+        groups = groups[:len(fields)]
+        count = sum(len(g) for g in groups)
+        embed = Embed("", description, tuple(fields), _footer(answer.offset, count, total),
+                      ANSWER_COLOUR)
+        if embed.size() <= EMBED_TOTAL_LIMIT or len(fields) == 1:
             break
-    footer = _footer(answer.offset, count, total)
-    embed = Embed(title, description, fields or (), footer, ANSWER_COLOUR)
-    return Reply(embeds=(embed,), buttons=_answer_buttons(shown[:count], answer.offset,
+        fields.pop()
+    return Reply(embeds=(embed,), buttons=_answer_buttons(groups, answer.offset + count,
                                                              total, key))
 
 
+EXCERPT_CHARS = 240  # a passage's excerpt under its source: about three lines
+
+
+def _lead(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
+    """`> “lead sentence” [n]`; "" without a lead quote."""
+    lead = answer.lead
+    if lead is None or not 1 <= lead.source <= len(answer.passages):
+        return ""
+    passage = answer.passages[lead.source - 1]
+    if passage.text[lead.start:lead.end] != lead.text:
+        return ""
+    spans = tuple((a - lead.start, b - lead.start) for a, b in passage.highlights)
+    number = next(i for i, g in enumerate(groups, start=1) if passage in g)
+    quoted = highlight(lead.text, spans) + (ELLIPSIS if lead.truncated else "")
+    return f"> “{quoted}” [{number}]"
+
+
+def source_name(citation: Citation, number: int) -> str:
+    """`[n] Outlet · 5 Aug 2024 · headline` (outlet and date only when known), ≤256 units."""
+    parts = [fit(citation.outlet, 60)] if citation.outlet.strip() else []
+    when = display_date(citation.published) or display_date(citation.date) or (
+        citation.date.strip())
+    if when:
+        parts.append(fit(when, 30))
+    head = f"[{number}] " + " · ".join([*parts, ""])
+    return head + fit(citation.title or citation.file, FIELD_NAME_LIMIT - utf16_len(head))
+
+
+def _excerpts(group: Sequence[Passage]) -> str:
+    """Each passage as a quoted excerpt cut at a sentence end with "…", then the link."""
+    tail = _link(group[0].citation)
+    room = (FIELD_VALUE_LIMIT - utf16_len(tail)) // len(group) - 3
+    quotes = [f"> {_excerpt(p, min(EXCERPT_CHARS, room))}" for p in group]
+    return "\n".join(quotes) + tail
+
+
+def _excerpt(passage: Passage, units: int) -> str:
+    text, spans = passage.text, passage.highlights
+    if utf16_len(highlight(text, spans)) <= units:
+        return highlight(text, spans)
+    end = sentence_cut(text, lambda b: utf16_len(highlight(text, spans, b)) + 1 <= units)
+    if end:
+        return highlight(text, spans, end)[:-len(ELLIPSIS)] + " " + ELLIPSIS
+    return _body(passage, units) or ELLIPSIS
+
+
+def _link(citation: Citation) -> str:
+    url = safe_url(citation.urls)
+    return f"\n[source]({url})" if url else ""
+
+
 def _footer(offset: int, count: int, total: int) -> str:
-    more = " · More ▸ shows further passages." if offset + count < total else ""
-    return f"Passages {offset + 1} to {offset + count} of {total}.{more}"
+    if offset == 0 and count >= total:
+        return ""
+    return texts.text("passages_of", first=offset + 1, last=offset + count, total=total)
 
 
-def _fields(passages: Sequence[Passage], first: int, budget: int) -> tuple[Field, ...] | None:
-    """Quoted, cited fields sharing `budget` units; None if they cannot all fit readably."""
-    names = [citation_name(p.citation, first + i) for i, p in enumerate(passages)]
-    tails = [_source_line(p.citation) for p in passages]
-    fixed = sum(utf16_len(n) + utf16_len(t) + 2 for n, t in zip(names, tails, strict=True))
-    room = budget - fixed
-    if room < _MIN_BODY * len(passages) and len(passages) > 1:
-        return None
-    full = [utf16_len(highlight(p.text, p.highlights)) for p in passages]
-    caps = _share(full, max(room, 0))
-    fields = []
-    for passage, name, tail, cap in zip(passages, names, tails, caps, strict=True):
-        cap = min(cap, FIELD_VALUE_LIMIT - 2 - utf16_len(tail))
-        fields.append(Field(name, "> " + (_body(passage, cap) or ELLIPSIS) + tail))
-    return tuple(fields)
+def answer_vote_id(key: str, value: int) -> str:
+    """Custom id of the answer's 👍/👎 button ("" if it cannot be carried)."""
+    vote = payload.AnswerVote(key, 1 if value > 0 else -1)
+    return payload.encode_within(vote, CUSTOM_ID_LIMIT) or ""
 
 
-def _answer_buttons(passages: Sequence[Passage], offset: int, total: int,
+def suggest_id(name: str) -> str:
+    """Custom id of a suggestion button ("" if it cannot be carried)."""
+    return payload.encode_within(payload.Suggest(name), CUSTOM_ID_LIMIT) or ""
+
+
+def _answer_buttons(groups: Sequence[Sequence[Passage]], next_offset: int, total: int,
                     key: str) -> tuple[Button, ...]:
-    """A row per passage (Full text, 👍, 👎) while rows last, then "More" on the last row."""
-    rows = [[b for b in (Button(f"📄 Full text [{n}]", full_id(p.chunk_id)),
-                         Button(f"👍 {n}", vote_id(key, p.chunk_id, 1)),
-                         Button(f"👎 {n}", vote_id(key, p.chunk_id, -1))) if _usable(b)]
-            for n, p in enumerate(passages, start=offset + 1)]
-    if len(rows) > ROW_LIMIT - 1:  # many passages: pack densely, the last ones lose buttons
-        dense = [b for row in rows for b in row][:BUTTONS_PER_ROW * (ROW_LIMIT - 1)]
-        rows = [dense[i:i + BUTTONS_PER_ROW] for i in range(0, len(dense), BUTTONS_PER_ROW)]
-    rows = [row for row in rows if row]
-    more = Button("More ▸", more_id(key, offset + len(passages)), "primary")
-    if offset + len(passages) < total and _usable(more):
-        rows.append([more])
-    return tuple(Button(b.label, b.custom_id, b.style, r) for r, row in enumerate(rows)
-                 for b in row)
+    """A button per source (its first passage's full text), then More, 👍 and 👎."""
+    sources = [b for n, g in enumerate(groups, start=1)
+               if _usable(b := Button(f"📄 {n}", full_id(g[0].chunk_id)))]
+    rows = [sources[i:i + BUTTONS_PER_ROW] for i in range(0, len(sources), BUTTONS_PER_ROW)]
+    rows = rows[:ROW_LIMIT - 1]
+    last = [Button("More ▸", more_id(key, next_offset), "primary")] if next_offset < total else []
+    last += [Button("👍", answer_vote_id(key, 1)), Button("👎", answer_vote_id(key, -1))]
+    rows.append([b for b in last if _usable(b)])
+    return tuple(Button(b.label, b.custom_id, b.style, r)
+                 for r, row in enumerate(r for r in rows if r) for b in row)
 
 
 def _emphasis(text: str) -> str:
@@ -339,7 +391,12 @@ def render_abstention(answer: Answer) -> Reply:
         text = (f"I found nothing in the corpus about *{fit(answer.question, 600)}*.\n\n"
                 "I only quote passages from a curated set of documents and never answer from "
                 "elsewhere. See /sources for what the corpus covers, or try other keywords.")
-    return Reply(embeds=(Embed("Nothing in the corpus", text, colour=ABSTAIN_COLOUR),))
+    if answer.suggestions and answer.reason != ABSTAIN_EMPTY:
+        text = text.split("\n\n")[0] + "\nThe corpus does cover these; tap one to ask:"
+    buttons = tuple(b for name in answer.suggestions[:3]
+                    if _usable(b := Button(f"🔎 {plain(name, 60)}", suggest_id(name))))
+    return Reply(embeds=(Embed("Nothing in the corpus", text, colour=ABSTAIN_COLOUR),),
+                 buttons=buttons)
 
 
 # --- full text, sources, stats, help -------------------------------------------------

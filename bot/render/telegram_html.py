@@ -9,7 +9,6 @@ in tags, so a cut never lands inside a tag or an entity.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 from bot import payload, texts
 from bot.answer import ABSTAIN_EMPTY, rewrite_note, unknown_names_note
 from bot.render.text import boundary as _shared_boundary
-from bot.render.text import clean, utf16_len
+from bot.render.text import clean, display_date, group_by_source, sentence_cut, utf16_len
 from bot.render.text import escaped_prefix as _shared_escaped_prefix
 from bot.render.text import failed as _failed
 from bot.render.text import first_safe_url as _first_safe_url
@@ -34,7 +33,6 @@ from bot.render.text import render_flood as render_flood
 from bot.render.text import render_progress as render_progress
 from bot.render.text import render_too_large as render_too_large
 from bot.render.text import share as _share
-from index.lead import sentence_spans
 
 if TYPE_CHECKING:  # annotations only
     from bot.answer import Answer, Citation, FullText, Passage, ReindexResult, Source, Stats
@@ -181,14 +179,6 @@ def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT) -> Re
     return Rendered(text, _answer_keyboard(answer, key, groups, count, total))
 
 
-def group_by_source(passages: Sequence[Passage]) -> list[list[Passage]]:
-    """The passages grouped by document, in order of each document's first passage."""
-    groups: dict[str, list[Passage]] = {}
-    for p in passages:
-        groups.setdefault(p.citation.file, []).append(p)
-    return list(groups.values())
-
-
 def _source_number(groups: Sequence[Sequence[Passage]], passage: Passage) -> int:
     return next(i for i, g in enumerate(groups, start=1) if passage in g)
 
@@ -219,20 +209,6 @@ def source_line(citation: Citation, number: int) -> str:
     if url:
         line += f' · <a href="{html.escape(url, quote=True)}">link</a>'
     return line
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def display_date(day: str) -> str:
-    """"2024-08-05" or "05 August 2024" -> "5 Aug 2024"; "" for anything else."""
-    for pattern in ("%Y-%m-%d", "%d %B %Y"):
-        try:
-            parsed = dt.datetime.strptime(day.strip(), pattern)
-        except ValueError:
-            continue
-        return f"{parsed.day} {_MONTHS[parsed.month - 1]} {parsed.year}"
-    return ""
 
 
 _EXCERPT_CHARS = 700  # a collapsed passage: enough to read once opened, cut at a sentence
@@ -269,10 +245,9 @@ def _excerpt(passage: Passage, units: int) -> str:
     text, spans = passage.text, passage.highlights
     if utf16_len(highlight(text, spans)) <= units:
         return highlight(text, spans)
-    ends = [b for _, b in sentence_spans(text) if b < len(text)]
-    fitting = [b for b in ends if utf16_len(highlight(text, spans, b)) + 1 <= units]
-    if fitting:  # the sentence's own full stop stays, then a spaced ellipsis
-        return _mark_spans(text, spans, fitting[-1], escape, _bold) + " " + ELLIPSIS
+    end = sentence_cut(text, lambda b: utf16_len(highlight(text, spans, b)) + 1 <= units)
+    if end:  # the sentence's own full stop stays, then a spaced ellipsis
+        return _mark_spans(text, spans, end, escape, _bold) + " " + ELLIPSIS
     return _body(passage, units)
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from bot import texts
+from index.lead import sentence_spans
+
+if TYPE_CHECKING:  # annotations only
+    from bot.answer import Passage
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # Invisible formatting that can make text read other than it is (bidi embeddings,
@@ -186,3 +192,35 @@ def rejected(reason: str, fit: Callable[[str, int], str]) -> str:
 def failed(what: str, reason: str, escape: Callable[[str], str]) -> str:
     """A moderator action failed (`reason`: plain words, e.g. "the disk is full")."""
     return texts.text("failed", what=escape(what), why=f": {escape(reason)}" if reason else "")
+
+
+# --- answers (#12) -------------------------------------------------------------------
+
+
+def group_by_source(passages: Sequence[Passage]) -> list[list[Passage]]:
+    """The passages grouped by document, in order of each document's first passage."""
+    groups: dict[str, list[Passage]] = {}
+    for p in passages:
+        groups.setdefault(p.citation.file, []).append(p)
+    return list(groups.values())
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def display_date(day: str) -> str:
+    """"2024-08-05" or "05 August 2024" -> "5 Aug 2024"; "" for anything else."""
+    for pattern in ("%Y-%m-%d", "%d %B %Y"):
+        try:
+            parsed = dt.datetime.strptime(day.strip(), pattern)
+        except ValueError:
+            continue
+        return f"{parsed.day} {_MONTHS[parsed.month - 1]} {parsed.year}"
+    return ""
+
+
+def sentence_cut(text: str, fits: Callable[[int], bool]) -> int:
+    """The end of the longest run of whole sentences of `text` (shorter than all of it)
+    for which `fits(end)`; 0 if not even the first sentence fits."""
+    ends = [end for _, end in sentence_spans(text) if end < len(text)]
+    return next((end for end in reversed(ends) if fits(end)), 0)
