@@ -122,7 +122,12 @@ def test_a_document_is_cited_once_over_its_passages() -> None:
     rendered = r.render_answer(two, "K")
     assert rendered.text.count("Mali War") == 1 and rendered.text.count("[2] <i>Other</i>") == 1
     assert rendered.text.count("<blockquote expandable>") == 3
-    assert [b.text for b in rendered.keyboard[0]] == ["📄 1", "📄 2"]
+    assert [b.text for b in rendered.keyboard[0]] == ["📄 1", "📄 2", "👍", "👎"]
+
+
+def test_a_short_keyboard_is_one_row() -> None:
+    rendered = r.render_answer(answer(passage("a")), "K")
+    assert [[b.text for b in row] for row in rendered.keyboard] == [["📄 1", "👍", "👎"]]
 
 
 def test_no_more_button_on_last_page_and_oversized_ids_dropped() -> None:
@@ -130,7 +135,7 @@ def test_no_more_button_on_last_page_and_oversized_ids_dropped() -> None:
     assert all(b.text != "More ▸" for row in last.keyboard for b in row)
     assert "Passages 5–5 of 5" in last.text
     odd = r.render_answer(answer(passage("a", chunk_id="x" * 80)), "K")
-    assert [b.text for row in odd.keyboard for b in row] == ["👍", "👎"]
+    assert [[b.text for b in row] for row in odd.keyboard] == [["👍", "👎"]]
 
 
 def test_decode_rejects_foreign_data() -> None:

@@ -269,7 +269,12 @@ def _answer_keyboard(answer: Answer, key: str, groups: Sequence[Sequence[Passage
         last.append(("More ▸", payload.More(key, answer.offset + count)))
     last += [("👍", payload.AnswerVote(key, 1)), ("👎", payload.AnswerVote(key, -1))]
     rows = (_only_fitting(sources), _only_fitting(last))
+    if sum(len(row) for row in rows) <= _ONE_ROW:
+        return (rows[0] + rows[1],) if rows[0] + rows[1] else ()
     return tuple(row for row in rows if row)
+
+
+_ONE_ROW = 4  # buttons that still read well side by side at phone width
 
 
 def _passage_row(passage: Passage, key: str, number: int) -> tuple[Button, ...]:
