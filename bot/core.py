@@ -34,9 +34,16 @@ from bot.answer import (
     Stats,
 )
 from bot.config import Config, ConfigError
-from index.analyze import STOPWORDS, analyze, highlight_spans
-from index.build import BM25Params, BuiltIndex, build_index, corpus_fingerprint
-from index.chunk import Chunk
+from index.analyze import STOPWORDS, analyze, highlight_spans, surface_forms
+from index.build import (
+    BM25Params,
+    BuiltIndex,
+    build_index,
+    corpus_fingerprint,
+    dated_chunks,
+    document_row,
+)
+from index.chunk import Chunk, section_text
 from index.engine import BM25, IndexFormatError
 from index.ingest import (
     EXTENSIONS,
@@ -44,6 +51,7 @@ from index.ingest import (
     corpus_files,
     decode,
     html_to_text,
+    load_file,
     parse_document,
 )
 from index.lexicon import (
@@ -120,13 +128,27 @@ class Snapshot:
     def text_of(self, index: int) -> str:
         return self.chunks[index].text
 
+    @property
+    def passages(self) -> int:
+        """Live passages (a removed document's stay as tombstones until a reindex, #13)."""
+        return self.engine.n_docs if self.engine is not None else 0
+
+    def live_chunks(self) -> list[Chunk]:
+        """The passages of live documents, in index order."""
+        if self.engine is None or self.engine.n_docs == len(self.chunks):
+            return list(self.chunks)
+        live = self.engine.live
+        return [c for c, keep in zip(self.chunks, live.tolist(), strict=True) if keep]
+
     @classmethod
     def of(cls, generation: int, corpus_hash: str, engine: BM25 | None,
            chunks: list[Chunk], documents: list[DocumentRow],
            surface: Mapping[str, str] | None = None) -> Snapshot:
         """A generation's snapshot, with the vocabulary question understanding reads
         (O(terms): build it in a worker thread)."""
-        by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
+        live = engine.live.tolist() if engine is not None else [True] * len(chunks)
+        by_id = {c.chunk_id: i for i, (c, keep) in enumerate(zip(chunks, live, strict=True))
+                 if keep}
         vocabulary = (Vocabulary.from_engine(engine, surface)
                       if engine is not None else Vocabulary({}, 0))
         return cls(generation, corpus_hash, engine, tuple(chunks), tuple(documents), by_id,
@@ -512,8 +534,8 @@ class Service:
             raise IndexFormatError(f"generation {generation} was retired while loading")
         path = self._index_root / f"gen-{generation}"
         engine = await asyncio.to_thread(BM25.load, path) if chunks else None
-        if engine is not None and engine.n_docs != len(chunks):
-            raise IndexFormatError(f"{path}: {engine.n_docs} documents, expected {len(chunks)}")
+        if engine is not None and engine.n_slots != len(chunks):
+            raise IndexFormatError(f"{path}: {engine.n_slots} documents, expected {len(chunks)}")
         surface = await asyncio.to_thread(load_surface_forms, path)
         return await asyncio.to_thread(Snapshot.of, generation, corpus_hash, engine, chunks,
                                        documents, surface)
@@ -695,7 +717,7 @@ class Service:
         """Documents of the current index generation."""
         snapshot = self._snapshot
         counts: dict[str, int] = {}
-        for chunk in snapshot.chunks:
+        for chunk in snapshot.live_chunks():
             counts[chunk.doc_key] = counts.get(chunk.doc_key, 0) + 1
         return [Source(d.file, d.title, counts.get(d.doc_key, 0), d.date)
                 for d in snapshot.documents]
@@ -718,7 +740,7 @@ class Service:
         midnight = dt.datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
         usage = await self.store.usage(midnight.timestamp())
         rate = usage.abstained_today / usage.questions_today if usage.questions_today else 0.0
-        return Stats(len(snapshot.documents), len(snapshot.chunks), snapshot.generation,
+        return Stats(len(snapshot.documents), snapshot.passages, snapshot.generation,
                      usage.questions_today, rate, usage.feedback_up, usage.feedback_down,
                      usage.top_unanswered, self.store.queries_not_logged)
 
@@ -930,10 +952,64 @@ class Service:
                 raise DocumentRejected(f"{name} is already in the corpus; /remove it first.")
             await asyncio.to_thread(_write_atomically, target, data)
             try:
-                return await self._rebuild(None)
+                return await self._add_file(target)
             except BaseException:
                 target.unlink(missing_ok=True)
                 raise
+
+    async def _add_file(self, path: Path) -> ReindexResult:
+        """Index one new corpus file into a new generation, in time proportional to it
+        (#13); a full rebuild when there is no index yet."""
+        snapshot = self._snapshot
+        if snapshot.engine is None:
+            return await self._rebuild(None)
+        started = time.perf_counter()
+        part = await asyncio.to_thread(self._index_file, snapshot, snapshot.engine, path)
+        return await self._publish_part(snapshot, part, started)
+
+    def _index_file(self, snapshot: Snapshot, engine: BM25, path: Path) -> _Part:
+        """A new file's rows and passages, and a copy of the engine with them appended."""
+        cap = self.config.corpus.max_file_bytes
+        try:
+            documents = load_file(path, cap)
+        except SkippedFile as exc:
+            raise DocumentRejected(str(exc)) from None
+        _refuse_duplicate(snapshot, documents[0].sha256, path.name)
+        rows = [document_row(d) for d in documents]
+        sections = [(d.key, i, s.heading, section_text(s))
+                    for d in documents for i, s in enumerate(d.sections)]
+        chunks = [c for d in documents for c in dated_chunks(d)]
+        texts = [_indexed_text(c) for c in chunks]
+        updated = engine.copy()
+        updated.append([analyze(text) for text in texts])
+        surface = {**surface_forms(texts), **snapshot.vocabulary.surface}
+        return _Part(corpus_fingerprint(self.config.corpus_dir, cap), rows, sections, chunks,
+                     updated, surface, frozenset())
+
+    async def _publish_part(self, snapshot: Snapshot, part: _Part, started: float
+                            ) -> ReindexResult:
+        """Save and publish an incremental generation over `snapshot`'s, sharing its
+        main index files (hard links) and its rows (copied inside SQLite)."""
+        generation = await self.store.new_generation(part.corpus_hash)
+        path = self._index_root / f"gen-{generation}"
+        base = self._index_root / f"gen-{snapshot.generation}"
+        try:
+            await asyncio.to_thread(_save_part, part, path, base)
+            await self.store.publish_incremental(generation, snapshot.generation,
+                                                 part.documents, part.sections, part.chunks,
+                                                 part.removed)
+        except BaseException:
+            await self.store.discard_generation(generation)
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        documents = sorted([*(d for d in snapshot.documents if d.doc_key not in part.removed),
+                            *part.documents], key=lambda d: (d.file, d.doc_key))
+        self._snapshot = await asyncio.to_thread(
+            Snapshot.of, generation, part.corpus_hash, part.engine,
+            [*snapshot.chunks, *part.chunks], documents, part.surface)
+        await self._retire_generations(keep={generation, snapshot.generation})
+        return ReindexResult(generation, len(documents), part.engine.n_docs, (),
+                             time.perf_counter() - started)
 
     def _check_content(self, name: str, data: bytes) -> None:
         cap = self.config.corpus.max_file_bytes
@@ -957,12 +1033,61 @@ class Service:
             parked = target.with_name(f".removed-{name}")
             os.replace(target, parked)
             try:
-                result = await self._rebuild(None)
+                result = await self._remove_file(name)
             except BaseException:
                 os.replace(parked, target)
                 raise
             parked.unlink(missing_ok=True)
             return result
+
+
+    async def _remove_file(self, name: str) -> ReindexResult:
+        """Mask a corpus file's passages in a new generation (#13); a full rebuild when
+        the index does not hold it, or holds nothing else."""
+        snapshot = self._snapshot
+        keys = frozenset(d.doc_key for d in snapshot.documents if d.file == name)
+        engine = snapshot.engine
+        if engine is None or not keys:
+            return await self._rebuild(None)
+        started = time.perf_counter()
+        live = engine.live
+        ordinals = [i for i, c in enumerate(snapshot.chunks) if c.doc_key in keys and live[i]]
+        updated = engine.copy()
+        try:
+            updated.remove(ordinals)
+        except ValueError:  # it held every token: the rebuild refuses or empties cleanly
+            return await self._rebuild(None)
+        cap = self.config.corpus.max_file_bytes
+        fingerprint = await asyncio.to_thread(corpus_fingerprint, self.config.corpus_dir, cap)
+        part = _Part(fingerprint, [], [], [], updated, dict(snapshot.vocabulary.surface), keys)
+        return await self._publish_part(snapshot, part, started)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What an add or a removal changes, ready to be published over the current generation."""
+
+    corpus_hash: str
+    documents: list[DocumentRow]
+    sections: list[tuple[str, int, str, str]]
+    chunks: list[Chunk]
+    engine: BM25
+    surface: dict[str, str]
+    removed: frozenset[str]  # doc keys
+
+
+def _refuse_duplicate(snapshot: Snapshot, sha256: str, name: str) -> None:
+    """A rebuild would skip a file with the same cleaned text as an indexed one: refuse it."""
+    for document in snapshot.documents:
+        if sha256 and document.sha256 == sha256:
+            raise DocumentRejected(f"{name} has the same text as {document.file}, "
+                                   "already in the corpus; not added.")
+
+
+def _save_part(part: _Part, path: Path, base: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    part.engine.save(path, link_from=base)
+    save_surface_forms(path, part.surface)
 
 
 MAX_ADDED_ALIASES = 2000

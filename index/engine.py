@@ -424,6 +424,14 @@ class BM25:
         merged = _merge_postings(main, batch, n_terms)
         self._state = self._exact_state(st.vocab, merged, st.doc_len, st.live, st.df)
 
+    def copy(self) -> BM25:
+        """An independent engine sharing this one's arrays (states are immutable): update
+        the copy while this one keeps answering."""
+        other = BM25.__new__(BM25)
+        other._k1, other._b, other._epsilon = self._k1, self._b, self._epsilon
+        other._state = self._state
+        return other
+
     def add_documents(self, corpus_tokens: Sequence[Sequence[str]]) -> None:
         """Append documents and merge at once (existing postings merged, not rebuilt)."""
         self.append(corpus_tokens)
