@@ -156,3 +156,23 @@ async def test_large_index_is_searched_off_the_event_loop(service: Service, monk
     monkeypatch.setattr(bot.core.asyncio, "to_thread", spy)
     answer = await service.ask("Who did Wagner fight at Tinzaouatene?")
     assert not answer.abstained and "_search" in threads
+
+
+async def test_a_long_question_is_searched_off_the_event_loop(service: Service, monkeypatch
+                                                              ) -> None:
+    """#9 point 14: a long question of repeated frequent words never blocks other users: it
+    runs in a worker thread whatever the corpus size."""
+    import bot.core
+
+    threads = []
+    original = asyncio.to_thread
+
+    async def spy(func, *args):  # type: ignore[no-untyped-def]
+        threads.append(getattr(func, "__name__", ""))
+        return await original(func, *args)
+
+    monkeypatch.setattr(bot.core.asyncio, "to_thread", spy)
+    await service.ask("Who did Wagner fight at Tinzaouatene?")
+    assert "_search" not in threads  # a short question on a small index stays inline
+    answer = await service.ask("the army fought the army at the camp " * 60)
+    assert "_search" in threads and answer.question.startswith("the army")
