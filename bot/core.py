@@ -144,12 +144,15 @@ class Snapshot:
     @classmethod
     def of(cls, generation: int, corpus_hash: str, engine: BM25 | None,
            chunks: list[Chunk], documents: list[DocumentRow],
-           surface: Mapping[str, str] | None = None) -> Snapshot:
+           surface: Mapping[str, str] | None = None,
+           by_id: dict[str, int] | None = None) -> Snapshot:
         """A generation's snapshot, with the vocabulary question understanding reads
-        (O(terms): build it in a worker thread)."""
-        live = engine.live.tolist() if engine is not None else [True] * len(chunks)
-        by_id = {c.chunk_id: i for i, (c, keep) in enumerate(zip(chunks, live, strict=True))
-                 if keep}
+        (O(terms): build it in a worker thread). `by_id` (chunk id -> ordinal of the live
+        passages) is derived from the chunks unless given."""
+        if by_id is None:
+            live = engine.live.tolist() if engine is not None else [True] * len(chunks)
+            by_id = {c.chunk_id: i for i, (c, keep) in enumerate(zip(chunks, live, strict=True))
+                     if keep}
         vocabulary = (Vocabulary.from_engine(engine, surface).warm()
                       if engine is not None else Vocabulary({}, 0))
         prepare_understanding()  # dictionaries and lexicon: once, here, not at a question
@@ -563,6 +566,8 @@ class Service:
         failing = False
         while True:
             await asyncio.sleep(self.config.data.refresh_seconds)
+            if self._writer is not None and self._writer.held:
+                continue  # only this process can publish now, and it swaps that in itself
             try:
                 await self.refresh()
                 failing = False
@@ -1009,7 +1014,8 @@ class Service:
                             *part.documents], key=lambda d: (d.file, d.doc_key))
         self._snapshot = await asyncio.to_thread(
             Snapshot.of, generation, part.corpus_hash, part.engine,
-            [*snapshot.chunks, *part.chunks], documents, part.surface)
+            [*snapshot.chunks, *part.chunks], documents, part.surface,
+            _ids_after(snapshot, part))
         await self._retire_generations(keep={generation, snapshot.generation})
         return ReindexResult(generation, len(documents), part.engine.n_docs, (),
                              time.perf_counter() - started)
@@ -1077,6 +1083,19 @@ class _Part:
     engine: BM25
     surface: dict[str, str]
     removed: frozenset[str]  # doc keys
+
+
+def _ids_after(snapshot: Snapshot, part: _Part) -> dict[str, int]:
+    """The snapshot's chunk id -> ordinal map after the part: O(passages) dict copy, not a
+    walk over every passage."""
+    by_id = dict(snapshot.by_id)
+    if part.removed:
+        for chunk_id in [k for k, i in by_id.items()
+                         if snapshot.chunks[i].doc_key in part.removed]:
+            del by_id[chunk_id]
+    first = len(snapshot.chunks)
+    by_id.update((c.chunk_id, first + i) for i, c in enumerate(part.chunks))
+    return by_id
 
 
 def _refuse_duplicate(snapshot: Snapshot, sha256: str, name: str) -> None:
