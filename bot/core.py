@@ -43,7 +43,7 @@ from index.build import (
     dated_chunks,
     document_row,
 )
-from index.chunk import Chunk, section_text
+from index.chunk import Chunk, indexed_text, section_text
 from index.engine import BM25, IndexFormatError
 from index.ingest import (
     EXTENSIONS,
@@ -112,7 +112,7 @@ class Snapshot:
         if terms is None:
             if len(self._terms) > 200_000:
                 self._terms.clear()
-            terms = frozenset(analyze(_indexed_text(self.chunks[index])))
+            terms = frozenset(analyze(indexed_text(self.chunks[index])))
             self._terms[index] = terms
         return terms
 
@@ -987,7 +987,7 @@ class Service:
         sections = [(d.key, i, s.heading, section_text(s))
                     for d in documents for i, s in enumerate(d.sections)]
         chunks = [c for d in documents for c in dated_chunks(d)]
-        texts = [_indexed_text(c) for c in chunks]
+        texts = [indexed_text(c) for c in chunks]
         updated = engine.copy()
         updated.append([analyze(text) for text in texts])
         surface = {**surface_forms(texts), **snapshot.vocabulary.surface}
@@ -1141,8 +1141,6 @@ INLINE_SEARCH_MAX_PASSAGES = 50_000
 INLINE_SEARCH_MAX_CHARS = 300
 
 
-def _indexed_text(chunk: Chunk) -> str:
-    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
 
 
 def _save_engine(built: BuiltIndex, path: Path) -> None:

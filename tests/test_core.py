@@ -20,7 +20,7 @@ async def test_wagner_question_cites_the_tinzaouatene_passage(service: Service) 
     assert "Tuareg-led separatists" in top.text and "84" in top.text and "47" in top.text
     assert top.citation.file == "004_0bd10977ca86cbfa.txt"
     assert top.citation.title.startswith("Mali breaks off diplomatic relations")
-    assert top.citation.paragraph >= 1
+    assert top.citation.passage >= 1
     assert {"Wagner", "Tinzaouatene"} <= set(top.matched_terms)
     assert all(top.text[a:b] in top.matched_terms for a, b in top.highlights)
 
