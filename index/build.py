@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -9,6 +10,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -200,23 +202,43 @@ POOL_MIN_BYTES = 4_000_000
 def _prepare_all(files: list[Path], max_bytes: int, progress: Progress) -> list[PreparedFile]:
     """Every file prepared, in the files' order: in worker processes for a large corpus."""
     workers = _worker_count(files)
-    if workers < 2:
-        out = []
-        for done, path in enumerate(files, start=1):
-            out.append(prepare_file(path, max_bytes))
-            progress(done, len(files))
-        return out
-    # spawn, not fork: the service has threads (asyncio workers, SQLite) a fork would copy
-    # mid-operation
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        results = []
-        batch = max(1, min(16, len(files) // (workers * 8)))
-        for done, part in enumerate(pool.map(prepare_file, files, [max_bytes] * len(files),
-                                             chunksize=batch), start=1):
-            results.append(part)
-            progress(done, len(files))
-        return results
+    if workers >= 2:
+        try:
+            return _prepare_in_pool(files, max_bytes, progress, workers)
+        except BrokenProcessPool as exc:  # a worker killed (out of memory?): do it here
+            log.warning("a build worker process died (%s); preparing the files in this "
+                        "process instead", exc)
+    out = []
+    for done, path in enumerate(files, start=1):
+        out.append(prepare_file(path, max_bytes))
+        progress(done, len(files))
+    return out
+
+
+def _prepare_in_pool(files: list[Path], max_bytes: int, progress: Progress, workers: int
+                     ) -> list[PreparedFile]:
+    # fork, not spawn: spawn re-imports the caller's __main__ in every worker, which runs any
+    # script without a __main__ guard again. The workers only run prepare_file (no logging,
+    # SQLite or event loop of the parent's threads); gc.freeze keeps the parent's objects
+    # out of the children's collections, so their pages stay shared.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
+            results = []
+            batch = max(1, min(16, len(files) // (workers * 8)))
+            for done, part in enumerate(pool.map(prepare_file, files,
+                                                 [max_bytes] * len(files), chunksize=batch),
+                                        start=1):
+                results.append(part)
+                progress(done, len(files))
+            return results
+    finally:
+        gc.unfreeze()
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 def _worker_count(files: list[Path]) -> int:

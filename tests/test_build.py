@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 from pathlib import Path
@@ -109,6 +110,26 @@ def test_process_pool_build_is_identical_to_sequential(
     assert pooled.corpus_hash == sequential.corpus_hash
     assert pooled.surface == sequential.surface
     _assert_same(pooled, _reference_build(news))
+
+
+PARENT = os.getpid()
+REAL_PREPARE = build.prepare_file
+
+
+def _dies_in_a_worker(path: Path, max_bytes: int) -> build.PreparedFile:
+    """prepare_file, except in a worker process, which it kills (as an OOM killer would)."""
+    if os.getpid() != PARENT:
+        os._exit(9)
+    return REAL_PREPARE(path, max_bytes)
+
+
+def test_a_worker_that_dies_leaves_the_build_to_the_main_process(
+        news: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(build, "_worker_count", lambda files: 2)
+    monkeypatch.setattr(build, "prepare_file", _dies_in_a_worker)
+    built = build_index(news, CAP, BM25Params())
+    assert "a build worker process died" in caplog.text
+    _assert_same(built, _reference_build(news))
 
 
 def test_small_corpus_starts_no_pool(corpus: Path) -> None:
