@@ -1,4 +1,4 @@
-"""The fake Bot API (tests/fake_telegram.py) in a process of its own, for bench/bot.py.
+"""The fake Bot API (tests/fakes/fake_telegram.py) in a process of its own, for bench/bot.py.
 
 Telegram is remote in real life: running the fake in another process keeps its work off the
 bot's core. Control routes let the benchmark inject messages and read what was sent:
@@ -20,7 +20,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.fake_telegram import FakeTelegram
+from tests.fakes.fake_telegram import FakeTelegram
 
 
 def control_app(fake: FakeTelegram) -> web.Application:

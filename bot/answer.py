@@ -5,21 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot import texts
+
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """Where a passage comes from: document title, file, paragraph and section."""
+    """Where a passage comes from: document title, file, the passage's number in the
+    document (from 1; not a paragraph number: one paragraph can make several passages and
+    several short ones one passage) and section."""
 
     title: str
     file: str
-    paragraph: int
+    passage: int
     section: str = ""
     date: str = ""
     urls: tuple[str, ...] = ()
 
     def label(self) -> str:
-        """Plain-text citation, e.g. ``Mali War — 002_x.txt ¶4 (Background)``."""
-        where = f"{self.file} ¶{self.paragraph}"
+        """Plain-text citation, e.g. ``Mali War — 002_x.txt, passage 4 (Background)``."""
+        where = f"{self.file}, {texts.text('passage', number=self.passage)}"
         section = f" ({self.section})" if self.section else ""
         return f"{self.title} — {where}{section}"
 

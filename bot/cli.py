@@ -1,4 +1,4 @@
-"""The `conflictbot` command: ask, chat, reindex, sources, eval, telegram, discord."""
+"""The `conflictbot` command: ask, chat, reindex, sources, eval, serve, telegram, discord."""
 
 from __future__ import annotations
 
@@ -47,7 +47,8 @@ def answer_json(answer: Answer) -> str:
         "abstained": answer.abstained,
         "passages": [{"rank": p.rank, "score": round(p.score, 6), "text": p.text,
                       "title": p.citation.title, "file": p.citation.file,
-                      "paragraph": p.citation.paragraph, "section": p.citation.section,
+                      "paragraph": p.citation.passage, "passage": p.citation.passage,
+                      "section": p.citation.section,
                       "chunk_id": p.chunk_id} for p in answer.passages],
         "rewrites": [{"kind": r.kind, "typed": r.typed, "searched": r.searched}
                      for r in answer.rewrites],
@@ -160,10 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="figures and results as one JSON object")
     ev.add_argument("-v", "--verbose", dest="eval_verbose", action="store_true",
                     help="list every question; under each miss, its top passages' first words")
+    sub.add_parser("serve", help="run every bot whose token is set (TELEGRAM_BOT_TOKEN, "
+                                 "DISCORD_BOT_TOKEN) in one process, on one corpus")
     sub.add_parser("telegram", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
     sub.add_parser("discord", help="run the Discord bot (DISCORD_BOT_TOKEN)")
     for name, child in sub.choices.items():
-        if name not in ("ask", "chat", "reindex", "sources", "eval", "telegram", "discord"):
+        if name not in ("ask", "chat", "reindex", "sources", "eval", "serve", "telegram",
+                        "discord"):
             continue
         if "--config" not in child._option_string_actions:
             child.add_argument("--config", dest="sub_config", help=argparse.SUPPRESS)
@@ -191,6 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "serve":
+        from bot import serve
+
+        return serve.run(config)
     if args.command in ("telegram", "discord"):
         return _run_front_end(args.command, config)
     command = COMMANDS[args.command]

@@ -62,6 +62,7 @@ from index.progress import Progress as Progress  # front ends import it from her
 from index.query import Query
 from index.rank import ABSTAIN_NO_MATCH, Ranking, RankParams, rank
 from index.store import DocumentRow, Generation, Store
+from index.understand import prepare as prepare_understanding
 from index.understand import understand
 from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
@@ -130,8 +131,9 @@ class Snapshot:
         """A generation's snapshot, with the vocabulary question understanding reads
         (O(terms): build it in a worker thread)."""
         by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
-        vocabulary = (Vocabulary.from_engine(engine, surface)
+        vocabulary = (Vocabulary.from_engine(engine, surface).warm()
                       if engine is not None else Vocabulary({}, 0))
+        prepare_understanding()  # dictionaries and lexicon: once, here, not at a question
         return cls(generation, corpus_hash, engine, tuple(chunks), tuple(documents), by_id,
                    vocabulary)
 
@@ -627,7 +629,8 @@ class Service:
         started = time.perf_counter()
         snapshot = self._snapshot
         k = k or self.config.search.top_k
-        if snapshot.engine is not None and snapshot.engine.n_docs > INLINE_SEARCH_MAX_PASSAGES:
+        if snapshot.engine is not None and (snapshot.engine.n_docs > INLINE_SEARCH_MAX_PASSAGES
+                                            or len(question) > INLINE_SEARCH_MAX_CHARS):
             query, ranking, passages = await asyncio.to_thread(
                 self._search, snapshot, question, offset, k)
         else:
@@ -1011,6 +1014,9 @@ def _dump_aliases(entries: tuple[AliasEntry, ...]) -> bytes:
 # Below this size a search takes about a millisecond: running it on the event loop beats a
 # worker thread, whose GIL hand-offs stall the loop's socket I/O under load.
 INLINE_SEARCH_MAX_PASSAGES = 50_000
+# A long question can touch many long postings lists (#9: repeated frequent words once took
+# 3 s at 45k passages); it is cut and its terms capped, and it never runs on the event loop.
+INLINE_SEARCH_MAX_CHARS = 300
 
 
 def _indexed_text(chunk: Chunk) -> str:

@@ -25,14 +25,13 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.answer import ReindexResult
+from bot import chat as layer
+from bot import payload, texts
 from bot.config import Config, DiscordConfig
-from bot.core import DocumentRejected, ReindexBusy, Service, StartupError
-from bot.frontend import REDACTOR, QuestionCache, ThrottledProgress, protect_token
-from bot.moderation import REFUSAL, FloodGate, Moderators, failure_reason
+from bot.core import Service, StartupError
+from bot.frontend import REDACTOR, ThrottledProgress, protect_token
 from bot.render import discord_md as render
 from bot.render.discord_md import Reply
-from index.lexicon import parse_alias_line
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,33 +63,11 @@ def endpoints(settings: DiscordConfig) -> Iterator[None]:
         Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
 
 
-# --- per-client state ---------------------------------------------------------------
+# --- who is asking -------------------------------------------------------------------
 
 
-@dataclass
-class BotState:
-    """Everything the handlers share (flood limits from the shared `flood` settings)."""
-
-    config: Config
-    service: Service
-    moderators: Moderators
-    flood: FloodGate
-    flood_notice: FloodGate
-    buttons: FloodGate
-    button_notice: FloodGate
-    questions: QuestionCache = field(default_factory=QuestionCache)
-
-    @classmethod
-    def of(cls, config: Config, service: Service) -> BotState:
-        dc, flood = config.discord, config.flood
-        return cls(config, service, Moderators.of(dc.moderators, dc.role_ids, dc.guilds),
-                   FloodGate(flood.questions, flood.seconds), FloodGate(1, flood.seconds),
-                   FloodGate(flood.buttons, flood.button_seconds),
-                   FloodGate(1, flood.button_seconds))
-
-
-def _state(interaction: discord.Interaction) -> BotState:
-    """The shared state of the client that received `interaction`."""
+def _state(interaction: discord.Interaction) -> layer.Chat:
+    """The chat layer of the client that received `interaction`."""
     return cast(DiscordBot, interaction.client).state
 
 
@@ -99,11 +76,24 @@ def _user_key(user: discord.abc.User) -> str:
     return f"dc:{user.id}"
 
 
+def _who(interaction: discord.Interaction) -> layer.Who:
+    """The user as the chat layer sees them: roles and Manage Server count only in the
+    server the interaction came from (the chat layer checks it is a listed one)."""
+    user, perms = interaction.user, interaction.permissions
+    roles = tuple(role.id for role in user.roles) if isinstance(user, discord.Member) else ()
+
+    async def manages_guild() -> bool:
+        return bool(perms.manage_guild or perms.administrator)
+
+    return layer.Who(_user_key(user), user.id, layer.DISCORD, place=interaction.guild_id,
+                     roles=roles, admin=manages_guild)
+
+
 # --- sending ------------------------------------------------------------------------
 
 
 class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-                   template=render.CUSTOM_ID_TEMPLATE):
+                   template=payload.TEMPLATE):
     """A Full text, 👍/👎 or More button; its custom id says what it acts on, so it keeps
     working for any message, even after a restart."""
 
@@ -117,18 +107,13 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
         return cls(discord.ui.Button(custom_id=match.string))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Dispatch the press to its handler; failures get a polite ephemeral reply, and
-        malformed ids are told they expired."""
-        action = render.parse_custom_id(self.custom_id)
-        if action is None:
-            await _say(interaction, render.BUTTON_EXPIRED)
-            return
-        handler = _BUTTONS[action.kind]
+        """Hand the press to the chat layer and show the outcome; failures get a polite
+        ephemeral reply."""
         try:
-            if await _within_button_budget(interaction, action):
-                await handler(interaction, action)
+            outcome = await _state(interaction).press(_who(interaction), self.custom_id, render)
+            await _show(interaction, outcome)
         except Exception:
-            log.exception("Error while handling a %s button", action.kind)
+            log.exception("Error while handling a button")
             await _sorry(interaction)
 
 
@@ -192,7 +177,7 @@ async def _say(interaction: discord.Interaction, text: str) -> None:
 async def _sorry(interaction: discord.Interaction) -> None:
     """Tell the user something went wrong, if Discord still lets us (and can be reached)."""
     try:
-        await _say(interaction, render.SOMETHING_WENT_WRONG)
+        await _say(interaction, texts.text("something_went_wrong"))
     except (discord.HTTPException, aiohttp.ClientError) as exc:
         log.warning("Apology not sent: %s", exc)
 
@@ -200,29 +185,23 @@ async def _sorry(interaction: discord.Interaction) -> None:
 # --- questions ----------------------------------------------------------------------
 
 
-async def _ask(state: BotState, question: str, user: str, *,
+async def _ask(chat: layer.Chat, question: str, who: layer.Who, *,
                always_notify: bool) -> Reply | None:
     """Flood check, search and render; None when a flooding user was already told."""
-    if not state.flood.allow(user):
-        if always_notify or state.flood_notice.allow(user):
-            return Reply(render.render_flood(state.config.flood.seconds),
-                         ephemeral=True)
-        return None
-    answer = await state.service.ask(question, user=user)
-    if answer.abstained:
-        return render.render_answer(answer, "")
-    key = state.questions.put(answer.question, answer.query_id,
-                              (p.chunk_id for p in answer.passages))
-    return render.render_answer(answer, key)
+    asked = await chat.ask(who, question, always_notify=always_notify)
+    if isinstance(asked, layer.Slowed):
+        notice = asked.notice
+        return Reply(render.content(notice.text), ephemeral=True) if notice else None
+    return render.render_answer(asked.answer, asked.key)
 
 
-@app_commands.describe(question="Your question, e.g. Who did Wagner fight at Tinzaouatene?")
+@app_commands.describe(question=texts.text("param_question"))
 async def ask_command(interaction: discord.Interaction,
                       question: app_commands.Range[str, 1, 500]) -> None:
     """/ask QUESTION: quoted, cited passages from the corpus."""
-    reply = await _ask(_state(interaction), question, _user_key(interaction.user),
+    reply = await _ask(_state(interaction), question, _who(interaction),
                        always_notify=True)
-    await _send(interaction, reply or Reply(render.SOMETHING_WENT_WRONG, ephemeral=True))
+    await _send(interaction, reply or Reply(texts.text("something_went_wrong"), ephemeral=True))
 
 
 async def ask_autocomplete(interaction: discord.Interaction,
@@ -237,10 +216,10 @@ async def ask_autocomplete(interaction: discord.Interaction,
 
 async def _over_limit(interaction: discord.Interaction) -> bool:
     """Count a command against the user's limit; over it, an ephemeral notice and True."""
-    state = _state(interaction)
-    if state.flood.allow(_user_key(interaction.user)):
+    slowed = _state(interaction).over_limit(_who(interaction), always_notify=True)
+    if slowed is None:
         return False
-    await _say(interaction, render.render_flood(state.config.flood.seconds))
+    await _say(interaction, slowed.notice.text if slowed.notice else "")
     return True
 
 
@@ -249,7 +228,7 @@ async def sources_command(interaction: discord.Interaction) -> None:
     if await _over_limit(interaction):
         return
     first = render.render_sources(await _state(interaction).service.sources())
-    await _send(interaction, first or Reply(render.SOMETHING_WENT_WRONG, ephemeral=True))
+    await _send(interaction, first or Reply(texts.text("something_went_wrong"), ephemeral=True))
 
 
 async def help_command(interaction: discord.Interaction) -> None:
@@ -262,105 +241,31 @@ async def help_command(interaction: discord.Interaction) -> None:
 # --- buttons ------------------------------------------------------------------------
 
 
-async def _within_button_budget(interaction: discord.Interaction,
-                                action: render.Callback) -> bool:
-    """Count the press against the presser's button budget (Full text: one per message it
-    sends). Over the limit: an ephemeral notice once per window, then a silent
+async def _show(interaction: discord.Interaction, outcome: layer.ButtonOutcome) -> None:
+    """Show what the chat layer made of a press: a notice (ephemeral), an edit in place,
+    the full text (ephemeral); over the button budget and already told, a silent
     acknowledgement (Discord shows "interaction failed" without any response)."""
-    state, user = _state(interaction), _user_key(interaction.user)
-    sends = 1
-    if action.kind == "full":
-        full = await state.service.full_text(action.chunk_id)
-        sends = len(render.render_full_text(full)) if full else 1
-    if state.buttons.allow(user, sends):
-        return True
-    if state.button_notice.allow(user):
-        await _say(interaction, render.render_button_flood(state.config.flood.button_seconds))
+    if isinstance(outcome, layer.Notice):
+        await _say(interaction, outcome.text)
+    elif isinstance(outcome, layer.Slowed):
+        if outcome.notice is not None:
+            await _say(interaction, outcome.notice.text)
+        else:
+            await interaction.response.defer()
+    elif isinstance(outcome, layer.Asked | layer.ShowSources):
+        shown = (render.render_answer(outcome.answer, outcome.key)
+                 if isinstance(outcome, layer.Asked)
+                 else render.render_sources(outcome.sources, outcome.page))
+        edit = _payload(cast(Reply, shown))
+        edit.setdefault("view", None)
+        await interaction.response.edit_message(**edit)
+    elif outcome.full is None:
+        await _say(interaction, texts.text("gone"))
     else:
-        await interaction.response.defer()
-    return False
-
-
-async def on_more(interaction: discord.Interaction, action: render.Callback) -> None:
-    """"More": edit the answer in place with the next page of passages."""
-    state, user = _state(interaction), _user_key(interaction.user)
-    entry = state.questions.get(action.key)
-    if entry is None:
-        await _say(interaction, render.EXPIRED)
-        return
-    answer = await state.service.ask(entry[0], user=user, offset=action.offset, log=False)
-    if not answer.passages:  # a forged page: beyond the results
-        await _say(interaction, render.NO_SUCH_PAGE)
-        return
-    state.questions.show(action.key, (p.chunk_id for p in answer.passages))
-    payload = _payload(render.render_answer(answer, action.key))
-    payload.setdefault("view", None)
-    await interaction.response.edit_message(**payload)
-
-
-async def on_full_text(interaction: discord.Interaction, action: render.Callback) -> None:
-    """"Full text": the passage's whole section, as ephemeral message(s)."""
-    full = await _state(interaction).service.full_text(action.chunk_id)
-    if full is None:
-        await _say(interaction, render.GONE)
-        return
-    await _send_all(interaction, render.render_full_text(full))
-
-
-async def on_vote(interaction: discord.Interaction, action: render.Callback) -> None:
-    """👍/👎: record feedback for a passage of this answer (one vote per user)."""
-    state = _state(interaction)
-    entry = state.questions.get(action.key)
-    if entry is None:
-        await _say(interaction, render.EXPIRED)
-        return
-    counted = await state.service.feedback(
-        user=_user_key(interaction.user), chunk_id=action.chunk_id, value=action.value,
-        query_id=entry[1], shown=state.questions.shown(action.key))
-    await _say(interaction, render.THANKS if counted else render.NOT_COUNTED)
-
-
-async def on_sources_page(interaction: discord.Interaction, action: render.Callback) -> None:
-    """A page button of the /sources listing: edit the listing to show that page."""
-    page = render.render_sources(await _state(interaction).service.sources(), action.offset)
-    if page is None:
-        await _say(interaction, render.NO_SUCH_PAGE)
-        return
-    payload = _payload(page)
-    payload.setdefault("view", None)
-    await interaction.response.edit_message(**payload)
-
-
-_BUTTONS: dict[str, Callable[[discord.Interaction, render.Callback], Awaitable[None]]] = {
-    "more": on_more, "full": on_full_text, "vote": on_vote, "sources": on_sources_page}
+        await _send_all(interaction, render.render_full_text(outcome.full))
 
 
 # --- moderators ---------------------------------------------------------------------
-
-
-def _is_moderator(state: BotState, interaction: discord.Interaction) -> bool:
-    """Listed user anywhere; Manage Server or a listed role id only in `discord.guilds`."""
-    user = interaction.user
-    roles = [role.id for role in user.roles] if isinstance(user, discord.Member) else []
-    perms = interaction.permissions
-    return state.moderators.allows_member(
-        user.id, interaction.guild_id, manages_guild=perms.manage_guild or perms.administrator,
-        role_ids=roles)
-
-
-async def _audit(interaction: discord.Interaction, command: str, outcome: str) -> None:
-    """Record a moderator command and its outcome in the shared audit log."""
-    await _state(interaction).service.audit(user=_user_key(interaction.user), command=command,
-                                            outcome=outcome)
-
-
-async def _moderator(interaction: discord.Interaction, command: str) -> bool:
-    """True if the user may run `command`; otherwise audit the refusal and say so."""
-    if _is_moderator(_state(interaction), interaction):
-        return True
-    await _audit(interaction, command, "refused")
-    await _say(interaction, REFUSAL)
-    return False
 
 
 class ProgressReporter(ThrottledProgress):
@@ -380,99 +285,53 @@ class ProgressReporter(ThrottledProgress):
             log.warning("Progress message not updated: %s", exc)
 
 
-async def _rebuild(interaction: discord.Interaction, command: str, start_text: str,
-                   job: Callable[[ProgressReporter], Awaitable[ReindexResult]],
-                   done: Callable[[ReindexResult], str]) -> None:
-    """Show `start_text`, run an index rebuild behind it, report and audit the outcome."""
-    if interaction.response.is_done():
-        await interaction.edit_original_response(content=start_text,
-                                                 allowed_mentions=NO_MENTIONS)
-    else:
-        await _say(interaction, start_text)
-    reporter = ProgressReporter(interaction, start_text)
-    try:
-        text, outcome = done(await job(reporter)), "ok"
-    except ReindexBusy:
-        text, outcome = render.BUSY, "busy"
-    except DocumentRejected as exc:
-        text, outcome = render.render_rejected(str(exc)), "rejected"
-    except Exception as exc:
-        log.exception("%s failed", command.split()[0])
-        reason = failure_reason(exc)
-        text, outcome = render.render_failed(command.split()[0], reason), f"failed: {reason}"
-    await reporter.finish(text)
-    await _audit_outcome(interaction, command, outcome)
+@dataclass
+class _Conversation:
+    """A slash command, for the chat layer: replies are ephemeral; progress is the
+    original response, edited."""
+
+    interaction: discord.Interaction
+    who: layer.Who
+    render: layer.Renderer = field(default_factory=lambda: render)
+
+    async def say(self, text: str) -> None:
+        await _say(self.interaction, text)
+
+    async def progress(self, text: str) -> ThrottledProgress | None:
+        await _say(self.interaction, text)
+        return ProgressReporter(self.interaction, text)
 
 
-async def _audit_outcome(interaction: discord.Interaction, command: str, outcome: str) -> None:
-    """Audit a finished rebuild; the moderator was told already, so a failed write (the
-    disk may be full) is logged rather than answered with a second, generic message."""
-    try:
-        await _audit(interaction, command, outcome)
-    except Exception:
-        log.exception("Audit row not written: %s -> %s", command, outcome)
+def _conversation(interaction: discord.Interaction) -> _Conversation:
+    return _Conversation(interaction, _who(interaction))
 
 
 async def reindex_command(interaction: discord.Interaction) -> None:
     """/reindex: rebuild the index from the corpus folder (moderators)."""
-    if not await _moderator(interaction, "reindex"):
-        return
-    service = _state(interaction).service
-    if service.reindexing:
-        await _audit(interaction, "reindex", "busy")
-        await _say(interaction, render.BUSY)
-        return
-    await _rebuild(interaction, "reindex", render.render_progress(0, 0),
-                   lambda reporter: service.reindex(reporter), render.render_reindexed)
+    await _state(interaction).reindex(_conversation(interaction))
 
 
-@app_commands.describe(document="A .txt, .md or .html file to add to the corpus")
+@app_commands.describe(document=texts.text("param_document"))
 async def add_command(interaction: discord.Interaction, document: discord.Attachment) -> None:
     """/add DOCUMENT: download the attachment, add it to the corpus, reindex (moderators)."""
-    if not await _moderator(interaction, "add"):
-        return
-    state, name = _state(interaction), document.filename
-    limit = state.config.corpus.max_file_bytes
-    if document.size > limit:
-        await _audit(interaction, f"add {name}", "too_large")
-        await _say(interaction, render.render_too_large(document.size, limit))
-        return
-    await _say(interaction, render.render_adding(name))
-    data = await _download(interaction, document, limit)
-    if data is not None:
-        await _rebuild(interaction, f"add {name}", render.render_adding(name),
-                       lambda _reporter: state.service.add_document(name, data),
-                       lambda result: render.render_added(name, result))
+    async def size() -> int:
+        return document.size
+
+    async def read() -> bytes:
+        try:
+            return await document.read()
+        except (discord.HTTPException, aiohttp.ClientError) as exc:
+            raise layer.DownloadFailed(str(exc)) from exc
+
+    await _state(interaction).add(_conversation(interaction),
+                                       layer.Upload(document.filename, size, read))
 
 
-async def _download(interaction: discord.Interaction, document: discord.Attachment,
-                    limit: int) -> bytes | None:
-    """The attachment's bytes, or None (reported and audited) if unavailable or too large."""
-    command = f"add {document.filename}"
-    try:
-        data = await document.read()
-    except (discord.HTTPException, aiohttp.ClientError) as exc:
-        log.warning("Attachment download failed: %s", exc)
-        text, outcome = render.DOWNLOAD_FAILED, "download_failed"
-    else:
-        if len(data) <= limit:
-            return data
-        text, outcome = render.render_too_large(len(data), limit), "too_large"
-    await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
-    await _audit(interaction, command, outcome)
-    return None
-
-
-@app_commands.describe(file="The document's file name, as listed by /sources")
+@app_commands.describe(file=texts.text("param_file"))
 async def remove_command(interaction: discord.Interaction,
                          file: app_commands.Range[str, 1, 200]) -> None:
     """/remove FILE: remove a document and reindex (moderators)."""
-    if not await _moderator(interaction, "remove"):
-        return
-    service = _state(interaction).service
-    await _rebuild(interaction, f"remove {file}", render.render_removing(file),
-                   lambda _reporter: service.remove_document(file),
-                   lambda result: render.render_removed(file, result))
+    await _state(interaction).remove(_conversation(interaction), file)
 
 
 async def remove_autocomplete(interaction: discord.Interaction,
@@ -485,36 +344,16 @@ async def remove_autocomplete(interaction: discord.Interaction,
 
 async def stats_command(interaction: discord.Interaction) -> None:
     """/stats: corpus and usage figures (moderators)."""
-    if not await _moderator(interaction, "stats"):
-        return
-    stats = await _state(interaction).service.stats()
-    await _audit(interaction, "stats", "ok")
-    await _send(interaction, render.render_stats(stats))
+    stats = await _state(interaction).stats(_conversation(interaction))
+    if stats is not None:
+        await _send(interaction, render.render_stats(stats))
 
 
-@app_commands.describe(alias="NEW NAME = KNOWN NAME, e.g. GSIM = JNIM; empty: list the added ones")
+@app_commands.describe(alias=texts.text("param_alias"))
 async def alias_command(interaction: discord.Interaction,
                         alias: app_commands.Range[str, 1, 250] | None = None) -> None:
     """/alias NEW = KNOWN: another name for an actor, place or person (moderators)."""
-    if not await _moderator(interaction, "alias"):
-        return
-    service = _state(interaction).service
-    if not alias or not alias.strip():
-        await _audit(interaction, "alias", "ok")
-        await _say(interaction, render.render_added_aliases(service.added_aliases()))
-        return
-    try:
-        entry = await service.add_alias(alias)
-    except DocumentRejected as exc:
-        text, outcome = render.render_rejected(str(exc)), "rejected"
-    except Exception:
-        log.exception("alias failed")
-        text, outcome = render.ALIAS_NOT_SAVED, "error"
-    else:
-        text, outcome = render.render_alias_added(parse_alias_line(alias)[0],
-                                                  entry.preferred), "ok"
-    await _say(interaction, text)
-    await _audit(interaction, f"alias {alias.strip()}", outcome)
+    await _state(interaction).alias(_conversation(interaction), alias or "")
 
 
 def build_commands() -> list[app_commands.Command[Any, Any, None]]:
@@ -559,12 +398,13 @@ def _signature(command: Mapping[str, Any]) -> str:
 class DiscordBot(discord.Client):
     """The bot: slash commands, mentions and direct messages, answer buttons."""
 
-    def __init__(self, config: Config, service: Service, **options: Any) -> None:
+    def __init__(self, config: Config, service: Service, *, chat: layer.Chat | None = None,
+                 **options: Any) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # mentions and direct messages carry the question
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here
         super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, **options)
-        self.state = BotState.of(config, service)
+        self.state = chat or layer.Chat(config, service)
         self.tree = CommandTree(self)
         for command in build_commands():
             self.tree.add_command(command)
@@ -591,8 +431,8 @@ class DiscordBot(discord.Client):
         if interaction.type is not discord.InteractionType.component:
             return
         custom_id = str(cast(dict[str, Any], interaction.data or {}).get("custom_id", ""))
-        if not re.fullmatch(render.CUSTOM_ID_TEMPLATE, custom_id):
-            await _say(interaction, render.BUTTON_EXPIRED)
+        if not re.fullmatch(payload.TEMPLATE, custom_id):
+            await _say(interaction, texts.text("button_expired"))
 
     async def on_ready(self) -> None:
         """Log the connection."""
@@ -606,7 +446,8 @@ class DiscordBot(discord.Client):
         if message.guild is not None and self.user.id not in message.raw_mentions:
             return
         question = " ".join(re.sub(rf"<@!?{self.user.id}>", " ", message.content).split())
-        reply = await _ask(self.state, question, _user_key(message.author), always_notify=False)
+        who = layer.Who(_user_key(message.author), message.author.id, layer.DISCORD)
+        reply = await _ask(self.state, question, who, always_notify=False)
         if reply is None:
             return
         nonce = secrets.randbits(64)  # the same on a repeat, so Discord keeps one message
@@ -631,8 +472,7 @@ async def serve(config: Config, token: str, **options: Any) -> int:
             async with DiscordBot(config, service, **options) as client:
                 await client.start(token)
     except discord.LoginFailure:
-        print(f"error: Discord rejected {TOKEN_ENV}; check the bot token in the developer "
-              "portal", file=sys.stderr)
+        print(f"error: {texts.text('discord_rejected_token')}", file=sys.stderr)
         return 2
     except discord.PrivilegedIntentsRequired:
         print("error: enable the Message Content intent of the bot in the Discord developer "

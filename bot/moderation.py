@@ -9,13 +9,11 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from bot import texts
+
 MODERATOR_COMMANDS = ("reindex", "add", "remove", "stats", "alias")
-REFUSAL = "Sorry, only moderators can do that."
-ANONYMOUS_REFUSAL = (
-    "Sorry, I cannot tell who you are: you are posting as the group (\"Remain anonymous\" "
-    "is on for your admin rights, or you post as a channel), and only moderators can do "
-    "that. Turn off \"Remain anonymous\" in the group's admin settings, or send me the "
-    "command in a private chat.")
+REFUSAL = texts.text("refused")
+ANONYMOUS_REFUSAL = texts.text("anonymous_refused")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ import os
 import secrets
 import sys
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -23,8 +22,8 @@ from telegram import (
     BotCommandScopeChat,
     BotCommandScopeChatAdministrators,
     BotCommandScopeDefault,
-    CallbackQuery,
     Document,
+    File,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -52,19 +51,23 @@ from telegram.ext import (
     filters,
 )
 
-from bot.answer import ReindexResult
-from bot.config import Config
-from bot.core import DocumentRejected, ReindexBusy, Service, StartupError
-from bot.frontend import REDACTOR, QuestionCache, ThrottledProgress, protect_token
-from bot.moderation import (
-    ANONYMOUS_REFUSAL,
-    REFUSAL,
-    FloodGate,
-    Moderators,
-    failure_reason,
+from bot import texts
+from bot.chat import (
+    TELEGRAM,
+    Asked,
+    Chat,
+    DownloadFailed,
+    Notice,
+    Renderer,
+    ShowSources,
+    Slowed,
+    Upload,
+    Who,
 )
+from bot.config import Config
+from bot.core import Service, StartupError
+from bot.frontend import REDACTOR, ThrottledProgress, protect_token
 from bot.render import telegram_html as render
-from index.lexicon import parse_alias_line
 
 log = logging.getLogger(__name__)
 
@@ -82,31 +85,22 @@ PROGRESS_INTERVAL = 1.0
 
 @dataclass
 class BotState:
-    """Everything the handlers share, kept in `application.bot_data[STATE_KEY]`."""
+    """What the handlers share, kept in `application.bot_data[STATE_KEY]`: the process's
+    chat layer, and what only Telegram needs (update checkpoints, the admin cache)."""
 
-    config: Config
-    service: Service
-    moderators: Moderators
-    flood: FloodGate
-    flood_notice: FloodGate
-    inline_flood: FloodGate
-    buttons: FloodGate
-    button_notice: FloodGate
-    questions: QuestionCache = field(default_factory=QuestionCache)
+    chat: Chat
     handled: RecentUpdates = field(default_factory=lambda: RecentUpdates())
     resent: RecentUpdates = field(default_factory=lambda: RecentUpdates())
     resent_until: float = 0.0  # monotonic time after which nothing counts as re-sent
     admins: dict[int, tuple[float, bool]] = field(default_factory=dict)
 
-    @classmethod
-    def of(cls, config: Config, service: Service) -> BotState:
-        flood = config.flood
-        return cls(config, service, Moderators.of(config.telegram.moderators),
-                   FloodGate(flood.questions, flood.seconds),
-                   FloodGate(1, flood.seconds),
-                   FloodGate(flood.questions * 4, flood.seconds),
-                   FloodGate(flood.buttons, flood.button_seconds),
-                   FloodGate(1, flood.button_seconds))
+    @property
+    def config(self) -> Config:
+        return self.chat.config
+
+    @property
+    def service(self) -> Service:
+        return self.chat.service
 
 
 def _state(context: Context) -> BotState:
@@ -116,6 +110,16 @@ def _state(context: Context) -> BotState:
 def _user_key(update: Update) -> str:
     user = update.effective_user
     return f"tg:{user.id}" if user else "tg:anonymous"
+
+
+def _who(update: Update, context: Context) -> Who:
+    """The sender as the chat layer sees them. Posting as a chat (anonymous group admin, a
+    channel): the user is then a placeholder (GroupAnonymousBot) shared by everyone."""
+    user, message = update.effective_user, update.effective_message
+    anonymous = user is None or (message is not None and message.sender_chat is not None)
+    user_id = user.id if user else 0
+    return Who(_user_key(update), user_id, TELEGRAM, anonymous=anonymous,
+               admin=lambda: _is_admin(context, user_id))
 
 
 def _markup(keyboard: render.Keyboard) -> InlineKeyboardMarkup | None:
@@ -163,27 +167,28 @@ def _without_mention(text: str, username: str) -> str:
     return " ".join(text.split())
 
 
-async def _flooding(update: Update, state: BotState) -> bool:
-    """Count a question or command against the sender's limit; True (after one notice per
-    window) if it is over the limit and must not be answered."""
-    user = _user_key(update)
-    if state.flood.allow(user):
+async def _slowed(update: Update, slowed: Slowed) -> None:
+    if slowed.notice is not None:
+        await _reply(update, render.escape(slowed.notice.text))
+
+
+async def _flooding(update: Update, context: Context) -> bool:
+    """Count a command against the sender's limit; True (after one notice per window) if
+    it is over the limit and must not be answered."""
+    slowed = _state(context).chat.over_limit(_who(update, context))
+    if slowed is None:
         return False
-    if state.flood_notice.allow(user):
-        await _reply(update, render.render_flood(state.config.flood.seconds))
+    await _slowed(update, slowed)
     return True
 
 
 async def _answer(update: Update, context: Context, question: str) -> None:
     """Answer one question: flood check, search, rendered reply with buttons."""
-    state = _state(context)
-    if await _flooding(update, state):
+    asked = await _state(context).chat.ask(_who(update, context), question)
+    if isinstance(asked, Slowed):
+        await _slowed(update, asked)
         return
-    user = _user_key(update)
-    answer = await state.service.ask(question, user=user)
-    key = "" if answer.abstained else state.questions.put(
-        answer.question, answer.query_id, (p.chunk_id for p in answer.passages))
-    rendered = render.render_answer(answer, key)
+    rendered = render.render_answer(asked.answer, asked.key)
     await _reply(update, rendered.text, _markup(rendered.keyboard))
 
 
@@ -207,39 +212,36 @@ async def on_ask(update: Update, context: Context) -> None:
         return
     question = _argument(message)
     if not question:
-        if not await _flooding(update, _state(context)):
-            await _reply(update, render.escape(render.ASK_USAGE))
+        if not await _flooding(update, context):
+            usage = texts.text("ask_usage", example=texts.EXAMPLE_QUESTIONS[0])
+            await _reply(update, render.escape(usage))
         return
     await _answer(update, context, question)
 
 
 async def on_start(update: Update, context: Context) -> None:
     """/start: welcome and how to ask."""
-    if await _flooding(update, _state(context)):
-        return
-    await _reply(update, render.render_start(context.bot.username))
+    if not await _flooding(update, context):
+        await _reply(update, render.render_start(context.bot.username))
 
 
 async def on_help(update: Update, context: Context) -> None:
     """/help: how to ask, with examples."""
-    if await _flooding(update, _state(context)):
-        return
-    await _reply(update, render.render_help(context.bot.username))
+    if not await _flooding(update, context):
+        await _reply(update, render.render_help(context.bot.username))
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
     """Unknown command in a private chat: point to /help."""
-    if await _flooding(update, _state(context)):
-        return
-    await _reply(update, "I don't know that command. See /help.")
+    if not await _flooding(update, context):
+        await _reply(update, render.escape(texts.text("unknown_command")))
 
 
 async def on_sources(update: Update, context: Context) -> None:
     """/sources: the first page of the corpus listing (one message, with page buttons)."""
-    state = _state(context)
-    if await _flooding(update, state):
+    if await _flooding(update, context):
         return
-    first = render.render_sources(await state.service.sources())
+    first = render.render_sources(await _state(context).service.sources())
     if first is not None:
         await _reply(update, first.text, _markup(first.keyboard))
 
@@ -249,94 +251,29 @@ async def on_sources(update: Update, context: Context) -> None:
 
 async def on_button(update: Update, context: Context) -> None:
     """Any button press. Every press gets a callback answer (else Telegram shows a spinner
-    forever): data the bot never made, or no longer knows, is told it expired."""
-    query, state = update.callback_query, _state(context)
+    forever), before any message is sent."""
+    query, chat = update.callback_query, update.effective_chat
     if query is None:
         return
-    action = render.parse_callback(query.data or "")
-    handler = _BUTTONS.get(action.kind) if action else None
-    if action is None or handler is None:
-        await query.answer(render.BUTTON_EXPIRED, show_alert=True)
-        return
-    await handler(update, state, action)
-
-
-def _button_budget(update: Update, state: BotState, sends: int = 1) -> str | None:
-    """None if the presser may have `sends` more messages sent (or edited); else the
-    callback answer to give: a notice, once per window, then an empty one."""
-    user = _user_key(update)
-    if state.buttons.allow(user, sends):
-        return None
-    seconds = state.config.flood.button_seconds
-    return render.render_button_flood(seconds) if state.button_notice.allow(user) else ""
-
-
-async def on_more(update: Update, state: BotState, action: render.Callback) -> None:
-    """The "More" button: edit the answer to show the next page of passages."""
-    query = cast(CallbackQuery, update.callback_query)
-    entry = state.questions.get(action.key)
-    if entry is None:
-        await query.answer(render.EXPIRED, show_alert=True)
-        return
-    refused = _button_budget(update, state)
-    if refused is not None:
-        await query.answer(refused or None)
-        return
-    answer = await state.service.ask(entry[0], user=_user_key(update), offset=action.offset,
-                                     log=False)
-    if not answer.passages:  # a forged page: beyond the results
-        await query.answer(render.NO_SUCH_PAGE, show_alert=True)
-        return
-    await query.answer()
-    state.questions.show(action.key, (p.chunk_id for p in answer.passages))
-    rendered = render.render_answer(answer, action.key)
-    await query.edit_message_text(rendered.text, reply_markup=_markup(rendered.keyboard))
-
-
-async def on_full_text(update: Update, state: BotState, action: render.Callback) -> None:
-    """The "Full text" button: send the passage's whole section as new message(s)."""
-    query, chat = cast(CallbackQuery, update.callback_query), update.effective_chat
-    full = await state.service.full_text(action.chunk_id)
-    texts = render.render_full_text(full) if full else [render.escape(render.GONE)]
-    refused = _button_budget(update, state, len(texts))
-    await query.answer(refused or None)
-    if refused is None and chat is not None:
-        for text in texts:
-            await chat.send_message(text)
-
-
-async def on_vote(update: Update, state: BotState, action: render.Callback) -> None:
-    """👍/👎: record feedback for a passage of this answer (one vote per user)."""
-    query = cast(CallbackQuery, update.callback_query)
-    entry = state.questions.get(action.key)
-    if entry is None:
-        await query.answer(render.EXPIRED, show_alert=True)
-        return
-    refused = _button_budget(update, state)
-    if refused is not None:
-        await query.answer(refused or None)
-        return
-    counted = await state.service.feedback(
-        user=_user_key(update), chunk_id=action.chunk_id, value=action.value,
-        query_id=entry[1], shown=state.questions.shown(action.key))
-    await query.answer(render.THANKS if counted else render.NOT_COUNTED)
-
-
-async def on_sources_page(update: Update, state: BotState, action: render.Callback) -> None:
-    """A page button of the /sources listing: edit the listing to show that page."""
-    query = cast(CallbackQuery, update.callback_query)
-    page = render.render_sources(await state.service.sources(), action.offset)
-    if page is None:
-        await query.answer(render.NO_SUCH_PAGE, show_alert=True)
-        return
-    refused = _button_budget(update, state)
-    await query.answer(refused or None)
-    if refused is None:
+    outcome = await _state(context).chat.press(_who(update, context), query.data or "", render)
+    if isinstance(outcome, Notice):
+        await query.answer(outcome.text, show_alert=outcome.alert)
+    elif isinstance(outcome, Slowed):
+        await query.answer(outcome.notice.text if outcome.notice else None)
+    elif isinstance(outcome, Asked):
+        await query.answer()
+        rendered = render.render_answer(outcome.answer, outcome.key)
+        await query.edit_message_text(rendered.text, reply_markup=_markup(rendered.keyboard))
+    elif isinstance(outcome, ShowSources):
+        await query.answer()
+        page = cast(render.Rendered, render.render_sources(outcome.sources, outcome.page))
         await query.edit_message_text(page.text, reply_markup=_markup(page.keyboard))
-
-
-_BUTTONS: dict[str, Callable[[Update, BotState, render.Callback], Awaitable[None]]] = {
-    "more": on_more, "full": on_full_text, "vote": on_vote, "sources": on_sources_page}
+    else:
+        await query.answer()
+        full = outcome.full
+        for text in render.render_full_text(full) if full else [render.escape(texts.text("gone"))]:
+            if chat is not None:
+                await chat.send_message(text)
 
 
 # --- inline mode --------------------------------------------------------------------
@@ -348,9 +285,8 @@ async def on_inline(update: Update, context: Context) -> None:
     if query is None:
         return
     text = query.query.strip()
-    hint = InlineQueryResultsButton(text="Ask about the war in Mali and the Sahel",
-                                    start_parameter="help")
-    if not text or not state.inline_flood.allow(_user_key(update)):
+    hint = InlineQueryResultsButton(text=texts.text("inline_hint"), start_parameter="help")
+    if not text or not state.chat.inline_allowed(_who(update, context)):
         await query.answer([], cache_time=5, button=hint)
         return
     answer = await state.service.ask(text, user=_user_key(update), log=False)
@@ -386,21 +322,6 @@ async def _is_admin(context: Context, user_id: int) -> bool:
     return admin
 
 
-async def _moderator(update: Update, context: Context, command: str) -> bool:
-    """True if the sender may run `command`; otherwise audit the refusal and say so."""
-    state, user, message = _state(context), update.effective_user, update.effective_message
-    # Posting as a chat: `user` is then a placeholder (GroupAnonymousBot) shared by everyone.
-    anonymous = message is not None and message.sender_chat is not None
-    if user is not None and not anonymous:
-        listed = user.id in state.moderators.user_ids
-        admin = not listed and await _is_admin(context, user.id)
-        if state.moderators.allows(user.id, is_admin=admin):
-            return True
-    await _audit(update, context, command, "refused")
-    await _reply(update, render.escape(ANONYMOUS_REFUSAL if anonymous else REFUSAL))
-    return False
-
-
 class ProgressReporter(ThrottledProgress):
     """Progress shown by editing one message."""
 
@@ -415,42 +336,29 @@ class ProgressReporter(ThrottledProgress):
             log.warning("Progress message not updated: %s", exc)
 
 
-async def _rebuild(update: Update, context: Context, command: str, start_text: str,
-                   job: Callable[[ProgressReporter], Awaitable[ReindexResult]],
-                   done: Callable[[ReindexResult], str]) -> None:
-    """Run an index rebuild behind a progress message; audit and report the outcome."""
-    message = await _reply(update, start_text)
-    if message is None:
-        return
-    reporter = ProgressReporter(message)
-    try:
-        text, outcome = done(await job(reporter)), "ok"
-    except ReindexBusy:
-        text, outcome = render.BUSY, "busy"
-    except DocumentRejected as exc:
-        text, outcome = render.render_rejected(str(exc)), "rejected"
-    except Exception as exc:
-        log.exception("%s failed", command.split()[0])
-        reason = failure_reason(exc)
-        text, outcome = render.render_failed(command.split()[0], reason), f"failed: {reason}"
-    await reporter.finish(text)  # first: a failing audit write must not leave it at "5/5"
-    try:
-        await _audit(update, context, command, outcome)
-    except Exception:  # the moderator was told; the disk may be full
-        log.exception("Audit row not written: %s -> %s", command, outcome)
+@dataclass
+class _Conversation:
+    """A moderator command's chat, for the chat layer: replies quote the command."""
+
+    update: Update
+    who: Who
+    render: Renderer = field(default_factory=lambda: render)
+
+    async def say(self, text: str) -> None:
+        await _reply(self.update, text)
+
+    async def progress(self, text: str) -> ThrottledProgress | None:
+        message = await _reply(self.update, text)
+        return ProgressReporter(message) if message is not None else None
+
+
+def _conversation(update: Update, context: Context) -> _Conversation:
+    return _Conversation(update, _who(update, context))
 
 
 async def on_reindex(update: Update, context: Context) -> None:
     """/reindex: rebuild the index, with a progress message edited as it goes."""
-    if not await _moderator(update, context, "reindex"):
-        return
-    service = _state(context).service
-    if service.reindexing:
-        await _audit(update, context, "reindex", "busy")
-        await _reply(update, render.BUSY)
-        return
-    await _rebuild(update, context, "reindex", render.render_progress(0, 0),
-                   lambda reporter: service.reindex(reporter), render.render_reindexed)
+    await _state(context).chat.reindex(_conversation(update, context))
 
 
 async def on_add(update: Update, context: Context) -> None:
@@ -458,15 +366,10 @@ async def on_add(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or _for_another_bot(message, context.bot.username):
         return
-    if not await _moderator(update, context, "add"):
-        return
     replied = message.reply_to_message
     document = message.document or (replied.document if replied else None)
-    if document is None:
-        await _audit(update, context, "add", "usage")
-        await _reply(update, render.escape(render.ADD_USAGE))
-        return
-    await _add_document(update, context, document)
+    upload = _upload(document, _state(context).config.corpus.max_file_bytes) if document else None
+    await _state(context).chat.add(_conversation(update, context), upload)
 
 
 def _for_another_bot(message: Message, username: str) -> bool:
@@ -476,77 +379,46 @@ def _for_another_bot(message: Message, username: str) -> bool:
     return bool(at) and target.casefold() != username.casefold()
 
 
-async def _add_document(update: Update, context: Context, document: Document) -> None:
-    """Size check, download through getFile, then Service.add_document."""
-    state, name = _state(context), document.file_name or ""
-    limit = state.config.corpus.max_file_bytes
-    declared = document.file_size or 0
-    file = await document.get_file() if declared <= limit else None
-    size = max(declared, (file.file_size or 0) if file else 0)  # getFile reports it again
-    if file is None or size > limit:
-        await _audit(update, context, f"add {name}", "too_large")
-        await _reply(update, render.render_too_large(size, limit))
-        return
-    data = bytes(await file.download_as_bytearray())
-    start_text = f"⏳ Adding <code>{render.fit(name, 120)}</code>…"
-    await _rebuild(update, context, f"add {name}", start_text,
-                   lambda _reporter: state.service.add_document(name, data),
-                   lambda result: render.render_added(name, result))
+def _upload(document: Document, limit: int) -> Upload:
+    """The document for the chat layer: getFile is asked only for a document declared
+    within the limit, and reports the size again (the larger one counts)."""
+    files: list[File] = []
+
+    async def size() -> int:
+        declared = document.file_size or 0
+        if declared > limit:
+            return declared
+        files.append(await document.get_file())
+        return max(declared, files[0].file_size or 0)
+
+    async def read() -> bytes:
+        try:
+            return bytes(await files[0].download_as_bytearray())
+        except (TelegramError, OSError) as exc:
+            raise DownloadFailed(REDACTOR.scrub(str(exc))) from exc
+
+    return Upload(document.file_name or "", size, read)
 
 
 async def on_remove(update: Update, context: Context) -> None:
     """/remove FILE: remove a document and reindex."""
     message = update.effective_message
-    if message is None or not await _moderator(update, context, "remove"):
-        return
-    name = _argument(message)
-    if not name:
-        await _audit(update, context, "remove", "usage")
-        await _reply(update, render.escape(render.REMOVE_USAGE))
-        return
-    service = _state(context).service
-    await _rebuild(update, context, f"remove {name}",
-                   f"⏳ Removing <code>{render.fit(name, 120)}</code>…",
-                   lambda _reporter: service.remove_document(name),
-                   lambda result: render.render_removed(name, result))
+    if message is not None:
+        await _state(context).chat.remove(_conversation(update, context), _argument(message))
 
 
 async def on_stats(update: Update, context: Context) -> None:
     """/stats: corpus and usage figures."""
-    if not await _moderator(update, context, "stats"):
-        return
-    stats = await _state(context).service.stats()
-    await _audit(update, context, "stats", "ok")
-    await _reply(update, render.render_stats(stats))
+    stats = await _state(context).chat.stats(_conversation(update, context))
+    if stats is not None:
+        await _reply(update, render.render_stats(stats))
 
 
 async def on_alias(update: Update, context: Context) -> None:
     """/alias NEW = KNOWN: another name for an actor, place or person; alone: the list."""
     message = update.effective_message
-    if message is None or not await _moderator(update, context, "alias"):
-        return
-    service, text = _state(context).service, _argument(message)
-    if not text:
-        await _audit(update, context, "alias", "ok")
-        await _reply(update, render.render_added_aliases(service.added_aliases()))
-        return
-    try:
-        entry = await service.add_alias(text)
-    except DocumentRejected as exc:
-        reply, outcome = render.render_rejected(str(exc)), "rejected"
-    except Exception:
-        log.exception("alias failed")
-        reply, outcome = render.escape(render.ALIAS_NOT_SAVED), "error"
-    else:
-        reply, outcome = render.render_alias_added(parse_alias_line(text)[0],
-                                                   entry.preferred), "ok"
-    await _audit(update, context, f"alias {text}", outcome)
-    await _reply(update, reply)
-
-
-async def _audit(update: Update, context: Context, command: str, outcome: str) -> None:
-    await _state(context).service.audit(user=_user_key(update), command=command,
-                                        outcome=outcome)
+    if message is not None:
+        await _state(context).chat.alias(_conversation(update, context), _argument(message))
 
 
 # --- errors, setup, running -----------------------------------------------------------
@@ -557,11 +429,12 @@ async def on_error(update: object, context: Context) -> None:
     log.error("Error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
+    sorry = texts.text("something_went_wrong")
     with contextlib.suppress(TelegramError):
         if update.callback_query:
-            await update.callback_query.answer(render.SOMETHING_WENT_WRONG, show_alert=True)
+            await update.callback_query.answer(sorry, show_alert=True)
         elif update.effective_message:
-            await update.effective_message.reply_text(render.escape(render.SOMETHING_WENT_WRONG))
+            await update.effective_message.reply_text(render.escape(sorry))
 
 
 UPDATE_CHECKPOINT = "telegram.last_batch"
@@ -699,15 +572,17 @@ def _builder(config: Config, token: str, rate_limiter: BaseRateLimiter[Any] | No
 
 
 def build_application(config: Config, service: Service, token: str, *,
-                      rate_limiter: BaseRateLimiter[Any] | None = None) -> App:
-    """The bot application for an open service (tests point `telegram.base_url` at a fake).
+                      rate_limiter: BaseRateLimiter[Any] | None = None,
+                      chat: Chat | None = None) -> App:
+    """The bot application for an open service (tests point `telegram.base_url` at a fake);
+    `chat`: the process's chat layer when other front ends share it.
 
     `rate_limiter` defaults to AIORateLimiter(max_retries=3), which honours RetryAfter.
     """
     protect_token(token)
     application = (_builder(config, token, rate_limiter)
                    .post_init(start_up).post_stop(save_checkpoint).build())
-    application.bot_data[STATE_KEY] = BotState.of(config, service)
+    application.bot_data[STATE_KEY] = BotState(chat or Chat(config, service))
     add_handlers(application)
     return application
 
@@ -718,6 +593,27 @@ def _serve(application: App, config: Config) -> None:
         application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
         return
     application.run_webhook(**webhook_settings(config))
+
+
+async def start_updater(application: App, config: Config) -> None:
+    """Start fetching updates inside a running event loop (`conflictbot serve`): polling,
+    or the webhook listener when `telegram.webhook_url` is set."""
+    assert application.updater is not None
+    if config.telegram.webhook_url:
+        await application.updater.start_webhook(**webhook_settings(config))
+    else:
+        await application.updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
+
+
+async def stop_application(application: App) -> None:
+    """As `run_polling` ends: stop fetching (confirms the updates fetched), drain, save the
+    checkpoint, shut down."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+        await save_checkpoint(application)
+    await application.shutdown()
 
 
 def webhook_settings(config: Config) -> dict[str, Any]:
@@ -747,7 +643,7 @@ def run(config: Config) -> int:
     protect_token(token)
 
     async def open_service(application: App) -> None:
-        application.bot_data[STATE_KEY] = BotState.of(config, await Service.open(config))
+        application.bot_data[STATE_KEY] = BotState(Chat(config, await Service.open(config)))
         await start_up(application)
 
     async def close_service(application: App) -> None:
@@ -765,8 +661,7 @@ def run(config: Config) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except InvalidToken:
-        print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check the token from @BotFather",
-              file=sys.stderr)
+        print(f"error: {texts.text('telegram_rejected_token')}", file=sys.stderr)
         return 2
     except TelegramError as exc:
         print(f"error: Telegram: {REDACTOR.scrub(str(exc))}", file=sys.stderr)

@@ -437,9 +437,8 @@ class Store:
 
     async def flush_queries(self) -> None:
         """Write the queued query rows now. Rows that cannot be written are counted in
-        `queries_not_logged` and reported in one WARNING per batch, never raised."""
-        if not self._pending_queries:
-            return
+        `queries_not_logged` and reported in one WARNING per batch, never raised. Waits for
+        a write already under way, so every row logged before the call is written on return."""
         async with self._write:
             rows, self._pending_queries = self._pending_queries, []
             if self._closed or not rows:

@@ -15,10 +15,12 @@ from unittest import mock
 from telegram.ext import ApplicationBuilder, BaseRateLimiter
 
 from bot import telegram_app
-from bot.config import Config, parse_config
+from bot.config import Config
 from bot.core import Service
 from bot.telegram_app import ALLOWED_UPDATES, App, build_application
-from tests.fake_telegram import Call, FakeTelegram, html_problems, utf16_len
+from tests.conftest import make_config as shared_config
+from tests.conftest import merged
+from tests.fakes.fake_telegram import Call, FakeTelegram, html_problems, utf16_len
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TOKEN = "4242424242:AAFake-Token-Secret_q9W8e7R6t5Y4u3I2o1P0"
@@ -99,19 +101,16 @@ class BotEnv:
             await asyncio.sleep(0.01)
 
 
+TELEGRAM_DEFAULTS = {
+    "logging": {"level": "DEBUG"},
+    "telegram": {"moderators": [MODERATOR], "moderator_chats": [MODERATOR_CHAT]},
+    "flood": {"questions": 5, "seconds": 30},
+}
+
+
 def make_config(tmp_path: Path, fake: FakeTelegram, **sections: Mapping[str, Any]) -> Config:
-    """A config over tmp_path: corpus, data and salt inside it, Telegram at the fake."""
-    raw: dict[str, Any] = {
-        "corpus": {"dir": "corpus"},
-        "data": {"path": "data/bot.sqlite3"},
-        "logging": {"salt_file": "data/salt", "level": "DEBUG"},
-        "telegram": {"base_url": fake.base_url, "base_file_url": fake.base_file_url,
-                     "moderators": [MODERATOR], "moderator_chats": [MODERATOR_CHAT]},
-        "flood": {"questions": 5, "seconds": 30},
-    }
-    for name, values in sections.items():
-        raw[name] = {**raw.get(name, {}), **values}
-    return parse_config(raw, base_dir=tmp_path)
+    """The shared factory's config with Telegram at the fake and the usual moderators."""
+    return shared_config(tmp_path, fake, **merged(TELEGRAM_DEFAULTS, sections))
 
 
 def make_corpus(tmp_path: Path, extra: Mapping[str, str | bytes] | None = None) -> Path:

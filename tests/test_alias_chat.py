@@ -11,8 +11,8 @@ import pytest
 from bot import core
 from bot.moderation import REFUSAL
 from tests import test_discord as discord_env
-from tests.fake_discord import EPHEMERAL
-from tests.fake_telegram import Call
+from tests.fakes.fake_discord import EPHEMERAL
+from tests.fakes.fake_telegram import Call
 from tests.telegram_helpers import (
     MODERATOR,
     STRANGER,

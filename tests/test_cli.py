@@ -40,7 +40,7 @@ def test_ask_json_contract(config_file: Path, capsys: pytest.CaptureFixture[str]
 def test_ask_prints_a_cited_passage(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", str(config_file), "ask", "Who did Wagner fight at Tinzaouatene?"]) == 0
     out = capsys.readouterr().out
-    assert "004_0bd10977ca86cbfa.txt ¶" in out and "Tuareg-led separatists" in out
+    assert "004_0bd10977ca86cbfa.txt, passage " in out and "Tuareg-led separatists" in out
 
 
 def test_bad_config_value_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -57,6 +57,13 @@ def test_every_command_is_documented_in_the_readme() -> None:
     assert commands
     for name in commands:
         assert re.search(rf"conflictbot {name}\b", readme), name
+
+
+def test_json_passage_number_is_named_for_what_it_is(config_file: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(config_file), "ask", "--json", "Wagner Tinzaouatene"]) == 0
+    passage = json.loads(capsys.readouterr().out)["passages"][0]
+    assert passage["passage"] == passage["paragraph"] >= 1  # "paragraph" kept: a promise
 
 
 def test_ask_json_reports_rewrites_and_unknown_names(config_file: Path,

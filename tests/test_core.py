@@ -20,7 +20,7 @@ async def test_wagner_question_cites_the_tinzaouatene_passage(service: Service) 
     assert "Tuareg-led separatists" in top.text and "84" in top.text and "47" in top.text
     assert top.citation.file == "004_0bd10977ca86cbfa.txt"
     assert top.citation.title.startswith("Mali breaks off diplomatic relations")
-    assert top.citation.paragraph >= 1
+    assert top.citation.passage >= 1
     assert {"Wagner", "Tinzaouatene"} <= set(top.matched_terms)
     assert all(top.text[a:b] in top.matched_terms for a, b in top.highlights)
 
@@ -156,3 +156,23 @@ async def test_large_index_is_searched_off_the_event_loop(service: Service, monk
     monkeypatch.setattr(bot.core.asyncio, "to_thread", spy)
     answer = await service.ask("Who did Wagner fight at Tinzaouatene?")
     assert not answer.abstained and "_search" in threads
+
+
+async def test_a_long_question_is_searched_off_the_event_loop(service: Service, monkeypatch
+                                                              ) -> None:
+    """#9 point 14: a long question of repeated frequent words never blocks other users: it
+    runs in a worker thread whatever the corpus size."""
+    import bot.core
+
+    threads = []
+    original = asyncio.to_thread
+
+    async def spy(func, *args):  # type: ignore[no-untyped-def]
+        threads.append(getattr(func, "__name__", ""))
+        return await original(func, *args)
+
+    monkeypatch.setattr(bot.core.asyncio, "to_thread", spy)
+    await service.ask("Who did Wagner fight at Tinzaouatene?")
+    assert "_search" not in threads  # a short question on a small index stays inline
+    answer = await service.ask("the army fought the army at the camp " * 60)
+    assert "_search" in threads and answer.question.startswith("the army")

@@ -22,10 +22,12 @@ from discord.http import Route
 
 from bot import cli, discord_app
 from bot.answer import ReindexResult
-from bot.config import Config, DiscordConfig, parse_config
+from bot.config import Config, DiscordConfig
 from bot.core import Progress, Service
 from bot.moderation import REFUSAL
-from tests.fake_discord import EPHEMERAL, MANAGE_GUILD, Call, FakeDiscord
+from tests.conftest import make_config as shared_config
+from tests.conftest import merged
+from tests.fakes.fake_discord import EPHEMERAL, MANAGE_GUILD, Call, FakeDiscord
 from tests.leaks import leaked
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -101,18 +103,17 @@ class BotEnv:
                 assert data.get("allowed_mentions", {}).get("parse") == [], call.route
 
 
+DISCORD_DEFAULTS = {
+    "logging": {"level": "DEBUG"},
+    "flood": {"questions": 5, "seconds": 30},
+    "discord": {"moderators": [MODERATOR], "moderator_roles": [str(CURATOR_ROLE)],
+                "guilds": [HOME_GUILD]},
+}
+
+
 def make_config(tmp_path: Path, fake: FakeDiscord, **sections: Mapping[str, Any]) -> Config:
-    raw: dict[str, Any] = {
-        "corpus": {"dir": "corpus"}, "data": {"path": "data/bot.sqlite3"},
-        "logging": {"salt_file": "data/salt", "level": "DEBUG"},
-        "flood": {"questions": 5, "seconds": 30},
-        "discord": {"api_base": fake.api_base, "gateway_url": fake.gateway_url,
-                    "moderators": [MODERATOR], "moderator_roles": [str(CURATOR_ROLE)],
-                    "guilds": [HOME_GUILD]},
-    }
-    for name, values in sections.items():
-        raw[name] = {**raw.get(name, {}), **values}
-    return parse_config(raw, base_dir=tmp_path)
+    """The shared factory's config with Discord at the fake and the usual moderators."""
+    return shared_config(tmp_path, fake, **merged(DISCORD_DEFAULTS, sections))
 
 
 @asynccontextmanager
@@ -207,7 +208,7 @@ async def test_slash_ask_answers_with_quoted_cited_passages(env: BotEnv) -> None
     [embed] = data["embeds"]
     assert data["allowed_mentions"]["parse"] == []
     assert not int(data.get("flags") or 0) & EPHEMERAL
-    assert any(f"`{WAGNER_FILE}` ¶" in f["name"] for f in embed["fields"])
+    assert any(f"`{WAGNER_FILE}`, passage " in f["name"] for f in embed["fields"])
     assert all(f["value"].startswith("> ") for f in embed["fields"])
     assert "**Wagner**" in embed_text(data) and "**Tinzaouatene**" in embed_text(data)
     ids = [b["custom_id"] for b in buttons(data)]
@@ -310,6 +311,7 @@ async def test_more_full_text_and_feedback_buttons(tmp_path: Path) -> None:
             vote = await env.fake.press(message, button(edit.body["data"], label), user_id=USER)
             [thanks] = await env.reply(vote)
             assert "Thanks" in thanks.body["data"]["content"]
+        await env.service.store.flush_queries()  # query rows are written in batches
         with contextlib.closing(sqlite3.connect(env.config.db_path)) as db:
             rows = db.execute("SELECT user_hash, query_id, chunk_id, value "
                               "FROM feedback").fetchall()
@@ -344,8 +346,8 @@ async def test_buttons_survive_an_unknown_key(env: BotEnv) -> None:
     data = await env.ask(WAGNER_QUESTION)
     [message] = [m for m in env.fake.messages.values() if m["embeds"] == data["embeds"]]
     message["components"][0]["components"].append(
-        {"type": 2, "style": 1, "label": "More", "custom_id": "cb:m:unknownk:3"})
-    press = await env.fake.press(message, "cb:m:unknownk:3", user_id=USER)
+        {"type": 2, "style": 1, "label": "More", "custom_id": "v1|m|unknownk|3"})
+    press = await env.fake.press(message, "v1|m|unknownk|3", user_id=USER)
     [expired] = await env.reply(press)
     assert "expired" in expired.body["data"]["content"]
     assert expired.body["data"]["flags"] & EPHEMERAL
@@ -617,7 +619,7 @@ async def test_forged_votes_pages_and_ids_are_refused_and_change_nothing(
         data = await env.ask("Coordination of Azawad Movements")
         message = next(m for m in env.fake.messages.values() if m["embeds"] == data["embeds"])
         up = button(data, "👍")
-        key, shown = up.split(":")[2], up.split(":")[3]
+        key, shown = up.split("|")[2], up.split("|")[3]
         for _ in range(5):
             press = await env.fake.press(message, up, user_id=USER)
             [thanks] = await env.reply(press)
@@ -625,8 +627,8 @@ async def test_forged_votes_pages_and_ids_are_refused_and_change_nothing(
         before = json.dumps(env.fake.message(message["id"]), sort_keys=True)
         other = next(c.chunk_id for c in env.service._snapshot.chunks if c.chunk_id != shown)
         refused = [await forge(env, message, custom_id) for custom_id in (
-            f"cb:v:{key}:{other}:+", f"cb:m:{key}:999", f"cb:m:{key}:abc", "cb:s:999",
-            "garbage", "cb:x:1")]
+            f"v1|v|{key}|{other}|+", f"v1|m|{key}|999", f"v1|m|{key}|abc", "v1|s|999",
+            f"cb:m:{key}:1", "garbage", "v1|x|1")]
         stats = await env.service.stats()
     assert (stats.feedback_up, stats.feedback_down) == (1, 0)
     for body in refused:
@@ -670,6 +672,26 @@ async def test_sources_of_4000_documents_is_one_message_with_pages(tmp_path: Pat
     assert embed_text(edit.body["data"]) != embed_text(data)
     assert "Page 2 of" in json.dumps(edit.body["data"])
     assert len(env.fake.responses(interaction)) == 1
+
+
+# --- the same moderator semantics as Telegram (#11) --------------------------------------
+
+
+async def test_failed_add_download_is_reported_and_audited(env: BotEnv) -> None:
+    attachment = env.fake.add_attachment("zz_gone.txt", b"Quuxfoo text about Gao.\n")
+    del env.fake.attachments[int(attachment["id"])]
+    interaction = await env.fake.slash("add", user_id=MODERATOR,
+                                       attachments={"document": attachment})
+    await env.edited(interaction, "could not be downloaded")
+    assert await env.audit(1) == [("add zz_gone.txt", "download_failed")]
+    assert not (env.corpus / "zz_gone.txt").exists()
+
+
+async def test_progress_shows_the_outcome_before_the_audit_row(env: BotEnv) -> None:
+    interaction = await env.fake.slash("reindex", user_id=MODERATOR)
+    assert await env.audit(1) == [("reindex", "ok")]
+    assert [c for c in env.fake.for_interaction(interaction, "edit_webhook_message")
+            if "Reindexed" in (c.body.get("content") or "")]
 
 
 async def test_rewrite_line_and_unknown_name_reach_the_channel(tmp_path: Path) -> None:

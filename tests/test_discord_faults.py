@@ -22,12 +22,12 @@ import numpy as np
 import pytest
 
 import index.engine
-from bot import discord_app
-from bot.config import Config, parse_config
+from bot import discord_app, texts
+from bot.config import Config
 from bot.core import Service
 from bot.frontend import REDACTED
-from bot.render import discord_md
-from tests.fake_discord import JSON, FakeDiscord
+from tests.conftest import make_config as shared_config
+from tests.fakes.fake_discord import JSON, FakeDiscord
 from tests.leaks import leaked
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -47,7 +47,7 @@ TOPICS = (
     "What happened in northern Mali?",
     "Who are the separatist forces in the north?",
 )
-SORRY = discord_md.SOMETHING_WENT_WRONG
+SORRY = texts.text("something_went_wrong")
 
 
 class TimeWarp:
@@ -154,12 +154,8 @@ def text_of(message: Mapping[str, Any]) -> str:
 def make_config(tmp_path: Path, fake: FakeDiscord) -> Config:
     """A config for the fake: a private corpus and data folder, DEBUG logging."""
     shutil.copytree(SEEDS, tmp_path / "corpus")
-    return parse_config({
-        "corpus": {"dir": "corpus"}, "data": {"path": "data/bot.sqlite3"},
-        "logging": {"salt_file": "data/salt", "level": "DEBUG"},
-        "discord": {"api_base": fake.api_base, "gateway_url": fake.gateway_url,
-                    "moderators": [MODERATOR]},
-    }, base_dir=tmp_path)
+    return shared_config(tmp_path, fake, logging={"level": "DEBUG"},
+                         discord={"moderators": [MODERATOR]})
 
 
 def describe(context: Mapping[str, Any]) -> str:

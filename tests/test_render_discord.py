@@ -9,6 +9,7 @@ import sys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import payload
 from bot.answer import (
     ABSTAIN_EMPTY,
     ABSTAIN_NO_MATCH,
@@ -144,7 +145,7 @@ def test_answer_quotes_highlights_and_cites() -> None:
                                            urls=("https://news.test/a",))), "KEY")
     [embed] = reply.embeds
     [field] = embed.fields
-    assert field.name == "[1] Mali War — `002_mali.txt` ¶4 (Battles)"
+    assert field.name == "[1] Mali War — `002_mali.txt`, passage 4 (Battles)"
     assert field.value.startswith("> **Wagner** fought at **Tinzaouatene** in July.")
     assert "*05 August 2024* · [source](https://news.test/a)" in field.value
     assert "Who fought?" in embed.description
@@ -162,8 +163,8 @@ def test_more_button_when_further_passages_exist() -> None:
     reply = r.render_answer(answer(passage("one"), passage("two", 2), total=5, offset=2), "K")
     assert reply.embeds[0].footer.startswith("Passages 3 to 4 of 5.")
     more = [b for b in reply.buttons if b.label.startswith("More")]
-    assert [b.custom_id for b in more] == ["cb:m:K:4"] and more[0].row == 2
-    assert r.parse_custom_id(more[0].custom_id) == r.Callback("more", key="K", offset=4)
+    assert [b.custom_id for b in more] == ["v1|m|K|4"] and more[0].row == 2
+    assert payload.decode(more[0].custom_id) == payload.More("K", 4)
 
 
 def test_many_huge_passages_fit_one_message() -> None:
@@ -175,7 +176,7 @@ def test_many_huge_passages_fit_one_message() -> None:
     assert_never_pings(reply)
     shown = len(reply.embeds[0].fields)
     assert 1 <= shown <= r.FIELD_COUNT_LIMIT
-    assert f"cb:m:K:{shown}" in [b.custom_id for b in reply.buttons]
+    assert f"v1|m|K|{shown}" in [b.custom_id for b in reply.buttons]
 
 
 def test_many_passages_pack_buttons_into_five_rows() -> None:
@@ -195,12 +196,14 @@ def test_abstentions_point_to_sources() -> None:
 
 
 def test_custom_ids_round_trip_and_reject_junk() -> None:
-    assert r.parse_custom_id(r.full_id("abc123")) == r.Callback("full", chunk_id="abc123")
-    assert r.parse_custom_id(r.vote_id("K1", "abc", -1)) == r.Callback(
-        "vote", key="K1", chunk_id="abc", value=-1)
+    assert payload.decode(r.full_id("abc123")) == payload.FullText("abc123")
+    assert payload.decode(r.vote_id("K1", "abc", -1)) == payload.Vote("K1", "abc", -1)
     for junk in ("", "cb:x:1", "cb:m:K", "cb:m:K:x", "cb:v:K:c:*", "cb:f:a b", "m|K|1",
-                 "cb:m:K:-1", "cb:s:x", "cb:s:1:2"):
-        assert r.parse_custom_id(junk) is None
+                 "cb:m:K:-1", "cb:s:x", "cb:s:1:2", "v1|x|1", "v1|m|K", "v1|f|a b",
+                 "v1|v|K|c|*", "v1|s|1|2", "v1|m|K|-1"):
+        assert payload.decode(junk) is None
+    for junk in ("cb:x:1", "v1|x|1", "v1|f|a b"):
+        assert not re.fullmatch(payload.TEMPLATE, junk) or payload.decode(junk) is None
 
 
 def test_passages_with_unusable_ids_get_no_buttons() -> None:
@@ -217,7 +220,7 @@ def test_full_text_is_split_into_ephemeral_embeds() -> None:
     assert 1 < len(replies) <= r.MAX_FULL_TEXT_MESSAGES
     assert all(reply.ephemeral for reply in replies)
     assert replies[0].embeds[0].title == "Title"
-    assert replies[0].embeds[0].footer.startswith("f.txt ¶3 (Sec) · part 1 of")
+    assert replies[0].embeds[0].footer.startswith("f.txt, passage 3 (Sec) · part 1 of")
     assert "too long to show here" in replies[-1].embeds[0].description
     for reply in replies:
         assert_within_limits(reply)
@@ -237,7 +240,7 @@ def test_sources_listing_is_one_message_per_page() -> None:
     assert all(f"{i:04d}" in listed for i in range(400))
     assert [b.custom_id for b in pages[0].buttons] == [r.sources_id(1)]
     assert [b.custom_id for b in pages[-1].buttons] == [r.sources_id(len(pages) - 2)]
-    assert r.parse_custom_id(r.sources_id(2)) == r.Callback("sources", offset=2)
+    assert payload.decode(r.sources_id(2)) == payload.SourcesPage(2)
     assert r.render_sources(sources, -1) is None and r.render_sources(sources, len(pages)) is None
     empty = r.render_sources([])
     assert empty is not None and "empty" in empty.embeds[0].description

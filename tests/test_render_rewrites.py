@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.answer import ABSTAIN_UNKNOWN_NAME, Answer, Citation, Passage, Rewrite
 from bot.render import discord_md, plain, telegram_html
-from tests.fake_telegram import html_problems
+from tests.fakes.fake_telegram import html_problems
 
 PASSAGE = Passage(1, "c1", "Fighting at Tinzaouatene killed 84 Wagner fighters.", 5.0,
                   Citation("Mali", "004.txt", 3), ((12, 24),), ("Tinzaouatene",))

@@ -8,6 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import payload
 from bot.answer import (
     ABSTAIN_EMPTY,
     ABSTAIN_NO_MATCH,
@@ -20,7 +21,7 @@ from bot.answer import (
     Stats,
 )
 from bot.render import telegram_html as r
-from tests.fake_telegram import html_problems
+from tests.fakes.fake_telegram import html_problems
 
 CHUNK = "0123456789abcdef"
 CITATION = Citation("Mali War", "002_x.txt", 4, "Background")
@@ -57,7 +58,7 @@ def test_passage_is_escaped_quoted_highlighted_and_cited() -> None:
     assert "<blockquote><b>Wagner</b> &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in (
         rendered.text)
     assert "<b>Tinzaouatene</b>" in rendered.text
-    assert "<i>Mali War</i> — <code>002_x.txt</code> ¶4 (Background)" in rendered.text
+    assert "<i>Mali War</i> — <code>002_x.txt</code>, passage 4 (Background)" in rendered.text
     assert "Who fought?" in rendered.text
     assert_valid(rendered.text)
 
@@ -106,12 +107,10 @@ def test_keyboard_has_full_text_votes_and_more_within_64_bytes() -> None:
     assert labels[-1] == ["More ▸"]
     data = [b.data for row in rendered.keyboard for b in row]
     assert all(len(d.encode()) <= r.CALLBACK_DATA_LIMIT for d in data)
-    assert r.parse_callback(data[-1]) == r.Callback("more", key="AbCd_-12", offset=2)
-    assert r.parse_callback(data[0]) == r.Callback("full", chunk_id=CHUNK)
-    assert r.parse_callback(data[1]) == r.Callback("vote", key="AbCd_-12", chunk_id=CHUNK,
-                                                   value=1)
-    assert r.parse_callback(data[2]) == r.Callback("vote", key="AbCd_-12", chunk_id=CHUNK,
-                                                   value=-1)
+    assert payload.decode(data[-1]) == payload.More("AbCd_-12", 2)
+    assert payload.decode(data[0]) == payload.FullText(CHUNK)
+    assert payload.decode(data[1]) == payload.Vote("AbCd_-12", CHUNK, 1)
+    assert payload.decode(data[2]) == payload.Vote("AbCd_-12", CHUNK, -1)
     assert "Passages 1 to 2 of 9" in rendered.text
 
 
@@ -123,10 +122,13 @@ def test_no_more_button_on_last_page_and_oversized_ids_dropped() -> None:
     assert odd.keyboard == ()
 
 
-def test_parse_callback_rejects_foreign_data() -> None:
+def test_decode_rejects_foreign_data() -> None:
     for data in ("", "m|k", "m|k|x", "m|k|-1", "m|k|+1", "m|k|１", "v|k|c|0", "z|1", "f",
                  "f|", "s|", "s|-1", "s|x"):
-        assert r.parse_callback(data) is None
+        for versioned in (data, f"v1|{data}"):
+            assert payload.decode(versioned) is None
+    for unversioned in ("m|k|1", "s|1", "f|abc", "v|k|c|+"):
+        assert payload.decode(unversioned) is None
 
 
 def test_abstentions_point_to_sources() -> None:
@@ -168,11 +170,11 @@ def test_sources_stats_and_moderator_replies() -> None:
     assert len(pages) > 1 and "Page 1 of" in pages[0].text
     listed = "".join(p.text for p in pages)
     assert all(f"{i:03}&lt;x&gt;.txt" in listed for i in range(400))
-    assert [b.data for b in pages[0].keyboard[0]] == ["s|1"]
-    assert pages[1].keyboard[0][0].data == "s|0"
-    assert [b.data for b in pages[-1].keyboard[0]] == [f"s|{len(pages) - 2}"]
+    assert [b.data for b in pages[0].keyboard[0]] == ["v1|s|1"]
+    assert pages[1].keyboard[0][0].data == "v1|s|0"
+    assert [b.data for b in pages[-1].keyboard[0]] == [f"v1|s|{len(pages) - 2}"]
     assert r.render_sources(sources, len(pages)) is None and r.render_sources(sources, -1) is None
-    assert r.parse_callback("s|3") == r.Callback("sources", offset=3)
+    assert payload.decode("v1|s|3") == payload.SourcesPage(3)
     assert r.render_sources([], 0) is not None and r.render_sources([], 1) is None
     stats = r.render_stats(Stats(6, 68, 2, 10, 0.25, 3, 1, (("<q>", 2),)))
     assert "25%" in stats and "&lt;q&gt;" in stats
@@ -248,3 +250,9 @@ def test_any_full_text_splits_into_valid_messages(text: str, limit: int) -> None
     for part in r.render_full_text(FullText(CITATION, text), limit=limit):
         assert html_problems(part) == [], part
         assert r.utf16_len(part) <= limit
+
+
+def test_citations_name_passages_not_paragraphs() -> None:
+    rendered = r.render_answer(answer(passage("a")), "K")
+    assert "¶" not in rendered.text and "passage 4" in rendered.text
+    assert CITATION.label() == "Mali War — 002_x.txt, passage 4 (Background)"

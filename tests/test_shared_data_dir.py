@@ -28,7 +28,7 @@ import yaml
 from bot.config import Config
 from bot.core import DataDirBusy, DataDirLock, Service, WriterBusy
 from tests.conftest import ROOT, SEEDS, make_config
-from tests.fake_telegram import FakeTelegram
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.telegram_helpers import TOKEN, WAGNER_QUESTION
 
 DEADLINE = 60.0  # generous for a loaded machine: only a hang reaches it

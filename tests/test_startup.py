@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from bot.core import SALT_BYTES, DataDirLock, load_salt
-from tests.fake_telegram import FakeTelegram
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.telegram_helpers import TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent

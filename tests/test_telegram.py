@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import socket
@@ -22,7 +23,7 @@ from bot.config import Config, parse_config
 from bot.core import Progress, Service
 from bot.moderation import REFUSAL
 from bot.render.telegram_html import EXAMPLE_QUESTIONS
-from tests.fake_telegram import FakeTelegram
+from tests.fakes.fake_telegram import FakeTelegram
 from tests.leaks import leaked
 from tests.telegram_helpers import (
     ADMIN,
@@ -77,7 +78,7 @@ async def test_private_question_answered_with_cited_passage(env: BotEnv) -> None
     assert reply.params["parse_mode"] == "HTML"
     assert_valid_html(text)
     assert "<blockquote>" in text
-    assert WAGNER_FILE in text and "¶" in text
+    assert WAGNER_FILE in text and ", passage " in text and "¶" not in text
     assert "<b>Wagner</b>" in text or "<b>Tinzaouatene</b>" in text
     labels = [b["text"] for b in buttons(reply)]
     assert any(label.startswith("📄 Full text") for label in labels)
@@ -327,6 +328,7 @@ async def test_add_rejects_hostile_name_and_oversized_file(tmp_path: Path) -> No
                                              if "❌" in c.params["text"]]) == 2)
         assert sorted(p.name for p in env.corpus.iterdir()) == sorted(
             p.name for p in (Path(__file__).parent.parent / "seeds").glob("*.txt"))
+        await env.fake.wait_for(lambda: len(audit_now(env)) >= 4, 10, "4 audit rows")
         outcomes = [outcome for command, outcome in await audit_rows(env)]
         assert outcomes.count("rejected") == 2 and outcomes.count("too_large") == 2
 
@@ -383,6 +385,7 @@ async def test_remove_accepts_every_listed_name_and_refuses_paths(tmp_path: Path
                                          if "Removed" in c.params["text"]], timeout=20)
         assert not (env.corpus / ODD_NAME).exists()
         assert (env.corpus / "000_3c97b537fcf85c00.txt").exists()
+        await env.fake.wait_for(lambda: len(audit_now(env)) >= 4, 10, "4 audit rows")
         assert [o for _c, o in await audit_rows(env)] == ["rejected"] * 3 + ["ok"]
 
 
@@ -602,14 +605,14 @@ async def test_votes_count_once_and_forged_votes_change_nothing(tmp_path: Path) 
         env.say(WAGNER_QUESTION, user_id=USER)
         [reply] = await env.replies(USER)
         up = button(reply, "👍")
-        key, shown = up.split("|")[1], up.split("|")[2]
+        key, shown = up.split("|")[2], up.split("|")[3]
         other = next(c.chunk_id for c in env.service._snapshot.chunks
                      if c.chunk_id not in reply.params["reply_markup"].__repr__())
         answers = []
         for _ in range(20):
             answers.append(await callback_answer(env, env.fake.press(reply.result, up,
                                                                      user_id=USER)))
-        forged = [f"v|{key}|{other}|+", f"v|{key}|{shown}x|+", f"v|nosuchkey|{shown}|+"]
+        forged = [f"v1|v|{key}|{other}|+", f"v1|v|{key}|{shown}x|+", f"v1|v|nosuchkey|{shown}|+"]
         refused = [await callback_answer(env, env.fake.press(reply.result, data, user_id=USER))
                    for data in forged]
         stats = await env.service.stats()
@@ -624,9 +627,10 @@ async def test_forged_more_pages_and_garbage_buttons_change_nothing(tmp_path: Pa
     async with running_bot(tmp_path, search={"top_k": 1}) as env:
         env.say("Coordination of Azawad Movements", user_id=USER)
         [reply] = await env.replies(USER)
-        key = button(reply, "More").split("|")[1]
-        forged = [f"m|{key}|999", f"m|{key}|-1", f"m|{key}|abc", f"m|{key}|1|x", "garbage",
-                  "f|", "v|x", "m|", "s|-3", "s|999"]
+        key = button(reply, "More").split("|")[2]
+        forged = [f"v1|m|{key}|999", f"v1|m|{key}|-1", f"v1|m|{key}|abc", f"v1|m|{key}|1|x",
+                  "garbage", "v1|f|", "v1|v|x", "v1|m|", "v1|s|-3", "v1|s|999", f"m|{key}|1",
+                  f"v2|m|{key}|1"]
         answers = [await callback_answer(env, env.fake.press(reply.result, data, user_id=USER))
                    for data in forged]
         await env.idle()
@@ -674,6 +678,32 @@ async def test_sources_of_4000_documents_is_one_message_with_pages(tmp_path: Pat
     assert edit.params["text"] != listing.params["text"] and "doc" in edit.params["text"]
     assert "Page 2 of" in edit.params["text"]
     assert len(env.fake.sent(USER)) == 1
+
+
+# --- the same moderator semantics as Discord (#11) ---------------------------------------
+
+
+async def test_failed_add_download_is_reported_and_audited(env: BotEnv) -> None:
+    document = env.fake.add_file(b"Quuxfoo text about Gao.\n", "zz_gone.txt")
+    env.fake.expired_files.add(document["file_id"])
+    env.say(None, user_id=MODERATOR, document=document, caption="/add")
+    await env.fake.wait_for(lambda: [c for c in env.fake.calls_to("editMessageText")
+                                     if "could not be downloaded" in c.params["text"]])
+    await env.fake.wait_for(lambda: audit_now(env), 10, "the audit row")  # shown, then audited
+    assert await audit_rows(env) == [("add zz_gone.txt", "download_failed")]
+    assert not (env.corpus / "zz_gone.txt").exists()
+
+
+async def test_progress_shows_the_outcome_before_the_audit_row(env: BotEnv) -> None:
+    env.say("/reindex", user_id=MODERATOR)
+    await env.fake.wait_for(lambda: len(audit_now(env)) == 1, 20)
+    assert [c for c in env.fake.calls_to("editMessageText") if "Reindexed" in c.params["text"]]
+    assert audit_now(env) == [("reindex", "ok")]
+
+
+def audit_now(env: BotEnv) -> list[tuple[str, str]]:
+    with contextlib.closing(sqlite3.connect(env.config.db_path)) as db:
+        return list(db.execute("SELECT command, outcome FROM audit ORDER BY id"))
 
 
 async def test_rewrite_line_and_unknown_name_reach_the_chat(env: BotEnv) -> None:

@@ -17,8 +17,9 @@ import pytest
 
 from bot.config import Config
 from bot.core import Service
-from bot.render.telegram_html import SOMETHING_WENT_WRONG, escape
-from tests.fake_telegram import CLIENT_GONE, CONFLICT, PENDING, Call, FakeTelegram
+from bot.render.telegram_html import escape
+from bot.texts import text
+from tests.fakes.fake_telegram import CLIENT_GONE, CONFLICT, PENDING, Call, FakeTelegram
 from tests.telegram_helpers import (
     TOKEN,
     BotEnv,
@@ -47,7 +48,7 @@ TOPICS = (
     "What happened in northern Mali?",
     "Who are the separatist forces in the north?",
 )
-SORRY = escape(SOMETHING_WENT_WRONG)  # what the error handler sends
+SORRY = escape(text("something_went_wrong"))  # what the error handler sends
 
 
 def short_polls(builder: Builder) -> Builder:

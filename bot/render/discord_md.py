@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot import payload, texts
 from bot.answer import (
     ABSTAIN_EMPTY,
     Answer,
@@ -26,14 +27,20 @@ from bot.answer import (
     rewrite_note,
     unknown_names_note,
 )
-from bot.render.text import Callback as Callback
 from bot.render.text import boundary as _shared_boundary
-from bot.render.text import clean, utf16_len
+from bot.render.text import clean, failed, rejected, utf16_len
+from bot.render.text import escaped_prefix as _shared_escaped_prefix
+from bot.render.text import first_safe_url as _first_safe_url
+from bot.render.text import fit_escaped as _fit_escaped
 from bot.render.text import fit_rendering as _fit_rendering
 from bot.render.text import longest_prefix as _longest_prefix
 from bot.render.text import mark_spans as _mark_spans
 from bot.render.text import pack as _pack
 from bot.render.text import paragraph_cut as _paragraph_cut
+from bot.render.text import render_button_flood as render_button_flood
+from bot.render.text import render_flood as render_flood
+from bot.render.text import render_progress as render_progress
+from bot.render.text import render_too_large as render_too_large
 from bot.render.text import share as _share
 
 CONTENT_LIMIT = 2000
@@ -59,32 +66,9 @@ INFO_COLOUR = 0x3BA55D
 ELLIPSIS = "…"
 ZWSP = "\u200b"
 
-EXAMPLE_QUESTIONS = (
-    "Who did Wagner fight at Tinzaouatene?",
-    "What is the Coordination of Azawad Movements?",
-    "Which armed groups attacked Bamako?",
-)
-USER_COMMANDS = (
-    ("ask", "Ask a question about the war in Mali and the Sahel"),
-    ("sources", "List the documents the answers are quoted from"),
-    ("help", "How to ask, with example questions"),
-)
-MODERATOR_COMMANDS = (
-    ("reindex", "Moderators: rebuild the index from the corpus folder"),
-    ("add", "Moderators: add a .txt, .md or .html document to the corpus"),
-    ("remove", "Moderators: remove a document from the corpus"),
-    ("alias", "Moderators: another name for an actor or place, e.g. GSIM = JNIM"),
-    ("stats", "Moderators: corpus and usage figures"),
-)
-SOMETHING_WENT_WRONG = "Sorry, something went wrong while handling that. Please try again later."
-EXPIRED = "This answer has expired. Please ask the question again."
-GONE = "That passage is no longer in the corpus. Please ask the question again."
-THANKS = "Thanks, your feedback was recorded."
-NOT_COUNTED = "That vote is not for a passage of this answer; nothing was recorded."
-BUTTON_EXPIRED = "This button has expired — ask again."
-NO_SUCH_PAGE = "There is no such page; nothing was changed."
-BUSY = "⏳ A reindex is already running. Please try again when it has finished."
-DOWNLOAD_FAILED = "❌ The attachment could not be downloaded. Please try again."
+EXAMPLE_QUESTIONS = texts.EXAMPLE_QUESTIONS
+USER_COMMANDS = texts.commands(("ask", "sources", "help"), "discord")
+MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "alias", "stats"), "discord")
 
 # Markdown that works anywhere in a line, and mention/link openers: always escaped.
 _ANYWHERE = str.maketrans({c: "\\" + c for c in "\\*_~`|[]<"})
@@ -93,8 +77,6 @@ _LINE_START = re.compile(r"(?m)^([ \t]*)(?:([>#+-])|(\d+)([.)]))")
 _MENTION = str.maketrans({"@": "@" + ZWSP})
 _FLATTEN = str.maketrans(dict.fromkeys("\r\n\t\f\v\u2028\u2029\x85", " "))
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~%&+,;=:/?#-]*)?")
-_CUSTOM_ID = re.compile(r"cb:(?P<kind>[mfvs]):(?P<rest>[A-Za-z0-9_:+-]{1,90})")
-CUSTOM_ID_TEMPLATE = _CUSTOM_ID.pattern
 _MIN_BODY = 80
 
 
@@ -199,14 +181,7 @@ def plain(text: str, units: int) -> str:
 
 def fit(text: str, units: int) -> str:
     """`text` escaped, cut (before escaping) with an ellipsis to at most `units` units."""
-    escaped = escape(text)
-    if utf16_len(escaped) <= units:
-        return escaped
-    if units <= 0:
-        return ""
-    n = _longest_prefix(min(len(text), units), lambda k: utf16_len(escape(text[:k])) + 1 <= units)
-    n = _boundary(text, n)
-    return escape(text[:n].rstrip()) + ELLIPSIS
+    return _fit_escaped(text, units, escape, _boundary)
 
 
 def code(text: str, units: int) -> str:
@@ -236,50 +211,28 @@ def _body(passage: Passage, units: int) -> str:
 
 
 def more_id(key: str, offset: int) -> str:
-    """Custom id of the "More" button."""
-    return f"cb:m:{key}:{offset}"
+    """Custom id of a "More" button ("" if it cannot be carried)."""
+    return payload.encode_within(payload.More(key, offset), CUSTOM_ID_LIMIT) or ""
 
 
 def full_id(chunk_id: str) -> str:
-    """Custom id of a "Full text" button."""
-    return f"cb:f:{chunk_id}"
+    """Custom id of a "Full text" button ("" if it cannot be carried)."""
+    return payload.encode_within(payload.FullText(chunk_id), CUSTOM_ID_LIMIT) or ""
 
 
 def vote_id(key: str, chunk_id: str, value: int) -> str:
-    """Custom id of a 👍/👎 button."""
-    return f"cb:v:{key}:{chunk_id}:{'+' if value > 0 else '-'}"
+    """Custom id of a 👍/👎 button ("" if it cannot be carried)."""
+    vote = payload.Vote(key, chunk_id, 1 if value > 0 else -1)
+    return payload.encode_within(vote, CUSTOM_ID_LIMIT) or ""
 
 
 def sources_id(page: int) -> str:
     """Custom id of a page button of the /sources listing."""
-    return f"cb:s:{page}"
-
-
-def parse_custom_id(custom_id: str) -> Callback | None:
-    """Decode a custom id made here; None if it is not ours."""
-    match = _CUSTOM_ID.fullmatch(custom_id)
-    if match is None:
-        return None
-    kind, parts = match["kind"], match["rest"].split(":")
-    if kind == "m" and len(parts) == 2 and _page_number(parts[1]):
-        return Callback("more", key=parts[0], offset=int(parts[1]))
-    if kind == "s" and len(parts) == 1 and _page_number(parts[0]):
-        return Callback("sources", offset=int(parts[0]))
-    if kind == "f" and len(parts) == 1:
-        return Callback("full", chunk_id=parts[0])
-    if kind == "v" and len(parts) == 3 and parts[2] in ("+", "-"):
-        return Callback("vote", key=parts[0], chunk_id=parts[1],
-                        value=1 if parts[2] == "+" else -1)
-    return None
-
-
-def _page_number(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 6
+    return payload.encode_within(payload.SourcesPage(page), CUSTOM_ID_LIMIT) or ""
 
 
 def _usable(button: Button) -> bool:
-    return (len(button.custom_id) <= CUSTOM_ID_LIMIT
-            and parse_custom_id(button.custom_id) is not None)
+    return bool(button.custom_id)
 
 
 # --- answers -------------------------------------------------------------------------
@@ -287,15 +240,13 @@ def _usable(button: Button) -> bool:
 
 def safe_url(urls: Sequence[str]) -> str:
     """The first plain http(s) URL that cannot break out of a masked link, or ""."""
-    for url in urls:
-        if len(url) <= 300 and _SAFE_URL.fullmatch(url):
-            return url
-    return ""
+    return _first_safe_url(urls, _SAFE_URL)
 
 
 def citation_name(citation: Citation, number: int) -> str:
-    """"[n] Title — file ¶p (section)", the file as inline code; escaped, ≤256 units."""
-    where = f" — {code(citation.file, 60)} ¶{citation.paragraph}"
+    """"[n] Title — file, passage p (section)", the file as inline code; escaped, ≤256
+    units."""
+    where = f" — {code(citation.file, 60)}, {texts.text('passage', number=citation.passage)}"
     section = f" ({fit(citation.section, 60)})" if citation.section.strip() else ""
     room = FIELD_NAME_LIMIT - utf16_len(f"[{number}] {where}{section}")
     return f"[{number}] {fit(citation.title or citation.file, room)}{where}{section}"
@@ -416,8 +367,7 @@ def split_text(text: str, limit: int = DESCRIPTION_LIMIT,
 
 
 def _escaped_prefix(text: str, units: int) -> int:
-    """Longest prefix length of `text` whose escaped form has at most `units` units."""
-    return _longest_prefix(min(len(text), units), lambda k: utf16_len(escape(text[:k])) <= units)
+    return _shared_escaped_prefix(text, units, escape)
 
 
 _TRUNCATED = "\n\n*… (the rest of this section is too long to show here)*"
@@ -427,7 +377,8 @@ def render_full_text(full: FullText) -> list[Reply]:
     """The whole section as one or more ephemeral embeds headed by its citation."""
     c = full.citation
     title = fit(c.title or c.file, TITLE_LIMIT)
-    where = f"{c.file} ¶{c.paragraph}" + (f" ({c.section})" if c.section.strip() else "")
+    where = f"{c.file}, {texts.text('passage', number=c.passage)}" + (
+        f" ({c.section})" if c.section.strip() else "")
     parts = split_text(full.text)
     replies = []
     for i, part in enumerate(parts, start=1):
@@ -506,14 +457,6 @@ def content(text: str) -> str:
     return text[:n] + ELLIPSIS
 
 
-def render_progress(done: int, total: int) -> str:
-    """A reindex progress line with a small bar."""
-    if total <= 0:
-        return "⏳ Reindexing…"
-    filled = max(0, min(10, round(10 * done / total)))
-    return f"⏳ Reindexing… {done}/{total} documents\n{'▓' * filled}{'░' * (10 - filled)}"
-
-
 def _corpus_now(result: ReindexResult) -> str:
     skipped = ""
     if result.skipped:
@@ -550,32 +493,15 @@ def render_removed(filename: str, result: ReindexResult) -> str:
 
 
 def render_rejected(reason: str) -> str:
-    """A refused document, with the core's user-safe reason."""
-    return f"❌ {fit(reason, 500)}"
-
-
-def render_too_large(size: int, limit: int) -> str:
-    """A document larger than corpus.max_file_bytes."""
-    return f"❌ That file is too large ({size:,} bytes; the limit is {limit:,} bytes)."
+    """A document refused by the core, its reason as markdown-safe text."""
+    return rejected(reason, fit)
 
 
 def render_failed(what: str, reason: str = "") -> str:
-    """A moderator action failed (`reason`: plain words, e.g. "the disk is full")."""
-    why = f": {escape(reason)}" if reason else ""
-    return (f"❌ /{escape(what)} failed{why}. Nothing changed: the previous index keeps "
-            "answering questions. Fix the cause, then try again; details are in the log.")
+    """A /reindex, /add or /remove that failed, in markdown-safe words."""
+    return failed(what, reason, escape)
 
 
-def render_button_flood(seconds: int) -> str:
-    """Ephemeral reply to a user who presses buttons too fast."""
-    return (f"You are pressing buttons faster than I can send. Please wait about {seconds} "
-            "seconds.")
-
-
-def render_flood(seconds: int) -> str:
-    """Polite reply to a user who asks too fast."""
-    return (f"You are asking faster than I can look things up. Please wait about {seconds} "
-            "seconds, then ask again.")
 
 
 # --- autocomplete --------------------------------------------------------------------
@@ -601,8 +527,6 @@ def suggest(current: str, questions: Sequence[str], titles: Sequence[str],
     return [choice for *_rank, choice in sorted(ranked)][:limit]
 
 
-NO_ADDED_ALIASES = "No aliases were added with /alias yet. Add one: /alias GSIM = JNIM"
-ALIAS_NOT_SAVED = "❌ The alias was not saved and nothing changed; see the logs."
 
 
 def render_alias_added(new: str, preferred: str) -> str:
@@ -614,7 +538,7 @@ def render_alias_added(new: str, preferred: str) -> str:
 def render_added_aliases(pairs: Sequence[tuple[str, str]]) -> str:
     """/alias alone: the aliases moderators added (name = the name it stands for)."""
     if not pairs:
-        return NO_ADDED_ALIASES
+        return texts.text("no_added_aliases")
     lines = [f"🔤 **Aliases added with /alias** ({len(pairs)}):"]
     used = utf16_len(lines[0])
     for shown, (new, preferred) in enumerate(pairs):

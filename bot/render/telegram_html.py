@@ -13,28 +13,29 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.answer import (
-    ABSTAIN_EMPTY,
-    Answer,
-    Citation,
-    FullText,
-    Passage,
-    ReindexResult,
-    Source,
-    Stats,
-    rewrite_note,
-    unknown_names_note,
-)
-from bot.render.text import Callback as Callback
+from bot import payload, texts
+from bot.answer import ABSTAIN_EMPTY, rewrite_note, unknown_names_note
 from bot.render.text import boundary as _shared_boundary
 from bot.render.text import clean, utf16_len
+from bot.render.text import escaped_prefix as _shared_escaped_prefix
+from bot.render.text import failed as _failed
+from bot.render.text import first_safe_url as _first_safe_url
+from bot.render.text import fit_escaped as _fit_escaped
 from bot.render.text import fit_rendering as _fit_rendering
-from bot.render.text import longest_prefix as _longest_prefix
 from bot.render.text import mark_spans as _mark_spans
 from bot.render.text import pack as _pack
 from bot.render.text import paragraph_cut as _paragraph_cut
+from bot.render.text import rejected as _rejected
+from bot.render.text import render_button_flood as render_button_flood
+from bot.render.text import render_flood as render_flood
+from bot.render.text import render_progress as render_progress
+from bot.render.text import render_too_large as render_too_large
 from bot.render.text import share as _share
+
+if TYPE_CHECKING:  # annotations only
+    from bot.answer import Answer, Citation, FullText, Passage, ReindexResult, Source, Stats
 
 MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
@@ -43,40 +44,10 @@ INLINE_TITLE_LIMIT = 100
 INLINE_DESCRIPTION_LIMIT = 160
 MAX_FULL_TEXT_MESSAGES = 8
 ELLIPSIS = "…"
-EXAMPLE_QUESTIONS = (
-    "Who did Wagner fight at Tinzaouatene?",
-    "What is the Coordination of Azawad Movements?",
-    "Which armed groups attacked Bamako?",
-)
-USER_COMMANDS = (
-    ("ask", "Ask a question about the war in Mali and the Sahel"),
-    ("sources", "List the documents the answers are quoted from"),
-    ("help", "How to ask, with example questions"),
-    ("start", "Introduction"),
-)
-MODERATOR_COMMANDS = (
-    ("reindex", "Moderators: rebuild the index from the corpus folder"),
-    ("add", "Moderators: add a document (send it with the caption /add)"),
-    ("remove", "Moderators: remove a document: /remove FILE"),
-    ("stats", "Moderators: corpus and usage figures"),
-    ("alias", "Moderators: another name for an actor or place: /alias GSIM = JNIM"),
-)
-SOMETHING_WENT_WRONG = "Sorry, something went wrong while handling that. Please try again later."
-EXPIRED = "This answer has expired. Please ask the question again."
-GONE = "That passage is no longer in the corpus. Please ask the question again."
-THANKS = "Thanks, your feedback was recorded."
-NOT_COUNTED = "That vote is not for a passage of this answer; nothing was recorded."
-BUTTON_EXPIRED = "This button has expired — ask again."
-NO_SUCH_PAGE = "There is no such page; nothing was changed."
-BUSY = "⏳ A reindex is already running. Please try again when it has finished."
-ADD_USAGE = "Send a .txt, .md or .html file with the caption /add (or reply /add to such a file)."
-REMOVE_USAGE = "Usage: /remove FILE (see /sources for the file names)."
-ASK_USAGE = "Usage: /ask QUESTION, e.g. /ask " + EXAMPLE_QUESTIONS[0]
-NO_ADDED_ALIASES = "No aliases were added with /alias yet. Add one: /alias GSIM = JNIM"
-ALIAS_NOT_SAVED = "❌ The alias was not saved and nothing changed; see the logs."
+EXAMPLE_QUESTIONS = texts.EXAMPLE_QUESTIONS
+USER_COMMANDS = texts.commands(("ask", "sources", "help", "start"), "telegram")
+MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "stats", "alias"), "telegram")
 
-_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[^\s<>\"'\\]*)?")
-_MIN_BODY = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +94,7 @@ def escape(text: str) -> str:
 
 def fit(text: str, units: int) -> str:
     """`text` escaped, cut (before escaping) with an ellipsis to at most `units` units."""
-    escaped = escape(text)
-    if utf16_len(escaped) <= units:
-        return escaped
-    hi = min(len(text), units)
-    n = _longest_prefix(hi, lambda k: utf16_len(escape(text[:k])) + 1 <= units)
-    n = _boundary(text, n)
-    return escape(text[:n].rstrip()) + ELLIPSIS if units > 0 else ""
+    return _fit_escaped(text, units, escape, _boundary)
 
 
 def highlight(text: str, highlights: Iterable[tuple[int, int]], cut: int | None = None) -> str:
@@ -148,17 +113,19 @@ def _body(passage: Passage, units: int) -> str:
 # --- passages and answers -----------------------------------------------------------
 
 
+# A plain http(s) URL that cannot break out of an href attribute.
+_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[^\s<>\"'\\]*)?")
+
+
 def _safe_url(urls: Sequence[str]) -> str:
-    for url in urls:
-        if len(url) <= 300 and _SAFE_URL.fullmatch(url):
-            return url
-    return ""
+    return _first_safe_url(urls, _SAFE_URL)
 
 
 def citation_line(citation: Citation, number: int) -> str:
-    """`[n] Title — file ¶p (section)` in HTML, every field escaped and bounded."""
+    """`[n] Title — file, passage p (section)` in HTML, every field escaped and bounded."""
     line = (f"<b>[{number}]</b> <i>{fit(citation.title, 200)}</i> — "
-            f"<code>{fit(citation.file, 120)}</code> ¶{citation.paragraph}")
+            f"<code>{fit(citation.file, 120)}</code>, "
+            f"{texts.text('passage', number=citation.passage)}")
     if citation.section.strip():
         line += f" ({fit(citation.section, 120)})"
     if citation.date.strip():
@@ -167,6 +134,9 @@ def citation_line(citation: Citation, number: int) -> str:
     if url:
         line += f' · <a href="{html.escape(url, quote=True)}">source</a>'
     return line
+
+
+_MIN_BODY = 60  # units below which a passage is not worth showing cut
 
 
 def _compose(header: str, passages: Sequence[Passage], first: int,
@@ -206,20 +176,22 @@ def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT) -> Re
             for i, p in enumerate(answer.passages[:count])]
     next_offset = answer.offset + count
     if next_offset < total:
-        rows.append(_only_fitting([Button("More ▸", f"m|{key}|{next_offset}")]))
+        rows.append(_only_fitting([("More ▸", payload.More(key, next_offset))]))
     return Rendered(text, tuple(row for row in rows if row))
 
 
 def _passage_row(passage: Passage, key: str, number: int) -> tuple[Button, ...]:
     return _only_fitting([
-        Button(f"📄 Full text [{number}]", f"f|{passage.chunk_id}"),
-        Button(f"👍 {number}", f"v|{key}|{passage.chunk_id}|+"),
-        Button(f"👎 {number}", f"v|{key}|{passage.chunk_id}|-"),
+        (f"📄 Full text [{number}]", payload.FullText(passage.chunk_id)),
+        (f"👍 {number}", payload.Vote(key, passage.chunk_id, 1)),
+        (f"👎 {number}", payload.Vote(key, passage.chunk_id, -1)),
     ])
 
 
-def _only_fitting(buttons: Iterable[Button]) -> tuple[Button, ...]:
-    return tuple(b for b in buttons if len(b.data.encode()) <= CALLBACK_DATA_LIMIT)
+def _only_fitting(buttons: Iterable[tuple[str, payload.Payload]]) -> tuple[Button, ...]:
+    """The buttons whose payload can be carried in callback data."""
+    encoded = ((label, payload.encode_within(p, CALLBACK_DATA_LIMIT)) for label, p in buttons)
+    return tuple(Button(label, data) for label, data in encoded if data is not None)
 
 
 def _emphasis(text: str) -> str:
@@ -238,25 +210,6 @@ def render_abstention(answer: Answer) -> str:
     return (f"I found nothing in the corpus about <i>{fit(answer.question, 300)}</i>.\n\n"
             "I only quote passages from a curated set of documents and never answer from "
             "elsewhere. See /sources for what the corpus covers, or try other keywords.")
-
-
-def parse_callback(data: str) -> Callback | None:
-    """Decode callback data made here; None if it is not ours (or not well formed)."""
-    parts = data.split("|")
-    if parts[0] == "m" and len(parts) == 3 and _page_number(parts[2]):
-        return Callback("more", key=parts[1], offset=int(parts[2]))
-    if parts[0] == "f" and len(parts) == 2 and parts[1]:
-        return Callback("full", chunk_id=parts[1])
-    if parts[0] == "v" and len(parts) == 4 and parts[3] in ("+", "-"):
-        return Callback("vote", key=parts[1], chunk_id=parts[2],
-                        value=1 if parts[3] == "+" else -1)
-    if parts[0] == "s" and len(parts) == 2 and _page_number(parts[1]):
-        return Callback("sources", offset=int(parts[1]))
-    return None
-
-
-def _page_number(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 6
 
 
 def render_inline(answer: Answer, *, limit: int = MESSAGE_LIMIT) -> list[InlineArticle]:
@@ -318,14 +271,14 @@ def split_text(text: str, *, prefix: str = "", limit: int = MESSAGE_LIMIT,
 
 
 def _escaped_prefix(text: str, units: int) -> int:
-    """Longest prefix length of `text` whose escaped form has at most `units` units."""
-    return _longest_prefix(min(len(text), units), lambda k: utf16_len(escape(text[:k])) <= units)
+    return _shared_escaped_prefix(text, units, escape)
 
 
 def render_full_text(full: FullText, *, limit: int = MESSAGE_LIMIT) -> list[str]:
     """The whole section as one or more messages, the first headed by its citation."""
     c = full.citation
-    head = f"📄 <b>{fit(c.title, 200)}</b>\n<code>{fit(c.file, 120)}</code> ¶{c.paragraph}"
+    head = (f"📄 <b>{fit(c.title, 200)}</b>\n<code>{fit(c.file, 120)}</code>, "
+            f"{texts.text('passage', number=c.passage)}")
     if c.section.strip():
         head += f" ({fit(c.section, 120)})"
     return split_text(full.text, prefix=head + "\n\n", limit=limit)
@@ -354,8 +307,10 @@ def render_sources(sources: Sequence[Source], page: int = 0, *,
     if len(pages) == 1:
         return Rendered(text)
     text += f"\n\n<i>Page {page + 1} of {len(pages)}.</i>"
-    row = ([Button("◂ Back", f"s|{page - 1}")] if page > 0 else []) + (
-        [Button("More ▸", f"s|{page + 1}")] if page + 1 < len(pages) else [])
+    row = ([Button("◂ Back", payload.encode(payload.SourcesPage(page - 1)))]
+           if page > 0 else [])
+    if page + 1 < len(pages):
+        row.append(Button("More ▸", payload.encode(payload.SourcesPage(page + 1))))
     return Rendered(text, (tuple(row),))
 
 
@@ -377,14 +332,6 @@ def render_stats(stats: Stats, *, limit: int = MESSAGE_LIMIT) -> str:
 # --- moderator replies --------------------------------------------------------------
 
 
-def render_progress(done: int, total: int) -> str:
-    """A reindex progress line with a small bar."""
-    if total <= 0:
-        return "⏳ Reindexing…"
-    filled = max(0, min(10, round(10 * done / total)))
-    return f"⏳ Reindexing… {done}/{total} documents\n{'▓' * filled}{'░' * (10 - filled)}"
-
-
 def _skipped(result: ReindexResult) -> str:
     if not result.skipped:
         return ""
@@ -403,6 +350,16 @@ def render_reindexed(result: ReindexResult) -> str:
     return f"✅ Reindexed: {_corpus_now(result)}.{_skipped(result)}"
 
 
+def render_adding(filename: str) -> str:
+    """An /add in progress."""
+    return f"⏳ Adding <code>{fit(filename, 120)}</code>…"
+
+
+def render_removing(filename: str) -> str:
+    """A /remove in progress."""
+    return f"⏳ Removing <code>{fit(filename, 120)}</code>…"
+
+
 def render_added(filename: str, result: ReindexResult) -> str:
     """A document was added."""
     return f"✅ Added <code>{fit(filename, 120)}</code>. Corpus now: {_corpus_now(result)}." + (
@@ -417,31 +374,14 @@ def render_removed(filename: str, result: ReindexResult) -> str:
 
 def render_rejected(reason: str) -> str:
     """A refused document, with the core's user-safe reason."""
-    return f"❌ {fit(reason, 500)}"
-
-
-def render_too_large(size: int, limit: int) -> str:
-    """A document larger than corpus.max_file_bytes."""
-    return f"❌ That file is too large ({size:,} bytes; the limit is {limit:,} bytes)."
+    return _rejected(reason, fit)
 
 
 def render_failed(what: str, reason: str = "") -> str:
     """A moderator action failed (`reason`: plain words, e.g. "the disk is full")."""
-    why = f": {escape(reason)}" if reason else ""
-    return (f"❌ /{escape(what)} failed{why}. Nothing changed: the previous index keeps "
-            "answering questions. Fix the cause, then try again; details are in the log.")
+    return _failed(what, reason, escape)
 
 
-def render_button_flood(seconds: int) -> str:
-    """Callback answer to a user who presses buttons too fast (a short notification)."""
-    return (f"You are pressing buttons faster than I can send. Please wait about {seconds} "
-            "seconds.")
-
-
-def render_flood(seconds: int) -> str:
-    """Polite reply to a user who asks too fast."""
-    return (f"You are asking faster than I can look things up. Please wait about {seconds} "
-            "seconds, then ask again.")
 
 
 def render_help(bot_username: str = "") -> str:
@@ -481,7 +421,7 @@ def render_added_aliases(pairs: Sequence[tuple[str, str]], *, limit: int = MESSA
                          ) -> str:
     """/alias alone: the aliases moderators added (name = the name it stands for)."""
     if not pairs:
-        return escape(NO_ADDED_ALIASES)
+        return escape(texts.text("no_added_aliases"))
     lines = [f"🔤 <b>Aliases added with /alias</b> ({len(pairs)}):"]
     used = utf16_len(lines[0])
     for shown, (new, preferred) in enumerate(pairs):

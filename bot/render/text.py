@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+
+from bot import texts
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # Invisible formatting that can make text read other than it is (bidi embeddings,
@@ -12,18 +13,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # width (non-)joiners stay: emoji sequences and several scripts need them.
 _SPOOFING = re.compile("[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
                        "\u2066-\u206f\ufeff\ufff9-\ufffb]")
-
-
-@dataclass(frozen=True, slots=True)
-class Callback:
-    """A decoded button press: kind is "more", "full", "vote" or "sources" (a listing page,
-    in `offset`)."""
-
-    kind: str
-    key: str = ""
-    chunk_id: str = ""
-    offset: int = 0
-    value: int = 0
 
 
 def utf16_len(text: str) -> int:
@@ -141,3 +130,59 @@ def pack(lines: Sequence[str], limit: int) -> list[str]:
     if current:
         blocks.append(current)
     return blocks
+
+
+def render_progress(done: int, total: int) -> str:
+    """A reindex progress line with a small bar (no markup: the same on every platform)."""
+    if total <= 0:
+        return "⏳ Reindexing…"
+    filled = max(0, min(10, round(10 * done / total)))
+    return f"⏳ Reindexing… {done}/{total} documents\n{'▓' * filled}{'░' * (10 - filled)}"
+
+
+def render_too_large(size: int, limit: int) -> str:
+    """A document larger than corpus.max_file_bytes."""
+    return texts.text("too_large", size=size, limit=limit)
+
+
+def render_flood(seconds: int) -> str:
+    """Polite reply to a user who asks too fast."""
+    return texts.text("flood", seconds=seconds)
+
+
+def render_button_flood(seconds: int) -> str:
+    """Notice to a user who presses buttons too fast."""
+    return texts.text("button_flood", seconds=seconds)
+
+
+def fit_escaped(text: str, units: int, escape: Callable[[str], str],
+                cut_at: Callable[[str, int], int]) -> str:
+    """`text` escaped, cut (before escaping, at `cut_at`) with an ellipsis to at most
+    `units` units."""
+    escaped = escape(text)
+    if utf16_len(escaped) <= units:
+        return escaped
+    if units <= 0:
+        return ""
+    n = longest_prefix(min(len(text), units), lambda k: utf16_len(escape(text[:k])) + 1 <= units)
+    return escape(text[:cut_at(text, n)].rstrip()) + "…"
+
+
+def escaped_prefix(text: str, units: int, escape: Callable[[str], str]) -> int:
+    """Longest prefix length of `text` whose escaped form has at most `units` units."""
+    return longest_prefix(min(len(text), units), lambda k: utf16_len(escape(text[:k])) <= units)
+
+
+def first_safe_url(urls: Sequence[str], safe: re.Pattern[str]) -> str:
+    """The first URL (of at most 300 characters) that `safe` accepts whole, or ""."""
+    return next((url for url in urls if len(url) <= 300 and safe.fullmatch(url)), "")
+
+
+def rejected(reason: str, fit: Callable[[str, int], str]) -> str:
+    """A document the core refused, with its user-safe reason (fitted by the renderer)."""
+    return texts.text("rejected", reason=fit(reason, 500))
+
+
+def failed(what: str, reason: str, escape: Callable[[str], str]) -> str:
+    """A moderator action failed (`reason`: plain words, e.g. "the disk is full")."""
+    return texts.text("failed", what=escape(what), why=f": {escape(reason)}" if reason else "")

@@ -441,6 +441,10 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
 
+    def config_section(self) -> dict[str, dict[str, Any]]:
+        """The config section that points a bot at this fake."""
+        return {"discord": {"api_base": self.api_base, "gateway_url": self.gateway_url}}
+
     def add_attachment(self, filename: str, content: bytes, *,
                        declared_size: int | None = None) -> JSON:
         """A downloadable attachment (as in an interaction's resolved data)."""

@@ -185,6 +185,7 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], JSON] = {}
         self.files: dict[str, tuple[str, bytes]] = {}
+        self.expired_files: set[str] = set()  # file ids whose download answers 404
         self.members: dict[tuple[int, int], str] = {}
         self.faults: list[Fault] = []
         self.injected: list[JSON] = []  # every update ever injected, confirmed or not
@@ -314,6 +315,10 @@ class FakeTelegram:
         self.inject({"inline_query": {"id": query_id, "from": self.user(user_id),
                                       "query": query, "offset": ""}})
         return query_id
+
+    def config_section(self) -> dict[str, dict[str, Any]]:
+        """The config section that points a bot at this fake."""
+        return {"telegram": {"base_url": self.base_url, "base_file_url": self.base_file_url}}
 
     def add_file(self, content: bytes, file_name: str, *, declared_size: int | None = None,
                  mime_type: str = "text/plain") -> JSON:
@@ -450,8 +455,8 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return web.Response(status=401)
         self.calls.append(Call("download", {"path": request.match_info["path"]}))
-        for path, content in self.files.values():
-            if path == request.match_info["path"]:
+        for file_id, (path, content) in self.files.items():
+            if path == request.match_info["path"] and file_id not in self.expired_files:
                 return web.Response(body=content)
         return web.Response(status=404)
 

@@ -1,0 +1,395 @@
+"""The chat layer: what a chat user and a moderator can do, once for every front end.
+
+Adapters (bot/telegram_app.py, bot/discord_app.py) turn platform events into calls here,
+with plain values: who (`Who`), what (a question, button data, a file), and a
+`Conversation` to answer through. Permission checks, audit rows and their order, flood
+control, button-payload validation and progress reporting live here and nowhere else; the
+adapter's renderer (a module satisfying `Renderer`) only formats. Nothing here imports a
+chat platform library.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot import payload, texts
+from bot.answer import Answer, FullText, ReindexResult, Source, Stats
+from bot.config import Config
+from bot.core import DocumentRejected, ReindexBusy, Service
+from bot.frontend import QuestionCache, ThrottledProgress
+from bot.moderation import FloodGate, Moderators, failure_reason
+from index.lexicon import parse_alias_line
+
+log = logging.getLogger(__name__)
+
+TELEGRAM, DISCORD = "telegram", "discord"
+
+
+async def _not_admin() -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Who:
+    """The person behind an event, as facts the adapter gathered from its platform."""
+
+    user: str  # platform-qualified id for flood control and (hashed) audit, e.g. "tg:42"
+    user_id: int
+    platform: str  # TELEGRAM or DISCORD: whose moderator rule applies
+    place: int | None = None  # Discord server the event came from (None: a direct message)
+    roles: tuple[int, ...] = ()  # Discord role ids of the member in `place`
+    anonymous: bool = False  # posting as a group or channel: nobody in particular
+    admin: Callable[[], Awaitable[bool]] = _not_admin  # asked only when it matters
+
+
+class Renderer(Protocol):
+    """What the chat layer needs of a renderer module (bot/render/*)."""
+
+    def escape(self, text: str) -> str: ...
+    def render_progress(self, done: int, total: int) -> str: ...
+    def render_reindexed(self, result: ReindexResult) -> str: ...
+    def render_adding(self, filename: str) -> str: ...
+    def render_added(self, filename: str, result: ReindexResult) -> str: ...
+    def render_removing(self, filename: str) -> str: ...
+    def render_removed(self, filename: str, result: ReindexResult) -> str: ...
+    def render_rejected(self, reason: str) -> str: ...
+    def render_too_large(self, size: int, limit: int) -> str: ...
+    def render_failed(self, what: str, reason: str = "") -> str: ...
+    def render_alias_added(self, new: str, preferred: str) -> str: ...
+    def render_added_aliases(self, pairs: Sequence[tuple[str, str]]) -> str: ...
+    def render_full_text(self, full: FullText) -> Sequence[object]: ...
+    def render_sources(self, sources: Sequence[Source], page: int = 0) -> object | None: ...
+
+
+class Conversation(Protocol):
+    """Where a moderator command came from, and how to answer there."""
+
+    who: Who
+    render: Renderer
+
+    async def say(self, text: str) -> None:
+        """Send `text` (already rendered for the platform)."""
+
+    async def progress(self, text: str) -> ThrottledProgress | None:
+        """Show `text` in a message that the returned reporter edits (None: not shown)."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short message from the catalogue; `alert`: shown as a pop-up where one exists."""
+
+    id: str
+    fields: Mapping[str, object] = field(default_factory=dict)
+    alert: bool = False
+
+    @property
+    def text(self) -> str:
+        return texts.text(self.id, **self.fields)
+
+
+@dataclass(frozen=True)
+class Slowed:
+    """Over the flood limit: tell `notice`, or nothing when already told in this window."""
+
+    notice: Notice | None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """An answer to show, with the question key its buttons carry ("" when abstaining)."""
+
+    answer: Answer
+    key: str
+
+
+@dataclass(frozen=True)
+class ShowFullText:
+    """Send the whole section (None: the passage is gone from the corpus)."""
+
+    full: FullText | None
+
+
+@dataclass(frozen=True)
+class ShowSources:
+    """Show page `page` of the /sources listing in place."""
+
+    sources: list[Source]
+    page: int
+
+
+ButtonOutcome = Notice | Slowed | Asked | ShowFullText | ShowSources
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A document a moderator sent with /add: its name, its best known size before the
+    download, and how to download it (raising DownloadFailed)."""
+
+    name: str
+    size: Callable[[], Awaitable[int]]
+    read: Callable[[], Awaitable[bytes]]
+
+
+class DownloadFailed(Exception):
+    """The platform could not deliver an attachment."""
+
+
+Job = Callable[[ThrottledProgress], Awaitable[ReindexResult]]
+
+
+class Chat:
+    """One per process: shared by every front end (one question cache, one flood limit per
+    person per platform, since user keys are platform-qualified)."""
+
+    def __init__(self, config: Config, service: Service) -> None:
+        flood, dc = config.flood, config.discord
+        self.config, self.service = config, service
+        self.questions = QuestionCache()
+        self.flood = FloodGate(flood.questions, flood.seconds)
+        self.flood_notice = FloodGate(1, flood.seconds)
+        self.inline_flood = FloodGate(flood.questions * 4, flood.seconds)
+        self.buttons = FloodGate(flood.buttons, flood.button_seconds)
+        self.button_notice = FloodGate(1, flood.button_seconds)
+        self.moderators = {TELEGRAM: Moderators.of(config.telegram.moderators),
+                           DISCORD: Moderators.of(dc.moderators, dc.role_ids, dc.guilds)}
+
+    # ------------------------------------------------------------ questions
+
+    def over_limit(self, who: Who, *, always_notify: bool = False) -> Slowed | None:
+        """Count a question or command; None if within the limit. Over it, a notice once
+        per window (every time with `always_notify`: the platform needs a reply)."""
+        if self.flood.allow(who.user):
+            return None
+        tell = always_notify or self.flood_notice.allow(who.user)
+        return Slowed(Notice("flood", {"seconds": self.config.flood.seconds}) if tell else None)
+
+    def inline_allowed(self, who: Who) -> bool:
+        """Inline queries (typed live) have their own, wider limit."""
+        return self.inline_flood.allow(who.user)
+
+    async def ask(self, who: Who, question: str, *,
+                  always_notify: bool = False) -> Asked | Slowed:
+        """Flood check, search, and a key for the answer's buttons."""
+        slowed = self.over_limit(who, always_notify=always_notify)
+        if slowed is not None:
+            return slowed
+        answer = await self.service.ask(question, user=who.user)
+        key = "" if answer.abstained else self.questions.put(
+            answer.question, answer.query_id, (p.chunk_id for p in answer.passages))
+        return Asked(answer, key)
+
+    # ------------------------------------------------------------ buttons
+
+    async def press(self, who: Who, data: str, render: Renderer) -> ButtonOutcome:
+        """A button press: decode its payload (forged or stale: "expired", nothing
+        changes), check the presser's budget, act."""
+        action = payload.decode(data)
+        if isinstance(action, payload.More):
+            return await self._more(who, action)
+        if isinstance(action, payload.FullText):
+            return await self._full_text(who, action, render)
+        if isinstance(action, payload.Vote):
+            return await self._vote(who, action)
+        if isinstance(action, payload.SourcesPage):
+            return await self._sources_page(who, action, render)
+        return Notice("button_expired", alert=True)
+
+    def _button_budget(self, who: Who, sends: int = 1) -> Slowed | None:
+        """None if `sends` more messages may go to the presser; else a notice once per
+        window, then silence."""
+        if self.buttons.allow(who.user, sends):
+            return None
+        seconds = self.config.flood.button_seconds
+        told = self.button_notice.allow(who.user)
+        return Slowed(Notice("button_flood", {"seconds": seconds}) if told else None)
+
+    async def _more(self, who: Who, action: payload.More) -> ButtonOutcome:
+        entry = self.questions.get(action.key)
+        if entry is None:
+            return Notice("expired", alert=True)
+        slowed = self._button_budget(who)
+        if slowed is not None:
+            return slowed
+        answer = await self.service.ask(entry[0], user=who.user, offset=action.offset,
+                                        log=False)
+        if not answer.passages:  # a forged page: beyond the results
+            return Notice("no_such_page", alert=True)
+        self.questions.show(action.key, (p.chunk_id for p in answer.passages))
+        return Asked(answer, action.key)
+
+    async def _full_text(self, who: Who, action: payload.FullText,
+                         render: Renderer) -> ButtonOutcome:
+        full = await self.service.full_text(action.chunk_id)
+        sends = len(render.render_full_text(full)) if full else 1
+        return self._button_budget(who, sends) or ShowFullText(full)
+
+    async def _vote(self, who: Who, action: payload.Vote) -> ButtonOutcome:
+        entry = self.questions.get(action.key)
+        if entry is None:
+            return Notice("expired", alert=True)
+        slowed = self._button_budget(who)
+        if slowed is not None:
+            return slowed
+        counted = await self.service.feedback(
+            user=who.user, chunk_id=action.chunk_id, value=action.value, query_id=entry[1],
+            shown=self.questions.shown(action.key))
+        return Notice("thanks" if counted else "not_counted")
+
+    async def _sources_page(self, who: Who, action: payload.SourcesPage,
+                            render: Renderer) -> ButtonOutcome:
+        sources = await self.service.sources()
+        if render.render_sources(sources, action.page) is None:
+            return Notice("no_such_page", alert=True)
+        return self._button_budget(who) or ShowSources(sources, action.page)
+
+    # ------------------------------------------------------------ moderators
+
+    async def is_moderator(self, who: Who) -> bool:
+        """Listed user ids anywhere; otherwise the platform's rule: a Telegram admin of a
+        moderator chat, a Discord member with Manage Server or a listed role in a listed
+        server. Nobody posting anonymously."""
+        if who.anonymous:
+            return False
+        rule = self.moderators[who.platform]
+        if who.user_id in rule.user_ids:
+            return True
+        if who.platform == DISCORD:
+            return rule.allows_member(who.user_id, who.place, manages_guild=await who.admin(),
+                                      role_ids=who.roles)
+        return rule.allows(who.user_id, is_admin=await who.admin())
+
+    async def _allowed(self, conv: Conversation, command: str) -> bool:
+        """True if the sender may run `command`; otherwise audit the refusal and say so."""
+        if await self.is_moderator(conv.who):
+            return True
+        await self.audit(conv.who, command, "refused")
+        refusal = "anonymous_refused" if conv.who.anonymous else "refused"
+        await conv.say(conv.render.escape(texts.text(refusal)))
+        return False
+
+    async def audit(self, who: Who, command: str, outcome: str) -> None:
+        """One row of the shared audit log (the user as a salted hash)."""
+        await self.service.audit(user=who.user, command=command, outcome=outcome)
+
+    async def _audit_quietly(self, who: Who, command: str, outcome: str) -> None:
+        """Audit after the moderator was told: a failed write (the disk may be full) is
+        logged rather than answered with a second, generic message."""
+        try:
+            await self.audit(who, command, outcome)
+        except Exception:
+            log.exception("Audit row not written: %s -> %s", command, outcome)
+
+    async def _finish(self, conv: Conversation, progress: ThrottledProgress, command: str,
+                      text: str, outcome: str) -> None:
+        """Show the outcome first (a failing audit write must not leave it at "5/5"), then
+        audit it."""
+        await progress.finish(text)
+        await self._audit_quietly(conv.who, command, outcome)
+
+    async def _rebuild(self, conv: Conversation, command: str, progress: ThrottledProgress,
+                       job: Job, done: Callable[[ReindexResult], str]) -> None:
+        """Run an index rebuild behind a progress message; report and audit the outcome."""
+        render = conv.render
+        try:
+            text, outcome = done(await job(progress)), "ok"
+        except ReindexBusy:
+            text, outcome = render.escape(texts.text("busy")), "busy"
+        except DocumentRejected as exc:
+            text, outcome = render.render_rejected(str(exc)), "rejected"
+        except Exception as exc:
+            log.exception("%s failed", command.split()[0])
+            reason = failure_reason(exc)
+            text = render.render_failed(command.split()[0], reason)
+            outcome = f"failed: {reason}"
+        await self._finish(conv, progress, command, text, outcome)
+
+    async def reindex(self, conv: Conversation) -> None:
+        """/reindex, with progress edited as it goes."""
+        if not await self._allowed(conv, "reindex"):
+            return
+        if self.service.reindexing:
+            await self.audit(conv.who, "reindex", "busy")
+            await conv.say(conv.render.escape(texts.text("busy")))
+            return
+        progress = await conv.progress(conv.render.render_progress(0, 0))
+        if progress is not None:
+            await self._rebuild(conv, "reindex", progress, self.service.reindex,
+                                conv.render.render_reindexed)
+
+    async def add(self, conv: Conversation, upload: Upload | None) -> None:
+        """/add: size check, download, add and reindex; every outcome audited."""
+        if not await self._allowed(conv, "add"):
+            return
+        if upload is None:
+            await self.audit(conv.who, "add", "usage")
+            await conv.say(conv.render.escape(texts.text("add_usage")))
+            return
+        name, limit, render = upload.name, self.config.corpus.max_file_bytes, conv.render
+        command, size = f"add {name}", await upload.size()
+        if size > limit:
+            await self.audit(conv.who, command, "too_large")
+            await conv.say(render.render_too_large(size, limit))
+            return
+        progress = await conv.progress(render.render_adding(name))
+        if progress is None:
+            return
+        try:
+            data = await upload.read()
+        except DownloadFailed as exc:
+            log.warning("Attachment download failed: %s", exc)
+            text, outcome = render.escape(texts.text("download_failed")), "download_failed"
+        else:
+            if len(data) <= limit:
+                await self._rebuild(conv, command, progress,
+                                    lambda _p: self.service.add_document(name, data),
+                                    lambda result: render.render_added(name, result))
+                return
+            text, outcome = render.render_too_large(len(data), limit), "too_large"
+        await self._finish(conv, progress, command, text, outcome)
+
+    async def remove(self, conv: Conversation, name: str) -> None:
+        """/remove FILE, then reindex."""
+        if not await self._allowed(conv, "remove"):
+            return
+        if not name:
+            await self.audit(conv.who, "remove", "usage")
+            await conv.say(conv.render.escape(texts.text("remove_usage")))
+            return
+        progress = await conv.progress(conv.render.render_removing(name))
+        if progress is not None:
+            await self._rebuild(conv, f"remove {name}", progress,
+                                lambda _p: self.service.remove_document(name),
+                                lambda result: conv.render.render_removed(name, result))
+
+    async def stats(self, conv: Conversation) -> Stats | None:
+        """/stats: the figures to show (audited), or None when refused."""
+        if not await self._allowed(conv, "stats"):
+            return None
+        stats = await self.service.stats()
+        await self.audit(conv.who, "stats", "ok")
+        return stats
+
+    async def alias(self, conv: Conversation, text: str) -> None:
+        """/alias NEW = KNOWN; alone: the aliases added so far. Told, then audited."""
+        if not await self._allowed(conv, "alias"):
+            return
+        render, text = conv.render, text.strip()
+        if not text:
+            await self.audit(conv.who, "alias", "ok")
+            await conv.say(render.render_added_aliases(self.service.added_aliases()))
+            return
+        try:
+            entry = await self.service.add_alias(text)
+        except DocumentRejected as exc:
+            reply, outcome = render.render_rejected(str(exc)), "rejected"
+        except Exception:
+            log.exception("alias failed")
+            reply, outcome = render.escape(texts.text("alias_not_saved")), "error"
+        else:
+            reply = render.render_alias_added(parse_alias_line(text)[0], entry.preferred)
+            outcome = "ok"
+        await conv.say(reply)
+        await self.audit(conv.who, f"alias {text}", outcome)

@@ -1,0 +1,87 @@
+"""User-facing text: message id -> template, one mapping per interface language.
+
+Templates are plain text with `str.format` fields; each renderer escapes or marks them up
+for its platform. A second language is one more mapping with the same ids (`LANGUAGES`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+EXAMPLE_QUESTIONS = (
+    "Who did Wagner fight at Tinzaouatene?",
+    "What is the Coordination of Azawad Movements?",
+    "Which armed groups attacked Bamako?",
+)
+
+EN: Mapping[str, str] = {
+    "cmd_ask": "Ask a question about the war in Mali and the Sahel",
+    "cmd_sources": "List the documents the answers are quoted from",
+    "cmd_help": "How to ask, with example questions",
+    "cmd_start": "Introduction",
+    "cmd_reindex": "Moderators: rebuild the index from the corpus folder",
+    "cmd_add_telegram": "Moderators: add a document (send it with the caption /add)",
+    "cmd_add_discord": "Moderators: add a .txt, .md or .html document to the corpus",
+    "cmd_remove_telegram": "Moderators: remove a document: /remove FILE",
+    "cmd_remove_discord": "Moderators: remove a document from the corpus",
+    "cmd_stats": "Moderators: corpus and usage figures",
+    "cmd_alias_telegram": "Moderators: another name for an actor or place: /alias GSIM = JNIM",
+    "cmd_alias_discord": "Moderators: another name for an actor or place, e.g. GSIM = JNIM",
+    "param_question": "Your question, e.g. Who did Wagner fight at Tinzaouatene?",
+    "param_document": "A .txt, .md or .html file to add to the corpus",
+    "param_file": "The document's file name, as listed by /sources",
+    "param_alias": "NEW NAME = KNOWN NAME, e.g. GSIM = JNIM; empty: list the added ones",
+    "passage": "passage {number}",
+    "something_went_wrong":
+        "Sorry, something went wrong while handling that. Please try again later.",
+    "expired": "This answer has expired. Please ask the question again.",
+    "button_expired": "This button has expired — ask again.",
+    "gone": "That passage is no longer in the corpus. Please ask the question again.",
+    "thanks": "Thanks, your feedback was recorded.",
+    "not_counted": "That vote is not for a passage of this answer; nothing was recorded.",
+    "no_such_page": "There is no such page; nothing was changed.",
+    "busy": "⏳ A reindex is already running. Please try again when it has finished.",
+    "download_failed": "❌ The attachment could not be downloaded. Please try again.",
+    "too_large": "❌ That file is too large ({size:,} bytes; the limit is {limit:,} bytes).",
+    "flood": "You are asking faster than I can look things up. Please wait about {seconds} "
+             "seconds, then ask again.",
+    "button_flood": "You are pressing buttons faster than I can send. Please wait about "
+                    "{seconds} seconds.",
+    "failed": "❌ /{what} failed{why}. Nothing changed: the previous index keeps answering "
+              "questions. Fix the cause, then try again; details are in the log.",
+    "rejected": "❌ {reason}",
+    "refused": "Sorry, only moderators can do that.",
+    "anonymous_refused":
+        "Sorry, I cannot tell who you are: you are posting as the group (\"Remain anonymous\" "
+        "is on for your admin rights, or you post as a channel), and only moderators can do "
+        "that. Turn off \"Remain anonymous\" in the group's admin settings, or send me the "
+        "command in a private chat.",
+    "add_usage": "Send a .txt, .md or .html file with the caption /add (or reply /add to such "
+                 "a file).",
+    "remove_usage": "Usage: /remove FILE (see /sources for the file names).",
+    "ask_usage": "Usage: /ask QUESTION, e.g. /ask {example}",
+    "unknown_command": "I don't know that command. See /help.",
+    "inline_hint": "Ask about the war in Mali and the Sahel",
+    "no_added_aliases": "No aliases were added with /alias yet. Add one: /alias GSIM = JNIM",
+    "alias_not_saved": "❌ The alias was not saved and nothing changed; see the logs.",
+    "telegram_rejected_token":
+        "Telegram rejected TELEGRAM_BOT_TOKEN; check the token from @BotFather",
+    "discord_rejected_token":
+        "Discord rejected DISCORD_BOT_TOKEN; check the bot token in the developer portal",
+    "no_token": "no bot token set: export TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN",
+}
+
+LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN}
+
+
+def text(message_id: str, language: str = "en", /, **fields: object) -> str:
+    """The message `message_id` in `language` (English when it lacks one), formatted."""
+    catalogue = LANGUAGES.get(language, EN)
+    return catalogue.get(message_id, EN[message_id]).format(**fields)
+
+
+def commands(names: tuple[str, ...], platform: str) -> tuple[tuple[str, str], ...]:
+    """(command, description) pairs for a platform's command menu: its own wording where
+    the catalogue has one ("cmd_add_telegram"), else the shared one ("cmd_add")."""
+    return tuple((name, EN.get(f"cmd_{name}_{platform}") or EN[f"cmd_{name}"])
+                 for name in names)
