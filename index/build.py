@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.analyze import analyze, surface_forms
-from index.chunk import Chunk, chunk_document, section_text
+from index.chunk import Chunk, chunk_document, indexed_text, section_text
 from index.citation import SIDECAR_SUFFIX, sidecar_path
 from index.dates import find_event_dates, parse_day
 from index.engine import BM25
@@ -120,7 +120,7 @@ def build_index(folder: Path, max_bytes: int, params: BM25Params,
     prepared = _prepare_all(files, max_bytes, report.stage(PREPARING, len(files)))
     index = _assemble(prepared)
     built = report.stage(BUILDING, 1)
-    texts = [f"{c.section}\n{c.text}" if c.section else c.text for c in index.chunks]
+    texts = [indexed_text(c) for c in index.chunks]
     engine = (BM25(index.tokens, k1=params.k1, b=params.b, epsilon=params.epsilon)
               if any(index.tokens) else None)
     surface = surface_forms(texts, engine.occurrences()) if engine is not None else {}
@@ -158,8 +158,7 @@ def prepare_file(path: Path, max_bytes: int) -> PreparedFile:
         sections=tuple((doc.key, i, s.heading, section_text(s))
                        for doc in documents for i, s in enumerate(doc.sections)),
         chunks=tuple(chunks),
-        tokens=tuple(analyze(f"{c.section}\n{c.text}" if c.section else c.text)
-                     for c in chunks))
+        tokens=tuple(analyze(indexed_text(c)) for c in chunks))
 
 
 @dataclass

@@ -18,7 +18,7 @@ from bot.progress import LogProgress
 from index import build, ingest
 from index.analyze import analyze
 from index.build import BM25Params, BuiltIndex, build_index, dated_chunks, document_row
-from index.chunk import section_text
+from index.chunk import indexed_text, section_text
 from index.ingest import load_corpus
 from index.progress import BUILDING, PREPARING, PUBLISHING, READING, STAGES
 from tests.conftest import SEEDS
@@ -66,7 +66,7 @@ def _reference_build(folder: Path) -> BuiltIndex:
     """The pipeline as it was before #13: load_corpus, then chunk and analyse in order."""
     documents, skipped = load_corpus(folder, CAP)
     chunks = [chunk for doc in documents for chunk in dated_chunks(doc)]
-    tokens = [analyze(f"{c.section}\n{c.text}" if c.section else c.text) for c in chunks]
+    tokens = [analyze(indexed_text(c)) for c in chunks]
     sections = [(doc.key, i, s.heading, section_text(s))
                 for doc in documents for i, s in enumerate(doc.sections)]
     engine = build.BM25(tokens)
