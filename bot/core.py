@@ -65,6 +65,8 @@ from index.lexicon import (
     parse_alias_line,
     read_alias_file,
 )
+from index.progress import PUBLISHING, Reporter
+from index.progress import Progress as Progress  # front ends import it from here
 from index.query import Query
 from index.rank import ABSTAIN_NO_MATCH, Ranking, RankParams, rank
 from index.store import DocumentRow, Generation, Store
@@ -73,7 +75,8 @@ from index.understand import understand
 from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]  # (done, total) documents; called from a worker thread
+# Progress: (done, total), called from a worker thread; a callback that also takes a
+# `stage` keyword hears each stage of the build (index/progress.py).
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$")
 _RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
@@ -435,12 +438,14 @@ class Service:
     # ------------------------------------------------------------ lifecycle
 
     @classmethod
-    async def open(cls, config: Config, progress: Progress | None = None) -> Service:
+    async def open(cls, config: Config, progress: Progress | None = None, *,
+                   build: bool = True) -> Service:
         """Open the store and serve the published generation, building the index on first
         use or when the corpus changed (unless another process is building it: then its
-        generation is picked up when published). Raises StartupError (DataDirBusy if there
-        is no index yet and another process kept building one past
-        `data.writer_wait_seconds`); then nothing is left open, so the process can exit."""
+        generation is picked up when published). With build=False (a reindex follows),
+        never build: serve the published generation as it is, or nothing. Raises
+        StartupError (DataDirBusy if there is no index yet and another process kept building
+        one past `data.writer_wait_seconds`); then nothing is left open, so the process can exit."""
         _check_corpus_dir(config)
         folder = config.db_path.parent
         writer = DataDirLock.open(folder)
@@ -457,7 +462,7 @@ class Service:
         service = cls(config, store, salt)
         service._writer, service._alias_file_lock = writer, alias_file_lock
         try:
-            await service._start(progress)
+            await service._start(progress if build else None, build=build)
         except BaseException as exc:
             await service._close_after_failure()
             if isinstance(exc, OSError | sqlite3.Error):
@@ -467,7 +472,7 @@ class Service:
         service._refresher = asyncio.get_running_loop().create_task(service._keep_refreshing())
         return service
 
-    async def _start(self, progress: Progress | None) -> None:
+    async def _start(self, progress: Progress | None, *, build: bool = True) -> None:
         await asyncio.to_thread(self._load_aliases)
         if self.config.logging.keep_days:
             await self.store.prune_queries(self.config.logging.keep_days)
@@ -485,14 +490,19 @@ class Service:
                 raise DataDirBusy(str(exc)) from None
         try:
             async with self._lock:
-                await self._start_as_writer(progress)
+                await self._start_as_writer(progress, build=build)
         finally:
             writer.release()
 
-    async def _start_as_writer(self, progress: Progress | None) -> None:
+    async def _start_as_writer(self, progress: Progress | None, *, build: bool = True
+                               ) -> None:
         """Recover leftovers, then serve the published generation or build one."""
         current = await self.store.current_generation()
         await self._recover(current.id if current else None)
+        if not build:
+            if current is not None:
+                await self._serve_until_rebuilt(current)
+            return
         fingerprint = await asyncio.to_thread(
             corpus_fingerprint, self.config.corpus_dir, self.config.corpus.max_file_bytes)
         if current and current.corpus_hash == fingerprint:
@@ -508,6 +518,14 @@ class Service:
             if current is None:
                 raise
             await self._keep_serving(current.id, current.corpus_hash)
+
+    async def _serve_until_rebuilt(self, current: Generation) -> None:
+        """Serve the published generation, stale or not, until the reindex that follows."""
+        try:
+            self._snapshot = await self._load_snapshot(current.id, current.corpus_hash)
+        except (IndexFormatError, OSError) as exc:
+            log.warning("saved index of generation %d unusable (%s); the reindex replaces it",
+                        current.id, exc)
 
     async def _serve_while_another_writes(self, current: Generation) -> None:
         """Start on the published generation; the other process's build, once published,
@@ -901,7 +919,9 @@ class Service:
     async def _rebuild(self, progress: Progress | None) -> ReindexResult:
         started = time.perf_counter()
         corpus, cap = self.config.corpus_dir, self.config.corpus.max_file_bytes
-        built = await asyncio.to_thread(build_index, corpus, cap, self._params, progress)
+        report = Reporter(progress)
+        built = await asyncio.to_thread(build_index, corpus, cap, self._params, report)
+        publishing = report.stage(PUBLISHING, 1)
         if not built.documents:
             await self._refuse_empty_over_published(len(built.skipped))
         generation = await self.store.new_generation(built.corpus_hash)
@@ -921,6 +941,8 @@ class Service:
             Snapshot.of, generation, built.corpus_hash, built.engine, built.chunks,
             built.documents, built.surface)
         await self._retire_generations(keep={generation, previous})
+        publishing(1, 1)
+        report.finished()
         return ReindexResult(generation, len(built.documents), len(built.chunks),
                              tuple(built.skipped), time.perf_counter() - started)
 
