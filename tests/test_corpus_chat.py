@@ -42,4 +42,4 @@ async def test_discord_reindex_of_a_vanished_corpus_is_refused(tmp_path: Path) -
         assert env.service.generation == generation
         assert ("reindex", "rejected") in await env.audit(1)
         answer = await env.ask(WAGNER_QUESTION)
-        assert answer["embeds"] and test_discord.WAGNER_FILE in json.dumps(answer)
+        assert answer["embeds"] and "Tinzaouatene" in json.dumps(answer)  # still answers

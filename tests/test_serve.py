@@ -67,7 +67,7 @@ async def test_telegram_add_is_answered_on_discord(tmp_path: Path) -> None:
                                               user_id=DC_USER)
             [call] = await discord.wait_for(
                 lambda: discord.for_interaction(interaction, "callback"), 20, "an answer")
-            assert "zz_quuxfoo.txt" in str(call.body["data"])
+            assert "[1] Quuxfoo Accord" in str(call.body["data"])
         finally:
             stop.set()
             await asyncio.wait_for(running, 30)
