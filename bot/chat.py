@@ -22,10 +22,18 @@ from bot.core import DocumentRejected, ReindexBusy, Service
 from bot.frontend import QuestionCache, ThrottledProgress
 from bot.moderation import FloodGate, Moderators, failure_reason
 from index.lexicon import parse_alias_line
+from index.noise import is_acknowledgement
 
 log = logging.getLogger(__name__)
 
 TELEGRAM, DISCORD = "telegram", "discord"
+START_FULL_TEXT = "full-"  # deep-link parameter prefix: /start full-CHUNK sends that text
+
+
+
+def is_chatter(text: str) -> bool:
+    """True for a message that says nothing to look up: thanks, emoji, "ok", "lol"."""
+    return is_acknowledgement(text)
 
 
 async def _not_admin() -> bool:
@@ -107,9 +115,11 @@ class Asked:
 
 @dataclass(frozen=True)
 class ShowFullText:
-    """Send the whole section (None: the passage is gone from the corpus)."""
+    """Send the whole section (None: the passage is gone from the corpus) to the presser
+    alone; `chunk_id` lets an adapter offer it again where it cannot reach them yet."""
 
     full: FullText | None
+    chunk_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,10 +193,15 @@ class Chat:
 
     # ------------------------------------------------------------ buttons
 
-    async def press(self, who: Who, data: str, render: Renderer) -> ButtonOutcome:
+    async def press(self, who: Who, data: str, render: Renderer, *,
+                    asker: str | None = None) -> ButtonOutcome:
         """A button press: decode its payload (forged or stale: "expired", nothing
-        changes), check the presser's budget, act."""
+        changes), check the presser's budget, act. `asker`: who the pressed message answers
+        (None: nobody else sees it); only they page it in place, others get a notice."""
         action = payload.decode(data)
+        paging = isinstance(action, payload.More | payload.SourcesPage)
+        if paging and asker is not None and asker != who.user:
+            return self._button_budget(who) or Notice("not_your_answer", alert=True)
         if isinstance(action, payload.More):
             return await self._more(who, action)
         if isinstance(action, payload.FullText):
@@ -224,7 +239,17 @@ class Chat:
                          render: Renderer) -> ButtonOutcome:
         full = await self.service.full_text(action.chunk_id)
         sends = len(render.render_full_text(full)) if full else 1
-        return self._button_budget(who, sends) or ShowFullText(full)
+        return self._button_budget(who, sends) or ShowFullText(full, action.chunk_id)
+
+    async def full_text_on_start(self, who: Who, argument: str,
+                                 render: Renderer) -> ButtonOutcome | None:
+        """`/start full-CHUNK` (the link offered when the bot could not write to the presser
+        yet): the full text, as its button would send it; None for any other argument."""
+        chunk_id = argument.removeprefix(START_FULL_TEXT)
+        if not argument.startswith(START_FULL_TEXT):
+            return None
+        data = payload.encode_within(payload.FullText(chunk_id), payload.TELEGRAM_LIMIT)
+        return await self.press(who, data, render) if data else None
 
     async def _vote(self, who: Who, action: payload.Vote) -> ButtonOutcome:
         entry = self.questions.get(action.key)
@@ -266,6 +291,11 @@ class Chat:
         if await self.is_moderator(conv.who):
             return True
         await self.audit(conv.who, command, "refused")
+        slowed = self.over_limit(conv.who)  # a refusal is a message sent: it counts too
+        if slowed is not None:
+            if slowed.notice is not None:
+                await conv.say(conv.render.escape(slowed.notice.text))
+            return False
         refusal = "anonymous_refused" if conv.who.anonymous else "refused"
         await conv.say(conv.render.escape(texts.text(refusal)))
         return False

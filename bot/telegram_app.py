@@ -34,7 +34,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -53,16 +53,20 @@ from telegram.ext import (
 
 from bot import texts
 from bot.chat import (
+    START_FULL_TEXT,
     TELEGRAM,
     Asked,
+    ButtonOutcome,
     Chat,
     DownloadFailed,
     Notice,
     Renderer,
+    ShowFullText,
     ShowSources,
     Slowed,
     Upload,
     Who,
+    is_chatter,
 )
 from bot.config import Config
 from bot.core import Service, StartupError
@@ -198,11 +202,21 @@ async def on_private_text(update: Update, context: Context) -> None:
         await _answer(update, context, update.effective_message.text or "")
 
 
+def _replies_to_bot(message: Message) -> bool:
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == message.get_bot().id)
+
+
 async def on_group_text(update: Update, context: Context) -> None:
-    """Group message addressed to the bot (mention or reply): a question."""
-    if update.effective_message:
-        text = update.effective_message.text or ""
-        await _answer(update, context, _without_mention(text, context.bot.username))
+    """Group message addressed to the bot (mention or reply): a question. A reply that only
+    thanks or acknowledges ("thanks 🙏", "ok") is left alone."""
+    message = update.effective_message
+    if message is None:
+        return
+    text = _without_mention(message.text or "", context.bot.username)
+    if _replies_to_bot(message) and is_chatter(text):
+        return
+    await _answer(update, context, text)
 
 
 async def on_ask(update: Update, context: Context) -> None:
@@ -220,9 +234,28 @@ async def on_ask(update: Update, context: Context) -> None:
 
 
 async def on_start(update: Update, context: Context) -> None:
-    """/start: welcome and how to ask."""
+    """/start: welcome and how to ask; `/start full-CHUNK` (the link a Full text press offers
+    when the bot could not write to the presser yet) delivers that text."""
+    message = update.effective_message
+    argument = _argument(message) if message else ""
+    if argument.startswith(START_FULL_TEXT):
+        outcome = await _state(context).chat.full_text_on_start(
+            _who(update, context), argument, render)
+        if outcome is not None:
+            await _start_outcome(update, context, outcome)
+            return
     if not await _flooding(update, context):
         await _reply(update, render.render_start(context.bot.username))
+
+
+async def _start_outcome(update: Update, context: Context, outcome: ButtonOutcome) -> None:
+    if isinstance(outcome, ShowFullText):
+        await _send_full_text(context, update.effective_chat.id if update.effective_chat
+                              else 0, outcome)
+    elif isinstance(outcome, Notice | Slowed):
+        notice = outcome if isinstance(outcome, Notice) else outcome.notice
+        if notice is not None:
+            await _reply(update, render.escape(notice.text))
 
 
 async def on_help(update: Update, context: Context) -> None:
@@ -252,10 +285,11 @@ async def on_sources(update: Update, context: Context) -> None:
 async def on_button(update: Update, context: Context) -> None:
     """Any button press. Every press gets a callback answer (else Telegram shows a spinner
     forever), before any message is sent."""
-    query, chat = update.callback_query, update.effective_chat
+    query = update.callback_query
     if query is None:
         return
-    outcome = await _state(context).chat.press(_who(update, context), query.data or "", render)
+    outcome = await _state(context).chat.press(_who(update, context), query.data or "", render,
+                                               asker=_asker(query.message))
     if isinstance(outcome, Notice):
         await query.answer(outcome.text, show_alert=outcome.alert)
     elif isinstance(outcome, Slowed):
@@ -268,12 +302,38 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer()
         page = cast(render.Rendered, render.render_sources(outcome.sources, outcome.page))
         await query.edit_message_text(page.text, reply_markup=_markup(page.keyboard))
-    else:
-        await query.answer()
-        full = outcome.full
-        for text in render.render_full_text(full) if full else [render.escape(texts.text("gone"))]:
-            if chat is not None:
-                await chat.send_message(text)
+    elif isinstance(outcome, ShowFullText):
+        await _full_text_privately(update, context, outcome)
+
+
+def _asker(message: object) -> str | None:
+    """Who a group answer answers: the author of the message it quotes (None in a private
+    chat, where nobody else can press, or when Telegram no longer shows the quote)."""
+    if not isinstance(message, Message) or message.chat.type == "private":
+        return None
+    replied = message.reply_to_message
+    return f"tg:{replied.from_user.id}" if replied and replied.from_user else None
+
+
+async def _send_full_text(context: Context, chat_id: int, outcome: ShowFullText) -> None:
+    full = outcome.full
+    for text in render.render_full_text(full) if full else [render.escape(texts.text("gone"))]:
+        await context.bot.send_message(chat_id, text)
+
+
+async def _full_text_privately(update: Update, context: Context,
+                               outcome: ShowFullText) -> None:
+    """The full text goes to the presser's private chat, never to the group. Where the bot
+    may not write to them yet (403), the press opens that chat, which delivers it on /start."""
+    query = cast(Any, update.callback_query)
+    in_private = update.effective_chat is not None and update.effective_chat.type == "private"
+    try:
+        await _send_full_text(context, query.from_user.id, outcome)
+    except Forbidden:
+        link = f"https://t.me/{context.bot.username}?start={START_FULL_TEXT}{outcome.chunk_id}"
+        await query.answer(url=link)
+        return
+    await query.answer(None if in_private else texts.text("sent_privately"))
 
 
 # --- inline mode --------------------------------------------------------------------

@@ -62,6 +62,9 @@ EN: Mapping[str, str] = {
     "ask_usage": "Usage: /ask QUESTION, e.g. /ask {example}",
     "unknown_command": "I don't know that command. See /help.",
     "inline_hint": "Ask about the war in Mali and the Sahel",
+    "not_your_answer": "Only the person who asked pages this answer. Ask your own question "
+                       "to get one you can page.",
+    "sent_privately": "Sent to you in a private chat with me.",
     "no_added_aliases": "No aliases were added with /alias yet. Add one: /alias GSIM = JNIM",
     "alias_not_saved": "❌ The alias was not saved and nothing changed; see the logs.",
     "telegram_rejected_token":

@@ -187,6 +187,9 @@ class FakeTelegram:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.expired_files: set[str] = set()  # file ids whose download answers 404
         self.members: dict[tuple[int, int], str] = {}
+        # users who never opened a private chat with the bot: sending there is refused (403)
+        # until they write to it, as Telegram does
+        self.strangers: set[int] = set()
         self.faults: list[Fault] = []
         self.injected: list[JSON] = []  # every update ever injected, confirmed or not
         self.webhook: JSON = {}  # the last setWebhook's parameters (url, secret_token, ...)
@@ -297,6 +300,8 @@ class FakeTelegram:
                 msg["caption_entities"] = entities
         if reply_to is not None:
             msg["reply_to_message"] = reply_to
+        if chat["type"] == "private":
+            self.strangers.discard(user_id)
         self.messages[(chat["id"], msg["message_id"])] = msg
         (self.inject if queued else self.new_update)({"message": msg})
         return msg
@@ -525,10 +530,17 @@ class FakeTelegram:
         text = self._check_text(params)
         self._check_markup(params)
         chat_id = int(params["chat_id"])
+        if chat_id in self.strangers:
+            raise _ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         message: JSON = {"message_id": self._next_message_id(chat_id), "date": int(time.time()),
                          "chat": self.chat(chat_id), "from": self.bot_user, "text": text}
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        quoted = self.messages.get((chat_id, int((params.get("reply_parameters") or {})
+                                                 .get("message_id", 0))))
+        if quoted is not None:  # Telegram nests the quoted message one level deep
+            message["reply_to_message"] = {k: v for k, v in quoted.items()
+                                           if k != "reply_to_message"}
         self.messages[(chat_id, message["message_id"])] = message
         return message
 

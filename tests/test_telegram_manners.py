@@ -1,0 +1,104 @@
+"""End-to-end group manners (#12): the real Application against the fake Bot API server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.chat import is_chatter
+from tests.fakes.fake_telegram import Call
+from tests.telegram_helpers import GROUP, STRANGER, WAGNER_QUESTION, BotEnv, running_bot
+
+ASKER, READER = 5005, 6006
+
+
+@pytest.fixture
+async def env(tmp_path: Path) -> AsyncIterator[BotEnv]:
+    async with running_bot(tmp_path, search={"top_k": 1}) as bot_env:
+        yield bot_env
+
+
+def button(call: Call, label_start: str) -> str:
+    markup = call.params.get("reply_markup") or {}
+    return next(b["callback_data"] for row in markup["inline_keyboard"] for b in row
+                if b["text"].startswith(label_start))
+
+
+async def callback_answer(env: BotEnv, query_id: str) -> dict[str, Any]:
+    [call] = await env.fake.wait_for(lambda: [
+        c for c in env.fake.calls_to("answerCallbackQuery")
+        if c.params["callback_query_id"] == query_id])
+    return call.params
+
+
+async def group_answer(env: BotEnv) -> Call:
+    return await env.reply_to(env.say(f"/ask {WAGNER_QUESTION}", user_id=ASKER, chat_id=GROUP))
+
+
+async def test_full_text_goes_privately_to_whoever_pressed_it(env: BotEnv) -> None:
+    answer = await group_answer(env)
+    query = env.fake.press(answer.result, button(answer, "📄 Full text"), user_id=READER)
+    [full] = await env.replies(READER)
+    assert "Tinzaouatene" in full.params["text"]
+    assert "private" in (await callback_answer(env, query)).get("text", "")
+    await env.idle()
+    assert env.fake.sent(GROUP) == [answer]
+
+
+async def test_full_text_for_a_stranger_opens_the_private_chat_and_arrives_on_start(
+        env: BotEnv) -> None:
+    env.fake.strangers.add(READER)
+    answer = await group_answer(env)
+    query = env.fake.press(answer.result, button(answer, "📄 Full text"), user_id=READER)
+    url = (await callback_answer(env, query))["url"]
+    username = env.fake.bot_user["username"]
+    assert url.startswith(f"https://t.me/{username}?start=")
+    await env.idle()
+    assert env.fake.sent(GROUP) == [answer]
+    env.say(f"/start {url.partition('?start=')[2]}", user_id=READER)
+    [full] = await env.replies(READER)
+    assert "Tinzaouatene" in full.params["text"]
+
+
+async def test_only_the_asker_pages_an_answer(env: BotEnv) -> None:
+    answer = await group_answer(env)
+    more = button(answer, "More")
+    notice = await callback_answer(env, env.fake.press(answer.result, more, user_id=READER))
+    assert "asked" in notice.get("text", "")
+    await env.idle()
+    assert not env.fake.calls_to("editMessageText")
+    env.fake.press(answer.result, more, user_id=ASKER)
+    [edit] = await env.fake.wait_for(lambda: env.fake.calls_to("editMessageText"))
+    assert edit.params["message_id"] == answer.result["message_id"]
+
+
+@pytest.mark.parametrize("chatter", ["thanks, that's useful 🙏", "👍", "ok", "merci", "lol"])
+async def test_a_reply_to_the_bot_that_is_not_a_question_gets_no_answer(
+        env: BotEnv, chatter: str) -> None:
+    answer = await group_answer(env)
+    env.say(chatter, user_id=READER, chat_id=GROUP, reply_to=answer.result)
+    question = env.say("Coordination of Azawad Movements", user_id=READER, chat_id=GROUP,
+                       reply_to=answer.result)
+    await env.reply_to(question)
+    await env.idle()
+    assert len(env.fake.sent(GROUP)) == 2
+
+
+async def test_refusals_to_a_stranger_count_against_the_flood_limit(env: BotEnv) -> None:
+    for _ in range(9):
+        env.say("/reindex", user_id=STRANGER)
+    await env.idle()
+    sent = [c.params["text"] for c in env.fake.sent(STRANGER)]
+    assert len(sent) == 6  # five refusals (flood.questions), then one notice
+    assert "faster" in sent[-1]
+
+
+@pytest.mark.parametrize(("text", "chatter"), [
+    ("thanks, that's useful 🙏", True), ("👍👍", True), ("merci beaucoup !", True),
+    ("ok so who attacked Bamako", False), ("Kidal", False), ("thanks, and Menaka?", False),
+])
+def test_acknowledgements_are_told_from_questions(text: str, chatter: bool) -> None:
+    assert is_chatter(text) is chatter
