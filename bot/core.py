@@ -17,7 +17,7 @@ import shutil
 import sqlite3
 import time
 import unicodedata
-from collections.abc import AsyncIterator, Callable, Collection, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +46,7 @@ from index.ingest import (
     html_to_text,
     parse_document,
 )
+from index.lead import Lead, concept_weights, select_lead
 from index.lexicon import (
     AliasEntry,
     AliasTable,
@@ -666,6 +667,18 @@ class Service:
         matched = tuple(sorted({chunk.text[a:b] for a, b in spans}, key=str.casefold))
         return Passage(rank, chunk.chunk_id, chunk.text, score, _citation(chunk), spans,
                        matched)
+
+    def passage_leads(self, question: str, passages: Sequence[Passage], max_chars: int,
+                      ) -> list[Lead | None]:
+        """Per passage, the sentence(s) of it that best answer `question` (index.lead), for
+        previews such as inline results; None where the index is empty."""
+        snapshot = self._snapshot
+        if snapshot.engine is None:
+            return [None] * len(passages)
+        query = understand(question[:2000], snapshot.vocabulary, self.aliases,
+                           bot_names=self.bot_names)
+        groups = concept_weights(query, snapshot.engine.idf)
+        return [select_lead([p.text], groups, max_chars) for p in passages]
 
     async def full_text(self, chunk_id: str) -> FullText | None:
         """The whole section a passage came from, or None if it is gone."""

@@ -13,7 +13,7 @@ import os
 import secrets
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -52,6 +52,7 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.answer import Answer, Passage
 from bot.chat import (
     START_FULL_TEXT,
     TELEGRAM,
@@ -72,6 +73,7 @@ from bot.config import Config
 from bot.core import Service, StartupError
 from bot.frontend import REDACTOR, ThrottledProgress, protect_token
 from bot.render import telegram_html as render
+from bot.render.text import clean
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,7 @@ CONCURRENT_UPDATES = 32
 STATE_KEY = "conflictbot"
 ALLOWED_UPDATES = ("message", "callback_query", "inline_query")
 ADMIN_CACHE_SECONDS = 60.0
+INLINE_LEAD_CHARS = 140  # the matching sentence in an inline result's preview line
 PROGRESS_INTERVAL = 1.0
 
 
@@ -346,15 +349,53 @@ async def on_inline(update: Update, context: Context) -> None:
         return
     text = query.query.strip()
     hint = InlineQueryResultsButton(text=texts.text("inline_hint"), start_parameter="help")
-    if not text or not state.chat.inline_allowed(_who(update, context)):
+    if not state.chat.inline_allowed(_who(update, context)):
         await query.answer([], cache_time=5, button=hint)
         return
+    if not text:
+        example = texts.text("inline_hint_text", bot=context.bot.username,
+                             example=texts.EXAMPLE_QUESTIONS[0])
+        await query.answer([_article("hint", texts.text("inline_hint"), example)],
+                           cache_time=5, button=hint)
+        return
     answer = await state.service.ask(text, user=_user_key(update), log=False)
-    results = [InlineQueryResultArticle(
+    await query.answer(_inline_results(state.service, answer), cache_time=60, button=hint)
+
+
+def _article(result_id: str, title: str, text: str, description: str = "",
+             ) -> InlineQueryResultArticle:
+    """An inline result that sends `text` (plain text, escaped here)."""
+    return InlineQueryResultArticle(
+        id=result_id, title=title, description=description or None,
+        input_message_content=InputTextMessageContent(render.escape(text),
+                                                      parse_mode=ParseMode.HTML))
+
+
+def _inline_results(service: Service, answer: Answer) -> list[InlineQueryResultArticle]:
+    """One article per passage, previewed by its matching sentence and source; an
+    unanswerable query: a single result saying so."""
+    if answer.abstained or not answer.passages:
+        question = _shortened(answer.question, 60)
+        return [_article("nothing", texts.text("inline_nothing", question=question),
+                         texts.text("inline_nothing_text", question=question))]
+    leads = service.passage_leads(answer.question, answer.passages, INLINE_LEAD_CHARS)
+    articles = [a if lead is None else replace(a, description=_preview(lead.quoted, p))
+                for a, p, lead in zip(render.render_inline(answer), answer.passages, leads,
+                                      strict=False)]
+    return [InlineQueryResultArticle(
         id=a.id, title=a.title, description=a.description,
         input_message_content=InputTextMessageContent(a.text, parse_mode=ParseMode.HTML),
-    ) for a in render.render_inline(answer)]
-    await query.answer(results, cache_time=60, button=None if results else hint)
+    ) for a in articles]
+
+
+def _shortened(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
+
+
+def _preview(sentence: str, passage: Passage) -> str:
+    source = passage.citation.title or passage.citation.file
+    return clean(f"“{' '.join(sentence.split())}” — {' '.join(source.split())}")
 
 
 # --- moderators ---------------------------------------------------------------------

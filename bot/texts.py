@@ -62,6 +62,10 @@ EN: Mapping[str, str] = {
     "ask_usage": "Usage: /ask QUESTION, e.g. /ask {example}",
     "unknown_command": "I don't know that command. See /help.",
     "inline_hint": "Ask about the war in Mali and the Sahel",
+    "inline_hint_text": "Ask me about the war in Mali and the Sahel, e.g. @{bot} {example}",
+    "inline_nothing": "Nothing in the corpus on “{question}”",
+    "inline_nothing_text": "I found nothing in the corpus on “{question}”. See /sources "
+                           "for what it covers.",
     "not_your_answer": "Only the person who asked pages this answer. Ask your own question "
                        "to get one you can page.",
     "sent_privately": "Sent to you in a private chat with me.",

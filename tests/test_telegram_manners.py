@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot import texts
 from bot.chat import is_chatter
 from tests.fakes.fake_telegram import Call
 from tests.telegram_helpers import GROUP, STRANGER, WAGNER_QUESTION, BotEnv, running_bot
@@ -102,3 +105,42 @@ async def test_refusals_to_a_stranger_count_against_the_flood_limit(env: BotEnv)
 ])
 def test_acknowledgements_are_told_from_questions(text: str, chatter: bool) -> None:
     assert is_chatter(text) is chatter
+
+
+async def inline_results(env: BotEnv, query: str) -> list[dict[str, Any]]:
+    query_id = env.fake.inline(query, user_id=READER)
+    [call] = await env.fake.wait_for(lambda: [
+        c for c in env.fake.calls_to("answerInlineQuery")
+        if c.params["inline_query_id"] == query_id])
+    return list(call.params["results"])
+
+
+def plain(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+async def test_inline_preview_is_the_matching_sentence_and_its_source(env: BotEnv) -> None:
+    results = await inline_results(env, WAGNER_QUESTION)
+    assert results
+    for result in results:
+        quoted, _, source = result["description"].partition("” — ")
+        sentence = quoted.removeprefix("“").removesuffix("…")
+        assert quoted.startswith("“") and source
+        assert {"Wagner", "Tinzaouatene", "fight"} & set(re.findall(r"\w+", sentence))
+        assert re.fullmatch(r"[A-Z].*[.!?…”\"]", quoted.removeprefix("“"))  # a whole sentence
+        sent = plain(result["input_message_content"]["message_text"])
+        assert sentence in " ".join(sent.split()) and source in sent
+
+
+async def test_inline_empty_query_shows_a_hint_result(env: BotEnv) -> None:
+    [hint] = await inline_results(env, "  ")
+    assert hint["title"] == texts.text("inline_hint")
+    assert "Wagner" in hint["input_message_content"]["message_text"]  # an example question
+
+
+async def test_inline_unanswerable_query_says_so_in_one_harmless_result(env: BotEnv) -> None:
+    [nothing] = await inline_results(env, '<a href="https://evil.example">banana</a> bread')
+    assert nothing["title"].startswith("Nothing in the corpus on")
+    sent = nothing["input_message_content"]["message_text"]
+    assert "<a" not in sent and "&lt;a" in sent
+    assert not nothing.get("reply_markup") and "url" not in nothing
