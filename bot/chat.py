@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 TELEGRAM, DISCORD = "telegram", "discord"
 START_FULL_TEXT = "full-"  # deep-link parameter prefix: /start full-CHUNK sends that text
+START_QUESTION = "q-"  # /start q-KEY: the whole answer to a question asked elsewhere
 
 
 
@@ -190,6 +191,13 @@ class Chat:
         key = "" if answer.abstained else self.questions.put(
             answer.question, answer.query_id, (p.chunk_id for p in answer.passages))
         return Asked(answer, key)
+
+    def question_on_start(self, argument: str) -> str | None:
+        """The question behind `/start q-KEY` (a guest answer's link), while remembered."""
+        if not argument.startswith(START_QUESTION):
+            return None
+        entry = self.questions.get(argument.removeprefix(START_QUESTION))
+        return entry[0] if entry else None
 
     # ------------------------------------------------------------ buttons
 

@@ -672,13 +672,22 @@ class Service:
                       ) -> list[Lead | None]:
         """Per passage, the sentence(s) of it that best answer `question` (index.lead), for
         previews such as inline results; None where the index is empty."""
+        groups = self._lead_groups(question)
+        return [select_lead([p.text], groups, max_chars) if groups is not None else None
+                for p in passages]
+
+    def lead(self, question: str, passages: Sequence[Passage], max_chars: int) -> Lead | None:
+        """The lead quote of an answer's passages (index.lead), or None."""
+        groups = self._lead_groups(question)
+        return select_lead([p.text for p in passages], groups, max_chars) if groups else None
+
+    def _lead_groups(self, question: str) -> list[dict[str, tuple[float, float]]] | None:
         snapshot = self._snapshot
         if snapshot.engine is None:
-            return [None] * len(passages)
+            return None
         query = understand(question[:2000], snapshot.vocabulary, self.aliases,
                            bot_names=self.bot_names)
-        groups = concept_weights(query, snapshot.engine.idf)
-        return [select_lead([p.text], groups, max_chars) for p in passages]
+        return concept_weights(query, snapshot.engine.idf)
 
     async def full_text(self, chunk_id: str) -> FullText | None:
         """The whole section a passage came from, or None if it is gone."""

@@ -55,6 +55,7 @@ from bot import texts
 from bot.answer import Answer, Passage
 from bot.chat import (
     START_FULL_TEXT,
+    START_QUESTION,
     TELEGRAM,
     Asked,
     ButtonOutcome,
@@ -81,7 +82,7 @@ App = Application[Any, Any, Any, Any, Any, Any]
 Context = ContextTypes.DEFAULT_TYPE
 CONCURRENT_UPDATES = 32
 STATE_KEY = "conflictbot"
-ALLOWED_UPDATES = ("message", "callback_query", "inline_query")
+ALLOWED_UPDATES = ("message", "callback_query", "inline_query", "guest_message")
 ADMIN_CACHE_SECONDS = 60.0
 INLINE_LEAD_CHARS = 140  # the matching sentence in an inline result's preview line
 PROGRESS_INTERVAL = 1.0
@@ -241,6 +242,10 @@ async def on_start(update: Update, context: Context) -> None:
     when the bot could not write to the presser yet) delivers that text."""
     message = update.effective_message
     argument = _argument(message) if message else ""
+    question = _state(context).chat.question_on_start(argument)
+    if question is not None:
+        await _answer(update, context, question)
+        return
     if argument.startswith(START_FULL_TEXT):
         outcome = await _state(context).chat.full_text_on_start(
             _who(update, context), argument, render)
@@ -337,6 +342,44 @@ async def _full_text_privately(update: Update, context: Context,
         await query.answer(url=link)
         return
     await query.answer(None if in_private else texts.text("sent_privately"))
+
+
+# --- guest mode ---------------------------------------------------------------------
+
+
+async def on_guest(update: Update, context: Context) -> None:
+    """A mention of the bot in a chat it is not a member of (Bot API 10.0 guest message):
+    one answer there, the lead quote and its citation, linking to the whole answer in a
+    private chat."""
+    message, chat = update.guest_message, _state(context).chat
+    if message is None or not message.guest_query_id:
+        return
+    asked = await chat.ask(_who(update, context),
+                           _without_mention(message.text or "", context.bot.username))
+    if isinstance(asked, Slowed):
+        if asked.notice is None:
+            return
+        text = render.escape(asked.notice.text)
+    else:
+        text = _guest_text(chat.service, asked, context.bot.username)
+    result = InlineQueryResultArticle(
+        id="guest", title=texts.text("inline_hint"),
+        input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML))
+    await context.bot.answer_guest_query(message.guest_query_id, result)
+
+
+def _guest_text(service: Service, asked: Asked, username: str) -> str:
+    answer = asked.answer
+    if answer.abstained or not answer.passages:
+        return render.escape(texts.text("inline_nothing_text",
+                                        question=_shortened(answer.question, 60)))
+    lead = service.lead(answer.question, answer.passages, INLINE_LEAD_CHARS * 2)
+    number = lead.passage_rank if lead else 1
+    quote = lead.quoted if lead else answer.passages[0].text
+    link = f"https://t.me/{username}?start={START_QUESTION}{asked.key}"
+    return (f"“{render.fit(' '.join(quote.split()), 400)}” [{number}]\n"
+            f"{render.citation_line(answer.passages[number - 1].citation, number)}\n\n"
+            f'<a href="{link}">{render.escape(texts.text("guest_full_answer"))}</a>')
 
 
 # --- inline mode --------------------------------------------------------------------
@@ -640,6 +683,7 @@ def add_handlers(application: App) -> None:
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     application.add_handler(TypeHandler(Update, skip_seen), group=-1)
     application.add_handlers([
+        MessageHandler(filters.UpdateType.GUEST_MESSAGE, on_guest),
         CommandHandler("start", on_start),
         CommandHandler("help", on_help),
         CommandHandler("sources", on_sources),

@@ -62,6 +62,7 @@ EN: Mapping[str, str] = {
     "ask_usage": "Usage: /ask QUESTION, e.g. /ask {example}",
     "unknown_command": "I don't know that command. See /help.",
     "inline_hint": "Ask about the war in Mali and the Sahel",
+    "guest_full_answer": "All passages and sources in a private chat",
     "inline_hint_text": "Ask me about the war in Mali and the Sahel, e.g. @{bot} {example}",
     "inline_nothing": "Nothing in the corpus on “{question}”",
     "inline_nothing_text": "I found nothing in the corpus on “{question}”. See /sources "

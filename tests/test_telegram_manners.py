@@ -144,3 +144,37 @@ async def test_inline_unanswerable_query_says_so_in_one_harmless_result(env: Bot
     sent = nothing["input_message_content"]["message_text"]
     assert "<a" not in sent and "&lt;a" in sent
     assert not nothing.get("reply_markup") and "url" not in nothing
+
+
+FOREIGN_GROUP = -1_005_555_555  # a group the bot is not a member of
+
+
+async def guest_answer(env: BotEnv, text: str) -> dict[str, Any]:
+    message = env.fake.guest(text, user_id=READER, chat_id=FOREIGN_GROUP)
+    [call] = await env.fake.wait_for(lambda: [
+        c for c in env.fake.calls_to("answerGuestQuery")
+        if c.params["guest_query_id"] == message["guest_query_id"]])
+    return dict(call.params["result"])
+
+
+async def test_guest_mention_gets_the_lead_quote_with_a_link_to_the_full_answer(
+        env: BotEnv) -> None:
+    username = env.fake.bot_user["username"]
+    result = await guest_answer(env, f"@{username} {WAGNER_QUESTION}")
+    text = result["input_message_content"]["message_text"]
+    quote = re.search(r"“(.+?)”", plain(text))
+    assert quote and {"Wagner", "Tinzaouatene"} & set(re.findall(r"\w+", quote.group(1)))
+    assert ".txt" in text or "passage" in text  # its citation
+    link = re.search(rf'href="(https://t\.me/{username}\?start=([\w-]+))"', text)
+    assert link is not None
+    await env.idle()
+    assert not env.fake.sent(FOREIGN_GROUP)  # nothing but the guest answer reaches that chat
+    env.say(f"/start {link.group(2)}", user_id=READER)
+    [full] = await env.replies(READER)
+    assert "<blockquote" in full.params["text"] and "Tinzaouatene" in full.params["text"]
+
+
+async def test_guest_mention_without_an_answer_says_so(env: BotEnv) -> None:
+    result = await guest_answer(env, f"@{env.fake.bot_user['username']} banana bread")
+    assert "nothing in the corpus on “banana bread”" in (
+        result["input_message_content"]["message_text"])
