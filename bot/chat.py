@@ -162,6 +162,7 @@ class Chat:
         self.flood = FloodGate(flood.questions, flood.seconds)
         self.flood_notice = FloodGate(1, flood.seconds)
         self.inline_flood = FloodGate(flood.questions * 4, flood.seconds)
+        self.inline_notice = FloodGate(1, flood.seconds)
         self.buttons = FloodGate(flood.buttons, flood.button_seconds)
         self.button_notice = FloodGate(1, flood.button_seconds)
         self.moderators = {TELEGRAM: Moderators.of(config.telegram.moderators),
@@ -177,9 +178,13 @@ class Chat:
         tell = always_notify or self.flood_notice.allow(who.user)
         return Slowed(Notice("flood", {"seconds": self.config.flood.seconds}) if tell else None)
 
-    def inline_allowed(self, who: Who) -> bool:
-        """Inline queries (typed live) have their own, wider limit."""
-        return self.inline_flood.allow(who.user)
+    def inline_over_limit(self, who: Who) -> Slowed | None:
+        """Inline queries (typed live) have their own, wider limit; None within it. Over
+        it, a notice once per window."""
+        if self.inline_flood.allow(who.user):
+            return None
+        told = self.inline_notice.allow(who.user)
+        return Slowed(Notice("flood", {"seconds": self.config.flood.seconds}) if told else None)
 
     async def ask(self, who: Who, question: str, *,
                   always_notify: bool = False) -> Asked | Slowed:

@@ -392,8 +392,11 @@ async def on_inline(update: Update, context: Context) -> None:
         return
     text = query.query.strip()
     hint = InlineQueryResultsButton(text=texts.text("inline_hint"), start_parameter="help")
-    if not state.chat.inline_allowed(_who(update, context)):
-        await query.answer([], cache_time=5, button=hint)
+    slowed = state.chat.inline_over_limit(_who(update, context))
+    if slowed is not None:
+        notice = None if slowed.notice is None else InlineQueryResultsButton(
+            text=slowed.notice.text, start_parameter="help")
+        await query.answer([], cache_time=5, button=notice)
         return
     if not text:
         example = texts.text("inline_hint_text", bot=context.bot.username,

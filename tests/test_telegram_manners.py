@@ -178,3 +178,14 @@ async def test_guest_mention_without_an_answer_says_so(env: BotEnv) -> None:
     result = await guest_answer(env, f"@{env.fake.bot_user['username']} banana bread")
     assert "nothing in the corpus on “banana bread”" in (
         result["input_message_content"]["message_text"])
+
+
+async def test_inline_flood_gets_one_notice_per_window(env: BotEnv) -> None:
+    limit = env.config.flood.questions * 4  # inline queries are typed live: a wider limit
+    ids = [env.fake.inline(" ", user_id=READER) for _ in range(limit + 3)]
+    calls = await env.fake.wait_for(lambda: len(
+        answered := env.fake.calls_to("answerInlineQuery")) == len(ids) and answered)
+    hints = [c for c in calls if c.params["results"]]
+    notices = [c for c in calls if not c.params["results"] and "button" in c.params]
+    assert len(hints) == limit and len(notices) == 1
+    assert "faster" in notices[0].params["button"]["text"]
