@@ -241,7 +241,8 @@ async def on_start(update: Update, context: Context) -> None:
     """/start: welcome and how to ask; `/start full-CHUNK` (the link a Full text press offers
     when the bot could not write to the presser yet) delivers that text."""
     message = update.effective_message
-    argument = _argument(message) if message else ""
+    private = message is not None and message.chat.type == "private"
+    argument = _argument(message) if message and private else ""  # deep links open privately
     question = _state(context).chat.question_on_start(argument)
     if question is not None:
         await _answer(update, context, question)

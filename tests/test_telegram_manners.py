@@ -189,3 +189,12 @@ async def test_inline_flood_gets_one_notice_per_window(env: BotEnv) -> None:
     notices = [c for c in calls if not c.params["results"] and "button" in c.params]
     assert len(hints) == limit and len(notices) == 1
     assert "faster" in notices[0].params["button"]["text"]
+
+
+async def test_deep_link_parameters_typed_in_a_group_send_nothing_there(env: BotEnv) -> None:
+    answer = await group_answer(env)
+    chunk = button(answer, "📄 Full text").rsplit("|", 1)[1]
+    typed = env.say(f"/start full-{chunk}", user_id=READER, chat_id=GROUP)
+    welcome = await env.reply_to(typed)  # the plain welcome
+    await env.idle()
+    assert env.fake.sent(GROUP) == [answer, welcome] and not env.fake.sent(READER)
