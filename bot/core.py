@@ -56,7 +56,7 @@ from index.ingest import (
     load_file,
     parse_document,
 )
-from index.lead import lead_for
+from index.lead import Lead, concept_weights, lead_for, select_lead
 from index.lexicon import (
     AliasEntry,
     AliasTable,
@@ -771,6 +771,27 @@ class Service:
         matched = tuple(sorted({chunk.text[a:b] for a, b in spans}, key=str.casefold))
         citation = _citation(chunk, _document_of(snapshot, chunk))
         return Passage(rank, chunk.chunk_id, chunk.text, score, citation, spans, matched)
+
+    def passage_leads(self, question: str, passages: Sequence[Passage], max_chars: int,
+                      ) -> list[Lead | None]:
+        """Per passage, the sentence(s) of it that best answer `question` (index.lead), for
+        previews such as inline results; None where the index is empty."""
+        groups = self._lead_groups(question)
+        return [select_lead([p.text], groups, max_chars) if groups is not None else None
+                for p in passages]
+
+    def lead(self, question: str, passages: Sequence[Passage], max_chars: int) -> Lead | None:
+        """The lead quote of an answer's passages (index.lead), or None."""
+        groups = self._lead_groups(question)
+        return select_lead([p.text for p in passages], groups, max_chars) if groups else None
+
+    def _lead_groups(self, question: str) -> list[dict[str, tuple[float, float]]] | None:
+        snapshot = self._snapshot
+        if snapshot.engine is None:
+            return None
+        query = understand(question[:2000], snapshot.vocabulary, self.aliases,
+                           bot_names=self.bot_names)
+        return concept_weights(query, snapshot.engine.idf)
 
     async def full_text(self, chunk_id: str) -> FullText | None:
         """The whole section a passage came from, or None if it is gone."""
