@@ -97,6 +97,12 @@ class Snapshot:
     by_id: dict[str, int]
     vocabulary: Vocabulary
     _terms: dict[int, frozenset[str]] = field(default_factory=dict, compare=False)
+    by_key: dict[str, DocumentRow] = field(default_factory=dict, compare=False)
+
+    def citation_of(self, index: int) -> Citation:
+        """The citation of passage `index`, with its document's metadata."""
+        chunk = self.chunks[index]
+        return _citation(chunk, self.by_key.get(chunk.doc_key))
 
     def terms_of(self, index: int) -> frozenset[str]:
         """Distinct terms of a passage as indexed (cached; bounded)."""
@@ -132,7 +138,7 @@ class Snapshot:
                       if engine is not None else Vocabulary({}, 0))
         prepare_understanding()  # dictionaries and lexicon: once, here, not at a question
         return cls(generation, corpus_hash, engine, tuple(chunks), tuple(documents), by_id,
-                   vocabulary)
+                   vocabulary, by_key={d.doc_key: d for d in documents})
 
 
 def hash_user(salt: bytes, user: str) -> str:
@@ -238,9 +244,13 @@ async def _open_store(path: Path) -> Store:
         raise StartupError(f"database {path}: {_reason(exc)}; {advice}") from None
 
 
-def _citation(chunk: Chunk) -> Citation:
+def _citation(chunk: Chunk, document: DocumentRow | None) -> Citation:
+    known = document or DocumentRow(chunk.doc_key, chunk.file, chunk.title, chunk.date, "")
     return Citation(chunk.title, chunk.file, chunk.paragraph, chunk.section, chunk.date,
-                    chunk.urls)
+                    chunk.urls, outlet=known.outlet or "", published=known.published or "",
+                    updated=known.updated or "", author=known.author or "",
+                    url=known.url or "", language=known.language or "",
+                    event_dates=chunk.event_dates)
 
 
 def validate_filename(name: str) -> str:
@@ -664,8 +674,8 @@ class Service:
         chunk = snapshot.chunks[index]
         spans = tuple(highlight_spans(chunk.text, terms))
         matched = tuple(sorted({chunk.text[a:b] for a, b in spans}, key=str.casefold))
-        return Passage(rank, chunk.chunk_id, chunk.text, score, _citation(chunk), spans,
-                       matched)
+        return Passage(rank, chunk.chunk_id, chunk.text, score, snapshot.citation_of(index),
+                       spans, matched)
 
     async def full_text(self, chunk_id: str) -> FullText | None:
         """The whole section a passage came from, or None if it is gone."""
@@ -676,7 +686,7 @@ class Service:
         chunk = snapshot.chunks[index]
         text = await self.store.section_text(snapshot.generation, chunk.doc_key,
                                              chunk.section_index)
-        return FullText(_citation(chunk), text or chunk.text)
+        return FullText(snapshot.citation_of(index), text or chunk.text)
 
     async def feedback(self, *, user: str, chunk_id: str, value: int,
                        query_id: int | None = None,
