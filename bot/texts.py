@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.texts_fr import FR
+
 EXAMPLE_QUESTIONS = (
     "Who did Wagner fight at Tinzaouatene?",
     "What is the Coordination of Azawad Movements?",
@@ -32,6 +34,14 @@ EN: Mapping[str, str] = {
     "param_file": "The document's file name, as listed by /sources",
     "param_alias": "NEW NAME = KNOWN NAME, e.g. GSIM = JNIM; empty: list the added ones",
     "passage": "passage {number}",
+    "outlet_unknown": "⚠ outlet unknown",
+    "date_unknown": "⚠ date unknown",
+    "no_url": "⚠ no URL",
+    "reported_about": "reported {published}, about {event}",
+    "updated_on": "updated {updated}",
+    "months_short": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+    "months_long": "January February March April May June July August September October "
+                   "November December",
     "something_went_wrong":
         "Sorry, something went wrong while handling that. Please try again later.",
     "expired": "This answer has expired. Please ask the question again.",
@@ -71,7 +81,14 @@ EN: Mapping[str, str] = {
     "no_token": "no bot token set: export TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN",
 }
 
-LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN}
+LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN, "fr": FR}
+
+
+def interface_language(code: str | None) -> str:
+    """The catalogue for a user's Telegram `language_code` or Discord locale: "fr" for
+    fr, fr-FR, fr_CA…; "en" for anything else (or nothing)."""
+    primary = (code or "").replace("_", "-").split("-")[0].strip().lower()
+    return primary if primary in LANGUAGES else "en"
 
 
 def text(message_id: str, language: str = "en", /, **fields: object) -> str:
