@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from bot import payload, texts
@@ -43,6 +43,7 @@ class Who:
     roles: tuple[int, ...] = ()  # Discord role ids of the member in `place`
     anonymous: bool = False  # posting as a group or channel: nobody in particular
     admin: Callable[[], Awaitable[bool]] = _not_admin  # asked only when it matters
+    language: str = "en"  # interface catalogue (texts.interface_language of the platform's)
 
 
 class Renderer(Protocol):
@@ -84,10 +85,11 @@ class Notice:
     id: str
     fields: Mapping[str, object] = field(default_factory=dict)
     alert: bool = False
+    language: str = "en"
 
     @property
     def text(self) -> str:
-        return texts.text(self.id, **self.fields)
+        return texts.text(self.id, self.language, **self.fields)
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,8 @@ class Chat:
         if self.flood.allow(who.user):
             return None
         tell = always_notify or self.flood_notice.allow(who.user)
-        return Slowed(Notice("flood", {"seconds": self.config.flood.seconds}) if tell else None)
+        notice = Notice("flood", {"seconds": self.config.flood.seconds}, language=who.language)
+        return Slowed(notice if tell else None)
 
     def inline_allowed(self, who: Who) -> bool:
         """Inline queries (typed live) have their own, wider limit."""
@@ -185,7 +188,15 @@ class Chat:
 
     async def press(self, who: Who, data: str, render: Renderer) -> ButtonOutcome:
         """A button press: decode its payload (forged or stale: "expired", nothing
-        changes), check the presser's budget, act."""
+        changes), check the presser's budget, act. Notices in the presser's language."""
+        outcome = await self._press(who, data, render)
+        if isinstance(outcome, Notice):
+            return replace(outcome, language=who.language)
+        if isinstance(outcome, Slowed) and outcome.notice is not None:
+            return Slowed(replace(outcome.notice, language=who.language))
+        return outcome
+
+    async def _press(self, who: Who, data: str, render: Renderer) -> ButtonOutcome:
         action = payload.decode(data)
         if isinstance(action, payload.More):
             return await self._more(who, action)
@@ -267,7 +278,7 @@ class Chat:
             return True
         await self.audit(conv.who, command, "refused")
         refusal = "anonymous_refused" if conv.who.anonymous else "refused"
-        await conv.say(conv.render.escape(texts.text(refusal)))
+        await conv.say(conv.render.escape(texts.text(refusal, conv.who.language)))
         return False
 
     async def audit(self, who: Who, command: str, outcome: str) -> None:
@@ -296,7 +307,7 @@ class Chat:
         try:
             text, outcome = done(await job(progress)), "ok"
         except ReindexBusy:
-            text, outcome = render.escape(texts.text("busy")), "busy"
+            text, outcome = render.escape(texts.text("busy", conv.who.language)), "busy"
         except DocumentRejected as exc:
             text, outcome = render.render_rejected(str(exc)), "rejected"
         except Exception as exc:
@@ -312,7 +323,7 @@ class Chat:
             return
         if self.service.reindexing:
             await self.audit(conv.who, "reindex", "busy")
-            await conv.say(conv.render.escape(texts.text("busy")))
+            await conv.say(conv.render.escape(texts.text("busy", conv.who.language)))
             return
         progress = await conv.progress(conv.render.render_progress(0, 0))
         if progress is not None:
@@ -325,7 +336,7 @@ class Chat:
             return
         if upload is None:
             await self.audit(conv.who, "add", "usage")
-            await conv.say(conv.render.escape(texts.text("add_usage")))
+            await conv.say(conv.render.escape(texts.text("add_usage", conv.who.language)))
             return
         name, limit, render = upload.name, self.config.corpus.max_file_bytes, conv.render
         command, size = f"add {name}", await upload.size()
@@ -340,7 +351,8 @@ class Chat:
             data = await upload.read()
         except DownloadFailed as exc:
             log.warning("Attachment download failed: %s", exc)
-            text, outcome = render.escape(texts.text("download_failed")), "download_failed"
+            failed = texts.text("download_failed", conv.who.language)
+            text, outcome = render.escape(failed), "download_failed"
         else:
             if len(data) <= limit:
                 await self._rebuild(conv, command, progress,
@@ -356,7 +368,7 @@ class Chat:
             return
         if not name:
             await self.audit(conv.who, "remove", "usage")
-            await conv.say(conv.render.escape(texts.text("remove_usage")))
+            await conv.say(conv.render.escape(texts.text("remove_usage", conv.who.language)))
             return
         progress = await conv.progress(conv.render.render_removing(name))
         if progress is not None:
@@ -387,7 +399,8 @@ class Chat:
             reply, outcome = render.render_rejected(str(exc)), "rejected"
         except Exception:
             log.exception("alias failed")
-            reply, outcome = render.escape(texts.text("alias_not_saved")), "error"
+            not_saved = texts.text("alias_not_saved", conv.who.language)
+            reply, outcome = render.escape(not_saved), "error"
         else:
             reply = render.render_alias_added(parse_alias_line(text)[0], entry.preferred)
             outcome = "ok"

@@ -86,7 +86,8 @@ def _who(interaction: discord.Interaction) -> layer.Who:
         return bool(perms.manage_guild or perms.administrator)
 
     return layer.Who(_user_key(user), user.id, layer.DISCORD, place=interaction.guild_id,
-                     roles=roles, admin=manages_guild)
+                     roles=roles, admin=manages_guild,
+                     language=texts.interface_language(interaction.locale.value))
 
 
 # --- sending ------------------------------------------------------------------------

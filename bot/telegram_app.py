@@ -119,7 +119,14 @@ def _who(update: Update, context: Context) -> Who:
     anonymous = user is None or (message is not None and message.sender_chat is not None)
     user_id = user.id if user else 0
     return Who(_user_key(update), user_id, TELEGRAM, anonymous=anonymous,
-               admin=lambda: _is_admin(context, user_id))
+               admin=lambda: _is_admin(context, user_id),
+               language=_language(update))
+
+
+def _language(update: Update) -> str:
+    """The sender's interface language, from their Telegram app's `language_code`."""
+    user = update.effective_user
+    return texts.interface_language(user.language_code if user else None)
 
 
 def _markup(keyboard: render.Keyboard) -> InlineKeyboardMarkup | None:
@@ -213,7 +220,8 @@ async def on_ask(update: Update, context: Context) -> None:
     question = _argument(message)
     if not question:
         if not await _flooding(update, context):
-            usage = texts.text("ask_usage", example=texts.EXAMPLE_QUESTIONS[0])
+            usage = texts.text("ask_usage", _language(update),
+                               example=texts.EXAMPLE_QUESTIONS[0])
             await _reply(update, render.escape(usage))
         return
     await _answer(update, context, question)
@@ -234,7 +242,7 @@ async def on_help(update: Update, context: Context) -> None:
 async def on_unknown_command(update: Update, context: Context) -> None:
     """Unknown command in a private chat: point to /help."""
     if not await _flooding(update, context):
-        await _reply(update, render.escape(texts.text("unknown_command")))
+        await _reply(update, render.escape(texts.text("unknown_command", _language(update))))
 
 
 async def on_sources(update: Update, context: Context) -> None:
@@ -271,7 +279,8 @@ async def on_button(update: Update, context: Context) -> None:
     else:
         await query.answer()
         full = outcome.full
-        for text in render.render_full_text(full) if full else [render.escape(texts.text("gone"))]:
+        gone = texts.text("gone", _language(update))
+        for text in render.render_full_text(full) if full else [render.escape(gone)]:
             if chat is not None:
                 await chat.send_message(text)
 
