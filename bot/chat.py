@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from bot import payload, texts
-from bot.answer import Answer, FullText, ReindexResult, Source, Stats
+from bot.answer import Answer, FullText, ReindexResult, Source, Stats, citation_line
 from bot.config import Config
 from bot.core import DocumentRejected, ReindexBusy, Service
 from bot.frontend import QuestionCache, ThrottledProgress
@@ -26,6 +26,10 @@ from index.lexicon import parse_alias_line
 log = logging.getLogger(__name__)
 
 TELEGRAM, DISCORD = "telegram", "discord"
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 async def _not_admin() -> bool:
@@ -357,10 +361,21 @@ class Chat:
             if len(data) <= limit:
                 await self._rebuild(conv, command, progress,
                                     lambda _p: self.service.add_document(name, data),
-                                    lambda result: render.render_added(name, result))
+                                    lambda result: render.render_added(name, result)
+                                    + self._cited_as(conv, name))
                 return
             text, outcome = render.render_too_large(len(data), limit), "too_large"
         await self._finish(conv, progress, command, text, outcome)
+
+    def _cited_as(self, conv: Conversation, name: str) -> str:
+        """"Cited as: ⚠ outlet unknown · 5 Aug 2024 · Title · ⚠ no URL" lines (one per
+        article, at most three) so a moderator sees missing metadata and can /cite it."""
+        language, lines = conv.who.language, []
+        for cited in self.service.document_citations(name)[:3]:
+            short = replace(cited, title=_shortened(cited.title, 90))
+            line = citation_line(short, language, warn=True)
+            lines.append("\n" + conv.render.escape(texts.text("cited_as", language, line=line)))
+        return "".join(lines)
 
     async def remove(self, conv: Conversation, name: str) -> None:
         """/remove FILE, then reindex."""

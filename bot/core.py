@@ -253,6 +253,13 @@ def _citation(chunk: Chunk, document: DocumentRow | None) -> Citation:
                     event_dates=chunk.event_dates)
 
 
+def _document_citation(document: DocumentRow) -> Citation:
+    return Citation(document.title, document.file, 1, date=document.date,
+                    outlet=document.outlet or "", published=document.published or "",
+                    updated=document.updated or "", author=document.author or "",
+                    url=document.url or "", language=document.language or "")
+
+
 def validate_filename(name: str) -> str:
     """A safe corpus file name (no paths, hidden or reserved names), or DocumentRejected."""
     if "\x00" in name or "/" in name or "\\" in name or name in (".", ".."):
@@ -712,6 +719,10 @@ class Service:
             counts[chunk.doc_key] = counts.get(chunk.doc_key, 0) + 1
         return [Source(d.file, d.title, counts.get(d.doc_key, 0), d.date)
                 for d in snapshot.documents]
+
+    def document_citations(self, filename: str) -> list[Citation]:
+        """How `filename` is cited in the live index: one citation per article it holds."""
+        return [_document_citation(d) for d in self._snapshot.documents if d.file == filename]
 
     def private_digest(self, text: str) -> str:
         """Salted hash of a text holding user or chat ids, safe to store (as `hash_user`)."""

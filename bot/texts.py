@@ -34,6 +34,7 @@ EN: Mapping[str, str] = {
     "param_file": "The document's file name, as listed by /sources",
     "param_alias": "NEW NAME = KNOWN NAME, e.g. GSIM = JNIM; empty: list the added ones",
     "passage": "passage {number}",
+    "cited_as": "Cited as: {line}",
     "outlet_unknown": "⚠ outlet unknown",
     "date_unknown": "⚠ date unknown",
     "no_url": "⚠ no URL",

@@ -24,6 +24,7 @@ FR: Mapping[str, str] = {
     "param_file": "Le nom de fichier du document, tel que /sources l'affiche",
     "param_alias": "NOUVEAU NOM = NOM CONNU, ex. GSIM = JNIM ; vide : liste des ajouts",
     "passage": "passage {number}",
+    "cited_as": "Cité ainsi : {line}",
     "outlet_unknown": "⚠ source inconnue",
     "date_unknown": "⚠ date inconnue",
     "no_url": "⚠ pas d'URL",
