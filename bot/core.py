@@ -18,7 +18,7 @@ import sqlite3
 import time
 import unicodedata
 from collections.abc import AsyncIterator, Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -35,8 +35,9 @@ from bot.answer import (
 )
 from bot.config import Config, ConfigError
 from index.analyze import STOPWORDS, analyze, highlight_spans
-from index.build import BM25Params, BuiltIndex, build_index, corpus_fingerprint
+from index.build import BM25Params, BuiltIndex, build_index, corpus_fingerprint, document_row
 from index.chunk import Chunk
+from index.citation import CitationRefused, write_sidecar
 from index.engine import BM25, IndexFormatError
 from index.ingest import (
     EXTENSIONS,
@@ -44,6 +45,7 @@ from index.ingest import (
     corpus_files,
     decode,
     html_to_text,
+    load_file,
     parse_document,
 )
 from index.lexicon import (
@@ -113,6 +115,11 @@ class Snapshot:
             terms = frozenset(analyze(_indexed_text(self.chunks[index])))
             self._terms[index] = terms
         return terms
+
+    def with_documents(self, documents: list[DocumentRow], corpus_hash: str) -> Snapshot:
+        """The same passages and engine with new citation metadata (after /cite)."""
+        return replace(self, corpus_hash=corpus_hash, documents=tuple(documents),
+                       by_key={d.doc_key: d for d in documents})
 
     # The PassageView that index.rank reads.
     def doc_key_of(self, index: int) -> str:
@@ -251,6 +258,9 @@ def _citation(chunk: Chunk, document: DocumentRow | None) -> Citation:
                     updated=known.updated or "", author=known.author or "",
                     url=known.url or "", language=known.language or "",
                     event_dates=chunk.event_dates)
+
+
+CITE_KEYS = ("outlet", "date", "updated", "author", "url", "language")
 
 
 def _document_citation(document: DocumentRow) -> Citation:
@@ -543,6 +553,8 @@ class Service:
         Raises IndexFormatError or OSError if the new generation cannot be loaded (yet)."""
         await self._reload_aliases_if_changed()
         current = await self.store.current_generation()
+        if current is not None and current.id == self._snapshot.generation:
+            await self._reload_citations_if_changed(current)
         if current is None or current.id <= self._snapshot.generation:
             return False
         snapshot = await self._load_snapshot(current.id, current.corpus_hash, current)
@@ -552,6 +564,48 @@ class Service:
         log.info("now answering from generation %d (published by another process)",
                  snapshot.generation)
         return True
+
+    async def _reload_citations_if_changed(self, current: Generation) -> None:
+        """Another process's /cite changed this generation's citations (and its corpus
+        hash): take its document rows."""
+        snapshot = self._snapshot
+        if current.corpus_hash == snapshot.corpus_hash:
+            return
+        documents = await self.store.documents(current.id)
+        if self._snapshot is snapshot:
+            self._snapshot = snapshot.with_documents(documents, current.corpus_hash)
+            log.info("citations of generation %d changed in another process", current.id)
+
+    async def cite(self, filename: str, changes: Mapping[str, str]) -> list[Citation]:
+        """/cite: validate `changes`, write them into the document's sidecar and apply them to
+        the live index without a reindex. Raises DocumentRejected (nothing changed)."""
+        _check_plain_name(filename)
+        unknown = sorted(set(changes) - set(CITE_KEYS))
+        if unknown:
+            raise DocumentRejected(f"Unknown key {unknown[0]}=; use {', '.join(CITE_KEYS)}.")
+        folder, cap = self.config.corpus_dir, self.config.corpus.max_file_bytes
+        async with self._lock, self._writing("citing a document in"):
+            target = await asyncio.to_thread(_corpus_file, folder, filename)
+            snapshot = self._snapshot
+            if not any(d.file == target.name for d in snapshot.documents):
+                raise DocumentRejected(f"{target.name} is not indexed yet; /reindex first.")
+            before = await asyncio.to_thread(corpus_fingerprint, folder, cap)
+            try:
+                await asyncio.to_thread(write_sidecar, target, changes)
+            except CitationRefused as exc:
+                raise DocumentRejected(str(exc)) from None
+            fresh = {row.doc_key: row for row in map(document_row, await asyncio.to_thread(
+                load_file, target, cap))}
+            documents = [fresh.get(d.doc_key, d) for d in snapshot.documents]
+            for row in documents:
+                if row.file == target.name:
+                    await self.store.set_citation(snapshot.generation, row)
+            fingerprint = await asyncio.to_thread(corpus_fingerprint, folder, cap)
+            if before != snapshot.corpus_hash:  # other edits await a reindex: keep it due
+                fingerprint = f"stale:{fingerprint}"
+            await self.store.set_corpus_hash(snapshot.generation, fingerprint)
+            self._snapshot = snapshot.with_documents(documents, fingerprint)
+        return self.document_citations(target.name)
 
     async def _keep_refreshing(self) -> None:
         """Poll the published generation (one small query) every `data.refresh_seconds`."""
