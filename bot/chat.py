@@ -11,6 +11,7 @@ chat platform library.
 from __future__ import annotations
 
 import logging
+import shlex
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -26,6 +27,20 @@ from index.lexicon import parse_alias_line
 log = logging.getLogger(__name__)
 
 TELEGRAM, DISCORD = "telegram", "discord"
+
+
+def _cite_arguments(text: str) -> tuple[str, dict[str, str]] | None:
+    """`FILE key=value key="two words"` -> (FILE, {key: value}); None when unreadable."""
+    try:
+        words = shlex.split(text)
+    except ValueError:  # an unclosed quote
+        return None
+    if not words or "=" in words[0]:
+        return None
+    pairs = [word.partition("=") for word in words[1:]]
+    if any(not sep or not key for key, sep, _ in pairs):
+        return None
+    return words[0], {key.strip().lower(): value for key, _, value in pairs}
 
 
 def _shortened(text: str, limit: int) -> str:
@@ -376,6 +391,33 @@ class Chat:
             line = citation_line(short, language, warn=True)
             lines.append("\n" + conv.render.escape(texts.text("cited_as", language, line=line)))
         return "".join(lines)
+
+    async def cite(self, conv: Conversation, text: str) -> None:
+        """/cite FILE key=value …: set how a document is cited; /cite FILE alone: show it.
+        Told, then audited (keys only: values may be long)."""
+        if not await self._allowed(conv, "cite"):
+            return
+        language, render = conv.who.language, conv.render
+        parsed = _cite_arguments(text)
+        if parsed is None:
+            await self.audit(conv.who, "cite", "usage")
+            await conv.say(render.escape(texts.text("cite_usage", language)))
+            return
+        name, changes = parsed
+        command = " ".join(["cite", name, *changes])
+        try:
+            if changes:
+                await self.service.cite(name, changes)
+            elif not self.service.document_citations(name):
+                raise DocumentRejected(texts.text("not_in_corpus", language, file=name))
+        except DocumentRejected as exc:
+            reply, outcome = render.render_rejected(str(exc)), "rejected"
+        else:
+            saved = texts.text("cite_saved" if changes else "cite_shown", language, file=name)
+            reply = render.escape(saved) + self._cited_as(conv, name)
+            outcome = "ok" if changes else "shown"
+        await conv.say(reply)
+        await self._audit_quietly(conv.who, command, outcome)
 
     async def remove(self, conv: Conversation, name: str) -> None:
         """/remove FILE, then reindex."""

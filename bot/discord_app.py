@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import secrets
+import shlex
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -357,6 +358,14 @@ async def alias_command(interaction: discord.Interaction,
     await _state(interaction).alias(_conversation(interaction), alias or "")
 
 
+@app_commands.describe(file=texts.text("param_file"), citation=texts.text("param_citation"))
+async def cite_command(interaction: discord.Interaction, file: app_commands.Range[str, 1, 200],
+                       citation: app_commands.Range[str, 0, 1000] | None = None) -> None:
+    """/cite FILE key=value …: how a document is cited; FILE alone: show it (moderators)."""
+    text = f"{shlex.quote(file)} {citation or ''}".strip()
+    await _state(interaction).cite(_conversation(interaction), text)
+
+
 def build_commands() -> list[app_commands.Command[Any, Any, None]]:
     """Fresh slash commands (one set per client)."""
     described = dict(render.USER_COMMANDS + render.MODERATOR_COMMANDS)
@@ -367,9 +376,11 @@ def build_commands() -> list[app_commands.Command[Any, Any, None]]:
     ask, remove = command("ask", ask_command), command("remove", remove_command)
     ask.autocomplete("question")(ask_autocomplete)
     remove.autocomplete("file")(remove_autocomplete)
+    cite = command("cite", cite_command)
+    cite.autocomplete("file")(remove_autocomplete)
     return [ask, command("sources", sources_command), command("help", help_command),
             command("reindex", reindex_command), command("add", add_command), remove,
-            command("stats", stats_command), command("alias", alias_command)]
+            command("stats", stats_command), command("alias", alias_command), cite]
 
 
 # --- the client ---------------------------------------------------------------------

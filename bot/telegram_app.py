@@ -430,6 +430,13 @@ async def on_alias(update: Update, context: Context) -> None:
         await _state(context).chat.alias(_conversation(update, context), _argument(message))
 
 
+async def on_cite(update: Update, context: Context) -> None:
+    """/cite FILE key=value …: how a document is cited; FILE alone: show it."""
+    message = update.effective_message
+    if message is not None:
+        await _state(context).chat.cite(_conversation(update, context), _argument(message))
+
+
 # --- errors, setup, running -----------------------------------------------------------
 
 
@@ -557,6 +564,7 @@ def add_handlers(application: App) -> None:
         CommandHandler("remove", on_remove),
         CommandHandler("stats", on_stats),
         CommandHandler("alias", on_alias),
+        CommandHandler("cite", on_cite),
         MessageHandler(filters.Document.ALL & filters.CaptionRegex(r"^/add(?:@\w+)?(?:\s|$)"),
                        on_add),
         MessageHandler(private & text, on_private_text),

@@ -29,6 +29,15 @@ EN: Mapping[str, str] = {
     "cmd_stats": "Moderators: corpus and usage figures",
     "cmd_alias_telegram": "Moderators: another name for an actor or place: /alias GSIM = JNIM",
     "cmd_alias_discord": "Moderators: another name for an actor or place, e.g. GSIM = JNIM",
+    "cmd_cite_telegram": "Moderators: how a document is cited: /cite FILE outlet=… date=… url=…",
+    "cmd_cite_discord": "Moderators: show or set how a document is cited",
+    "param_citation": "key=value …: outlet, date, updated, author, url, language; empty: show",
+    "cite_usage": "Usage: /cite FILE key=value … (keys: outlet, date, updated, author, url, "
+                  "language; quote values with spaces: outlet=\"Al Jazeera\"). /cite FILE "
+                  "alone shows how it is cited.",
+    "not_in_corpus": "{file} is not in the corpus (see /sources).",
+    "cite_saved": "✅ Citation of {file} saved (no reindex needed).",
+    "cite_shown": "How {file} is cited:",
     "param_question": "Your question, e.g. Who did Wagner fight at Tinzaouatene?",
     "param_document": "A .txt, .md or .html file to add to the corpus",
     "param_file": "The document's file name, as listed by /sources",

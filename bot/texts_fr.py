@@ -19,6 +19,17 @@ FR: Mapping[str, str] = {
     "cmd_alias_telegram":
         "Modérateurs : un autre nom pour un acteur ou un lieu : /alias GSIM = JNIM",
     "cmd_alias_discord": "Modérateurs : un autre nom pour un acteur ou un lieu, ex. GSIM = JNIM",
+    "cmd_cite_telegram": "Modérateurs : comment un document est cité : /cite FICHIER "
+                         "outlet=… date=… url=…",
+    "cmd_cite_discord": "Modérateurs : voir ou fixer comment un document est cité",
+    "param_citation": "clé=valeur … : outlet, date, updated, author, url, language ; vide : "
+                      "afficher",
+    "cite_usage": "Usage : /cite FICHIER clé=valeur … (clés : outlet, date, updated, author, "
+                  "url, language ; valeurs avec espaces entre guillemets : "
+                  "outlet=\"Al Jazeera\"). /cite FICHIER seul montre comment il est cité.",
+    "not_in_corpus": "{file} n'est pas dans le corpus (voir /sources).",
+    "cite_saved": "✅ Citation de {file} enregistrée (sans réindexation).",
+    "cite_shown": "Comment {file} est cité :",
     "param_question": "Votre question, ex. Qui Wagner a-t-il combattu à Tinzaouatene ?",
     "param_document": "Un fichier .txt, .md ou .html à ajouter au corpus",
     "param_file": "Le nom de fichier du document, tel que /sources l'affiche",

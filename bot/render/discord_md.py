@@ -68,7 +68,8 @@ ZWSP = "\u200b"
 
 EXAMPLE_QUESTIONS = texts.EXAMPLE_QUESTIONS
 USER_COMMANDS = texts.commands(("ask", "sources", "help"), "discord")
-MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "alias", "stats"), "discord")
+MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "alias", "stats", "cite"),
+                                   "discord")
 
 # Markdown that works anywhere in a line, and mention/link openers: always escaped.
 _ANYWHERE = str.maketrans({c: "\\" + c for c in "\\*_~`|[]<"})

@@ -46,7 +46,8 @@ MAX_FULL_TEXT_MESSAGES = 8
 ELLIPSIS = "…"
 EXAMPLE_QUESTIONS = texts.EXAMPLE_QUESTIONS
 USER_COMMANDS = texts.commands(("ask", "sources", "help", "start"), "telegram")
-MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "stats", "alias"), "telegram")
+MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "stats", "alias", "cite"),
+                                   "telegram")
 
 
 
