@@ -36,7 +36,7 @@ from bot.answer import (
 from bot.config import Config, ConfigError
 from index.analyze import STOPWORDS, analyze, highlight_spans
 from index.build import BM25Params, BuiltIndex, build_index, corpus_fingerprint, document_row
-from index.chunk import Chunk
+from index.chunk import Chunk, indexed_text
 from index.citation import CitationRefused, write_sidecar
 from index.engine import BM25, IndexFormatError
 from index.ingest import (
@@ -112,7 +112,7 @@ class Snapshot:
         if terms is None:
             if len(self._terms) > 200_000:
                 self._terms.clear()
-            terms = frozenset(analyze(_indexed_text(self.chunks[index])))
+            terms = frozenset(analyze(indexed_text(self.chunks[index])))
             self._terms[index] = terms
         return terms
 
@@ -1072,8 +1072,6 @@ INLINE_SEARCH_MAX_PASSAGES = 50_000
 INLINE_SEARCH_MAX_CHARS = 300
 
 
-def _indexed_text(chunk: Chunk) -> str:
-    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
 
 
 def _save_engine(built: BuiltIndex, path: Path) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.analyze import analyze, surface_forms
-from index.chunk import Chunk, chunk_document, section_text
+from index.chunk import Chunk, chunk_document, indexed_text, section_text
 from index.citation import SIDECAR_SUFFIX, sidecar_path
 from index.dates import find_event_dates, parse_day
 from index.engine import BM25
@@ -103,7 +103,7 @@ def build_index(folder: Path, max_bytes: int, params: BM25Params,
         sections.extend((doc.key, i, s.heading, section_text(s))
                         for i, s in enumerate(doc.sections))
         chunks.extend(dated_chunks(doc))
-    texts = [f"{c.section}\n{c.text}" if c.section else c.text for c in chunks]
+    texts = [indexed_text(c) for c in chunks]
     tokens = [analyze(text) for text in texts]
     engine = (BM25(tokens, k1=params.k1, b=params.b, epsilon=params.epsilon)
               if any(tokens) else None)

@@ -134,6 +134,11 @@ def _without_refs(text: str, urls: Sequence[str]) -> tuple[str, tuple[str, ...]]
     return REF_MARKER.sub("", text).strip(), refs
 
 
+def indexed_text(chunk: Chunk) -> str:
+    """The text of a passage as it is indexed and matched: its section heading, then it."""
+    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+
+
 def chunk_id(file: str, text: str) -> str:
     """Stable id: the same text in the same file gets the same id after any reindex."""
     return hashlib.blake2b(f"{file}\n{text}".encode(), digest_size=8).hexdigest()

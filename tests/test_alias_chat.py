@@ -48,6 +48,7 @@ async def test_telegram_alias_added_listed_refused_and_audited(tmp_path: Path) -
         jnim = env.service.aliases.lookup("nosrat")
         assert jnim is not None and jnim.id == "jnim"
         assert env.service.aliases.lookup("Intruder") is None
+        await env.idle()  # the bot audits after replying
         rows = [(c, o) for _ts, _user, c, o in await env.service.store.audit_rows()]
         assert rows == EXPECTED_AUDIT
 
@@ -108,6 +109,7 @@ async def test_telegram_alias_not_saved_is_reported_and_audited(
         [reply] = await _one_by_one(env, ["/alias Nosrat = JNIM"])
         assert "not saved" in reply.params["text"]
         assert env.service.aliases.lookup("Nosrat") is None
+        await env.idle()  # the bot audits after replying
         rows = [(c, o) for _ts, _user, c, o in await env.service.store.audit_rows()]
         assert rows == [("alias Nosrat = JNIM", "error")]
 

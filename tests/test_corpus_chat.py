@@ -24,6 +24,7 @@ async def test_telegram_reindex_of_a_vanished_corpus_is_refused(tmp_path: Path) 
         assert "corpus folder is missing" in refused.params["text"]
         assert str(tmp_path) not in refused.params["text"]
         assert env.service.generation == generation
+        await env.idle()  # the bot audits after replying
         rows = [(c, o) for _ts, _u, c, o in await env.service.store.audit_rows()]
         assert ("reindex", "rejected") in rows
         env.say(WAGNER_QUESTION, user_id=USER)

@@ -64,6 +64,8 @@ def button(call: Any, label_start: str) -> str:
 
 
 async def audit_rows(env: BotEnv) -> list[tuple[str, str]]:
+    """The audit log once every update was handled (the bot audits after replying)."""
+    await env.idle()
     return [(command, outcome) for _ts, _user, command, outcome
             in await env.service.store.audit_rows()]
 
