@@ -17,7 +17,15 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from bot import payload, texts
-from bot.answer import Answer, FullText, ReindexResult, Source, Stats, citation_line
+from bot.answer import (
+    Answer,
+    FullText,
+    ReindexResult,
+    Source,
+    Stats,
+    citation_line,
+    format_day,
+)
 from bot.config import Config
 from bot.core import DocumentRejected, ReindexBusy, Service
 from bot.frontend import QuestionCache, ThrottledProgress
@@ -120,10 +128,21 @@ class Slowed:
 
 @dataclass(frozen=True)
 class Asked:
-    """An answer to show, with the question key its buttons carry ("" when abstaining)."""
+    """An answer to show, with the question key its buttons carry ("" when abstaining);
+    `fresh`: sent as a new message rather than in place of the pressed one."""
 
     answer: Answer
     key: str
+    fresh: bool = False
+
+
+@dataclass(frozen=True)
+class Intro:
+    """/start and /help: a few plain lines and the example questions to offer as buttons
+    (their payloads: `payload.Example(1..3)`)."""
+
+    text: str
+    examples: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -203,6 +222,19 @@ class Chat:
             answer.question, answer.query_id, (p.chunk_id for p in answer.passages))
         return Asked(answer, key)
 
+    def intro(self, who: Who) -> Intro:
+        """/start and /help in the user's language: what the corpus covers, how to ask."""
+        language = who.language
+        files, first, last, codes = self.service.coverage()
+        span = " – ".join(dict.fromkeys(
+            format_day(day, language) for day in (first, last) if day)) or "?"
+        text = "\n".join([
+            texts.text("intro", language, documents=files, span=span,
+                       languages=", ".join(code.upper() for code in codes) or "?"),
+            texts.text("intro_how", language), texts.text("intro_examples", language)])
+        examples = tuple(texts.text(f"example_{i}", language) for i in (1, 2, 3))
+        return Intro(text, examples)
+
     # ------------------------------------------------------------ buttons
 
     async def press(self, who: Who, data: str, render: Renderer) -> ButtonOutcome:
@@ -225,6 +257,10 @@ class Chat:
             return await self._vote(who, action)
         if isinstance(action, payload.SourcesPage):
             return await self._sources_page(who, action, render)
+        if isinstance(action, payload.Example):
+            asked = await self.ask(who, texts.text(f"example_{action.index}", who.language),
+                                   always_notify=True)
+            return replace(asked, fresh=True) if isinstance(asked, Asked) else asked
         return Notice("button_expired", alert=True)
 
     def _button_budget(self, who: Who, sends: int = 1) -> Slowed | None:

@@ -774,6 +774,16 @@ class Service:
         return [Source(d.file, d.title, counts.get(d.doc_key, 0), d.date)
                 for d in snapshot.documents]
 
+    def coverage(self) -> tuple[int, str, str, tuple[str, ...]]:
+        """What the corpus covers: (files, first and last citation day (ISO, "" unknown),
+        language codes)."""
+        documents = self._snapshot.documents
+        days = sorted(d.published or d.updated or "" for d in documents)
+        days = [day for day in days if day]
+        languages = tuple(sorted({d.language for d in documents if d.language}))
+        return (len({d.file for d in documents}), days[0] if days else "",
+                days[-1] if days else "", languages)
+
     def document_citations(self, filename: str) -> list[Citation]:
         """How `filename` is cited in the live index: one citation per article it holds."""
         return [_document_citation(d) for d in self._snapshot.documents if d.file == filename]

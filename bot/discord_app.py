@@ -237,7 +237,10 @@ async def help_command(interaction: discord.Interaction) -> None:
     """/help: how to ask, with examples."""
     if await _over_limit(interaction):
         return
-    await _send(interaction, render.render_help())
+    intro = _state(interaction).intro(_who(interaction))
+    buttons = tuple(render.Button(question[:80], payload.encode(payload.Example(i)), row=i - 1)
+                    for i, question in enumerate(intro.examples, start=1))
+    await _send(interaction, Reply(render.content(intro.text), buttons=buttons, ephemeral=True))
 
 
 # --- buttons ------------------------------------------------------------------------
@@ -254,6 +257,8 @@ async def _show(interaction: discord.Interaction, outcome: layer.ButtonOutcome) 
             await _say(interaction, outcome.notice.text)
         else:
             await interaction.response.defer()
+    elif isinstance(outcome, layer.Asked) and outcome.fresh:
+        await _send(interaction, render.render_answer(outcome.answer, outcome.key))
     elif isinstance(outcome, layer.Asked | layer.ShowSources):
         shown = (render.render_answer(outcome.answer, outcome.key)
                  if isinstance(outcome, layer.Asked)

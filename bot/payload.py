@@ -18,7 +18,7 @@ MAX_PAGE = 999_999
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")  # question keys and chunk ids
 _NUMBER = re.compile(r"[0-9]{1,6}")
 # Every payload of this version, for discord.py's DynamicItem template.
-TEMPLATE = r"v1\|[mfvs]\|[A-Za-z0-9_|+-]{1,90}"
+TEMPLATE = r"v1\|[mfvse]\|[A-Za-z0-9_|+-]{1,90}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,14 @@ class SourcesPage:
     page: int
 
 
-Payload = More | FullText | Vote | SourcesPage
+@dataclass(frozen=True, slots=True)
+class Example:
+    """Ask example question `index` (from 1) of /start and /help, in the presser's language."""
+
+    index: int
+
+
+Payload = More | FullText | Vote | SourcesPage | Example
 
 
 def _fields(payload: Payload) -> list[str]:
@@ -62,6 +69,8 @@ def _fields(payload: Payload) -> list[str]:
         return ["f", payload.chunk_id]
     if isinstance(payload, Vote):
         return ["v", payload.key, payload.chunk_id, "+" if payload.value > 0 else "-"]
+    if isinstance(payload, Example):
+        return ["e", str(payload.index)]
     return ["s", str(payload.page)]
 
 
@@ -103,6 +112,8 @@ def decode(text: str) -> Payload | None:
     if (kind == "v" and len(parts) == 3 and _name(parts[0]) and _name(parts[1])
             and parts[2] in ("+", "-")):
         return Vote(parts[0], parts[1], 1 if parts[2] == "+" else -1)
+    if kind == "e" and len(parts) == 1 and parts[0] in ("1", "2", "3"):
+        return Example(int(parts[0]))
     if kind == "s" and len(parts) == 1 and _number(parts[0]):
         return SourcesPage(int(parts[0]))
     return None

@@ -51,7 +51,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot import payload, texts
 from bot.chat import (
     TELEGRAM,
     Asked,
@@ -228,15 +228,22 @@ async def on_ask(update: Update, context: Context) -> None:
 
 
 async def on_start(update: Update, context: Context) -> None:
-    """/start: welcome and how to ask."""
+    """/start: what the corpus covers, how to ask, three example questions to tap."""
     if not await _flooding(update, context):
-        await _reply(update, render.render_start(context.bot.username))
+        await _intro(update, context)
 
 
 async def on_help(update: Update, context: Context) -> None:
-    """/help: how to ask, with examples."""
+    """/help: the same short introduction as /start."""
     if not await _flooding(update, context):
-        await _reply(update, render.render_help(context.bot.username))
+        await _intro(update, context)
+
+
+async def _intro(update: Update, context: Context) -> None:
+    intro = _state(context).chat.intro(_who(update, context))
+    rows = [[InlineKeyboardButton(question, callback_data=payload.encode(payload.Example(i)))]
+            for i, question in enumerate(intro.examples, start=1)]  # one tap: asked
+    await _reply(update, render.escape(intro.text), InlineKeyboardMarkup(rows))
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
@@ -268,6 +275,11 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(outcome.text, show_alert=outcome.alert)
     elif isinstance(outcome, Slowed):
         await query.answer(outcome.notice.text if outcome.notice else None)
+    elif isinstance(outcome, Asked) and outcome.fresh:
+        await query.answer()
+        rendered = render.render_answer(outcome.answer, outcome.key)
+        if chat is not None:
+            await chat.send_message(rendered.text, reply_markup=_markup(rendered.keyboard))
     elif isinstance(outcome, Asked):
         await query.answer()
         rendered = render.render_answer(outcome.answer, outcome.key)

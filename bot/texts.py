@@ -43,6 +43,15 @@ EN: Mapping[str, str] = {
     "param_file": "The document's file name, as listed by /sources",
     "param_alias": "NEW NAME = KNOWN NAME, e.g. GSIM = JNIM; empty: list the added ones",
     "passage": "passage {number}",
+    "intro": "I answer questions about the war in Mali and the Sahel by quoting cited "
+             "passages from {documents} documents ({span}; {languages}); I never write "
+             "answers myself.",
+    "intro_how": "Send a question in a private chat, or /ask in a group. /sources lists "
+                 "the documents.",
+    "intro_examples": "Try one:",
+    "example_1": "Who did Wagner fight at Tinzaouatene?",
+    "example_2": "When did French troops leave Mali?",
+    "example_3": "What is the Coordination of Azawad Movements?",
     "cited_as": "Cited as: {line}",
     "outlet_unknown": "⚠ outlet unknown",
     "date_unknown": "⚠ date unknown",

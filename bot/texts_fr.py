@@ -35,6 +35,15 @@ FR: Mapping[str, str] = {
     "param_file": "Le nom de fichier du document, tel que /sources l'affiche",
     "param_alias": "NOUVEAU NOM = NOM CONNU, ex. GSIM = JNIM ; vide : liste des ajouts",
     "passage": "passage {number}",
+    "intro": "Je réponds aux questions sur la guerre au Mali et au Sahel en citant des "
+             "passages sourcés de {documents} documents ({span} ; {languages}) ; je "
+             "n'écris jamais de réponse moi-même.",
+    "intro_how": "Envoyez une question en privé, ou /ask dans un groupe. /sources liste "
+                 "les documents.",
+    "intro_examples": "Essayez :",
+    "example_1": "Qui Wagner a-t-il combattu à Tinzaouatene ?",
+    "example_2": "Quand les troupes françaises ont-elles quitté le Mali ?",
+    "example_3": "Qu'est-ce que la Coordination des mouvements de l'Azawad ?",
     "cited_as": "Cité ainsi : {line}",
     "outlet_unknown": "⚠ source inconnue",
     "date_unknown": "⚠ date inconnue",
