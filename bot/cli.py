@@ -14,35 +14,26 @@ from typing import TYPE_CHECKING
 from bot.answer import Answer
 from bot.config import Config, ConfigError, load_config
 from bot.core import DocumentRejected, Progress, Service, StartupError, WriterBusy
+from bot.progress import LogProgress, TerminalProgress
 from bot.render.plain import ansi_bold, render_answer, render_sources, star
 
 if TYPE_CHECKING:
     from bot.evaluate import Report
 
 log = logging.getLogger("conflictbot")
+progress_log = logging.getLogger("conflictbot.progress")
 
 
-def _progress() -> Progress | None:
-    """A progress bar on a terminal while the index is built; nothing otherwise."""
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    bar: list[tqdm[None]] = []
-
-    def update(done: int, total: int) -> None:
-        if not bar:
-            bar.append(tqdm(total=total, desc="indexing", unit="doc", file=sys.stderr))
-        bar[0].n = done
-        bar[0].refresh()
-        if done >= total:
-            bar[0].close()
-
-    return update
+def _progress() -> Progress:
+    """Build progress: a bar per stage on a terminal, log lines otherwise."""
+    if sys.stderr.isatty():
+        return TerminalProgress()
+    return LogProgress(progress_log)
 
 
-async def _with_service(config: Config, work: Callable[[Service], Awaitable[int]]) -> int:
-    service = await Service.open(config, progress=_progress())
+async def _with_service(config: Config, work: Callable[[Service], Awaitable[int]], *,
+                        build: bool = True) -> int:
+    service = await Service.open(config, progress=_progress(), build=build)
     try:
         return await work(service)
     finally:
@@ -198,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    progress_log.setLevel(logging.INFO)  # build progress shows even without --verbose
     if getattr(args, "top", None) is not None and args.top < 1:
         print("error: --top must be at least 1", file=sys.stderr)
         return 2
@@ -214,7 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_front_end(args.command, config)
     command = COMMANDS[args.command]
     try:
-        return asyncio.run(_with_service(config, lambda s: command(s, args)))
+        # reindex builds anyway: opening must not build first (#13)
+        return asyncio.run(_with_service(config, lambda s: command(s, args),
+                                         build=args.command != "reindex"))
     except (StartupError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

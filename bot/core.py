@@ -34,9 +34,16 @@ from bot.answer import (
     Stats,
 )
 from bot.config import Config, ConfigError
-from index.analyze import STOPWORDS, analyze, highlight_spans
-from index.build import BM25Params, BuiltIndex, build_index, corpus_fingerprint, document_row
-from index.chunk import Chunk, indexed_text
+from index.analyze import STOPWORDS, analyze, highlight_spans, surface_forms
+from index.build import (
+    BM25Params,
+    BuiltIndex,
+    build_index,
+    corpus_fingerprint,
+    dated_chunks,
+    document_row,
+)
+from index.chunk import Chunk, indexed_text, section_text
 from index.citation import CitationRefused, write_sidecar
 from index.engine import BM25, IndexFormatError
 from index.ingest import (
@@ -59,6 +66,8 @@ from index.lexicon import (
     parse_alias_line,
     read_alias_file,
 )
+from index.progress import PUBLISHING, Reporter
+from index.progress import Progress as Progress  # front ends import it from here
 from index.query import Query
 from index.rank import ABSTAIN_NO_MATCH, Ranking, RankParams, rank
 from index.store import DocumentRow, Generation, Store
@@ -67,7 +76,8 @@ from index.understand import understand
 from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]  # (done, total) documents; called from a worker thread
+# Progress: (done, total), called from a worker thread; a callback that also takes a
+# `stage` keyword hears each stage of the build (index/progress.py).
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$")
 _RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
@@ -134,13 +144,30 @@ class Snapshot:
     def text_of(self, index: int) -> str:
         return self.chunks[index].text
 
+    @property
+    def passages(self) -> int:
+        """Live passages (a removed document's stay as tombstones until a reindex, #13)."""
+        return self.engine.n_docs if self.engine is not None else 0
+
+    def live_chunks(self) -> list[Chunk]:
+        """The passages of live documents, in index order."""
+        if self.engine is None or self.engine.n_docs == len(self.chunks):
+            return list(self.chunks)
+        live = self.engine.live
+        return [c for c, keep in zip(self.chunks, live.tolist(), strict=True) if keep]
+
     @classmethod
     def of(cls, generation: int, corpus_hash: str, engine: BM25 | None,
            chunks: list[Chunk], documents: list[DocumentRow],
-           surface: Mapping[str, str] | None = None) -> Snapshot:
+           surface: Mapping[str, str] | None = None,
+           by_id: dict[str, int] | None = None) -> Snapshot:
         """A generation's snapshot, with the vocabulary question understanding reads
-        (O(terms): build it in a worker thread)."""
-        by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
+        (O(terms): build it in a worker thread). `by_id` (chunk id -> ordinal of the live
+        passages) is derived from the chunks unless given."""
+        if by_id is None:
+            live = engine.live.tolist() if engine is not None else [True] * len(chunks)
+            by_id = {c.chunk_id: i for i, (c, keep) in enumerate(zip(chunks, live, strict=True))
+                     if keep}
         vocabulary = (Vocabulary.from_engine(engine, surface).warm()
                       if engine is not None else Vocabulary({}, 0))
         prepare_understanding()  # dictionaries and lexicon: once, here, not at a question
@@ -437,12 +464,14 @@ class Service:
     # ------------------------------------------------------------ lifecycle
 
     @classmethod
-    async def open(cls, config: Config, progress: Progress | None = None) -> Service:
+    async def open(cls, config: Config, progress: Progress | None = None, *,
+                   build: bool = True) -> Service:
         """Open the store and serve the published generation, building the index on first
         use or when the corpus changed (unless another process is building it: then its
-        generation is picked up when published). Raises StartupError (DataDirBusy if there
-        is no index yet and another process kept building one past
-        `data.writer_wait_seconds`); then nothing is left open, so the process can exit."""
+        generation is picked up when published). With build=False (a reindex follows),
+        never build: serve the published generation as it is, or nothing. Raises
+        StartupError (DataDirBusy if there is no index yet and another process kept building
+        one past `data.writer_wait_seconds`); then nothing is left open, so the process can exit."""
         _check_corpus_dir(config)
         folder = config.db_path.parent
         writer = DataDirLock.open(folder)
@@ -459,7 +488,7 @@ class Service:
         service = cls(config, store, salt)
         service._writer, service._alias_file_lock = writer, alias_file_lock
         try:
-            await service._start(progress)
+            await service._start(progress if build else None, build=build)
         except BaseException as exc:
             await service._close_after_failure()
             if isinstance(exc, OSError | sqlite3.Error):
@@ -469,7 +498,7 @@ class Service:
         service._refresher = asyncio.get_running_loop().create_task(service._keep_refreshing())
         return service
 
-    async def _start(self, progress: Progress | None) -> None:
+    async def _start(self, progress: Progress | None, *, build: bool = True) -> None:
         await asyncio.to_thread(self._load_aliases)
         if self.config.logging.keep_days:
             await self.store.prune_queries(self.config.logging.keep_days)
@@ -487,14 +516,19 @@ class Service:
                 raise DataDirBusy(str(exc)) from None
         try:
             async with self._lock:
-                await self._start_as_writer(progress)
+                await self._start_as_writer(progress, build=build)
         finally:
             writer.release()
 
-    async def _start_as_writer(self, progress: Progress | None) -> None:
+    async def _start_as_writer(self, progress: Progress | None, *, build: bool = True
+                               ) -> None:
         """Recover leftovers, then serve the published generation or build one."""
         current = await self.store.current_generation()
         await self._recover(current.id if current else None)
+        if not build:
+            if current is not None:
+                await self._serve_until_rebuilt(current)
+            return
         fingerprint = await asyncio.to_thread(
             corpus_fingerprint, self.config.corpus_dir, self.config.corpus.max_file_bytes)
         if current and current.corpus_hash == fingerprint:
@@ -510,6 +544,14 @@ class Service:
             if current is None:
                 raise
             await self._keep_serving(current.id, current.corpus_hash)
+
+    async def _serve_until_rebuilt(self, current: Generation) -> None:
+        """Serve the published generation, stale or not, until the reindex that follows."""
+        try:
+            self._snapshot = await self._load_snapshot(current.id, current.corpus_hash)
+        except (IndexFormatError, OSError) as exc:
+            log.warning("saved index of generation %d unusable (%s); the reindex replaces it",
+                        current.id, exc)
 
     async def _serve_while_another_writes(self, current: Generation) -> None:
         """Start on the published generation; the other process's build, once published,
@@ -541,8 +583,8 @@ class Service:
             raise IndexFormatError(f"generation {generation} was retired while loading")
         path = self._index_root / f"gen-{generation}"
         engine = await asyncio.to_thread(BM25.load, path) if chunks else None
-        if engine is not None and engine.n_docs != len(chunks):
-            raise IndexFormatError(f"{path}: {engine.n_docs} documents, expected {len(chunks)}")
+        if engine is not None and engine.n_slots != len(chunks):
+            raise IndexFormatError(f"{path}: {engine.n_slots} documents, expected {len(chunks)}")
         surface = await asyncio.to_thread(load_surface_forms, path)
         return await asyncio.to_thread(Snapshot.of, generation, corpus_hash, engine, chunks,
                                        documents, surface)
@@ -612,6 +654,8 @@ class Service:
         failing = False
         while True:
             await asyncio.sleep(self.config.data.refresh_seconds)
+            if self._writer is not None and self._writer.held:
+                continue  # only this process can publish now, and it swaps that in itself
             try:
                 await self.refresh()
                 failing = False
@@ -769,7 +813,7 @@ class Service:
         """Documents of the current index generation."""
         snapshot = self._snapshot
         counts: dict[str, int] = {}
-        for chunk in snapshot.chunks:
+        for chunk in snapshot.live_chunks():
             counts[chunk.doc_key] = counts.get(chunk.doc_key, 0) + 1
         return [Source(d.file, d.title, counts.get(d.doc_key, 0), d.date)
                 for d in snapshot.documents]
@@ -806,7 +850,7 @@ class Service:
         midnight = dt.datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
         usage = await self.store.usage(midnight.timestamp())
         rate = usage.abstained_today / usage.questions_today if usage.questions_today else 0.0
-        return Stats(len(snapshot.documents), len(snapshot.chunks), snapshot.generation,
+        return Stats(len(snapshot.documents), snapshot.passages, snapshot.generation,
                      usage.questions_today, rate, usage.feedback_up, usage.feedback_down,
                      usage.top_unanswered, self.store.queries_not_logged)
 
@@ -959,7 +1003,9 @@ class Service:
     async def _rebuild(self, progress: Progress | None) -> ReindexResult:
         started = time.perf_counter()
         corpus, cap = self.config.corpus_dir, self.config.corpus.max_file_bytes
-        built = await asyncio.to_thread(build_index, corpus, cap, self._params, progress)
+        report = Reporter(progress)
+        built = await asyncio.to_thread(build_index, corpus, cap, self._params, report)
+        publishing = report.stage(PUBLISHING, 1)
         if not built.documents:
             await self._refuse_empty_over_published(len(built.skipped))
         generation = await self.store.new_generation(built.corpus_hash)
@@ -979,6 +1025,8 @@ class Service:
             Snapshot.of, generation, built.corpus_hash, built.engine, built.chunks,
             built.documents, built.surface)
         await self._retire_generations(keep={generation, previous})
+        publishing(1, 1)
+        report.finished()
         return ReindexResult(generation, len(built.documents), len(built.chunks),
                              tuple(built.skipped), time.perf_counter() - started)
 
@@ -1018,10 +1066,65 @@ class Service:
                 raise DocumentRejected(f"{name} is already in the corpus; /remove it first.")
             await asyncio.to_thread(_write_atomically, target, data)
             try:
-                return await self._rebuild(None)
+                return await self._add_file(target)
             except BaseException:
                 target.unlink(missing_ok=True)
                 raise
+
+    async def _add_file(self, path: Path) -> ReindexResult:
+        """Index one new corpus file into a new generation, in time proportional to it
+        (#13); a full rebuild when there is no index yet."""
+        snapshot = self._snapshot
+        if snapshot.engine is None:
+            return await self._rebuild(None)
+        started = time.perf_counter()
+        part = await asyncio.to_thread(self._index_file, snapshot, snapshot.engine, path)
+        return await self._publish_part(snapshot, part, started)
+
+    def _index_file(self, snapshot: Snapshot, engine: BM25, path: Path) -> _Part:
+        """A new file's rows and passages, and a copy of the engine with them appended."""
+        cap = self.config.corpus.max_file_bytes
+        try:
+            documents = load_file(path, cap)
+        except SkippedFile as exc:
+            raise DocumentRejected(str(exc)) from None
+        _refuse_duplicate(snapshot, documents[0].sha256, path.name)
+        rows = [document_row(d) for d in documents]
+        sections = [(d.key, i, s.heading, section_text(s))
+                    for d in documents for i, s in enumerate(d.sections)]
+        chunks = [c for d in documents for c in dated_chunks(d)]
+        texts = [indexed_text(c) for c in chunks]
+        updated = engine.copy()
+        updated.append([analyze(text) for text in texts])
+        surface = {**surface_forms(texts), **snapshot.vocabulary.surface}
+        return _Part(corpus_fingerprint(self.config.corpus_dir, cap), rows, sections, chunks,
+                     updated, surface, frozenset())
+
+    async def _publish_part(self, snapshot: Snapshot, part: _Part, started: float
+                            ) -> ReindexResult:
+        """Save and publish an incremental generation over `snapshot`'s, sharing its
+        main index files (hard links) and its rows (copied inside SQLite)."""
+        generation = await self.store.new_generation(part.corpus_hash)
+        path = self._index_root / f"gen-{generation}"
+        base = self._index_root / f"gen-{snapshot.generation}"
+        try:
+            await asyncio.to_thread(_save_part, part, path, base)
+            await self.store.publish_incremental(generation, snapshot.generation,
+                                                 part.documents, part.sections, part.chunks,
+                                                 part.removed)
+        except BaseException:
+            await self.store.discard_generation(generation)
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        documents = sorted([*(d for d in snapshot.documents if d.doc_key not in part.removed),
+                            *part.documents], key=lambda d: (d.file, d.doc_key))
+        self._snapshot = await asyncio.to_thread(
+            Snapshot.of, generation, part.corpus_hash, part.engine,
+            [*snapshot.chunks, *part.chunks], documents, part.surface,
+            _ids_after(snapshot, part))
+        await self._retire_generations(keep={generation, snapshot.generation})
+        return ReindexResult(generation, len(documents), part.engine.n_docs, (),
+                             time.perf_counter() - started)
 
     def _check_content(self, name: str, data: bytes) -> None:
         cap = self.config.corpus.max_file_bytes
@@ -1045,12 +1148,74 @@ class Service:
             parked = target.with_name(f".removed-{name}")
             os.replace(target, parked)
             try:
-                result = await self._rebuild(None)
+                result = await self._remove_file(name)
             except BaseException:
                 os.replace(parked, target)
                 raise
             parked.unlink(missing_ok=True)
             return result
+
+
+    async def _remove_file(self, name: str) -> ReindexResult:
+        """Mask a corpus file's passages in a new generation (#13); a full rebuild when
+        the index does not hold it, or holds nothing else."""
+        snapshot = self._snapshot
+        keys = frozenset(d.doc_key for d in snapshot.documents if d.file == name)
+        engine = snapshot.engine
+        if engine is None or not keys:
+            return await self._rebuild(None)
+        started = time.perf_counter()
+        live = engine.live
+        ordinals = [i for i, c in enumerate(snapshot.chunks) if c.doc_key in keys and live[i]]
+        updated = engine.copy()
+        try:
+            updated.remove(ordinals)
+        except ValueError:  # it held every token: the rebuild refuses or empties cleanly
+            return await self._rebuild(None)
+        cap = self.config.corpus.max_file_bytes
+        fingerprint = await asyncio.to_thread(corpus_fingerprint, self.config.corpus_dir, cap)
+        part = _Part(fingerprint, [], [], [], updated, dict(snapshot.vocabulary.surface), keys)
+        return await self._publish_part(snapshot, part, started)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What an add or a removal changes, ready to be published over the current generation."""
+
+    corpus_hash: str
+    documents: list[DocumentRow]
+    sections: list[tuple[str, int, str, str]]
+    chunks: list[Chunk]
+    engine: BM25
+    surface: dict[str, str]
+    removed: frozenset[str]  # doc keys
+
+
+def _ids_after(snapshot: Snapshot, part: _Part) -> dict[str, int]:
+    """The snapshot's chunk id -> ordinal map after the part: O(passages) dict copy, not a
+    walk over every passage."""
+    by_id = dict(snapshot.by_id)
+    if part.removed:
+        for chunk_id in [k for k, i in by_id.items()
+                         if snapshot.chunks[i].doc_key in part.removed]:
+            del by_id[chunk_id]
+    first = len(snapshot.chunks)
+    by_id.update((c.chunk_id, first + i) for i, c in enumerate(part.chunks))
+    return by_id
+
+
+def _refuse_duplicate(snapshot: Snapshot, sha256: str, name: str) -> None:
+    """A rebuild would skip a file with the same cleaned text as an indexed one: refuse it."""
+    for document in snapshot.documents:
+        if sha256 and document.sha256 == sha256:
+            raise DocumentRejected(f"{name} has the same text as {document.file}, "
+                                   "already in the corpus; not added.")
+
+
+def _save_part(part: _Part, path: Path, base: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    part.engine.save(path, link_from=base)
+    save_surface_forms(path, part.surface)
 
 
 MAX_ADDED_ALIASES = 2000

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-from collections.abc import Callable
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -13,10 +19,19 @@ from index.chunk import Chunk, chunk_document, indexed_text, section_text
 from index.citation import SIDECAR_SUFFIX, sidecar_path
 from index.dates import find_event_dates, parse_day
 from index.engine import BM25
-from index.ingest import Document, corpus_files, is_outside_link, load_corpus
+from index.ingest import (
+    Document,
+    SkippedFile,
+    corpus_files,
+    duplicate_message,
+    is_outside_link,
+    load_with_warnings,
+    text_key,
+)
+from index.progress import BUILDING, PREPARING, READING, Progress, Reporter
 from index.store import DocumentRow
 
-Progress = Callable[[int, int], None]
+log = logging.getLogger("index.ingest")  # the skipped-file warnings keep their logger
 # Bump when cleaning, chunking or analysis changes, so saved generations get rebuilt.
 # PIPELINE_VERSION 2: links out, duplicates, binary anywhere, UTF-16, HTML fixes (#9)
 #                     3: acronyms kept unstemmed (#10)
@@ -43,10 +58,11 @@ class BuiltIndex:
     surface: dict[str, str] = field(default_factory=dict)  # term -> its usual spelling
 
 
-def corpus_fingerprint(folder: Path, max_bytes: int) -> str:
+def corpus_fingerprint(folder: Path, max_bytes: int, progress: Progress | None = None) -> str:
     """Hash of the corpus files' names and contents: changes whenever the corpus does."""
     digest = hashlib.sha256(f"pipeline={PIPELINE_VERSION} max_bytes={max_bytes}".encode())
-    for path in corpus_files(folder):
+    files = corpus_files(folder)
+    for done, path in enumerate(files, start=1):
         try:  # a link out of the folder is never read, not even to hash it
             data = b"<outside link>" if is_outside_link(path) else path.read_bytes()
         except OSError:
@@ -54,6 +70,8 @@ def corpus_fingerprint(folder: Path, max_bytes: int) -> str:
         digest.update(f"\0{path.name}\0{len(data)}\0".encode())
         digest.update(hashlib.sha256(data).digest())
         _add_sidecar(digest, path)
+        if progress:
+            progress(done, len(files))
     return digest.hexdigest()
 
 
@@ -91,21 +109,148 @@ def dated_chunks(doc: Document) -> list[Chunk]:
 
 
 def build_index(folder: Path, max_bytes: int, params: BM25Params,
-                progress: Progress | None = None) -> BuiltIndex:
-    """Read, clean, chunk, analyse and index every usable document of `folder`."""
-    corpus_hash = corpus_fingerprint(folder, max_bytes)
-    documents, skipped = load_corpus(folder, max_bytes, progress)
-    rows: list[DocumentRow] = []
-    sections: list[tuple[str, int, str, str]] = []
-    chunks: list[Chunk] = []
-    for doc in documents:
-        rows.append(document_row(doc))
-        sections.extend((doc.key, i, s.heading, section_text(s))
-                        for i, s in enumerate(doc.sections))
-        chunks.extend(dated_chunks(doc))
-    texts = [indexed_text(c) for c in chunks]
-    tokens = [analyze(text) for text in texts]
-    engine = (BM25(tokens, k1=params.k1, b=params.b, epsilon=params.epsilon)
-              if any(tokens) else None)
+                progress: Progress | Reporter | None = None) -> BuiltIndex:
+    """Read, clean, chunk, analyse and index every usable document of `folder`. Files are
+    prepared in worker processes when there are enough of them (output order and content
+    are the same either way); `progress` hears of every stage (see `index.progress`); pass
+    a Reporter to go on reporting the stages after this one (publishing)."""
+    report = progress if isinstance(progress, Reporter) else Reporter(progress)
+    files = corpus_files(folder)
+    corpus_hash = corpus_fingerprint(folder, max_bytes, report.stage(READING, len(files)))
+    prepared = _prepare_all(files, max_bytes, report.stage(PREPARING, len(files)))
+    index = _assemble(prepared)
+    built = report.stage(BUILDING, 1)
+    texts = [indexed_text(c) for c in index.chunks]
+    engine = (BM25(index.tokens, k1=params.k1, b=params.b, epsilon=params.epsilon)
+              if any(index.tokens) else None)
     surface = surface_forms(texts, engine.occurrences()) if engine is not None else {}
-    return BuiltIndex(corpus_hash, rows, sections, chunks, engine, skipped, surface)
+    built(1, 1)
+    if report is not progress:
+        report.finished()
+    return BuiltIndex(corpus_hash, index.rows, index.sections, index.chunks, engine,
+                      index.skipped, surface)
+
+
+@dataclass(frozen=True)
+class PreparedFile:
+    """One file read, cleaned, chunked and analysed (what a worker process sends back)."""
+
+    name: str
+    skipped: str = ""  # why the file is not indexed, or ""
+    text_key: str = ""  # its cleaned text's hash: a later file with the same text is skipped
+    warnings: tuple[str, ...] = ()
+    rows: tuple[DocumentRow, ...] = ()
+    sections: tuple[tuple[str, int, str, str], ...] = ()
+    chunks: tuple[Chunk, ...] = ()
+    tokens: tuple[list[str], ...] = ()
+
+
+def prepare_file(path: Path, max_bytes: int) -> PreparedFile:
+    """Everything one file contributes to an index, computed on its own."""
+    try:
+        documents, warnings = load_with_warnings(path, max_bytes)
+    except SkippedFile as exc:
+        return PreparedFile(path.name, skipped=str(exc))
+    chunks = [chunk for doc in documents for chunk in dated_chunks(doc)]
+    return PreparedFile(
+        path.name, text_key=text_key(documents), warnings=tuple(warnings),
+        rows=tuple(document_row(doc) for doc in documents),
+        sections=tuple((doc.key, i, s.heading, section_text(s))
+                       for doc in documents for i, s in enumerate(doc.sections)),
+        chunks=tuple(chunks),
+        tokens=tuple(analyze(indexed_text(c)) for c in chunks))
+
+
+@dataclass
+class _Assembled:
+    rows: list[DocumentRow] = field(default_factory=list)
+    sections: list[tuple[str, int, str, str]] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+    tokens: list[list[str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _assemble(prepared: Iterable[PreparedFile]) -> _Assembled:
+    """Files in name order into one corpus: the first file with a text claims it, a later
+    one with the same text is skipped (as `load_corpus` does)."""
+    out = _Assembled()
+    first_with_text: dict[str, str] = {}
+    for part in prepared:
+        first = first_with_text.setdefault(part.text_key, part.name) if part.text_key else ""
+        why = part.skipped or (duplicate_message(part.name, first) if first != part.name
+                               else "")
+        if why:
+            log.warning("skipped %s", why)
+            out.skipped.append(why)
+            continue
+        for warning in part.warnings:
+            log.warning("%s", warning)
+            out.skipped.append(warning)
+        out.rows.extend(part.rows)
+        out.sections.extend(part.sections)
+        out.chunks.extend(part.chunks)
+        out.tokens.extend(part.tokens)
+    return out
+
+
+# A pool costs ~0.5 s to start (each worker imports the pipeline): not worth it below this.
+POOL_MIN_FILES = 64
+POOL_MIN_BYTES = 4_000_000
+
+
+def _prepare_all(files: list[Path], max_bytes: int, progress: Progress) -> list[PreparedFile]:
+    """Every file prepared, in the files' order: in worker processes for a large corpus."""
+    workers = _worker_count(files)
+    if workers >= 2:
+        try:
+            return _prepare_in_pool(files, max_bytes, progress, workers)
+        except BrokenProcessPool as exc:  # a worker killed (out of memory?): do it here
+            log.warning("a build worker process died (%s); preparing the files in this "
+                        "process instead", exc)
+    out = []
+    for done, path in enumerate(files, start=1):
+        out.append(prepare_file(path, max_bytes))
+        progress(done, len(files))
+    return out
+
+
+def _prepare_in_pool(files: list[Path], max_bytes: int, progress: Progress, workers: int
+                     ) -> list[PreparedFile]:
+    # fork, not spawn: spawn re-imports the caller's __main__ in every worker, which runs any
+    # script without a __main__ guard again. The workers only run prepare_file (no logging,
+    # SQLite or event loop of the parent's threads); gc.freeze keeps the parent's objects
+    # out of the children's collections, so their pages stay shared.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
+            results = []
+            batch = max(1, min(16, len(files) // (workers * 8)))
+            for done, part in enumerate(pool.map(prepare_file, files,
+                                                 [max_bytes] * len(files), chunksize=batch),
+                                        start=1):
+                results.append(part)
+                progress(done, len(files))
+            return results
+    finally:
+        gc.unfreeze()
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _worker_count(files: list[Path]) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if (cores or 1) < 2 or len(files) < POOL_MIN_FILES:
+        return 1
+    if sum(_size(path) for path in files) < POOL_MIN_BYTES:
+        return 1
+    return min(cores or 1, 4)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -254,9 +254,13 @@ def read_decoded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
 
 # ---------------------------------------------------------------- cleaning lines
 
+_INLINE_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f]")  # every character below " " but tab
+_SPACES = re.compile(r"[ \t]+")
+
+
 def _clean_inline(text: str) -> str:
-    text = "".join(ch for ch in text if ch >= " " or ch == "\t").replace("\u00a0", " ")
-    return re.sub(r"[ \t]+", " ", text).strip()
+    text = _INLINE_CONTROL.sub("", text).replace("\u00a0", " ")
+    return _SPACES.sub(" ", text).strip()
 
 
 def _is_heading(text: str) -> bool:
@@ -446,7 +450,7 @@ def _article_citation(given: Citation, article: _Article, title: str,
 
 def load_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
     """One corpus file -> documents; SkippedFile if it cannot be used."""
-    documents, warnings = _load_with_warnings(path, max_bytes)
+    documents, warnings = load_with_warnings(path, max_bytes)
     for warning in warnings:
         log.warning("%s", warning)
     return documents
@@ -460,7 +464,7 @@ def _sidecar(path: Path) -> tuple[dict[str, str], list[str]]:
     return read_sidecar(path)
 
 
-def _load_with_warnings(path: Path, max_bytes: int) -> tuple[list[Document], list[str]]:
+def load_with_warnings(path: Path, max_bytes: int) -> tuple[list[Document], list[str]]:
     """A file's documents with their citations, and the warnings about its sidecar."""
     if is_outside_link(path):
         raise SkippedFile(f"{path.name}: a link that leads outside the corpus folder, "
@@ -491,7 +495,7 @@ def load_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES,
     first_with_text: dict[str, str] = {}
     for done, path in enumerate(files, start=1):
         try:
-            loaded, sidecar_warnings = _load_with_warnings(path, max_bytes)
+            loaded, sidecar_warnings = load_with_warnings(path, max_bytes)
             _claim_text(loaded, path.name, first_with_text)
             documents.extend(loaded)
             for warning in sidecar_warnings:
@@ -507,9 +511,17 @@ def load_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES,
 
 def _claim_text(documents: list[Document], name: str, first_with_text: dict[str, str]) -> None:
     """Record a file's cleaned text, or SkippedFile if an earlier file has the same text."""
+    first = first_with_text.setdefault(text_key(documents), name)
+    if first != name:
+        raise SkippedFile(duplicate_message(name, first))
+
+
+def text_key(documents: list[Document]) -> str:
+    """Hash of a file's cleaned text, blind to case and spacing."""
     paragraphs = (p.text for d in documents for s in d.sections for p in s.paragraphs)
     normalised = "\n".join(" ".join(p.casefold().split()) for p in paragraphs)
-    key = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
-    first = first_with_text.setdefault(key, name)
-    if first != name:
-        raise SkippedFile(f"{name} duplicates {first} (same text after cleaning), not indexed")
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def duplicate_message(name: str, first: str) -> str:
+    return f"{name} duplicates {first} (same text after cleaning), not indexed"

@@ -11,7 +11,7 @@ import os
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -298,17 +298,7 @@ class Store:
         db = self._db
         try:
             await db.execute("BEGIN")
-            await db.executemany(
-                f"INSERT INTO documents (generation, {_DOCUMENT_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_document_values(generation, d) for d in documents])
-            await db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?)",
-                                 [(generation, *s) for s in sections])
-            await db.executemany(
-                "INSERT INTO passages (generation, ordinal, chunk_id, doc_key, paragraph, "
-                "section_idx, text, urls, event_dates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(generation, i, c.chunk_id, c.doc_key, c.paragraph, c.section_index, c.text,
-                  json.dumps(c.urls), json.dumps(c.event_dates)) for i, c in enumerate(chunks)])
+            await self._insert_rows(generation, documents, sections, chunks, 0)
             await db.execute(
                 "UPDATE generations SET status='ready', documents=?, passages=? WHERE id=?",
                 (len(documents), len(chunks), generation))
@@ -318,6 +308,71 @@ class Store:
         except BaseException:
             await db.rollback()
             raise
+
+    async def publish_incremental(self, generation: int, base: int,
+                                  documents: Sequence[DocumentRow],
+                                  sections: Iterable[tuple[str, int, str, str]],
+                                  chunks: Sequence[Chunk], removed: Collection[str]) -> None:
+        """Publish a generation made of `base`'s rows without the `removed` documents (their
+        passages stay, as tombstones keeping the ordinals), plus new documents whose
+        passages follow base's; one transaction, as publish_generation (#13)."""
+        async with self._write:
+            await self._publish_incremental(generation, base, documents, sections, chunks,
+                                            removed)
+
+    async def _publish_incremental(self, generation: int, base: int,
+                                   documents: Sequence[DocumentRow],
+                                   sections: Iterable[tuple[str, int, str, str]],
+                                   chunks: Sequence[Chunk], removed: Collection[str]) -> None:
+        db = self._db
+        gone = json.dumps(sorted(removed))
+        try:
+            await db.execute("BEGIN")
+            await db.execute(
+                f"INSERT INTO documents (generation, {_DOCUMENT_COLUMNS}) SELECT ?, "
+                f"{_DOCUMENT_COLUMNS} FROM documents WHERE generation=? "
+                "AND doc_key NOT IN (SELECT value FROM json_each(?))", (generation, base, gone))
+            await db.execute(
+                "INSERT INTO sections SELECT ?, doc_key, idx, heading, text FROM sections "
+                "WHERE generation=? AND doc_key NOT IN (SELECT value FROM json_each(?))",
+                (generation, base, gone))
+            await db.execute(
+                "INSERT INTO passages (generation, ordinal, chunk_id, doc_key, paragraph, "
+                "section_idx, text, urls, event_dates) SELECT ?, ordinal, chunk_id, doc_key, "
+                "paragraph, section_idx, text, urls, event_dates FROM passages "
+                "WHERE generation=?", (generation, base))
+            cursor = await db.execute("SELECT COUNT(*) FROM passages WHERE generation=?",
+                                      (generation,))
+            row = await cursor.fetchone()
+            first = int(row[0]) if row else 0
+            await self._insert_rows(generation, documents, sections, chunks, first)
+            await db.execute(
+                "UPDATE generations SET status='ready', documents=(SELECT COUNT(*) FROM "
+                "documents WHERE generation=?), passages=? WHERE id=?",
+                (generation, first + len(chunks), generation))
+            await db.execute("INSERT OR REPLACE INTO meta VALUES ('current_generation', ?)",
+                             (str(generation),))
+            await db.commit()
+        except BaseException:
+            await db.rollback()
+            raise
+
+    async def _insert_rows(self, generation: int, documents: Sequence[DocumentRow],
+                           sections: Iterable[tuple[str, int, str, str]],
+                           chunks: Sequence[Chunk], first_ordinal: int) -> None:
+        db = self._db
+        await db.executemany(
+            f"INSERT INTO documents (generation, {_DOCUMENT_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_document_values(generation, d) for d in documents])
+        await db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?)",
+                             [(generation, *s) for s in sections])
+        await db.executemany(
+            "INSERT INTO passages (generation, ordinal, chunk_id, doc_key, paragraph, "
+            "section_idx, text, urls, event_dates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(generation, first_ordinal + i, c.chunk_id, c.doc_key, c.paragraph,
+              c.section_index, c.text, json.dumps(c.urls), json.dumps(c.event_dates))
+             for i, c in enumerate(chunks)])
 
     async def discard_generation(self, generation: int) -> None:
         """Forget a generation's rows (a failed build or a retired one)."""
@@ -365,11 +420,12 @@ class Store:
             return [DocumentRow(*row) async for row in cursor]
 
     async def chunks(self, generation: int) -> list[Chunk]:
-        """Passages of a generation in index order, with their document metadata."""
-        sql = ("SELECT p.chunk_id, p.doc_key, d.file, d.title, d.date, "
-               "COALESCE(s.heading, ''), p.section_idx, p.paragraph, p.text, p.urls, "
-               "p.event_dates "
-               "FROM passages p JOIN documents d ON d.generation = p.generation "
+        """Passages of a generation in index order, with their document metadata; a
+        removed document's passages (kept as tombstones, #13) have no file or title."""
+        sql = ("SELECT p.chunk_id, p.doc_key, COALESCE(d.file, ''), COALESCE(d.title, ''), "
+               "COALESCE(d.date, ''), COALESCE(s.heading, ''), p.section_idx, p.paragraph, "
+               "p.text, p.urls, p.event_dates "
+               "FROM passages p LEFT JOIN documents d ON d.generation = p.generation "
                "AND d.doc_key = p.doc_key LEFT JOIN sections s ON s.generation = p.generation "
                "AND s.doc_key = p.doc_key AND s.idx = p.section_idx "
                "WHERE p.generation=? ORDER BY p.ordinal")

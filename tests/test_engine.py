@@ -208,13 +208,15 @@ def test_rare_term_query_reads_only_its_postings() -> None:
         corpus[d].append("rare")
     engine = BM25(corpus)
     state = engine._state
-    lo, hi = int(state.indptr[state.vocab["rare"]]), int(state.indptr[state.vocab["rare"] + 1])
+    main = state.main
+    lo, hi = main.span(state.vocab["rare"])
     # Poison every other posting: touching one would raise (doc -1) or yield NaN.
-    doc_ids = np.full_like(state.doc_ids, -1)
-    doc_ids[lo:hi] = state.doc_ids[lo:hi]
+    doc_ids = np.full_like(main.doc_ids, -1)
+    doc_ids[lo:hi] = main.doc_ids[lo:hi]
     impacts = np.full_like(state.impacts, np.nan)
     impacts[lo:hi] = state.impacts[lo:hi]
-    engine._state = dataclasses.replace(state, doc_ids=doc_ids, impacts=impacts)
+    engine._state = dataclasses.replace(
+        state, main=dataclasses.replace(main, doc_ids=doc_ids), impacts=impacts)
     assert [d for d, _ in engine.top_k(["rare", "absent"], 10)] == rare_docs
     scores = engine.get_scores(["rare"])
     assert np.isfinite(scores).all()
@@ -292,12 +294,16 @@ def test_resave_keeps_live_mmapped_index_valid(tmp_path: Path) -> None:
 
 @pytest.fixture
 def saved(tmp_path: Path) -> Path:
-    """A saved small index."""
-    BM25(random_corpus(43, 80, 12, 10)).save(tmp_path / "idx")
+    """A saved small index, with a delta segment and a removed document."""
+    engine = BM25(random_corpus(43, 80, 12, 10))
+    engine.append(random_corpus(44, 5, 14, 10, min_len=1))
+    engine.remove([3])
+    engine.save(tmp_path / "idx")
     return tmp_path / "idx"
 
 
-FILES = ["params.json", "vocab.json", "indptr.npy", "doc_ids.npy", "tf.npy", "impacts.npy"]
+FILES = ["params.json", "vocab.json", "vocab-delta.json", "indptr.npy", "doc_ids.npy",
+         "tf.npy", "impacts.npy", "live.npy", "df.npy", "delta_indptr.npy"]
 
 
 @pytest.mark.parametrize("name", [*FILES, "doc_len.npy"])
@@ -366,7 +372,8 @@ def test_missing_directory_is_a_format_error(tmp_path: Path) -> None:
         BM25.load(tmp_path / "nowhere")
 
 
-ARRAYS = ["indptr", "doc_ids", "tf", "impacts", "doc_len"]
+ARRAYS = ["indptr", "doc_ids", "tf", "impacts", "doc_len", "live", "df", "delta_indptr",
+          "delta_doc_ids", "delta_tf"]
 
 
 def flip_data_byte(path: Path) -> None:
@@ -392,3 +399,167 @@ def test_every_array_has_a_checksum_in_params(saved: Path) -> None:
     params = json.loads((saved / "params.json").read_text())
     assert set(params["array_sha256"]) == set(ARRAYS)
     assert all(len(digest) == 64 for digest in params["array_sha256"].values())
+
+
+# ----- segments: delta and tombstones (#13) ---------------------------------------------
+
+
+Step = tuple[str, list[list[str]] | list[int]]
+
+
+def live_corpus(steps: list[Step], initial: Corpus) -> tuple[Corpus, list[int]]:
+    """The live documents after the steps, and their ordinals in the segmented index."""
+    docs: list[list[str] | None] = list(initial)
+    for kind, arg in steps:
+        if kind == "add":
+            docs += arg  # type: ignore[arg-type]
+        elif kind == "remove":
+            for ordinal in arg:
+                docs[ordinal] = None  # type: ignore[index]
+    ordinals = [i for i, d in enumerate(docs) if d is not None]
+    return [d for d in docs if d is not None], ordinals
+
+
+def apply_steps(engine: BM25, steps: list[Step]) -> None:
+    for kind, arg in steps:
+        if kind == "add":
+            engine.append(arg)  # type: ignore[arg-type]
+        elif kind == "remove":
+            engine.remove(arg)  # type: ignore[arg-type]
+        else:
+            engine.merge()
+
+
+def assert_segmented_parity(engine: BM25, live: Corpus, ordinals: list[int],
+                            queries: list[list[str]]) -> None:
+    """Scores of the live ordinals equal BM25Okapi built from scratch on the live documents
+    within 1e-9; removed ordinals score 0 and never match; top-k order is the same."""
+    ref, fresh = BM25Okapi(live), BM25(live)
+    index = np.asarray(ordinals)
+    dead = np.setdiff1d(np.arange(engine.n_slots), index)
+    assert engine.n_docs == len(live)
+    assert engine.avgdl == pytest.approx(ref.avgdl, abs=1e-12)
+    assert engine.average_idf == pytest.approx(ref.average_idf, abs=1e-9)
+    assert sorted(engine.terms()) == sorted(ref.idf)
+    for query in queries:
+        scores = engine.get_scores(query)
+        np.testing.assert_allclose(scores[index], rank_scores(ref, query), rtol=0, atol=1e-9)
+        assert not scores[dead].any()
+        got = [(ordinals.index(d), s) for d, s in engine.top_k(query, 8)]
+        want = fresh.top_k(query, 8)
+        assert [d for d, _ in got] == [d for d, _ in want]
+        np.testing.assert_allclose([s for _, s in got], [s for _, s in want], atol=1e-9)
+        for term in set(query):
+            assert engine.doc_freq(term) == fresh.doc_freq(term)
+            held, term_scores = engine.term_scores(term, list(range(engine.n_slots)))
+            fresh_held, fresh_scores = fresh.term_scores(term, list(range(len(live))))
+            np.testing.assert_array_equal(held[index], fresh_held)
+            assert not held[dead].any()
+            np.testing.assert_allclose(term_scores[index], fresh_scores, atol=1e-9)
+            assert engine.docs_with(term).tolist() == [
+                ordinals[i] for i in fresh.docs_with(term).tolist()]
+
+
+@st.composite
+def segmented_histories(draw: st.DrawFn) -> tuple[Corpus, list[Step]]:
+    """A corpus and a random sequence of appends, removals of live documents and merges."""
+    words = st.lists(st.sampled_from([f"t{i}" for i in range(12)]), max_size=8)
+    initial = draw(st.lists(words, min_size=1, max_size=25))
+    steps: list[Step] = []
+    n, live = len(initial), set(range(len(initial)))
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["add", "remove", "merge"]))
+        if kind == "add":
+            batch = draw(st.lists(words, min_size=1, max_size=6))
+            steps.append(("add", batch))
+            live |= set(range(n, n + len(batch)))
+            n += len(batch)
+        elif kind == "remove" and len(live) > 1:
+            gone = draw(st.lists(st.sampled_from(sorted(live)), max_size=3, unique=True))
+            steps.append(("remove", gone))
+            live -= set(gone)
+        else:
+            steps.append(("merge", []))
+    return initial, steps
+
+
+@settings(max_examples=150, deadline=None)
+@given(segmented_histories())
+def test_segmented_index_matches_bm25okapi_on_live_documents(
+        history: tuple[Corpus, list[Step]]) -> None:
+    initial, steps = history
+    live, ordinals = live_corpus(steps, initial)
+    assume_tokens = sum(map(len, live)) and sum(map(len, initial))
+    if not assume_tokens:
+        return  # rank_bm25 cannot index a corpus without tokens; covered elsewhere
+    engine = BM25(initial)
+    try:
+        apply_steps(engine, steps)
+    except ValueError:  # a step would have removed every token
+        return
+    queries = [["t0"], ["t1", "t2", "t1"], ["t3", "t11", "unknown"], ["t5", "t6", "t7", "t8"]]
+    assert_segmented_parity(engine, live, ordinals, queries)
+
+
+def test_append_then_remove_keeps_exact_scores_at_every_step() -> None:
+    corpus = random_corpus(51, 400, 40, 14, min_len=1)
+    engine = BM25(corpus[:300])
+    engine.append(corpus[300:340])
+    engine.remove([3, 17, 305])
+    engine.append(corpus[340:])
+    steps: list[Step] = [("add", corpus[300:340]), ("remove", [3, 17, 305]),
+                         ("add", corpus[340:])]
+    live, ordinals = live_corpus(steps, corpus[:300])
+    queries = random_queries(51, 40)
+    assert not engine.exact and engine.n_delta_docs == 100
+    assert_segmented_parity(engine, live, ordinals, queries)
+    engine.merge()
+    assert engine.exact and engine.n_delta_docs == 0
+    assert_segmented_parity(engine, live, ordinals, queries)
+
+
+def test_remove_refuses_unknown_ordinals_and_removing_every_token() -> None:
+    engine = BM25([["a", "b"], ["b"]])
+    with pytest.raises(ValueError, match="ordinal"):
+        engine.remove([2])
+    with pytest.raises(ValueError, match="every token"):
+        engine.remove([0, 1])
+    assert engine.remove([1]) == 1 and engine.remove([1]) == 0
+    assert "b" in engine and engine.doc_freq("b") == 1
+
+
+def test_term_only_in_removed_documents_is_unknown() -> None:
+    engine = BM25([["a", "b"], ["b", "gone"], ["c"]])
+    engine.remove([1])
+    assert "gone" not in engine and engine.idf("gone") == 0.0
+    assert engine.top_k(["gone"], 3) == [] and engine.docs_with("gone").tolist() == []
+    assert "gone" not in engine.terms() and len(engine.doc_freqs()) == len(engine.terms())
+
+
+@pytest.mark.parametrize("mmap", [True, False])
+def test_segmented_index_round_trips_and_links_main_files(tmp_path: Path, mmap: bool) -> None:
+    corpus = random_corpus(52, 200, 30, 12, min_len=1)
+    BM25(corpus[:150]).save(tmp_path / "gen-1")
+    engine = BM25.load(tmp_path / "gen-1", mmap=mmap)
+    engine.append([*corpus[150:], ["brand", "new"]])
+    engine.remove([4, 160])
+    engine.save(tmp_path / "gen-2", link_from=tmp_path / "gen-1")
+    for name in ("indptr.npy", "doc_ids.npy", "tf.npy", "impacts.npy", "vocab.json"):
+        assert (tmp_path / "gen-2" / name).stat().st_ino == \
+            (tmp_path / "gen-1" / name).stat().st_ino
+    loaded = BM25.load(tmp_path / "gen-2", mmap=mmap)
+    steps: list[Step] = [("add", [*corpus[150:], ["brand", "new"]]), ("remove", [4, 160])]
+    live, ordinals = live_corpus(steps, corpus[:150])
+    assert_segmented_parity(loaded, live, ordinals, [*random_queries(52, 30), ["brand"]])
+    assert BM25.load(tmp_path / "gen-1").n_docs == 150  # the old generation is intact
+
+
+def test_save_after_merge_writes_new_main_files(tmp_path: Path) -> None:
+    BM25([["a", "b"], ["c"]]).save(tmp_path / "gen-1")
+    engine = BM25.load(tmp_path / "gen-1")
+    engine.append([["a", "d"]])
+    engine.merge()
+    engine.save(tmp_path / "gen-2", link_from=tmp_path / "gen-1")
+    assert (tmp_path / "gen-2" / "tf.npy").stat().st_ino != \
+        (tmp_path / "gen-1" / "tf.npy").stat().st_ino
+    assert BM25.load(tmp_path / "gen-2").top_k(["d"], 2) == engine.top_k(["d"], 2)
