@@ -31,10 +31,19 @@ from bot.core import DocumentRejected, ReindexBusy, Service
 from bot.frontend import QuestionCache, ThrottledProgress
 from bot.moderation import FloodGate, Moderators, failure_reason
 from index.lexicon import parse_alias_line
+from index.noise import is_acknowledgement
 
 log = logging.getLogger(__name__)
 
 TELEGRAM, DISCORD = "telegram", "discord"
+START_FULL_TEXT = "full-"  # deep-link parameter prefix: /start full-CHUNK sends that text
+START_QUESTION = "q-"  # /start q-KEY: the whole answer to a question asked elsewhere
+
+
+
+def is_chatter(text: str) -> bool:
+    """True for a message that says nothing to look up: thanks, emoji, "ok", "lol"."""
+    return is_acknowledgement(text)
 
 
 def _cite_arguments(text: str) -> tuple[str, dict[str, str]] | None:
@@ -147,9 +156,11 @@ class Intro:
 
 @dataclass(frozen=True)
 class ShowFullText:
-    """Send the whole section (None: the passage is gone from the corpus)."""
+    """Send the whole section (None: the passage is gone from the corpus) to the presser
+    alone; `chunk_id` lets an adapter offer it again where it cannot reach them yet."""
 
     full: FullText | None
+    chunk_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,6 +202,7 @@ class Chat:
         self.flood = FloodGate(flood.questions, flood.seconds)
         self.flood_notice = FloodGate(1, flood.seconds)
         self.inline_flood = FloodGate(flood.questions * 4, flood.seconds)
+        self.inline_notice = FloodGate(1, flood.seconds)
         self.buttons = FloodGate(flood.buttons, flood.button_seconds)
         self.button_notice = FloodGate(1, flood.button_seconds)
         self.moderators = {TELEGRAM: Moderators.of(config.telegram.moderators),
@@ -207,9 +219,13 @@ class Chat:
         notice = Notice("flood", {"seconds": self.config.flood.seconds}, language=who.language)
         return Slowed(notice if tell else None)
 
-    def inline_allowed(self, who: Who) -> bool:
-        """Inline queries (typed live) have their own, wider limit."""
-        return self.inline_flood.allow(who.user)
+    def inline_over_limit(self, who: Who) -> Slowed | None:
+        """Inline queries (typed live) have their own, wider limit; None within it. Over
+        it, a notice once per window."""
+        if self.inline_flood.allow(who.user):
+            return None
+        told = self.inline_notice.allow(who.user)
+        return Slowed(Notice("flood", {"seconds": self.config.flood.seconds}) if told else None)
 
     async def ask(self, who: Who, question: str, *,
                   always_notify: bool = False) -> Asked | Slowed:
@@ -235,20 +251,34 @@ class Chat:
         examples = tuple(texts.text(f"example_{i}", language) for i in (1, 2, 3))
         return Intro(text, examples)
 
+    def question_on_start(self, argument: str) -> str | None:
+        """The question behind `/start q-KEY` (a guest answer's link), while remembered."""
+        if not argument.startswith(START_QUESTION):
+            return None
+        entry = self.questions.get(argument.removeprefix(START_QUESTION))
+        return entry[0] if entry else None
+
     # ------------------------------------------------------------ buttons
 
-    async def press(self, who: Who, data: str, render: Renderer) -> ButtonOutcome:
+    async def press(self, who: Who, data: str, render: Renderer, *,
+                    asker: str | None = None) -> ButtonOutcome:
         """A button press: decode its payload (forged or stale: "expired", nothing
-        changes), check the presser's budget, act. Notices in the presser's language."""
-        outcome = await self._press(who, data, render)
+        changes), check the presser's budget, act. `asker`: who the pressed message answers
+        (None: nobody else sees it); only they page it in place, others get a notice.
+        Notices in the presser's language."""
+        outcome = await self._press(who, data, render, asker)
         if isinstance(outcome, Notice):
             return replace(outcome, language=who.language)
         if isinstance(outcome, Slowed) and outcome.notice is not None:
             return Slowed(replace(outcome.notice, language=who.language))
         return outcome
 
-    async def _press(self, who: Who, data: str, render: Renderer) -> ButtonOutcome:
+    async def _press(self, who: Who, data: str, render: Renderer,
+                     asker: str | None) -> ButtonOutcome:
         action = payload.decode(data)
+        paging = isinstance(action, payload.More | payload.SourcesPage)
+        if paging and asker is not None and asker != who.user:
+            return self._button_budget(who) or Notice("not_your_answer", alert=True)
         if isinstance(action, payload.More):
             return await self._more(who, action)
         if isinstance(action, payload.FullText):
@@ -290,7 +320,17 @@ class Chat:
                          render: Renderer) -> ButtonOutcome:
         full = await self.service.full_text(action.chunk_id)
         sends = len(render.render_full_text(full)) if full else 1
-        return self._button_budget(who, sends) or ShowFullText(full)
+        return self._button_budget(who, sends) or ShowFullText(full, action.chunk_id)
+
+    async def full_text_on_start(self, who: Who, argument: str,
+                                 render: Renderer) -> ButtonOutcome | None:
+        """`/start full-CHUNK` (the link offered when the bot could not write to the presser
+        yet): the full text, as its button would send it; None for any other argument."""
+        chunk_id = argument.removeprefix(START_FULL_TEXT)
+        if not argument.startswith(START_FULL_TEXT):
+            return None
+        data = payload.encode_within(payload.FullText(chunk_id), payload.TELEGRAM_LIMIT)
+        return await self.press(who, data, render) if data else None
 
     async def _vote(self, who: Who, action: payload.Vote) -> ButtonOutcome:
         entry = self.questions.get(action.key)
@@ -332,6 +372,11 @@ class Chat:
         if await self.is_moderator(conv.who):
             return True
         await self.audit(conv.who, command, "refused")
+        slowed = self.over_limit(conv.who)  # a refusal is a message sent: it counts too
+        if slowed is not None:
+            if slowed.notice is not None:
+                await conv.say(conv.render.escape(slowed.notice.text))
+            return False
         refusal = "anonymous_refused" if conv.who.anonymous else "refused"
         await conv.say(conv.render.escape(texts.text(refusal, conv.who.language)))
         return False

@@ -17,7 +17,7 @@ import shutil
 import sqlite3
 import time
 import unicodedata
-from collections.abc import AsyncIterator, Callable, Collection, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -55,6 +55,7 @@ from index.ingest import (
     load_file,
     parse_document,
 )
+from index.lead import Lead, concept_weights, select_lead
 from index.lexicon import (
     AliasEntry,
     AliasTable,
@@ -781,6 +782,27 @@ class Service:
         matched = tuple(sorted({chunk.text[a:b] for a, b in spans}, key=str.casefold))
         return Passage(rank, chunk.chunk_id, chunk.text, score, snapshot.citation_of(index),
                        spans, matched)
+
+    def passage_leads(self, question: str, passages: Sequence[Passage], max_chars: int,
+                      ) -> list[Lead | None]:
+        """Per passage, the sentence(s) of it that best answer `question` (index.lead), for
+        previews such as inline results; None where the index is empty."""
+        groups = self._lead_groups(question)
+        return [select_lead([p.text], groups, max_chars) if groups is not None else None
+                for p in passages]
+
+    def lead(self, question: str, passages: Sequence[Passage], max_chars: int) -> Lead | None:
+        """The lead quote of an answer's passages (index.lead), or None."""
+        groups = self._lead_groups(question)
+        return select_lead([p.text for p in passages], groups, max_chars) if groups else None
+
+    def _lead_groups(self, question: str) -> list[dict[str, tuple[float, float]]] | None:
+        snapshot = self._snapshot
+        if snapshot.engine is None:
+            return None
+        query = understand(question[:2000], snapshot.vocabulary, self.aliases,
+                           bot_names=self.bot_names)
+        return concept_weights(query, snapshot.engine.idf)
 
     async def full_text(self, chunk_id: str) -> FullText | None:
         """The whole section a passage came from, or None if it is gone."""

@@ -16,7 +16,7 @@ import secrets
 import shlex
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar, cast
 
 import aiohttp
@@ -40,6 +40,9 @@ T = TypeVar("T")
 TOKEN_ENV = "DISCORD_BOT_TOKEN"
 NO_MENTIONS = discord.AllowedMentions.none()
 PROGRESS_INTERVAL = 1.5
+# Discord drops an interaction not answered within 3 s; an answer not ready by then is
+# deferred ("thinking…") and the original response edited once it is.
+DEFER_AFTER = 1.5
 _STYLES = {"primary": discord.ButtonStyle.primary, "secondary": discord.ButtonStyle.secondary,
            "success": discord.ButtonStyle.success, "danger": discord.ButtonStyle.danger}
 
@@ -112,11 +115,18 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
         """Hand the press to the chat layer and show the outcome; failures get a polite
         ephemeral reply."""
         try:
-            outcome = await _state(interaction).press(_who(interaction), self.custom_id, render)
+            outcome = await _state(interaction).press(_who(interaction), self.custom_id, render,
+                                                      asker=_asker(interaction.message))
             await _show(interaction, outcome)
         except Exception:
             log.exception("Error while handling a button")
             await _sorry(interaction)
+
+
+def _asker(message: discord.Message | None) -> str | None:
+    """Who ran the command a message answers (None: not a command's answer)."""
+    metadata = message.interaction_metadata if message is not None else None
+    return _user_key(metadata.user) if metadata is not None else None
 
 
 def _view(buttons: Sequence[render.Button]) -> discord.ui.View | None:
@@ -194,16 +204,27 @@ async def _ask(chat: layer.Chat, question: str, who: layer.Who, *,
     if isinstance(asked, layer.Slowed):
         notice = asked.notice
         return Reply(render.content(notice.text), ephemeral=True) if notice else None
-    return render.render_answer(asked.answer, asked.key)
+    reply = render.render_answer(asked.answer, asked.key)
+    return replace(reply, ephemeral=True) if asked.answer.abstained else reply
 
 
 @app_commands.describe(question=texts.text("param_question"))
 async def ask_command(interaction: discord.Interaction,
                       question: app_commands.Range[str, 1, 500]) -> None:
-    """/ask QUESTION: quoted, cited passages from the corpus."""
-    reply = await _ask(_state(interaction), question, _who(interaction),
-                       always_notify=True)
-    await _send(interaction, reply or Reply(texts.text("something_went_wrong"), ephemeral=True))
+    """/ask QUESTION: quoted, cited passages from the corpus; deferred when slow."""
+    asking = asyncio.ensure_future(_ask(_state(interaction), question, _who(interaction),
+                                        always_notify=True))
+    done, _ = await asyncio.wait({asking}, timeout=DEFER_AFTER)
+    if not done:
+        await interaction.response.defer(thinking=True)
+    reply = await asking or Reply(texts.text("something_went_wrong"), ephemeral=True)
+    if not interaction.response.is_done():
+        await _send(interaction, reply)
+    elif reply.ephemeral:  # the deferral was public: replace it by a private reply
+        await interaction.delete_original_response()
+        await interaction.followup.send(ephemeral=True, **_payload(reply))
+    else:
+        await interaction.edit_original_response(**_payload(reply))
 
 
 async def ask_autocomplete(interaction: discord.Interaction,

@@ -13,7 +13,7 @@ import os
 import secrets
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -34,7 +34,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -52,22 +52,29 @@ from telegram.ext import (
 )
 
 from bot import payload, texts
+from bot.answer import Answer, Passage
 from bot.chat import (
+    START_FULL_TEXT,
+    START_QUESTION,
     TELEGRAM,
     Asked,
+    ButtonOutcome,
     Chat,
     DownloadFailed,
     Notice,
     Renderer,
+    ShowFullText,
     ShowSources,
     Slowed,
     Upload,
     Who,
+    is_chatter,
 )
 from bot.config import Config
 from bot.core import Service, StartupError
 from bot.frontend import REDACTOR, ThrottledProgress, protect_token
 from bot.render import telegram_html as render
+from bot.render.text import clean
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +82,9 @@ App = Application[Any, Any, Any, Any, Any, Any]
 Context = ContextTypes.DEFAULT_TYPE
 CONCURRENT_UPDATES = 32
 STATE_KEY = "conflictbot"
-ALLOWED_UPDATES = ("message", "callback_query", "inline_query")
+ALLOWED_UPDATES = ("message", "callback_query", "inline_query", "guest_message")
 ADMIN_CACHE_SECONDS = 60.0
+INLINE_LEAD_CHARS = 140  # the matching sentence in an inline result's preview line
 PROGRESS_INTERVAL = 1.0
 
 
@@ -205,11 +213,21 @@ async def on_private_text(update: Update, context: Context) -> None:
         await _answer(update, context, update.effective_message.text or "")
 
 
+def _replies_to_bot(message: Message) -> bool:
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == message.get_bot().id)
+
+
 async def on_group_text(update: Update, context: Context) -> None:
-    """Group message addressed to the bot (mention or reply): a question."""
-    if update.effective_message:
-        text = update.effective_message.text or ""
-        await _answer(update, context, _without_mention(text, context.bot.username))
+    """Group message addressed to the bot (mention or reply): a question. A reply that only
+    thanks or acknowledges ("thanks 🙏", "ok") is left alone."""
+    message = update.effective_message
+    if message is None:
+        return
+    text = _without_mention(message.text or "", context.bot.username)
+    if _replies_to_bot(message) and is_chatter(text):
+        return
+    await _answer(update, context, text)
 
 
 async def on_ask(update: Update, context: Context) -> None:
@@ -228,9 +246,34 @@ async def on_ask(update: Update, context: Context) -> None:
 
 
 async def on_start(update: Update, context: Context) -> None:
-    """/start: what the corpus covers, how to ask, three example questions to tap."""
+    """/start: what the corpus covers, how to ask, three example questions to tap;
+    `/start full-CHUNK` (the link a Full text press offers when the bot could not write to
+    the presser yet) delivers that text."""
+    message = update.effective_message
+    private = message is not None and message.chat.type == "private"
+    argument = _argument(message) if message and private else ""  # deep links open privately
+    question = _state(context).chat.question_on_start(argument)
+    if question is not None:
+        await _answer(update, context, question)
+        return
+    if argument.startswith(START_FULL_TEXT):
+        outcome = await _state(context).chat.full_text_on_start(
+            _who(update, context), argument, render)
+        if outcome is not None:
+            await _start_outcome(update, context, outcome)
+            return
     if not await _flooding(update, context):
         await _intro(update, context)
+
+
+async def _start_outcome(update: Update, context: Context, outcome: ButtonOutcome) -> None:
+    if isinstance(outcome, ShowFullText):
+        await _send_full_text(context, update.effective_chat.id if update.effective_chat
+                              else 0, outcome)
+    elif isinstance(outcome, Notice | Slowed):
+        notice = outcome if isinstance(outcome, Notice) else outcome.notice
+        if notice is not None:
+            await _reply(update, render.escape(notice.text))
 
 
 async def on_help(update: Update, context: Context) -> None:
@@ -267,10 +310,11 @@ async def on_sources(update: Update, context: Context) -> None:
 async def on_button(update: Update, context: Context) -> None:
     """Any button press. Every press gets a callback answer (else Telegram shows a spinner
     forever), before any message is sent."""
-    query, chat = update.callback_query, update.effective_chat
+    query = update.callback_query
     if query is None:
         return
-    outcome = await _state(context).chat.press(_who(update, context), query.data or "", render)
+    outcome = await _state(context).chat.press(_who(update, context), query.data or "", render,
+                                               asker=_asker(query.message))
     if isinstance(outcome, Notice):
         await query.answer(outcome.text, show_alert=outcome.alert)
     elif isinstance(outcome, Slowed):
@@ -278,8 +322,9 @@ async def on_button(update: Update, context: Context) -> None:
     elif isinstance(outcome, Asked) and outcome.fresh:
         await query.answer()
         rendered = render.render_answer(outcome.answer, outcome.key)
-        if chat is not None:
-            await chat.send_message(rendered.text, reply_markup=_markup(rendered.keyboard))
+        if update.effective_chat is not None:  # an example question: the help stays
+            await update.effective_chat.send_message(rendered.text,
+                                                     reply_markup=_markup(rendered.keyboard))
     elif isinstance(outcome, Asked):
         await query.answer()
         rendered = render.render_answer(outcome.answer, outcome.key)
@@ -288,13 +333,78 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer()
         page = cast(render.Rendered, render.render_sources(outcome.sources, outcome.page))
         await query.edit_message_text(page.text, reply_markup=_markup(page.keyboard))
+    elif isinstance(outcome, ShowFullText):
+        await _full_text_privately(update, context, outcome)
+
+
+def _asker(message: object) -> str | None:
+    """Who a group answer answers: the author of the message it quotes (None in a private
+    chat, where nobody else can press, or when Telegram no longer shows the quote)."""
+    if not isinstance(message, Message) or message.chat.type == "private":
+        return None
+    replied = message.reply_to_message
+    return f"tg:{replied.from_user.id}" if replied and replied.from_user else None
+
+
+async def _send_full_text(context: Context, chat_id: int, outcome: ShowFullText,
+                          language: str = "en") -> None:
+    full = outcome.full
+    gone = texts.text("gone", language)
+    for text in render.render_full_text(full) if full else [render.escape(gone)]:
+        await context.bot.send_message(chat_id, text)
+
+
+async def _full_text_privately(update: Update, context: Context,
+                               outcome: ShowFullText) -> None:
+    """The full text goes to the presser's private chat, never to the group. Where the bot
+    may not write to them yet (403), the press opens that chat, which delivers it on /start."""
+    query = cast(Any, update.callback_query)
+    in_private = update.effective_chat is not None and update.effective_chat.type == "private"
+    try:
+        await _send_full_text(context, query.from_user.id, outcome, _language(update))
+    except Forbidden:
+        link = f"https://t.me/{context.bot.username}?start={START_FULL_TEXT}{outcome.chunk_id}"
+        await query.answer(url=link)
+        return
+    await query.answer(None if in_private else texts.text("sent_privately"))
+
+
+# --- guest mode ---------------------------------------------------------------------
+
+
+async def on_guest(update: Update, context: Context) -> None:
+    """A mention of the bot in a chat it is not a member of (Bot API 10.0 guest message):
+    one answer there, the lead quote and its citation, linking to the whole answer in a
+    private chat."""
+    message, chat = update.guest_message, _state(context).chat
+    if message is None or not message.guest_query_id:
+        return
+    asked = await chat.ask(_who(update, context),
+                           _without_mention(message.text or "", context.bot.username))
+    if isinstance(asked, Slowed):
+        if asked.notice is None:
+            return
+        text = render.escape(asked.notice.text)
     else:
-        await query.answer()
-        full = outcome.full
-        gone = texts.text("gone", _language(update))
-        for text in render.render_full_text(full) if full else [render.escape(gone)]:
-            if chat is not None:
-                await chat.send_message(text)
+        text = _guest_text(chat.service, asked, context.bot.username)
+    result = InlineQueryResultArticle(
+        id="guest", title=texts.text("inline_hint"),
+        input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML))
+    await context.bot.answer_guest_query(message.guest_query_id, result)
+
+
+def _guest_text(service: Service, asked: Asked, username: str) -> str:
+    answer = asked.answer
+    if answer.abstained or not answer.passages:
+        return render.escape(texts.text("inline_nothing_text",
+                                        question=_shortened(answer.question, 60)))
+    lead = service.lead(answer.question, answer.passages, INLINE_LEAD_CHARS * 2)
+    number = lead.passage_rank if lead else 1
+    quote = lead.quoted if lead else answer.passages[0].text
+    link = f"https://t.me/{username}?start={START_QUESTION}{asked.key}"
+    return (f"“{render.fit(' '.join(quote.split()), 400)}” [{number}]\n"
+            f"{render.citation_line(answer.passages[number - 1].citation, number)}\n\n"
+            f'<a href="{link}">{render.escape(texts.text("guest_full_answer"))}</a>')
 
 
 # --- inline mode --------------------------------------------------------------------
@@ -307,15 +417,56 @@ async def on_inline(update: Update, context: Context) -> None:
         return
     text = query.query.strip()
     hint = InlineQueryResultsButton(text=texts.text("inline_hint"), start_parameter="help")
-    if not text or not state.chat.inline_allowed(_who(update, context)):
-        await query.answer([], cache_time=5, button=hint)
+    slowed = state.chat.inline_over_limit(_who(update, context))
+    if slowed is not None:
+        notice = None if slowed.notice is None else InlineQueryResultsButton(
+            text=slowed.notice.text, start_parameter="help")
+        await query.answer([], cache_time=5, button=notice)
+        return
+    if not text:
+        example = texts.text("inline_hint_text", bot=context.bot.username,
+                             example=texts.EXAMPLE_QUESTIONS[0])
+        await query.answer([_article("hint", texts.text("inline_hint"), example)],
+                           cache_time=5, button=hint)
         return
     answer = await state.service.ask(text, user=_user_key(update), log=False)
-    results = [InlineQueryResultArticle(
+    await query.answer(_inline_results(state.service, answer), cache_time=60, button=hint)
+
+
+def _article(result_id: str, title: str, text: str, description: str = "",
+             ) -> InlineQueryResultArticle:
+    """An inline result that sends `text` (plain text, escaped here)."""
+    return InlineQueryResultArticle(
+        id=result_id, title=title, description=description or None,
+        input_message_content=InputTextMessageContent(render.escape(text),
+                                                      parse_mode=ParseMode.HTML))
+
+
+def _inline_results(service: Service, answer: Answer) -> list[InlineQueryResultArticle]:
+    """One article per passage, previewed by its matching sentence and source; an
+    unanswerable query: a single result saying so."""
+    if answer.abstained or not answer.passages:
+        question = _shortened(answer.question, 60)
+        return [_article("nothing", texts.text("inline_nothing", question=question),
+                         texts.text("inline_nothing_text", question=question))]
+    leads = service.passage_leads(answer.question, answer.passages, INLINE_LEAD_CHARS)
+    articles = [a if lead is None else replace(a, description=_preview(lead.quoted, p))
+                for a, p, lead in zip(render.render_inline(answer), answer.passages, leads,
+                                      strict=False)]
+    return [InlineQueryResultArticle(
         id=a.id, title=a.title, description=a.description,
         input_message_content=InputTextMessageContent(a.text, parse_mode=ParseMode.HTML),
-    ) for a in render.render_inline(answer)]
-    await query.answer(results, cache_time=60, button=None if results else hint)
+    ) for a in articles]
+
+
+def _shortened(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
+
+
+def _preview(sentence: str, passage: Passage) -> str:
+    source = passage.citation.title or passage.citation.file
+    return clean(f"“{' '.join(sentence.split())}” — {' '.join(source.split())}")
 
 
 # --- moderators ---------------------------------------------------------------------
@@ -567,6 +718,7 @@ def add_handlers(application: App) -> None:
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     application.add_handler(TypeHandler(Update, skip_seen), group=-1)
     application.add_handlers([
+        MessageHandler(filters.UpdateType.GUEST_MESSAGE, on_guest),
         CommandHandler("start", on_start),
         CommandHandler("help", on_help),
         CommandHandler("sources", on_sources),

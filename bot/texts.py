@@ -91,6 +91,14 @@ EN: Mapping[str, str] = {
     "ask_usage": "Usage: /ask QUESTION, e.g. /ask {example}",
     "unknown_command": "I don't know that command. See /help.",
     "inline_hint": "Ask about the war in Mali and the Sahel",
+    "guest_full_answer": "All passages and sources in a private chat",
+    "inline_hint_text": "Ask me about the war in Mali and the Sahel, e.g. @{bot} {example}",
+    "inline_nothing": "Nothing in the corpus on “{question}”",
+    "inline_nothing_text": "I found nothing in the corpus on “{question}”. See /sources "
+                           "for what it covers.",
+    "not_your_answer": "Only the person who asked pages this answer. Ask your own question "
+                       "to get one you can page.",
+    "sent_privately": "Sent to you in a private chat with me.",
     "no_added_aliases": "No aliases were added with /alias yet. Add one: /alias GSIM = JNIM",
     "alias_not_saved": "❌ The alias was not saved and nothing changed; see the logs.",
     "telegram_rejected_token":

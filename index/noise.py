@@ -79,3 +79,22 @@ def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     text = _chatter().sub(" ", text)
     text = _SPACES.sub(" ", text)
     return _EDGE.sub("", text)
+
+
+# Words that, with chatter and emoji removed, still only acknowledge an answer
+# ("thanks, that's useful 🙏"): a message made of nothing else is not a question.
+ACKNOWLEDGEMENTS = frozenset("""
+that that's thats this it it's is was very really so super quite too much
+useful helpful great nice cool good perfect interesting awesome excellent amazing brilliant
+noted true right exactly agreed yes yep yeah yup no nope sure fine got makes sense see i
+c'est très utile génial parfait d'accord oui non ça bien vu top merci
+""".split())
+_WORD = re.compile(r"[\w'’]+")
+
+
+def is_acknowledgement(text: str) -> bool:
+    """True for a message that asks nothing: thanks, emoji, "ok", "lol", "merci", "great"."""
+    if "?" in text:
+        return False
+    words = _WORD.findall(strip_noise(text).casefold().replace("’", "'"))
+    return all(word in ACKNOWLEDGEMENTS for word in words)

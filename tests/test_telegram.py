@@ -186,9 +186,9 @@ async def test_inline_query_returns_articles(env: BotEnv) -> None:
     env.fake.inline("   ", user_id=USER)
     calls = await env.fake.wait_for(lambda: len(env.fake.calls_to("answerInlineQuery")) == 2
                                     and env.fake.calls_to("answerInlineQuery"))
-    answered = {len(c.params["results"]): c for c in calls}
-    assert 0 in answered and "button" in answered[0].params
-    [results] = [c.params["results"] for c in calls if c.params["results"]]
+    [hint] = [c for c in calls if [r["id"] for r in c.params["results"]] == ["hint"]]
+    assert "button" in hint.params  # an empty query gets a hint (#12), not an empty list
+    [results] = [c.params["results"] for c in calls if c is not hint]
     for result in results:
         assert result["type"] == "article" and result["title"] and result["description"]
         content = result["input_message_content"]

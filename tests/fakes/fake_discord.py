@@ -199,6 +199,8 @@ class FakeDiscord:
             other: {other: "@everyone", **other_roles}
             for other, other_roles in (other_guilds or {}).items()}}
         self.calls: list[Call] = []
+        self.interaction_deadline = 3.0  # seconds Discord waits for an interaction response
+        self.late_responses = 0  # responses refused for coming after the deadline
         self.frames: list[JSON] = []  # gateway frames received (IDENTIFY token redacted)
         self.identify: JSON | None = None
         self.commands: list[JSON] = []
@@ -397,7 +399,8 @@ class FakeDiscord:
         if message is not None:
             payload["message"] = message
         self.interactions[token] = {"payload": payload, "responded": False, "original": None,
-                                    "message": message, "messages": []}
+                                    "message": message, "messages": [],
+                                    "created": time.monotonic()}
         return payload
 
     def _command_data(self, name: str, options: list[JSON], resolved: JSON | None) -> JSON:
@@ -836,6 +839,9 @@ class FakeDiscord:
             raise DiscordError(404, 10062, "Unknown interaction")
         if state["responded"]:
             raise DiscordError(400, 40060, "Interaction has already been acknowledged.")
+        if time.monotonic() - state["created"] > self.interaction_deadline:
+            self.late_responses += 1  # Discord forgets an interaction not answered in time
+            raise DiscordError(404, 10062, "Unknown interaction")
         kind, data = body["type"], body.get("data") or {}
         if kind in (4, 7):
             self._check(data, partial=kind == 7)
@@ -851,6 +857,10 @@ class FakeDiscord:
             flags = (int(data.get("flags") or 0) & EPHEMERAL) | (LOADING if kind == 5 else 0)
             message = self._message(channel, self.bot_user, data if kind == 4 else {},
                                     guild=guild, flags=flags)
+            invoker = payload["member"]["user"] if guild else payload["user"]
+            message["interaction_metadata"] = {  # who ran the command this message answers
+                "id": interaction_id, "type": payload["type"], "user": invoker,
+                "authorizing_integration_owners": payload["authorizing_integration_owners"]}
             state["original"] = int(message["id"])
             state["messages"].append(int(message["id"]))
         elif kind == 7:

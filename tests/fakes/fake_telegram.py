@@ -37,7 +37,7 @@ PENDING = -1  # Call.status while the request is still being served
 _STRING_PARAMS = frozenset({
     "text", "caption", "parse_mode", "callback_query_id", "inline_query_id", "file_id",
     "url", "secret_token", "next_offset", "language_code", "action", "inline_message_id",
-    "description", "title", "query",
+    "description", "title", "query", "guest_query_id",
 })
 
 JSON = dict[str, Any]
@@ -188,6 +188,10 @@ class FakeTelegram:
         self.expired_files: set[str] = set()  # file ids whose download answers 404
         self.members: dict[tuple[int, int], str] = {}
         self.language_codes: dict[int, str] = {}  # user id -> the app's language_code
+        # users who never opened a private chat with the bot: sending there is refused (403)
+        # until they write to it, as Telegram does
+        self.strangers: set[int] = set()
+        self.answered_guest_queries: set[str] = set()
         self.faults: list[Fault] = []
         self.injected: list[JSON] = []  # every update ever injected, confirmed or not
         self.webhook: JSON = {}  # the last setWebhook's parameters (url, secret_token, ...)
@@ -298,6 +302,8 @@ class FakeTelegram:
                 msg["caption_entities"] = entities
         if reply_to is not None:
             msg["reply_to_message"] = reply_to
+        if chat["type"] == "private":
+            self.strangers.discard(user_id)
         self.messages[(chat["id"], msg["message_id"])] = msg
         (self.inject if queued else self.new_update)({"message": msg})
         return msg
@@ -309,6 +315,17 @@ class FakeTelegram:
                                         "message": message, "chat_instance": "ci1",
                                         "data": data}})
         return query_id
+
+    def guest(self, text: str, *, user_id: int, chat_id: int) -> JSON:
+        """Inject a guest message (Bot API 10.0): `text` mentions the bot in a chat it is not
+        a member of; the bot may answer it once, with answerGuestQuery."""
+        msg: JSON = {"message_id": self._next_message_id(chat_id), "date": int(time.time()),
+                     "chat": self.chat(chat_id), "from": self.user(user_id), "text": text,
+                     "guest_query_id": f"gq{next(self._callback_ids)}"}
+        if entities := _entities(text):
+            msg["entities"] = entities
+        self.inject({"guest_message": msg})
+        return msg
 
     def inline(self, query: str, *, user_id: int) -> str:
         """Inject an inline query (`@bot query`); returns its id."""
@@ -526,10 +543,17 @@ class FakeTelegram:
         text = self._check_text(params)
         self._check_markup(params)
         chat_id = int(params["chat_id"])
+        if chat_id in self.strangers:
+            raise _ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         message: JSON = {"message_id": self._next_message_id(chat_id), "date": int(time.time()),
                          "chat": self.chat(chat_id), "from": self.bot_user, "text": text}
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        quoted = self.messages.get((chat_id, int((params.get("reply_parameters") or {})
+                                                 .get("message_id", 0))))
+        if quoted is not None:  # Telegram nests the quoted message one level deep
+            message["reply_to_message"] = {k: v for k, v in quoted.items()
+                                           if k != "reply_to_message"}
         self.messages[(chat_id, message["message_id"])] = message
         return message
 
@@ -559,6 +583,15 @@ class FakeTelegram:
             if not 1 <= len(str(result.get("id", "")).encode()) <= 64:
                 raise _ApiError(400, "Bad Request: RESULT_ID_INVALID")
         return True
+
+    async def _m_answerGuestQuery(self, params: JSON) -> JSON:
+        query_id = str(params["guest_query_id"])
+        if query_id in self.answered_guest_queries:
+            raise _ApiError(400, "Bad Request: QUERY_ID_INVALID")
+        result = params["result"]
+        self._check_text(result.get("input_message_content", {}), "message_text")
+        self.answered_guest_queries.add(query_id)
+        return {"inline_message_id": f"im{query_id}"}
 
     async def _m_sendChatAction(self, params: JSON) -> bool:
         return True
