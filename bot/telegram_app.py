@@ -366,7 +366,7 @@ async def _full_text_privately(update: Update, context: Context,
         link = f"https://t.me/{context.bot.username}?start={START_FULL_TEXT}{outcome.chunk_id}"
         await query.answer(url=link)
         return
-    await query.answer(None if in_private else texts.text("sent_privately"))
+    await query.answer(None if in_private else texts.text("sent_privately", _language(update)))
 
 
 # --- guest mode ---------------------------------------------------------------------

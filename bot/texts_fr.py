@@ -84,6 +84,15 @@ FR: Mapping[str, str] = {
     "remove_usage": "Usage : /remove FICHIER (voir /sources pour les noms de fichiers).",
     "ask_usage": "Usage : /ask QUESTION, ex. /ask {example}",
     "unknown_command": "Je ne connais pas cette commande. Voir /help.",
+    "guest_full_answer": "Tous les passages et leurs sources en discussion privée",
+    "inline_hint_text": "Posez-moi une question sur la guerre au Mali et au Sahel, ex. @{bot} "
+                        "{example}",
+    "inline_nothing": "Rien dans le corpus sur « {question} »",
+    "inline_nothing_text": "Je n'ai rien trouvé dans le corpus sur « {question} ». Voir "
+                           "/sources pour ce qu'il couvre.",
+    "not_your_answer": "Seule la personne qui a posé la question peut feuilleter cette "
+                       "réponse. Posez la vôtre pour en avoir une à feuilleter.",
+    "sent_privately": "Envoyé en discussion privée avec moi.",
     "inline_hint": "Posez une question sur la guerre au Mali et au Sahel",
     "no_added_aliases": "Aucun alias n'a encore été ajouté avec /alias. Ajoutez-en un : "
                         "/alias GSIM = JNIM",
