@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,8 +22,14 @@ class Citation:
     section: str = ""
     date: str = ""
     urls: tuple[str, ...] = ()
-    outlet: str = ""  # "" when unknown: shown honestly as the title alone
-    published: str = ""  # ISO day of publication, "" when unknown
+    # the document's citation metadata (#12); "" is unknown. Dates are ISO days.
+    outlet: str = ""
+    published: str = ""
+    updated: str = ""
+    author: str = ""
+    url: str = ""
+    language: str = ""
+    event_dates: tuple[tuple[str, str], ...] = ()  # what the passage says it is about
 
     def label(self) -> str:
         """Plain-text citation, e.g. ``Mali War — 002_x.txt, passage 4 (Background)``."""
@@ -176,3 +184,73 @@ def unknown_names_note(answer: Answer, emphasis: Marker, escape: Marker) -> str:
     joined = names[0] if len(names) == 1 else escape(", ").join(names[:-1]) + escape(
         " or ") + names[-1]
     return escape("Nothing in the corpus mentions ") + joined + escape(".")
+
+
+def citation_line(citation: Citation, language: str = "en", *, warn: bool = False) -> str:
+    """`Outlet · 5 Aug 2024 · Title` in the interface `language`; with the passage's own
+    event date, "reported 5 Aug 2024, about 25–27 July 2024". `warn` marks missing
+    outlet, date and URL with ⚠ (the preview after /add and /cite)."""
+    outlet = citation.outlet or (texts.text("outlet_unknown", language) if warn else "")
+    parts = [outlet, citation_date(citation, language), citation.title]
+    if warn and not citation.url:
+        parts.append(texts.text("no_url", language))
+    return " · ".join(part for part in parts if part)
+
+
+def citation_date(citation: Citation, language: str = "en") -> str:
+    """The publication date ("5 Aug 2024"; the dateline as written when it has no ISO
+    day), with the passage's first event date when it states one."""
+    published = format_day(citation.published, language) or _updated(citation, language)
+    if not published:
+        return texts.text("date_unknown", language)
+    if not citation.event_dates:
+        return published
+    event = format_span(*citation.event_dates[0], language)
+    if not event or citation.event_dates[0] == (citation.published, citation.published):
+        return published
+    return texts.text("reported_about", language, published=published, event=event)
+
+
+def _updated(citation: Citation, language: str) -> str:
+    updated = format_day(citation.updated, language)
+    return texts.text("updated_on", language, updated=updated) if updated else citation.date
+
+
+def format_day(iso: str, language: str = "en", *, long: bool = False) -> str:
+    """"2024-08-05" -> "5 Aug 2024" (``long``: "5 August 2024"); "" when not an ISO day."""
+    parsed = _iso_day(iso)
+    if parsed is None:
+        return ""
+    year, month, day = parsed
+    return f"{day} {_month(month, language, long)} {year}"
+
+
+def format_span(start: str, end: str, language: str = "en") -> str:
+    """An inclusive ISO range as people write it: "25–27 July 2024", "July 2024",
+    "30 June – 2 July 2024", "2024"; "" when either end is not an ISO day."""
+    first, last = _iso_day(start), _iso_day(end)
+    if first is None or last is None:
+        return ""
+    if first == last:
+        return format_day(start, language, long=True)
+    (y1, m1, d1), (y2, m2, d2) = first, last
+    if (m1, d1, m2, d2) == (1, 1, 12, 31) and y1 == y2:
+        return str(y1)
+    if y1 == y2 and m1 == m2:
+        if d1 == 1 and d2 == calendar.monthrange(y2, m2)[1]:
+            return f"{_month(m1, language, True)} {y1}"
+        return f"{d1}–{d2} {_month(m1, language, True)} {y1}"
+    head = f"{d1} {_month(m1, language, True)}" + ("" if y1 == y2 else f" {y1}")
+    return f"{head} – {format_day(end, language, long=True)}"
+
+
+def _iso_day(iso: str) -> tuple[int, int, int] | None:
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return None
+    return day.year, day.month, day.day
+
+
+def _month(number: int, language: str, long: bool) -> str:
+    return texts.text("months_long" if long else "months_short", language).split()[number - 1]

@@ -11,12 +11,21 @@ chat platform library.
 from __future__ import annotations
 
 import logging
+import shlex
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from bot import payload, texts
-from bot.answer import Answer, FullText, ReindexResult, Source, Stats
+from bot.answer import (
+    Answer,
+    FullText,
+    ReindexResult,
+    Source,
+    Stats,
+    citation_line,
+    format_day,
+)
 from bot.config import Config
 from bot.core import DocumentRejected, ReindexBusy, Service
 from bot.frontend import QuestionCache, ThrottledProgress
@@ -37,6 +46,24 @@ def is_chatter(text: str) -> bool:
     return is_acknowledgement(text)
 
 
+def _cite_arguments(text: str) -> tuple[str, dict[str, str]] | None:
+    """`FILE key=value key="two words"` -> (FILE, {key: value}); None when unreadable."""
+    try:
+        words = shlex.split(text)
+    except ValueError:  # an unclosed quote
+        return None
+    if not words or "=" in words[0]:
+        return None
+    pairs = [word.partition("=") for word in words[1:]]
+    if any(not sep or not key for key, sep, _ in pairs):
+        return None
+    return words[0], {key.strip().lower(): value for key, _, value in pairs}
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 async def _not_admin() -> bool:
     return False
 
@@ -52,6 +79,7 @@ class Who:
     roles: tuple[int, ...] = ()  # Discord role ids of the member in `place`
     anonymous: bool = False  # posting as a group or channel: nobody in particular
     admin: Callable[[], Awaitable[bool]] = _not_admin  # asked only when it matters
+    language: str = "en"  # interface catalogue (texts.interface_language of the platform's)
 
 
 class Renderer(Protocol):
@@ -93,10 +121,11 @@ class Notice:
     id: str
     fields: Mapping[str, object] = field(default_factory=dict)
     alert: bool = False
+    language: str = "en"
 
     @property
     def text(self) -> str:
-        return texts.text(self.id, **self.fields)
+        return texts.text(self.id, self.language, **self.fields)
 
 
 @dataclass(frozen=True)
@@ -108,10 +137,21 @@ class Slowed:
 
 @dataclass(frozen=True)
 class Asked:
-    """An answer to show, with the question key its buttons carry ("" when abstaining)."""
+    """An answer to show, with the question key its buttons carry ("" when abstaining);
+    `fresh`: sent as a new message rather than in place of the pressed one."""
 
     answer: Answer
     key: str
+    fresh: bool = False
+
+
+@dataclass(frozen=True)
+class Intro:
+    """/start and /help: a few plain lines and the example questions to offer as buttons
+    (their payloads: `payload.Example(1..3)`)."""
+
+    text: str
+    examples: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -176,7 +216,8 @@ class Chat:
         if self.flood.allow(who.user):
             return None
         tell = always_notify or self.flood_notice.allow(who.user)
-        return Slowed(Notice("flood", {"seconds": self.config.flood.seconds}) if tell else None)
+        notice = Notice("flood", {"seconds": self.config.flood.seconds}, language=who.language)
+        return Slowed(notice if tell else None)
 
     def inline_over_limit(self, who: Who) -> Slowed | None:
         """Inline queries (typed live) have their own, wider limit; None within it. Over
@@ -197,6 +238,19 @@ class Chat:
             answer.question, answer.query_id, (p.chunk_id for p in answer.passages))
         return Asked(answer, key)
 
+    def intro(self, who: Who) -> Intro:
+        """/start and /help in the user's language: what the corpus covers, how to ask."""
+        language = who.language
+        files, first, last, codes = self.service.coverage()
+        span = " – ".join(dict.fromkeys(
+            format_day(day, language) for day in (first, last) if day)) or "?"
+        text = "\n".join([
+            texts.text("intro", language, documents=files, span=span,
+                       languages=", ".join(code.upper() for code in codes) or "?"),
+            texts.text("intro_how", language), texts.text("intro_examples", language)])
+        examples = tuple(texts.text(f"example_{i}", language) for i in (1, 2, 3))
+        return Intro(text, examples)
+
     def question_on_start(self, argument: str) -> str | None:
         """The question behind `/start q-KEY` (a guest answer's link), while remembered."""
         if not argument.startswith(START_QUESTION):
@@ -210,7 +264,17 @@ class Chat:
                     asker: str | None = None) -> ButtonOutcome:
         """A button press: decode its payload (forged or stale: "expired", nothing
         changes), check the presser's budget, act. `asker`: who the pressed message answers
-        (None: nobody else sees it); only they page it in place, others get a notice."""
+        (None: nobody else sees it); only they page it in place, others get a notice.
+        Notices in the presser's language."""
+        outcome = await self._press(who, data, render, asker)
+        if isinstance(outcome, Notice):
+            return replace(outcome, language=who.language)
+        if isinstance(outcome, Slowed) and outcome.notice is not None:
+            return Slowed(replace(outcome.notice, language=who.language))
+        return outcome
+
+    async def _press(self, who: Who, data: str, render: Renderer,
+                     asker: str | None) -> ButtonOutcome:
         action = payload.decode(data)
         paging = isinstance(action, payload.More | payload.SourcesPage | payload.Suggest)
         if paging and asker is not None and asker != who.user:
@@ -227,6 +291,10 @@ class Chat:
             return await self.ask(who, action.text, always_notify=True)
         if isinstance(action, payload.SourcesPage):
             return await self._sources_page(who, action, render)
+        if isinstance(action, payload.Example):
+            asked = await self.ask(who, texts.text(f"example_{action.index}", who.language),
+                                   always_notify=True)
+            return replace(asked, fresh=True) if isinstance(asked, Asked) else asked
         return Notice("button_expired", alert=True)
 
     def _button_budget(self, who: Who, sends: int = 1) -> Slowed | None:
@@ -325,7 +393,7 @@ class Chat:
                 await conv.say(conv.render.escape(slowed.notice.text))
             return False
         refusal = "anonymous_refused" if conv.who.anonymous else "refused"
-        await conv.say(conv.render.escape(texts.text(refusal)))
+        await conv.say(conv.render.escape(texts.text(refusal, conv.who.language)))
         return False
 
     async def audit(self, who: Who, command: str, outcome: str) -> None:
@@ -354,7 +422,7 @@ class Chat:
         try:
             text, outcome = done(await job(progress)), "ok"
         except ReindexBusy:
-            text, outcome = render.escape(texts.text("busy")), "busy"
+            text, outcome = render.escape(texts.text("busy", conv.who.language)), "busy"
         except DocumentRejected as exc:
             text, outcome = render.render_rejected(str(exc)), "rejected"
         except Exception as exc:
@@ -370,7 +438,7 @@ class Chat:
             return
         if self.service.reindexing:
             await self.audit(conv.who, "reindex", "busy")
-            await conv.say(conv.render.escape(texts.text("busy")))
+            await conv.say(conv.render.escape(texts.text("busy", conv.who.language)))
             return
         progress = await conv.progress(conv.render.render_progress(0, 0))
         if progress is not None:
@@ -383,7 +451,7 @@ class Chat:
             return
         if upload is None:
             await self.audit(conv.who, "add", "usage")
-            await conv.say(conv.render.escape(texts.text("add_usage")))
+            await conv.say(conv.render.escape(texts.text("add_usage", conv.who.language)))
             return
         name, limit, render = upload.name, self.config.corpus.max_file_bytes, conv.render
         command, size = f"add {name}", await upload.size()
@@ -398,15 +466,54 @@ class Chat:
             data = await upload.read()
         except DownloadFailed as exc:
             log.warning("Attachment download failed: %s", exc)
-            text, outcome = render.escape(texts.text("download_failed")), "download_failed"
+            failed = texts.text("download_failed", conv.who.language)
+            text, outcome = render.escape(failed), "download_failed"
         else:
             if len(data) <= limit:
                 await self._rebuild(conv, command, progress,
                                     lambda _p: self.service.add_document(name, data),
-                                    lambda result: render.render_added(name, result))
+                                    lambda result: render.render_added(name, result)
+                                    + self._cited_as(conv, name))
                 return
             text, outcome = render.render_too_large(len(data), limit), "too_large"
         await self._finish(conv, progress, command, text, outcome)
+
+    def _cited_as(self, conv: Conversation, name: str) -> str:
+        """"Cited as: ⚠ outlet unknown · 5 Aug 2024 · Title · ⚠ no URL" lines (one per
+        article, at most three) so a moderator sees missing metadata and can /cite it."""
+        language, lines = conv.who.language, []
+        for cited in self.service.document_citations(name)[:3]:
+            short = replace(cited, title=_shortened(cited.title, 90))
+            line = citation_line(short, language, warn=True)
+            lines.append("\n" + conv.render.escape(texts.text("cited_as", language, line=line)))
+        return "".join(lines)
+
+    async def cite(self, conv: Conversation, text: str) -> None:
+        """/cite FILE key=value …: set how a document is cited; /cite FILE alone: show it.
+        Told, then audited (keys only: values may be long)."""
+        if not await self._allowed(conv, "cite"):
+            return
+        language, render = conv.who.language, conv.render
+        parsed = _cite_arguments(text)
+        if parsed is None:
+            await self.audit(conv.who, "cite", "usage")
+            await conv.say(render.escape(texts.text("cite_usage", language)))
+            return
+        name, changes = parsed
+        command = " ".join(["cite", name, *changes])
+        try:
+            if changes:
+                await self.service.cite(name, changes)
+            elif not self.service.document_citations(name):
+                raise DocumentRejected(texts.text("not_in_corpus", language, file=name))
+        except DocumentRejected as exc:
+            reply, outcome = render.render_rejected(str(exc)), "rejected"
+        else:
+            saved = texts.text("cite_saved" if changes else "cite_shown", language, file=name)
+            reply = render.escape(saved) + self._cited_as(conv, name)
+            outcome = "ok" if changes else "shown"
+        await conv.say(reply)
+        await self._audit_quietly(conv.who, command, outcome)
 
     async def remove(self, conv: Conversation, name: str) -> None:
         """/remove FILE, then reindex."""
@@ -414,7 +521,7 @@ class Chat:
             return
         if not name:
             await self.audit(conv.who, "remove", "usage")
-            await conv.say(conv.render.escape(texts.text("remove_usage")))
+            await conv.say(conv.render.escape(texts.text("remove_usage", conv.who.language)))
             return
         progress = await conv.progress(conv.render.render_removing(name))
         if progress is not None:
@@ -445,7 +552,8 @@ class Chat:
             reply, outcome = render.render_rejected(str(exc)), "rejected"
         except Exception:
             log.exception("alias failed")
-            reply, outcome = render.escape(texts.text("alias_not_saved")), "error"
+            not_saved = texts.text("alias_not_saved", conv.who.language)
+            reply, outcome = render.escape(not_saved), "error"
         else:
             reply = render.render_alias_added(parse_alias_line(text)[0], entry.preferred)
             outcome = "ok"

@@ -49,6 +49,9 @@ def answer_json(answer: Answer) -> str:
                       "title": p.citation.title, "file": p.citation.file,
                       "paragraph": p.citation.passage, "passage": p.citation.passage,
                       "section": p.citation.section,
+                      "outlet": p.citation.outlet, "published": p.citation.published,
+                      "updated": p.citation.updated, "url": p.citation.url,
+                      "event_dates": [list(span) for span in p.citation.event_dates],
                       "chunk_id": p.chunk_id} for p in answer.passages],
         "rewrites": [{"kind": r.kind, "typed": r.typed, "searched": r.searched}
                      for r in answer.rewrites],

@@ -19,7 +19,7 @@ import sqlite3
 import time
 import unicodedata
 from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -46,6 +46,7 @@ from index.build import (
     document_row,
 )
 from index.chunk import Chunk, indexed_text, section_text
+from index.citation import CitationRefused, write_sidecar
 from index.engine import BM25, IndexFormatError
 from index.ingest import (
     EXTENSIONS,
@@ -111,6 +112,12 @@ class Snapshot:
     by_id: dict[str, int]
     vocabulary: Vocabulary
     _terms: dict[int, frozenset[str]] = field(default_factory=dict, compare=False)
+    by_key: dict[str, DocumentRow] = field(default_factory=dict, compare=False)
+
+    def citation_of(self, index: int) -> Citation:
+        """The citation of passage `index`, with its document's metadata."""
+        chunk = self.chunks[index]
+        return _citation(chunk, self.by_key.get(chunk.doc_key))
 
     def terms_of(self, index: int) -> frozenset[str]:
         """Distinct terms of a passage as indexed (cached; bounded)."""
@@ -121,6 +128,11 @@ class Snapshot:
             terms = frozenset(analyze(indexed_text(self.chunks[index])))
             self._terms[index] = terms
         return terms
+
+    def with_documents(self, documents: list[DocumentRow], corpus_hash: str) -> Snapshot:
+        """The same passages and engine with new citation metadata (after /cite)."""
+        return replace(self, corpus_hash=corpus_hash, documents=tuple(documents),
+                       by_key={d.doc_key: d for d in documents})
 
     # The PassageView that index.rank reads.
     def doc_key_of(self, index: int) -> str:
@@ -163,7 +175,7 @@ class Snapshot:
                       if engine is not None else Vocabulary({}, 0))
         prepare_understanding()  # dictionaries and lexicon: once, here, not at a question
         return cls(generation, corpus_hash, engine, tuple(chunks), tuple(documents), by_id,
-                   vocabulary)
+                   vocabulary, by_key={d.doc_key: d for d in documents})
 
 
 def hash_user(salt: bytes, user: str) -> str:
@@ -272,16 +284,23 @@ async def _open_store(path: Path) -> Store:
 ANSWER_VOTE = ""  # the feedback table's chunk id for a vote on a whole answer (#12)
 
 
-def _citation(chunk: Chunk, document: DocumentRow | None = None) -> Citation:
-    outlet = (document.outlet or "") if document else ""
-    published = (document.published or "") if document else ""
+def _citation(chunk: Chunk, document: DocumentRow | None) -> Citation:
+    known = document or DocumentRow(chunk.doc_key, chunk.file, chunk.title, chunk.date, "")
     return Citation(chunk.title, chunk.file, chunk.paragraph, chunk.section, chunk.date,
-                    chunk.urls, outlet, published)
+                    chunk.urls, outlet=known.outlet or "", published=known.published or "",
+                    updated=known.updated or "", author=known.author or "",
+                    url=known.url or "", language=known.language or "",
+                    event_dates=chunk.event_dates)
 
 
-def _document_of(snapshot: Snapshot, chunk: Chunk) -> DocumentRow | None:
-    """The stored document (citation metadata) a passage belongs to, if any."""
-    return next((d for d in snapshot.documents if d.doc_key == chunk.doc_key), None)
+CITE_KEYS = ("outlet", "date", "updated", "author", "url", "language")
+
+
+def _document_citation(document: DocumentRow) -> Citation:
+    return Citation(document.title, document.file, 1, date=document.date,
+                    outlet=document.outlet or "", published=document.published or "",
+                    updated=document.updated or "", author=document.author or "",
+                    url=document.url or "", language=document.language or "")
 
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -626,6 +645,8 @@ class Service:
         Raises IndexFormatError or OSError if the new generation cannot be loaded (yet)."""
         await self._reload_aliases_if_changed()
         current = await self.store.current_generation()
+        if current is not None and current.id == self._snapshot.generation:
+            await self._reload_citations_if_changed(current)
         if current is None or current.id <= self._snapshot.generation:
             return False
         snapshot = await self._load_snapshot(current.id, current.corpus_hash, current)
@@ -635,6 +656,48 @@ class Service:
         log.info("now answering from generation %d (published by another process)",
                  snapshot.generation)
         return True
+
+    async def _reload_citations_if_changed(self, current: Generation) -> None:
+        """Another process's /cite changed this generation's citations (and its corpus
+        hash): take its document rows."""
+        snapshot = self._snapshot
+        if current.corpus_hash == snapshot.corpus_hash:
+            return
+        documents = await self.store.documents(current.id)
+        if self._snapshot is snapshot:
+            self._snapshot = snapshot.with_documents(documents, current.corpus_hash)
+            log.info("citations of generation %d changed in another process", current.id)
+
+    async def cite(self, filename: str, changes: Mapping[str, str]) -> list[Citation]:
+        """/cite: validate `changes`, write them into the document's sidecar and apply them to
+        the live index without a reindex. Raises DocumentRejected (nothing changed)."""
+        _check_plain_name(filename)
+        unknown = sorted(set(changes) - set(CITE_KEYS))
+        if unknown:
+            raise DocumentRejected(f"Unknown key {unknown[0]}=; use {', '.join(CITE_KEYS)}.")
+        folder, cap = self.config.corpus_dir, self.config.corpus.max_file_bytes
+        async with self._lock, self._writing("citing a document in"):
+            target = await asyncio.to_thread(_corpus_file, folder, filename)
+            snapshot = self._snapshot
+            if not any(d.file == target.name for d in snapshot.documents):
+                raise DocumentRejected(f"{target.name} is not indexed yet; /reindex first.")
+            before = await asyncio.to_thread(corpus_fingerprint, folder, cap)
+            try:
+                await asyncio.to_thread(write_sidecar, target, changes)
+            except CitationRefused as exc:
+                raise DocumentRejected(str(exc)) from None
+            fresh = {row.doc_key: row for row in map(document_row, await asyncio.to_thread(
+                load_file, target, cap))}
+            documents = [fresh.get(d.doc_key, d) for d in snapshot.documents]
+            for row in documents:
+                if row.file == target.name:
+                    await self.store.set_citation(snapshot.generation, row)
+            fingerprint = await asyncio.to_thread(corpus_fingerprint, folder, cap)
+            if before != snapshot.corpus_hash:  # other edits await a reindex: keep it due
+                fingerprint = f"stale:{fingerprint}"
+            await self.store.set_corpus_hash(snapshot.generation, fingerprint)
+            self._snapshot = snapshot.with_documents(documents, fingerprint)
+        return self.document_citations(target.name)
 
     async def _keep_refreshing(self) -> None:
         """Poll the published generation (one small query) every `data.refresh_seconds`."""
@@ -769,8 +832,8 @@ class Service:
         chunk = snapshot.chunks[index]
         spans = tuple(highlight_spans(chunk.text, terms))
         matched = tuple(sorted({chunk.text[a:b] for a, b in spans}, key=str.casefold))
-        citation = _citation(chunk, _document_of(snapshot, chunk))
-        return Passage(rank, chunk.chunk_id, chunk.text, score, citation, spans, matched)
+        return Passage(rank, chunk.chunk_id, chunk.text, score, snapshot.citation_of(index),
+                       spans, matched)
 
     def passage_leads(self, question: str, passages: Sequence[Passage], max_chars: int,
                       ) -> list[Lead | None]:
@@ -802,7 +865,7 @@ class Service:
         chunk = snapshot.chunks[index]
         text = await self.store.section_text(snapshot.generation, chunk.doc_key,
                                              chunk.section_index)
-        return FullText(_citation(chunk), text or chunk.text)
+        return FullText(snapshot.citation_of(index), text or chunk.text)
 
     async def feedback(self, *, user: str, chunk_id: str, value: int,
                        query_id: int | None = None,
@@ -837,6 +900,20 @@ class Service:
             counts[chunk.doc_key] = counts.get(chunk.doc_key, 0) + 1
         return [Source(d.file, d.title, counts.get(d.doc_key, 0), d.date)
                 for d in snapshot.documents]
+
+    def coverage(self) -> tuple[int, str, str, tuple[str, ...]]:
+        """What the corpus covers: (files, first and last citation day (ISO, "" unknown),
+        language codes)."""
+        documents = self._snapshot.documents
+        days = sorted(d.published or d.updated or "" for d in documents)
+        days = [day for day in days if day]
+        languages = tuple(sorted({d.language for d in documents if d.language}))
+        return (len({d.file for d in documents}), days[0] if days else "",
+                days[-1] if days else "", languages)
+
+    def document_citations(self, filename: str) -> list[Citation]:
+        """How `filename` is cited in the live index: one citation per article it holds."""
+        return [_document_citation(d) for d in self._snapshot.documents if d.file == filename]
 
     def private_digest(self, text: str) -> str:
         """Salted hash of a text holding user or chat ids, safe to store (as `hash_user`)."""

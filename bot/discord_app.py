@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import secrets
+import shlex
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -89,7 +90,8 @@ def _who(interaction: discord.Interaction) -> layer.Who:
         return bool(perms.manage_guild or perms.administrator)
 
     return layer.Who(_user_key(user), user.id, layer.DISCORD, place=interaction.guild_id,
-                     roles=roles, admin=manages_guild)
+                     roles=roles, admin=manages_guild,
+                     language=texts.interface_language(interaction.locale.value))
 
 
 # --- sending ------------------------------------------------------------------------
@@ -256,7 +258,10 @@ async def help_command(interaction: discord.Interaction) -> None:
     """/help: how to ask, with examples."""
     if await _over_limit(interaction):
         return
-    await _send(interaction, render.render_help())
+    intro = _state(interaction).intro(_who(interaction))
+    buttons = tuple(render.Button(question[:80], payload.encode(payload.Example(i)), row=i - 1)
+                    for i, question in enumerate(intro.examples, start=1))
+    await _send(interaction, Reply(render.content(intro.text), buttons=buttons, ephemeral=True))
 
 
 # --- buttons ------------------------------------------------------------------------
@@ -273,6 +278,8 @@ async def _show(interaction: discord.Interaction, outcome: layer.ButtonOutcome) 
             await _say(interaction, outcome.notice.text)
         else:
             await interaction.response.defer()
+    elif isinstance(outcome, layer.Asked) and outcome.fresh:
+        await _send(interaction, render.render_answer(outcome.answer, outcome.key))
     elif isinstance(outcome, layer.Asked | layer.ShowSources):
         shown = (render.render_answer(outcome.answer, outcome.key)
                  if isinstance(outcome, layer.Asked)
@@ -377,6 +384,14 @@ async def alias_command(interaction: discord.Interaction,
     await _state(interaction).alias(_conversation(interaction), alias or "")
 
 
+@app_commands.describe(file=texts.text("param_file"), citation=texts.text("param_citation"))
+async def cite_command(interaction: discord.Interaction, file: app_commands.Range[str, 1, 200],
+                       citation: app_commands.Range[str, 0, 1000] | None = None) -> None:
+    """/cite FILE key=value …: how a document is cited; FILE alone: show it (moderators)."""
+    text = f"{shlex.quote(file)} {citation or ''}".strip()
+    await _state(interaction).cite(_conversation(interaction), text)
+
+
 def build_commands() -> list[app_commands.Command[Any, Any, None]]:
     """Fresh slash commands (one set per client)."""
     described = dict(render.USER_COMMANDS + render.MODERATOR_COMMANDS)
@@ -387,9 +402,11 @@ def build_commands() -> list[app_commands.Command[Any, Any, None]]:
     ask, remove = command("ask", ask_command), command("remove", remove_command)
     ask.autocomplete("question")(ask_autocomplete)
     remove.autocomplete("file")(remove_autocomplete)
+    cite = command("cite", cite_command)
+    cite.autocomplete("file")(remove_autocomplete)
     return [ask, command("sources", sources_command), command("help", help_command),
             command("reindex", reindex_command), command("add", add_command), remove,
-            command("stats", stats_command), command("alias", alias_command)]
+            command("stats", stats_command), command("alias", alias_command), cite]
 
 
 # --- the client ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ MAX_PAGE = 999_999
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")  # question keys and chunk ids
 _NUMBER = re.compile(r"[0-9]{1,6}")
 # Every payload of this version, for discord.py's DynamicItem template.
-TEMPLATE = r"v1\|[mfvsaq]\|[A-Za-z0-9_|+-]{1,90}"
+TEMPLATE = r"v1\|[mfvsaqe]\|[A-Za-z0-9_|+-]{1,90}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,14 @@ class SourcesPage:
     page: int
 
 
-Payload = More | FullText | Vote | AnswerVote | Suggest | SourcesPage
+@dataclass(frozen=True, slots=True)
+class Example:
+    """Ask example question `index` (from 1) of /start and /help, in the presser's language."""
+
+    index: int
+
+
+Payload = More | FullText | Vote | AnswerVote | Suggest | SourcesPage | Example
 
 
 def _fields(payload: Payload) -> list[str]:
@@ -81,6 +88,8 @@ def _fields(payload: Payload) -> list[str]:
         return ["q", payload.text]
     if isinstance(payload, AnswerVote):
         return ["a", payload.key, "+" if payload.value > 0 else "-"]
+    if isinstance(payload, Example):
+        return ["e", str(payload.index)]
     return ["s", str(payload.page)]
 
 
@@ -126,6 +135,8 @@ def decode(text: str) -> Payload | None:
         return AnswerVote(parts[0], 1 if parts[1] == "+" else -1)
     if kind == "q" and len(parts) == 1 and _name(parts[0]):
         return Suggest(parts[0])
+    if kind == "e" and len(parts) == 1 and parts[0] in ("1", "2", "3"):
+        return Example(int(parts[0]))
     if kind == "s" and len(parts) == 1 and _number(parts[0]):
         return SourcesPage(int(parts[0]))
     return None

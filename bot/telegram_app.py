@@ -51,7 +51,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot import payload, texts
 from bot.answer import Answer, Passage
 from bot.chat import (
     START_FULL_TEXT,
@@ -127,7 +127,14 @@ def _who(update: Update, context: Context) -> Who:
     anonymous = user is None or (message is not None and message.sender_chat is not None)
     user_id = user.id if user else 0
     return Who(_user_key(update), user_id, TELEGRAM, anonymous=anonymous,
-               admin=lambda: _is_admin(context, user_id))
+               admin=lambda: _is_admin(context, user_id),
+               language=_language(update))
+
+
+def _language(update: Update) -> str:
+    """The sender's interface language, from their Telegram app's `language_code`."""
+    user = update.effective_user
+    return texts.interface_language(user.language_code if user else None)
 
 
 def _markup(keyboard: render.Keyboard) -> InlineKeyboardMarkup | None:
@@ -231,15 +238,17 @@ async def on_ask(update: Update, context: Context) -> None:
     question = _argument(message)
     if not question:
         if not await _flooding(update, context):
-            usage = texts.text("ask_usage", example=texts.EXAMPLE_QUESTIONS[0])
+            usage = texts.text("ask_usage", _language(update),
+                               example=texts.EXAMPLE_QUESTIONS[0])
             await _reply(update, render.escape(usage))
         return
     await _answer(update, context, question)
 
 
 async def on_start(update: Update, context: Context) -> None:
-    """/start: welcome and how to ask; `/start full-CHUNK` (the link a Full text press offers
-    when the bot could not write to the presser yet) delivers that text."""
+    """/start: what the corpus covers, how to ask, three example questions to tap;
+    `/start full-CHUNK` (the link a Full text press offers when the bot could not write to
+    the presser yet) delivers that text."""
     message = update.effective_message
     private = message is not None and message.chat.type == "private"
     argument = _argument(message) if message and private else ""  # deep links open privately
@@ -254,7 +263,7 @@ async def on_start(update: Update, context: Context) -> None:
             await _start_outcome(update, context, outcome)
             return
     if not await _flooding(update, context):
-        await _reply(update, render.render_start(context.bot.username))
+        await _intro(update, context)
 
 
 async def _start_outcome(update: Update, context: Context, outcome: ButtonOutcome) -> None:
@@ -268,15 +277,22 @@ async def _start_outcome(update: Update, context: Context, outcome: ButtonOutcom
 
 
 async def on_help(update: Update, context: Context) -> None:
-    """/help: how to ask, with examples."""
+    """/help: the same short introduction as /start."""
     if not await _flooding(update, context):
-        await _reply(update, render.render_help(context.bot.username))
+        await _intro(update, context)
+
+
+async def _intro(update: Update, context: Context) -> None:
+    intro = _state(context).chat.intro(_who(update, context))
+    rows = [[InlineKeyboardButton(question, callback_data=payload.encode(payload.Example(i)))]
+            for i, question in enumerate(intro.examples, start=1)]  # one tap: asked
+    await _reply(update, render.escape(intro.text), InlineKeyboardMarkup(rows))
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
     """Unknown command in a private chat: point to /help."""
     if not await _flooding(update, context):
-        await _reply(update, render.escape(texts.text("unknown_command")))
+        await _reply(update, render.escape(texts.text("unknown_command", _language(update))))
 
 
 async def on_sources(update: Update, context: Context) -> None:
@@ -303,6 +319,12 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(outcome.text, show_alert=outcome.alert)
     elif isinstance(outcome, Slowed):
         await query.answer(outcome.notice.text if outcome.notice else None)
+    elif isinstance(outcome, Asked) and outcome.fresh:
+        await query.answer()
+        rendered = render.render_answer(outcome.answer, outcome.key)
+        if update.effective_chat is not None:  # an example question: the help stays
+            await update.effective_chat.send_message(rendered.text,
+                                                     reply_markup=_markup(rendered.keyboard))
     elif isinstance(outcome, Asked):
         await query.answer()
         rendered = render.render_answer(outcome.answer, outcome.key)
@@ -324,9 +346,11 @@ def _asker(message: object) -> str | None:
     return f"tg:{replied.from_user.id}" if replied and replied.from_user else None
 
 
-async def _send_full_text(context: Context, chat_id: int, outcome: ShowFullText) -> None:
+async def _send_full_text(context: Context, chat_id: int, outcome: ShowFullText,
+                          language: str = "en") -> None:
     full = outcome.full
-    for text in render.render_full_text(full) if full else [render.escape(texts.text("gone"))]:
+    gone = texts.text("gone", language)
+    for text in render.render_full_text(full) if full else [render.escape(gone)]:
         await context.bot.send_message(chat_id, text)
 
 
@@ -337,12 +361,12 @@ async def _full_text_privately(update: Update, context: Context,
     query = cast(Any, update.callback_query)
     in_private = update.effective_chat is not None and update.effective_chat.type == "private"
     try:
-        await _send_full_text(context, query.from_user.id, outcome)
+        await _send_full_text(context, query.from_user.id, outcome, _language(update))
     except Forbidden:
         link = f"https://t.me/{context.bot.username}?start={START_FULL_TEXT}{outcome.chunk_id}"
         await query.answer(url=link)
         return
-    await query.answer(None if in_private else texts.text("sent_privately"))
+    await query.answer(None if in_private else texts.text("sent_privately", _language(update)))
 
 
 # --- guest mode ---------------------------------------------------------------------
@@ -569,6 +593,13 @@ async def on_alias(update: Update, context: Context) -> None:
         await _state(context).chat.alias(_conversation(update, context), _argument(message))
 
 
+async def on_cite(update: Update, context: Context) -> None:
+    """/cite FILE key=value …: how a document is cited; FILE alone: show it."""
+    message = update.effective_message
+    if message is not None:
+        await _state(context).chat.cite(_conversation(update, context), _argument(message))
+
+
 # --- errors, setup, running -----------------------------------------------------------
 
 
@@ -697,6 +728,7 @@ def add_handlers(application: App) -> None:
         CommandHandler("remove", on_remove),
         CommandHandler("stats", on_stats),
         CommandHandler("alias", on_alias),
+        CommandHandler("cite", on_cite),
         MessageHandler(filters.Document.ALL & filters.CaptionRegex(r"^/add(?:@\w+)?(?:\s|$)"),
                        on_add),
         MessageHandler(private & text, on_private_text),

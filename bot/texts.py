@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.texts_fr import FR
+
 EXAMPLE_QUESTIONS = (
     "Who did Wagner fight at Tinzaouatene?",
     "What is the Coordination of Azawad Movements?",
@@ -27,12 +29,39 @@ EN: Mapping[str, str] = {
     "cmd_stats": "Moderators: corpus and usage figures",
     "cmd_alias_telegram": "Moderators: another name for an actor or place: /alias GSIM = JNIM",
     "cmd_alias_discord": "Moderators: another name for an actor or place, e.g. GSIM = JNIM",
+    "cmd_cite_telegram": "Moderators: how a document is cited: /cite FILE outlet=… date=… url=…",
+    "cmd_cite_discord": "Moderators: show or set how a document is cited",
+    "param_citation": "key=value …: outlet, date, updated, author, url, language; empty: show",
+    "cite_usage": "Usage: /cite FILE key=value … (keys: outlet, date, updated, author, url, "
+                  "language; quote values with spaces: outlet=\"Al Jazeera\"). /cite FILE "
+                  "alone shows how it is cited.",
+    "not_in_corpus": "{file} is not in the corpus (see /sources).",
+    "cite_saved": "✅ Citation of {file} saved (no reindex needed).",
+    "cite_shown": "How {file} is cited:",
     "param_question": "Your question, e.g. Who did Wagner fight at Tinzaouatene?",
     "param_document": "A .txt, .md or .html file to add to the corpus",
     "param_file": "The document's file name, as listed by /sources",
     "param_alias": "NEW NAME = KNOWN NAME, e.g. GSIM = JNIM; empty: list the added ones",
     "passage": "passage {number}",
     "passages_of": "Passages {first}–{last} of {total}",
+    "intro": "I answer questions about the war in Mali and the Sahel by quoting cited "
+             "passages from {documents} documents ({span}; {languages}); I never write "
+             "answers myself.",
+    "intro_how": "Send a question in a private chat, or /ask in a group. /sources lists "
+                 "the documents.",
+    "intro_examples": "Try one:",
+    "example_1": "Who did Wagner fight at Tinzaouatene?",
+    "example_2": "When did French troops leave Mali?",
+    "example_3": "What is the Coordination of Azawad Movements?",
+    "cited_as": "Cited as: {line}",
+    "outlet_unknown": "⚠ outlet unknown",
+    "date_unknown": "⚠ date unknown",
+    "no_url": "⚠ no URL",
+    "reported_about": "reported {published}, about {event}",
+    "updated_on": "updated {updated}",
+    "months_short": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+    "months_long": "January February March April May June July August September October "
+                   "November December",
     "something_went_wrong":
         "Sorry, something went wrong while handling that. Please try again later.",
     "expired": "This answer has expired. Please ask the question again.",
@@ -80,7 +109,14 @@ EN: Mapping[str, str] = {
     "no_token": "no bot token set: export TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN",
 }
 
-LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN}
+LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN, "fr": FR}
+
+
+def interface_language(code: str | None) -> str:
+    """The catalogue for a user's Telegram `language_code` or Discord locale: "fr" for
+    fr, fr-FR, fr_CA…; "en" for anything else (or nothing)."""
+    primary = (code or "").replace("_", "-").split("-")[0].strip().lower()
+    return primary if primary in LANGUAGES else "en"
 
 
 def text(message_id: str, language: str = "en", /, **fields: object) -> str:

@@ -401,6 +401,14 @@ class Store:
             await self._db.commit()
         return cursor.rowcount > 0
 
+    async def set_corpus_hash(self, generation: int, corpus_hash: str) -> None:
+        """Record that a generation matches the corpus as it now is (after a /cite wrote a
+        sidecar), so the next start does not rebuild it and other processes reload it."""
+        async with self._write:
+            await self._db.execute("UPDATE generations SET corpus_hash=? WHERE id=?",
+                                   (corpus_hash, generation))
+            await self._db.commit()
+
     async def generation_ids(self) -> list[int]:
         async with self._db.execute("SELECT id FROM generations ORDER BY id") as cursor:
             return [int(row[0]) async for row in cursor]

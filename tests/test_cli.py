@@ -66,6 +66,15 @@ def test_json_passage_number_is_named_for_what_it_is(config_file: Path,
     assert passage["passage"] == passage["paragraph"] >= 1  # "paragraph" kept: a promise
 
 
+def test_ask_json_carries_citation_metadata(config_file: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(config_file), "ask", "--json", "Wagner Tinzaouatene"]) == 0
+    passage = json.loads(capsys.readouterr().out)["passages"][0]
+    assert {"outlet", "published", "updated", "url", "event_dates"} <= set(passage)
+    assert passage["file"].startswith("004_") and passage["updated"] == "2024-08-05"
+    assert ["2024-07-25", "2024-07-25"] in passage["event_dates"]
+
+
 def test_ask_json_reports_rewrites_and_unknown_names(config_file: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", str(config_file), "ask", "--json", "GSIM", "Wagner in Sudan"]) == 0

@@ -180,7 +180,7 @@ async def test_connects_with_intents_and_syncs_commands_once(env: BotEnv) -> Non
     intents = env.fake.identify["intents"]
     assert intents & (1 << 15) and intents & (1 << 12) and intents & (1 << 9)  # content, DMs
     assert {c["name"] for c in env.fake.commands} == {
-        "ask", "sources", "help", "reindex", "add", "remove", "stats", "alias"}
+        "ask", "sources", "help", "reindex", "add", "remove", "stats", "alias", "cite"}
     ask = next(c for c in env.fake.commands if c["name"] == "ask")
     assert ask["options"][0]["autocomplete"] is True
     assert len(env.fake.calls_to("put_commands")) == 1

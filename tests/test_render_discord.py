@@ -145,7 +145,7 @@ def test_answer_quotes_highlights_and_cites() -> None:
                                            urls=("https://news.test/a",))), "KEY")
     [embed] = reply.embeds
     [field] = embed.fields
-    assert field.name == "[1] 5 Aug 2024 · Mali War"
+    assert field.name == "[1] 05 August 2024 · Mali War"
     assert field.value.startswith("> **Wagner** fought at **Tinzaouatene** in July.")
     assert field.value.endswith("\n[source](https://news.test/a)")
     assert "002_mali.txt" not in str(reply) and embed.footer == ""

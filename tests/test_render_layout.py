@@ -51,8 +51,12 @@ def test_source_line_is_outlet_date_headline_and_honest_when_unknown() -> None:
         "[1] Al Jazeera · 5 Aug 2024 · <i>Mali breaks off relations</i>")
     unknown = Citation("Mali War", "002_x.txt", 4)
     assert r.source_line(unknown, 2) == "[2] <i>Mali War</i>"
+    reported = Citation("Mali War", "002_x.txt", 4, published="2024-08-05",
+                        event_dates=(("2024-07-25", "2024-07-27"),))
+    assert r.source_line(reported, 4) == (
+        "[4] reported 5 Aug 2024, about 25–27 July 2024 · <i>Mali War</i>")
     dateline = Citation("Mali War", "002_x.txt", 4, date="05 August 2024")
-    assert r.source_line(dateline, 3) == "[3] 5 Aug 2024 · <i>Mali War</i>"
+    assert r.source_line(dateline, 3) == "[3] 05 August 2024 · <i>Mali War</i>"  # as written
 
 
 def test_no_file_names_or_paragraph_numbers_in_the_answer() -> None:

@@ -211,7 +211,7 @@ async def test_start_help_sources_and_command_menus(env: BotEnv) -> None:
         env.say(text, user_id=USER)
     sent = await env.replies(USER, 3)
     texts = [c.params["text"] for c in sent]
-    assert any(EXAMPLE_QUESTIONS[0] in t for t in texts)
+    assert any(EXAMPLE_QUESTIONS[0] == b["text"] for c in sent for b in buttons(c))
     assert any(WAGNER_FILE in t for t in texts)
     scopes = {(c.params["scope"]["type"], c.params["scope"].get("chat_id")):
               [cmd["command"] for cmd in c.params["commands"]]

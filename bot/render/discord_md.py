@@ -30,9 +30,9 @@ from bot.answer import (
 from bot.render.text import boundary as _shared_boundary
 from bot.render.text import (
     clean,
-    display_date,
     failed,
     group_by_source,
+    known_date,
     rejected,
     sentence_cut,
     utf16_len,
@@ -75,7 +75,8 @@ ZWSP = "\u200b"
 
 EXAMPLE_QUESTIONS = texts.EXAMPLE_QUESTIONS
 USER_COMMANDS = texts.commands(("ask", "sources", "help"), "discord")
-MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "alias", "stats"), "discord")
+MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "alias", "stats", "cite"),
+                                   "discord")
 
 # Markdown that works anywhere in a line, and mention/link openers: always escaped.
 _ANYWHERE = str.maketrans({c: "\\" + c for c in "\\*_~`|[]<"})
@@ -313,10 +314,8 @@ def _lead(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
 def source_name(citation: Citation, number: int) -> str:
     """`[n] Outlet · 5 Aug 2024 · headline` (outlet and date only when known), ≤256 units."""
     parts = [fit(citation.outlet, 60)] if citation.outlet.strip() else []
-    when = display_date(citation.published) or display_date(citation.date) or (
-        citation.date.strip())
-    if when:
-        parts.append(fit(when, 30))
+    if when := known_date(citation):
+        parts.append(fit(when, 80))
     head = f"[{number}] " + " · ".join([*parts, ""])
     return head + fit(citation.title or citation.file, FIELD_NAME_LIMIT - utf16_len(head))
 
@@ -340,7 +339,7 @@ def _excerpt(passage: Passage, units: int) -> str:
 
 
 def _link(citation: Citation) -> str:
-    url = safe_url(citation.urls)
+    url = safe_url((citation.url, *citation.urls))
     return f"\n[source]({url})" if url else ""
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bot import payload, texts
 from bot.answer import ABSTAIN_EMPTY, rewrite_note, unknown_names_note
 from bot.render.text import boundary as _shared_boundary
-from bot.render.text import clean, display_date, group_by_source, sentence_cut, utf16_len
+from bot.render.text import clean, group_by_source, known_date, sentence_cut, utf16_len
 from bot.render.text import escaped_prefix as _shared_escaped_prefix
 from bot.render.text import failed as _failed
 from bot.render.text import first_safe_url as _first_safe_url
@@ -46,7 +46,8 @@ MAX_FULL_TEXT_MESSAGES = 8
 ELLIPSIS = "…"
 EXAMPLE_QUESTIONS = texts.EXAMPLE_QUESTIONS
 USER_COMMANDS = texts.commands(("ask", "sources", "help", "start"), "telegram")
-MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "stats", "alias"), "telegram")
+MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "stats", "alias", "cite"),
+                                   "telegram")
 
 
 
@@ -199,13 +200,11 @@ def _lead_block(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
 def source_line(citation: Citation, number: int) -> str:
     """`[n] Outlet · 5 Aug 2024 · headline`: the outlet and date only when known."""
     parts = [fit(citation.outlet, 60)] if citation.outlet.strip() else []
-    when = display_date(citation.published) or display_date(citation.date) or (
-        citation.date.strip())
-    if when:
-        parts.append(fit(when, 30))
+    if when := known_date(citation):
+        parts.append(fit(when, 80))
     parts.append(f"<i>{fit(citation.title or citation.file, 120)}</i>")
     line = f"[{number}] " + " · ".join(parts)
-    url = _safe_url(citation.urls)
+    url = _safe_url((citation.url, *citation.urls))
     if url:
         line += f' · <a href="{html.escape(url, quote=True)}">link</a>'
     return line

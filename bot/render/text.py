@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from bot import texts
+from bot.answer import citation_date
 from index.lead import sentence_spans
 
 if TYPE_CHECKING:  # annotations only
-    from bot.answer import Passage
+    from bot.answer import Citation, Passage
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # Invisible formatting that can make text read other than it is (bidi embeddings,
@@ -205,18 +205,12 @@ def group_by_source(passages: Sequence[Passage]) -> list[list[Passage]]:
     return list(groups.values())
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def display_date(day: str) -> str:
-    """"2024-08-05" or "05 August 2024" -> "5 Aug 2024"; "" for anything else."""
-    for pattern in ("%Y-%m-%d", "%d %B %Y"):
-        try:
-            parsed = dt.datetime.strptime(day.strip(), pattern)
-        except ValueError:
-            continue
-        return f"{parsed.day} {_MONTHS[parsed.month - 1]} {parsed.year}"
-    return ""
+def known_date(citation: Citation) -> str:
+    """The citation's date as answers show it ("5 Aug 2024", or "reported 5 Aug 2024,
+    about 25–27 July 2024"); "" when the document has none (then it is left out)."""
+    if not (citation.published or citation.updated or citation.date.strip()):
+        return ""
+    return citation_date(citation)
 
 
 def sentence_cut(text: str, fits: Callable[[int], bool]) -> int:

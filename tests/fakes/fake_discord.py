@@ -187,6 +187,7 @@ class FakeDiscord:
                  other_guilds: Mapping[int, Mapping[int, str]] | None = None,
                  heartbeat_interval: float = 41.25) -> None:
         self.token = token
+        self.locales: dict[int, str] = {}  # user id -> the client's locale ("fr", "en-US")
         self.app_id, self.guild_id, self.channel_id = app_id, guild_id, channel_id
         self.bot_user: JSON = {"id": str(app_id), "username": "conflictbot",
                                "discriminator": "0", "global_name": "ConflictBot",
@@ -381,7 +382,8 @@ class FakeDiscord:
         token = token or f"itok{interaction_id}"
         payload: JSON = {
             "id": str(interaction_id), "application_id": str(self.app_id), "type": kind,
-            "data": data, "token": token, "version": 1, "locale": "en-US",
+            "data": data, "token": token, "version": 1,
+            "locale": self.locales.get(user_id, "en-US"),
             "app_permissions": str((1 << 40) - 1), "attachment_size_limit": 10 * 1024 * 1024,
             "entitlements": [], "channel": channel, "channel_id": channel["id"],
             "context": 0 if guild else 1,

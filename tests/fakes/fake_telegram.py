@@ -187,6 +187,7 @@ class FakeTelegram:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.expired_files: set[str] = set()  # file ids whose download answers 404
         self.members: dict[tuple[int, int], str] = {}
+        self.language_codes: dict[int, str] = {}  # user id -> the app's language_code
         # users who never opened a private chat with the bot: sending there is refused (403)
         # until they write to it, as Telegram does
         self.strangers: set[int] = set()
@@ -267,9 +268,9 @@ class FakeTelegram:
         updates (it picks a new, random starting id)."""
         self._update_ids = itertools.count(first)
 
-    @staticmethod
-    def user(user_id: int, name: str = "Tester") -> JSON:
-        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "en"}
+    def user(self, user_id: int, name: str = "Tester") -> JSON:
+        return {"id": user_id, "is_bot": False, "first_name": name,
+                "language_code": self.language_codes.get(user_id, "en")}
 
     @staticmethod
     def chat(chat_id: int, kind: str = "") -> JSON:

@@ -1,0 +1,107 @@
+"""The French interface catalogue (#12): the same message ids and placeholders as
+`bot.texts.EN` (tests/test_texts_fr.py checks both). Quotes stay in their own language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+FR: Mapping[str, str] = {
+    "cmd_ask": "Posez une question sur la guerre au Mali et au Sahel",
+    "cmd_sources": "Liste des documents d'où viennent les citations",
+    "cmd_help": "Comment poser une question, avec des exemples",
+    "cmd_start": "Présentation",
+    "cmd_reindex": "Modérateurs : reconstruire l'index à partir du dossier du corpus",
+    "cmd_add_telegram": "Modérateurs : ajouter un document (l'envoyer avec la légende /add)",
+    "cmd_add_discord": "Modérateurs : ajouter un document .txt, .md ou .html au corpus",
+    "cmd_remove_telegram": "Modérateurs : retirer un document : /remove FICHIER",
+    "cmd_remove_discord": "Modérateurs : retirer un document du corpus",
+    "cmd_stats": "Modérateurs : chiffres du corpus et de l'usage",
+    "cmd_alias_telegram":
+        "Modérateurs : un autre nom pour un acteur ou un lieu : /alias GSIM = JNIM",
+    "cmd_alias_discord": "Modérateurs : un autre nom pour un acteur ou un lieu, ex. GSIM = JNIM",
+    "cmd_cite_telegram": "Modérateurs : comment un document est cité : /cite FICHIER "
+                         "outlet=… date=… url=…",
+    "cmd_cite_discord": "Modérateurs : voir ou fixer comment un document est cité",
+    "param_citation": "clé=valeur … : outlet, date, updated, author, url, language ; vide : "
+                      "afficher",
+    "cite_usage": "Usage : /cite FICHIER clé=valeur … (clés : outlet, date, updated, author, "
+                  "url, language ; valeurs avec espaces entre guillemets : "
+                  "outlet=\"Al Jazeera\"). /cite FICHIER seul montre comment il est cité.",
+    "not_in_corpus": "{file} n'est pas dans le corpus (voir /sources).",
+    "cite_saved": "✅ Citation de {file} enregistrée (sans réindexation).",
+    "cite_shown": "Comment {file} est cité :",
+    "param_question": "Votre question, ex. Qui Wagner a-t-il combattu à Tinzaouatene ?",
+    "param_document": "Un fichier .txt, .md ou .html à ajouter au corpus",
+    "param_file": "Le nom de fichier du document, tel que /sources l'affiche",
+    "param_alias": "NOUVEAU NOM = NOM CONNU, ex. GSIM = JNIM ; vide : liste des ajouts",
+    "passage": "passage {number}",
+    "passages_of": "Passages {first} à {last} sur {total}",
+    "intro": "Je réponds aux questions sur la guerre au Mali et au Sahel en citant des "
+             "passages sourcés de {documents} documents ({span} ; {languages}) ; je "
+             "n'écris jamais de réponse moi-même.",
+    "intro_how": "Envoyez une question en privé, ou /ask dans un groupe. /sources liste "
+                 "les documents.",
+    "intro_examples": "Essayez :",
+    "example_1": "Qui Wagner a-t-il combattu à Tinzaouatene ?",
+    "example_2": "Quand les troupes françaises ont-elles quitté le Mali ?",
+    "example_3": "Qu'est-ce que la Coordination des mouvements de l'Azawad ?",
+    "cited_as": "Cité ainsi : {line}",
+    "outlet_unknown": "⚠ source inconnue",
+    "date_unknown": "⚠ date inconnue",
+    "no_url": "⚠ pas d'URL",
+    "reported_about": "publié le {published}, à propos du {event}",
+    "updated_on": "mis à jour le {updated}",
+    "months_short": "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.",
+    "months_long": "janvier février mars avril mai juin juillet août septembre octobre "
+                   "novembre décembre",
+    "something_went_wrong":
+        "Désolé, une erreur s'est produite. Veuillez réessayer plus tard.",
+    "expired": "Cette réponse a expiré. Posez la question à nouveau.",
+    "button_expired": "Ce bouton a expiré — posez la question à nouveau.",
+    "gone": "Ce passage n'est plus dans le corpus. Posez la question à nouveau.",
+    "thanks": "Merci, votre avis a été enregistré.",
+    "not_counted": "Ce vote ne porte pas sur un passage de cette réponse ; rien n'a été "
+                   "enregistré.",
+    "no_such_page": "Cette page n'existe pas ; rien n'a changé.",
+    "busy": "⏳ Une réindexation est déjà en cours. Réessayez quand elle sera terminée.",
+    "download_failed": "❌ La pièce jointe n'a pas pu être téléchargée. Réessayez.",
+    "too_large": "❌ Ce fichier est trop gros ({size:,} octets ; la limite est de {limit:,} "
+                 "octets).",
+    "flood": "Vous posez des questions plus vite que je ne peux chercher. Attendez environ "
+             "{seconds} secondes, puis reposez la question.",
+    "button_flood": "Vous appuyez sur les boutons plus vite que je ne peux envoyer. Attendez "
+                    "environ {seconds} secondes.",
+    "failed": "❌ /{what} a échoué{why}. Rien n'a changé : l'index précédent continue de "
+              "répondre. Corrigez la cause, puis réessayez ; les détails sont dans le journal.",
+    "rejected": "❌ {reason}",
+    "refused": "Désolé, seuls les modérateurs peuvent faire cela.",
+    "anonymous_refused":
+        "Désolé, je ne sais pas qui vous êtes : vous publiez au nom du groupe (« Rester "
+        "anonyme » est activé pour vos droits d'administrateur, ou vous publiez en tant que "
+        "canal), et seuls les modérateurs peuvent faire cela. Désactivez « Rester anonyme » "
+        "dans les réglages d'administration du groupe, ou envoyez-moi la commande en privé.",
+    "add_usage": "Envoyez un fichier .txt, .md ou .html avec la légende /add (ou répondez "
+                 "/add à un tel fichier).",
+    "remove_usage": "Usage : /remove FICHIER (voir /sources pour les noms de fichiers).",
+    "ask_usage": "Usage : /ask QUESTION, ex. /ask {example}",
+    "unknown_command": "Je ne connais pas cette commande. Voir /help.",
+    "guest_full_answer": "Tous les passages et leurs sources en discussion privée",
+    "inline_hint_text": "Posez-moi une question sur la guerre au Mali et au Sahel, ex. @{bot} "
+                        "{example}",
+    "inline_nothing": "Rien dans le corpus sur « {question} »",
+    "inline_nothing_text": "Je n'ai rien trouvé dans le corpus sur « {question} ». Voir "
+                           "/sources pour ce qu'il couvre.",
+    "not_your_answer": "Seule la personne qui a posé la question peut feuilleter cette "
+                       "réponse. Posez la vôtre pour en avoir une à feuilleter.",
+    "sent_privately": "Envoyé en discussion privée avec moi.",
+    "inline_hint": "Posez une question sur la guerre au Mali et au Sahel",
+    "no_added_aliases": "Aucun alias n'a encore été ajouté avec /alias. Ajoutez-en un : "
+                        "/alias GSIM = JNIM",
+    "alias_not_saved": "❌ L'alias n'a pas été enregistré et rien n'a changé ; voir le journal.",
+    "telegram_rejected_token":
+        "Telegram a refusé TELEGRAM_BOT_TOKEN ; vérifiez le jeton donné par @BotFather",
+    "discord_rejected_token":
+        "Discord a refusé DISCORD_BOT_TOKEN ; vérifiez le jeton du bot dans le portail "
+        "développeur",
+    "no_token": "aucun jeton de bot : exportez TELEGRAM_BOT_TOKEN et/ou DISCORD_BOT_TOKEN",
+}
