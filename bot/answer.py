@@ -200,15 +200,21 @@ def citation_line(citation: Citation, language: str = "en", *, warn: bool = Fals
 def citation_date(citation: Citation, language: str = "en") -> str:
     """The publication date ("5 Aug 2024"; the dateline as written when it has no ISO
     day), with the passage's first event date when it states one."""
-    published = format_day(citation.published, language) or _updated(citation, language)
-    if not published:
+    published = format_day(citation.published, language)
+    shown = published or _updated(citation, language)
+    if not shown:
         return texts.text("date_unknown", language)
     if not citation.event_dates:
-        return published
+        return shown
     event = format_span(*citation.event_dates[0], language)
     if not event or citation.event_dates[0] == (citation.published, citation.published):
-        return published
-    return texts.text("reported_about", language, published=published, event=event)
+        return shown
+    if published:
+        return texts.text("reported_about", language, published=published, event=event)
+    updated = format_day(citation.updated, language)
+    if updated:  # only an update date is known: say so, never "reported updated …"
+        return texts.text("updated_about", language, updated=updated, event=event)
+    return texts.text("reported_about", language, published=shown, event=event)
 
 
 def _updated(citation: Citation, language: str) -> str:

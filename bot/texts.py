@@ -59,6 +59,7 @@ EN: Mapping[str, str] = {
     "no_url": "⚠ no URL",
     "reported_about": "reported {published}, about {event}",
     "updated_on": "updated {updated}",
+    "updated_about": "updated {updated}, about {event}",
     "months_short": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
     "months_long": "January February March April May June July August September October "
                    "November December",

@@ -49,8 +49,9 @@ FR: Mapping[str, str] = {
     "outlet_unknown": "⚠ source inconnue",
     "date_unknown": "⚠ date inconnue",
     "no_url": "⚠ pas d'URL",
-    "reported_about": "publié le {published}, à propos du {event}",
+    "reported_about": "publié le {published} ; faits : {event}",
     "updated_on": "mis à jour le {updated}",
+    "updated_about": "mis à jour le {updated} ; faits : {event}",
     "months_short": "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.",
     "months_long": "janvier février mars avril mai juin juillet août septembre octobre "
                    "novembre décembre",

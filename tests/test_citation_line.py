@@ -21,7 +21,7 @@ def test_event_date_is_shown_beside_the_publication_date() -> None:
 
 
 def test_line_in_french() -> None:
-    assert citation_line(REPORTED, "fr") == ("Reuters · publié le 5 août 2024, à propos du "
+    assert citation_line(REPORTED, "fr") == ("Reuters · publié le 5 août 2024 ; faits : "
                                              "25–27 juillet 2024 · Mali breaks off diplomatic "
                                              "relations")
 
@@ -36,6 +36,13 @@ def test_preview_warns_of_missing_outlet_and_url() -> None:
 def test_only_an_updated_date_is_labelled_as_such() -> None:
     updated = Citation("T", "f.txt", 1, updated="2024-08-05")
     assert citation_line(updated) == "updated 5 Aug 2024 · T"
+
+
+def test_an_update_date_with_an_event_date_is_not_called_reported() -> None:
+    updated = Citation("T", "f.txt", 1, updated="2024-08-05",
+                       event_dates=(("2024-07-25", "2024-07-27"),))
+    assert citation_line(updated) == "updated 5 Aug 2024, about 25–27 July 2024 · T"
+    assert "reported" not in citation_line(updated)
 
 
 def test_spans_read_as_people_write_them() -> None:
