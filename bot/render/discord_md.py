@@ -32,7 +32,8 @@ from bot.render.text import (
     clean,
     failed,
     group_by_source,
-    known_date,
+    lead_markup,
+    outlet_and_date,
     rejected,
     sentence_cut,
     utf16_len,
@@ -299,23 +300,13 @@ EXCERPT_CHARS = 240  # a passage's excerpt under its source: about three lines
 
 def _lead(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
     """`> “lead sentence” [n]`; "" without a lead quote."""
-    lead = answer.lead
-    if lead is None or not 1 <= lead.source <= len(answer.passages):
-        return ""
-    passage = answer.passages[lead.source - 1]
-    if passage.text[lead.start:lead.end] != lead.text:
-        return ""
-    spans = tuple((a - lead.start, b - lead.start) for a, b in passage.highlights)
-    number = next(i for i, g in enumerate(groups, start=1) if passage in g)
-    quoted = highlight(lead.text, spans) + (ELLIPSIS if lead.truncated else "")
-    return f"> “{quoted}” [{number}]"
+    lead = lead_markup(answer, groups, highlight)
+    return f"> “{lead[0]}” [{lead[1]}]" if lead else ""
 
 
 def source_name(citation: Citation, number: int) -> str:
     """`[n] Outlet · 5 Aug 2024 · headline` (outlet and date only when known), ≤256 units."""
-    parts = [fit(citation.outlet, 60)] if citation.outlet.strip() else []
-    if when := known_date(citation):
-        parts.append(fit(when, 80))
+    parts = outlet_and_date(citation, fit)
     head = f"[{number}] " + " · ".join([*parts, ""])
     return head + fit(citation.title or citation.file, FIELD_NAME_LIMIT - utf16_len(head))
 

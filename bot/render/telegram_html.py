@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 from bot import payload, texts
 from bot.answer import ABSTAIN_EMPTY, rewrite_note, unknown_names_note
 from bot.render.text import boundary as _shared_boundary
-from bot.render.text import clean, group_by_source, known_date, sentence_cut, utf16_len
+from bot.render.text import (
+    clean,
+    group_by_source,
+    lead_markup,
+    outlet_and_date,
+    sentence_cut,
+    utf16_len,
+)
 from bot.render.text import escaped_prefix as _shared_escaped_prefix
 from bot.render.text import failed as _failed
 from bot.render.text import first_safe_url as _first_safe_url
@@ -180,28 +187,15 @@ def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT) -> Re
     return Rendered(text, _answer_keyboard(answer, key, groups, count, total))
 
 
-def _source_number(groups: Sequence[Sequence[Passage]], passage: Passage) -> int:
-    return next(i for i, g in enumerate(groups, start=1) if passage in g)
-
-
 def _lead_block(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
     """`“lead sentence” [n]` and a blank line; "" without a lead quote."""
-    lead = answer.lead
-    if lead is None or not 1 <= lead.source <= len(answer.passages):
-        return ""
-    passage = answer.passages[lead.source - 1]
-    if passage.text[lead.start:lead.end] != lead.text:
-        return ""
-    spans = tuple((a - lead.start, b - lead.start) for a, b in passage.highlights)
-    quoted = highlight(lead.text, spans) + (ELLIPSIS if lead.truncated else "")
-    return f"“{quoted}” [{_source_number(groups, passage)}]\n\n"
+    lead = lead_markup(answer, groups, highlight)
+    return f"“{lead[0]}” [{lead[1]}]\n\n" if lead else ""
 
 
 def source_line(citation: Citation, number: int) -> str:
     """`[n] Outlet · 5 Aug 2024 · headline`: the outlet and date only when known."""
-    parts = [fit(citation.outlet, 60)] if citation.outlet.strip() else []
-    if when := known_date(citation):
-        parts.append(fit(when, 80))
+    parts = outlet_and_date(citation, fit)
     parts.append(f"<i>{fit(citation.title or citation.file, 120)}</i>")
     line = f"[{number}] " + " · ".join(parts)
     url = _safe_url((citation.url, *citation.urls))

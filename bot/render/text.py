@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot import texts
@@ -11,7 +12,7 @@ from bot.answer import citation_date
 from index.lead import sentence_spans
 
 if TYPE_CHECKING:  # annotations only
-    from bot.answer import Citation, Passage
+    from bot.answer import Answer, Citation, Passage
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # Invisible formatting that can make text read other than it is (bidi embeddings,
@@ -218,3 +219,47 @@ def sentence_cut(text: str, fits: Callable[[int], bool]) -> int:
     for which `fits(end)`; 0 if not even the first sentence fits."""
     ends = [end for _, end in sentence_spans(text) if end < len(text)]
     return next((end for end in reversed(ends) if fits(end)), 0)
+
+
+@dataclass(frozen=True, slots=True)
+class LeadQuote:
+    """The answer's lead sentence(s), located in its passage, ready for a renderer's markup."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]  # highlights, relative to `text`
+    source: int                          # the source number the answer shows
+    truncated: bool
+
+
+def lead_quote(answer: Answer, groups: Sequence[Sequence[Passage]]) -> LeadQuote | None:
+    """The lead quote of the first page, or None when there is none or it no longer matches
+    its passage verbatim (a renderer never shows a quote the corpus does not hold)."""
+    lead = answer.lead
+    if lead is None or not 1 <= lead.source <= len(answer.passages):
+        return None
+    passage = answer.passages[lead.source - 1]
+    if passage.text[lead.start:lead.end] != lead.text:
+        return None
+    spans = tuple((a - lead.start, b - lead.start) for a, b in passage.highlights)
+    number = next(i for i, group in enumerate(groups, start=1) if passage in group)
+    return LeadQuote(lead.text, spans, number, lead.truncated)
+
+
+def lead_markup(answer: Answer, groups: Sequence[Sequence[Passage]],
+                highlight: Callable[[str, Sequence[tuple[int, int]]], str]
+                ) -> tuple[str, int] | None:
+    """The lead quote marked up by a renderer's `highlight` (with "…" when it was cut) and
+    its source number; None without a lead quote."""
+    quote = lead_quote(answer, groups)
+    if quote is None:
+        return None
+    return highlight(quote.text, quote.spans) + ("…" if quote.truncated else ""), quote.source
+
+
+def outlet_and_date(citation: Citation, fit: Callable[[str, int], str]) -> list[str]:
+    """The known parts of a source line before its headline: outlet, then date, each cut by
+    the renderer's `fit`; unknown parts are left out, never guessed."""
+    parts = [fit(citation.outlet, 60)] if citation.outlet.strip() else []
+    if when := known_date(citation):
+        parts.append(fit(when, 80))
+    return parts
