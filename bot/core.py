@@ -36,6 +36,7 @@ from bot.answer import (
     Stats,
 )
 from bot.config import Config, ConfigError
+from bot.usage import UsageLog, open_store
 from index.analyze import STOPWORDS, analyze, highlight_spans, surface_forms
 from index.build import (
     BM25Params,
@@ -271,7 +272,7 @@ def _check_corpus_dir(config: Config) -> None:
 
 async def _open_store(path: Path) -> Store:
     try:
-        return await Store.open(path)
+        return await open_store(path)
     except (OSError, sqlite3.Error) as exc:
         if getattr(exc, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
             advice = ("move the damaged file away and start again (the index is rebuilt "
@@ -488,6 +489,7 @@ class Service:
     def __init__(self, config: Config, store: Store, salt: bytes) -> None:
         self.config = config
         self.store = store
+        self.usage = UsageLog(store)
         self._salt = salt
         self._snapshot = Snapshot.of(0, "", None, [], [])
         self._lock = asyncio.Lock()  # one curation at a time in this process
@@ -551,7 +553,7 @@ class Service:
     async def _start(self, progress: Progress | None, *, build: bool = True) -> None:
         await asyncio.to_thread(self._load_aliases)
         if self.config.logging.keep_days:
-            await self.store.prune_queries(self.config.logging.keep_days)
+            await self.usage.prune_queries(self.config.logging.keep_days)
         writer = self._writer
         assert writer is not None
         if not writer.try_acquire("preparing the index in"):
@@ -789,7 +791,7 @@ class Service:
         total = len(ranking.hits)
         query_id = None
         if log and offset == 0 and self.config.logging.queries:
-            query_id = await self.store.log_query(
+            query_id = await self.usage.log_query(
                 user_hash=hash_user(self._salt, user or "anonymous"), question=question[:500],
                 chunk_ids=[p.chunk_id for p in passages], abstained=not total,
                 latency_ms=latency, generation=snapshot.generation)
@@ -874,21 +876,21 @@ class Service:
         passage (a new vote replaces the old). The passage must be one the answer showed
         (`shown`, else the logged query's passages) and a query id must exist; otherwise
         nothing is recorded and the result is False."""
-        logged = await self.store.query_chunk_ids(query_id) if query_id is not None else None
+        logged = await self.usage.query_chunk_ids(query_id) if query_id is not None else None
         if query_id is not None and logged is None:
             return False
         if chunk_id not in (shown if shown is not None else logged or ()):
             return False
-        await self.store.log_feedback(user_hash=hash_user(self._salt, user), query_id=query_id,
+        await self.usage.log_feedback(user_hash=hash_user(self._salt, user), query_id=query_id,
                                       chunk_id=chunk_id[:64], value=1 if value > 0 else -1)
         return True
 
     async def answer_feedback(self, *, user: str, value: int, query_id: int | None) -> bool:
         """Record 👍 (+1) or 👎 (-1) for a whole answer (#12), stored as a vote on the empty
         chunk id: one per user and answer. False (nothing recorded) for an unknown query."""
-        if query_id is not None and await self.store.query_chunk_ids(query_id) is None:
+        if query_id is not None and await self.usage.query_chunk_ids(query_id) is None:
             return False
-        await self.store.log_feedback(user_hash=hash_user(self._salt, user), query_id=query_id,
+        await self.usage.log_feedback(user_hash=hash_user(self._salt, user), query_id=query_id,
                                       chunk_id=ANSWER_VOTE, value=1 if value > 0 else -1)
         return True
 
@@ -931,15 +933,15 @@ class Service:
         """Corpus and usage figures."""
         snapshot = self._snapshot
         midnight = dt.datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
-        usage = await self.store.usage(midnight.timestamp())
+        usage = await self.usage.usage(midnight.timestamp())
         rate = usage.abstained_today / usage.questions_today if usage.questions_today else 0.0
         return Stats(len(snapshot.documents), snapshot.passages, snapshot.generation,
                      usage.questions_today, rate, usage.feedback_up, usage.feedback_down,
-                     usage.top_unanswered, self.store.queries_not_logged)
+                     usage.top_unanswered, self.usage.queries_not_logged)
 
     async def audit(self, *, user: str, command: str, outcome: str) -> None:
         """Record a moderator command (allowed or refused) with the user's salted hash."""
-        await self.store.log_audit(user_hash=hash_user(self._salt, user), command=command[:200],
+        await self.usage.log_audit(user_hash=hash_user(self._salt, user), command=command[:200],
                                    outcome=outcome[:200])
 
     # ------------------------------------------------------------ aliases

@@ -49,7 +49,7 @@ async def test_telegram_alias_added_listed_refused_and_audited(tmp_path: Path) -
         assert jnim is not None and jnim.id == "jnim"
         assert env.service.aliases.lookup("Intruder") is None
         await env.idle()  # the bot audits after replying
-        rows = [(c, o) for _ts, _user, c, o in await env.service.store.audit_rows()]
+        rows = [(c, o) for _ts, _user, c, o in await env.service.usage.audit_rows()]
         assert rows == EXPECTED_AUDIT
 
 
@@ -110,7 +110,7 @@ async def test_telegram_alias_not_saved_is_reported_and_audited(
         assert "not saved" in reply.params["text"]
         assert env.service.aliases.lookup("Nosrat") is None
         await env.idle()  # the bot audits after replying
-        rows = [(c, o) for _ts, _user, c, o in await env.service.store.audit_rows()]
+        rows = [(c, o) for _ts, _user, c, o in await env.service.usage.audit_rows()]
         assert rows == [("alias Nosrat = JNIM", "error")]
 
 

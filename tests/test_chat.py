@@ -89,7 +89,7 @@ async def chat(chat_config: Config) -> AsyncIterator[Chat]:
 
 
 async def audit(chat: Chat) -> list[tuple[str, str]]:
-    return [(c, o) for _t, _u, c, o in await chat.service.store.audit_rows()]
+    return [(c, o) for _t, _u, c, o in await chat.service.usage.audit_rows()]
 
 
 def test_imports_no_chat_platform() -> None:

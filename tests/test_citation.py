@@ -12,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.usage import MIGRATIONS as USAGE_MIGRATIONS
+from bot.usage import open_store
 from index.build import BM25Params, build_index, corpus_fingerprint
 from index.citation import (
     BLOCK,
@@ -26,7 +28,7 @@ from index.citation import (
 )
 from index.dates import find_event_dates, parse_day
 from index.ingest import corpus_files, load_corpus, load_file, parse_document
-from index.store import MIGRATIONS, DocumentRow, Store
+from index.store import MIGRATIONS, DocumentRow
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 BODY = ("Mali said on Sunday it was breaking off relations with Ukraine after a heavy defeat "
@@ -372,7 +374,7 @@ def test_parse_day_reads_one_day_or_nothing() -> None:
 
 async def test_citations_and_event_dates_are_stored_and_read_back(tmp_path: Path) -> None:
     built = build_index(SEEDS, 2_000_000, BM25Params())
-    store = await Store.open(tmp_path / "db.sqlite3")
+    store = await open_store(tmp_path / "db.sqlite3")
     try:
         generation = await store.new_generation(built.corpus_hash)
         await store.publish_generation(generation, built.documents, built.sections,
@@ -395,7 +397,9 @@ async def test_citations_and_event_dates_are_stored_and_read_back(tmp_path: Path
 def _old_database(path: Path) -> None:
     """A database as the previous release left it: schema 3, one generation of rows."""
     db = sqlite3.connect(path)
-    for number, script in enumerate(MIGRATIONS[:3], start=1):
+    schema = {**MIGRATIONS, **USAGE_MIGRATIONS}
+    for number in (1, 2, 3):
+        script = schema[number]
         db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
     db.execute("INSERT INTO generations VALUES (1, 0, 'ready', 'h', 1, 1)")
     db.execute("INSERT INTO meta VALUES ('current_generation', '1')")
@@ -408,9 +412,9 @@ def _old_database(path: Path) -> None:
 async def test_an_old_database_upgrades_and_keeps_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     _old_database(path)
-    store = await Store.open(path)
+    store = await open_store(path)
     try:
-        assert await store.schema_version() == len(MIGRATIONS) >= 4
+        assert await store.schema_version() == len(MIGRATIONS) + len(USAGE_MIGRATIONS) >= 4
         [row] = await store.documents(1)
         [chunk] = await store.chunks(1)
     finally:
@@ -492,7 +496,7 @@ def test_write_sidecar_never_overwrites_a_sidecar_it_cannot_read(tmp_path: Path)
 
 async def test_a_citation_fix_reaches_the_published_generation(tmp_path: Path) -> None:
     built = build_index(SEEDS, 2_000_000, BM25Params())
-    store = await Store.open(tmp_path / "db.sqlite3")
+    store = await open_store(tmp_path / "db.sqlite3")
     try:
         generation = await store.new_generation(built.corpus_hash)
         await store.publish_generation(generation, built.documents, built.sections,

@@ -59,7 +59,7 @@ async def test_query_log_stores_only_salted_hashes(service: Service, config: Con
     await service.feedback(user="tg:424242", chunk_id=answer.passages[0].chunk_id, value=1,
                            query_id=answer.query_id)
     await service.audit(user="tg:424242", command="/reindex", outcome="refused")
-    await service.store.flush_queries()
+    await service.usage.flush_queries()
     dump = "\n".join(sqlite3.connect(config.db_path).iterdump())
     assert "Who is Andriy Yusov?" in dump
     assert "424242" not in dump

@@ -25,7 +25,7 @@ async def test_telegram_reindex_of_a_vanished_corpus_is_refused(tmp_path: Path) 
         assert str(tmp_path) not in refused.params["text"]
         assert env.service.generation == generation
         await env.idle()  # the bot audits after replying
-        rows = [(c, o) for _ts, _u, c, o in await env.service.store.audit_rows()]
+        rows = [(c, o) for _ts, _u, c, o in await env.service.usage.audit_rows()]
         assert ("reindex", "rejected") in rows
         env.say(WAGNER_QUESTION, user_id=USER)
         [answer] = await env.replies(USER)

@@ -326,7 +326,7 @@ async def test_more_full_text_and_feedback_buttons(tmp_path: Path) -> None:
             vote = await env.fake.press(message, button(edit.body["data"], label), user_id=USER)
             [thanks] = await env.reply(vote)
             assert "Thanks" in thanks.body["data"]["content"]
-        await env.service.store.flush_queries()  # query rows are written in batches
+        await env.service.usage.flush_queries()  # query rows are written in batches
         with contextlib.closing(sqlite3.connect(env.config.db_path)) as db:
             rows = db.execute("SELECT user_hash, query_id, chunk_id, value "
                               "FROM feedback").fetchall()

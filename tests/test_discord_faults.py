@@ -474,7 +474,7 @@ async def test_full_disk_fails_reindex_and_add_plainly(env: Env,
     add = await env.fake.slash("add", user_id=MODERATOR, attachments={"document": attachment})
     texts.append(await failure_shown(env, add))
     await audit_rows(service, 2)
-    monkeypatch.setattr(service.store, "log_audit", disk_full_audit)  # the database too
+    monkeypatch.setattr(service.usage, "log_audit", disk_full_audit)  # the database too
     unaudited = await env.fake.slash("reindex", user_id=MODERATOR)
     texts.append(await failure_shown(env, unaudited))
     for text in texts:
@@ -492,7 +492,7 @@ async def test_full_disk_fails_reindex_and_add_plainly(env: Env,
 async def audit_rows(service: Service, count: int) -> list[tuple[str, str]]:
     """The audit log's (command, outcome) rows, once there are at least `count`."""
     for _ in range(1000):
-        rows = [(c, o) for _ts, _u, c, o in await service.store.audit_rows()]
+        rows = [(c, o) for _ts, _u, c, o in await service.usage.audit_rows()]
         if len(rows) >= count:
             return rows
         await asyncio.sleep(0.01)

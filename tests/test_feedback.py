@@ -9,7 +9,9 @@ from pathlib import Path
 
 from bot.config import Config
 from bot.core import Service
-from index.store import MIGRATIONS, Store
+from bot.usage import MIGRATIONS as USAGE_MIGRATIONS
+from bot.usage import UsageLog, open_store
+from index.store import MIGRATIONS
 from tests.conftest import make_config
 
 
@@ -57,7 +59,7 @@ async def test_forged_votes_are_refused_and_change_nothing(service: Service,
     assert not await service.feedback(user="tg:1", chunk_id=shown, value=1, query_id=99_999,
                                       shown={shown})
     assert not await service.feedback(user="tg:1", chunk_id=shown, value=1)
-    await service.store.flush_queries()
+    await service.usage.flush_queries()
     assert votes(config) == []
 
 
@@ -66,17 +68,17 @@ async def test_migration_3_keeps_the_latest_of_duplicate_votes(tmp_path: Path) -
     migration, one row per user, answer and passage, the latest vote, and no new duplicates."""
     path = tmp_path / "bot.sqlite3"
     with contextlib.closing(sqlite3.connect(path)) as db:
-        db.executescript("".join(MIGRATIONS[:2]) + "PRAGMA user_version=2;")
+        db.executescript(MIGRATIONS[1] + USAGE_MIGRATIONS[2] + "PRAGMA user_version=2;")
         rows = [(1.0, "u1", None, "c1", 1), (2.0, "u1", None, "c1", -1),
                 (3.0, "u1", None, "c1", 1), (4.0, "u1", 7, "c1", -1), (5.0, "u2", None, "c1", -1),
                 (6.0, "u1", None, "c2", -1), (0.5, "u1", None, "c2", 1)]
         db.executemany("INSERT INTO feedback (ts, user_hash, query_id, chunk_id, value) "
                        "VALUES (?, ?, ?, ?, ?)", rows)
         db.commit()
-    store = await Store.open(path)
+    store = await open_store(path)
     try:
         assert await store.schema_version() >= 3
-        await store.log_feedback(user_hash="u2", query_id=None, chunk_id="c1", value=1)
+        await UsageLog(store).log_feedback(user_hash="u2", query_id=None, chunk_id="c1", value=1)
     finally:
         await store.close()
     with contextlib.closing(sqlite3.connect(path)) as db:

@@ -11,18 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from index.store import Store
+from bot.usage import UsageLog, open_store
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "db.sqlite3")
-    yield opened
+async def store(tmp_path: Path) -> AsyncIterator[UsageLog]:
+    opened = await open_store(tmp_path / "db.sqlite3")
+    yield UsageLog(opened)
     await opened.close()
 
 
 async def test_flush_waits_for_a_write_already_under_way(
-        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        store: UsageLog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     writing, release = asyncio.Event(), asyncio.Event()
     insert = store._insert_queries
 

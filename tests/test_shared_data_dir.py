@@ -363,8 +363,8 @@ async def test_query_ids_are_unique_across_processes_and_feedback_works(
         answers = [await s.ask(WAGNER_QUESTION, user="tg:1") for s in (first, second) * 3]
         ids = [a.query_id for a in answers]
         assert None not in ids and len(set(ids)) == len(ids)
-        await first.store.flush_queries()
-        await second.store.flush_queries()
+        await first.usage.flush_queries()
+        await second.usage.flush_queries()
         logged = _rows(config.db_path, "SELECT id FROM queries")
         assert sorted(int(r[0]) for r in logged) == sorted(i for i in ids if i is not None)
         theirs = answers[0]  # asked through `first`, voted on through `second`

@@ -14,20 +14,20 @@ import pytest
 
 from bot.config import Config
 from bot.core import Service, StartupError
-from index.store import Store
+from bot.usage import UsageLog, open_store
 
 SURROGATE = "why \ud800 Gao?"
 
 
-async def _logged(store: Store, question: str) -> int:
+async def _logged(store: UsageLog, question: str) -> int:
     return await store.log_query(user_hash="h", question=question, chunk_ids=["c1"],
                                  abstained=False, latency_ms=1.0, generation=1)
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "db.sqlite3")
-    yield opened
+async def store(tmp_path: Path) -> AsyncIterator[UsageLog]:
+    opened = await open_store(tmp_path / "db.sqlite3")
+    yield UsageLog(opened)
     await opened.close()
 
 
@@ -37,7 +37,7 @@ def _questions(path: Path) -> list[tuple[int, str]]:
                 for r in db.execute("SELECT id, question FROM queries ORDER BY id")]
 
 
-async def test_a_lone_surrogate_does_not_lose_its_batch(store: Store, tmp_path: Path) -> None:
+async def test_a_lone_surrogate_does_not_lose_its_batch(store: UsageLog, tmp_path: Path) -> None:
     ids = [await _logged(store, q) for q in ("first", SURROGATE, "third")]
     await store.flush_queries()
     rows = _questions(tmp_path / "db.sqlite3")
@@ -48,7 +48,7 @@ async def test_a_lone_surrogate_does_not_lose_its_batch(store: Store, tmp_path: 
 
 
 async def test_a_row_failing_in_the_database_does_not_lose_its_batch(
-        store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        store: UsageLog, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     taken = await _logged(store, "already there")
     await store.flush_queries()
     store._next_query_id = taken  # the next row collides with an existing id
@@ -69,13 +69,13 @@ def _count_rows(path: Path) -> int:
 
 async def test_disk_full_rows_are_counted_and_reported_once(
         service: Service, caplog: pytest.LogCaptureFixture) -> None:
-    store = service.store
-    await store._db.execute("PRAGMA max_page_count = 1")  # clamps to the current size
+    store = service.usage
+    await service.store.db.execute("PRAGMA max_page_count = 1")  # clamps to the current size
     for i in range(40):
         await _logged(store, f"question number {i} " + "padding " * 200)
     with caplog.at_level(logging.WARNING):
         await store.flush_queries()
-        lost = 40 - _count_rows(store.path)
+        lost = 40 - _count_rows(service.store.path)
         for i in range(5):  # the disk stays full: counted, not warned about again
             await _logged(store, f"later question {i} " + "padding " * 200)
         await store.flush_queries()
@@ -103,7 +103,7 @@ async def test_failed_open_leaves_no_thread_behind(tmp_path: Path) -> None:
     path.write_bytes(os.urandom(8192))
     before = set(threading.enumerate())
     with pytest.raises(sqlite3.DatabaseError, match="not a database"):
-        await Store.open(path)
+        await open_store(path)
     assert _new_threads_alive(before) == []
 
 

@@ -67,7 +67,7 @@ async def audit_rows(env: BotEnv) -> list[tuple[str, str]]:
     """The audit log once every update was handled (the bot audits after replying)."""
     await env.idle()
     return [(command, outcome) for _ts, _user, command, outcome
-            in await env.service.store.audit_rows()]
+            in await env.service.usage.audit_rows()]
 
 
 # --- questions -----------------------------------------------------------------------
@@ -287,7 +287,7 @@ async def test_stranger_refused_and_chat_admin_allowed(env: BotEnv) -> None:
         ("add", "refused"), ("remove", "refused"), ("stats", "refused")]
     assert ("stats", "ok") in rows
     assert all(str(STRANGER) not in user for _ts, user, _c, _o
-               in await env.service.store.audit_rows())
+               in await env.service.usage.audit_rows())
 
 
 async def test_add_document_through_getfile(env: BotEnv) -> None:
@@ -435,7 +435,7 @@ async def test_full_disk_fails_reindex_and_add_plainly(env: BotEnv,
     texts.append(await failure_shown(env, 2))
     while len(await audit_rows(env)) < 2:  # the bot audits after editing the message
         await asyncio.sleep(0.01)
-    monkeypatch.setattr(env.service.store, "log_audit", disk_full_audit)  # the database too
+    monkeypatch.setattr(env.service.usage, "log_audit", disk_full_audit)  # the database too
     env.say("/reindex", user_id=MODERATOR)
     texts.append(await failure_shown(env, 3))
     for text in texts:
@@ -631,7 +631,7 @@ async def test_votes_count_once_and_forged_votes_change_nothing(tmp_path: Path) 
         refused = [await callback_answer(env, env.fake.press(reply.result, data, user_id=USER))
                    for data in forged]
         stats = await env.service.stats()
-        rows = await env.service.store.feedback_rows()
+        rows = await env.service.usage.feedback_rows()
     assert all("Thanks" in a.get("text", "") for a in answers)
     assert (stats.feedback_up, stats.feedback_down) == (1, 0)
     assert [(chunk_id, value) for chunk_id, value in rows] == [("", 1)]  # the whole answer
