@@ -1,7 +1,8 @@
 """The evaluation sets of issue #10 are well formed: the dev/held-out halves (tests/eval/dev.yaml,
-heldout.yaml: sizes per kind, a 50/50 split by the documented rule) and the blind set
-(tests/eval/blind.yaml: written without seeing the halves, never tuned on). In every set the
-evidence really occurs in the indexed passages and no question appears twice."""
+heldout.yaml: sizes per kind, a 50/50 split by the documented rule) and the blind sets
+(tests/eval/blind.yaml, blind2.yaml: each written without seeing the others, never tuned on).
+In every set the evidence really occurs in the indexed passages and no question appears
+twice."""
 
 from __future__ import annotations
 
@@ -24,12 +25,12 @@ MINIMUMS = {"direct": 30, "paraphrase": 30, "keyword": 30, "variant": 25, "alias
             "french": 30, "date": 20, "conflicting": 15, "chat": 25, "out_of_corpus": 30,
             "out_of_domain": 15}
 UNANSWERABLE_KINDS = {"out_of_corpus", "out_of_domain"}
-BLIND = EVAL / "blind.yaml"
+BLINDS = {"blind": EVAL / "blind.yaml", "blind2": EVAL / "blind2.yaml"}
 BLIND_MINIMUMS = {"direct": 15, "paraphrase": 20, "keyword": 15, "variant": 15, "alias": 15,
                   "french": 20, "date": 12, "conflicting": 8, "chat": 15, "out_of_corpus": 20,
                   "out_of_domain": 10}
-# Every other question file: the blind set must share no question with any of them.
-OTHER_SETS = [*HALVES.values(), EVAL / "questions.yaml"]
+# A blind set shares no question with the halves, questions.yaml or another blind set.
+OTHER_SETS = [*HALVES.values(), EVAL / "questions.yaml", *BLINDS.values()]
 
 
 def _halves() -> dict[str, list[EvalQuestion]]:
@@ -41,7 +42,11 @@ def _everything() -> list[EvalQuestion]:
 
 
 def _blind() -> list[EvalQuestion]:
-    return load_questions(BLIND)
+    return load_questions(BLINDS["blind"])
+
+
+def _blind2() -> list[EvalQuestion]:
+    return load_questions(BLINDS["blind2"])
 
 
 def _split_module() -> ModuleType:
@@ -94,7 +99,8 @@ def test_conflicting_questions_have_two_sides_each_with_phrases() -> None:
             assert len(q.evidence_all) >= 2 and all(q.evidence_all), q
 
 
-@pytest.mark.parametrize("questions", [_everything, _blind], ids=["halves", "blind"])
+@pytest.mark.parametrize("questions", [_everything, _blind, _blind2],
+                         ids=["halves", "blind", "blind2"])
 async def test_every_evidence_phrase_occurs_in_an_indexed_passage(
         service: Service, questions: Callable[[], list[EvalQuestion]]) -> None:
     passages = [fold(c.text) for c in await service.store.chunks(service.generation)]
@@ -107,7 +113,8 @@ async def test_every_evidence_phrase_occurs_in_an_indexed_passage(
     assert missing == []
 
 
-@pytest.mark.parametrize("paths", [list(HALVES.values()), [BLIND]], ids=["halves", "blind"])
+@pytest.mark.parametrize("paths", [list(HALVES.values()), *([p] for p in BLINDS.values())],
+                         ids=["halves", *BLINDS])
 def test_out_of_corpus_questions_name_words_the_seeds_never_mention(paths: list[Path]) -> None:
     """Each out-of-corpus question notes the names it hinges on; none occurs in any seed."""
     seeds = fold(" ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")))
@@ -130,8 +137,9 @@ def test_each_file_documents_its_split_rule(path: Path) -> None:
     assert isinstance(yaml.safe_load(path.read_text(encoding="utf-8"))["questions"], list)
 
 
-def test_blind_questions_have_a_known_kind_and_the_right_sort_of_evidence() -> None:
-    for q in _blind():
+@pytest.mark.parametrize("path", list(BLINDS.values()), ids=list(BLINDS))
+def test_blind_questions_have_a_known_kind_and_the_right_sort_of_evidence(path: Path) -> None:
+    for q in load_questions(path):
         assert q.kind in BLIND_MINIMUMS, q
         assert q.answerable == (q.kind not in UNANSWERABLE_KINDS), q
         assert bool(q.evidence_all) == (q.kind == "conflicting"), q
@@ -139,23 +147,28 @@ def test_blind_questions_have_a_known_kind_and_the_right_sort_of_evidence() -> N
             assert len(q.evidence_all) >= 2 and all(q.evidence_all), q
 
 
-def test_blind_set_meets_every_minimum() -> None:
-    counts = Counter(q.kind for q in _blind())
+@pytest.mark.parametrize("path", list(BLINDS.values()), ids=list(BLINDS))
+def test_blind_set_meets_every_minimum(path: Path) -> None:
+    counts = Counter(q.kind for q in load_questions(path))
     assert sum(counts.values()) >= 160
     assert {kind: n for kind, n in BLIND_MINIMUMS.items() if counts[kind] < n} == {}
 
 
-def test_blind_set_has_no_question_twice() -> None:
-    seen = Counter(fold(q.question) for q in _blind())
+@pytest.mark.parametrize("path", list(BLINDS.values()), ids=list(BLINDS))
+def test_blind_set_has_no_question_twice(path: Path) -> None:
+    seen = Counter(fold(q.question) for q in load_questions(path))
     assert [q for q, n in seen.items() if n > 1] == []
 
 
-def test_blind_set_shares_no_question_with_any_other_set() -> None:
-    others = {fold(q.question) for path in OTHER_SETS for q in load_questions(path)}
+@pytest.mark.parametrize("path", list(BLINDS.values()), ids=list(BLINDS))
+def test_blind_set_shares_no_question_with_any_other_set(path: Path) -> None:
+    others = {fold(q.question) for other in OTHER_SETS if other != path
+              for q in load_questions(other)}
     assert others
-    assert [q.question for q in _blind() if fold(q.question) in others] == []
+    assert [q.question for q in load_questions(path) if fold(q.question) in others] == []
 
 
-def test_blind_file_says_it_is_not_to_be_tuned_on() -> None:
-    header = BLIND.read_text(encoding="utf-8").split("questions:")[0]
+@pytest.mark.parametrize("path", list(BLINDS.values()), ids=list(BLINDS))
+def test_blind_file_says_it_is_not_to_be_tuned_on(path: Path) -> None:
+    header = path.read_text(encoding="utf-8").split("questions:")[0]
     assert "written blind" in header.casefold() and "do not tune" in header.casefold()
