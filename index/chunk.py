@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from index.ingest import Document, Paragraph, Section
 from index.wikitext import REF_MARKER
@@ -20,6 +21,7 @@ MIN_WORDS = 4
 _ABBREVIATIONS = ("Col", "Gen", "Lt", "Maj", "Capt", "Sgt", "Mr", "Mrs", "Ms", "Dr", "Prof",
                   "St", "No", "vs", "etc", "e.g", "i.e", "Jan", "Feb", "Aug", "Sept", "Oct",
                   "Nov", "Dec", "U.S", "U.N", "Pres", "Gov", "Sen", "Rep", "Inc", "Ltd", "Co")
+_WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(
     r"(?<=[.!?…])[\"”’)\]]*(?:\ue000\d+\ue000)*\s+(?=[\"“‘(]?[A-Z0-9\u00C0-\u024F])")
 _ABBREVIATION_END = re.compile(r"(?:\b(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS)
@@ -115,8 +117,10 @@ def _passage_texts(paragraphs: Sequence[Paragraph], max_words: int) -> Iterator[
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.casefold())
-    return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+    words = _WORD.findall(text.casefold())
+    if len(words) < 3:
+        return {tuple(words)}
+    return set(zip(words, words[1:], words[2:], strict=False))
 
 
 def is_near_duplicate(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> bool:
@@ -149,16 +153,38 @@ def section_text(section: Section) -> str:
     return "\n\n".join(REF_MARKER.sub("", p.text) for p in section.paragraphs)
 
 
+class _TrigramHolders:
+    """Which kept passages hold each trigram, in the order they took it. Most trigrams have
+    one holder: it is kept in a plain dict filled in bulk (set operations, not a Python
+    loop per trigram), the rare later holders in a second dict."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[str, ...], int] = {}
+        self.later: dict[tuple[str, ...], list[int]] = {}
+
+    def shared_with(self, shingles: set[tuple[str, ...]]) -> Counter[int]:
+        """Kept passages by how many of these trigrams they hold."""
+        first, later = self.first, self.later
+        common = [s for s in shingles if s in first]
+        return Counter(chain.from_iterable((first[s], *later.get(s, ())) for s in common))
+
+    def add(self, shingles: set[tuple[str, ...]], holder: int) -> None:
+        held = shingles & self.first.keys()
+        for shingle in held:
+            self.later.setdefault(shingle, []).append(holder)
+        self.first.update(dict.fromkeys(shingles - held, holder))
+
+
 def _distinct(candidates: list[tuple[int, str, tuple[str, ...]]]
               ) -> list[tuple[int, str, tuple[str, ...]]]:
     """Drop near-repeats; of two, the longer passage stays, in the earlier one's place.
     Candidates are found through shared trigrams, so this stays fast on huge documents."""
     kept: list[tuple[int, str, tuple[str, ...]]] = []
     kept_shingles: list[set[tuple[str, ...]]] = []
-    holders: dict[tuple[str, ...], list[int]] = {}
+    holders = _TrigramHolders()
     for candidate in candidates:
         shingles = _shingles(candidate[1])
-        shared = Counter(i for s in shingles for i in holders.get(s, ()))
+        shared = holders.shared_with(shingles)
         twin = next((i for i, _ in shared.most_common(3)
                      if is_near_duplicate(shingles, kept_shingles[i])), None)
         if twin is None:
@@ -169,8 +195,7 @@ def _distinct(candidates: list[tuple[int, str, tuple[str, ...]]]
             continue
         kept[twin] = candidate
         kept_shingles[twin] = shingles
-        for shingle in shingles:
-            holders.setdefault(shingle, []).append(twin)
+        holders.add(shingles, twin)
     return kept
 
 

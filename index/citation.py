@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
@@ -379,9 +380,9 @@ def detect_language(text: str) -> str | None:
     """"en" or "fr" by counting each language's own stopwords (cheap and good enough
     for news prose), None when the text has too few of either to tell."""
     french, english = _own_stopwords()
-    words = _WORD.findall(fold(text[:20_000]))
-    fr = sum(w in french for w in words)
-    en = sum(w in english for w in words)
+    counts = Counter(_WORD.findall(fold(text[:20_000])))
+    fr = sum(counts[w] for w in french.intersection(counts))
+    en = sum(counts[w] for w in english.intersection(counts))
     if max(fr, en) < _MIN_EVIDENCE:
         return None
     return "fr" if fr > en else "en"
