@@ -129,28 +129,32 @@ class QuestionCache:
         return item
 
 
+ProgressText = Callable[[int, int, str], str]  # (done, total, stage) -> message
+
+
 class ThrottledProgress:
     """Throttled edits of one progress message while the index rebuilds. The instance is
     the core's progress callback, which runs in a worker thread; subclasses say how to edit."""
 
-    def __init__(self, shown: str, render: Callable[[int, int], str], interval: float, *,
+    def __init__(self, shown: str, render: ProgressText, interval: float, *,
                  wait_first: bool = False) -> None:
         self._loop = asyncio.get_running_loop()
         self._render = render
         self._interval = interval
         self._shown = shown
-        self._latest = (0, 0)
+        self._latest: tuple[int, int, str] = (0, 0, "")
         self._last_edit = self._loop.time() if wait_first else 0.0
         self._task: asyncio.Task[None] | None = None
         self._closed = False
 
-    def __call__(self, done: int, total: int) -> None:
-        """The core's progress callback (runs in a worker thread)."""
+    def __call__(self, done: int, total: int, stage: str = "") -> None:
+        """The core's progress callback (runs in a worker thread), stage by stage
+        (index/progress.py)."""
         with contextlib.suppress(RuntimeError):  # loop already closed: nobody to tell
-            self._loop.call_soon_threadsafe(self._note, done, total)
+            self._loop.call_soon_threadsafe(self._note, done, total, stage)
 
-    def _note(self, done: int, total: int) -> None:
-        self._latest = (done, total)
+    def _note(self, done: int, total: int, stage: str = "") -> None:
+        self._latest = (done, total, stage)
         if not self._closed and (self._task is None or self._task.done()):
             self._task = self._loop.create_task(self._flush())
 

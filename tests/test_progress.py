@@ -12,7 +12,10 @@ from collections.abc import Callable, Coroutine
 from itertools import pairwise
 from typing import Any, TypeVar
 
+from bot.core import Service
 from bot.frontend import ThrottledProgress
+from bot.render.text import render_progress
+from index.progress import BUILDING, PREPARING, STAGES
 
 T = TypeVar("T")
 START = 1000.0
@@ -66,15 +69,16 @@ class RecordingProgress(ThrottledProgress):
     """Records each edit with its (virtual) time, and the threads that touched its state."""
 
     def __init__(self, shown: str = "Reindexing…", *, wait_first: bool = False,
-                 render: Callable[[int, int], str] | None = None) -> None:
-        super().__init__(shown, render or (lambda done, total: f"{done}/{total}"), INTERVAL,
+                 render: Callable[[int, int, str], str] | None = None) -> None:
+        super().__init__(shown, render or (lambda done, total, _stage: f"{done}/{total}"),
+                         INTERVAL,
                          wait_first=wait_first)
         self.edits: list[tuple[float, str]] = []
         self.noted_in: set[int] = set()
 
-    def _note(self, done: int, total: int) -> None:
+    def _note(self, done: int, total: int, stage: str = "") -> None:
         self.noted_in.add(threading.get_ident())
-        super()._note(done, total)
+        super()._note(done, total, stage)
 
     async def _send(self, text: str) -> None:
         self.edits.append((asyncio.get_running_loop().time(), text))
@@ -125,7 +129,7 @@ def test_wait_first_holds_the_first_edit_for_one_interval() -> None:
 
 def test_an_unchanged_text_is_not_sent_again() -> None:
     async def scenario() -> list[str]:
-        progress = RecordingProgress("0%", render=lambda done, total: f"{100 * done // total}%")
+        progress = RecordingProgress("0%", render=lambda done, total, _s: f"{100 * done // total}%")
         for done in (1, 2, 3):  # still 0% of 1000: the message already says so
             progress(done, 1000)
         await asyncio.sleep(10)
@@ -200,3 +204,42 @@ def test_a_callback_after_the_loop_closed_is_ignored() -> None:
     progress = run(scenario)
     progress(1, 2)  # the reindex thread outlived the bot: nothing to tell, nothing raised
     assert progress.edits == []
+
+
+class StageRecorder(ThrottledProgress):
+    """The chat's progress message as a build reports to it: every (done, total, stage)
+    noted, and each text the message would show."""
+
+    def __init__(self) -> None:
+        super().__init__("⏳ Reindexing…", render_progress, 0.0)
+        self.noted: list[tuple[int, int, str]] = []
+        self.texts: list[str] = []
+
+    def _note(self, done: int, total: int, stage: str = "") -> None:
+        self.noted.append((done, total, stage))
+        self.texts.append(render_progress(done, total, stage))
+        super()._note(done, total, stage)
+
+    async def _send(self, text: str) -> None:
+        pass
+
+
+async def test_the_chat_progress_message_names_every_stage_of_a_real_reindex(
+        service: Service) -> None:
+    progress = StageRecorder()
+    await service.reindex(progress)
+    await asyncio.sleep(0)  # the worker thread's last calls reach the loop
+    stages = list(dict.fromkeys(stage for _, _, stage in progress.noted))
+    assert stages == list(STAGES)
+    for stage in STAGES:
+        assert any(stage in text for text in progress.texts), stage
+    bars = [text.split("\n")[1].count("▓") for text in progress.texts]
+    assert bars == sorted(bars) and bars[-1] == 10  # one bar, never back to empty
+
+
+def test_progress_text_counts_files_for_file_stages_and_names_one_step_stages() -> None:
+    assert render_progress(2, 5, PREPARING).startswith(
+        "⏳ Reindexing: cleaning, chunking and analysing 2/5 files")
+    assert render_progress(0, 1, BUILDING).startswith("⏳ Reindexing: building…")
+    assert render_progress(3, 6).startswith("⏳ Reindexing… 3/6 documents")  # no stage given
+    assert render_progress(0, 0) == "⏳ Reindexing…"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot import texts
 from bot.answer import citation_date
 from index.lead import sentence_spans
+from index.progress import BUILDING, PREPARING, PUBLISHING, READING
 
 if TYPE_CHECKING:  # annotations only
     from bot.answer import Answer, Citation, Passage
@@ -139,12 +140,28 @@ def pack(lines: Sequence[str], limit: int) -> list[str]:
     return blocks
 
 
-def render_progress(done: int, total: int) -> str:
-    """A reindex progress line with a small bar (no markup: the same on every platform)."""
-    if total <= 0:
+# Where each build stage (index/progress.py) sits on the one bar, and how much of it it
+# takes: preparing the files is most of a build.
+_STAGE_SPAN = {READING: (0.0, 0.05), PREPARING: (0.05, 0.8), BUILDING: (0.85, 0.1),
+               PUBLISHING: (0.95, 0.05)}
+
+
+def render_progress(done: int, total: int, stage: str = "") -> str:
+    """A reindex progress message (no markup: the same on every platform): the stage and
+    its count, over one bar for the whole build, so the bar never starts again at a new
+    stage nor sits full while the index is still being built."""
+    if total <= 0 and not stage:
         return "⏳ Reindexing…"
-    filled = max(0, min(10, round(10 * done / total)))
-    return f"⏳ Reindexing… {done}/{total} documents\n{'▓' * filled}{'░' * (10 - filled)}"
+    share = min(1.0, max(0.0, done / total)) if total > 0 else 0.0
+    start, weight = _STAGE_SPAN.get(stage, (0.0, 1.0))
+    filled = round(10 * (start + weight * share))
+    if not stage:
+        line = f"⏳ Reindexing… {done}/{total} documents"
+    elif total > 1:
+        line = f"⏳ Reindexing: {stage} {done}/{total} files…"
+    else:
+        line = f"⏳ Reindexing: {stage}…"
+    return f"{line}\n{'▓' * filled}{'░' * (10 - filled)}"
 
 
 def render_too_large(size: int, limit: int) -> str:
