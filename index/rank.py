@@ -94,6 +94,7 @@ class RankParams:
     define_boost: float = 0.5           # the passage that defines X, for "What is X?"
     diversity_ratio: float = 0.5        # other document's passage promoted at >= this x top
     companion_ratio: float = 0.5        # near misses kept after the rest at >= this x best
+    coverage_power: float = 1.0         # kept passages ranked by score x coverage ** this
     candidates: int = 45                # passages scored before the rules (>= limit)
 
 
@@ -212,8 +213,19 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
             near.append(Hit(index, score, typed, coverage, companion=True))
     if not strict:
         return []
+    strict = _coordinated(strict, params.coverage_power)
     best = strict[0].score
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
+
+
+def _coordinated(hits: list[Hit], power: float) -> list[Hit]:
+    """Hits rescored by their coverage (score x coverage ** power, best first): a passage
+    holding every concept of the question outranks one that repeats half of them (the
+    coordination factor of classic Lucene scoring, on IDF-weighted concepts)."""
+    if power <= 0:
+        return hits
+    rescored = [replace(h, score=h.score * h.coverage ** power) for h in hits]
+    return sorted(rescored, key=lambda h: (-h.score, h.index))
 
 
 def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
