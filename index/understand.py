@@ -595,8 +595,10 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
             found = _alias_terms(reading, linked.names, taken)
             alternatives += [Alternative(t, LINKED_ALIAS_WEIGHT, ALIAS) for t, _ in found]
             taken |= {t for t, _ in found}
-    mentioned = bool(direct) or vocabulary.cooccur(own) or any(
-        a.how == ALIAS for a in alternatives)
+    # Only the entry's own names count: a predecessor or successor the corpus mentions
+    # (JNIM for "Katiba Macina") is a lead to follow, not the name asked about.
+    mentioned = bool(direct) or vocabulary.cooccur(own) or vocabulary.cooccur(translations) \
+        or any(vocabulary.cooccur(_phrase_terms(reading, name)) for name in entry.names)
     if direct and not vocabulary.cooccur(own):
         shown = _best_name(direct, vocabulary)
         alike = fuzz.ratio(fold(phrase), fold(shown)) >= _SAME_NAME_SIMILARITY

@@ -4,7 +4,7 @@ diversification; plus the engine's weighted query."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pytest
@@ -341,3 +341,18 @@ def test_an_off_topic_word_must_be_in_the_passage_that_answers() -> None:
 def test_an_ordinary_unknown_word_still_does_not_veto(small: Passages) -> None:
     ranking = ask(small, query(concept("Tinzaouatene", name=True), concept("yesterday")))
     assert not ranking.abstained
+
+
+def test_a_passage_holding_every_concept_outranks_one_repeating_some() -> None:
+    docs = [Doc("x", "French troops French troops French troops fought in Diabaly with "
+                "French special forces."),
+            Doc("y", "The French military withdrew from Mali in 2022."),
+            *filler_docs(20)]
+    passages = Passages(docs)
+    q = query(concept("French", name=True), concept("troops"), concept("Mali", name=True),
+              concept("leave", extra=((analyze("withdrew")[0], 0.3, "synonym"),)))
+    ranking = ask(passages, q)
+    assert [h.index for h in ranking.hits[:2]] == [1, 0]
+    assert ranking.hits[0].coverage > ranking.hits[1].coverage
+    uncoordinated = ask(passages, q, params=replace(PARAMS, coverage_power=0.0))
+    assert uncoordinated.hits[0].index == 0  # BM25 alone puts the repetition first
