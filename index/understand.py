@@ -171,13 +171,28 @@ class French:
         found = self._phrases.get(" ".join(folded))
         if found is None:
             found = self._phrases.get(" ".join(fold(self.lemma(w.lower())) for w in words))
-        if found is None and len(folded) == 1 and folded[0][-1:] in ("s", "x"):
-            found = self._phrases.get(folded[0][:-1])  # a plural the lemmatiser missed
+        if found is None and len(folded) == 1:
+            found = next((self._phrases[f] for f in _french_lemma_guesses(folded[0])
+                          if f in self._phrases), None)
         return found or ()
 
     def french_for(self, term: str) -> list[str]:
         """French words or phrases the lexicon gives for an English term."""
         return self._english.get(term, [])
+
+
+# Endings of inflected French words -> their lemma's ending, for the forms the lemmatiser
+# leaves alone ("quitte" is also an adjective): a plural, a verb's present or participle.
+_FRENCH_ENDINGS = (("s", ""), ("x", ""), ("e", "er"), ("es", "er"), ("ent", "er"),
+                   ("ee", "er"), ("ees", "er"), ("es", "e"), ("is", "ir"), ("it", "ir"),
+                   ("ise", "endre"), ("ises", "endre"), ("is", "endre"))
+
+
+def _french_lemma_guesses(word: str) -> list[str]:
+    """Lemmas a folded French word may have, most likely first: "quitte" -> quitter,
+    "prises" -> prendre, "tuees" -> tuer."""
+    return [word[:-len(end)] + lemma for end, lemma in _FRENCH_ENDINGS
+            if word.endswith(end) and len(word) - len(end) >= 3]
 
 
 # High-precision French function words (not English words) for language detection.

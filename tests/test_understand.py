@@ -559,3 +559,14 @@ def test_an_alias_spelt_otherwise_is_known_through_its_own_other_names() -> None
     vocab = Vocabulary.from_passages(["Ansar Dine imposed sharia in Kidal in June 2012."])
     query = understand("Ansar Eddine and sharia in Kidal", vocab, ALIASES)
     assert not query.unknown_names
+
+
+@pytest.mark.parametrize(("question", "english"), [
+    ("Pourquoi Wagner quitte le Mali ?", "withdraw"),   # quitte -> quitter
+    ("Les rebelles quittent Kidal", "withdraw"),       # quittent -> quitter
+])
+def test_french_verb_forms_the_lemmatiser_leaves_alone_are_translated(
+        question: str, english: str) -> None:
+    query = ask(question)
+    assert query.language == "fr"
+    assert alternative(query, analyze(english)[0]) == (0.9, TRANSLATION)
