@@ -570,3 +570,8 @@ def test_french_verb_forms_the_lemmatiser_leaves_alone_are_translated(
     query = ask(question)
     assert query.language == "fr"
     assert alternative(query, analyze(english)[0]) == (0.9, TRANSLATION)
+
+
+def test_lose_lost_and_losses_are_one_synonym_group() -> None:
+    query = ask("army losses", NO_ALIASES)  # type: ignore[arg-type]
+    assert alternative(query, analyze("lost")[0]) == (0.3, SYNONYM)
