@@ -330,12 +330,27 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 
 def _about_period(index: int, ranges: Sequence[DateRange], passages: PassageView) -> bool:
     """The passage's document is dated in the period, or its text names a year of it (and
-    its month, for periods shorter than a year)."""
+    its month, for periods shorter than a year), or names the period's month without a year
+    in a document dated up to a year after it ("on July 25", reported in August 2024)."""
     date = parse_date(passages.date_of(index))
     if date is not None and any(r.start <= date <= r.end for r in ranges):
         return True
     terms = passages.terms_of(index)
-    return any(_mentions(r, terms) for r in ranges)
+    if any(_mentions(r, terms) for r in ranges):
+        return True
+    return date is not None and any(_month_reported_after(r, terms, date) for r in ranges)
+
+
+_REPORTED_WITHIN_DAYS = 366
+
+
+def _month_reported_after(period: DateRange, terms: frozenset[str], reported: dt.date) -> bool:
+    """A month of a period shorter than a year named in a passage reported soon after."""
+    if (period.end - period.start).days >= 360:
+        return False
+    if not 0 <= (reported - period.end).days <= _REPORTED_WITHIN_DAYS:
+        return False
+    return any(_MONTH_TERMS[m - 1] & terms for m in _months_between(period.start, period.end))
 
 
 def _mentions(period: DateRange, terms: frozenset[str]) -> bool:
@@ -374,8 +389,11 @@ def _defined_terms(query: Query) -> frozenset[str]:
     terms: set[str] = set(wanted)
     for concept in query.concepts:
         if fold(concept.typed) == fold(query.defines) or wanted & concept.terms:
-            terms |= concept.terms
+            terms |= {a.term for a in concept.alternatives if a.weight >= _SAME_THING}
     return frozenset(terms)
+
+
+_SAME_THING = 0.8  # an alternative this heavy names X itself (not a predecessor, a synonym)
 
 
 def _defines(index: int, terms: frozenset[str], passages: PassageView) -> bool:
@@ -390,7 +408,9 @@ def _defines(index: int, terms: frozenset[str], passages: PassageView) -> bool:
 def _definition_pattern(terms: frozenset[str]) -> re.Pattern[str]:
     words = "|".join(re.escape(t) for t in sorted(terms))
     word = rf"\b(?:{words})\w*"
-    return re.compile(rf"{word}\s*\(|\(\s*{word}|{word},? (?:is|was|are|were) (?:a|an|the)\b")
+    named = r"(?:known|identified|described|referred to|calling (?:itself|themselves)) as"
+    return re.compile(rf"{word}\s*\(|\(\s*{word}|{word},? (?:is|was|are|were) (?:a|an|the)\b"
+                      rf"|{named} (?:the )?[\"“']?(?:\w+ ){{0,3}}{word}")
 
 
 # ----- diversification -----------------------------------------------------------------

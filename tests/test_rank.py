@@ -356,3 +356,35 @@ def test_a_passage_holding_every_concept_outranks_one_repeating_some() -> None:
     assert ranking.hits[0].coverage > ranking.hits[1].coverage
     uncoordinated = ask(passages, q, params=replace(PARAMS, coverage_power=0.0))
     assert uncoordinated.hits[0].index == 0  # BM25 alone puts the repetition first
+
+
+def test_a_month_without_a_year_counts_in_a_document_reported_soon_after() -> None:
+    docs = [Doc("old", "Fighting at Tessalit Tessalit in July, the army said.", "2013-08-01"),
+            Doc("new", "Fighting at Tessalit in July, the army said.", "2024-08-05"),
+            *filler_docs(20)]
+    passages = Passages(docs)
+    july = DateRange(dt.date(2024, 7, 1), dt.date(2024, 7, 31), "July 2024")
+    q = query(concept("Tessalit", name=True), concept("fighting"))
+    assert passages.docs[ask(passages, q).hits[0].index].key == "old"
+    assert passages.docs[ask(passages, query(*q.concepts, dates=(july,))).hits[0].index].key \
+        == "new"
+
+
+def test_a_passage_naming_x_as_known_as_defines_it() -> None:
+    docs = [Doc("a", "Talks: the CMA and the CMA army met; the CMA said talks failed."),
+            Doc("c", "Armed groups identified as the CMA announced a mobilisation."),
+            *filler_docs(20)]
+    passages = Passages(docs)
+    cma = concept("CMA", name=True)
+    assert passages.docs[ask(passages, query(cma)).hits[0].index].key == "a"
+    defined = ask(passages, query(cma, defines="CMA"))
+    assert passages.docs[defined.hits[0].index].key == "c"
+
+
+def test_a_predecessor_does_not_count_as_x_in_a_definition() -> None:
+    docs = [Doc("a", "The CSP (Strategic Framework) met the CMA leaders and the CMA council."),
+            Doc("b", "The CMA is a coalition of rebel movements."), *filler_docs(20)]
+    passages = Passages(docs)
+    cma = concept("CMA", name=True, extra=(("csp", 0.5, ALIAS),))
+    defined = ask(passages, query(cma, defines="CMA"))
+    assert passages.docs[defined.hits[0].index].key == "b"
