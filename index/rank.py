@@ -261,10 +261,13 @@ def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> fro
     most common_share of the passages (a share, so it holds at any corpus size)."""
     rarest = max(w.weight for w in known)
     most = params.common_share * engine.n_docs
+    def uncommon(w: _Weighed) -> bool:
+        return min(engine.doc_freq(t) or most for t in w.concept.terms) <= most
+
     return frozenset(
         w.concept.typed for w in known
-        if w.weight >= params.distinctive_share * rarest
-        and (w.concept.is_name or min(engine.doc_freq(t) or most for t in w.concept.terms) <= most))
+        if (w.weight >= params.distinctive_share * rarest and (w.concept.is_name or uncommon(w)))
+        or (w.concept.is_name and uncommon(w)))
 
 
 # ----- boosts --------------------------------------------------------------------------

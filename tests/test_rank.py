@@ -388,3 +388,14 @@ def test_a_predecessor_does_not_count_as_x_in_a_definition() -> None:
     cma = concept("CMA", name=True, extra=(("csp", 0.5, ALIAS),))
     defined = ask(passages, query(cma, defines="CMA"))
     assert passages.docs[defined.hits[0].index].key == "b"
+
+
+def test_a_known_name_can_carry_an_answer_next_to_a_rarer_ordinary_word() -> None:
+    docs = [Doc("a", "Wagner announced that it is leaving Mali."),
+            Doc("b", "Officials in Mali give briefings on the budget every week."),
+            *[Doc(f"w{i}", f"Wagner fighters patrolled Mali region {i}.") for i in range(4)],
+            *filler_docs(20)]
+    passages = Passages(docs)
+    # "give" (one passage) is far rarer than Wagner (five): Wagner must still count.
+    q = query(concept("Wagner", name=True), concept("give"), concept("Mali", name=True))
+    assert "a" in {passages.docs[h.index].key for h in ask(passages, q).hits}
