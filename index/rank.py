@@ -15,7 +15,10 @@ corpus). A passage is kept when
 - it covers `min_matched_fraction` of the question's known concepts, IDF-weighted (words the
   corpus never saw and that are not names do not count: chat and French words must not
   sink an answer), and at least two of them when the question has two or more;
-- it matches at least one distinctive concept (one whose IDF is near the question's rarest).
+- it matches at least one distinctive concept (a name the corpus holds in at most a quarter of
+  its passages, or one whose IDF is near the question's rarest).
+Kept passages are ordered by score x coverage: one holding every concept outranks one that
+repeats some of them.
 A specific name the corpus never mentions vetoes the answer outright.
 """
 
@@ -257,8 +260,9 @@ def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
 
 
 def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> frozenset[str]:
-    """Concepts that can carry an answer: near the question's rarest, and a name or in at
-    most common_share of the passages (a share, so it holds at any corpus size)."""
+    """Concepts that can carry an answer: a name in at most common_share of the passages (a
+    share, so it holds at any corpus size), or a concept near the question's rarest that is
+    a name or that uncommon."""
     rarest = max(w.weight for w in known)
     most = params.common_share * engine.n_docs
     def uncommon(w: _Weighed) -> bool:
