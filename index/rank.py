@@ -97,7 +97,7 @@ class RankParams:
     define_boost: float = 0.5           # the passage that defines X, for "What is X?"
     diversity_ratio: float = 0.5        # other document's passage promoted at >= this x top
     companion_ratio: float = 0.5        # near misses kept after the rest at >= this x best
-    coverage_power: float = 1.0         # kept passages ranked by score x coverage ** this
+    coverage_power: float = 1.5         # kept passages ranked by score x coverage ** this
     candidates: int = 45                # passages scored before the rules (>= limit)
 
 
@@ -343,12 +343,22 @@ def _about_period(index: int, ranges: Sequence[DateRange], passages: PassageView
     if date is not None and any(r.start <= date <= r.end for r in ranges):
         return True
     terms = passages.terms_of(index)
-    if any(_mentions(r, terms) for r in ranges):
+    if any(_mentions(r, terms) or _mentions_day(r, terms) for r in ranges):
         return True
     return date is not None and any(_month_reported_after(r, terms, date) for r in ranges)
 
 
 _REPORTED_WITHIN_DAYS = 366
+
+
+def _mentions_day(period: DateRange, terms: frozenset[str]) -> bool:
+    """A one-day period named by its day and month ("On 16 January, ...") in a passage
+    that names no other year."""
+    if period.start != period.end:
+        return False
+    other_years = {t for t in terms if _YEAR.fullmatch(t)} - {str(period.start.year)}
+    return (not other_years and str(period.start.day) in terms
+            and bool(_MONTH_TERMS[period.start.month - 1] & terms))
 
 
 def _month_reported_after(period: DateRange, terms: frozenset[str], reported: dt.date) -> bool:

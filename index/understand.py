@@ -621,17 +621,37 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     if not mentioned:
         reading.unknown.append(phrase)
     if len(own) > 1 and vocabulary.cooccur(own):
-        return _split_phrase(reading, phrase, own, TYPED, alternatives)
+        swaps = _one_word_swaps(reading, own, entry.names)
+        return _split_phrase(reading, phrase, own, TYPED, alternatives, swaps)
     if len(translations) > 1 and vocabulary.cooccur(translations):
         return _split_phrase(reading, phrase, translations, TRANSLATION, alternatives)
     return [Concept(phrase, _dedupe(alternatives), is_name=True)]
 
 
+def _one_word_swaps(reading: _Reading, own: Sequence[str], names: Iterable[str]
+                    ) -> dict[str, list[str]]:
+    """For each word of the typed name, the words the entry's other names put in its place
+    and the index holds ("French troops" ~ French military, French forces: troop -> militari,
+    forc)."""
+    swaps: dict[str, list[str]] = {}
+    typed = set(own)
+    for name in names:
+        terms = set(_phrase_terms(reading, name))
+        gone, new = typed - terms, terms - typed
+        if len(gone) == 1 and len(new) == 1 and len(terms) == len(typed):
+            word = next(iter(new))
+            if word in reading.vocabulary:
+                swaps.setdefault(next(iter(gone)), []).append(word)
+    return swaps
+
+
 def _split_phrase(reading: _Reading, phrase: str, parts: Sequence[str], how: str,
-                  alternatives: Sequence[Alternative]) -> list[Concept]:
+                  alternatives: Sequence[Alternative],
+                  swaps: Mapping[str, Sequence[str]] | None = None) -> list[Concept]:
     """A name the corpus writes as typed ("Africa Corps", "CSP-PSD") or as translated
     ("Conseil national de transition" -> national transitional council): one concept per
-    word, so that a passage must hold every word; the other names count for the rarest."""
+    word, so that a passage must hold every word; the other names count for the rarest, and
+    a word another name swaps for one of its words counts for that word."""
     anchor = min(parts, key=reading.vocabulary.df)
     written = {_acronym_or_term(w, reading.vocabulary): w for w in _WORD.findall(phrase)}
     concepts = []
@@ -639,11 +659,13 @@ def _split_phrase(reading: _Reading, phrase: str, parts: Sequence[str], how: str
         if term == anchor:
             others = [a for a in alternatives
                       if a.term == anchor or (a.how != how and a.term not in parts)]
+            others += [Alternative(w, ALIAS_WEIGHT, ALIAS) for w in (swaps or {}).get(term, ())]
             concepts.append(Concept(written.get(term, phrase), _dedupe(others), is_name=True))
         else:
             weight = 1.0 if how == TYPED else TRANSLATION_WEIGHT
-            only = Alternative(term, weight, how)
-            concepts.append(Concept(written.get(term, phrase), (only,), is_name=True))
+            alts = [Alternative(term, weight, how)]
+            alts += [Alternative(w, ALIAS_WEIGHT, ALIAS) for w in (swaps or {}).get(term, ())]
+            concepts.append(Concept(written.get(term, phrase), _dedupe(alts), is_name=True))
     return concepts
 
 

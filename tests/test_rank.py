@@ -399,3 +399,15 @@ def test_a_known_name_can_carry_an_answer_next_to_a_rarer_ordinary_word() -> Non
     # "give" (one passage) is far rarer than Wagner (five): Wagner must still count.
     q = query(concept("Wagner", name=True), concept("give"), concept("Mali", name=True))
     assert "a" in {passages.docs[h.index].key for h in ask(passages, q).hits}
+
+
+def test_a_day_named_without_its_year_counts_when_no_other_year_is_named() -> None:
+    docs = [Doc("other", "On 16 January Gao Gao fighting in 2012 was heavy."),
+            Doc("day", "On 16 January fighting in Gao began."),
+            *filler_docs(20)]
+    passages = Passages(docs)
+    day = DateRange(dt.date(2013, 1, 16), dt.date(2013, 1, 16), "16 January 2013")
+    q = query(concept("Gao", name=True), concept("fighting"))
+    assert passages.docs[ask(passages, q).hits[0].index].key == "other"
+    assert passages.docs[ask(passages, query(*q.concepts, dates=(day,))).hits[0].index].key \
+        == "day"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from index.analyze import analyze
 from index.engine import BM25
 from index.lexicon import AliasEntry, AliasTable, load_aliases
-from index.query import ALIAS, SYNONYM, TRANSLATION, TYPED, VARIANT, Query
+from index.query import ALIAS, SYNONYM, TRANSLATION, TYPED, VARIANT, Alternative, Query
 from index.understand import MAX_CONCEPTS, NO_ALIASES, prepare, understand
 from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
@@ -575,3 +575,12 @@ def test_french_verb_forms_the_lemmatiser_leaves_alone_are_translated(
 def test_lose_lost_and_losses_are_one_synonym_group() -> None:
     query = ask("army losses", NO_ALIASES)  # type: ignore[arg-type]
     assert alternative(query, analyze("lost")[0]) == (0.3, SYNONYM)
+
+
+def test_another_name_of_an_alias_swaps_in_its_differing_word() -> None:
+    # "French troops" and "French military" name one entry: military counts for troops.
+    vocab = Vocabulary.from_passages(["The French military withdrew from Mali in 2022.",
+                                      "French troops fought in Diabaly."])
+    query = understand("When did French troops leave Mali?", vocab, ALIASES)
+    troops = next(c for c in query.concepts if c.typed == "troops")
+    assert Alternative(analyze("military")[0], 0.8, ALIAS) in troops.alternatives
