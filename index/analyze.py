@@ -176,6 +176,7 @@ cut break sever
 coalition alliance
 talks negotiations dialogue
 profit benefit exploit
+lose lost loss losses
 """.strip().splitlines()
 
 

@@ -15,7 +15,10 @@ corpus). A passage is kept when
 - it covers `min_matched_fraction` of the question's known concepts, IDF-weighted (words the
   corpus never saw and that are not names do not count: chat and French words must not
   sink an answer), and at least two of them when the question has two or more;
-- it matches at least one distinctive concept (one whose IDF is near the question's rarest).
+- it matches at least one distinctive concept (a name the corpus holds in at most a quarter of
+  its passages, or one whose IDF is near the question's rarest).
+Kept passages are ordered by score x coverage: one holding every concept outranks one that
+repeats some of them.
 A specific name the corpus never mentions vetoes the answer outright.
 """
 
@@ -94,6 +97,7 @@ class RankParams:
     define_boost: float = 0.5           # the passage that defines X, for "What is X?"
     diversity_ratio: float = 0.5        # other document's passage promoted at >= this x top
     companion_ratio: float = 0.5        # near misses kept after the rest at >= this x best
+    coverage_power: float = 1.5         # kept passages ranked by score x coverage ** this
     candidates: int = 45                # passages scored before the rules (>= limit)
 
 
@@ -212,8 +216,19 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
             near.append(Hit(index, score, typed, coverage, companion=True))
     if not strict:
         return []
+    strict = _coordinated(strict, params.coverage_power)
     best = strict[0].score
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
+
+
+def _coordinated(hits: list[Hit], power: float) -> list[Hit]:
+    """Hits rescored by their coverage (score x coverage ** power, best first): a passage
+    holding every concept of the question outranks one that repeats half of them (the
+    coordination factor of classic Lucene scoring, on IDF-weighted concepts)."""
+    if power <= 0:
+        return hits
+    rescored = [replace(h, score=h.score * h.coverage ** power) for h in hits]
+    return sorted(rescored, key=lambda h: (-h.score, h.index))
 
 
 def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
@@ -245,14 +260,18 @@ def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
 
 
 def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> frozenset[str]:
-    """Concepts that can carry an answer: near the question's rarest, and a name or in at
-    most common_share of the passages (a share, so it holds at any corpus size)."""
+    """Concepts that can carry an answer: a name in at most common_share of the passages (a
+    share, so it holds at any corpus size), or a concept near the question's rarest that is
+    a name or that uncommon."""
     rarest = max(w.weight for w in known)
     most = params.common_share * engine.n_docs
+    def uncommon(w: _Weighed) -> bool:
+        return min(engine.doc_freq(t) or most for t in w.concept.terms) <= most
+
     return frozenset(
         w.concept.typed for w in known
-        if w.weight >= params.distinctive_share * rarest
-        and (w.concept.is_name or min(engine.doc_freq(t) or most for t in w.concept.terms) <= most))
+        if (w.weight >= params.distinctive_share * rarest and (w.concept.is_name or uncommon(w)))
+        or (w.concept.is_name and uncommon(w)))
 
 
 # ----- boosts --------------------------------------------------------------------------
@@ -318,12 +337,37 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 
 def _about_period(index: int, ranges: Sequence[DateRange], passages: PassageView) -> bool:
     """The passage's document is dated in the period, or its text names a year of it (and
-    its month, for periods shorter than a year)."""
+    its month, for periods shorter than a year), or names the period's month without a year
+    in a document dated up to a year after it ("on July 25", reported in August 2024)."""
     date = parse_date(passages.date_of(index))
     if date is not None and any(r.start <= date <= r.end for r in ranges):
         return True
     terms = passages.terms_of(index)
-    return any(_mentions(r, terms) for r in ranges)
+    if any(_mentions(r, terms) or _mentions_day(r, terms) for r in ranges):
+        return True
+    return date is not None and any(_month_reported_after(r, terms, date) for r in ranges)
+
+
+_REPORTED_WITHIN_DAYS = 366
+
+
+def _mentions_day(period: DateRange, terms: frozenset[str]) -> bool:
+    """A one-day period named by its day and month ("On 16 January, ...") in a passage
+    that names no other year."""
+    if period.start != period.end:
+        return False
+    other_years = {t for t in terms if _YEAR.fullmatch(t)} - {str(period.start.year)}
+    return (not other_years and str(period.start.day) in terms
+            and bool(_MONTH_TERMS[period.start.month - 1] & terms))
+
+
+def _month_reported_after(period: DateRange, terms: frozenset[str], reported: dt.date) -> bool:
+    """A month of a period shorter than a year named in a passage reported soon after."""
+    if (period.end - period.start).days >= 360:
+        return False
+    if not 0 <= (reported - period.end).days <= _REPORTED_WITHIN_DAYS:
+        return False
+    return any(_MONTH_TERMS[m - 1] & terms for m in _months_between(period.start, period.end))
 
 
 def _mentions(period: DateRange, terms: frozenset[str]) -> bool:
@@ -362,8 +406,11 @@ def _defined_terms(query: Query) -> frozenset[str]:
     terms: set[str] = set(wanted)
     for concept in query.concepts:
         if fold(concept.typed) == fold(query.defines) or wanted & concept.terms:
-            terms |= concept.terms
+            terms |= {a.term for a in concept.alternatives if a.weight >= _SAME_THING}
     return frozenset(terms)
+
+
+_SAME_THING = 0.8  # an alternative this heavy names X itself (not a predecessor, a synonym)
 
 
 def _defines(index: int, terms: frozenset[str], passages: PassageView) -> bool:
@@ -378,7 +425,9 @@ def _defines(index: int, terms: frozenset[str], passages: PassageView) -> bool:
 def _definition_pattern(terms: frozenset[str]) -> re.Pattern[str]:
     words = "|".join(re.escape(t) for t in sorted(terms))
     word = rf"\b(?:{words})\w*"
-    return re.compile(rf"{word}\s*\(|\(\s*{word}|{word},? (?:is|was|are|were) (?:a|an|the)\b")
+    named = r"(?:known|identified|described|referred to|calling (?:itself|themselves)) as"
+    return re.compile(rf"{word}\s*\(|\(\s*{word}|{word},? (?:is|was|are|were) (?:a|an|the)\b"
+                      rf"|{named} (?:the )?[\"“']?(?:\w+ ){{0,3}}{word}")
 
 
 # ----- diversification -----------------------------------------------------------------

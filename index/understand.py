@@ -171,13 +171,28 @@ class French:
         found = self._phrases.get(" ".join(folded))
         if found is None:
             found = self._phrases.get(" ".join(fold(self.lemma(w.lower())) for w in words))
-        if found is None and len(folded) == 1 and folded[0][-1:] in ("s", "x"):
-            found = self._phrases.get(folded[0][:-1])  # a plural the lemmatiser missed
+        if found is None and len(folded) == 1:
+            found = next((self._phrases[f] for f in _french_lemma_guesses(folded[0])
+                          if f in self._phrases), None)
         return found or ()
 
     def french_for(self, term: str) -> list[str]:
         """French words or phrases the lexicon gives for an English term."""
         return self._english.get(term, [])
+
+
+# Endings of inflected French words -> their lemma's ending, for the forms the lemmatiser
+# leaves alone ("quitte" is also an adjective): a plural, a verb's present or participle.
+_FRENCH_ENDINGS = (("s", ""), ("x", ""), ("e", "er"), ("es", "er"), ("ent", "er"),
+                   ("ee", "er"), ("ees", "er"), ("es", "e"), ("is", "ir"), ("it", "ir"),
+                   ("ise", "endre"), ("ises", "endre"), ("is", "endre"))
+
+
+def _french_lemma_guesses(word: str) -> list[str]:
+    """Lemmas a folded French word may have, most likely first: "quitte" -> quitter,
+    "prises" -> prendre, "tuees" -> tuer."""
+    return [word[:-len(end)] + lemma for end, lemma in _FRENCH_ENDINGS
+            if word.endswith(end) and len(word) - len(end) >= 3]
 
 
 # High-precision French function words (not English words) for language detection.
@@ -595,8 +610,10 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
             found = _alias_terms(reading, linked.names, taken)
             alternatives += [Alternative(t, LINKED_ALIAS_WEIGHT, ALIAS) for t, _ in found]
             taken |= {t for t, _ in found}
-    mentioned = bool(direct) or vocabulary.cooccur(own) or any(
-        a.how == ALIAS for a in alternatives)
+    # Only the entry's own names count: a predecessor or successor the corpus mentions
+    # (JNIM for "Katiba Macina") is a lead to follow, not the name asked about.
+    mentioned = bool(direct) or vocabulary.cooccur(own) or vocabulary.cooccur(translations) \
+        or any(vocabulary.cooccur(_phrase_terms(reading, name)) for name in entry.names)
     if direct and not vocabulary.cooccur(own):
         shown = _best_name(direct, vocabulary)
         alike = fuzz.ratio(fold(phrase), fold(shown)) >= _SAME_NAME_SIMILARITY
@@ -604,17 +621,37 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     if not mentioned:
         reading.unknown.append(phrase)
     if len(own) > 1 and vocabulary.cooccur(own):
-        return _split_phrase(reading, phrase, own, TYPED, alternatives)
+        swaps = _one_word_swaps(reading, own, entry.names)
+        return _split_phrase(reading, phrase, own, TYPED, alternatives, swaps)
     if len(translations) > 1 and vocabulary.cooccur(translations):
         return _split_phrase(reading, phrase, translations, TRANSLATION, alternatives)
     return [Concept(phrase, _dedupe(alternatives), is_name=True)]
 
 
+def _one_word_swaps(reading: _Reading, own: Sequence[str], names: Iterable[str]
+                    ) -> dict[str, list[str]]:
+    """For each word of the typed name, the words the entry's other names put in its place
+    and the index holds ("French troops" ~ French military, French forces: troop -> militari,
+    forc)."""
+    swaps: dict[str, list[str]] = {}
+    typed = set(own)
+    for name in names:
+        terms = set(_phrase_terms(reading, name))
+        gone, new = typed - terms, terms - typed
+        if len(gone) == 1 and len(new) == 1 and len(terms) == len(typed):
+            word = next(iter(new))
+            if word in reading.vocabulary:
+                swaps.setdefault(next(iter(gone)), []).append(word)
+    return swaps
+
+
 def _split_phrase(reading: _Reading, phrase: str, parts: Sequence[str], how: str,
-                  alternatives: Sequence[Alternative]) -> list[Concept]:
+                  alternatives: Sequence[Alternative],
+                  swaps: Mapping[str, Sequence[str]] | None = None) -> list[Concept]:
     """A name the corpus writes as typed ("Africa Corps", "CSP-PSD") or as translated
     ("Conseil national de transition" -> national transitional council): one concept per
-    word, so that a passage must hold every word; the other names count for the rarest."""
+    word, so that a passage must hold every word; the other names count for the rarest, and
+    a word another name swaps for one of its words counts for that word."""
     anchor = min(parts, key=reading.vocabulary.df)
     written = {_acronym_or_term(w, reading.vocabulary): w for w in _WORD.findall(phrase)}
     concepts = []
@@ -622,11 +659,13 @@ def _split_phrase(reading: _Reading, phrase: str, parts: Sequence[str], how: str
         if term == anchor:
             others = [a for a in alternatives
                       if a.term == anchor or (a.how != how and a.term not in parts)]
+            others += [Alternative(w, ALIAS_WEIGHT, ALIAS) for w in (swaps or {}).get(term, ())]
             concepts.append(Concept(written.get(term, phrase), _dedupe(others), is_name=True))
         else:
             weight = 1.0 if how == TYPED else TRANSLATION_WEIGHT
-            only = Alternative(term, weight, how)
-            concepts.append(Concept(written.get(term, phrase), (only,), is_name=True))
+            alts = [Alternative(term, weight, how)]
+            alts += [Alternative(w, ALIAS_WEIGHT, ALIAS) for w in (swaps or {}).get(term, ())]
+            concepts.append(Concept(written.get(term, phrase), _dedupe(alts), is_name=True))
     return concepts
 
 

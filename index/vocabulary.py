@@ -46,6 +46,9 @@ class Vocabulary:
     # (names only, first letter of the key) -> (spelling keys, their terms)
     _spellings: dict[tuple[bool, str], tuple[list[str], list[str]]] = field(
         default_factory=dict, compare=False, repr=False)
+    # the same groups' keys with every vowel made one ("menaka", "maneka" -> mananaka)
+    _skeletons: dict[tuple[bool, str], list[str]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_engine(cls, engine: TermStats, surface: Mapping[str, str] | None = None
@@ -117,9 +120,20 @@ class Vocabulary:
             return None
         self._build_candidates(names_only)
         keys, terms = self._spellings.get((names_only, key[:1]), ([], []))
+        best = self._best(process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                          limit=8), terms, word, more_used_than)
+        if best is None and len(key) >= _MIN_SKELETON:  # vowels written otherwise: Maneka
+            skeletons = self._skeletons.get((names_only, key[:1]), [])
+            best = self._best(process.extract(vowel_skeleton(key), skeletons,
+                                              scorer=fuzz.ratio, score_cutoff=_SKELETON_CUTOFF,
+                                              limit=8), terms, word, more_used_than)
+        return best
+
+    def _best(self, found: Iterable[tuple[str, float, int]], terms: list[str], word: str,
+              more_used_than: int) -> str | None:
+        """The most alike of the found terms (then the most used), other than `word`."""
         best: tuple[float, int, str] | None = None
-        for _, score, index in process.extract(key, keys, scorer=fuzz.ratio,
-                                                score_cutoff=cutoff, limit=8):
+        for _, score, index in found:
             term = terms[index]
             df = self.df(term)
             if df > more_used_than and term != word:
@@ -150,6 +164,8 @@ class Vocabulary:
                 keys, terms = self._spellings.setdefault((names_only, key[:1]), ([], []))
                 keys.append(key)
                 terms.append(term)
+                self._skeletons.setdefault((names_only, key[:1]), []).append(
+                    vowel_skeleton(key))
             self._spellings[(names_only, "")] = ([], [])
 
 
@@ -167,6 +183,17 @@ def spelling_key(word: str) -> str:
         key = key.replace(written, sound)
     key = _DOUBLE.sub(r"\1", key)
     return key[:-1] if len(key) > 4 and key.endswith("e") else key
+
+
+_VOWELS = re.compile(r"[aeiou]")
+_MIN_SKELETON = 5      # shorter keys differ in too few letters besides their vowels
+_SKELETON_CUTOFF = 92.0  # rapidfuzz ratio between vowel skeletons
+
+
+def vowel_skeleton(key: str) -> str:
+    """A spelling key with every vowel but the first letter made one ("maneka" and "menaka"
+    -> "manaka"): transliterations disagree most on vowels."""
+    return key[:1] + _VOWELS.sub("a", key[1:])
 
 
 def _fuzzy_cutoff(length: int) -> float | None:

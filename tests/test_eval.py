@@ -213,3 +213,15 @@ async def test_development_half_keeps_its_tuned_figures(service: Service) -> Non
     assert report.success_at(3) >= 0.94, report.summary()
     abstained, unanswerable = report.out_of_corpus_abstained
     assert abstained >= 0.95 * unanswerable, report.summary()
+
+
+@pytest.mark.parametrize(("question", "evidence"), [
+    ("When did French troops leave Mali?", "The French military, once a stabilizing force, "
+     "withdrew in 2022"),
+    ("Who did Wagner fight at Tinzaouatene?", "Tinzaouatene"),
+])
+async def test_the_issues_named_questions_are_answered_at_rank_1(
+        service: Service, question: str, evidence: str) -> None:
+    answer = await service.ask(question, log=False)
+    assert not answer.abstained
+    assert evidence in answer.passages[0].text

@@ -37,6 +37,19 @@ def _halves() -> dict[str, list[EvalQuestion]]:
     return {name: load_questions(path) for name, path in HALVES.items()}
 
 
+def _dev_only_questions() -> set[str]:
+    """The dev.yaml questions marked `split: dev-only`: written after the split to tune on."""
+    items = _split_module().load_items(HALVES["dev"])
+    return {str(i["question"]) for i in items if i.get("split") == "dev-only"}
+
+
+def _split_halves() -> dict[str, list[EvalQuestion]]:
+    """Each half without its dev-only questions: the questions the seeded split made."""
+    dev_only = _dev_only_questions()
+    return {name: [q for q in qs if q.question not in dev_only]
+            for name, qs in _halves().items()}
+
+
 def _everything() -> list[EvalQuestion]:
     return [q for questions in _halves().values() for q in questions]
 
@@ -65,7 +78,7 @@ def test_every_question_has_a_known_kind_and_the_right_sort_of_evidence() -> Non
 
 
 def test_each_kind_meets_its_minimum_overall_and_in_each_half() -> None:
-    halves = {name: Counter(q.kind for q in qs) for name, qs in _halves().items()}
+    halves = {name: Counter(q.kind for q in qs) for name, qs in _split_halves().items()}
     total = sum(halves.values(), Counter())
     assert sum(total.values()) >= 270
     for kind, minimum in MINIMUMS.items():
@@ -75,17 +88,28 @@ def test_each_kind_meets_its_minimum_overall_and_in_each_half() -> None:
 
 
 def test_kinds_are_balanced_across_the_halves() -> None:
-    dev, heldout = (Counter(q.kind for q in qs) for qs in _halves().values())
+    dev, heldout = (Counter(q.kind for q in qs) for qs in _split_halves().values())
     for kind in MINIMUMS:
         assert abs(dev[kind] - heldout[kind]) <= 1, kind
 
 
 def test_the_split_is_the_documented_seeded_shuffle() -> None:
     split = _split_module()
-    dev_items, heldout_items = (split.load_items(path) for path in HALVES.values())
+    dev_items, heldout_items = ([i for i in split.load_items(path) if not split.is_dev_only(i)]
+                                for path in HALVES.values())
     expected_dev, expected_heldout = split.split(dev_items + heldout_items)
     assert [i["question"] for i in dev_items] == [i["question"] for i in expected_dev]
     assert [i["question"] for i in heldout_items] == [i["question"] for i in expected_heldout]
+
+
+def test_dev_only_questions_cover_every_kind_and_stay_out_of_the_held_out_half() -> None:
+    split = _split_module()
+    dev_only = [i for i in split.load_items(HALVES["dev"]) if split.is_dev_only(i)]
+    assert {str(i["kind"]) for i in dev_only} == set(MINIMUMS)
+    assert not any(split.is_dev_only(i) for i in split.load_items(HALVES["heldout"]))
+    header = HALVES["dev"].read_text(encoding="utf-8").split("questions:")[0]
+    total = len(split.load_items(HALVES["dev"]))
+    assert f"({total} questions)" in header and f"then {len(dev_only)} marked" in header
 
 
 def test_no_question_appears_twice() -> None:

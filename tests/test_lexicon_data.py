@@ -121,6 +121,8 @@ def test_the_issues_aliases_resolve(table: AliasTable) -> None:
         "ecowas": ["ECOWAS", "CEDEAO"],
         "aes": ["AES", "Alliance of Sahel States"],
         "cnt": ["CNT", "National Transitional Council"],
+        "ukraine_hur": ["GUR", "HUR", "Ukrainian military intelligence"],
+        "mali_war": ["Mali War", "war in Mali", "conflict in Mali"],
     }
     for entry_id, names in same.items():
         for name in names:
@@ -320,7 +322,10 @@ def test_the_thesaurus_has_several_hundred_words() -> None:
     ("seize", "overrun"), ("coup", "putsch"), ("junta", "military government"),
     ("peacekeepers", "blue helmets"), ("jihadist", "militant"),
     ("mercenaries", "private military company"), ("claim", "announce"),
-    ("admit", "acknowledge"), ("kidnapped", "hostages")])
+    ("admit", "acknowledge"), ("kidnapped", "hostages"), ("send", "dispatch"),
+    ("planes", "aircraft"), ("fly", "ferry"), ("boat", "yacht"), ("handing", "transfer"),
+    ("profit", "took advantage"), ("friends", "allies"), ("branch", "faction"),
+    ("failure", "worst")])
 def test_the_issue_s_examples_are_related(word: str, related: str) -> None:
     table = english_related()
     term = analyze(word)[0]

@@ -4,7 +4,7 @@ diversification; plus the engine's weighted query."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pytest
@@ -341,3 +341,73 @@ def test_an_off_topic_word_must_be_in_the_passage_that_answers() -> None:
 def test_an_ordinary_unknown_word_still_does_not_veto(small: Passages) -> None:
     ranking = ask(small, query(concept("Tinzaouatene", name=True), concept("yesterday")))
     assert not ranking.abstained
+
+
+def test_a_passage_holding_every_concept_outranks_one_repeating_some() -> None:
+    docs = [Doc("x", "French troops French troops French troops fought in Diabaly with "
+                "French special forces."),
+            Doc("y", "The French military withdrew from Mali in 2022."),
+            *filler_docs(20)]
+    passages = Passages(docs)
+    q = query(concept("French", name=True), concept("troops"), concept("Mali", name=True),
+              concept("leave", extra=((analyze("withdrew")[0], 0.3, "synonym"),)))
+    ranking = ask(passages, q)
+    assert [h.index for h in ranking.hits[:2]] == [1, 0]
+    assert ranking.hits[0].coverage > ranking.hits[1].coverage
+    uncoordinated = ask(passages, q, params=replace(PARAMS, coverage_power=0.0))
+    assert uncoordinated.hits[0].index == 0  # BM25 alone puts the repetition first
+
+
+def test_a_month_without_a_year_counts_in_a_document_reported_soon_after() -> None:
+    docs = [Doc("old", "Fighting at Tessalit Tessalit in July, the army said.", "2013-08-01"),
+            Doc("new", "Fighting at Tessalit in July, the army said.", "2024-08-05"),
+            *filler_docs(20)]
+    passages = Passages(docs)
+    july = DateRange(dt.date(2024, 7, 1), dt.date(2024, 7, 31), "July 2024")
+    q = query(concept("Tessalit", name=True), concept("fighting"))
+    assert passages.docs[ask(passages, q).hits[0].index].key == "old"
+    assert passages.docs[ask(passages, query(*q.concepts, dates=(july,))).hits[0].index].key \
+        == "new"
+
+
+def test_a_passage_naming_x_as_known_as_defines_it() -> None:
+    docs = [Doc("a", "Talks: the CMA and the CMA army met; the CMA said talks failed."),
+            Doc("c", "Armed groups identified as the CMA announced a mobilisation."),
+            *filler_docs(20)]
+    passages = Passages(docs)
+    cma = concept("CMA", name=True)
+    assert passages.docs[ask(passages, query(cma)).hits[0].index].key == "a"
+    defined = ask(passages, query(cma, defines="CMA"))
+    assert passages.docs[defined.hits[0].index].key == "c"
+
+
+def test_a_predecessor_does_not_count_as_x_in_a_definition() -> None:
+    docs = [Doc("a", "The CSP (Strategic Framework) met the CMA leaders and the CMA council."),
+            Doc("b", "The CMA is a coalition of rebel movements."), *filler_docs(20)]
+    passages = Passages(docs)
+    cma = concept("CMA", name=True, extra=(("csp", 0.5, ALIAS),))
+    defined = ask(passages, query(cma, defines="CMA"))
+    assert passages.docs[defined.hits[0].index].key == "b"
+
+
+def test_a_known_name_can_carry_an_answer_next_to_a_rarer_ordinary_word() -> None:
+    docs = [Doc("a", "Wagner announced that it is leaving Mali."),
+            Doc("b", "Officials in Mali give briefings on the budget every week."),
+            *[Doc(f"w{i}", f"Wagner fighters patrolled Mali region {i}.") for i in range(4)],
+            *filler_docs(20)]
+    passages = Passages(docs)
+    # "give" (one passage) is far rarer than Wagner (five): Wagner must still count.
+    q = query(concept("Wagner", name=True), concept("give"), concept("Mali", name=True))
+    assert "a" in {passages.docs[h.index].key for h in ask(passages, q).hits}
+
+
+def test_a_day_named_without_its_year_counts_when_no_other_year_is_named() -> None:
+    docs = [Doc("other", "On 16 January Gao Gao fighting in 2012 was heavy."),
+            Doc("day", "On 16 January fighting in Gao began."),
+            *filler_docs(20)]
+    passages = Passages(docs)
+    day = DateRange(dt.date(2013, 1, 16), dt.date(2013, 1, 16), "16 January 2013")
+    q = query(concept("Gao", name=True), concept("fighting"))
+    assert passages.docs[ask(passages, q).hits[0].index].key == "other"
+    assert passages.docs[ask(passages, query(*q.concepts, dates=(day,))).hits[0].index].key \
+        == "day"

@@ -5,6 +5,9 @@ sort the items by casefolded question, shuffle them with random.Random("conflict
 + kind), then items at even positions go to dev.yaml and odd positions to heldout.yaml.
 Re-running it on unchanged files gives the same two files.
 
+Items marked `split: dev-only` (development questions written after the split, to tune on)
+take no part in the split: they stay in dev.yaml, after the split items.
+
     python tests/eval/split.py [extra.yaml ...]
 """
 
@@ -20,11 +23,12 @@ import yaml
 HERE = Path(__file__).resolve().parent
 DEV = HERE / "dev.yaml"
 HELDOUT = HERE / "heldout.yaml"
-KEYS = ("question", "kind", "evidence", "evidence_all", "answerable", "note")
+KEYS = ("question", "kind", "evidence", "evidence_all", "answerable", "note", "split")
+DEV_ONLY = "dev-only"
 
 HEADER = """\
 # conflictbot evaluation set, {half} half ({n} questions) — issue #10.
-# dev.yaml is for tuning; heldout.yaml is for reporting only: fit nothing to it.
+{extra}# dev.yaml is for tuning; heldout.yaml is for reporting only: fit nothing to it.
 # Split rule (tests/eval/split.py): within each kind, sort by casefolded question, shuffle
 # with random.Random("conflictbot-eval:" + kind); even positions -> dev, odd -> heldout.
 # Each item: question, kind, and one of
@@ -39,6 +43,11 @@ HEADER = """\
 def load_items(path: Path) -> list[dict[str, Any]]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
     return list(raw.get("questions") or []) if isinstance(raw, dict) else []
+
+
+def is_dev_only(item: dict[str, Any]) -> bool:
+    """Written for tuning after the split; never moved to the held-out half."""
+    return item.get("split") == DEV_ONLY
 
 
 def split(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -58,20 +67,30 @@ def _ordered(item: dict[str, Any]) -> dict[str, Any]:
     return {key: item[key] for key in KEYS if key in item}
 
 
+def _extra_line(items: list[dict[str, Any]]) -> str:
+    extra = sum(1 for i in items if is_dev_only(i))
+    if not extra:
+        return ""
+    return (f"# {len(items) - extra} from the split below, then {extra} marked split: dev-only"
+            " (written later, to tune on; never split).\n")
+
+
 def write(path: Path, half: str, items: list[dict[str, Any]]) -> None:
     body = yaml.safe_dump({"questions": [_ordered(i) for i in items]}, allow_unicode=True,
                           sort_keys=False, width=100)
-    path.write_text(HEADER.format(half=half, n=len(items)) + body, encoding="utf-8")
+    header = HEADER.format(half=half, n=len(items), extra=_extra_line(items))
+    path.write_text(header + body, encoding="utf-8")
 
 
 def main(extra: list[str]) -> None:
     items = load_items(DEV) + load_items(HELDOUT)
     for name in extra:
         items += load_items(Path(name))
-    dev, heldout = split(items)
-    write(DEV, "development", dev)
+    dev_only = [i for i in items if is_dev_only(i)]
+    dev, heldout = split([i for i in items if not is_dev_only(i)])
+    write(DEV, "development", dev + dev_only)
     write(HELDOUT, "held-out", heldout)
-    print(f"dev {len(dev)}  heldout {len(heldout)}")
+    print(f"dev {len(dev)} + {len(dev_only)} dev-only  heldout {len(heldout)}")
 
 
 if __name__ == "__main__":
