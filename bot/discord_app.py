@@ -290,7 +290,8 @@ async def _show(interaction: discord.Interaction, outcome: layer.ButtonOutcome) 
     elif outcome.full is None:
         await _say(interaction, texts.text("gone"))
     else:
-        await _send_all(interaction, render.render_full_text(outcome.full))
+        await _send_all(interaction, render.render_full_text(outcome.full, outcome.key,
+                                                             outcome.chunk_id))
 
 
 # --- moderators ---------------------------------------------------------------------

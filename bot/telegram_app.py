@@ -348,10 +348,15 @@ def _asker(message: object) -> str | None:
 
 async def _send_full_text(context: Context, chat_id: int, outcome: ShowFullText,
                           language: str = "en") -> None:
+    """The full text in one or more messages, the last with 👍/👎 for the passage when it
+    was opened from an answer that showed it."""
     full = outcome.full
     gone = texts.text("gone", language)
-    for text in render.render_full_text(full) if full else [render.escape(gone)]:
-        await context.bot.send_message(chat_id, text)
+    messages = render.render_full_text(full) if full else [render.escape(gone)]
+    votes = _markup(render.passage_vote_keyboard(outcome.key, outcome.chunk_id))
+    for i, text in enumerate(messages, start=1):
+        await context.bot.send_message(chat_id, text,
+                                       reply_markup=votes if i == len(messages) else None)
 
 
 async def _full_text_privately(update: Update, context: Context,
@@ -363,7 +368,7 @@ async def _full_text_privately(update: Update, context: Context,
     try:
         await _send_full_text(context, query.from_user.id, outcome, _language(update))
     except Forbidden:
-        link = f"https://t.me/{context.bot.username}?start={START_FULL_TEXT}{outcome.chunk_id}"
+        link = f"https://t.me/{context.bot.username}?start={Chat.full_text_start(outcome)}"
         await query.answer(url=link)
         return
     await query.answer(None if in_private else texts.text("sent_privately", _language(update)))

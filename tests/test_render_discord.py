@@ -151,7 +151,7 @@ def test_answer_quotes_highlights_and_cites() -> None:
     assert "002_mali.txt" not in str(reply) and embed.footer == ""
     assert [b.label for b in reply.buttons] == ["📄 1", "👍", "👎"]
     assert [payload.decode(b.custom_id) for b in reply.buttons] == [
-        payload.FullText(f"{1:016x}"), payload.AnswerVote("KEY", 1),
+        payload.FullText(f"{1:016x}", "KEY"), payload.AnswerVote("KEY", 1),
         payload.AnswerVote("KEY", -1)]
     assert all("fought" not in b.custom_id for b in reply.buttons)
 
@@ -200,6 +200,7 @@ def test_abstentions_point_to_sources() -> None:
 
 def test_custom_ids_round_trip_and_reject_junk() -> None:
     assert payload.decode(r.full_id("abc123")) == payload.FullText("abc123")
+    assert payload.decode(r.full_id("abc123", "K1")) == payload.FullText("abc123", "K1")
     assert payload.decode(r.vote_id("K1", "abc", -1)) == payload.Vote("K1", "abc", -1)
     for junk in ("", "cb:x:1", "cb:m:K", "cb:m:K:x", "cb:v:K:c:*", "cb:f:a b", "m|K|1",
                  "cb:m:K:-1", "cb:s:x", "cb:s:1:2", "v1|x|1", "v1|m|K", "v1|f|a b",

@@ -111,7 +111,8 @@ def test_keyboard_is_a_button_per_source_more_and_one_vote_within_64_bytes() -> 
     data = [b.data for row in rendered.keyboard for b in row]
     assert all(len(d.encode()) <= r.CALLBACK_DATA_LIMIT for d in data)
     assert [payload.decode(d) for d in data] == [
-        payload.FullText(CHUNK), payload.FullText("c2"), payload.More("AbCd_-12", 2),
+        payload.FullText(CHUNK, "AbCd_-12"), payload.FullText("c2", "AbCd_-12"),
+        payload.More("AbCd_-12", 2),
         payload.AnswerVote("AbCd_-12", 1), payload.AnswerVote("AbCd_-12", -1)]
     assert "Passages 1–2 of 9" in rendered.text
 

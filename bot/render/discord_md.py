@@ -224,9 +224,10 @@ def more_id(key: str, offset: int) -> str:
     return payload.encode_within(payload.More(key, offset), CUSTOM_ID_LIMIT) or ""
 
 
-def full_id(chunk_id: str) -> str:
-    """Custom id of a "Full text" button ("" if it cannot be carried)."""
-    return payload.encode_within(payload.FullText(chunk_id), CUSTOM_ID_LIMIT) or ""
+def full_id(chunk_id: str, key: str = "") -> str:
+    """Custom id of a "Full text" button, opened from the answer `key` ("" if it cannot be
+    carried)."""
+    return payload.encode_within(payload.FullText(chunk_id, key), CUSTOM_ID_LIMIT) or ""
 
 
 def vote_id(key: str, chunk_id: str, value: int) -> str:
@@ -355,7 +356,7 @@ def _answer_buttons(groups: Sequence[Sequence[Passage]], next_offset: int, total
                     key: str) -> tuple[Button, ...]:
     """A button per source (its first passage's full text), then More, 👍 and 👎."""
     sources = [b for n, g in enumerate(groups, start=1)
-               if _usable(b := Button(f"📄 {n}", full_id(g[0].chunk_id)))]
+               if _usable(b := Button(f"📄 {n}", full_id(g[0].chunk_id, key)))]
     rows = [sources[i:i + BUTTONS_PER_ROW] for i in range(0, len(sources), BUTTONS_PER_ROW)]
     rows = rows[:ROW_LIMIT - 1]
     last = [Button("More ▸", more_id(key, next_offset), "primary")] if next_offset < total else []
@@ -420,8 +421,9 @@ def _escaped_prefix(text: str, units: int) -> int:
 _TRUNCATED = "\n\n*… (the rest of this section is too long to show here)*"
 
 
-def render_full_text(full: FullText) -> list[Reply]:
-    """The whole section as one or more ephemeral embeds headed by its citation."""
+def render_full_text(full: FullText, key: str = "", chunk_id: str = "") -> list[Reply]:
+    """The whole section as one or more ephemeral embeds headed by its citation; the last
+    with 👍/👎 for passage `chunk_id` of the answer `key` when both are given (#12)."""
     c = full.citation
     title = fit(c.title or c.file, TITLE_LIMIT)
     where = f"{c.file}, {texts.text('passage', number=c.passage)}" + (
@@ -433,7 +435,16 @@ def render_full_text(full: FullText) -> list[Reply]:
         footer = plain(where, 300) + count
         embed = Embed(title if i == 1 else "", part, (), footer, ANSWER_COLOUR)
         replies.append(Reply(embeds=(embed,), ephemeral=True))
-    return replies
+    votes = passage_vote_buttons(key, chunk_id)
+    return [*replies[:-1], Reply(embeds=replies[-1].embeds, buttons=votes, ephemeral=True)]
+
+
+def passage_vote_buttons(key: str, chunk_id: str) -> tuple[Button, ...]:
+    """👍/👎 for one passage of the answer `key` (none without both)."""
+    if not (key and chunk_id):
+        return ()
+    return tuple(b for label, value in (("👍", 1), ("👎", -1))
+                 if _usable(b := Button(label, vote_id(key, chunk_id, value))))
 
 
 def render_sources(sources: Sequence[Source], page: int = 0) -> Reply | None:

@@ -256,7 +256,7 @@ def _answer_keyboard(answer: Answer, key: str, groups: Sequence[Sequence[Passage
         if seen >= count:
             break
         seen += len(group)
-        sources.append((f"📄 {number}", payload.FullText(group[0].chunk_id)))
+        sources.append((f"📄 {number}", payload.FullText(group[0].chunk_id, key)))
     last: list[tuple[str, payload.Payload]] = []
     if answer.offset + count < total:
         last.append(("More ▸", payload.More(key, answer.offset + count)))
@@ -270,12 +270,12 @@ def _answer_keyboard(answer: Answer, key: str, groups: Sequence[Sequence[Passage
 _ONE_ROW = 4  # buttons that still read well side by side at phone width
 
 
-def _passage_row(passage: Passage, key: str, number: int) -> tuple[Button, ...]:
-    return _only_fitting([
-        (f"📄 Full text [{number}]", payload.FullText(passage.chunk_id)),
-        (f"👍 {number}", payload.Vote(key, passage.chunk_id, 1)),
-        (f"👎 {number}", payload.Vote(key, passage.chunk_id, -1)),
-    ])
+def passage_vote_keyboard(key: str, chunk_id: str) -> Keyboard:
+    """👍/👎 for one passage of the answer `key`, under its full text (#12); no keyboard
+    without an answer to count the vote for."""
+    row = _only_fitting((label, payload.Vote(key, chunk_id, value))
+                        for label, value in (("👍", 1), ("👎", -1))) if key else ()
+    return (row,) if row else ()
 
 
 def _only_fitting(buttons: Iterable[tuple[str, payload.Payload]]) -> tuple[Button, ...]:
