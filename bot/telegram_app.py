@@ -203,7 +203,7 @@ async def _answer(update: Update, context: Context, question: str) -> None:
     if isinstance(asked, Slowed):
         await _slowed(update, asked)
         return
-    rendered = render.render_answer(asked.answer, asked.key)
+    rendered = render.render_answer(asked.answer, asked.key, language=_language(update))
     await _reply(update, rendered.text, _markup(rendered.keyboard))
 
 
@@ -321,13 +321,13 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(outcome.notice.text if outcome.notice else None)
     elif isinstance(outcome, Asked) and outcome.fresh:
         await query.answer()
-        rendered = render.render_answer(outcome.answer, outcome.key)
+        rendered = render.render_answer(outcome.answer, outcome.key, language=_language(update))
         if update.effective_chat is not None:  # an example question: the help stays
             await update.effective_chat.send_message(rendered.text,
                                                      reply_markup=_markup(rendered.keyboard))
     elif isinstance(outcome, Asked):
         await query.answer()
-        rendered = render.render_answer(outcome.answer, outcome.key)
+        rendered = render.render_answer(outcome.answer, outcome.key, language=_language(update))
         await query.edit_message_text(rendered.text, reply_markup=_markup(rendered.keyboard))
     elif isinstance(outcome, ShowSources):
         await query.answer()

@@ -36,6 +36,21 @@ FR: Mapping[str, str] = {
     "param_alias": "NOUVEAU NOM = NOM CONNU, ex. GSIM = JNIM ; vide : liste des ajouts",
     "passage": "passage {number}",
     "passages_of": "Passages {first} à {last} sur {total}",
+    "more": "Suite ▸",
+    "link": "lien",
+    "showing_for": "Résultats pour {searched} (vous avez écrit {typed})",
+    "searched_french": "Question en français : cherché {words}",
+    "searched_translated": "Traduit : cherché {words}",
+    "mentions_nothing": "Rien dans le corpus ne mentionne {names}.",
+    "names_or": "{names} ou {last}",
+    "found_nothing": "Je n'ai rien trouvé dans le corpus sur {question}.",
+    "nothing_title": "Rien dans le corpus",
+    "covered_instead": "Le corpus couvre ceci ; touchez un nom pour le demander :",
+    "only_quotes": "Je ne fais que citer des passages d'un ensemble choisi de documents et ne "
+                   "réponds jamais d'ailleurs. Voir /sources pour ce que couvre le corpus, ou "
+                   "essayez d'autres mots.",
+    "ask_keywords": "Posez une vraie question avec quelques mots-clés, par exemple :",
+    "see_sources": "Voir /sources pour ce que couvre le corpus.",
     "intro": "Je réponds aux questions sur la guerre au Mali et au Sahel en citant des "
              "passages sourcés de {documents} documents ({span} ; {languages}) ; je "
              "n'écris jamais de réponse moi-même.",

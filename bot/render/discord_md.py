@@ -271,29 +271,30 @@ def _source_line(citation: Citation) -> str:
     return "\n" + " · ".join(parts) if parts else ""
 
 
-def render_answer(answer: Answer, key: str) -> Reply:
+def render_answer(answer: Answer, key: str, language: str = "en") -> Reply:
     """An answer page (#12): the lead quote first, then a field per source (`[1] Outlet ·
     5 Aug 2024 · headline`) holding a short excerpt of each of its passages; a button per
-    source, More, and one 👍/👎 for the whole answer."""
+    source, More, and one 👍/👎 for the whole answer; the bot's own words in the interface
+    `language`."""
     if answer.abstained or not answer.passages:
-        return render_abstention(answer)
+        return render_abstention(answer, language)
     groups = group_by_source(answer.passages)[:FIELD_COUNT_LIMIT]
     description = _lead(answer, groups)
-    if note := rewrite_note(answer, _emphasis, escape):
+    if note := rewrite_note(answer, _emphasis, escape, language):
         description += f"\n{note}" if description else note
     total = max(answer.total, answer.offset + len(answer.passages))
-    fields = [Field(source_name(g[0].citation, n), _excerpts(g))
+    fields = [Field(source_name(g[0].citation, n, language), _excerpts(g))
               for n, g in enumerate(groups, start=1)]
     while True:  # drop trailing sources until the embed fits Discord's 6000 total
         groups = groups[:len(fields)]
         count = sum(len(g) for g in groups)
-        embed = Embed("", description, tuple(fields), _footer(answer.offset, count, total),
-                      ANSWER_COLOUR)
+        embed = Embed("", description, tuple(fields),
+                      _footer(answer.offset, count, total, language), ANSWER_COLOUR)
         if embed.size() <= EMBED_TOTAL_LIMIT or len(fields) == 1:
             break
         fields.pop()
     return Reply(embeds=(embed,), buttons=_answer_buttons(groups, answer.offset + count,
-                                                             total, key))
+                                                             total, key, language))
 
 
 EXCERPT_CHARS = 240  # a passage's excerpt under its source: about three lines
@@ -305,9 +306,9 @@ def _lead(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
     return f"> “{lead[0]}” [{lead[1]}]" if lead else ""
 
 
-def source_name(citation: Citation, number: int) -> str:
+def source_name(citation: Citation, number: int, language: str = "en") -> str:
     """`[n] Outlet · 5 Aug 2024 · headline` (outlet and date only when known), ≤256 units."""
-    parts = outlet_and_date(citation, fit)
+    parts = outlet_and_date(citation, fit, language)
     head = f"[{number}] " + " · ".join([*parts, ""])
     return head + fit(citation.title or citation.file, FIELD_NAME_LIMIT - utf16_len(head))
 
@@ -335,10 +336,11 @@ def _link(citation: Citation) -> str:
     return f"\n[source]({url})" if url else ""
 
 
-def _footer(offset: int, count: int, total: int) -> str:
+def _footer(offset: int, count: int, total: int, language: str) -> str:
     if offset == 0 and count >= total:
         return ""
-    return texts.text("passages_of", first=offset + 1, last=offset + count, total=total)
+    return texts.text("passages_of", language, first=offset + 1, last=offset + count,
+                      total=total)
 
 
 def answer_vote_id(key: str, value: int) -> str:
@@ -353,13 +355,14 @@ def suggest_id(name: str) -> str:
 
 
 def _answer_buttons(groups: Sequence[Sequence[Passage]], next_offset: int, total: int,
-                    key: str) -> tuple[Button, ...]:
+                    key: str, language: str) -> tuple[Button, ...]:
     """A button per source (its first passage's full text), then More, 👍 and 👎."""
     sources = [b for n, g in enumerate(groups, start=1)
                if _usable(b := Button(f"📄 {n}", full_id(g[0].chunk_id, key)))]
     rows = [sources[i:i + BUTTONS_PER_ROW] for i in range(0, len(sources), BUTTONS_PER_ROW)]
     rows = rows[:ROW_LIMIT - 1]
-    last = [Button("More ▸", more_id(key, next_offset), "primary")] if next_offset < total else []
+    more = Button(texts.text("more", language), more_id(key, next_offset), "primary")
+    last = [more] if next_offset < total else []
     last += [Button("👍", answer_vote_id(key, 1)), Button("👎", answer_vote_id(key, -1))]
     rows.append([b for b in last if _usable(b)])
     return tuple(Button(b.label, b.custom_id, b.style, r)
@@ -370,24 +373,23 @@ def _emphasis(text: str) -> str:
     return f"*{fit(text, 100)}*"
 
 
-def render_abstention(answer: Answer) -> Reply:
-    """The reply when the corpus has nothing: say so and point to /sources."""
+def render_abstention(answer: Answer, language: str = "en") -> Reply:
+    """The reply when the corpus has nothing: what was searched, then the suggested names
+    as buttons, or a pointer to /sources."""
     if answer.reason == ABSTAIN_EMPTY or not answer.question.strip():
-        text = ("Please ask a real question with a few keywords, for example:\n"
-                f"*{escape(EXAMPLE_QUESTIONS[0])}*\n\nSee /sources for what the corpus covers.")
-    elif note := unknown_names_note(answer, _emphasis, escape):
-        text = (f"{note}\n\nI only quote passages from a curated set of documents and never "
-                "answer from elsewhere. See /sources for what the corpus covers.")
+        text = (f"{escape(texts.text('ask_keywords', language))}\n"
+                f"*{escape(texts.text('example_1', language))}*\n\n"
+                f"{escape(texts.text('see_sources', language))}")
     else:
-        text = (f"I found nothing in the corpus about *{fit(answer.question, 600)}*.\n\n"
-                "I only quote passages from a curated set of documents and never answer from "
-                "elsewhere. See /sources for what the corpus covers, or try other keywords.")
-    if answer.suggestions and answer.reason != ABSTAIN_EMPTY:
-        text = text.split("\n\n")[0] + "\nThe corpus does cover these; tap one to ask:"
-    buttons = tuple(b for name in answer.suggestions[:3]
+        said = unknown_names_note(answer, _emphasis, escape, language) or texts.marked(
+            "found_nothing", language, escape, question=f"*{fit(answer.question, 600)}*")
+        gap, tail = ("\n", "covered_instead") if answer.suggestions else ("\n\n", "only_quotes")
+        text = said + gap + escape(texts.text(tail, language))
+    names = answer.suggestions[:3] if answer.reason != ABSTAIN_EMPTY else ()
+    buttons = tuple(b for name in names
                     if _usable(b := Button(f"🔎 {plain(name, 60)}", suggest_id(name))))
-    return Reply(embeds=(Embed("Nothing in the corpus", text, colour=ABSTAIN_COLOUR),),
-                 buttons=buttons)
+    title = texts.text("nothing_title", language)
+    return Reply(embeds=(Embed(title, text, colour=ABSTAIN_COLOUR),), buttons=buttons)
 
 
 # --- full text, sources, stats, help -------------------------------------------------

@@ -165,15 +165,18 @@ def _compose(header: str, passages: Sequence[Passage], first: int,
     return header + footer(0), 0
 
 
-def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT) -> Rendered:
+def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT,
+                  language: str = "en") -> Rendered:
     """An answer page (#12): the lead quote first, then each source once on a compact line
     (`[1] Outlet · 5 Aug 2024 · headline`) with its passages in collapsed quotes below, a
-    button per source, More, and one 👍/👎 for the whole answer."""
+    button per source, More, and one 👍/👎 for the whole answer; the bot's own words in
+    the interface `language`."""
     if answer.abstained or not answer.passages:
-        return Rendered(render_abstention(answer), suggestion_keyboard(answer.suggestions))
+        return Rendered(render_abstention(answer, language),
+                        suggestion_keyboard(answer.suggestions))
     groups = group_by_source(answer.passages)
     header = _lead_block(answer, groups)
-    if note := rewrite_note(answer, _emphasis, escape):
+    if note := rewrite_note(answer, _emphasis, escape, language):
         header += f"{note}\n\n"
     total = max(answer.total, answer.offset + len(answer.passages))
 
@@ -181,10 +184,11 @@ def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT) -> Re
         first, last = answer.offset + 1, answer.offset + count
         if first == 1 and last >= total:  # the whole answer is on this page
             return ""
-        return f"\n\n<i>{texts.text('passages_of', first=first, last=last, total=total)}</i>"
+        shown = texts.text("passages_of", language, first=first, last=last, total=total)
+        return f"\n\n<i>{shown}</i>"
 
-    text, count = _compose_sources(header, groups, footer, limit)
-    return Rendered(text, _answer_keyboard(answer, key, groups, count, total))
+    text, count = _compose_sources(header, groups, footer, limit, language)
+    return Rendered(text, _answer_keyboard(answer, key, groups, count, total, language))
 
 
 def _lead_block(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
@@ -193,14 +197,14 @@ def _lead_block(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
     return f"“{lead[0]}” [{lead[1]}]\n\n" if lead else ""
 
 
-def source_line(citation: Citation, number: int) -> str:
+def source_line(citation: Citation, number: int, language: str = "en") -> str:
     """`[n] Outlet · 5 Aug 2024 · headline`: the outlet and date only when known."""
-    parts = outlet_and_date(citation, fit)
+    parts = outlet_and_date(citation, fit, language)
     parts.append(f"<i>{fit(citation.title or citation.file, 120)}</i>")
     line = f"[{number}] " + " · ".join(parts)
     url = _safe_url((citation.url, *citation.urls))
     if url:
-        line += f' · <a href="{html.escape(url, quote=True)}">link</a>'
+        line += f' · <a href="{html.escape(url, quote=True)}">{texts.text("link", language)}</a>'
     return line
 
 
@@ -208,13 +212,14 @@ _EXCERPT_CHARS = 700  # a collapsed passage: enough to read once opened, cut at 
 
 
 def _compose_sources(header: str, groups: Sequence[Sequence[Passage]],
-                     footer: Callable[[int], str], limit: int) -> tuple[str, int]:
+                     footer: Callable[[int], str], limit: int,
+                     language: str) -> tuple[str, int]:
     """Header, as many sources as fit (line, then each passage in a collapsed quote),
     footer; and the number of passages shown."""
     for kept in range(len(groups), 0, -1):
         shown = groups[:kept]
         count = sum(len(g) for g in shown)
-        lines = [source_line(g[0].citation, n) for n, g in enumerate(shown, start=1)]
+        lines = [source_line(g[0].citation, n, language) for n, g in enumerate(shown, start=1)]
         passages = [p for g in shown for p in g]
         frame = "<blockquote expandable>", "</blockquote>"
         fixed = (header + footer(count) + "".join(lines) + "\n" * (len(lines) + count)
@@ -249,7 +254,7 @@ def _bold(text: str) -> str:
 
 
 def _answer_keyboard(answer: Answer, key: str, groups: Sequence[Sequence[Passage]],
-                     count: int, total: int) -> Keyboard:
+                     count: int, total: int, language: str) -> Keyboard:
     """A button per source shown (its first passage's full text); More; 👍/👎 the answer."""
     sources, seen = [], 0
     for number, group in enumerate(groups, start=1):
@@ -259,7 +264,7 @@ def _answer_keyboard(answer: Answer, key: str, groups: Sequence[Sequence[Passage
         sources.append((f"📄 {number}", payload.FullText(group[0].chunk_id, key)))
     last: list[tuple[str, payload.Payload]] = []
     if answer.offset + count < total:
-        last.append(("More ▸", payload.More(key, answer.offset + count)))
+        last.append((texts.text("more", language), payload.More(key, answer.offset + count)))
     last += [("👍", payload.AnswerVote(key, 1)), ("👎", payload.AnswerVote(key, -1))]
     rows = (_only_fitting(sources), _only_fitting(last))
     if sum(len(row) for row in rows) <= _ONE_ROW:
@@ -294,20 +299,18 @@ def _emphasis(text: str) -> str:
     return f"<i>{fit(text, 100)}</i>"
 
 
-def render_abstention(answer: Answer) -> str:
+def render_abstention(answer: Answer, language: str = "en") -> str:
     """The reply when the corpus has nothing: one or two lines, what was searched, and the
     suggested names (as buttons) when there are any; else a pointer to /sources."""
     if answer.reason == ABSTAIN_EMPTY or not answer.question.strip():
-        return ("Please ask a real question with a few keywords, for example:\n"
-                f"<i>{escape(EXAMPLE_QUESTIONS[0])}</i>\n\n"
-                "See /sources for what the corpus covers.")
-    said = unknown_names_note(answer, _emphasis, escape) or (
-        f"I found nothing in the corpus about <i>{fit(answer.question, 300)}</i>.")
+        return (f"{escape(texts.text('ask_keywords', language))}\n"
+                f"<i>{escape(texts.text('example_1', language))}</i>\n\n"
+                f"{escape(texts.text('see_sources', language))}")
+    said = unknown_names_note(answer, _emphasis, escape, language) or texts.marked(
+        "found_nothing", language, escape, question=f"<i>{fit(answer.question, 300)}</i>")
     if answer.suggestions:
-        return f"{said}\nThe corpus does cover these; tap one to ask:"
-    return (f"{said}\n\nI only quote passages from a curated set of documents and never "
-            "answer from elsewhere. See /sources for what the corpus covers, or try other "
-            "keywords.")
+        return f"{said}\n{escape(texts.text('covered_instead', language))}"
+    return f"{said}\n\n{escape(texts.text('only_quotes', language))}"
 
 
 def render_inline(answer: Answer, *, limit: int = MESSAGE_LIMIT) -> list[InlineArticle]:
