@@ -10,6 +10,7 @@ from bot.texts_fr import FR
 from tests.fakes.fake_discord import EPHEMERAL
 from tests.fakes.fake_telegram import Call
 from tests.telegram_helpers import STRANGER as TG_STRANGER
+from tests.telegram_helpers import BotEnv
 from tests.telegram_helpers import running_bot as telegram_bot
 from tests.test_discord import STRANGER as DC_STRANGER
 from tests.test_discord import running_bot as discord_bot
@@ -17,13 +18,19 @@ from tests.test_discord import running_bot as discord_bot
 FRENCH_USER = 3003
 
 
+async def french_and_english(env: BotEnv, text: str) -> tuple[Call, Call]:
+    """`text` sent by the French user and by an English one; each one's first reply."""
+    env.say(text, user_id=FRENCH_USER)
+    env.say(text, user_id=TG_STRANGER)
+    [french] = await env.replies(FRENCH_USER)
+    [english] = await env.replies(TG_STRANGER)
+    return french, english
+
+
 async def test_telegram_french_user_gets_french_words(tmp_path: Path) -> None:
     async with telegram_bot(tmp_path) as env:
         env.fake.language_codes[FRENCH_USER] = "fr"
-        env.say("/reindex", user_id=FRENCH_USER)
-        env.say("/reindex", user_id=TG_STRANGER)
-        [refused] = await env.replies(FRENCH_USER)
-        [english] = await env.replies(TG_STRANGER)
+        refused, english = await french_and_english(env, "/reindex")
         env.say("/nosuchcommand", user_id=FRENCH_USER)
         unknown = await env.replies(FRENCH_USER, 2)
     assert refused.params["text"] == FR["refused"]
@@ -47,10 +54,7 @@ async def test_telegram_answers_frame_quotes_in_the_users_language(tmp_path: Pat
     user's language; the quotes stay as the corpus has them."""
     async with telegram_bot(tmp_path, search={"top_k": 1}) as env:
         env.fake.language_codes[FRENCH_USER] = "fr-FR"
-        env.say("Coordination of Azawad Movements", user_id=FRENCH_USER)
-        env.say("Coordination of Azawad Movements", user_id=TG_STRANGER)
-        [french] = await env.replies(FRENCH_USER)
-        [english] = await env.replies(TG_STRANGER)
+        french, english = await french_and_english(env, "Coordination of Azawad Movements")
         env.say("Who won the 2022 World Cup?", user_id=FRENCH_USER)
         nothing = (await env.replies(FRENCH_USER, 2))[1]
     assert "<i>Passages 1 à 1 sur " in french.params["text"]
