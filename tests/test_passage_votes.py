@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,15 +59,31 @@ def logged_query_id(config: Config) -> int:
 # --- Telegram ------------------------------------------------------------------------
 
 
+@dataclass
+class Opened:
+    """An answer, the full text its 📄 1 opened, the answer's key and that passage's id."""
+
+    answer: Any
+    full: Any
+    key: str
+    chunk: str
+
+
+async def tg_open_full_text(env: BotEnv) -> Opened:
+    """USER asks the headline question privately and presses 📄 1."""
+    env.say(WAGNER_QUESTION, user_id=USER)
+    [answer] = await env.replies(USER)
+    await tg_press(env, answer, tg_button(answer, "📄 1"), USER)
+    [_, full] = await env.replies(USER, 2)
+    return Opened(answer, full, tg_button(answer, "👍").split("|")[2],
+                  tg_button(answer, "📄 1").split("|")[2])
+
+
 async def test_telegram_full_text_offers_a_vote_for_its_passage_stored_per_passage(
         tmp_path: Path) -> None:
     async with running_bot(tmp_path, search={"top_k": 2}, flood=FLOOD) as env:
-        env.say(WAGNER_QUESTION, user_id=USER)
-        [answer] = await env.replies(USER)
-        key = tg_button(answer, "👍").split("|")[2]
-        chunk = tg_button(answer, "📄 1").split("|")[2]
-        await tg_press(env, answer, tg_button(answer, "📄 1"), USER)
-        [_, full] = await env.replies(USER, 2)
+        opened = await tg_open_full_text(env)
+        full, key, chunk = opened.full, opened.key, opened.chunk
         assert tg_labels(full) == ["👍", "👎"]
         assert tg_button(full, "👍") == f"v1|v|{key}|{chunk}|+"
         assert tg_button(full, "👎") == f"v1|v|{key}|{chunk}|-"
@@ -82,13 +99,9 @@ async def test_telegram_full_text_offers_a_vote_for_its_passage_stored_per_passa
 async def test_telegram_forged_or_expired_passage_votes_are_refused_and_store_nothing(
         tmp_path: Path) -> None:
     async with running_bot(tmp_path, search={"top_k": 1}, flood=FLOOD) as env:
-        env.say(WAGNER_QUESTION, user_id=USER)
-        [answer] = await env.replies(USER)
-        key = tg_button(answer, "👍").split("|")[2]
-        chunk = tg_button(answer, "📄 1").split("|")[2]
+        opened = await tg_open_full_text(env)
+        answer, full, key, chunk = opened.answer, opened.full, opened.key, opened.chunk
         other = next(c.chunk_id for c in env.service._snapshot.chunks if c.chunk_id != chunk)
-        await tg_press(env, answer, tg_button(answer, "📄 1"), USER)
-        [_, full] = await env.replies(USER, 2)
         forged = [f"v1|v|{key}|{other}|+", f"v1|v|nosuchkey|{chunk}|+", f"v1|v|{key}|{chunk}|0",
                   f"v1|v|{key}|{chunk}|+|x"]
         refused = [await tg_press(env, full, data, USER) for data in forged]
@@ -149,20 +162,28 @@ def dc_button(data: Mapping[str, Any], label_start: str) -> str:
     return dc.button(data, label_start)
 
 
+async def dc_open_full_text(env: dc.BotEnv) -> tuple[Opened, dict[str, Any], Any]:
+    """/ask the headline question, press 📄: what `tg_open_full_text` gives (the answer
+    as a message, the full text's response data), the full text's message and the
+    response call."""
+    data = await env.ask(WAGNER_QUESTION)
+    message = next(m for m in env.fake.messages.values() if m["embeds"] == data["embeds"])
+    press = await env.fake.press(message, dc_button(data, "📄"), user_id=dc.USER)
+    [response] = await env.reply(press)
+    [shown] = env.fake.responses(press)  # the ephemeral message, as the user sees it
+    opened = Opened(message, response.body["data"], dc_button(data, "👍").split("|")[2],
+                    dc_button(data, "📄").split("|")[2])
+    return opened, shown, response
+
+
 async def test_discord_full_text_offers_a_vote_for_its_passage_stored_per_passage(
         tmp_path: Path) -> None:
     async with dc.running_bot(tmp_path, search={"top_k": 1}, flood=FLOOD) as env:
-        data = await env.ask(WAGNER_QUESTION)
-        message = next(m for m in env.fake.messages.values() if m["embeds"] == data["embeds"])
-        key = dc_button(data, "👍").split("|")[2]
-        chunk = dc_button(data, "📄").split("|")[2]
-        opened = await env.fake.press(message, dc_button(data, "📄"), user_id=dc.USER)
-        [response] = await env.reply(opened)
-        full = response.body["data"]
+        opened, shown, _ = await dc_open_full_text(env)
+        full, key, chunk = opened.full, opened.key, opened.chunk
         assert full["flags"] & EPHEMERAL and "Tinzaouatene" in dc.embed_text(full)
         assert [b["label"] for b in dc.buttons(full)] == ["👍", "👎"]
         assert dc_button(full, "👍") == f"v1|v|{key}|{chunk}|+"
-        [shown] = env.fake.responses(opened)  # the ephemeral message, as the user sees it
         told = []
         for label in ("👎", "👍"):
             vote = await env.fake.press(shown, dc_button(full, label), user_id=dc.USER)
@@ -178,14 +199,9 @@ async def test_discord_full_text_offers_a_vote_for_its_passage_stored_per_passag
 async def test_discord_forged_or_expired_passage_votes_are_refused_and_store_nothing(
         tmp_path: Path) -> None:
     async with dc.running_bot(tmp_path, search={"top_k": 1}, flood=FLOOD) as env:
-        data = await env.ask(WAGNER_QUESTION)
-        message = next(m for m in env.fake.messages.values() if m["embeds"] == data["embeds"])
-        key = dc_button(data, "👍").split("|")[2]
-        chunk = dc_button(data, "📄").split("|")[2]
+        opened, shown, response = await dc_open_full_text(env)
+        message, key, chunk = opened.answer, opened.key, opened.chunk
         other = next(c.chunk_id for c in env.service._snapshot.chunks if c.chunk_id != chunk)
-        opened = await env.fake.press(message, dc_button(data, "📄"), user_id=dc.USER)
-        [response] = await env.reply(opened)
-        [shown] = env.fake.responses(opened)
         refused = [(await dc.forge(env, shown, custom_id))["data"] for custom_id in (
             f"v1|v|{key}|{other}|+", f"v1|v|nosuchkey|{chunk}|+", f"v1|v|{key}|{chunk}|0")]
         plain_full = (await dc.forge(env, message, f"v1|f|{chunk}|nosuchkey"))["data"]
