@@ -391,25 +391,27 @@ async def on_guest(update: Update, context: Context) -> None:
             return
         text = render.escape(asked.notice.text)
     else:
-        text = _guest_text(chat.service, asked, context.bot.username)
+        text = _guest_text(chat.service, asked, context.bot.username, _language(update))
     result = InlineQueryResultArticle(
         id="guest", title=texts.text("inline_hint"),
         input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML))
     await context.bot.answer_guest_query(message.guest_query_id, result)
 
 
-def _guest_text(service: Service, asked: Asked, username: str) -> str:
+def _guest_text(service: Service, asked: Asked, username: str, language: str) -> str:
+    """The lead quote, its source line (`[n] Outlet · 5 Aug 2024 · headline`) and the link
+    to the whole answer in a private chat; or that nothing was found."""
     answer = asked.answer
     if answer.abstained or not answer.passages:
-        return render.escape(texts.text("inline_nothing_text",
+        return render.escape(texts.text("inline_nothing_text", language,
                                         question=_shortened(answer.question, 60)))
     lead = service.lead(answer.question, answer.passages, INLINE_LEAD_CHARS * 2)
     number = lead.passage_rank if lead else 1
     quote = lead.quoted if lead else answer.passages[0].text
     link = f"https://t.me/{username}?start={START_QUESTION}{asked.key}"
     return (f"“{render.fit(' '.join(quote.split()), 400)}” [{number}]\n"
-            f"{render.citation_line(answer.passages[number - 1].citation, number)}\n\n"
-            f'<a href="{link}">{render.escape(texts.text("guest_full_answer"))}</a>')
+            f"{render.source_line(answer.passages[number - 1].citation, number, language)}\n\n"
+            f'<a href="{link}">{render.escape(texts.text("guest_full_answer", language))}</a>')
 
 
 # --- inline mode --------------------------------------------------------------------
@@ -420,8 +422,9 @@ async def on_inline(update: Update, context: Context) -> None:
     query, state = update.inline_query, _state(context)
     if query is None:
         return
-    text = query.query.strip()
-    hint = InlineQueryResultsButton(text=texts.text("inline_hint"), start_parameter="help")
+    text, language = query.query.strip(), _language(update)
+    hint = InlineQueryResultsButton(text=texts.text("inline_hint", language),
+                                    start_parameter="help")
     slowed = state.chat.inline_over_limit(_who(update, context))
     if slowed is not None:
         notice = None if slowed.notice is None else InlineQueryResultsButton(
@@ -429,13 +432,14 @@ async def on_inline(update: Update, context: Context) -> None:
         await query.answer([], cache_time=5, button=notice)
         return
     if not text:
-        example = texts.text("inline_hint_text", bot=context.bot.username,
-                             example=texts.EXAMPLE_QUESTIONS[0])
-        await query.answer([_article("hint", texts.text("inline_hint"), example)],
+        example = texts.text("inline_hint_text", language, bot=context.bot.username,
+                             example=texts.text("example_1", language))
+        await query.answer([_article("hint", texts.text("inline_hint", language), example)],
                            cache_time=5, button=hint)
         return
     answer = await state.service.ask(text, user=_user_key(update), log=False)
-    await query.answer(_inline_results(state.service, answer), cache_time=60, button=hint)
+    await query.answer(_inline_results(state.service, answer, language), cache_time=60,
+                       button=hint, is_personal=True)  # worded in the user's language
 
 
 def _article(result_id: str, title: str, text: str, description: str = "",
@@ -447,16 +451,18 @@ def _article(result_id: str, title: str, text: str, description: str = "",
                                                       parse_mode=ParseMode.HTML))
 
 
-def _inline_results(service: Service, answer: Answer) -> list[InlineQueryResultArticle]:
+def _inline_results(service: Service, answer: Answer,
+                    language: str) -> list[InlineQueryResultArticle]:
     """One article per passage, previewed by its matching sentence and source; an
-    unanswerable query: a single result saying so."""
+    unanswerable query: a single result saying so (in the user's `language`)."""
     if answer.abstained or not answer.passages:
         question = _shortened(answer.question, 60)
-        return [_article("nothing", texts.text("inline_nothing", question=question),
-                         texts.text("inline_nothing_text", question=question))]
+        return [_article("nothing", texts.text("inline_nothing", language, question=question),
+                         texts.text("inline_nothing_text", language, question=question))]
     leads = service.passage_leads(answer.question, answer.passages, INLINE_LEAD_CHARS)
     articles = [a if lead is None else replace(a, description=_preview(lead.quoted, p))
-                for a, p, lead in zip(render.render_inline(answer), answer.passages, leads,
+                for a, p, lead in zip(render.render_inline(answer, language=language),
+                                      answer.passages, leads,
                                       strict=False)]
     return [InlineQueryResultArticle(
         id=a.id, title=a.title, description=a.description,

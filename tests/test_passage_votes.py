@@ -163,9 +163,9 @@ def dc_button(data: Mapping[str, Any], label_start: str) -> str:
 
 
 async def dc_open_full_text(env: dc.BotEnv) -> tuple[Opened, dict[str, Any], Any]:
-    """/ask the headline question, press 📄: what `tg_open_full_text` gives (the answer
-    as a message, the full text's response data), the full text's message and the
-    response call."""
+    """/ask the headline question and press 📄: the answer's message, the full text's
+    response data, the key and the passage (as `Opened`); the full text's own message;
+    the response call."""
     data = await env.ask(WAGNER_QUESTION)
     message = next(m for m in env.fake.messages.values() if m["embeds"] == data["embeds"])
     press = await env.fake.press(message, dc_button(data, "📄"), user_id=dc.USER)

@@ -70,11 +70,14 @@ def test_bad_highlight_spans_are_clipped_and_merged() -> None:
 
 
 def test_citation_fields_are_escaped_and_only_http_links_kept() -> None:
-    hostile = Citation("<b>T</b>", "a&b.txt", 2, "<i>", "2024", ("javascript:alert(1)",))
-    line = r.citation_line(hostile, 1)
-    assert "&lt;b&gt;T&lt;/b&gt;" in line and "a&amp;b.txt" in line and "href" not in line
-    linked = r.citation_line(Citation("T", "f.txt", 1, urls=("https://e.org/a?b=1&c=2",)), 1)
-    assert '<a href="https://e.org/a?b=1&amp;c=2">source</a>' in linked
+    hostile = Citation("<b>T</b>", "a&b.txt", 2, "<i>", "2024", ("javascript:alert(1)",),
+                       outlet="A&B <News>")
+    line = r.source_line(hostile, 1)
+    assert line == "[1] A&amp;B &lt;News&gt; · 2024 · <i>&lt;b&gt;T&lt;/b&gt;</i>"
+    untitled = r.source_line(Citation("", "a&b.txt", 2), 2)
+    assert untitled == "[2] <i>a&amp;b.txt</i>"
+    linked = r.source_line(Citation("T", "f.txt", 1, urls=("https://e.org/a?b=1&c=2",)), 1)
+    assert linked.endswith(' · <a href="https://e.org/a?b=1&amp;c=2">link</a>')
     assert_valid(linked)
 
 
@@ -276,5 +279,5 @@ def test_any_full_text_splits_into_valid_messages(text: str, limit: int) -> None
 def test_citations_name_passages_not_paragraphs() -> None:
     rendered = r.render_answer(answer(passage("a")), "K")
     assert "¶" not in rendered.text
-    assert "passage 4" in r.citation_line(CITATION, 1)
+    assert "passage 4" in r.render_full_text(FullText(CITATION, "text"))[0]
     assert CITATION.label() == "Mali War — 002_x.txt, passage 4 (Background)"

@@ -129,40 +129,7 @@ def _safe_url(urls: Sequence[str]) -> str:
     return _first_safe_url(urls, _SAFE_URL)
 
 
-def citation_line(citation: Citation, number: int) -> str:
-    """`[n] Title — file, passage p (section)` in HTML, every field escaped and bounded."""
-    line = (f"<b>[{number}]</b> <i>{fit(citation.title, 200)}</i> — "
-            f"<code>{fit(citation.file, 120)}</code>, "
-            f"{texts.text('passage', number=citation.passage)}")
-    if citation.section.strip():
-        line += f" ({fit(citation.section, 120)})"
-    if citation.date.strip():
-        line += f", {fit(citation.date, 30)}"
-    url = _safe_url(citation.urls)
-    if url:
-        line += f' · <a href="{html.escape(url, quote=True)}">source</a>'
-    return line
-
-
 _MIN_BODY = 60  # units below which a passage is not worth showing cut
-
-
-def _compose(header: str, passages: Sequence[Passage], first: int,
-             footer: Callable[[int], str], limit: int) -> tuple[str, int]:
-    """Header, as many passages as fit (each quoted, then cited), footer; and that count."""
-    for count in range(len(passages), 0, -1):
-        shown = passages[:count]
-        frames = [("<blockquote>", "</blockquote>\n" + citation_line(p.citation, first + i))
-                  for i, p in enumerate(shown)]
-        fixed = header + footer(count) + "".join(a + b for a, b in frames) + "\n\n" * (count - 1)
-        budget = limit - utf16_len(fixed)
-        if budget < _MIN_BODY * count and count > 1:
-            continue
-        full = [utf16_len(highlight(p.text, p.highlights)) for p in shown]
-        caps = _share(full, max(budget, 0))
-        blocks = [a + _body(p, cap) + b for (a, b), p, cap in zip(frames, shown, caps, strict=True)]
-        return header + "\n\n".join(blocks) + footer(count), count
-    return header + footer(0), 0
 
 
 def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT,
@@ -313,19 +280,22 @@ def render_abstention(answer: Answer, language: str = "en") -> str:
     return f"{said}\n\n{escape(texts.text('only_quotes', language))}"
 
 
-def render_inline(answer: Answer, *, limit: int = MESSAGE_LIMIT) -> list[InlineArticle]:
-    """Inline-mode results: one article per passage (nothing when the corpus abstains)."""
+def render_inline(answer: Answer, *, limit: int = MESSAGE_LIMIT,
+                  language: str = "en") -> list[InlineArticle]:
+    """Inline-mode results: one article per passage (nothing when the corpus abstains), each
+    sending the question, the passage's source line and the passage quoted."""
     if answer.abstained:
         return []
     header = f"📚 <i>{fit(answer.question, 300)}</i>\n\n"
     articles = []
     for i, passage in enumerate(answer.passages):
-        text, _ = _compose(header, [passage], answer.offset + i + 1, lambda _c: "", limit)
+        head = f"{header}{source_line(passage.citation, 1, language)}\n<blockquote>"
+        body = _body(passage, max(limit - utf16_len(head + "</blockquote>"), 0))
         articles.append(InlineArticle(
             id=f"{i}-{passage.chunk_id}".encode()[:INLINE_ID_LIMIT].decode(errors="ignore"),
             title=_plain(passage.citation.title or passage.citation.file, INLINE_TITLE_LIMIT),
             description=_plain(passage.text, INLINE_DESCRIPTION_LIMIT),
-            text=text,
+            text=f"{head}{body}</blockquote>",
         ))
     return articles
 
