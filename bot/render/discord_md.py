@@ -253,24 +253,6 @@ def safe_url(urls: Sequence[str]) -> str:
     return _first_safe_url(urls, _SAFE_URL)
 
 
-def citation_name(citation: Citation, number: int) -> str:
-    """"[n] Title — file, passage p (section)", the file as inline code; escaped, ≤256
-    units."""
-    where = f" — {code(citation.file, 60)}, {texts.text('passage', number=citation.passage)}"
-    section = f" ({fit(citation.section, 60)})" if citation.section.strip() else ""
-    room = FIELD_NAME_LIMIT - utf16_len(f"[{number}] {where}{section}")
-    return f"[{number}] {fit(citation.title or citation.file, room)}{where}{section}"
-
-
-def _source_line(citation: Citation) -> str:
-    """The passage's date and a link to its original source, when known."""
-    parts = [f"*{fit(citation.date, 30)}*"] if citation.date.strip() else []
-    url = safe_url(citation.urls)
-    if url:
-        parts.append(f"[source]({url})")
-    return "\n" + " · ".join(parts) if parts else ""
-
-
 def render_answer(answer: Answer, key: str, language: str = "en") -> Reply:
     """An answer page (#12): the lead quote first, then a field per source (`[1] Outlet ·
     5 Aug 2024 · headline`) holding a short excerpt of each of its passages; a button per
@@ -484,26 +466,6 @@ def render_stats(stats: Stats) -> Reply:
         lines = [f"• *{fit(q, 80)}* ({n}×)" for q, n in stats.top_unanswered[:10]]
         fields.append(Field("Most asked without an answer", _pack(lines, FIELD_VALUE_LIMIT)[0]))
     return Reply(embeds=(Embed("📊 Statistics", fields=tuple(fields)),), ephemeral=True)
-
-
-def render_help() -> Reply:
-    """/help: how to ask, with examples (ephemeral)."""
-    examples = "\n".join(f"• *{escape(q)}*" for q in EXAMPLE_QUESTIONS)
-    text = (
-        "I answer questions about the war in Mali and the Sahel by **quoting passages** from a "
-        "curated corpus, each with its source. I never write answers myself; if the corpus "
-        "has nothing on a question, I say so.\n\n"
-        f"**Examples**\n{examples}\n\n"
-        "**How to ask**\n"
-        "• `/ask` followed by your question (suggestions appear as you type)\n"
-        "• mention me in a channel with your question\n"
-        "• or send me a direct message\n\n"
-        "Under each answer: **Full text** shows the whole section, 👍/👎 rate a passage, "
-        "**More** shows further passages.\n\n"
-        "`/sources` lists the documents. Moderators: `/reindex`, `/add`, `/remove`, `/stats`, "
-        "`/alias`."
-    )
-    return Reply(embeds=(Embed("ℹ️ conflictbot", text),), ephemeral=True)
 
 
 # --- short texts ---------------------------------------------------------------------

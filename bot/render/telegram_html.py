@@ -455,33 +455,6 @@ def render_failed(what: str, reason: str = "") -> str:
 
 
 
-def render_help(bot_username: str = "") -> str:
-    """/help: how to ask, in private, in groups and inline, with example questions."""
-    examples = "\n".join(f"• <i>{escape(q)}</i>" for q in EXAMPLE_QUESTIONS)
-    mention = f"@{escape(bot_username)}" if bot_username else "the bot"
-    inline = (f"\n\nIn any chat, type <code>@{escape(bot_username)} your question</code> to "
-              "share a passage." if bot_username else "")
-    return (
-        "I answer questions about the war in Mali and the Sahel by <b>quoting passages</b> "
-        "from a curated corpus, each with its source. I never write answers myself; if the "
-        "corpus has nothing on a question, I say so.\n\n"
-        f"<b>Examples</b>\n{examples}\n\n"
-        "<b>How to ask</b>\n"
-        "• In a private chat: just send your question.\n"
-        f"• In a group: <code>/ask your question</code>, mention {mention}, "
-        "or reply to one of my messages."
-        f"{inline}\n\n"
-        "Under each answer: <b>Full text</b> shows the whole section, 👍/👎 rate the "
-        "passage, <b>More</b> shows further passages.\n\n"
-        "/sources lists the documents. /help shows this message."
-    )
-
-
-def render_start(bot_username: str = "") -> str:
-    """/start: a short welcome followed by the help text."""
-    return "👋 Welcome!\n\n" + render_help(bot_username)
-
-
 def render_alias_added(new: str, preferred: str) -> str:
     """A moderator's /alias was saved."""
     return (f"✅ <b>{fit(new, 120)}</b> = <b>{fit(preferred, 120)}</b>: searched from now on, "
