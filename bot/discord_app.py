@@ -292,7 +292,7 @@ async def _show(interaction: discord.Interaction, outcome: layer.ButtonOutcome) 
         await _say(interaction, texts.text("gone"))
     else:
         await _send_all(interaction, render.render_full_text(outcome.full, outcome.key,
-                                                             outcome.chunk_id))
+                                                             outcome.chunk_id, language))
 
 
 # --- moderators ---------------------------------------------------------------------

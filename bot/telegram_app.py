@@ -352,7 +352,8 @@ async def _send_full_text(context: Context, chat_id: int, outcome: ShowFullText,
     was opened from an answer that showed it."""
     full = outcome.full
     gone = texts.text("gone", language)
-    messages = render.render_full_text(full) if full else [render.escape(gone)]
+    messages = render.render_full_text(full, language=language) if full else [
+        render.escape(gone)]
     votes = _markup(render.passage_vote_keyboard(outcome.key, outcome.chunk_id))
     for i, text in enumerate(messages, start=1):
         await context.bot.send_message(chat_id, text,

@@ -224,7 +224,10 @@ def test_full_text_is_split_into_ephemeral_embeds() -> None:
     assert 1 < len(replies) <= r.MAX_FULL_TEXT_MESSAGES
     assert all(reply.ephemeral for reply in replies)
     assert replies[0].embeds[0].title == "Title"
-    assert replies[0].embeds[0].footer.startswith("f.txt, passage 3 (Sec) · part 1 of")
+    assert replies[0].embeds[0].footer.startswith("passage 3 (Sec) · part 1 of")
+    dated = Citation("Title", "f.txt", 3, outlet="Al_Jazeera", published="2024-08-05")
+    [cited] = r.render_full_text(FullText(dated, "One paragraph."), language="fr")
+    assert cited.embeds[0].footer == "Al_Jazeera · 5 août 2024 · passage 3"  # no markdown
     assert "too long to show here" in replies[-1].embeds[0].description
     for reply in replies:
         assert_within_limits(reply)

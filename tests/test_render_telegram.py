@@ -280,4 +280,16 @@ def test_citations_name_passages_not_paragraphs() -> None:
     rendered = r.render_answer(answer(passage("a")), "K")
     assert "¶" not in rendered.text
     assert "passage 4" in r.render_full_text(FullText(CITATION, "text"))[0]
+
+
+def test_full_text_is_headed_by_its_citation_not_its_file() -> None:
+    cited = Citation("Mali breaks off", "004_x.txt", 6, "Reactions", outlet="Al Jazeera",
+                     published="2024-08-05", url="https://news.test/a?b=1&c=2")
+    [message] = r.render_full_text(FullText(cited, "Text."))
+    assert message == (
+        "📄 <b>Mali breaks off</b>\nAl Jazeera · 5 Aug 2024 · passage 6 (Reactions) · "
+        '<a href="https://news.test/a?b=1&amp;c=2">link</a>\n\nText.')
+    [french] = r.render_full_text(FullText(cited, "Text."), language="fr")
+    assert "Al Jazeera · 5 août 2024 · passage 6 (Reactions) · <a " in french
+    assert '">lien</a>' in french
     assert CITATION.label() == "Mali War — 002_x.txt, passage 4 (Background)"

@@ -405,18 +405,21 @@ def _escaped_prefix(text: str, units: int) -> int:
 _TRUNCATED = "\n\n*… (the rest of this section is too long to show here)*"
 
 
-def render_full_text(full: FullText, key: str = "", chunk_id: str = "") -> list[Reply]:
-    """The whole section as one or more ephemeral embeds headed by its citation; the last
-    with 👍/👎 for passage `chunk_id` of the answer `key` when both are given (#12)."""
+def render_full_text(full: FullText, key: str = "", chunk_id: str = "",
+                     language: str = "en") -> list[Reply]:
+    """The whole section as one or more ephemeral embeds headed by its headline, the
+    footer `Outlet · 5 Aug 2024 · passage 6 (section)` (what is known); the last with 👍/👎
+    for passage `chunk_id` of the answer `key` when both are given (#12)."""
     c = full.citation
     title = fit(c.title or c.file, TITLE_LIMIT)
-    where = f"{c.file}, {texts.text('passage', number=c.passage)}" + (
+    where = texts.text("passage", language, number=c.passage) + (
         f" ({c.section})" if c.section.strip() else "")
+    cited = " · ".join([*outlet_and_date(c, plain, language), plain(where, 200)])
     parts = split_text(full.text)
     replies = []
     for i, part in enumerate(parts, start=1):
         count = f" · part {i} of {len(parts)}" if len(parts) > 1 else ""
-        footer = plain(where, 300) + count
+        footer = plain(cited, 300) + count
         embed = Embed(title if i == 1 else "", part, (), footer, ANSWER_COLOUR)
         replies.append(Reply(embeds=(embed,), ephemeral=True))
     votes = passage_vote_buttons(key, chunk_id)

@@ -345,13 +345,18 @@ def _escaped_prefix(text: str, units: int) -> int:
     return _shared_escaped_prefix(text, units, escape)
 
 
-def render_full_text(full: FullText, *, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """The whole section as one or more messages, the first headed by its citation."""
+def render_full_text(full: FullText, *, limit: int = MESSAGE_LIMIT,
+                     language: str = "en") -> list[str]:
+    """The whole section as one or more messages, the first headed by its citation: the
+    headline, then `Outlet · 5 Aug 2024 · passage 6 (section) · link` (what is known)."""
     c = full.citation
-    head = (f"📄 <b>{fit(c.title, 200)}</b>\n<code>{fit(c.file, 120)}</code>, "
-            f"{texts.text('passage', number=c.passage)}")
+    where = texts.text("passage", language, number=c.passage)
     if c.section.strip():
-        head += f" ({fit(c.section, 120)})"
+        where += f" ({fit(c.section, 120)})"
+    parts = [*outlet_and_date(c, fit, language), where]
+    if url := _safe_url((c.url, *c.urls)):
+        parts.append(f'<a href="{html.escape(url, quote=True)}">{texts.text("link", language)}</a>')
+    head = f"📄 <b>{fit(c.title or c.file, 200)}</b>\n" + " · ".join(parts)
     return split_text(full.text, prefix=head + "\n\n", limit=limit)
 
 
