@@ -156,9 +156,12 @@ def rewrite_note(answer: Answer, emphasis: Marker, escape: Marker, language: str
     `emphasis` marks (and escapes) a word, `escape` makes plain text safe; the words are
     the interface `language`'s."""
     parts = []
-    for r in _distinct(answer.rewrites, "variant"):
+    variants = [texts.marked("you_wrote", language, escape, searched=emphasis(r.searched),
+                             typed=emphasis(r.typed))
+                for r in _distinct(answer.rewrites, "variant")[:3]]
+    if variants:  # one "Showing results for", however many words were respelled
         parts.append(texts.marked("showing_for", language, escape,
-                                  searched=emphasis(r.searched), typed=emphasis(r.typed)))
+                                  words=escape(", ").join(variants)))
     for r in _distinct(answer.rewrites, "alias"):
         parts.append(emphasis(r.typed) + escape(" = ") + emphasis(r.searched))
     translated = list(dict.fromkeys(r.searched for r in answer.rewrites
