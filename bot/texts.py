@@ -46,6 +46,8 @@ EN: Mapping[str, str] = {
     "passage": "passage {number}",
     "passages_of": "Passages {first}–{last} of {total}",
     "more": "More ▸",
+    "rest_too_long": "… (the rest of this section is too long to show here)",
+    "part_of": "part {part} of {parts}",
     "link": "link",
     "showing_for": "Showing results for {words}",
     "you_wrote": "{searched} (you wrote {typed})",

@@ -37,6 +37,8 @@ FR: Mapping[str, str] = {
     "passage": "passage {number}",
     "passages_of": "Passages {first} à {last} sur {total}",
     "more": "Suite ▸",
+    "rest_too_long": "… (la suite de cette section est trop longue pour être affichée ici)",
+    "part_of": "partie {part} sur {parts}",
     "link": "lien",
     "showing_for": "Résultats pour {words}",
     "you_wrote": "{searched} (vous avez écrit {typed})",

@@ -228,6 +228,10 @@ def test_full_text_is_split_into_ephemeral_embeds() -> None:
     dated = Citation("Title", "f.txt", 3, outlet="Al_Jazeera", published="2024-08-05")
     [cited] = r.render_full_text(FullText(dated, "One paragraph."), language="fr")
     assert cited.embeds[0].footer == "Al_Jazeera · 5 août 2024 · passage 3"  # no markdown
+    french = r.render_full_text(FullText(dated, text), language="fr")
+    assert french[0].embeds[0].footer.startswith("Al_Jazeera · 5 août 2024 · passage 3 · "
+                                                 "partie 1 sur ")
+    assert "la suite de cette section est trop longue" in french[-1].embeds[0].description
     assert "too long to show here" in replies[-1].embeds[0].description
     for reply in replies:
         assert_within_limits(reply)

@@ -292,4 +292,7 @@ def test_full_text_is_headed_by_its_citation_not_its_file() -> None:
     [french] = r.render_full_text(FullText(cited, "Text."), language="fr")
     assert "Al Jazeera · 5 août 2024 · passage 6 (Reactions) · <a " in french
     assert '">lien</a>' in french
+    *_, cut = r.render_full_text(FullText(cited, "mot " * 100_000), language="fr")
+    assert cut.endswith("<i>… (la suite de cette section est trop longue pour être affichée "
+                        "ici)</i>")
     assert CITATION.label() == "Mali War — 002_x.txt, passage 4 (Background)"

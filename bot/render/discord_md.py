@@ -378,13 +378,14 @@ def render_abstention(answer: Answer, language: str = "en") -> Reply:
 
 
 def split_text(text: str, limit: int = DESCRIPTION_LIMIT,
-               max_parts: int = MAX_FULL_TEXT_MESSAGES) -> list[str]:
+               max_parts: int = MAX_FULL_TEXT_MESSAGES, language: str = "en") -> list[str]:
     """Escape `text` into parts of at most `limit` units, cut at paragraphs or words;
-    past `max_parts` the rest is dropped and the last part says so."""
+    past `max_parts` the rest is dropped and the last part says so (in `language`)."""
+    truncated = f"\n\n*{escape(texts.text('rest_too_long', language))}*"
     parts: list[str] = []
     rest = clean(text).strip()
     while rest and len(parts) < max_parts:
-        room = limit - (utf16_len(_TRUNCATED) if len(parts) == max_parts - 1 else 0)
+        room = limit - (utf16_len(truncated) if len(parts) == max_parts - 1 else 0)
         if utf16_len(rest) <= room and utf16_len(escape(rest)) <= room:
             parts.append(escape(rest))
             rest = ""
@@ -394,7 +395,7 @@ def split_text(text: str, limit: int = DESCRIPTION_LIMIT,
         parts.append(escape(rest[:cut].rstrip()))
         rest = rest[cut:].lstrip()
     if rest:
-        parts[-1] += _TRUNCATED
+        parts[-1] += truncated
     return parts or [ELLIPSIS]
 
 
@@ -402,7 +403,6 @@ def _escaped_prefix(text: str, units: int) -> int:
     return _shared_escaped_prefix(text, units, escape)
 
 
-_TRUNCATED = "\n\n*… (the rest of this section is too long to show here)*"
 
 
 def render_full_text(full: FullText, key: str = "", chunk_id: str = "",
@@ -415,10 +415,11 @@ def render_full_text(full: FullText, key: str = "", chunk_id: str = "",
     where = texts.text("passage", language, number=c.passage) + (
         f" ({c.section})" if c.section.strip() else "")
     cited = " · ".join([*outlet_and_date(c, plain, language), plain(where, 200)])
-    parts = split_text(full.text)
+    parts = split_text(full.text, language=language)
     replies = []
     for i, part in enumerate(parts, start=1):
-        count = f" · part {i} of {len(parts)}" if len(parts) > 1 else ""
+        which = texts.text("part_of", language, part=i, parts=len(parts))
+        count = f" · {which}" if len(parts) > 1 else ""
         footer = plain(cited, 300) + count
         embed = Embed(title if i == 1 else "", part, (), footer, ANSWER_COLOUR)
         replies.append(Reply(embeds=(embed,), ephemeral=True))

@@ -311,22 +311,24 @@ def _plain(text: str, limit: int) -> str:
 # --- full text, sources, stats ------------------------------------------------------
 
 
-_TRUNCATED = "\n\n<i>… (the rest of this section is too long to send here)</i>"
+def _truncated(language: str) -> str:
+    return f"\n\n<i>{escape(texts.text('rest_too_long', language))}</i>"
 
 
 def split_text(text: str, *, prefix: str = "", limit: int = MESSAGE_LIMIT,
-               max_messages: int = MAX_FULL_TEXT_MESSAGES) -> list[str]:
+               max_messages: int = MAX_FULL_TEXT_MESSAGES, language: str = "en") -> list[str]:
     """Escape `text` into messages of at most `limit` units, cut at paragraphs or words.
 
     `prefix` (HTML) starts the first message. Past `max_messages` the rest is dropped and
-    the last message says so.
+    the last message says so (in `language`).
     """
+    truncated = _truncated(language)
     messages: list[str] = []
     head, rest = prefix, clean(text).strip()
     while rest and len(messages) < max_messages:
         room = limit - utf16_len(head)
         if len(messages) == max_messages - 1:
-            room -= utf16_len(_TRUNCATED)
+            room -= utf16_len(truncated)
         escaped = escape(rest) if len(rest) <= room else ""
         if escaped and utf16_len(escaped) <= room:
             messages.append(head + escaped)
@@ -337,7 +339,7 @@ def split_text(text: str, *, prefix: str = "", limit: int = MESSAGE_LIMIT,
         messages.append(head + escape(rest[:cut].rstrip()))
         rest, head = rest[cut:].lstrip(), ""
     if rest:
-        messages[-1] += _TRUNCATED
+        messages[-1] += truncated
     return messages or [prefix.rstrip() or ELLIPSIS]
 
 
@@ -357,7 +359,7 @@ def render_full_text(full: FullText, *, limit: int = MESSAGE_LIMIT,
     if url := _safe_url((c.url, *c.urls)):
         parts.append(f'<a href="{html.escape(url, quote=True)}">{texts.text("link", language)}</a>')
     head = f"📄 <b>{fit(c.title or c.file, 200)}</b>\n" + " · ".join(parts)
-    return split_text(full.text, prefix=head + "\n\n", limit=limit)
+    return split_text(full.text, prefix=head + "\n\n", limit=limit, language=language)
 
 
 _SOURCES_HEAD_ROOM = 200  # header and page line of a /sources page
