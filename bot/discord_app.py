@@ -250,7 +250,8 @@ async def sources_command(interaction: discord.Interaction) -> None:
     """/sources: the first page of the corpus listing (one message, with page buttons)."""
     if await _over_limit(interaction):
         return
-    first = render.render_sources(await _state(interaction).service.sources())
+    first = render.render_sources(await _state(interaction).service.sources(), 0,
+                                  _who(interaction).language)
     await _send(interaction, first or Reply(texts.text("something_went_wrong"), ephemeral=True))
 
 
@@ -284,7 +285,7 @@ async def _show(interaction: discord.Interaction, outcome: layer.ButtonOutcome) 
     elif isinstance(outcome, layer.Asked | layer.ShowSources):
         shown = (render.render_answer(outcome.answer, outcome.key, language)
                  if isinstance(outcome, layer.Asked)
-                 else render.render_sources(outcome.sources, outcome.page))
+                 else render.render_sources(outcome.sources, outcome.page, language))
         edit = _payload(cast(Reply, shown))
         edit.setdefault("view", None)
         await interaction.response.edit_message(**edit)

@@ -299,7 +299,8 @@ async def on_sources(update: Update, context: Context) -> None:
     """/sources: the first page of the corpus listing (one message, with page buttons)."""
     if await _flooding(update, context):
         return
-    first = render.render_sources(await _state(context).service.sources())
+    first = render.render_sources(await _state(context).service.sources(),
+                                  language=_language(update))
     if first is not None:
         await _reply(update, first.text, _markup(first.keyboard))
 
@@ -331,7 +332,8 @@ async def on_button(update: Update, context: Context) -> None:
         await query.edit_message_text(rendered.text, reply_markup=_markup(rendered.keyboard))
     elif isinstance(outcome, ShowSources):
         await query.answer()
-        page = cast(render.Rendered, render.render_sources(outcome.sources, outcome.page))
+        page = cast(render.Rendered, render.render_sources(outcome.sources, outcome.page,
+                                                           language=_language(update)))
         await query.edit_message_text(page.text, reply_markup=_markup(page.keyboard))
     elif isinstance(outcome, ShowFullText):
         await _full_text_privately(update, context, outcome)

@@ -255,6 +255,9 @@ def test_sources_listing_is_one_message_per_page() -> None:
     assert r.render_sources(sources, -1) is None and r.render_sources(sources, len(pages)) is None
     empty = r.render_sources([])
     assert empty is not None and "empty" in empty.embeds[0].description
+    french = r.render_sources(sources, 1, "fr")
+    assert french is not None and french.embeds[0].footer == f"Page 2 sur {len(pages)}"
+    assert [b.label for b in french.buttons] == ["◂ Retour", "Suite ▸"]
 
 
 def test_stats_escape_unanswered_questions() -> None:

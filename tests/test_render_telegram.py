@@ -196,6 +196,11 @@ def test_sources_stats_and_moderator_replies() -> None:
     assert r.render_sources(sources, len(pages)) is None and r.render_sources(sources, -1) is None
     assert payload.decode("v1|s|3") == payload.SourcesPage(3)
     assert r.render_sources([], 0) is not None and r.render_sources([], 1) is None
+    french = r.render_sources(sources, 1, language="fr")
+    assert french is not None and f"<i>Page 2 sur {len(pages)}.</i>" in french.text
+    assert [b.text for b in french.keyboard[0]] == ["◂ Retour", "Suite ▸"]
+    assert r.render_sources([], language="fr") == r.Rendered(
+        "Le corpus est vide : aucun document à citer pour l'instant.")
     stats = r.render_stats(Stats(6, 68, 2, 10, 0.25, 3, 1, (("<q>", 2),)))
     assert "25%" in stats and "&lt;q&gt;" in stats
     assert_valid(stats)

@@ -435,25 +435,30 @@ def passage_vote_buttons(key: str, chunk_id: str) -> tuple[Button, ...]:
                  if _usable(b := Button(label, vote_id(key, chunk_id, value))))
 
 
-def render_sources(sources: Sequence[Source], page: int = 0) -> Reply | None:
+def render_sources(sources: Sequence[Source], page: int = 0,
+                   language: str = "en") -> Reply | None:
     """One page of the corpus listing (one embed, one line per document), with buttons to
     the pages before and after it; None if there is no such page."""
     if not sources:
-        return Reply(embeds=(Embed("📚 Corpus", "The corpus is empty: there are no "
-                                   "documents to quote from yet."),)) if page == 0 else None
+        empty = escape(texts.text("corpus_empty", language))
+        return Reply(embeds=(Embed("📚 Corpus", empty),)) if page == 0 else None
     lines = []
     for s in sources:
         date = f", {fit(s.date, 30)}" if s.date.strip() else ""
+        count = texts.text("n_passages", language, count=s.passages)
         lines.append(f"• *{fit(s.title or s.file, 200)}* — {code(s.file, 120)} "
-                     f"({s.passages} passages{date})")
+                     f"({count}{date})")
     pages = _pack(lines, DESCRIPTION_LIMIT - 100)
     if not 0 <= page < len(pages):
         return None
-    total = sum(s.passages for s in sources)
-    title = f"📚 Corpus: {len(sources)} documents, {total} passages"
-    footer = f"Page {page + 1} of {len(pages)}" if len(pages) > 1 else ""
-    buttons = ([Button("◂ Back", sources_id(page - 1))] if page > 0 else []) + (
-        [Button("More ▸", sources_id(page + 1), "primary")] if page + 1 < len(pages) else [])
+    size = texts.text("corpus_size", language, documents=len(sources),
+                      passages=sum(s.passages for s in sources))
+    title = f"📚 Corpus: {size}"
+    several = len(pages) > 1
+    footer = texts.text("page_of", language, page=page + 1, pages=len(pages)) if several else ""
+    back = Button(texts.text("back", language), sources_id(page - 1))
+    more = Button(texts.text("more", language), sources_id(page + 1), "primary")
+    buttons = ([back] if page > 0 else []) + ([more] if page + 1 < len(pages) else [])
     return Reply(embeds=(Embed(title, pages[page], (), footer),), buttons=tuple(buttons))
 
 

@@ -366,30 +366,31 @@ _SOURCES_HEAD_ROOM = 200  # header and page line of a /sources page
 
 
 def render_sources(sources: Sequence[Source], page: int = 0, *,
-                   limit: int = MESSAGE_LIMIT) -> Rendered | None:
+                   limit: int = MESSAGE_LIMIT, language: str = "en") -> Rendered | None:
     """One page of the corpus listing (one message, one line per document), with buttons to
     the pages before and after it; None if there is no such page."""
     if not sources:
-        return Rendered("The corpus is empty: there are no documents to quote from yet.") if (
-            page == 0) else None
+        return Rendered(escape(texts.text("corpus_empty", language))) if page == 0 else None
     lines = []
     for s in sources:
         date = f", {fit(s.date, 30)}" if s.date.strip() else ""
+        count = texts.text("n_passages", language, count=s.passages)
         lines.append(f"• <i>{fit(s.title or s.file, 200)}</i> — <code>{fit(s.file, 120)}</code>"
-                     f" ({s.passages} passages{date})")
+                     f" ({count}{date})")
     pages = _pack(lines, limit - _SOURCES_HEAD_ROOM)
     if not 0 <= page < len(pages):
         return None
-    total = sum(s.passages for s in sources)
-    text = f"📚 <b>Corpus</b>: {len(sources)} documents, {total} passages.\n\n{pages[page]}"
+    size = texts.text("corpus_size", language, documents=len(sources),
+                      passages=sum(s.passages for s in sources))
+    text = f"📚 <b>Corpus</b>: {size}.\n\n{pages[page]}"
     if len(pages) == 1:
         return Rendered(text)
-    text += f"\n\n<i>Page {page + 1} of {len(pages)}.</i>"
-    row = ([Button("◂ Back", payload.encode(payload.SourcesPage(page - 1)))]
-           if page > 0 else [])
-    if page + 1 < len(pages):
-        row.append(Button("More ▸", payload.encode(payload.SourcesPage(page + 1))))
-    return Rendered(text, (tuple(row),))
+    text += f"\n\n<i>{texts.text('page_of', language, page=page + 1, pages=len(pages))}.</i>"
+    turns = [("back", page - 1)] if page > 0 else []
+    turns += [("more", page + 1)] if page + 1 < len(pages) else []
+    row = tuple(Button(texts.text(label, language), payload.encode(payload.SourcesPage(to)))
+                for label, to in turns)
+    return Rendered(text, (row,))
 
 
 def render_stats(stats: Stats, *, limit: int = MESSAGE_LIMIT) -> str:
