@@ -106,3 +106,9 @@ def test_a_full_text_screen_is_the_private_chat_with_the_passage_votes() -> None
     assert '<div class="keys"><span>👍</span><span>👎</span></div>' in page
     assert [b.data for row in votes for b in row] == ["v1|v|K1|c1|+", "v1|v|K1|c1|-"]
     assert telegram_html.passage_vote_keyboard("", "c1") == ()
+
+
+def test_the_screens_file_names_a_french_member_for_the_french_question() -> None:
+    by_slug = {s.slug: s for s in load_screens()}
+    assert by_slug["3-french-question"].language == "fr"
+    assert by_slug["1-headline"].language == "en"

@@ -77,6 +77,7 @@ class Screen:
     question: str
     how: str = "ask"  # ask, mention, reply; full: the 📄 1 of the answer, pressed
     note: str = ""
+    language: str = "en"  # the member's Telegram interface language
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ class Counts:
 def load_screens(path: Path = SCREENS_FILE) -> list[Screen]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [Screen(str(s["slug"]), str(s["question"]), str(s.get("how", "ask")),
-                   str(s.get("note", ""))) for s in raw["screens"]]
+                   str(s.get("note", "")), str(s.get("language", "en")))
+            for s in raw["screens"]]
 
 
 # --- Telegram HTML -> blocks -----------------------------------------------------------
@@ -389,12 +391,12 @@ async def _shown(service: Service, screen: Screen) -> Shown:
     answer = await service.ask(screen.question, user="tg:screens", log=False)
     key = "" if answer.abstained else QuestionCache().put(
         answer.question, answer.query_id, (p.chunk_id for p in answer.passages))
-    rendered = render_telegram(answer, key)
+    rendered = render_telegram(answer, key, language=screen.language)
     full = (await service.full_text(answer.passages[0].chunk_id)
             if screen.how == "full" and answer.passages else None)
     if full is None:
         return Shown(rendered.text, rendered.keyboard, answer.lead)
-    messages = render_full_text(full)  # the 👍/👎 go under the last: shown when it is one
+    messages = render_full_text(full, language=screen.language)  # 👍/👎 under the last
     votes = passage_vote_keyboard(key, answer.passages[0].chunk_id)
     return Shown(messages[0], votes if len(messages) == 1 else (), answer.lead)
 
