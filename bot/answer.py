@@ -150,21 +150,26 @@ class ReindexResult:
 Marker = Callable[[str], str]
 
 
-def rewrite_note(answer: Answer, emphasis: Marker, escape: Marker) -> str:
+def rewrite_note(answer: Answer, emphasis: Marker, escape: Marker, language: str = "en") -> str:
     """One short line saying how the question was changed, e.g. "Showing results for
     *Tinzaouatene* (you wrote *Tinzaouaten*) · *GSIM* = *JNIM*"; "" when nothing was.
-    `emphasis` marks (and escapes) a word, `escape` makes plain text safe."""
+    `emphasis` marks (and escapes) a word, `escape` makes plain text safe; the words are
+    the interface `language`'s."""
     parts = []
-    for r in _distinct(answer.rewrites, "variant"):
-        parts.append(escape("Showing results for ") + emphasis(r.searched)
-                     + escape(" (you wrote ") + emphasis(r.typed) + escape(")"))
+    variants = [texts.marked("you_wrote", language, escape, searched=emphasis(r.searched),
+                             typed=emphasis(r.typed))
+                for r in _distinct(answer.rewrites, "variant")[:3]]
+    if variants:  # one "Showing results for", however many words were respelled
+        parts.append(texts.marked("showing_for", language, escape,
+                                  words=escape(", ").join(variants)))
     for r in _distinct(answer.rewrites, "alias"):
         parts.append(emphasis(r.typed) + escape(" = ") + emphasis(r.searched))
     translated = list(dict.fromkeys(r.searched for r in answer.rewrites
                                     if r.kind == "translation"))
     if translated:
-        language = "French question" if answer.language == "fr" else "Translated"
-        parts.append(escape(f"{language}: searched ") + emphasis(", ".join(translated[:6])))
+        said = "searched_french" if answer.language == "fr" else "searched_translated"
+        parts.append(texts.marked(said, language, escape,
+                                  words=emphasis(", ".join(translated[:6]))))
     return escape(" · ").join(parts[:4])
 
 
@@ -176,14 +181,16 @@ def _distinct(rewrites: tuple[Rewrite, ...], kind: str) -> list[Rewrite]:
     return list(seen.values())
 
 
-def unknown_names_note(answer: Answer, emphasis: Marker, escape: Marker) -> str:
-    """"Nothing in the corpus mentions *Sudan*." for an abstention an unknown name caused."""
+def unknown_names_note(answer: Answer, emphasis: Marker, escape: Marker,
+                       language: str = "en") -> str:
+    """"Nothing in the corpus mentions *Sudan*." for an abstention an unknown name caused,
+    in the interface `language`."""
     if not answer.unknown_names:
         return ""
     names = [emphasis(n) for n in answer.unknown_names[:4]]
-    joined = names[0] if len(names) == 1 else escape(", ").join(names[:-1]) + escape(
-        " or ") + names[-1]
-    return escape("Nothing in the corpus mentions ") + joined + escape(".")
+    joined = names[0] if len(names) == 1 else texts.marked(
+        "names_or", language, escape, names=escape(", ").join(names[:-1]), last=names[-1])
+    return texts.marked("mentions_nothing", language, escape, names=joined)
 
 
 def citation_line(citation: Citation, language: str = "en", *, warn: bool = False) -> str:

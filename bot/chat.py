@@ -157,10 +157,13 @@ class Intro:
 @dataclass(frozen=True)
 class ShowFullText:
     """Send the whole section (None: the passage is gone from the corpus) to the presser
-    alone; `chunk_id` lets an adapter offer it again where it cannot reach them yet."""
+    alone; `chunk_id` lets an adapter offer it again where it cannot reach them yet.
+    `key`: the answer whose 👍/👎 for this passage the full text offers ("" none: the
+    answer is forgotten, or never showed this passage)."""
 
     full: FullText | None
     chunk_id: str = ""
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -324,17 +327,30 @@ class Chat:
                          render: Renderer) -> ButtonOutcome:
         full = await self.service.full_text(action.chunk_id)
         sends = len(render.render_full_text(full)) if full else 1
-        return self._button_budget(who, sends) or ShowFullText(full, action.chunk_id)
+        key = action.key if full and self._rateable(action.key, action.chunk_id) else ""
+        return self._button_budget(who, sends) or ShowFullText(full, action.chunk_id, key)
+
+    def _rateable(self, key: str, chunk_id: str) -> bool:
+        """True if the answer `key` is remembered and showed passage `chunk_id`: only then
+        can a 👍/👎 for that passage be counted."""
+        return self.questions.get(key) is not None and chunk_id in self.questions.shown(key)
 
     async def full_text_on_start(self, who: Who, argument: str,
                                  render: Renderer) -> ButtonOutcome | None:
-        """`/start full-CHUNK` (the link offered when the bot could not write to the presser
-        yet): the full text, as its button would send it; None for any other argument."""
-        chunk_id = argument.removeprefix(START_FULL_TEXT)
+        """`/start full-CHUNK` or `full-CHUNK-KEY` (the link offered when the bot could not
+        write to the presser yet): the full text, as its button would send it; None for any
+        other argument."""
         if not argument.startswith(START_FULL_TEXT):
             return None
-        data = payload.encode_within(payload.FullText(chunk_id), payload.TELEGRAM_LIMIT)
+        chunk_id, _, key = argument.removeprefix(START_FULL_TEXT).partition("-")
+        data = payload.encode_within(payload.FullText(chunk_id, key), payload.TELEGRAM_LIMIT)
         return await self.press(who, data, render) if data else None
+
+    @staticmethod
+    def full_text_start(outcome: ShowFullText) -> str:
+        """The `/start` parameter that delivers `outcome` later: `full-CHUNK[-KEY]`."""
+        key = outcome.key if "-" not in outcome.chunk_id else ""  # else it could not be split
+        return START_FULL_TEXT + "-".join(filter(None, (outcome.chunk_id, key)))
 
     async def _vote(self, who: Who, action: payload.Vote) -> ButtonOutcome:
         entry = self.questions.get(action.key)

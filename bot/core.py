@@ -317,7 +317,7 @@ def _suggestions(snapshot: Snapshot, question: str) -> tuple[str, ...]:
         term = vocabulary.closest(word.casefold())
         if term is not None:
             found.setdefault(term, vocabulary.surface_of(term))
-    for term, _count in _title_names(snapshot).most_common():
+    for term in most_common_first(_title_names(snapshot)):
         found.setdefault(term, vocabulary.surface_of(term))
     askable = [name for name in found.values()
                if name[:1].isupper() and _ASKABLE.fullmatch(name)]  # names, not words
@@ -325,6 +325,12 @@ def _suggestions(snapshot: Snapshot, question: str) -> tuple[str, ...]:
 
 
 _ASKABLE = re.compile(r"[A-Za-z0-9_-]{1,40}")  # what a button payload can carry
+
+
+def most_common_first(counts: collections.Counter[str]) -> list[str]:
+    """The keys by count, ties in alphabetical order: the same in every process (a
+    Counter's own order of ties follows set iteration, which varies with the hash seed)."""
+    return sorted(counts, key=lambda key: (-counts[key], key))
 
 
 def _title_names(snapshot: Snapshot) -> collections.Counter[str]:

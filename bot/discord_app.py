@@ -204,7 +204,7 @@ async def _ask(chat: layer.Chat, question: str, who: layer.Who, *,
     if isinstance(asked, layer.Slowed):
         notice = asked.notice
         return Reply(render.content(notice.text), ephemeral=True) if notice else None
-    reply = render.render_answer(asked.answer, asked.key)
+    reply = render.render_answer(asked.answer, asked.key, who.language)
     return replace(reply, ephemeral=True) if asked.answer.abstained else reply
 
 
@@ -250,7 +250,8 @@ async def sources_command(interaction: discord.Interaction) -> None:
     """/sources: the first page of the corpus listing (one message, with page buttons)."""
     if await _over_limit(interaction):
         return
-    first = render.render_sources(await _state(interaction).service.sources())
+    first = render.render_sources(await _state(interaction).service.sources(), 0,
+                                  _who(interaction).language)
     await _send(interaction, first or Reply(texts.text("something_went_wrong"), ephemeral=True))
 
 
@@ -271,6 +272,7 @@ async def _show(interaction: discord.Interaction, outcome: layer.ButtonOutcome) 
     """Show what the chat layer made of a press: a notice (ephemeral), an edit in place,
     the full text (ephemeral); over the button budget and already told, a silent
     acknowledgement (Discord shows "interaction failed" without any response)."""
+    language = _who(interaction).language
     if isinstance(outcome, layer.Notice):
         await _say(interaction, outcome.text)
     elif isinstance(outcome, layer.Slowed):
@@ -279,18 +281,19 @@ async def _show(interaction: discord.Interaction, outcome: layer.ButtonOutcome) 
         else:
             await interaction.response.defer()
     elif isinstance(outcome, layer.Asked) and outcome.fresh:
-        await _send(interaction, render.render_answer(outcome.answer, outcome.key))
+        await _send(interaction, render.render_answer(outcome.answer, outcome.key, language))
     elif isinstance(outcome, layer.Asked | layer.ShowSources):
-        shown = (render.render_answer(outcome.answer, outcome.key)
+        shown = (render.render_answer(outcome.answer, outcome.key, language)
                  if isinstance(outcome, layer.Asked)
-                 else render.render_sources(outcome.sources, outcome.page))
+                 else render.render_sources(outcome.sources, outcome.page, language))
         edit = _payload(cast(Reply, shown))
         edit.setdefault("view", None)
         await interaction.response.edit_message(**edit)
     elif outcome.full is None:
         await _say(interaction, texts.text("gone"))
     else:
-        await _send_all(interaction, render.render_full_text(outcome.full))
+        await _send_all(interaction, render.render_full_text(outcome.full, outcome.key,
+                                                             outcome.chunk_id, language))
 
 
 # --- moderators ---------------------------------------------------------------------

@@ -31,9 +31,11 @@ class More:
 
 @dataclass(frozen=True, slots=True)
 class FullText:
-    """The whole section of a passage."""
+    """The whole section of a passage; `key`: the answer it was opened from ("" none), so
+    the full text can offer 👍/👎 for that passage (#12)."""
 
     chunk_id: str
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,7 @@ def _fields(payload: Payload) -> list[str]:
     if isinstance(payload, More):
         return ["m", payload.key, str(payload.offset)]
     if isinstance(payload, FullText):
-        return ["f", payload.chunk_id]
+        return ["f", payload.chunk_id, *([payload.key] if payload.key else [])]
     if isinstance(payload, Vote):
         return ["v", payload.key, payload.chunk_id, "+" if payload.value > 0 else "-"]
     if isinstance(payload, Suggest):
@@ -126,8 +128,8 @@ def decode(text: str) -> Payload | None:
     kind, *parts = rest.split(SEPARATOR)
     if kind == "m" and len(parts) == 2 and _name(parts[0]) and _number(parts[1]):
         return More(parts[0], int(parts[1]))
-    if kind == "f" and len(parts) == 1 and _name(parts[0]):
-        return FullText(parts[0])
+    if kind == "f" and len(parts) in (1, 2) and all(_name(part) for part in parts):
+        return FullText(*parts)
     if (kind == "v" and len(parts) == 3 and _name(parts[0]) and _name(parts[1])
             and parts[2] in ("+", "-")):
         return Vote(parts[0], parts[1], 1 if parts[2] == "+" else -1)

@@ -203,7 +203,7 @@ async def _answer(update: Update, context: Context, question: str) -> None:
     if isinstance(asked, Slowed):
         await _slowed(update, asked)
         return
-    rendered = render.render_answer(asked.answer, asked.key)
+    rendered = render.render_answer(asked.answer, asked.key, language=_language(update))
     await _reply(update, rendered.text, _markup(rendered.keyboard))
 
 
@@ -299,7 +299,8 @@ async def on_sources(update: Update, context: Context) -> None:
     """/sources: the first page of the corpus listing (one message, with page buttons)."""
     if await _flooding(update, context):
         return
-    first = render.render_sources(await _state(context).service.sources())
+    first = render.render_sources(await _state(context).service.sources(),
+                                  language=_language(update))
     if first is not None:
         await _reply(update, first.text, _markup(first.keyboard))
 
@@ -321,17 +322,18 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(outcome.notice.text if outcome.notice else None)
     elif isinstance(outcome, Asked) and outcome.fresh:
         await query.answer()
-        rendered = render.render_answer(outcome.answer, outcome.key)
+        rendered = render.render_answer(outcome.answer, outcome.key, language=_language(update))
         if update.effective_chat is not None:  # an example question: the help stays
             await update.effective_chat.send_message(rendered.text,
                                                      reply_markup=_markup(rendered.keyboard))
     elif isinstance(outcome, Asked):
         await query.answer()
-        rendered = render.render_answer(outcome.answer, outcome.key)
+        rendered = render.render_answer(outcome.answer, outcome.key, language=_language(update))
         await query.edit_message_text(rendered.text, reply_markup=_markup(rendered.keyboard))
     elif isinstance(outcome, ShowSources):
         await query.answer()
-        page = cast(render.Rendered, render.render_sources(outcome.sources, outcome.page))
+        page = cast(render.Rendered, render.render_sources(outcome.sources, outcome.page,
+                                                           language=_language(update)))
         await query.edit_message_text(page.text, reply_markup=_markup(page.keyboard))
     elif isinstance(outcome, ShowFullText):
         await _full_text_privately(update, context, outcome)
@@ -348,10 +350,16 @@ def _asker(message: object) -> str | None:
 
 async def _send_full_text(context: Context, chat_id: int, outcome: ShowFullText,
                           language: str = "en") -> None:
+    """The full text in one or more messages, the last with 👍/👎 for the passage when it
+    was opened from an answer that showed it."""
     full = outcome.full
     gone = texts.text("gone", language)
-    for text in render.render_full_text(full) if full else [render.escape(gone)]:
-        await context.bot.send_message(chat_id, text)
+    messages = render.render_full_text(full, language=language) if full else [
+        render.escape(gone)]
+    votes = _markup(render.passage_vote_keyboard(outcome.key, outcome.chunk_id))
+    for i, text in enumerate(messages, start=1):
+        await context.bot.send_message(chat_id, text,
+                                       reply_markup=votes if i == len(messages) else None)
 
 
 async def _full_text_privately(update: Update, context: Context,
@@ -363,7 +371,7 @@ async def _full_text_privately(update: Update, context: Context,
     try:
         await _send_full_text(context, query.from_user.id, outcome, _language(update))
     except Forbidden:
-        link = f"https://t.me/{context.bot.username}?start={START_FULL_TEXT}{outcome.chunk_id}"
+        link = f"https://t.me/{context.bot.username}?start={Chat.full_text_start(outcome)}"
         await query.answer(url=link)
         return
     await query.answer(None if in_private else texts.text("sent_privately", _language(update)))
@@ -386,25 +394,27 @@ async def on_guest(update: Update, context: Context) -> None:
             return
         text = render.escape(asked.notice.text)
     else:
-        text = _guest_text(chat.service, asked, context.bot.username)
+        text = _guest_text(chat.service, asked, context.bot.username, _language(update))
     result = InlineQueryResultArticle(
         id="guest", title=texts.text("inline_hint"),
         input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML))
     await context.bot.answer_guest_query(message.guest_query_id, result)
 
 
-def _guest_text(service: Service, asked: Asked, username: str) -> str:
+def _guest_text(service: Service, asked: Asked, username: str, language: str) -> str:
+    """The lead quote, its source line (`[n] Outlet · 5 Aug 2024 · headline`) and the link
+    to the whole answer in a private chat; or that nothing was found."""
     answer = asked.answer
     if answer.abstained or not answer.passages:
-        return render.escape(texts.text("inline_nothing_text",
+        return render.escape(texts.text("inline_nothing_text", language,
                                         question=_shortened(answer.question, 60)))
     lead = service.lead(answer.question, answer.passages, INLINE_LEAD_CHARS * 2)
     number = lead.passage_rank if lead else 1
     quote = lead.quoted if lead else answer.passages[0].text
     link = f"https://t.me/{username}?start={START_QUESTION}{asked.key}"
     return (f"“{render.fit(' '.join(quote.split()), 400)}” [{number}]\n"
-            f"{render.citation_line(answer.passages[number - 1].citation, number)}\n\n"
-            f'<a href="{link}">{render.escape(texts.text("guest_full_answer"))}</a>')
+            f"{render.source_line(answer.passages[number - 1].citation, number, language)}\n\n"
+            f'<a href="{link}">{render.escape(texts.text("guest_full_answer", language))}</a>')
 
 
 # --- inline mode --------------------------------------------------------------------
@@ -415,8 +425,9 @@ async def on_inline(update: Update, context: Context) -> None:
     query, state = update.inline_query, _state(context)
     if query is None:
         return
-    text = query.query.strip()
-    hint = InlineQueryResultsButton(text=texts.text("inline_hint"), start_parameter="help")
+    text, language = query.query.strip(), _language(update)
+    hint = InlineQueryResultsButton(text=texts.text("inline_hint", language),
+                                    start_parameter="help")
     slowed = state.chat.inline_over_limit(_who(update, context))
     if slowed is not None:
         notice = None if slowed.notice is None else InlineQueryResultsButton(
@@ -424,13 +435,14 @@ async def on_inline(update: Update, context: Context) -> None:
         await query.answer([], cache_time=5, button=notice)
         return
     if not text:
-        example = texts.text("inline_hint_text", bot=context.bot.username,
-                             example=texts.EXAMPLE_QUESTIONS[0])
-        await query.answer([_article("hint", texts.text("inline_hint"), example)],
+        example = texts.text("inline_hint_text", language, bot=context.bot.username,
+                             example=texts.text("example_1", language))
+        await query.answer([_article("hint", texts.text("inline_hint", language), example)],
                            cache_time=5, button=hint)
         return
     answer = await state.service.ask(text, user=_user_key(update), log=False)
-    await query.answer(_inline_results(state.service, answer), cache_time=60, button=hint)
+    await query.answer(_inline_results(state.service, answer, language), cache_time=60,
+                       button=hint, is_personal=True)  # worded in the user's language
 
 
 def _article(result_id: str, title: str, text: str, description: str = "",
@@ -442,16 +454,18 @@ def _article(result_id: str, title: str, text: str, description: str = "",
                                                       parse_mode=ParseMode.HTML))
 
 
-def _inline_results(service: Service, answer: Answer) -> list[InlineQueryResultArticle]:
+def _inline_results(service: Service, answer: Answer,
+                    language: str) -> list[InlineQueryResultArticle]:
     """One article per passage, previewed by its matching sentence and source; an
-    unanswerable query: a single result saying so."""
+    unanswerable query: a single result saying so (in the user's `language`)."""
     if answer.abstained or not answer.passages:
         question = _shortened(answer.question, 60)
-        return [_article("nothing", texts.text("inline_nothing", question=question),
-                         texts.text("inline_nothing_text", question=question))]
+        return [_article("nothing", texts.text("inline_nothing", language, question=question),
+                         texts.text("inline_nothing_text", language, question=question))]
     leads = service.passage_leads(answer.question, answer.passages, INLINE_LEAD_CHARS)
     articles = [a if lead is None else replace(a, description=_preview(lead.quoted, p))
-                for a, p, lead in zip(render.render_inline(answer), answer.passages, leads,
+                for a, p, lead in zip(render.render_inline(answer, language=language),
+                                      answer.passages, leads,
                                       strict=False)]
     return [InlineQueryResultArticle(
         id=a.id, title=a.title, description=a.description,

@@ -6,7 +6,8 @@ for its platform. A second language is one more mapping with the same ids (`LANG
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from string import Formatter
 
 from bot.texts_fr import FR
 
@@ -44,6 +45,29 @@ EN: Mapping[str, str] = {
     "param_alias": "NEW NAME = KNOWN NAME, e.g. GSIM = JNIM; empty: list the added ones",
     "passage": "passage {number}",
     "passages_of": "Passages {first}–{last} of {total}",
+    "more": "More ▸",
+    "back": "◂ Back",
+    "corpus_empty": "The corpus is empty: there are no documents to quote from yet.",
+    "corpus_size": "{documents} documents, {passages} passages",
+    "n_passages": "{count} passages",
+    "page_of": "Page {page} of {pages}",
+    "rest_too_long": "… (the rest of this section is too long to show here)",
+    "part_of": "part {part} of {parts}",
+    "link": "link",
+    "showing_for": "Showing results for {words}",
+    "you_wrote": "{searched} (you wrote {typed})",
+    "searched_french": "French question: searched {words}",
+    "searched_translated": "Translated: searched {words}",
+    "mentions_nothing": "Nothing in the corpus mentions {names}.",
+    "names_or": "{names} or {last}",
+    "found_nothing": "I found nothing in the corpus about {question}.",
+    "nothing_title": "Nothing in the corpus",
+    "covered_instead": "The corpus does cover these; tap one to ask:",
+    "only_quotes": "I only quote passages from a curated set of documents and never answer "
+                   "from elsewhere. See /sources for what the corpus covers, or try other "
+                   "keywords.",
+    "ask_keywords": "Please ask a real question with a few keywords, for example:",
+    "see_sources": "See /sources for what the corpus covers.",
     "intro": "I answer questions about the war in Mali and the Sahel by quoting cited "
              "passages from {documents} documents ({span}; {languages}); I never write "
              "answers myself.",
@@ -122,8 +146,23 @@ def interface_language(code: str | None) -> str:
 
 def text(message_id: str, language: str = "en", /, **fields: object) -> str:
     """The message `message_id` in `language` (English when it lacks one), formatted."""
-    catalogue = LANGUAGES.get(language, EN)
-    return catalogue.get(message_id, EN[message_id]).format(**fields)
+    return _template(message_id, language).format(**fields)
+
+
+def marked(message_id: str, language: str, escape: Callable[[str], str], /,
+           **fields: str) -> str:
+    """The message with its own words passed through a renderer's `escape` and its fields
+    inserted as given (already escaped and marked up by the renderer)."""
+    parts = []
+    for literal, name, _, _ in Formatter().parse(_template(message_id, language)):
+        parts.append(escape(literal) if literal else "")
+        if name is not None:
+            parts.append(fields[name])
+    return "".join(parts)
+
+
+def _template(message_id: str, language: str) -> str:
+    return LANGUAGES.get(language, EN).get(message_id, EN[message_id])
 
 
 def commands(names: tuple[str, ...], platform: str) -> tuple[tuple[str, str], ...]:

@@ -206,3 +206,20 @@ async def test_alias_is_told_then_audited(chat: Chat) -> None:
     await chat.alias(conv, "Quuxistan = Mali")
     assert len(conv.log) == 2
     assert await audit(chat) == [("alias", "ok"), ("alias Quuxistan = Mali", "ok")]
+
+
+async def test_full_text_link_keeps_a_key_with_dashes(chat: Chat,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`/start full-CHUNK-KEY`: a key may hold "-" itself (URL-safe base64); it still
+    reaches the full text, which then offers that passage's vote."""
+    monkeypatch.setattr("bot.frontend.secrets.token_urlsafe", lambda _n: "a-b_c-d1")
+    asked = await chat.ask(person(), "Who did Wagner fight at Tinzaouatene?")
+    assert isinstance(asked, Asked) and asked.key == "a-b_c-d1"
+    chunk = asked.answer.passages[0].chunk_id
+    link = Chat.full_text_start(ShowFullText(None, chunk, asked.key))
+    assert link == f"full-{chunk}-a-b_c-d1"
+    shown = await chat.full_text_on_start(person(), link, plain_chat)
+    assert isinstance(shown, ShowFullText) and shown.full is not None
+    assert (shown.chunk_id, shown.key) == (chunk, "a-b_c-d1")
+    old = await chat.full_text_on_start(person(), f"full-{chunk}", plain_chat)
+    assert isinstance(old, ShowFullText) and old.full is not None and old.key == ""

@@ -38,9 +38,21 @@ def test_ask_json_contract(config_file: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_ask_prints_a_cited_passage(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The chat layout (#12): the lead quote first, then each source once on a compact line
+    (outlet and date when known, headline) with its passages quoted below it."""
     assert main(["--config", str(config_file), "ask", "Who did Wagner fight at Tinzaouatene?"]) == 0
     out = capsys.readouterr().out
-    assert "004_0bd10977ca86cbfa.txt, passage " in out and "Tuareg-led separatists" in out
+    question, lead, sources = out.split("\n\n", 2)
+    assert question == "Q: Who did Wagner fight at Tinzaouatene?"
+    assert lead.startswith("“") and lead.endswith("” [1]") and "Tuareg-led separatists" in lead
+    lines = sources.splitlines()
+    headlines = [line for line in lines if re.match(r"\[\d+\] ", line)]
+    assert headlines[0].startswith("[1] ") and "5 Aug 2024" in headlines[0]
+    assert headlines[0].endswith("Mali breaks off diplomatic relations with Ukraine, hits "
+                                 "Kyiv’s role in rebels’ battlefield victory")
+    assert len(headlines) == len(set(headlines))  # each document once
+    assert lines[1].startswith("    004_0bd10977ca86cbfa.txt, passage ")
+    assert lines[2].startswith("  > ")
 
 
 def test_bad_config_value_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -86,3 +86,29 @@ def test_the_screens_cover_the_six_kinds_of_question() -> None:
     assert "Tinzaouatene" in listed
     assert any("quitté" in q for q in listed)
     assert {s.how for s in listed.values()} >= {"ask", "mention", "reply"}
+
+
+def test_a_reply_that_is_not_a_question_shows_the_bot_sending_nothing() -> None:
+    thanks = Screen("t", "thanks, that's useful 🙏", "reply")
+    assert screens.stays_silent(thanks)
+    assert not screens.stays_silent(Screen("q", "who did Wagner fight?", "reply"))
+    assert not screens.stays_silent(Screen("a", "thanks", "ask"))  # /ask is always answered
+    page = page_html(thanks, "")
+    assert "thanks, that's useful 🙏" in page and "<b>ConflictBot</b>" in page  # it replies
+    assert '<div class="sender">ConflictBot</div>' not in page  # and the bot stays silent
+
+
+def test_a_full_text_screen_is_the_private_chat_with_the_passage_votes() -> None:
+    votes = telegram_html.passage_vote_keyboard("K1", "c1")
+    page = page_html(Screen("f", "Who did Wagner fight?", "full"), "the section", votes)
+    assert '<div class="name">ConflictBot</div>' in page and "Sahel desk" in page
+    assert '<body class="latest">' in page  # scrolled to the end: the keyboard shows
+    assert '<div class="keys"><span>👍</span><span>👎</span></div>' in page
+    assert [b.data for row in votes for b in row] == ["v1|v|K1|c1|+", "v1|v|K1|c1|-"]
+    assert telegram_html.passage_vote_keyboard("", "c1") == ()
+
+
+def test_the_screens_file_names_a_french_member_for_the_french_question() -> None:
+    by_slug = {s.slug: s for s in load_screens()}
+    assert by_slug["3-french-question"].language == "fr"
+    assert by_slug["1-headline"].language == "en"

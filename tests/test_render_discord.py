@@ -151,7 +151,7 @@ def test_answer_quotes_highlights_and_cites() -> None:
     assert "002_mali.txt" not in str(reply) and embed.footer == ""
     assert [b.label for b in reply.buttons] == ["📄 1", "👍", "👎"]
     assert [payload.decode(b.custom_id) for b in reply.buttons] == [
-        payload.FullText(f"{1:016x}"), payload.AnswerVote("KEY", 1),
+        payload.FullText(f"{1:016x}", "KEY"), payload.AnswerVote("KEY", 1),
         payload.AnswerVote("KEY", -1)]
     assert all("fought" not in b.custom_id for b in reply.buttons)
 
@@ -200,6 +200,7 @@ def test_abstentions_point_to_sources() -> None:
 
 def test_custom_ids_round_trip_and_reject_junk() -> None:
     assert payload.decode(r.full_id("abc123")) == payload.FullText("abc123")
+    assert payload.decode(r.full_id("abc123", "K1")) == payload.FullText("abc123", "K1")
     assert payload.decode(r.vote_id("K1", "abc", -1)) == payload.Vote("K1", "abc", -1)
     for junk in ("", "cb:x:1", "cb:m:K", "cb:m:K:x", "cb:v:K:c:*", "cb:f:a b", "m|K|1",
                  "cb:m:K:-1", "cb:s:x", "cb:s:1:2", "v1|x|1", "v1|m|K", "v1|f|a b",
@@ -223,7 +224,14 @@ def test_full_text_is_split_into_ephemeral_embeds() -> None:
     assert 1 < len(replies) <= r.MAX_FULL_TEXT_MESSAGES
     assert all(reply.ephemeral for reply in replies)
     assert replies[0].embeds[0].title == "Title"
-    assert replies[0].embeds[0].footer.startswith("f.txt, passage 3 (Sec) · part 1 of")
+    assert replies[0].embeds[0].footer.startswith("passage 3 (Sec) · part 1 of")
+    dated = Citation("Title", "f.txt", 3, outlet="Al_Jazeera", published="2024-08-05")
+    [cited] = r.render_full_text(FullText(dated, "One paragraph."), language="fr")
+    assert cited.embeds[0].footer == "Al_Jazeera · 5 août 2024 · passage 3"  # no markdown
+    french = r.render_full_text(FullText(dated, text), language="fr")
+    assert french[0].embeds[0].footer.startswith("Al_Jazeera · 5 août 2024 · passage 3 · "
+                                                 "partie 1 sur ")
+    assert "la suite de cette section est trop longue" in french[-1].embeds[0].description
     assert "too long to show here" in replies[-1].embeds[0].description
     for reply in replies:
         assert_within_limits(reply)
@@ -247,6 +255,9 @@ def test_sources_listing_is_one_message_per_page() -> None:
     assert r.render_sources(sources, -1) is None and r.render_sources(sources, len(pages)) is None
     empty = r.render_sources([])
     assert empty is not None and "empty" in empty.embeds[0].description
+    french = r.render_sources(sources, 1, "fr")
+    assert french is not None and french.embeds[0].footer == f"Page 2 sur {len(pages)}"
+    assert [b.label for b in french.buttons] == ["◂ Retour", "Suite ▸"]
 
 
 def test_stats_escape_unanswered_questions() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 
 from bot import payload
 from bot.answer import Answer, Citation, LeadQuote, Passage
-from bot.core import Service, _suggestions
+from bot.core import Service, _suggestions, most_common_first
 from bot.render import telegram_html as r
 from tests.fakes.fake_telegram import html_problems
 
@@ -113,3 +114,10 @@ async def test_nothing_found_answer_carries_suggestions_and_renders_them_as_butt
     assert [payload.decode(b.data) for b in row] == [payload.Suggest(n) for n in answer.suggestions]
     assert rendered.text.count("\n") <= 1
     assert (await service.ask("the")).suggestions == ()
+
+
+def test_suggested_title_names_tie_in_alphabetical_order() -> None:
+    """The same suggestions in every process: ties of title counts are not left to set
+    order, which changes with the hash seed."""
+    assert most_common_first(Counter({"ukrain": 2, "mali": 5, "kyiv": 2, "wagner": 3})) == [
+        "mali", "wagner", "kyiv", "ukrain"]

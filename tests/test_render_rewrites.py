@@ -29,6 +29,16 @@ def test_plain_shows_one_line_of_changes_above_the_passages() -> None:
         "French question: searched *withdrawal, peacekeepers*")
 
 
+def test_several_respellings_share_one_showing_results_for() -> None:
+    two = Answer("Wagnr in Tinzawaten", (PASSAGE,), False, 0, 1, rewrites=(
+        Rewrite("variant", "Wagnr", "Wagner"), Rewrite("variant", "Tinzawaten", "Tinzaouatene")))
+    assert plain.render_answer(two).splitlines()[0] == (
+        "Showing results for *Wagner* (you wrote *Wagnr*), *Tinzaouatene* (you wrote "
+        "*Tinzawaten*)")
+    assert telegram_html.render_answer(two, "K", language="fr").text.startswith(
+        "Résultats pour <i>Wagner</i> (vous avez écrit <i>Wagnr</i>), <i>Tinzaouatene</i>")
+
+
 def test_unchanged_question_has_no_line() -> None:
     text = plain.render_answer(Answer("q", (PASSAGE,), False, 0, 1))
     assert text.startswith("[1] ")

@@ -70,11 +70,14 @@ def test_bad_highlight_spans_are_clipped_and_merged() -> None:
 
 
 def test_citation_fields_are_escaped_and_only_http_links_kept() -> None:
-    hostile = Citation("<b>T</b>", "a&b.txt", 2, "<i>", "2024", ("javascript:alert(1)",))
-    line = r.citation_line(hostile, 1)
-    assert "&lt;b&gt;T&lt;/b&gt;" in line and "a&amp;b.txt" in line and "href" not in line
-    linked = r.citation_line(Citation("T", "f.txt", 1, urls=("https://e.org/a?b=1&c=2",)), 1)
-    assert '<a href="https://e.org/a?b=1&amp;c=2">source</a>' in linked
+    hostile = Citation("<b>T</b>", "a&b.txt", 2, "<i>", "2024", ("javascript:alert(1)",),
+                       outlet="A&B <News>")
+    line = r.source_line(hostile, 1)
+    assert line == "[1] A&amp;B &lt;News&gt; · 2024 · <i>&lt;b&gt;T&lt;/b&gt;</i>"
+    untitled = r.source_line(Citation("", "a&b.txt", 2), 2)
+    assert untitled == "[2] <i>a&amp;b.txt</i>"
+    linked = r.source_line(Citation("T", "f.txt", 1, urls=("https://e.org/a?b=1&c=2",)), 1)
+    assert linked.endswith(' · <a href="https://e.org/a?b=1&amp;c=2">link</a>')
     assert_valid(linked)
 
 
@@ -111,7 +114,8 @@ def test_keyboard_is_a_button_per_source_more_and_one_vote_within_64_bytes() -> 
     data = [b.data for row in rendered.keyboard for b in row]
     assert all(len(d.encode()) <= r.CALLBACK_DATA_LIMIT for d in data)
     assert [payload.decode(d) for d in data] == [
-        payload.FullText(CHUNK), payload.FullText("c2"), payload.More("AbCd_-12", 2),
+        payload.FullText(CHUNK, "AbCd_-12"), payload.FullText("c2", "AbCd_-12"),
+        payload.More("AbCd_-12", 2),
         payload.AnswerVote("AbCd_-12", 1), payload.AnswerVote("AbCd_-12", -1)]
     assert "Passages 1–2 of 9" in rendered.text
 
@@ -192,14 +196,19 @@ def test_sources_stats_and_moderator_replies() -> None:
     assert r.render_sources(sources, len(pages)) is None and r.render_sources(sources, -1) is None
     assert payload.decode("v1|s|3") == payload.SourcesPage(3)
     assert r.render_sources([], 0) is not None and r.render_sources([], 1) is None
+    french = r.render_sources(sources, 1, language="fr")
+    assert french is not None and f"<i>Page 2 sur {len(pages)}.</i>" in french.text
+    assert [b.text for b in french.keyboard[0]] == ["◂ Retour", "Suite ▸"]
+    assert r.render_sources([], language="fr") == r.Rendered(
+        "Le corpus est vide : aucun document à citer pour l'instant.")
     stats = r.render_stats(Stats(6, 68, 2, 10, 0.25, 3, 1, (("<q>", 2),)))
     assert "25%" in stats and "&lt;q&gt;" in stats
     assert_valid(stats)
     result = ReindexResult(3, 6, 70, ("bad<1>.txt",), 1.25)
     for text in (r.render_reindexed(result), r.render_added("a&b.txt", result),
                  r.render_removed("x.txt", result), r.render_rejected("<nope>"),
-                 r.render_too_large(6000, 5000), r.render_progress(3, 6), r.render_help("bot"),
-                 r.render_start(), r.render_flood(30), r.render_failed("reindex")):
+                 r.render_too_large(6000, 5000), r.render_progress(3, 6), r.render_flood(30),
+                 r.render_failed("reindex")):
         assert_valid(text)
     assert "bad&lt;1&gt;.txt" in r.render_reindexed(result)
 
@@ -275,5 +284,20 @@ def test_any_full_text_splits_into_valid_messages(text: str, limit: int) -> None
 def test_citations_name_passages_not_paragraphs() -> None:
     rendered = r.render_answer(answer(passage("a")), "K")
     assert "¶" not in rendered.text
-    assert "passage 4" in r.citation_line(CITATION, 1)
+    assert "passage 4" in r.render_full_text(FullText(CITATION, "text"))[0]
+
+
+def test_full_text_is_headed_by_its_citation_not_its_file() -> None:
+    cited = Citation("Mali breaks off", "004_x.txt", 6, "Reactions", outlet="Al Jazeera",
+                     published="2024-08-05", url="https://news.test/a?b=1&c=2")
+    [message] = r.render_full_text(FullText(cited, "Text."))
+    assert message == (
+        "📄 <b>Mali breaks off</b>\nAl Jazeera · 5 Aug 2024 · passage 6 (Reactions) · "
+        '<a href="https://news.test/a?b=1&amp;c=2">link</a>\n\nText.')
+    [french] = r.render_full_text(FullText(cited, "Text."), language="fr")
+    assert "Al Jazeera · 5 août 2024 · passage 6 (Reactions) · <a " in french
+    assert '">lien</a>' in french
+    *_, cut = r.render_full_text(FullText(cited, "mot " * 100_000), language="fr")
+    assert cut.endswith("<i>… (la suite de cette section est trop longue pour être affichée "
+                        "ici)</i>")
     assert CITATION.label() == "Mali War — 002_x.txt, passage 4 (Background)"

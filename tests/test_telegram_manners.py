@@ -135,6 +135,8 @@ def plain(html_text: str) -> str:
 async def test_inline_preview_is_the_matching_sentence_and_its_source(env: BotEnv) -> None:
     results = await inline_results(env, WAGNER_QUESTION)
     assert results
+    call = env.fake.calls_to("answerInlineQuery")[-1]
+    assert call.params["is_personal"] is True  # worded in the user's language: not shared
     for result in results:
         quoted, _, source = result["description"].partition("” — ")
         sentence = quoted.removeprefix("“").removesuffix("…")
@@ -143,6 +145,7 @@ async def test_inline_preview_is_the_matching_sentence_and_its_source(env: BotEn
         assert re.fullmatch(r"[A-Z].*[.!?…”\"]", quoted.removeprefix("“"))  # a whole sentence
         sent = plain(result["input_message_content"]["message_text"])
         assert sentence in " ".join(sent.split()) and source in sent
+        assert re.search(r"^\[1\] .+", sent, re.MULTILINE) and ".txt" not in sent
 
 
 async def test_inline_empty_query_shows_a_hint_result(env: BotEnv) -> None:
@@ -177,7 +180,9 @@ async def test_guest_mention_gets_the_lead_quote_with_a_link_to_the_full_answer(
     text = result["input_message_content"]["message_text"]
     quote = re.search(r"“(.+?)”", plain(text))
     assert quote and {"Wagner", "Tinzaouatene"} & set(re.findall(r"\w+", quote.group(1)))
-    assert ".txt" in text or "passage" in text  # its citation
+    source = re.search(r"^\[\d+\] (.+)$", plain(text), re.MULTILINE)  # its citation (#12):
+    assert source and "Mali breaks off diplomatic relations" in source.group(1)  # headline
+    assert "5 Aug 2024" in source.group(1) and ".txt" not in text  # date, no file name
     link = re.search(rf'href="(https://t\.me/{username}\?start=([\w-]+))"', text)
     assert link is not None
     await env.idle()

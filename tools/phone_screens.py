@@ -4,7 +4,9 @@ For the questions in tools/screens.yaml, runs the real Service over the seeds in
 data folder, renders each answer the way bot/telegram_app.py does (HTML text plus inline
 keyboard), lays it out as a Telegram-like group chat at 390 px and screenshots it with
 headless Chromium into docs/screens/. Prints, per question, the first-screen character count
-(visible text above the buttons, expandable quotes collapsed) and the number of lines.
+(visible text above the buttons, expandable quotes collapsed) and the number of lines. A
+reply to the bot that is not a question shows that nothing is sent; a `full` screen shows
+the full text of the answer's first source as it arrives privately, with its 👍/👎.
 
     python tools/phone_screens.py [--out docs/screens] [--no-png]
 
@@ -33,24 +35,29 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from bot.answer import Answer  # noqa: E402
+from bot.answer import LeadQuote  # noqa: E402
+from bot.chat import is_chatter  # noqa: E402
 from bot.config import parse_config  # noqa: E402
 from bot.core import Service  # noqa: E402
 from bot.frontend import QuestionCache  # noqa: E402
 
-# The one renderer entry point (Answer, key) -> .text, .keyboard rows of buttons with .text:
-# when the chat refactor (h11-chat) lands, only this import changes.
+# What the Telegram bot sends: an answer ((Answer, key) -> .text, .keyboard rows of buttons
+# with .text), a full text (its messages, and the passage's 👍/👎 under the last).
+from bot.render.telegram_html import (  # noqa: E402
+    Keyboard,
+    passage_vote_keyboard,
+    render_full_text,
+)
 from bot.render.telegram_html import render_answer as render_telegram  # noqa: E402
-from index.lead import Lead, lead_for  # noqa: E402
-from index.understand import understand  # noqa: E402
 
-__all__ = ["Counts", "Screen", "count", "load_screens", "main", "page_html", "parse_blocks",
-           "render_telegram"]
+__all__ = ["Counts", "Screen", "Shown", "count", "load_screens", "main", "page_html",
+           "parse_blocks", "render_telegram", "stays_silent"]
 
 SCREENS_FILE = ROOT / "tools" / "screens.yaml"
 OUT_DIR = ROOT / "docs" / "screens"
 WIDTH, HEIGHT = 390, 844
 GROUP, MEMBERS, ASKER, BOT_NAME = "Sahel desk 🇲🇱", 14, "Aïcha", "ConflictBot"
+REPLIED = "“Three days of intense fighting…” [1]"  # the bot's answer a "reply" screen quotes
 
 # Line model at 390 px (15 px sans-serif, bubble 330 px wide): characters per line of body
 # text and of quoted text, and the lines a collapsed expandable quote shows. An estimate,
@@ -68,8 +75,25 @@ _INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i", "u": "u", "ins": "u", "
 class Screen:
     slug: str
     question: str
-    how: str = "ask"
+    how: str = "ask"  # ask, mention, reply; full: the 📄 1 of the answer, pressed
     note: str = ""
+    language: str = "en"  # the member's Telegram interface language
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the bot sends for a screen: Telegram HTML ("" : nothing) and keyboard, and the
+    answer's lead quote."""
+
+    text: str
+    keyboard: Keyboard = ()
+    lead: LeadQuote | None = None
+
+
+def stays_silent(screen: Screen) -> bool:
+    """True where the bot sends nothing: a reply to it that is not a question (the rule of
+    bot/telegram_app.py's group handler)."""
+    return screen.how == "reply" and is_chatter(screen.question)
 
 
 @dataclass
@@ -92,7 +116,8 @@ class Counts:
 def load_screens(path: Path = SCREENS_FILE) -> list[Screen]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [Screen(str(s["slug"]), str(s["question"]), str(s.get("how", "ask")),
-                   str(s.get("note", ""))) for s in raw["screens"]]
+                   str(s.get("note", "")), str(s.get("language", "en")))
+            for s in raw["screens"]]
 
 
 # --- Telegram HTML -> blocks -----------------------------------------------------------
@@ -241,6 +266,12 @@ a { color: #2a7fd4; text-decoration: none; }
              text-align: center; padding: 8px 4px; font-size: 14px; white-space: nowrap;
              overflow: hidden; text-overflow: ellipsis; }
 .tick { color: #4fae4e; font-size: 12px; float: right; margin-left: 8px; }
+body.latest { height: 844px; display: flex; flex-direction: column; overflow: hidden; }
+body.latest .chat { flex: 1; min-height: 0; display: flex; flex-direction: column;
+                    justify-content: flex-end; overflow: hidden; }
+.service { margin: 6px auto; max-width: 300px; text-align: center; font-size: 13px;
+           color: #fff; background: rgba(40, 70, 40, .35); border-radius: 10px;
+           padding: 3px 10px; }
 """
 
 
@@ -293,19 +324,47 @@ def _asked(screen: Screen) -> str:
 def page_html(screen: Screen, telegram_html: str,
               keyboard: Sequence[Sequence[object]] = ()) -> str:
     """The chat as a 390 px page: group header, the member's message, the bot's reply
-    (quoting it, as the bot does in groups) and the keyboard under it."""
+    (quoting it, as the bot does in groups; none when `telegram_html` is empty) and the
+    keyboard under it. A `full` screen is the presser's private chat with the bot instead."""
+    if screen.how == "full":
+        return _private_page(screen, telegram_html, keyboard)
     asked = html.escape(_asked(screen), quote=False)
     reply = (f'<div class="replyto"><b>{html.escape(ASKER)}</b>{asked}</div>')
+    bot = _bot_row(telegram_html, keyboard, reply) if telegram_html else ""
+    replied = (f'<div class="replyto"><b>{BOT_NAME}</b>{html.escape(REPLIED)}</div>'
+               if screen.how == "reply" else "")
+    return _page(html.escape(GROUP), f"group · {MEMBERS} members", f"""\
+<div class="row me"><div class="bubble"><div class="sender">{html.escape(ASKER)}</div>\
+{replied}{asked}<span class="tick">✓✓</span></div></div>
+{bot}""")
+
+
+def _private_page(screen: Screen, telegram_html: str,
+                  keyboard: Sequence[Sequence[object]]) -> str:
+    """The bot's private chat with whoever pressed 📄 1 under the answer in the group."""
+    pressed = html.escape(f"📄 1 pressed under the answer to “{screen.question}” in {GROUP}",
+                          quote=False)
+    return _page(BOT_NAME, "bot", f'<div class="service">{pressed}</div>\n'
+                 + _bot_row(telegram_html, keyboard), latest=True)
+
+
+def _bot_row(telegram_html: str, keyboard: Sequence[Sequence[object]], reply: str = "") -> str:
     body = _blocks_html(parse_blocks(telegram_html))
+    return (f'<div class="row"><div><div class="bubble"><div class="sender">{BOT_NAME}</div>'
+            f'{reply}<div class="message">{body}</div></div>{_keyboard_html(keyboard)}'
+            "</div></div>")
+
+
+def _page(name: str, sub: str, chat: str, *, latest: bool = False) -> str:
+    """A phone page; `latest`: scrolled to the end of the chat, as a phone shows a long
+    message that just arrived, keyboard included."""
+    body = '<body class="latest">' if latest else "<body>"
     return f"""<!doctype html>
-<html><head><meta charset="utf-8"><style>{_CSS}</style></head><body>
-<div class="header"><div class="name">{html.escape(GROUP)}</div>
-<div class="sub">group · {MEMBERS} members</div></div>
+<html><head><meta charset="utf-8"><style>{_CSS}</style></head>{body}
+<div class="header"><div class="name">{name}</div>
+<div class="sub">{sub}</div></div>
 <div class="chat">
-<div class="row me"><div class="bubble"><div class="sender">{html.escape(ASKER)}</div>{asked}\
-<span class="tick">✓✓</span></div></div>
-<div class="row"><div><div class="bubble"><div class="sender">{BOT_NAME}</div>{reply}\
-<div class="message">{body}</div></div>{_keyboard_html(keyboard)}</div></div>
+{chat}
 </div><script>{_MEASURE}</script></body></html>
 """
 
@@ -313,28 +372,33 @@ def page_html(screen: Screen, telegram_html: str,
 # --- running the bot and Chromium ------------------------------------------------------
 
 
-async def answer_all(screens: Sequence[Screen], folder: Path
-                     ) -> list[tuple[Answer, Lead | None]]:
-    """The real Service over a copy of the seeds in `folder`: each answer, with the lead
-    quote index.lead picks from its passages (not shown by today's renderer)."""
+async def render_all(screens: Sequence[Screen], folder: Path) -> list[Shown]:
+    """The real Service over a copy of the seeds in `folder`: what the bot sends for each
+    screen."""
     shutil.copytree(ROOT / "seeds", folder / "corpus")
     config = parse_config({"corpus": {"dir": "corpus"}, "data": {"path": "data/bot.sqlite3"},
                            "logging": {"salt_file": "data/salt"}}, base_dir=folder)
     service = await Service.open(config)
     try:
-        return [await _answer(service, s.question) for s in screens]
+        return [await _shown(service, s) for s in screens]
     finally:
         await service.close()
 
 
-async def _answer(service: Service, question: str) -> tuple[Answer, Lead | None]:
-    answer = await service.ask(question, user="tg:screens", log=False)
-    snapshot = service._snapshot
-    if snapshot.engine is None:
-        return answer, None
-    query = understand(question, snapshot.vocabulary, service.aliases,
-                       bot_names=service.bot_names)
-    return answer, lead_for(query, snapshot.engine.idf, [p.text for p in answer.passages])
+async def _shown(service: Service, screen: Screen) -> Shown:
+    if stays_silent(screen):
+        return Shown("")
+    answer = await service.ask(screen.question, user="tg:screens", log=False)
+    key = "" if answer.abstained else QuestionCache().put(
+        answer.question, answer.query_id, (p.chunk_id for p in answer.passages))
+    rendered = render_telegram(answer, key, language=screen.language)
+    full = (await service.full_text(answer.passages[0].chunk_id)
+            if screen.how == "full" and answer.passages else None)
+    if full is None:
+        return Shown(rendered.text, rendered.keyboard, answer.lead)
+    messages = render_full_text(full, language=screen.language)  # 👍/👎 under the last
+    votes = passage_vote_keyboard(key, answer.passages[0].chunk_id)
+    return Shown(messages[0], votes if len(messages) == 1 else (), answer.lead)
 
 
 def chromium() -> str | None:
@@ -375,12 +439,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="phone-screens-") as tmp:
-        answers = asyncio.run(answer_all(screens, Path(tmp)))
-        pngs = [_one(screen, answer, args.out, Path(tmp), browser)
-                for screen, (answer, _) in zip(screens, answers, strict=True)]
-        for screen, (_, lead) in zip(screens, answers, strict=True):
-            shown = f"[{lead.passage_rank}] {lead.quoted}" if lead else "(none)"
-            print(f"{screen.slug:18} lead: {shown}")
+        sent = asyncio.run(render_all(screens, Path(tmp)))
+        pngs = [_one(screen, shown, args.out, Path(tmp), browser)
+                for screen, shown in zip(screens, sent, strict=True)]
+        for screen, shown in zip(screens, sent, strict=True):
+            lead = f"[{shown.lead.source}] {shown.lead.text}" if shown.lead else "(none)"
+            print(f"{screen.slug:18} lead: {lead}")
         if browser is not None:
             sheet = Path(tmp) / "overview.html"
             sheet.write_text(overview_html(pngs), encoding="utf-8")
@@ -389,20 +453,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _one(screen: Screen, answer: Answer, out: Path, tmp: Path, browser: str | None) -> Path:
-    key = "" if answer.abstained else QuestionCache().put(
-        answer.question, answer.query_id, (p.chunk_id for p in answer.passages))
-    rendered = render_telegram(answer, key)
-    counts = count(rendered.text, rendered.keyboard)
+def _one(screen: Screen, shown: Shown, out: Path, tmp: Path, browser: str | None) -> Path:
+    counts = count(shown.text, shown.keyboard)
     page = tmp / f"{screen.slug}.html"
-    page.write_text(page_html(screen, rendered.text, rendered.keyboard), encoding="utf-8")
+    page.write_text(page_html(screen, shown.text, shown.keyboard), encoding="utf-8")
     png = out / f"{screen.slug}.png"
     measured = ""
     if browser is not None:
         screenshot(browser, page, png)
-        measured = f" (Chromium: {measured_lines(browser, page)})"
-    print(f"{screen.slug:18} {counts.chars:5} chars {counts.lines:4} lines{measured} "
-          f"{counts.button_rows:2} button rows  {screen.question}")
+        measured = f" (Chromium: {measured_lines(browser, page)})" if shown.text else ""
+    what = "no reply (not a question)" if not shown.text else (
+        f"{counts.chars:5} chars {counts.lines:4} lines{measured} "
+        f"{counts.button_rows:2} button rows")
+    print(f"{screen.slug:18} {what}  {screen.question}")
     return png
 
 

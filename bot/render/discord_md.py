@@ -224,9 +224,10 @@ def more_id(key: str, offset: int) -> str:
     return payload.encode_within(payload.More(key, offset), CUSTOM_ID_LIMIT) or ""
 
 
-def full_id(chunk_id: str) -> str:
-    """Custom id of a "Full text" button ("" if it cannot be carried)."""
-    return payload.encode_within(payload.FullText(chunk_id), CUSTOM_ID_LIMIT) or ""
+def full_id(chunk_id: str, key: str = "") -> str:
+    """Custom id of a "Full text" button, opened from the answer `key` ("" if it cannot be
+    carried)."""
+    return payload.encode_within(payload.FullText(chunk_id, key), CUSTOM_ID_LIMIT) or ""
 
 
 def vote_id(key: str, chunk_id: str, value: int) -> str:
@@ -252,47 +253,30 @@ def safe_url(urls: Sequence[str]) -> str:
     return _first_safe_url(urls, _SAFE_URL)
 
 
-def citation_name(citation: Citation, number: int) -> str:
-    """"[n] Title — file, passage p (section)", the file as inline code; escaped, ≤256
-    units."""
-    where = f" — {code(citation.file, 60)}, {texts.text('passage', number=citation.passage)}"
-    section = f" ({fit(citation.section, 60)})" if citation.section.strip() else ""
-    room = FIELD_NAME_LIMIT - utf16_len(f"[{number}] {where}{section}")
-    return f"[{number}] {fit(citation.title or citation.file, room)}{where}{section}"
-
-
-def _source_line(citation: Citation) -> str:
-    """The passage's date and a link to its original source, when known."""
-    parts = [f"*{fit(citation.date, 30)}*"] if citation.date.strip() else []
-    url = safe_url(citation.urls)
-    if url:
-        parts.append(f"[source]({url})")
-    return "\n" + " · ".join(parts) if parts else ""
-
-
-def render_answer(answer: Answer, key: str) -> Reply:
+def render_answer(answer: Answer, key: str, language: str = "en") -> Reply:
     """An answer page (#12): the lead quote first, then a field per source (`[1] Outlet ·
     5 Aug 2024 · headline`) holding a short excerpt of each of its passages; a button per
-    source, More, and one 👍/👎 for the whole answer."""
+    source, More, and one 👍/👎 for the whole answer; the bot's own words in the interface
+    `language`."""
     if answer.abstained or not answer.passages:
-        return render_abstention(answer)
+        return render_abstention(answer, language)
     groups = group_by_source(answer.passages)[:FIELD_COUNT_LIMIT]
     description = _lead(answer, groups)
-    if note := rewrite_note(answer, _emphasis, escape):
+    if note := rewrite_note(answer, _emphasis, escape, language):
         description += f"\n{note}" if description else note
     total = max(answer.total, answer.offset + len(answer.passages))
-    fields = [Field(source_name(g[0].citation, n), _excerpts(g))
+    fields = [Field(source_name(g[0].citation, n, language), _excerpts(g))
               for n, g in enumerate(groups, start=1)]
     while True:  # drop trailing sources until the embed fits Discord's 6000 total
         groups = groups[:len(fields)]
         count = sum(len(g) for g in groups)
-        embed = Embed("", description, tuple(fields), _footer(answer.offset, count, total),
-                      ANSWER_COLOUR)
+        embed = Embed("", description, tuple(fields),
+                      _footer(answer.offset, count, total, language), ANSWER_COLOUR)
         if embed.size() <= EMBED_TOTAL_LIMIT or len(fields) == 1:
             break
         fields.pop()
     return Reply(embeds=(embed,), buttons=_answer_buttons(groups, answer.offset + count,
-                                                             total, key))
+                                                             total, key, language))
 
 
 EXCERPT_CHARS = 240  # a passage's excerpt under its source: about three lines
@@ -304,9 +288,9 @@ def _lead(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
     return f"> “{lead[0]}” [{lead[1]}]" if lead else ""
 
 
-def source_name(citation: Citation, number: int) -> str:
+def source_name(citation: Citation, number: int, language: str = "en") -> str:
     """`[n] Outlet · 5 Aug 2024 · headline` (outlet and date only when known), ≤256 units."""
-    parts = outlet_and_date(citation, fit)
+    parts = outlet_and_date(citation, fit, language)
     head = f"[{number}] " + " · ".join([*parts, ""])
     return head + fit(citation.title or citation.file, FIELD_NAME_LIMIT - utf16_len(head))
 
@@ -334,10 +318,11 @@ def _link(citation: Citation) -> str:
     return f"\n[source]({url})" if url else ""
 
 
-def _footer(offset: int, count: int, total: int) -> str:
+def _footer(offset: int, count: int, total: int, language: str) -> str:
     if offset == 0 and count >= total:
         return ""
-    return texts.text("passages_of", first=offset + 1, last=offset + count, total=total)
+    return texts.text("passages_of", language, first=offset + 1, last=offset + count,
+                      total=total)
 
 
 def answer_vote_id(key: str, value: int) -> str:
@@ -352,13 +337,14 @@ def suggest_id(name: str) -> str:
 
 
 def _answer_buttons(groups: Sequence[Sequence[Passage]], next_offset: int, total: int,
-                    key: str) -> tuple[Button, ...]:
+                    key: str, language: str) -> tuple[Button, ...]:
     """A button per source (its first passage's full text), then More, 👍 and 👎."""
     sources = [b for n, g in enumerate(groups, start=1)
-               if _usable(b := Button(f"📄 {n}", full_id(g[0].chunk_id)))]
+               if _usable(b := Button(f"📄 {n}", full_id(g[0].chunk_id, key)))]
     rows = [sources[i:i + BUTTONS_PER_ROW] for i in range(0, len(sources), BUTTONS_PER_ROW)]
     rows = rows[:ROW_LIMIT - 1]
-    last = [Button("More ▸", more_id(key, next_offset), "primary")] if next_offset < total else []
+    more = Button(texts.text("more", language), more_id(key, next_offset), "primary")
+    last = [more] if next_offset < total else []
     last += [Button("👍", answer_vote_id(key, 1)), Button("👎", answer_vote_id(key, -1))]
     rows.append([b for b in last if _usable(b)])
     return tuple(Button(b.label, b.custom_id, b.style, r)
@@ -369,37 +355,37 @@ def _emphasis(text: str) -> str:
     return f"*{fit(text, 100)}*"
 
 
-def render_abstention(answer: Answer) -> Reply:
-    """The reply when the corpus has nothing: say so and point to /sources."""
+def render_abstention(answer: Answer, language: str = "en") -> Reply:
+    """The reply when the corpus has nothing: what was searched, then the suggested names
+    as buttons, or a pointer to /sources."""
     if answer.reason == ABSTAIN_EMPTY or not answer.question.strip():
-        text = ("Please ask a real question with a few keywords, for example:\n"
-                f"*{escape(EXAMPLE_QUESTIONS[0])}*\n\nSee /sources for what the corpus covers.")
-    elif note := unknown_names_note(answer, _emphasis, escape):
-        text = (f"{note}\n\nI only quote passages from a curated set of documents and never "
-                "answer from elsewhere. See /sources for what the corpus covers.")
+        text = (f"{escape(texts.text('ask_keywords', language))}\n"
+                f"*{escape(texts.text('example_1', language))}*\n\n"
+                f"{escape(texts.text('see_sources', language))}")
     else:
-        text = (f"I found nothing in the corpus about *{fit(answer.question, 600)}*.\n\n"
-                "I only quote passages from a curated set of documents and never answer from "
-                "elsewhere. See /sources for what the corpus covers, or try other keywords.")
-    if answer.suggestions and answer.reason != ABSTAIN_EMPTY:
-        text = text.split("\n\n")[0] + "\nThe corpus does cover these; tap one to ask:"
-    buttons = tuple(b for name in answer.suggestions[:3]
+        said = unknown_names_note(answer, _emphasis, escape, language) or texts.marked(
+            "found_nothing", language, escape, question=f"*{fit(answer.question, 600)}*")
+        gap, tail = ("\n", "covered_instead") if answer.suggestions else ("\n\n", "only_quotes")
+        text = said + gap + escape(texts.text(tail, language))
+    names = answer.suggestions[:3] if answer.reason != ABSTAIN_EMPTY else ()
+    buttons = tuple(b for name in names
                     if _usable(b := Button(f"🔎 {plain(name, 60)}", suggest_id(name))))
-    return Reply(embeds=(Embed("Nothing in the corpus", text, colour=ABSTAIN_COLOUR),),
-                 buttons=buttons)
+    title = texts.text("nothing_title", language)
+    return Reply(embeds=(Embed(title, text, colour=ABSTAIN_COLOUR),), buttons=buttons)
 
 
 # --- full text, sources, stats, help -------------------------------------------------
 
 
 def split_text(text: str, limit: int = DESCRIPTION_LIMIT,
-               max_parts: int = MAX_FULL_TEXT_MESSAGES) -> list[str]:
+               max_parts: int = MAX_FULL_TEXT_MESSAGES, language: str = "en") -> list[str]:
     """Escape `text` into parts of at most `limit` units, cut at paragraphs or words;
-    past `max_parts` the rest is dropped and the last part says so."""
+    past `max_parts` the rest is dropped and the last part says so (in `language`)."""
+    truncated = f"\n\n*{escape(texts.text('rest_too_long', language))}*"
     parts: list[str] = []
     rest = clean(text).strip()
     while rest and len(parts) < max_parts:
-        room = limit - (utf16_len(_TRUNCATED) if len(parts) == max_parts - 1 else 0)
+        room = limit - (utf16_len(truncated) if len(parts) == max_parts - 1 else 0)
         if utf16_len(rest) <= room and utf16_len(escape(rest)) <= room:
             parts.append(escape(rest))
             rest = ""
@@ -409,7 +395,7 @@ def split_text(text: str, limit: int = DESCRIPTION_LIMIT,
         parts.append(escape(rest[:cut].rstrip()))
         rest = rest[cut:].lstrip()
     if rest:
-        parts[-1] += _TRUNCATED
+        parts[-1] += truncated
     return parts or [ELLIPSIS]
 
 
@@ -417,44 +403,62 @@ def _escaped_prefix(text: str, units: int) -> int:
     return _shared_escaped_prefix(text, units, escape)
 
 
-_TRUNCATED = "\n\n*… (the rest of this section is too long to show here)*"
 
 
-def render_full_text(full: FullText) -> list[Reply]:
-    """The whole section as one or more ephemeral embeds headed by its citation."""
+def render_full_text(full: FullText, key: str = "", chunk_id: str = "",
+                     language: str = "en") -> list[Reply]:
+    """The whole section as one or more ephemeral embeds headed by its headline, the
+    footer `Outlet · 5 Aug 2024 · passage 6 (section)` (what is known); the last with 👍/👎
+    for passage `chunk_id` of the answer `key` when both are given (#12)."""
     c = full.citation
     title = fit(c.title or c.file, TITLE_LIMIT)
-    where = f"{c.file}, {texts.text('passage', number=c.passage)}" + (
+    where = texts.text("passage", language, number=c.passage) + (
         f" ({c.section})" if c.section.strip() else "")
-    parts = split_text(full.text)
+    cited = " · ".join([*outlet_and_date(c, plain, language), plain(where, 200)])
+    parts = split_text(full.text, language=language)
     replies = []
     for i, part in enumerate(parts, start=1):
-        count = f" · part {i} of {len(parts)}" if len(parts) > 1 else ""
-        footer = plain(where, 300) + count
+        which = texts.text("part_of", language, part=i, parts=len(parts))
+        count = f" · {which}" if len(parts) > 1 else ""
+        footer = plain(cited, 300) + count
         embed = Embed(title if i == 1 else "", part, (), footer, ANSWER_COLOUR)
         replies.append(Reply(embeds=(embed,), ephemeral=True))
-    return replies
+    votes = passage_vote_buttons(key, chunk_id)
+    return [*replies[:-1], Reply(embeds=replies[-1].embeds, buttons=votes, ephemeral=True)]
 
 
-def render_sources(sources: Sequence[Source], page: int = 0) -> Reply | None:
+def passage_vote_buttons(key: str, chunk_id: str) -> tuple[Button, ...]:
+    """👍/👎 for one passage of the answer `key` (none without both)."""
+    if not (key and chunk_id):
+        return ()
+    return tuple(b for label, value in (("👍", 1), ("👎", -1))
+                 if _usable(b := Button(label, vote_id(key, chunk_id, value))))
+
+
+def render_sources(sources: Sequence[Source], page: int = 0,
+                   language: str = "en") -> Reply | None:
     """One page of the corpus listing (one embed, one line per document), with buttons to
     the pages before and after it; None if there is no such page."""
     if not sources:
-        return Reply(embeds=(Embed("📚 Corpus", "The corpus is empty: there are no "
-                                   "documents to quote from yet."),)) if page == 0 else None
+        empty = escape(texts.text("corpus_empty", language))
+        return Reply(embeds=(Embed("📚 Corpus", empty),)) if page == 0 else None
     lines = []
     for s in sources:
         date = f", {fit(s.date, 30)}" if s.date.strip() else ""
+        count = texts.text("n_passages", language, count=s.passages)
         lines.append(f"• *{fit(s.title or s.file, 200)}* — {code(s.file, 120)} "
-                     f"({s.passages} passages{date})")
+                     f"({count}{date})")
     pages = _pack(lines, DESCRIPTION_LIMIT - 100)
     if not 0 <= page < len(pages):
         return None
-    total = sum(s.passages for s in sources)
-    title = f"📚 Corpus: {len(sources)} documents, {total} passages"
-    footer = f"Page {page + 1} of {len(pages)}" if len(pages) > 1 else ""
-    buttons = ([Button("◂ Back", sources_id(page - 1))] if page > 0 else []) + (
-        [Button("More ▸", sources_id(page + 1), "primary")] if page + 1 < len(pages) else [])
+    size = texts.text("corpus_size", language, documents=len(sources),
+                      passages=sum(s.passages for s in sources))
+    title = f"📚 Corpus: {size}"
+    several = len(pages) > 1
+    footer = texts.text("page_of", language, page=page + 1, pages=len(pages)) if several else ""
+    back = Button(texts.text("back", language), sources_id(page - 1))
+    more = Button(texts.text("more", language), sources_id(page + 1), "primary")
+    buttons = ([back] if page > 0 else []) + ([more] if page + 1 < len(pages) else [])
     return Reply(embeds=(Embed(title, pages[page], (), footer),), buttons=tuple(buttons))
 
 
@@ -471,26 +475,6 @@ def render_stats(stats: Stats) -> Reply:
         lines = [f"• *{fit(q, 80)}* ({n}×)" for q, n in stats.top_unanswered[:10]]
         fields.append(Field("Most asked without an answer", _pack(lines, FIELD_VALUE_LIMIT)[0]))
     return Reply(embeds=(Embed("📊 Statistics", fields=tuple(fields)),), ephemeral=True)
-
-
-def render_help() -> Reply:
-    """/help: how to ask, with examples (ephemeral)."""
-    examples = "\n".join(f"• *{escape(q)}*" for q in EXAMPLE_QUESTIONS)
-    text = (
-        "I answer questions about the war in Mali and the Sahel by **quoting passages** from a "
-        "curated corpus, each with its source. I never write answers myself; if the corpus "
-        "has nothing on a question, I say so.\n\n"
-        f"**Examples**\n{examples}\n\n"
-        "**How to ask**\n"
-        "• `/ask` followed by your question (suggestions appear as you type)\n"
-        "• mention me in a channel with your question\n"
-        "• or send me a direct message\n\n"
-        "Under each answer: **Full text** shows the whole section, 👍/👎 rate a passage, "
-        "**More** shows further passages.\n\n"
-        "`/sources` lists the documents. Moderators: `/reindex`, `/add`, `/remove`, `/stats`, "
-        "`/alias`."
-    )
-    return Reply(embeds=(Embed("ℹ️ conflictbot", text),), ephemeral=True)
 
 
 # --- short texts ---------------------------------------------------------------------

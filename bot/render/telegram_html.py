@@ -129,51 +129,21 @@ def _safe_url(urls: Sequence[str]) -> str:
     return _first_safe_url(urls, _SAFE_URL)
 
 
-def citation_line(citation: Citation, number: int) -> str:
-    """`[n] Title — file, passage p (section)` in HTML, every field escaped and bounded."""
-    line = (f"<b>[{number}]</b> <i>{fit(citation.title, 200)}</i> — "
-            f"<code>{fit(citation.file, 120)}</code>, "
-            f"{texts.text('passage', number=citation.passage)}")
-    if citation.section.strip():
-        line += f" ({fit(citation.section, 120)})"
-    if citation.date.strip():
-        line += f", {fit(citation.date, 30)}"
-    url = _safe_url(citation.urls)
-    if url:
-        line += f' · <a href="{html.escape(url, quote=True)}">source</a>'
-    return line
-
-
 _MIN_BODY = 60  # units below which a passage is not worth showing cut
 
 
-def _compose(header: str, passages: Sequence[Passage], first: int,
-             footer: Callable[[int], str], limit: int) -> tuple[str, int]:
-    """Header, as many passages as fit (each quoted, then cited), footer; and that count."""
-    for count in range(len(passages), 0, -1):
-        shown = passages[:count]
-        frames = [("<blockquote>", "</blockquote>\n" + citation_line(p.citation, first + i))
-                  for i, p in enumerate(shown)]
-        fixed = header + footer(count) + "".join(a + b for a, b in frames) + "\n\n" * (count - 1)
-        budget = limit - utf16_len(fixed)
-        if budget < _MIN_BODY * count and count > 1:
-            continue
-        full = [utf16_len(highlight(p.text, p.highlights)) for p in shown]
-        caps = _share(full, max(budget, 0))
-        blocks = [a + _body(p, cap) + b for (a, b), p, cap in zip(frames, shown, caps, strict=True)]
-        return header + "\n\n".join(blocks) + footer(count), count
-    return header + footer(0), 0
-
-
-def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT) -> Rendered:
+def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT,
+                  language: str = "en") -> Rendered:
     """An answer page (#12): the lead quote first, then each source once on a compact line
     (`[1] Outlet · 5 Aug 2024 · headline`) with its passages in collapsed quotes below, a
-    button per source, More, and one 👍/👎 for the whole answer."""
+    button per source, More, and one 👍/👎 for the whole answer; the bot's own words in
+    the interface `language`."""
     if answer.abstained or not answer.passages:
-        return Rendered(render_abstention(answer), suggestion_keyboard(answer.suggestions))
+        return Rendered(render_abstention(answer, language),
+                        suggestion_keyboard(answer.suggestions))
     groups = group_by_source(answer.passages)
     header = _lead_block(answer, groups)
-    if note := rewrite_note(answer, _emphasis, escape):
+    if note := rewrite_note(answer, _emphasis, escape, language):
         header += f"{note}\n\n"
     total = max(answer.total, answer.offset + len(answer.passages))
 
@@ -181,10 +151,11 @@ def render_answer(answer: Answer, key: str, *, limit: int = MESSAGE_LIMIT) -> Re
         first, last = answer.offset + 1, answer.offset + count
         if first == 1 and last >= total:  # the whole answer is on this page
             return ""
-        return f"\n\n<i>{texts.text('passages_of', first=first, last=last, total=total)}</i>"
+        shown = texts.text("passages_of", language, first=first, last=last, total=total)
+        return f"\n\n<i>{shown}</i>"
 
-    text, count = _compose_sources(header, groups, footer, limit)
-    return Rendered(text, _answer_keyboard(answer, key, groups, count, total))
+    text, count = _compose_sources(header, groups, footer, limit, language)
+    return Rendered(text, _answer_keyboard(answer, key, groups, count, total, language))
 
 
 def _lead_block(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
@@ -193,14 +164,14 @@ def _lead_block(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
     return f"“{lead[0]}” [{lead[1]}]\n\n" if lead else ""
 
 
-def source_line(citation: Citation, number: int) -> str:
+def source_line(citation: Citation, number: int, language: str = "en") -> str:
     """`[n] Outlet · 5 Aug 2024 · headline`: the outlet and date only when known."""
-    parts = outlet_and_date(citation, fit)
+    parts = outlet_and_date(citation, fit, language)
     parts.append(f"<i>{fit(citation.title or citation.file, 120)}</i>")
     line = f"[{number}] " + " · ".join(parts)
     url = _safe_url((citation.url, *citation.urls))
     if url:
-        line += f' · <a href="{html.escape(url, quote=True)}">link</a>'
+        line += f' · <a href="{html.escape(url, quote=True)}">{texts.text("link", language)}</a>'
     return line
 
 
@@ -208,13 +179,14 @@ _EXCERPT_CHARS = 700  # a collapsed passage: enough to read once opened, cut at 
 
 
 def _compose_sources(header: str, groups: Sequence[Sequence[Passage]],
-                     footer: Callable[[int], str], limit: int) -> tuple[str, int]:
+                     footer: Callable[[int], str], limit: int,
+                     language: str) -> tuple[str, int]:
     """Header, as many sources as fit (line, then each passage in a collapsed quote),
     footer; and the number of passages shown."""
     for kept in range(len(groups), 0, -1):
         shown = groups[:kept]
         count = sum(len(g) for g in shown)
-        lines = [source_line(g[0].citation, n) for n, g in enumerate(shown, start=1)]
+        lines = [source_line(g[0].citation, n, language) for n, g in enumerate(shown, start=1)]
         passages = [p for g in shown for p in g]
         frame = "<blockquote expandable>", "</blockquote>"
         fixed = (header + footer(count) + "".join(lines) + "\n" * (len(lines) + count)
@@ -249,17 +221,17 @@ def _bold(text: str) -> str:
 
 
 def _answer_keyboard(answer: Answer, key: str, groups: Sequence[Sequence[Passage]],
-                     count: int, total: int) -> Keyboard:
+                     count: int, total: int, language: str) -> Keyboard:
     """A button per source shown (its first passage's full text); More; 👍/👎 the answer."""
     sources, seen = [], 0
     for number, group in enumerate(groups, start=1):
         if seen >= count:
             break
         seen += len(group)
-        sources.append((f"📄 {number}", payload.FullText(group[0].chunk_id)))
+        sources.append((f"📄 {number}", payload.FullText(group[0].chunk_id, key)))
     last: list[tuple[str, payload.Payload]] = []
     if answer.offset + count < total:
-        last.append(("More ▸", payload.More(key, answer.offset + count)))
+        last.append((texts.text("more", language), payload.More(key, answer.offset + count)))
     last += [("👍", payload.AnswerVote(key, 1)), ("👎", payload.AnswerVote(key, -1))]
     rows = (_only_fitting(sources), _only_fitting(last))
     if sum(len(row) for row in rows) <= _ONE_ROW:
@@ -270,12 +242,12 @@ def _answer_keyboard(answer: Answer, key: str, groups: Sequence[Sequence[Passage
 _ONE_ROW = 4  # buttons that still read well side by side at phone width
 
 
-def _passage_row(passage: Passage, key: str, number: int) -> tuple[Button, ...]:
-    return _only_fitting([
-        (f"📄 Full text [{number}]", payload.FullText(passage.chunk_id)),
-        (f"👍 {number}", payload.Vote(key, passage.chunk_id, 1)),
-        (f"👎 {number}", payload.Vote(key, passage.chunk_id, -1)),
-    ])
+def passage_vote_keyboard(key: str, chunk_id: str) -> Keyboard:
+    """👍/👎 for one passage of the answer `key`, under its full text (#12); no keyboard
+    without an answer to count the vote for."""
+    row = _only_fitting((label, payload.Vote(key, chunk_id, value))
+                        for label, value in (("👍", 1), ("👎", -1))) if key else ()
+    return (row,) if row else ()
 
 
 def _only_fitting(buttons: Iterable[tuple[str, payload.Payload]]) -> tuple[Button, ...]:
@@ -294,35 +266,36 @@ def _emphasis(text: str) -> str:
     return f"<i>{fit(text, 100)}</i>"
 
 
-def render_abstention(answer: Answer) -> str:
+def render_abstention(answer: Answer, language: str = "en") -> str:
     """The reply when the corpus has nothing: one or two lines, what was searched, and the
     suggested names (as buttons) when there are any; else a pointer to /sources."""
     if answer.reason == ABSTAIN_EMPTY or not answer.question.strip():
-        return ("Please ask a real question with a few keywords, for example:\n"
-                f"<i>{escape(EXAMPLE_QUESTIONS[0])}</i>\n\n"
-                "See /sources for what the corpus covers.")
-    said = unknown_names_note(answer, _emphasis, escape) or (
-        f"I found nothing in the corpus about <i>{fit(answer.question, 300)}</i>.")
+        return (f"{escape(texts.text('ask_keywords', language))}\n"
+                f"<i>{escape(texts.text('example_1', language))}</i>\n\n"
+                f"{escape(texts.text('see_sources', language))}")
+    said = unknown_names_note(answer, _emphasis, escape, language) or texts.marked(
+        "found_nothing", language, escape, question=f"<i>{fit(answer.question, 300)}</i>")
     if answer.suggestions:
-        return f"{said}\nThe corpus does cover these; tap one to ask:"
-    return (f"{said}\n\nI only quote passages from a curated set of documents and never "
-            "answer from elsewhere. See /sources for what the corpus covers, or try other "
-            "keywords.")
+        return f"{said}\n{escape(texts.text('covered_instead', language))}"
+    return f"{said}\n\n{escape(texts.text('only_quotes', language))}"
 
 
-def render_inline(answer: Answer, *, limit: int = MESSAGE_LIMIT) -> list[InlineArticle]:
-    """Inline-mode results: one article per passage (nothing when the corpus abstains)."""
+def render_inline(answer: Answer, *, limit: int = MESSAGE_LIMIT,
+                  language: str = "en") -> list[InlineArticle]:
+    """Inline-mode results: one article per passage (nothing when the corpus abstains), each
+    sending the question, the passage's source line and the passage quoted."""
     if answer.abstained:
         return []
     header = f"📚 <i>{fit(answer.question, 300)}</i>\n\n"
     articles = []
     for i, passage in enumerate(answer.passages):
-        text, _ = _compose(header, [passage], answer.offset + i + 1, lambda _c: "", limit)
+        head = f"{header}{source_line(passage.citation, 1, language)}\n<blockquote>"
+        body = _body(passage, max(limit - utf16_len(head + "</blockquote>"), 0))
         articles.append(InlineArticle(
             id=f"{i}-{passage.chunk_id}".encode()[:INLINE_ID_LIMIT].decode(errors="ignore"),
             title=_plain(passage.citation.title or passage.citation.file, INLINE_TITLE_LIMIT),
             description=_plain(passage.text, INLINE_DESCRIPTION_LIMIT),
-            text=text,
+            text=f"{head}{body}</blockquote>",
         ))
     return articles
 
@@ -338,22 +311,24 @@ def _plain(text: str, limit: int) -> str:
 # --- full text, sources, stats ------------------------------------------------------
 
 
-_TRUNCATED = "\n\n<i>… (the rest of this section is too long to send here)</i>"
+def _truncated(language: str) -> str:
+    return f"\n\n<i>{escape(texts.text('rest_too_long', language))}</i>"
 
 
 def split_text(text: str, *, prefix: str = "", limit: int = MESSAGE_LIMIT,
-               max_messages: int = MAX_FULL_TEXT_MESSAGES) -> list[str]:
+               max_messages: int = MAX_FULL_TEXT_MESSAGES, language: str = "en") -> list[str]:
     """Escape `text` into messages of at most `limit` units, cut at paragraphs or words.
 
     `prefix` (HTML) starts the first message. Past `max_messages` the rest is dropped and
-    the last message says so.
+    the last message says so (in `language`).
     """
+    truncated = _truncated(language)
     messages: list[str] = []
     head, rest = prefix, clean(text).strip()
     while rest and len(messages) < max_messages:
         room = limit - utf16_len(head)
         if len(messages) == max_messages - 1:
-            room -= utf16_len(_TRUNCATED)
+            room -= utf16_len(truncated)
         escaped = escape(rest) if len(rest) <= room else ""
         if escaped and utf16_len(escaped) <= room:
             messages.append(head + escaped)
@@ -364,7 +339,7 @@ def split_text(text: str, *, prefix: str = "", limit: int = MESSAGE_LIMIT,
         messages.append(head + escape(rest[:cut].rstrip()))
         rest, head = rest[cut:].lstrip(), ""
     if rest:
-        messages[-1] += _TRUNCATED
+        messages[-1] += truncated
     return messages or [prefix.rstrip() or ELLIPSIS]
 
 
@@ -372,44 +347,50 @@ def _escaped_prefix(text: str, units: int) -> int:
     return _shared_escaped_prefix(text, units, escape)
 
 
-def render_full_text(full: FullText, *, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """The whole section as one or more messages, the first headed by its citation."""
+def render_full_text(full: FullText, *, limit: int = MESSAGE_LIMIT,
+                     language: str = "en") -> list[str]:
+    """The whole section as one or more messages, the first headed by its citation: the
+    headline, then `Outlet · 5 Aug 2024 · passage 6 (section) · link` (what is known)."""
     c = full.citation
-    head = (f"📄 <b>{fit(c.title, 200)}</b>\n<code>{fit(c.file, 120)}</code>, "
-            f"{texts.text('passage', number=c.passage)}")
+    where = texts.text("passage", language, number=c.passage)
     if c.section.strip():
-        head += f" ({fit(c.section, 120)})"
-    return split_text(full.text, prefix=head + "\n\n", limit=limit)
+        where += f" ({fit(c.section, 120)})"
+    parts = [*outlet_and_date(c, fit, language), where]
+    if url := _safe_url((c.url, *c.urls)):
+        parts.append(f'<a href="{html.escape(url, quote=True)}">{texts.text("link", language)}</a>')
+    head = f"📄 <b>{fit(c.title or c.file, 200)}</b>\n" + " · ".join(parts)
+    return split_text(full.text, prefix=head + "\n\n", limit=limit, language=language)
 
 
 _SOURCES_HEAD_ROOM = 200  # header and page line of a /sources page
 
 
 def render_sources(sources: Sequence[Source], page: int = 0, *,
-                   limit: int = MESSAGE_LIMIT) -> Rendered | None:
+                   limit: int = MESSAGE_LIMIT, language: str = "en") -> Rendered | None:
     """One page of the corpus listing (one message, one line per document), with buttons to
     the pages before and after it; None if there is no such page."""
     if not sources:
-        return Rendered("The corpus is empty: there are no documents to quote from yet.") if (
-            page == 0) else None
+        return Rendered(escape(texts.text("corpus_empty", language))) if page == 0 else None
     lines = []
     for s in sources:
         date = f", {fit(s.date, 30)}" if s.date.strip() else ""
+        count = texts.text("n_passages", language, count=s.passages)
         lines.append(f"• <i>{fit(s.title or s.file, 200)}</i> — <code>{fit(s.file, 120)}</code>"
-                     f" ({s.passages} passages{date})")
+                     f" ({count}{date})")
     pages = _pack(lines, limit - _SOURCES_HEAD_ROOM)
     if not 0 <= page < len(pages):
         return None
-    total = sum(s.passages for s in sources)
-    text = f"📚 <b>Corpus</b>: {len(sources)} documents, {total} passages.\n\n{pages[page]}"
+    size = texts.text("corpus_size", language, documents=len(sources),
+                      passages=sum(s.passages for s in sources))
+    text = f"📚 <b>Corpus</b>: {size}.\n\n{pages[page]}"
     if len(pages) == 1:
         return Rendered(text)
-    text += f"\n\n<i>Page {page + 1} of {len(pages)}.</i>"
-    row = ([Button("◂ Back", payload.encode(payload.SourcesPage(page - 1)))]
-           if page > 0 else [])
-    if page + 1 < len(pages):
-        row.append(Button("More ▸", payload.encode(payload.SourcesPage(page + 1))))
-    return Rendered(text, (tuple(row),))
+    text += f"\n\n<i>{texts.text('page_of', language, page=page + 1, pages=len(pages))}.</i>"
+    turns = [("back", page - 1)] if page > 0 else []
+    turns += [("more", page + 1)] if page + 1 < len(pages) else []
+    row = tuple(Button(texts.text(label, language), payload.encode(payload.SourcesPage(to)))
+                for label, to in turns)
+    return Rendered(text, (row,))
 
 
 def render_stats(stats: Stats, *, limit: int = MESSAGE_LIMIT) -> str:
@@ -480,33 +461,6 @@ def render_failed(what: str, reason: str = "") -> str:
     return _failed(what, reason, escape)
 
 
-
-
-def render_help(bot_username: str = "") -> str:
-    """/help: how to ask, in private, in groups and inline, with example questions."""
-    examples = "\n".join(f"• <i>{escape(q)}</i>" for q in EXAMPLE_QUESTIONS)
-    mention = f"@{escape(bot_username)}" if bot_username else "the bot"
-    inline = (f"\n\nIn any chat, type <code>@{escape(bot_username)} your question</code> to "
-              "share a passage." if bot_username else "")
-    return (
-        "I answer questions about the war in Mali and the Sahel by <b>quoting passages</b> "
-        "from a curated corpus, each with its source. I never write answers myself; if the "
-        "corpus has nothing on a question, I say so.\n\n"
-        f"<b>Examples</b>\n{examples}\n\n"
-        "<b>How to ask</b>\n"
-        "• In a private chat: just send your question.\n"
-        f"• In a group: <code>/ask your question</code>, mention {mention}, "
-        "or reply to one of my messages."
-        f"{inline}\n\n"
-        "Under each answer: <b>Full text</b> shows the whole section, 👍/👎 rate the "
-        "passage, <b>More</b> shows further passages.\n\n"
-        "/sources lists the documents. /help shows this message."
-    )
-
-
-def render_start(bot_username: str = "") -> str:
-    """/start: a short welcome followed by the help text."""
-    return "👋 Welcome!\n\n" + render_help(bot_username)
 
 
 def render_alias_added(new: str, preferred: str) -> str:

@@ -223,12 +223,13 @@ def group_by_source(passages: Sequence[Passage]) -> list[list[Passage]]:
     return list(groups.values())
 
 
-def known_date(citation: Citation) -> str:
+def known_date(citation: Citation, language: str = "en") -> str:
     """The citation's date as answers show it ("5 Aug 2024", or "reported 5 Aug 2024,
-    about 25–27 July 2024"); "" when the document has none (then it is left out)."""
+    about 25–27 July 2024"), in the interface `language`; "" when the document has none
+    (then it is left out)."""
     if not (citation.published or citation.updated or citation.date.strip()):
         return ""
-    return citation_date(citation)
+    return citation_date(citation, language)
 
 
 def sentence_cut(text: str, fits: Callable[[int], bool]) -> int:
@@ -273,10 +274,12 @@ def lead_markup(answer: Answer, groups: Sequence[Sequence[Passage]],
     return highlight(quote.text, quote.spans) + ("…" if quote.truncated else ""), quote.source
 
 
-def outlet_and_date(citation: Citation, fit: Callable[[str, int], str]) -> list[str]:
-    """The known parts of a source line before its headline: outlet, then date, each cut by
-    the renderer's `fit`; unknown parts are left out, never guessed."""
+def outlet_and_date(citation: Citation, fit: Callable[[str, int], str],
+                    language: str = "en") -> list[str]:
+    """The known parts of a source line before its headline: outlet, then date (in the
+    interface `language`), each cut by the renderer's `fit`; unknown parts are left out,
+    never guessed."""
     parts = [fit(citation.outlet, 60)] if citation.outlet.strip() else []
-    if when := known_date(citation):
+    if when := known_date(citation, language):
         parts.append(fit(when, 80))
     return parts
