@@ -723,8 +723,10 @@ def _distinctive(terms: Sequence[str], vocabulary: Vocabulary) -> list[str]:
 
 
 def _best_name(found: Sequence[tuple[str, str]], vocabulary: Vocabulary) -> str:
-    """The name to show for an alias: the one the corpus uses most."""
-    return max(found, key=lambda pair: vocabulary.df(pair[0]))[1]
+    """The name to show for an alias: the one the corpus uses most, a one-word name spelt
+    as the corpus spells it ("Tinzaouatene", not the table's "Tinzaouaten")."""
+    term, name = max(found, key=lambda pair: vocabulary.df(pair[0]))
+    return vocabulary.surface.get(term, name) if len(name.split()) == 1 else name
 
 
 def _content_terms(reading: _Reading, phrase: str) -> list[str]:

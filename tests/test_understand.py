@@ -188,6 +188,13 @@ def test_two_words_the_index_holds_as_one_are_joined() -> None:
     assert query.rewrites[0].searched == "Tinzaouatene"
 
 
+@pytest.mark.parametrize("typed", ["Tin Zaouatene", "Tinzawatene", "Tin-Zaouatene"])
+def test_with_the_alias_table_a_variant_is_still_shown_as_the_corpus_spells_it(typed: str
+                                                                             ) -> None:
+    query = ask(f"fighting at {typed}", ALIASES)
+    assert [r.searched for r in query.rewrites] == ["Tinzaouatene"]
+
+
 @pytest.mark.parametrize(("typed", "term"), [
     ("Kidall", "kidal"), ("Boulkesi", "boulkessi"), ("Aguelhoc", "aguelhok"),
     ("Timbuctu", "timbuktu"), ("Goita", "goita"), ("Lavroff", "lavrov"),
