@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot import texts
@@ -211,10 +211,9 @@ def citation_date(citation: Citation, language: str = "en") -> str:
     shown = published or _updated(citation, language)
     if not shown:
         return texts.text("date_unknown", language)
-    if not citation.event_dates:
-        return shown
-    event = format_span(*citation.event_dates[0], language)
-    if not event or citation.event_dates[0] == (citation.published, citation.published):
+    span = _events_span(citation.event_dates)
+    event = format_span(*span, language) if span else ""
+    if not event or span == (citation.published, citation.published):
         return shown
     if published:
         return texts.text("reported_about", language, published=published, event=event)
@@ -222,6 +221,24 @@ def citation_date(citation: Citation, language: str = "en") -> str:
     if updated:  # only an update date is known: say so, never "reported updated …"
         return texts.text("updated_about", language, updated=updated, event=event)
     return texts.text("reported_about", language, published=shown, event=event)
+
+
+_ABOUT_AT_MOST_DAYS = 31  # dates further apart than a month say no one "about"
+
+
+def _events_span(event_dates: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
+    """The date or period a passage states; several as one span (the fighting on 25 July
+    and the statement on 3 August read "25 July – 3 August 2024"), or None when they lie
+    too far apart to say what the passage is about."""
+    if len(set(event_dates)) <= 1:
+        return event_dates[0] if event_dates else None
+    start, end = min(s for s, _ in event_dates), max(e for _, e in event_dates)
+    first, last = _iso_day(start), _iso_day(end)
+    if first is None or last is None:
+        return None
+    if (dt.date(*last) - dt.date(*first)).days > _ABOUT_AT_MOST_DAYS:
+        return None
+    return start, end
 
 
 def _updated(citation: Citation, language: str) -> str:

@@ -45,6 +45,18 @@ def test_an_update_date_with_an_event_date_is_not_called_reported() -> None:
     assert "reported" not in citation_line(updated)
 
 
+def test_several_event_dates_of_a_passage_read_as_one_span_or_not_at_all() -> None:
+    close = Citation("T", "f.txt", 1, published="2024-08-05", event_dates=(
+        ("2024-08-03", "2024-08-03"), ("2024-07-25", "2024-07-25"), ("2024-08-01", "2024-08-01")))
+    assert citation_line(close) == "reported 5 Aug 2024, about 25 July – 3 August 2024 · T"
+    apart = Citation("T", "f.txt", 1, published="2024-08-05", event_dates=(
+        ("2024-08-02", "2024-08-02"), ("2020-01-01", "2020-12-31")))
+    assert citation_line(apart) == "5 Aug 2024 · T"
+    year = Citation("T", "f.txt", 1, published="2024-08-05",
+                    event_dates=(("2020-01-01", "2020-12-31"),))
+    assert citation_line(year) == "reported 5 Aug 2024, about 2020 · T"
+
+
 def test_spans_read_as_people_write_them() -> None:
     assert format_span("2024-07-01", "2024-07-31") == "July 2024"
     assert format_span("2024-06-30", "2024-07-02") == "30 June – 2 July 2024"

@@ -164,10 +164,13 @@ def _lead_block(answer: Answer, groups: Sequence[Sequence[Passage]]) -> str:
     return f"“{lead[0]}” [{lead[1]}]\n\n" if lead else ""
 
 
+SOURCE_TITLE_CHARS = 56  # a headline's first words: the full one heads the full text
+
+
 def source_line(citation: Citation, number: int, language: str = "en") -> str:
     """`[n] Outlet · 5 Aug 2024 · headline`: the outlet and date only when known."""
     parts = outlet_and_date(citation, fit, language)
-    parts.append(f"<i>{fit(citation.title or citation.file, 120)}</i>")
+    parts.append(f"<i>{fit(citation.title or citation.file, SOURCE_TITLE_CHARS)}</i>")
     line = f"[{number}] " + " · ".join(parts)
     url = _safe_url((citation.url, *citation.urls))
     if url:
