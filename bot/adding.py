@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
 
+from bot import texts
 from bot.answer import ReindexResult
 from bot.config import Config
 from bot.core import DocumentRejected, Service
@@ -282,6 +283,11 @@ async def add_all(service: Service, items: Sequence[Item],
     return outcomes
 
 
+async def add_one(service: Service, item: Item) -> Outcome:
+    """Add one candidate (whole or not at all); a skipped item passes through."""
+    return await _add_one(service, item)
+
+
 async def _add_one(service: Service, item: Item) -> Outcome:
     if isinstance(item, Skipped):
         return item
@@ -293,3 +299,43 @@ async def _add_one(service: Service, item: Item) -> Outcome:
         log.exception("adding %s failed", item.name)
         return Skipped(item.label, f"failed: {failure_reason(exc)}")
     return Added(item.label, item.name, result)
+
+
+async def collect(arguments: Sequence[str], config: Config) -> list[Item]:
+    """Command-line arguments -> items, in order: a URL is fetched, anything else is a file."""
+    limits, items = ArchiveLimits.of(config), []
+    for argument in arguments:
+        if is_url(argument):
+            items.append(await asyncio.to_thread(fetch_url, argument, config,
+                                                 config.corpus_dir))
+        else:
+            items += from_path(Path(argument), limits)
+    return items
+
+
+def outcome_lines(outcome: Outcome, language: str) -> list[str]:
+    """Plain lines telling one outcome: added (and from where), any near duplicate, or
+    skipped and why."""
+    if isinstance(outcome, Skipped):
+        return [texts.text("add_skipped", language, source=outcome.label,
+                           reason=outcome.reason)]
+    if outcome.label == outcome.name:
+        first = texts.text("add_added", language, file=outcome.name)
+    else:
+        first = texts.text("add_added_from", language, file=outcome.name, source=outcome.label)
+    return [first, *(texts.text("near_duplicate", language, article=d.key, original=d.of,
+                                percent=round(d.similarity * 100))
+                     for d in outcome.result.near_duplicates)]
+
+
+def summary_line(outcomes: Sequence[Outcome], language: str) -> str:
+    added = sum(isinstance(o, Added) for o in outcomes)
+    return texts.text("add_summary", language, added=added, skipped=len(outcomes) - added)
+
+
+def audit_outcome(outcome: Outcome) -> tuple[str, str]:
+    """(command, outcome) of the audit row of one item."""
+    if isinstance(outcome, Added):
+        near = outcome.result.near_duplicates
+        return f"add {outcome.name}", f"ok, near duplicate of {near[0].of}" if near else "ok"
+    return f"add {outcome.label}", "skipped"

@@ -87,8 +87,17 @@ EN: Mapping[str, str] = {
         "is on for your admin rights, or you post as a channel), and only moderators can do "
         "that. Turn off \"Remain anonymous\" in the group's admin settings, or send me the "
         "command in a private chat.",
-    "add_usage": "Send a .txt, .md or .html file with the caption /add (or reply /add to such "
-                 "a file).",
+    "add_usage": "Send a .txt, .md or .html file (or a .zip or .tar.gz of them) with the "
+                 "caption /add (or reply /add to such a file), or /add a link to an article: "
+                 "/add https://…",
+    "adding_several": "⏳ Adding {count} item(s)…",
+    "add_added": "✅ {file} added",
+    "add_added_from": "✅ {file} added (from {source})",
+    "add_skipped": "⏭ {source} skipped: {reason}",
+    "near_duplicate": "⚠ {article} nearly repeats {original} ({percent}% of the same "
+                      "wording): added anyway; /remove {article} if it is the same story.",
+    "add_summary": "{added} added, {skipped} skipped.",
+    "not_a_link": "not a link (http:// or https://) nor an attachment",
     "remove_usage": "Usage: /remove FILE (see /sources for the file names).",
     "ask_usage": "Usage: /ask QUESTION, e.g. /ask {example}",
     "unknown_command": "I don't know that command. See /help.",

@@ -81,8 +81,18 @@ FR: Mapping[str, str] = {
         "anonyme » est activé pour vos droits d'administrateur, ou vous publiez en tant que "
         "canal), et seuls les modérateurs peuvent faire cela. Désactivez « Rester anonyme » "
         "dans les réglages d'administration du groupe, ou envoyez-moi la commande en privé.",
-    "add_usage": "Envoyez un fichier .txt, .md ou .html avec la légende /add (ou répondez "
-                 "/add à un tel fichier).",
+    "add_usage": "Envoyez un fichier .txt, .md ou .html (ou un .zip ou .tar.gz de tels "
+                 "fichiers) avec la légende /add (ou répondez /add à un tel fichier), ou "
+                 "/add suivi du lien d'un article : /add https://…",
+    "adding_several": "⏳ Ajout de {count} élément(s)…",
+    "add_added": "✅ {file} ajouté",
+    "add_added_from": "✅ {file} ajouté (depuis {source})",
+    "add_skipped": "⏭ {source} ignoré : {reason}",
+    "near_duplicate": "⚠ {article} reprend presque {original} ({percent} % des mêmes "
+                      "formulations) : ajouté quand même ; /remove {article} s'il s'agit du "
+                      "même article.",
+    "add_summary": "{added} ajouté(s), {skipped} ignoré(s).",
+    "not_a_link": "ni un lien (http:// ou https://) ni une pièce jointe",
     "remove_usage": "Usage : /remove FICHIER (voir /sources pour les noms de fichiers).",
     "ask_usage": "Usage : /ask QUESTION, ex. /ask {example}",
     "unknown_command": "Je ne connais pas cette commande. Voir /help.",
