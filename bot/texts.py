@@ -96,6 +96,9 @@ EN: Mapping[str, str] = {
     "add_skipped": "⏭ {source} skipped: {reason}",
     "near_duplicate": "⚠ {article} nearly repeats {original} ({percent}% of the same "
                       "wording): added anyway; /remove {article} if it is the same story.",
+    "adding_progress": "⏳ Adding… {done}/{total}",
+    "add_more": "… and {count} more (see the audit log)",
+    "over_limit": "{size:,} bytes; the limit is {limit:,}",
     "add_summary": "{added} added, {skipped} skipped.",
     "not_a_link": "not a link (http:// or https://) nor an attachment",
     "remove_usage": "Usage: /remove FILE (see /sources for the file names).",

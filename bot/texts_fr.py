@@ -91,6 +91,9 @@ FR: Mapping[str, str] = {
     "near_duplicate": "⚠ {article} reprend presque {original} ({percent} % des mêmes "
                       "formulations) : ajouté quand même ; /remove {article} s'il s'agit du "
                       "même article.",
+    "adding_progress": "⏳ Ajout… {done}/{total}",
+    "add_more": "… et {count} de plus (voir le journal d'audit)",
+    "over_limit": "{size:,} octets ; la limite est de {limit:,}",
     "add_summary": "{added} ajouté(s), {skipped} ignoré(s).",
     "not_a_link": "ni un lien (http:// ou https://) ni une pièce jointe",
     "remove_usage": "Usage : /remove FICHIER (voir /sources pour les noms de fichiers).",
