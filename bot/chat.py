@@ -483,6 +483,7 @@ class Chat:
                 await self._rebuild(conv, command, progress,
                                     lambda _p: self.service.add_document(name, data),
                                     lambda result: render.render_added(name, result)
+                                    + self._near_duplicates(conv, result)
                                     + self._cited_as(conv, name))
                 return
             text, outcome = render.render_too_large(len(data), limit), "too_large"
@@ -546,6 +547,13 @@ class Chat:
                 break
             parts.append(part)
         return "\n".join([*parts, escape(adding.summary_line(outcomes, language))])
+
+    def _near_duplicates(self, conv: Conversation, result: ReindexResult) -> str:
+        """"⚠ new.txt nearly repeats old.txt (82% …)" lines after an add."""
+        language = conv.who.language
+        return "".join("\n" + conv.render.escape(texts.text(
+            "near_duplicate", language, article=d.key, original=d.of,
+            percent=round(d.similarity * 100))) for d in result.near_duplicates)
 
     def _cited_as(self, conv: Conversation, name: str) -> str:
         """"Cited as: ⚠ outlet unknown · 5 Aug 2024 · Title · ⚠ no URL" lines (one per

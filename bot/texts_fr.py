@@ -11,8 +11,10 @@ FR: Mapping[str, str] = {
     "cmd_help": "Comment poser une question, avec des exemples",
     "cmd_start": "Présentation",
     "cmd_reindex": "Modérateurs : reconstruire l'index à partir du dossier du corpus",
-    "cmd_add_telegram": "Modérateurs : ajouter un document (l'envoyer avec la légende /add)",
-    "cmd_add_discord": "Modérateurs : ajouter un document .txt, .md ou .html au corpus",
+    "cmd_add_telegram":
+        "Modérateurs : ajouter des documents (légende /add) ou articles : /add https://…",
+    "cmd_add_discord":
+        "Modérateurs : ajouter documents, archives (.zip, .tar.gz) ou articles par lien",
     "cmd_remove_telegram": "Modérateurs : retirer un document : /remove FICHIER",
     "cmd_remove_discord": "Modérateurs : retirer un document du corpus",
     "cmd_stats": "Modérateurs : chiffres du corpus et de l'usage",
@@ -31,7 +33,9 @@ FR: Mapping[str, str] = {
     "cite_saved": "✅ Citation de {file} enregistrée (sans réindexation).",
     "cite_shown": "Comment {file} est cité :",
     "param_question": "Votre question, ex. Qui Wagner a-t-il combattu à Tinzaouatene ?",
-    "param_document": "Un fichier .txt, .md ou .html à ajouter au corpus",
+    "param_document": "Un fichier .txt, .md ou .html, ou un .zip ou .tar.gz de tels fichiers",
+    "param_url":
+        "Liens d'articles à récupérer et ajouter (http:// ou https://, séparés par des espaces)",
     "param_file": "Le nom de fichier du document, tel que /sources l'affiche",
     "param_alias": "NOUVEAU NOM = NOM CONNU, ex. GSIM = JNIM ; vide : liste des ajouts",
     "passage": "passage {number}",
