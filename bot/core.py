@@ -1175,7 +1175,6 @@ class Service:
             documents = load_file(path, cap)
         except SkippedFile as exc:
             raise DocumentRejected(str(exc)) from None
-        _refuse_duplicate(snapshot, documents[0].sha256, path.name)
         rows = [document_row(d) for d in documents]
         sections = [(d.key, i, s.heading, section_text(s))
                     for d in documents for i, s in enumerate(d.sections)]
@@ -1348,14 +1347,6 @@ def _ids_after(snapshot: Snapshot, part: _Part) -> dict[str, int]:
     first = len(snapshot.chunks)
     by_id.update((c.chunk_id, first + i) for i, c in enumerate(part.chunks))
     return by_id
-
-
-def _refuse_duplicate(snapshot: Snapshot, sha256: str, name: str) -> None:
-    """A rebuild would skip a file with the same cleaned text as an indexed one: refuse it."""
-    for document in snapshot.documents:
-        if sha256 and document.sha256 == sha256:
-            raise DocumentRejected(f"{name} has the same text as {document.file}, "
-                                   "already in the corpus; not added.")
 
 
 def _save_part(part: _Part, path: Path, base: Path) -> None:

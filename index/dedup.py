@@ -2,8 +2,9 @@
 
 The same wire story republished by two sites differs by a headline, a byline, a paragraph
 of boilerplate: its word 5-shingles still overlap far more than two different stories on
-the same event do. A document's MinHash signature (`SIGNATURE_SIZE` minima of salted shingle
-hashes) estimates the Jaccard similarity of two shingle sets; locality-sensitive hashing
+the same event do. A document's MinHash signature (`SIGNATURE_SIZE` minima of shingle
+hashes, one per bin) estimates the Jaccard similarity of two shingle sets; locality-sensitive
+hashing
 (`BANDS` bands of `ROWS` rows) finds the documents worth comparing without a loop over the
 corpus: looking a new document up costs `BANDS` dictionary look-ups plus one comparison
 per candidate, whatever the size of the table.
@@ -28,10 +29,7 @@ SHINGLE_WORDS = 5
 BANDS, ROWS = 16, 4
 SIGNATURE_SIZE = BANDS * ROWS
 NEAR_DUPLICATE = 0.5  # estimated Jaccard of shingle sets from which two articles are "nearly" one
-_MERSENNE = np.uint64((1 << 61) - 1)
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SALTS = np.random.default_rng(20261203).integers(1, (1 << 61) - 1, size=(2, SIGNATURE_SIZE),
-                                                  dtype=np.uint64)
 K = TypeVar("K", str, bytes)
 _EMPTY = np.full(SIGNATURE_SIZE, np.iinfo(np.uint64).max, dtype=np.uint64)
 
@@ -47,12 +45,17 @@ class Signature:
         """Estimated Jaccard similarity of the two documents' shingle sets (1.0: same words)."""
         if self.exact == other.exact:
             return 1.0
-        return float(np.count_nonzero(self.minhash == other.minhash)) / SIGNATURE_SIZE
+        filled = (self.minhash != _EMPTY_VALUE) | (other.minhash != _EMPTY_VALUE)
+        compared = int(np.count_nonzero(filled))
+        same = int(np.count_nonzero((self.minhash == other.minhash) & filled))
+        return same / compared if compared else 0.0
 
     def bands(self) -> list[bytes]:
-        """One key per LSH band: documents sharing any band key are compared."""
-        return [bytes([b]) + self.minhash[b * ROWS:(b + 1) * ROWS].tobytes()
-                for b in range(BANDS)]
+        """One key per LSH band that holds a value (documents sharing a key are compared;
+        the empty bands of short texts would match every other short text)."""
+        rows = self.minhash.reshape(BANDS, ROWS)
+        return [bytes([b]) + rows[b].tobytes() for b in range(BANDS)
+                if not (rows[b] == _EMPTY_VALUE).all()]
 
 
 @dataclass(frozen=True)
@@ -68,26 +71,38 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_FINAL = np.uint64(0xBF58476D1CE4E5B9)
+_EMPTY_VALUE = np.iinfo(np.uint64).max
+
+
 def _shingle_hashes(tokens: list[str]) -> npt.NDArray[np.uint64]:
-    """The distinct word n-grams of a text as 61-bit hashes (a short text: its one n-gram)."""
-    width = min(SHINGLE_WORDS, len(tokens))
-    grams = {" ".join(tokens[i:i + width]) for i in range(len(tokens) - width + 1)}
-    digests = (hashlib.blake2b(g.encode(), digest_size=8).digest() for g in grams)
-    values = [int.from_bytes(d, "little") & ((1 << 61) - 1) for d in digests]
-    return np.array(values, dtype=np.uint64)
+    """The distinct word n-grams of a text as 64-bit hashes (a short text: its one n-gram).
+    Word hashes are Python's own (salted per process: a table lives in one process)."""
+    ids = np.fromiter(map(hash, tokens), dtype=np.int64, count=len(tokens)).view(np.uint64)
+    width = min(SHINGLE_WORDS, len(ids))
+    count = len(ids) - width + 1
+    mixed = np.zeros(count, dtype=np.uint64)
+    for offset in range(width):  # a polynomial hash of each window, wrapping at 2**64
+        mixed = mixed * _MIX + ids[offset:offset + count]
+    mixed ^= mixed >> np.uint64(31)
+    mixed *= _FINAL
+    mixed ^= mixed >> np.uint64(29)
+    return np.unique(mixed)
 
 
 def signature(text: str) -> Signature:
-    """A document's signature: O(words of the document)."""
+    """A document's signature, in time linear in its words: one-permutation MinHash (each
+    shingle hash falls in one of `SIGNATURE_SIZE` bins by its low bits; a bin keeps the
+    smallest of the rest; an empty bin holds the largest value and is not compared)."""
     tokens = words(text)
     exact = hashlib.sha256(" ".join(tokens).encode()).hexdigest()
-    if not tokens:
-        return Signature(exact, _EMPTY.copy())
-    shingles = _shingle_hashes(tokens)
-    a, b = _SALTS
-    # (a*x + b) mod p per salt; uint64 products wrap, which keeps them well mixed
-    mixed = (shingles[:, None] * a[None, :] + b[None, :]) % _MERSENNE
-    return Signature(exact, mixed.min(axis=0))
+    minhash = _EMPTY.copy()
+    if tokens:
+        hashes = _shingle_hashes(tokens)
+        bins = (hashes % np.uint64(SIGNATURE_SIZE)).astype(np.intp)
+        np.minimum.at(minhash, bins, hashes // np.uint64(SIGNATURE_SIZE))
+    return Signature(exact, minhash)
 
 
 class SignatureTable:
