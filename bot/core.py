@@ -504,7 +504,8 @@ class Service:
         self._added_aliases: tuple[AliasEntry, ...] = ()
         self._alias_lock = asyncio.Lock()
         self.bot_names: tuple[str, ...] = ()  # the bots' @handles, set by the front ends
-        self._signatures = CorpusSignatures()  # duplicate detection at add time (#13)
+        # duplicate detection at add time (#13)
+        self._signatures = CorpusSignatures(config.db_path.parent / "signatures")
 
     @property
     def _index_root(self) -> Path:
@@ -1112,6 +1113,7 @@ class Service:
             Snapshot.of, generation, built.corpus_hash, built.engine, built.chunks,
             built.documents, built.surface)
         await self._retire_generations(keep={generation, previous})
+        await asyncio.to_thread(self._signatures.rebuild, generation, built.chunks)
         publishing(1, 1)
         report.finished()
         return ReindexResult(generation, len(built.documents), len(built.chunks),
@@ -1191,8 +1193,7 @@ class Service:
         """The new articles that nearly repeat indexed ones; DocumentRejected if one repeats
         an indexed article word for word (exact duplicates are refused, near ones added
         with a warning). The table is built once per generation not published here."""
-        if self._signatures.generation != snapshot.generation:
-            self._signatures.rebuild(snapshot.generation, snapshot.live_chunks())
+        self._signatures.ready_for(snapshot.generation, snapshot.live_chunks)
         found = self._signatures.duplicates(chunks)
         exact = next((d for d in found if d.exact), None)
         if exact is not None:
@@ -1224,7 +1225,8 @@ class Service:
             _ids_after(snapshot, part))
         await self._retire_generations(keep={generation, snapshot.generation})
         if self._signatures.generation == snapshot.generation:
-            self._signatures.update(generation, part.chunks, part.removed)
+            await asyncio.to_thread(self._signatures.update, generation, part.chunks,
+                                    part.removed)
         return ReindexResult(generation, len(documents), part.engine.n_docs, (),
                              time.perf_counter() - started, part.near)
 

@@ -9,15 +9,18 @@ hashing
 corpus: looking a new document up costs `BANDS` dictionary look-ups plus one comparison
 per candidate, whatever the size of the table.
 
-Pure code: no files, no network; the caller decides what a document's text is.
+No network; the caller decides what a document's text is and where a table is saved.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -77,9 +80,10 @@ _EMPTY_VALUE = np.iinfo(np.uint64).max
 
 
 def _shingle_hashes(tokens: list[str]) -> npt.NDArray[np.uint64]:
-    """The distinct word n-grams of a text as 64-bit hashes (a short text: its one n-gram).
-    Word hashes are Python's own (salted per process: a table lives in one process)."""
-    ids = np.fromiter(map(hash, tokens), dtype=np.int64, count=len(tokens)).view(np.uint64)
+    """The distinct word n-grams of a text as 64-bit hashes (a short text: its one n-gram);
+    stable across processes (CRC-32 of each word, mixed), so tables can be saved."""
+    ids = np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint64,
+                      count=len(tokens))
     width = min(SHINGLE_WORDS, len(ids))
     count = len(ids) - width + 1
     mixed = np.zeros(count, dtype=np.uint64)
@@ -147,6 +151,31 @@ class SignatureTable:
     def add_all(self, signed: Iterable[tuple[str, Signature]]) -> None:
         for key, sig in signed:
             self.add(key, sig)
+
+    def save(self, path: Path) -> None:
+        """Write the table (keys, exact hashes, MinHash rows) atomically to `path` (.npz)."""
+        keys = list(self._signatures)
+        rows = [self._signatures[k].minhash for k in keys]
+        minhash = np.stack(rows) if rows else np.zeros((0, SIGNATURE_SIZE), dtype=np.uint64)
+        digests = b"".join(bytes.fromhex(self._signatures[k].exact) for k in keys)
+        exact = np.frombuffer(digests, dtype=np.uint8).reshape(len(keys), 32)
+        tmp = path.with_name(f".{path.name}.tmp")
+        with open(tmp, "wb") as file:
+            np.savez(file, keys=np.array(keys, dtype=str), exact=exact, minhash=minhash)
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> SignatureTable:
+        """A table written by `save`; OSError or ValueError if unreadable."""
+        table = cls()
+        with np.load(path, allow_pickle=False) as saved:
+            keys, exact, minhash = saved["keys"], saved["exact"], saved["minhash"]
+            if (minhash.shape != (len(keys), SIGNATURE_SIZE)
+                    or exact.shape != (len(keys), 32)):
+                raise ValueError(f"{path.name}: inconsistent signature table")
+            table.add_all((str(key), Signature(digest.tobytes().hex(), row.astype(np.uint64)))
+                          for key, digest, row in zip(keys, exact, minhash, strict=True))
+        return table
 
 
 def _discard(index: dict[K, set[str]], where: K, key: str) -> None:

@@ -76,3 +76,29 @@ async def test_remove_of_a_missing_or_only_article_is_refused(service: Service) 
         await service.remove_document(f"{TWO_ARTICLES}#3")
     with pytest.raises(DocumentRejected, match="only article"):
         await service.remove_document("000_3c97b537fcf85c00.txt#1")
+
+
+async def test_signature_table_is_saved_with_each_generation(config: Config) -> None:
+    """Built with the index, saved per generation, updated by an add, read after a restart:
+    the first add of a new process does not re-read the corpus."""
+    folder = config.db_path.parent / "signatures"
+    service = await Service.open(config)
+    try:
+        first = service.generation
+        assert (folder / f"gen-{first}.npz").is_file()
+        text = b"# Menaka siege\n\nIslamic State fighters besieged Menaka for three weeks.\n"
+        await service.add_document("menaka.md", text)
+        saved = folder / f"gen-{service.generation}.npz"
+        stamp = saved.stat().st_mtime_ns
+    finally:
+        await service.close()
+    reopened = await Service.open(config)
+    try:
+        with pytest.raises(DocumentRejected, match="same text as 000_3c97b537fcf85c00.txt"):
+            await reopened.add_document(
+                "copy.txt", (SEEDS / "000_3c97b537fcf85c00.txt").read_bytes())
+        with pytest.raises(DocumentRejected, match=r"same text as menaka\.md"):
+            await reopened.add_document("copy.md", text)
+        assert saved.stat().st_mtime_ns == stamp  # read, not computed again and rewritten
+    finally:
+        await reopened.close()

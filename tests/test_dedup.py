@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from index.dedup import NEAR_DUPLICATE, SignatureTable, signature
 
@@ -69,3 +73,24 @@ def test_look_up_cost_does_not_grow_with_the_table() -> None:
         return time.perf_counter() - started
 
     assert seconds(large) < seconds(small) * 5 + 0.05
+
+
+def test_a_saved_table_finds_the_same_matches(tmp_path: Path) -> None:
+    """Signatures are stable across processes (no per-process salt), so a table can be
+    saved with a generation and read by another process."""
+    table = _table(**{"reuters.txt": WIRE, "niger.txt": OTHER, "empty.txt": ""})
+    table.save(tmp_path / "signatures.npz")
+    loaded = SignatureTable.load(tmp_path / "signatures.npz")
+    assert len(loaded) == 3
+    probe = signature("Mali army retakes Tinzaouatene\n" + WIRE)
+    assert loaded.matches(probe) == table.matches(probe) != []
+    assert [m.key for m in loaded.matches(signature(OTHER))] == ["niger.txt"]
+
+
+def test_signatures_do_not_depend_on_the_process() -> None:
+    code = ("from index.dedup import signature; s = signature(" + repr(WIRE) + "); "
+            "print(s.exact, s.minhash.tolist())")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "2")}
+    assert len(runs) == 1
