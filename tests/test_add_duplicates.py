@@ -94,7 +94,7 @@ async def test_signature_table_is_saved_with_each_generation(config: Config) -> 
         await service.close()
     reopened = await Service.open(config)
     try:
-        with pytest.raises(DocumentRejected, match="same text as 000_3c97b537fcf85c00.txt"):
+        with pytest.raises(DocumentRejected, match=r"same text as 000_3c97b537fcf85c00\.txt"):
             await reopened.add_document(
                 "copy.txt", (SEEDS / "000_3c97b537fcf85c00.txt").read_bytes())
         with pytest.raises(DocumentRejected, match=r"same text as menaka\.md"):
