@@ -102,3 +102,14 @@ async def test_signature_table_is_saved_with_each_generation(config: Config) -> 
         assert saved.stat().st_mtime_ns == stamp  # read, not computed again and rewritten
     finally:
         await reopened.close()
+
+
+async def test_cite_after_removing_an_article_keeps_it_removed(service: Service,
+                                                               config: Config) -> None:
+    await service.remove_document(f"{TWO_ARTICLES}#2")
+    [cited] = await service.cite(TWO_ARTICLES, {"outlet": "Sahel Wire"})
+    assert cited.outlet == "Sahel Wire"
+    sidecar = (config.corpus_dir / f"{TWO_ARTICLES}.cite.yaml").read_text("utf-8")
+    assert "removed_articles: '2'" in sidecar and "outlet: Sahel Wire" in sidecar
+    await service.reindex()
+    assert [c.outlet for c in service.document_citations(TWO_ARTICLES)] == ["Sahel Wire"]

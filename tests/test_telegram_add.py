@@ -102,3 +102,20 @@ async def test_remove_one_article_of_a_file(tmp_path: Path) -> None:
         assert SECOND_TITLE not in after.params["text"]
         assert (env.corpus / TWO).exists()
         assert (f"remove {TWO}#2", "ok") in await audit_rows(env)
+
+
+async def test_summary_of_a_large_archive_stays_one_message(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(30):
+            archive.writestr(f"report-{i:02}.txt", f"Report {i} on Gao\n\nThe market of "
+                             f"district {i} reopened after {i + 2} days, traders said of "
+                             f"convoy number {i * 7} on the Bourem road.\n")
+    async with running_bot(tmp_path) as env:
+        document = env.fake.add_file(buffer.getvalue(), "reports.zip")
+        env.say(None, user_id=MODERATOR, document=document, caption="/add")
+        text = await final_edit(env, "added,", timeout=60)
+        assert text.endswith("30 added, 0 skipped.")
+        assert "… and " in text and "more (see the audit log)" in text
+        assert len(text) <= 2000
+        assert len([r for r in await audit_rows(env) if r[1] == "ok"]) == 30
