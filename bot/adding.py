@@ -244,6 +244,9 @@ def fetch_url(url: str, config: Config, corpus: Path) -> Item:
                                 allow_private=config.fetch.allow_private)
     except FetchRefused as exc:
         return Skipped(url, str(exc))
+    except Exception as exc:  # the extractor on a page nobody foresaw: that page only
+        log.exception("fetching %s failed", url)
+        return Skipped(url, f"the page could not be read ({type(exc).__name__})")
     data = to_corpus_text(article).encode("utf-8")
     if len(data) > config.corpus.max_file_bytes:
         return Skipped(url, f"the article is {len(data):,} bytes; the limit is "

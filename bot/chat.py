@@ -498,9 +498,17 @@ class Chat:
         if progress is None:
             return
         progress.retitle(lambda done, total: render_adding_progress(done, total, language))
-        items = [item for upload in uploads for item in await self._upload_items(upload, conv)]
-        items += await self._link_items(words, language)
-        outcomes = await adding.add_all(self.service, items, progress)
+        try:
+            items = [item for upload in uploads
+                     for item in await self._upload_items(upload, conv)]
+            items += await self._link_items(words, language)
+            outcomes = await adding.add_all(self.service, items, progress)
+        except Exception as exc:
+            log.exception("add failed")
+            reason = failure_reason(exc)
+            await self._finish(conv, progress, "add", conv.render.render_failed("add", reason),
+                               f"failed: {reason}")
+            return
         await progress.finish(self._summary(conv, outcomes))
         for outcome in outcomes:
             await self._audit_quietly(conv.who, *adding.audit_outcome(outcome))

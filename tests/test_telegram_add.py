@@ -119,3 +119,17 @@ async def test_summary_of_a_large_archive_stays_one_message(tmp_path: Path) -> N
         assert "… and " in text and "more (see the audit log)" in text
         assert len(text) <= 2000
         assert len([r for r in await audit_rows(env) if r[1] == "ok"]) == 30
+
+
+async def test_archive_that_cannot_be_downloaded_is_skipped_with_the_link_still_added(
+        tmp_path: Path) -> None:
+    with news_site() as site:
+        async with running_bot(tmp_path, fetch=FETCH) as env:
+            document = env.fake.add_file(b"PK", "gone.zip")
+            env.fake.expired_files.add(document["file_id"])
+            env.say(None, user_id=MODERATOR, document=document,
+                    caption=f"/add {site.url('/article')}")
+            text = await final_edit(env, "added,")
+            assert "gone.zip skipped: The attachment could not be downloaded" in text
+            assert text.endswith("1 added, 1 skipped.")
+            assert ("add gone.zip", "skipped") in await audit_rows(env)
