@@ -56,9 +56,9 @@ class Signature:
     def bands(self) -> list[bytes]:
         """One key per LSH band that holds a value (documents sharing a key are compared;
         the empty bands of short texts would match every other short text)."""
-        rows = self.minhash.reshape(BANDS, ROWS)
-        return [bytes([b]) + rows[b].tobytes() for b in range(BANDS)
-                if not (rows[b] == _EMPTY_VALUE).all()]
+        raw, step = self.minhash.tobytes(), ROWS * 8
+        parts = (raw[b * step:(b + 1) * step] for b in range(BANDS))
+        return [bytes([b]) + part for b, part in enumerate(parts) if part != _EMPTY_BAND]
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ def words(text: str) -> list[str]:
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _FINAL = np.uint64(0xBF58476D1CE4E5B9)
 _EMPTY_VALUE = np.iinfo(np.uint64).max
+_EMPTY_BAND = np.full(ROWS, _EMPTY_VALUE, dtype=np.uint64).tobytes()
 
 
 def _shingle_hashes(tokens: list[str]) -> npt.NDArray[np.uint64]:
