@@ -1,5 +1,5 @@
 """A local news site for the add-by-URL tests (#13): the saved pages of tests/pages/ on
-127.0.0.1, and a redirect to another host. Nothing leaves the machine."""
+127.0.0.1, a redirect to another host and a page that never finishes. Nothing leaves the machine."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class Site(ThreadingHTTPServer):
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        self.slow_release = threading.Event()
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}{path}"
@@ -35,6 +36,12 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        if self.path == "/slow":  # headers, then nothing for longer than the tests' timeout
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.server.slow_release.wait(10)
+            return
         if self.path == "/elsewhere":  # the same server under another host name
             self.send_response(302)
             self.send_header("Location", f"http://localhost:{self.server.server_address[1]}"
@@ -59,6 +66,7 @@ def news_site() -> Iterator[Site]:
     try:
         yield site
     finally:
+        site.slow_release.set()
         site.shutdown()
         site.server_close()
         thread.join(5)

@@ -133,3 +133,25 @@ async def test_archive_that_cannot_be_downloaded_is_skipped_with_the_link_still_
             assert "gone.zip skipped: The attachment could not be downloaded" in text
             assert text.endswith("1 added, 1 skipped.")
             assert ("add gone.zip", "skipped") in await audit_rows(env)
+
+
+async def test_add_url_refuses_huge_and_slow_pages_within_the_config_limits(
+        tmp_path: Path) -> None:
+    with news_site() as site:
+        async with running_bot(tmp_path, fetch={**FETCH, "timeout_seconds": 1,
+                                                "max_bytes": 2000}) as env:
+            env.say(f"/add {site.url('/article')} {site.url('/slow')}", user_id=MODERATOR)
+            env.say("Who did Wagner fight at Tinzaouatene?", user_id=STRANGER)
+            [answer] = await env.replies(STRANGER)  # answered while the fetch waits (below)
+            assert "Wagner" in answer.params["text"]
+            text = await final_edit(env, "skipped.")
+            summary = next(c for c in env.fake.calls_to("editMessageText")
+                           if "skipped." in c.params["text"])
+            assert env.fake.calls.index(answer) < env.fake.calls.index(summary)
+            article, slow = (text.split(site.url(path))[1].split("\n")[0]
+                             for path in ("/article", "/slow"))
+            assert article == " skipped: the page is larger than 2,000 bytes (fetch.max_bytes); " \
+                              "it was not downloaded"
+            assert slow == " skipped: the site took longer than 1 s to send the page " \
+                           "(fetch.timeout_seconds)"
+            assert text.endswith("0 added, 2 skipped.")
