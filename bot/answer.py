@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot import texts
+from bot.duplicates import Duplicate
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,7 @@ class ReindexResult:
     passages: int
     skipped: tuple[str, ...] = ()
     seconds: float = 0.0
+    near_duplicates: tuple[Duplicate, ...] = ()  # an add's articles that nearly repeat others
 
 
 Marker = Callable[[str], str]

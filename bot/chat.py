@@ -10,13 +10,14 @@ chat platform library.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shlex
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from bot import payload, texts
+from bot import adding, payload, texts
 from bot.answer import (
     Answer,
     FullText,
@@ -30,6 +31,7 @@ from bot.config import Config
 from bot.core import DocumentRejected, ReindexBusy, Service
 from bot.frontend import QuestionCache, ThrottledProgress
 from bot.moderation import FloodGate, Moderators, failure_reason
+from bot.render.text import render_adding_progress
 from index.lexicon import parse_alias_line
 from index.noise import is_acknowledgement
 
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 TELEGRAM, DISCORD = "telegram", "discord"
 START_FULL_TEXT = "full-"  # deep-link parameter prefix: /start full-CHUNK sends that text
 START_QUESTION = "q-"  # /start q-KEY: the whole answer to a question asked elsewhere
+SUMMARY_CHARS = 1500  # an /add summary fits one Discord message (2,000) even once marked up
 
 
 
@@ -461,13 +464,20 @@ class Chat:
             await self._rebuild(conv, "reindex", progress, self.service.reindex,
                                 conv.render.render_reindexed)
 
-    async def add(self, conv: Conversation, upload: Upload | None) -> None:
-        """/add: size check, download, add and reindex; every outcome audited."""
+    async def add(self, conv: Conversation, upload: Upload | None, *,
+                  more: Sequence[Upload] = (), text: str = "") -> None:
+        """/add: one attachment (size check, download, add), or several, an archive or
+        links in `text` (one progress message, then one summary); every outcome audited."""
         if not await self._allowed(conv, "add"):
             return
-        if upload is None:
+        uploads = [u for u in (upload, *more) if u is not None]
+        words = text.split()
+        if not uploads and not words:
             await self.audit(conv.who, "add", "usage")
             await conv.say(conv.render.escape(texts.text("add_usage", conv.who.language)))
+            return
+        if upload is None or words or more or adding.is_archive(upload.name):
+            await self._add_several(conv, uploads, words)
             return
         name, limit, render = upload.name, self.config.corpus.max_file_bytes, conv.render
         command, size = f"add {name}", await upload.size()
@@ -489,10 +499,85 @@ class Chat:
                 await self._rebuild(conv, command, progress,
                                     lambda _p: self.service.add_document(name, data),
                                     lambda result: render.render_added(name, result)
+                                    + self._near_duplicates(conv, result)
                                     + self._cited_as(conv, name))
                 return
             text, outcome = render.render_too_large(len(data), limit), "too_large"
         await self._finish(conv, progress, command, text, outcome)
+
+    async def _add_several(self, conv: Conversation, uploads: Sequence[Upload],
+                           words: Sequence[str]) -> None:
+        """Download and fetch everything, add each document, then one summary."""
+        language = conv.who.language
+        shown = texts.text("adding_several", language, count=len(uploads) + len(words))
+        progress = await conv.progress(conv.render.escape(shown))
+        if progress is None:
+            return
+        progress.retitle(lambda done, total: render_adding_progress(done, total, language))
+        try:
+            items = [item for upload in uploads
+                     for item in await self._upload_items(upload, conv)]
+            items += await self._link_items(words, language)
+            outcomes = await adding.add_all(self.service, items, progress)
+        except Exception as exc:
+            log.exception("add failed")
+            reason = failure_reason(exc)
+            await self._finish(conv, progress, "add", conv.render.render_failed("add", reason),
+                               f"failed: {reason}")
+            return
+        await progress.finish(self._summary(conv, outcomes))
+        for outcome in outcomes:
+            await self._audit_quietly(conv.who, *adding.audit_outcome(outcome))
+
+    async def _upload_items(self, upload: Upload, conv: Conversation) -> list[adding.Item]:
+        """An attachment's documents (an archive's members), or why it was skipped."""
+        limits = adding.ArchiveLimits.of(self.config)
+        cap = limits.max_total_bytes if adding.is_archive(upload.name) else limits.max_file_bytes
+        size = await upload.size()
+        if size > cap:
+            reason = texts.text("over_limit", conv.who.language, size=size, limit=cap)
+            return [adding.Skipped(upload.name, reason)]
+        try:
+            data = await upload.read()
+        except DownloadFailed as exc:
+            log.warning("Attachment download failed: %s", exc)
+            return [adding.Skipped(upload.name, texts.text("download_failed", conv.who.language
+                                                           ).removeprefix("❌ "))]
+        return adding.from_upload(upload.name, data, limits)
+
+    async def _link_items(self, words: Sequence[str], language: str) -> list[adding.Item]:
+        """Each link fetched off the event loop (within the `fetch:` limits)."""
+        items: list[adding.Item] = []
+        for word in words:
+            if adding.is_url(word):
+                items.append(await asyncio.to_thread(adding.fetch_url, word, self.config,
+                                                     self.config.corpus_dir))
+            else:
+                items.append(adding.Skipped(word, texts.text("not_a_link", language)))
+        return items
+
+    def _summary(self, conv: Conversation, outcomes: Sequence[adding.Outcome]) -> str:
+        """One line per outcome (with how an added article is cited) while the message stays
+        short, then the count of the rest and the totals."""
+        language, escape = conv.who.language, conv.render.escape
+        parts: list[str] = []
+        for shown, outcome in enumerate(outcomes):
+            part = escape("\n".join(adding.outcome_lines(outcome, language)))
+            if isinstance(outcome, adding.Added):
+                part += self._cited_as(conv, outcome.name)
+            if sum(map(len, parts)) + len(part) > SUMMARY_CHARS:
+                rest = texts.text("add_more", language, count=len(outcomes) - shown)
+                parts.append(escape(rest))
+                break
+            parts.append(part)
+        return "\n".join([*parts, escape(adding.summary_line(outcomes, language))])
+
+    def _near_duplicates(self, conv: Conversation, result: ReindexResult) -> str:
+        """"⚠ new.txt nearly repeats old.txt (82% …)" lines after an add."""
+        language = conv.who.language
+        return "".join("\n" + conv.render.escape(texts.text(
+            "near_duplicate", language, article=d.key, original=d.of,
+            percent=round(d.similarity * 100))) for d in result.near_duplicates)
 
     def _cited_as(self, conv: Conversation, name: str) -> str:
         """"Cited as: ⚠ outlet unknown · 5 Aug 2024 · Title · ⚠ no URL" lines (one per

@@ -1,4 +1,5 @@
-"""The `conflictbot` command: ask, chat, reindex, sources, eval, serve, telegram, discord."""
+"""The `conflictbot` command: ask, chat, reindex, sources, add, remove, eval, serve, telegram,
+discord."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answer import Answer
+from bot import texts
+from bot.answer import Answer, citation_line
 from bot.config import Config, ConfigError, load_config
 from bot.core import DocumentRejected, Progress, Service, StartupError, WriterBusy
 from bot.progress import LogProgress, TerminalProgress
@@ -88,6 +90,41 @@ async def _reindex(service: Service, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _add(service: Service, args: argparse.Namespace) -> int:
+    """Add files, archives and articles by URL; one report per item, then a summary."""
+    from bot import adding
+
+    items = await adding.collect(args.item, service.config)
+    outcomes = []
+    for item in items:
+        outcome = await adding.add_one(service, item)
+        outcomes.append(outcome)
+        print("\n".join(adding.outcome_lines(outcome, "en")), flush=True)
+        if isinstance(outcome, adding.Added):
+            for cited in service.document_citations(outcome.name)[:3]:
+                print("  " + texts.text("cited_as", "en", line=citation_line(cited, warn=True)))
+        await service.audit(user="cli", command=adding.audit_outcome(outcome)[0],
+                            outcome=adding.audit_outcome(outcome)[1])
+    print(adding.summary_line(outcomes, "en"))
+    return 0 if any(isinstance(o, adding.Added) for o in outcomes) else 1
+
+
+async def _remove(service: Service, args: argparse.Namespace) -> int:
+    """Remove documents, or one article of a file (FILE#2); audited like /remove."""
+    removed = 0
+    for name in args.file:
+        try:
+            result = await service.remove_document(name)
+        except DocumentRejected as exc:
+            print(f"skipped {name}: {exc}", file=sys.stderr)
+            await service.audit(user="cli", command=f"remove {name}", outcome="rejected")
+            continue
+        removed += 1
+        print(f"removed {name}: {result.documents} documents, {result.passages} passages")
+        await service.audit(user="cli", command=f"remove {name}", outcome="ok")
+    return 0 if removed else 1
+
+
 async def _sources(service: Service, args: argparse.Namespace) -> int:
     print(render_sources(await service.sources()))
     return 0
@@ -158,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", help="interactive console")
     sub.add_parser("reindex", help="rebuild the index from the corpus folder")
     sub.add_parser("sources", help="list the corpus documents and their passage counts")
+    add = sub.add_parser("add", help="add documents, archives (.zip, .tar.gz) of documents "
+                                     "and articles by URL to the corpus")
+    add.add_argument("item", nargs="+", help="a file, an archive, or an http(s):// URL")
+    remove = sub.add_parser("remove", help="remove documents, or one article of a file "
+                                           "(FILE#2)")
+    remove.add_argument("file", nargs="+", help="a file name as `sources` lists it, or FILE#N")
     ev = sub.add_parser("eval", help="Success@1/3, MRR@5 and abstention on a question set")
     ev.add_argument("file", nargs="+",
                     help="questions YAML files, e.g. tests/eval/dev.yaml tests/eval/heldout.yaml")
@@ -169,8 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("telegram", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
     sub.add_parser("discord", help="run the Discord bot (DISCORD_BOT_TOKEN)")
     for name, child in sub.choices.items():
-        if name not in ("ask", "chat", "reindex", "sources", "eval", "serve", "telegram",
-                        "discord"):
+        if name not in ("ask", "chat", "reindex", "sources", "add", "remove", "eval", "serve",
+                        "telegram", "discord"):
             continue
         if "--config" not in child._option_string_actions:
             child.add_argument("--config", dest="sub_config", help=argparse.SUPPRESS)
@@ -179,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS: dict[str, Callable[[Service, argparse.Namespace], Awaitable[int]]] = {
     "ask": _ask, "chat": _chat, "reindex": _reindex, "sources": _sources, "eval": _eval,
+    "add": _add, "remove": _remove,
 }
 
 

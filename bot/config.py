@@ -24,6 +24,8 @@ class ConfigError(ValueError):
 class CorpusConfig:
     dir: str = "seeds"
     max_file_bytes: int = 2_000_000
+    max_archive_bytes: int = 50_000_000  # an /add archive: compressed, and all members unpacked
+    max_archive_files: int = 200  # documents in one /add archive
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,8 @@ class Config:
         return self.resolve(self.search.aliases_file) if self.search.aliases_file else None
 
 
-_POSITIVE = {"top_k", "max_results", "max_file_bytes", "questions", "seconds", "buttons",
+_POSITIVE = {"top_k", "max_results", "max_file_bytes", "max_archive_bytes", "max_archive_files",
+             "questions", "seconds", "buttons",
              "button_seconds", "refresh_seconds",
              "keep_days", "webhook_port"}
 _FRACTIONS = {"min_matched_fraction", "b", "min_relative_score"}

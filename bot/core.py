@@ -36,6 +36,7 @@ from bot.answer import (
     Stats,
 )
 from bot.config import Config, ConfigError
+from bot.duplicates import CorpusSignatures, Duplicate
 from bot.usage import UsageLog, open_store
 from index.analyze import STOPWORDS, analyze, highlight_spans, surface_forms
 from index.build import (
@@ -47,7 +48,7 @@ from index.build import (
     document_row,
 )
 from index.chunk import Chunk, indexed_text, section_text
-from index.citation import CitationRefused, write_sidecar
+from index.citation import CitationRefused, remove_article, restore_sidecar, write_sidecar
 from index.engine import BM25, IndexFormatError
 from index.ingest import (
     EXTENSIONS,
@@ -509,6 +510,8 @@ class Service:
         self._added_aliases: tuple[AliasEntry, ...] = ()
         self._alias_lock = asyncio.Lock()
         self.bot_names: tuple[str, ...] = ()  # the bots' @handles, set by the front ends
+        # duplicate detection at add time (#13)
+        self._signatures = CorpusSignatures(config.db_path.parent / "signatures")
 
     @property
     def _index_root(self) -> Path:
@@ -1116,6 +1119,7 @@ class Service:
             Snapshot.of, generation, built.corpus_hash, built.engine, built.chunks,
             built.documents, built.surface)
         await self._retire_generations(keep={generation, previous})
+        await asyncio.to_thread(self._signatures.rebuild, generation, built.chunks)
         publishing(1, 1)
         report.finished()
         return ReindexResult(generation, len(built.documents), len(built.chunks),
@@ -1179,17 +1183,29 @@ class Service:
             documents = load_file(path, cap)
         except SkippedFile as exc:
             raise DocumentRejected(str(exc)) from None
-        _refuse_duplicate(snapshot, documents[0].sha256, path.name)
         rows = [document_row(d) for d in documents]
         sections = [(d.key, i, s.heading, section_text(s))
                     for d in documents for i, s in enumerate(d.sections)]
         chunks = [c for d in documents for c in dated_chunks(d)]
+        near = self._near_duplicates(snapshot, chunks)
         texts = [indexed_text(c) for c in chunks]
         updated = engine.copy()
         updated.append([analyze(text) for text in texts])
         surface = {**surface_forms(texts), **snapshot.vocabulary.surface}
         return _Part(corpus_fingerprint(self.config.corpus_dir, cap), rows, sections, chunks,
-                     updated, surface, frozenset())
+                     updated, surface, frozenset(), near)
+
+    def _near_duplicates(self, snapshot: Snapshot, chunks: list[Chunk]) -> tuple[Duplicate, ...]:
+        """The new articles that nearly repeat indexed ones; DocumentRejected if one repeats
+        an indexed article word for word (exact duplicates are refused, near ones added
+        with a warning). The table is built once per generation not published here."""
+        self._signatures.ready_for(snapshot.generation, snapshot.live_chunks)
+        found = self._signatures.duplicates(chunks)
+        exact = next((d for d in found if d.exact), None)
+        if exact is not None:
+            raise DocumentRejected(f"{exact.key} has the same text as {exact.of}, already "
+                                   "in the corpus; not added.")
+        return tuple(found)
 
     async def _publish_part(self, snapshot: Snapshot, part: _Part, started: float
                             ) -> ReindexResult:
@@ -1214,8 +1230,11 @@ class Service:
             [*snapshot.chunks, *part.chunks], documents, part.surface,
             _ids_after(snapshot, part))
         await self._retire_generations(keep={generation, snapshot.generation})
+        if self._signatures.generation == snapshot.generation:
+            await asyncio.to_thread(self._signatures.update, generation, part.chunks,
+                                    part.removed)
         return ReindexResult(generation, len(documents), part.engine.n_docs, (),
-                             time.perf_counter() - started)
+                             time.perf_counter() - started, part.near)
 
     def _check_content(self, name: str, data: bytes) -> None:
         cap = self.config.corpus.max_file_bytes
@@ -1231,9 +1250,13 @@ class Service:
             raise DocumentRejected(f"{name}: no article text found after cleaning.")
 
     async def remove_document(self, filename: str) -> ReindexResult:
-        """Remove a corpus file and reindex. Raises DocumentRejected if unknown."""
+        """Remove a corpus file and reindex; `FILE#2` removes only the second article of
+        FILE (as /sources and citations number them). Raises DocumentRejected if unknown."""
         _check_plain_name(filename)
         async with self._lock, self._writing("removing a document from"):
+            article = await asyncio.to_thread(self._article_to_remove, filename)
+            if article is not None:
+                return await self._remove_article(*article)
             target = await asyncio.to_thread(_corpus_file, self.config.corpus_dir, filename)
             name = target.name
             parked = target.with_name(f".removed-{name}")
@@ -1247,11 +1270,49 @@ class Service:
             return result
 
 
+    def _article_to_remove(self, name: str) -> tuple[Path, str] | None:
+        """(file, article key) for `FILE#N` naming one article of a file that holds others;
+        None for a plain file name; DocumentRejected for an article the file lacks."""
+        folder = self.config.corpus_dir
+        file, hash_, number = name.rpartition("#")
+        if not hash_ or not number.isdigit() or any(
+                p.name == name for p in corpus_files(folder)):
+            return None
+        target = _corpus_file(folder, file)
+        keys = sorted(d.doc_key for d in self._snapshot.documents if d.file == target.name)
+        key = target.name if int(number) == 1 else f"{target.name}#{int(number)}"
+        if key not in keys:
+            raise DocumentRejected(f"{target.name} has no article #{number} "
+                                   f"(articles: {', '.join(keys) or 'none indexed'}).")
+        if len(keys) == 1:
+            raise DocumentRejected(f"{key} is the only article of {target.name}: "
+                                   f"/remove {target.name}")
+        return target, key
+
+    async def _remove_article(self, target: Path, key: str) -> ReindexResult:
+        """Stop indexing one article of a file: recorded in its sidecar (a reindex keeps it
+        out), its passages masked; the sidecar is restored if publishing fails."""
+        part = int(key.rpartition("#")[2]) if "#" in key else 1
+        try:
+            previous = await asyncio.to_thread(remove_article, target, part)
+        except CitationRefused as exc:
+            raise DocumentRejected(str(exc)) from None
+        try:
+            return await self._mask(frozenset({key}))
+        except BaseException:
+            await asyncio.to_thread(restore_sidecar, target, previous)
+            raise
+
     async def _remove_file(self, name: str) -> ReindexResult:
-        """Mask a corpus file's passages in a new generation (#13); a full rebuild when
-        the index does not hold it, or holds nothing else."""
+        """Mask a corpus file's passages in a new generation (#13)."""
         snapshot = self._snapshot
-        keys = frozenset(d.doc_key for d in snapshot.documents if d.file == name)
+        return await self._mask(frozenset(d.doc_key for d in snapshot.documents
+                                          if d.file == name))
+
+    async def _mask(self, keys: frozenset[str]) -> ReindexResult:
+        """Mask articles' passages in a new generation (#13); a full rebuild when the index
+        does not hold them, or holds nothing else."""
+        snapshot = self._snapshot
         engine = snapshot.engine
         if engine is None or not keys:
             return await self._rebuild(None)
@@ -1280,6 +1341,7 @@ class _Part:
     engine: BM25
     surface: dict[str, str]
     removed: frozenset[str]  # doc keys
+    near: tuple[Duplicate, ...] = ()  # added articles that nearly repeat indexed ones
 
 
 def _ids_after(snapshot: Snapshot, part: _Part) -> dict[str, int]:
@@ -1293,14 +1355,6 @@ def _ids_after(snapshot: Snapshot, part: _Part) -> dict[str, int]:
     first = len(snapshot.chunks)
     by_id.update((c.chunk_id, first + i) for i, c in enumerate(part.chunks))
     return by_id
-
-
-def _refuse_duplicate(snapshot: Snapshot, sha256: str, name: str) -> None:
-    """A rebuild would skip a file with the same cleaned text as an indexed one: refuse it."""
-    for document in snapshot.documents:
-        if sha256 and document.sha256 == sha256:
-            raise DocumentRejected(f"{name} has the same text as {document.file}, "
-                                   "already in the corpus; not added.")
 
 
 def _save_part(part: _Part, path: Path, base: Path) -> None:

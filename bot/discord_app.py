@@ -342,9 +342,22 @@ async def reindex_command(interaction: discord.Interaction) -> None:
     await _state(interaction).reindex(_conversation(interaction))
 
 
-@app_commands.describe(document=texts.text("param_document"))
-async def add_command(interaction: discord.Interaction, document: discord.Attachment) -> None:
-    """/add DOCUMENT: download the attachment, add it to the corpus, reindex (moderators)."""
+@app_commands.describe(document=texts.text("param_document"), url=texts.text("param_url"),
+                       document2=texts.text("param_document"),
+                       document3=texts.text("param_document"))
+async def add_command(interaction: discord.Interaction,
+                      document: discord.Attachment | None = None,
+                      url: app_commands.Range[str, 1, 1000] | None = None,
+                      document2: discord.Attachment | None = None,
+                      document3: discord.Attachment | None = None) -> None:
+    """/add DOCUMENT, links or up to three attachments (or archives of documents): download
+    or fetch them, add them to the corpus (moderators)."""
+    uploads = [_attachment(a) for a in (document, document2, document3) if a is not None]
+    await _state(interaction).add(_conversation(interaction), uploads[0] if uploads else None,
+                                  more=uploads[1:], text=url or "")
+
+
+def _attachment(document: discord.Attachment) -> layer.Upload:
     async def size() -> int:
         return document.size
 
@@ -354,8 +367,7 @@ async def add_command(interaction: discord.Interaction, document: discord.Attach
         except (discord.HTTPException, aiohttp.ClientError) as exc:
             raise layer.DownloadFailed(str(exc)) from exc
 
-    await _state(interaction).add(_conversation(interaction),
-                                       layer.Upload(document.filename, size, read))
+    return layer.Upload(document.filename, size, read)
 
 
 @app_commands.describe(file=texts.text("param_file"))

@@ -176,6 +176,10 @@ class ThrottledProgress:
         """Show `text` in the progress message (platform call; log, never raise)."""
         raise NotImplementedError
 
+    def retitle(self, render: Callable[[int, int], str]) -> None:
+        """Render later updates with `render` (e.g. adding, not reindexing)."""
+        self._render = render
+
     async def finish(self, text: str) -> None:
         """Stop progress updates and show the final text."""
         self._closed = True

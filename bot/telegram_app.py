@@ -52,6 +52,7 @@ from telegram.ext import (
 )
 
 from bot import payload, texts
+from bot.adding import is_archive
 from bot.answer import Answer, Passage
 from bot.chat import (
     START_FULL_TEXT,
@@ -548,14 +549,19 @@ async def on_reindex(update: Update, context: Context) -> None:
 
 
 async def on_add(update: Update, context: Context) -> None:
-    """/add: add the document sent with it (caption) or replied to."""
+    """/add: add the document (or archive) sent with it (caption) or replied to, and the
+    articles at the links after the command."""
     message = update.effective_message
     if message is None or _for_another_bot(message, context.bot.username):
         return
     replied = message.reply_to_message
     document = message.document or (replied.document if replied else None)
-    upload = _upload(document, _state(context).config.corpus.max_file_bytes) if document else None
-    await _state(context).chat.add(_conversation(update, context), upload)
+    corpus = _state(context).config.corpus
+    limit = (corpus.max_archive_bytes if is_archive(document.file_name or "")
+             else corpus.max_file_bytes) if document else 0
+    upload = _upload(document, limit) if document else None
+    await _state(context).chat.add(_conversation(update, context), upload,
+                                   text=_argument(message))
 
 
 def _for_another_bot(message: Message, username: str) -> bool:

@@ -23,8 +23,8 @@ EN: Mapping[str, str] = {
     "cmd_help": "How to ask, with example questions",
     "cmd_start": "Introduction",
     "cmd_reindex": "Moderators: rebuild the index from the corpus folder",
-    "cmd_add_telegram": "Moderators: add a document (send it with the caption /add)",
-    "cmd_add_discord": "Moderators: add a .txt, .md or .html document to the corpus",
+    "cmd_add_telegram": "Moderators: add documents (caption /add) or articles: /add https://…",
+    "cmd_add_discord": "Moderators: add documents, archives (.zip, .tar.gz) or articles by link",
     "cmd_remove_telegram": "Moderators: remove a document: /remove FILE",
     "cmd_remove_discord": "Moderators: remove a document from the corpus",
     "cmd_stats": "Moderators: corpus and usage figures",
@@ -40,7 +40,8 @@ EN: Mapping[str, str] = {
     "cite_saved": "✅ Citation of {file} saved (no reindex needed).",
     "cite_shown": "How {file} is cited:",
     "param_question": "Your question, e.g. Who did Wagner fight at Tinzaouatene?",
-    "param_document": "A .txt, .md or .html file to add to the corpus",
+    "param_document": "A .txt, .md or .html file, or a .zip or .tar.gz of them, to add",
+    "param_url": "Links to articles to fetch and add (http:// or https://, several: spaces)",
     "param_file": "The document's file name, as listed by /sources",
     "param_alias": "NEW NAME = KNOWN NAME, e.g. GSIM = JNIM; empty: list the added ones",
     "passage": "passage {number}",
@@ -111,8 +112,20 @@ EN: Mapping[str, str] = {
         "is on for your admin rights, or you post as a channel), and only moderators can do "
         "that. Turn off \"Remain anonymous\" in the group's admin settings, or send me the "
         "command in a private chat.",
-    "add_usage": "Send a .txt, .md or .html file with the caption /add (or reply /add to such "
-                 "a file).",
+    "add_usage": "Send a .txt, .md or .html file (or a .zip or .tar.gz of them) with the "
+                 "caption /add (or reply /add to such a file), or /add a link to an article: "
+                 "/add https://…",
+    "adding_several": "⏳ Adding {count} item(s)…",
+    "add_added": "✅ {file} added",
+    "add_added_from": "✅ {file} added (from {source})",
+    "add_skipped": "⏭ {source} skipped: {reason}",
+    "near_duplicate": "⚠ {article} nearly repeats {original} ({percent}% of the same "
+                      "wording): added anyway; /remove {article} if it is the same story.",
+    "adding_progress": "⏳ Adding… {done}/{total}",
+    "add_more": "… and {count} more (see the audit log)",
+    "over_limit": "{size:,} bytes; the limit is {limit:,}",
+    "add_summary": "{added} added, {skipped} skipped.",
+    "not_a_link": "not a link (http:// or https://) nor an attachment",
     "remove_usage": "Usage: /remove FILE (see /sources for the file names).",
     "ask_usage": "Usage: /ask QUESTION, e.g. /ask {example}",
     "unknown_command": "I don't know that command. See /help.",

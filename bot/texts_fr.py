@@ -11,8 +11,10 @@ FR: Mapping[str, str] = {
     "cmd_help": "Comment poser une question, avec des exemples",
     "cmd_start": "Présentation",
     "cmd_reindex": "Modérateurs : reconstruire l'index à partir du dossier du corpus",
-    "cmd_add_telegram": "Modérateurs : ajouter un document (l'envoyer avec la légende /add)",
-    "cmd_add_discord": "Modérateurs : ajouter un document .txt, .md ou .html au corpus",
+    "cmd_add_telegram":
+        "Modérateurs : ajouter des documents (légende /add) ou articles : /add https://…",
+    "cmd_add_discord":
+        "Modérateurs : ajouter documents, archives (.zip, .tar.gz) ou articles par lien",
     "cmd_remove_telegram": "Modérateurs : retirer un document : /remove FICHIER",
     "cmd_remove_discord": "Modérateurs : retirer un document du corpus",
     "cmd_stats": "Modérateurs : chiffres du corpus et de l'usage",
@@ -31,7 +33,9 @@ FR: Mapping[str, str] = {
     "cite_saved": "✅ Citation de {file} enregistrée (sans réindexation).",
     "cite_shown": "Comment {file} est cité :",
     "param_question": "Votre question, ex. Qui Wagner a-t-il combattu à Tinzaouatene ?",
-    "param_document": "Un fichier .txt, .md ou .html à ajouter au corpus",
+    "param_document": "Un fichier .txt, .md ou .html, ou un .zip ou .tar.gz de tels fichiers",
+    "param_url":
+        "Liens d'articles à récupérer et ajouter (http:// ou https://, séparés par des espaces)",
     "param_file": "Le nom de fichier du document, tel que /sources l'affiche",
     "param_alias": "NOUVEAU NOM = NOM CONNU, ex. GSIM = JNIM ; vide : liste des ajouts",
     "passage": "passage {number}",
@@ -104,8 +108,21 @@ FR: Mapping[str, str] = {
         "anonyme » est activé pour vos droits d'administrateur, ou vous publiez en tant que "
         "canal), et seuls les modérateurs peuvent faire cela. Désactivez « Rester anonyme » "
         "dans les réglages d'administration du groupe, ou envoyez-moi la commande en privé.",
-    "add_usage": "Envoyez un fichier .txt, .md ou .html avec la légende /add (ou répondez "
-                 "/add à un tel fichier).",
+    "add_usage": "Envoyez un fichier .txt, .md ou .html (ou un .zip ou .tar.gz de tels "
+                 "fichiers) avec la légende /add (ou répondez /add à un tel fichier), ou "
+                 "/add suivi du lien d'un article : /add https://…",
+    "adding_several": "⏳ Ajout de {count} élément(s)…",
+    "add_added": "✅ {file} ajouté",
+    "add_added_from": "✅ {file} ajouté (depuis {source})",
+    "add_skipped": "⏭ {source} ignoré : {reason}",
+    "near_duplicate": "⚠ {article} reprend presque {original} ({percent} % des mêmes "
+                      "formulations) : ajouté quand même ; /remove {article} s'il s'agit du "
+                      "même article.",
+    "adding_progress": "⏳ Ajout… {done}/{total}",
+    "add_more": "… et {count} de plus (voir le journal d'audit)",
+    "over_limit": "{size:,} octets ; la limite est de {limit:,}",
+    "add_summary": "{added} ajouté(s), {skipped} ignoré(s).",
+    "not_a_link": "ni un lien (http:// ou https://) ni une pièce jointe",
     "remove_usage": "Usage : /remove FICHIER (voir /sources pour les noms de fichiers).",
     "ask_usage": "Usage : /ask QUESTION, ex. /ask {example}",
     "unknown_command": "Je ne connais pas cette commande. Voir /help.",

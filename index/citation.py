@@ -40,12 +40,16 @@ __all__ = [
     "html_metadata",
     "parse_metadata_block",
     "read_sidecar",
+    "remove_article",
+    "removed_articles",
+    "restore_sidecar",
     "sidecar_path",
     "wiki_citation",
     "write_sidecar",
 ]
 
 SIDECAR_SUFFIX = ".cite.yaml"
+REMOVED_ARTICLES = "removed_articles"  # sidecar key: articles of the file not indexed (#13)
 MAX_SIDECAR_BYTES = 16_384
 BLOCK, SIDECAR, DOCUMENT = "metadata block", "sidecar", "document"
 _HEAD_LINES = 12  # datelines and bylines sit at the top of an article
@@ -143,10 +147,39 @@ def read_sidecar(document: Path) -> tuple[dict[str, str], list[str]]:
               if v is not None and str(k) not in nested}
     warnings = [f"{name}: {k}: expected one value, not a list or mapping; ignored"
                 for k in nested]
+    known = (*METADATA_KEYS, REMOVED_ARTICLES)
     warnings += [f"{name}: unknown key {k!r} ignored (known: {', '.join(METADATA_KEYS)})"
-                 for k in values if k not in METADATA_KEYS]
-    return {k: v for k, v in values.items() if k in METADATA_KEYS}, [
+                 for k in values if k not in known]
+    return {k: v for k, v in values.items() if k in known}, [
         *warnings, *date_warnings(values, name)]
+
+
+def removed_articles(values: Mapping[str, str]) -> frozenset[int]:
+    """The article numbers (2 for `FILE#2`) a sidecar's `removed_articles: 2, 3` drops."""
+    parts = re.split(r"[,\s]+", values.get(REMOVED_ARTICLES, ""))
+    return frozenset(int(p) for p in parts if p.isdigit() and int(p) > 0)
+
+
+def remove_article(document: Path, part: int) -> str | None:
+    """Record in the document's sidecar that article `part` of it is not indexed (the file
+    itself is not touched). Returns the sidecar's previous text (None: there was none), for
+    `restore_sidecar` if what follows fails; `CitationRefused` if the sidecar is unreadable."""
+    path = sidecar_path(document)
+    if path.is_symlink():
+        raise CitationRefused(f"{path.name} is a link; edit the file it points to")
+    current, problems = read_sidecar(document)
+    if problems:
+        raise CitationRefused(f"{problems[0]}; fix {path.name} by hand first")
+    previous = path.read_text("utf-8") if path.is_file() else None
+    parts = sorted(removed_articles(current) | {part})
+    values = {**current, REMOVED_ARTICLES: ", ".join(str(p) for p in parts)}
+    _replace_file(path, _sidecar_text(document.name, values))
+    return previous
+
+
+def restore_sidecar(document: Path, previous: str | None) -> None:
+    """Put back the sidecar text `remove_article` returned."""
+    _replace_file(sidecar_path(document), previous)
 
 
 def date_warnings(values: Mapping[str, str], where: str) -> list[str]:

@@ -24,6 +24,7 @@ from index.citation import (
     from_text,
     parse_metadata_block,
     read_sidecar,
+    removed_articles,
     sidecar_path,
     wiki_citation,
     with_language,
@@ -482,6 +483,10 @@ def load_with_warnings(path: Path, max_bytes: int) -> tuple[list[Document], list
     documents = parse_document(body, path.name, digest, cited)
     if not documents:
         raise SkippedFile(f"{path.name}: no article text found after cleaning")
+    removed = removed_articles(sidecar)
+    documents = [d for d in documents if d.part not in removed]
+    if not documents:
+        raise SkippedFile(f"{path.name}: every article of it was removed")
     return documents, warnings
 
 

@@ -164,6 +164,13 @@ def render_progress(done: int, total: int, stage: str = "") -> str:
     return f"{line}\n{'▓' * filled}{'░' * (10 - filled)}"
 
 
+def render_adding_progress(done: int, total: int, language: str = "en") -> str:
+    """Progress of an /add of several documents (no markup: the same on every platform)."""
+    filled = max(0, min(10, round(10 * done / total))) if total > 0 else 0
+    return (texts.text("adding_progress", language, done=done, total=total)
+            + f"\n{'▓' * filled}{'░' * (10 - filled)}")
+
+
 def render_too_large(size: int, limit: int) -> str:
     """A document larger than corpus.max_file_bytes."""
     return texts.text("too_large", size=size, limit=limit)
