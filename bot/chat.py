@@ -513,7 +513,7 @@ class Chat:
         progress = await conv.progress(conv.render.escape(shown))
         if progress is None:
             return
-        progress.retitle(lambda done, total: render_adding_progress(done, total, language))
+        progress.retitle(lambda done, total, _stage: render_adding_progress(done, total, language))
         try:
             items = [item for upload in uploads
                      for item in await self._upload_items(upload, conv)]

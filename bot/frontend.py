@@ -176,7 +176,7 @@ class ThrottledProgress:
         """Show `text` in the progress message (platform call; log, never raise)."""
         raise NotImplementedError
 
-    def retitle(self, render: Callable[[int, int], str]) -> None:
+    def retitle(self, render: ProgressText) -> None:
         """Render later updates with `render` (e.g. adding, not reindexing)."""
         self._render = render
 
