@@ -144,7 +144,8 @@ async def test_inline_preview_is_the_matching_sentence_and_its_source(env: BotEn
         assert {"Wagner", "Tinzaouatene", "fight"} & set(re.findall(r"\w+", sentence))
         assert re.fullmatch(r"[A-Z].*[.!?…”\"]", quoted.removeprefix("“"))  # a whole sentence
         sent = plain(result["input_message_content"]["message_text"])
-        assert sentence in " ".join(sent.split()) and source in sent
+        # the message's source line cuts a long headline (SOURCE_TITLE_CHARS): its start
+        assert sentence in " ".join(sent.split()) and source[:40] in sent
         assert re.search(r"^\[1\] .+", sent, re.MULTILINE) and ".txt" not in sent
 
 
