@@ -74,7 +74,14 @@ from index.progress import PUBLISHING, Reporter
 from index.progress import Progress as Progress  # front ends import it from here
 from index.query import Query
 from index.rank import ABSTAIN_EMPTY, ABSTAIN_NO_MATCH, Ranking, RankParams, rank
-from index.store import DocumentRow, Generation, Store
+from index.store import (
+    DocumentRow,
+    DocumentSpan,
+    Generation,
+    GenerationPassages,
+    PassageReader,
+    Store,
+)
 from index.understand import prepare as prepare_understanding
 from index.understand import understand
 from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
@@ -103,14 +110,16 @@ class CorpusUnavailable(DocumentRejected):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One immutable index generation: every answer reads exactly one snapshot."""
+    """One immutable index generation: every answer reads exactly one snapshot. Passages
+    are read on demand (`chunks`, a GenerationPassages once published, #13); documents,
+    the engine's arrays (memory-mapped) and the vocabulary are held."""
 
     generation: int
     corpus_hash: str
     engine: BM25 | None
-    chunks: tuple[Chunk, ...]
+    chunks: Sequence[Chunk]
     documents: tuple[DocumentRow, ...]
-    by_id: dict[str, int]
+    spans: Mapping[str, DocumentSpan]  # doc key -> where its passages are, how many
     vocabulary: Vocabulary
     _terms: dict[int, frozenset[str]] = field(default_factory=dict, compare=False)
     by_key: dict[str, DocumentRow] = field(default_factory=dict, compare=False)
@@ -132,8 +141,12 @@ class Snapshot:
 
     def with_documents(self, documents: list[DocumentRow], corpus_hash: str) -> Snapshot:
         """The same passages and engine with new citation metadata (after /cite)."""
-        return replace(self, corpus_hash=corpus_hash, documents=tuple(documents),
-                       by_key={d.doc_key: d for d in documents})
+        chunks = self.chunks
+        if isinstance(chunks, GenerationPassages):  # cached passages hold the old metadata
+            chunks = GenerationPassages(chunks.reader, chunks.generation, chunks.pieces)
+        return replace(self, corpus_hash=corpus_hash, chunks=chunks,
+                       documents=tuple(documents), by_key={d.doc_key: d for d in documents},
+                       _terms={})
 
     # The PassageView that index.rank reads.
     def doc_key_of(self, index: int) -> str:
@@ -153,29 +166,37 @@ class Snapshot:
         """Live passages (a removed document's stay as tombstones until a reindex, #13)."""
         return self.engine.n_docs if self.engine is not None else 0
 
-    def live_chunks(self) -> list[Chunk]:
-        """The passages of live documents, in index order."""
-        if self.engine is None or self.engine.n_docs == len(self.chunks):
-            return list(self.chunks)
-        live = self.engine.live
-        return [c for c, keep in zip(self.chunks, live.tolist(), strict=True) if keep]
+    def ordinal_of(self, chunk_id: str) -> int | None:
+        """The live passage with this chunk id, if any."""
+        chunks = self.chunks
+        if isinstance(chunks, GenerationPassages):
+            ordinals = chunks.ordinals_of_chunk(chunk_id)
+        else:
+            ordinals = [i for i, c in enumerate(chunks) if c.chunk_id == chunk_id]
+        live = self.engine.live if self.engine is not None else None
+        return next((i for i in ordinals if live is None or live[i]), None)
+
+    def ordinals_of_documents(self, keys: Collection[str]) -> list[int]:
+        """Ordinals of the live passages of these documents."""
+        chunks = self.chunks
+        if isinstance(chunks, GenerationPassages):
+            found = [i for key in keys if (span := self.spans.get(key)) is not None
+                     for i in chunks.ordinals_of_document(key, span)]
+        else:
+            found = [i for i, c in enumerate(chunks) if c.doc_key in keys]
+        live = self.engine.live if self.engine is not None else None
+        return [i for i in found if live is None or live[i]]
 
     @classmethod
     def of(cls, generation: int, corpus_hash: str, engine: BM25 | None,
-           chunks: list[Chunk], documents: list[DocumentRow],
-           surface: Mapping[str, str] | None = None,
-           by_id: dict[str, int] | None = None) -> Snapshot:
-        """A generation's snapshot, with the vocabulary question understanding reads
-        (O(terms): build it in a worker thread). `by_id` (chunk id -> ordinal of the live
-        passages) is derived from the chunks unless given."""
-        if by_id is None:
-            live = engine.live.tolist() if engine is not None else [True] * len(chunks)
-            by_id = {c.chunk_id: i for i, (c, keep) in enumerate(zip(chunks, live, strict=True))
-                     if keep}
-        vocabulary = (Vocabulary.from_engine(engine, surface).warm()
+           chunks: Sequence[Chunk], documents: Sequence[DocumentRow],
+           spans: Mapping[str, DocumentSpan] | None = None,
+           surface: Mapping[str, str] | None = None) -> Snapshot:
+        """A generation's snapshot. The vocabulary's fuzzy tables are not built here: the
+        first misspelt question, or `warm()` in the background, builds them (O(terms))."""
+        vocabulary = (Vocabulary.from_engine(engine, surface)
                       if engine is not None else Vocabulary({}, 0))
-        prepare_understanding()  # dictionaries and lexicon: once, here, not at a question
-        return cls(generation, corpus_hash, engine, tuple(chunks), tuple(documents), by_id,
+        return cls(generation, corpus_hash, engine, chunks, tuple(documents), spans or {},
                    vocabulary, by_key={d.doc_key: d for d in documents})
 
 
@@ -491,7 +512,9 @@ class Service:
         self.store = store
         self.usage = UsageLog(store)
         self._salt = salt
-        self._snapshot = Snapshot.of(0, "", None, [], [])
+        self._snapshot = Snapshot.of(0, "", None, (), ())
+        self._reader = PassageReader(store.path)
+        self._warming: set[asyncio.Task[Vocabulary]] = set()
         self._lock = asyncio.Lock()  # one curation at a time in this process
         self._writer: DataDirLock | None = None  # ... and across processes (set by open)
         self._alias_file_lock: DataDirLock | None = None
@@ -507,6 +530,12 @@ class Service:
     @property
     def _index_root(self) -> Path:
         return self.config.db_path.parent / "index"
+
+    def _fingerprint(self) -> str:
+        """The corpus folder's fingerprint, reading only files changed since the last one
+        (content hashes cached in the data folder, #13)."""
+        return corpus_fingerprint(self.config.corpus_dir, self.config.corpus.max_file_bytes,
+                                  cache_file=self.config.db_path.parent / "corpus-hashes.json")
 
     @property
     def _params(self) -> BM25Params:
@@ -551,6 +580,15 @@ class Service:
         return service
 
     async def _start(self, progress: Progress | None, *, build: bool = True) -> None:
+        # the dictionaries the first question needs load while the index does (#13)
+        preparing = asyncio.get_running_loop().create_task(
+            asyncio.to_thread(prepare_understanding))
+        try:
+            await self._start_serving(progress, build=build)
+        finally:
+            await preparing
+
+    async def _start_serving(self, progress: Progress | None, *, build: bool) -> None:
         await asyncio.to_thread(self._load_aliases)
         if self.config.logging.keep_days:
             await self.usage.prune_queries(self.config.logging.keep_days)
@@ -581,8 +619,7 @@ class Service:
             if current is not None:
                 await self._serve_until_rebuilt(current)
             return
-        fingerprint = await asyncio.to_thread(
-            corpus_fingerprint, self.config.corpus_dir, self.config.corpus.max_file_bytes)
+        fingerprint = await asyncio.to_thread(self._fingerprint)
         if current and current.corpus_hash == fingerprint:
             try:
                 self._snapshot = await self._load_snapshot(current.id, current.corpus_hash)
@@ -626,20 +663,36 @@ class Service:
 
     async def _load_snapshot(self, generation: int, corpus_hash: str,
                              expected: Generation | None = None) -> Snapshot:
-        """A published generation's snapshot. With `expected` (its row), rows retired by
-        another process while they were read are detected (IndexFormatError)."""
-        chunks = await self.store.chunks(generation)
+        """A published generation's snapshot: its documents and the engine's arrays; the
+        passages are read on demand. With `expected` (its row), rows retired by another
+        process while they were read are detected (IndexFormatError)."""
+        pieces = await self.store.pieces(generation)
         documents = await self.store.documents(generation)
-        if expected is not None and (len(chunks), len(documents)) != (expected.passages,
-                                                                       expected.documents):
+        spans = await self.store.document_spans(generation)
+        passages = GenerationPassages(self._reader, generation, pieces)
+        if expected is not None and (len(passages), len(documents)) != (expected.passages,
+                                                                         expected.documents):
             raise IndexFormatError(f"generation {generation} was retired while loading")
         path = self._index_root / f"gen-{generation}"
-        engine = await asyncio.to_thread(BM25.load, path) if chunks else None
-        if engine is not None and engine.n_slots != len(chunks):
-            raise IndexFormatError(f"{path}: {engine.n_slots} documents, expected {len(chunks)}")
+        engine = await asyncio.to_thread(BM25.load, path) if len(passages) else None
+        if engine is not None and engine.n_slots != len(passages):
+            raise IndexFormatError(f"{path}: {engine.n_slots} documents, "
+                                   f"expected {len(passages)}")
         surface = await asyncio.to_thread(load_surface_forms, path)
-        return await asyncio.to_thread(Snapshot.of, generation, corpus_hash, engine, chunks,
-                                       documents, surface)
+        snapshot = await asyncio.to_thread(Snapshot.of, generation, corpus_hash, engine,
+                                           passages, documents, spans, surface)
+        self._warm_later(snapshot)
+        return snapshot
+
+    def _warm_later(self, snapshot: Snapshot) -> None:
+        """Build the vocabulary's fuzzy tables in a worker thread, after the snapshot
+        answers (a misspelt question before then builds them itself)."""
+        if snapshot.engine is None or self._closed:
+            return
+        task = asyncio.get_running_loop().create_task(
+            asyncio.to_thread(snapshot.vocabulary.warm))
+        self._warming.add(task)
+        task.add_done_callback(self._warming.discard)
 
     async def refresh(self) -> bool:
         """Swap in a generation another process published (never an older one), and reload
@@ -683,7 +736,7 @@ class Service:
             snapshot = self._snapshot
             if not any(d.file == target.name for d in snapshot.documents):
                 raise DocumentRejected(f"{target.name} is not indexed yet; /reindex first.")
-            before = await asyncio.to_thread(corpus_fingerprint, folder, cap)
+            before = await asyncio.to_thread(self._fingerprint)
             try:
                 await asyncio.to_thread(write_sidecar, target, changes)
             except CitationRefused as exc:
@@ -694,7 +747,7 @@ class Service:
             for row in documents:
                 if row.file == target.name:
                     await self.store.set_citation(snapshot.generation, row)
-            fingerprint = await asyncio.to_thread(corpus_fingerprint, folder, cap)
+            fingerprint = await asyncio.to_thread(self._fingerprint)
             if before != snapshot.corpus_hash:  # other edits await a reindex: keep it due
                 fingerprint = f"stale:{fingerprint}"
             await self.store.set_corpus_hash(snapshot.generation, fingerprint)
@@ -758,6 +811,9 @@ class Service:
             self._refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._refresher
+        if self._warming:
+            await asyncio.gather(*self._warming, return_exceptions=True)
+        self._reader.close()
         try:
             await self.store.close()
         finally:
@@ -861,7 +917,7 @@ class Service:
     async def full_text(self, chunk_id: str) -> FullText | None:
         """The whole section a passage came from, or None if it is gone."""
         snapshot = self._snapshot
-        index = snapshot.by_id.get(chunk_id)
+        index = await asyncio.to_thread(snapshot.ordinal_of, chunk_id)
         if index is None:
             return None
         chunk = snapshot.chunks[index]
@@ -897,11 +953,9 @@ class Service:
     async def sources(self) -> list[Source]:
         """Documents of the current index generation."""
         snapshot = self._snapshot
-        counts: dict[str, int] = {}
-        for chunk in snapshot.live_chunks():
-            counts[chunk.doc_key] = counts.get(chunk.doc_key, 0) + 1
-        return [Source(d.file, d.title, counts.get(d.doc_key, 0), d.date)
-                for d in snapshot.documents]
+        spans = snapshot.spans
+        return [Source(d.file, d.title, spans[d.doc_key].passages if d.doc_key in spans else 0,
+                       d.date) for d in snapshot.documents]
 
     def coverage(self) -> tuple[int, str, str, tuple[str, ...]]:
         """What the corpus covers: (files, first and last citation day (ISO, "" unknown),
@@ -1106,14 +1160,25 @@ class Service:
             shutil.rmtree(path, ignore_errors=True)
             raise
         previous = self._snapshot.generation
-        self._snapshot = await asyncio.to_thread(
-            Snapshot.of, generation, built.corpus_hash, built.engine, built.chunks,
-            built.documents, built.surface)
+        self._snapshot = await self._published(generation, built.corpus_hash, built.engine,
+                                               built.surface)
         await self._retire_generations(keep={generation, previous})
         publishing(1, 1)
         report.finished()
         return ReindexResult(generation, len(built.documents), len(built.chunks),
                              tuple(built.skipped), time.perf_counter() - started)
+
+    async def _published(self, generation: int, corpus_hash: str, engine: BM25 | None,
+                         surface: Mapping[str, str]) -> Snapshot:
+        """The snapshot of a generation this process has just published."""
+        pieces = await self.store.pieces(generation)
+        documents = await self.store.documents(generation)
+        spans = await self.store.document_spans(generation)
+        snapshot = await asyncio.to_thread(
+            Snapshot.of, generation, corpus_hash, engine,
+            GenerationPassages(self._reader, generation, pieces), documents, spans, surface)
+        self._warm_later(snapshot)
+        return snapshot
 
     async def _refuse_empty_over_published(self, skipped: int) -> None:
         """Raise CorpusUnavailable if the published generation has documents: an empty or
@@ -1182,7 +1247,7 @@ class Service:
         updated = engine.copy()
         updated.append([analyze(text) for text in texts])
         surface = {**surface_forms(texts), **snapshot.vocabulary.surface}
-        return _Part(corpus_fingerprint(self.config.corpus_dir, cap), rows, sections, chunks,
+        return _Part(self._fingerprint(), rows, sections, chunks,
                      updated, surface, frozenset())
 
     async def _publish_part(self, snapshot: Snapshot, part: _Part, started: float
@@ -1201,14 +1266,10 @@ class Service:
             await self.store.discard_generation(generation)
             shutil.rmtree(path, ignore_errors=True)
             raise
-        documents = sorted([*(d for d in snapshot.documents if d.doc_key not in part.removed),
-                            *part.documents], key=lambda d: (d.file, d.doc_key))
-        self._snapshot = await asyncio.to_thread(
-            Snapshot.of, generation, part.corpus_hash, part.engine,
-            [*snapshot.chunks, *part.chunks], documents, part.surface,
-            _ids_after(snapshot, part))
+        self._snapshot = await self._published(generation, part.corpus_hash, part.engine,
+                                               part.surface)
         await self._retire_generations(keep={generation, snapshot.generation})
-        return ReindexResult(generation, len(documents), part.engine.n_docs, (),
+        return ReindexResult(generation, len(self._snapshot.documents), part.engine.n_docs, (),
                              time.perf_counter() - started)
 
     def _check_content(self, name: str, data: bytes) -> None:
@@ -1250,15 +1311,13 @@ class Service:
         if engine is None or not keys:
             return await self._rebuild(None)
         started = time.perf_counter()
-        live = engine.live
-        ordinals = [i for i, c in enumerate(snapshot.chunks) if c.doc_key in keys and live[i]]
+        ordinals = await asyncio.to_thread(snapshot.ordinals_of_documents, keys)
         updated = engine.copy()
         try:
             updated.remove(ordinals)
         except ValueError:  # it held every token: the rebuild refuses or empties cleanly
             return await self._rebuild(None)
-        cap = self.config.corpus.max_file_bytes
-        fingerprint = await asyncio.to_thread(corpus_fingerprint, self.config.corpus_dir, cap)
+        fingerprint = await asyncio.to_thread(self._fingerprint)
         part = _Part(fingerprint, [], [], [], updated, dict(snapshot.vocabulary.surface), keys)
         return await self._publish_part(snapshot, part, started)
 
@@ -1274,19 +1333,6 @@ class _Part:
     engine: BM25
     surface: dict[str, str]
     removed: frozenset[str]  # doc keys
-
-
-def _ids_after(snapshot: Snapshot, part: _Part) -> dict[str, int]:
-    """The snapshot's chunk id -> ordinal map after the part: O(passages) dict copy, not a
-    walk over every passage."""
-    by_id = dict(snapshot.by_id)
-    if part.removed:
-        for chunk_id in [k for k, i in by_id.items()
-                         if snapshot.chunks[i].doc_key in part.removed]:
-            del by_id[chunk_id]
-    first = len(snapshot.chunks)
-    by_id.update((c.chunk_id, first + i) for i, c in enumerate(part.chunks))
-    return by_id
 
 
 def _refuse_duplicate(snapshot: Snapshot, sha256: str, name: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ class Vocabulary:
     # (names only, first letter of the key) -> (spelling keys, their terms)
     _spellings: dict[tuple[bool, str], tuple[list[str], list[str]]] = field(
         default_factory=dict, compare=False, repr=False)
+    # one thread builds the tables (a background warm() and a question may race)
+    _building: threading.Lock = field(default_factory=threading.Lock, compare=False,
+                                      repr=False)
 
     @classmethod
     def from_engine(cls, engine: TermStats, surface: Mapping[str, str] | None = None
@@ -130,27 +134,34 @@ class Vocabulary:
 
     def warm(self) -> Vocabulary:
         """Build the fuzzy-matching tables now (about 0.5 s at 100k passages) rather than
-        at the first misspelt question; call it off the event loop when loading an index."""
+        at the first misspelt question; call it off the event loop, e.g. in the background
+        once a new index answers."""
         self._build_candidates(True)
         self._build_candidates(False)
         return self
 
     def _build_candidates(self, names_only: bool) -> None:
         """(spelling keys, terms) by first letter of the key; built on first use."""
-        if (names_only, "") not in self._spellings:
-            for term in self.doc_freq:
-                spelling = self.surface.get(term, term)
-                if len(term) < 4 or not spelling.isalpha():
-                    continue
-                if not names_only and self.doc_freq[term] < 2:
-                    continue  # a misspelt common word aims at a word the corpus uses
-                if names_only and not spelling[:1].isupper():
-                    continue
-                key = spelling_key(fold(spelling))
-                keys, terms = self._spellings.setdefault((names_only, key[:1]), ([], []))
-                keys.append(key)
-                terms.append(term)
-            self._spellings[(names_only, "")] = ([], [])
+        if (names_only, "") in self._spellings:
+            return
+        with self._building:
+            if (names_only, "") not in self._spellings:
+                self._fill_candidates(names_only)
+
+    def _fill_candidates(self, names_only: bool) -> None:
+        for term in self.doc_freq:
+            spelling = self.surface.get(term, term)
+            if len(term) < 4 or not spelling.isalpha():
+                continue
+            if not names_only and self.doc_freq[term] < 2:
+                continue  # a misspelt common word aims at a word the corpus uses
+            if names_only and not spelling[:1].isupper():
+                continue
+            key = spelling_key(fold(spelling))
+            keys, terms = self._spellings.setdefault((names_only, key[:1]), ([], []))
+            keys.append(key)
+            terms.append(term)
+        self._spellings[(names_only, "")] = ([], [])
 
 
 _SOUNDS = [("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("v", "f"), ("w", "u"),
