@@ -141,12 +141,13 @@ class Snapshot:
 
     def with_documents(self, documents: list[DocumentRow], corpus_hash: str) -> Snapshot:
         """The same passages and engine with new citation metadata (after /cite)."""
+        by_key = {d.doc_key: d for d in documents}
         chunks = self.chunks
         if isinstance(chunks, GenerationPassages):  # cached passages hold the old metadata
-            chunks = GenerationPassages(chunks.reader, chunks.generation, chunks.pieces)
+            chunks = GenerationPassages(chunks.reader, chunks.generation, chunks.pieces,
+                                        by_key)
         return replace(self, corpus_hash=corpus_hash, chunks=chunks,
-                       documents=tuple(documents), by_key={d.doc_key: d for d in documents},
-                       _terms={})
+                       documents=tuple(documents), by_key=by_key, _terms={})
 
     # The PassageView that index.rank reads.
     def doc_key_of(self, index: int) -> str:
@@ -669,7 +670,8 @@ class Service:
         pieces = await self.store.pieces(generation)
         documents = await self.store.documents(generation)
         spans = await self.store.document_spans(generation)
-        passages = GenerationPassages(self._reader, generation, pieces)
+        passages = GenerationPassages(self._reader, generation, pieces,
+                                      {d.doc_key: d for d in documents})
         if expected is not None and (len(passages), len(documents)) != (expected.passages,
                                                                          expected.documents):
             raise IndexFormatError(f"generation {generation} was retired while loading")
@@ -1176,7 +1178,8 @@ class Service:
         spans = await self.store.document_spans(generation)
         snapshot = await asyncio.to_thread(
             Snapshot.of, generation, corpus_hash, engine,
-            GenerationPassages(self._reader, generation, pieces), documents, spans, surface)
+            GenerationPassages(self._reader, generation, pieces,
+                               {d.doc_key: d for d in documents}), documents, spans, surface)
         self._warm_later(snapshot)
         return snapshot
 

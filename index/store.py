@@ -79,8 +79,14 @@ MIGRATIONS: dict[int, str] = {
         count INTEGER NOT NULL, PRIMARY KEY (generation, first_ordinal));
     CREATE INDEX pieces_by_piece ON pieces (piece);
     INSERT INTO pieces SELECT id, 0, id, passages FROM generations WHERE passages > 0;
+    CREATE TABLE retired_pieces (piece INTEGER PRIMARY KEY, retired_at REAL NOT NULL);
     """,
 }
+
+
+# How long the passages of a retired generation stay readable by processes still answering
+# from it (they switch at their next refresh, `data.refresh_seconds`).
+RETIRED_KEPT_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -361,8 +367,9 @@ class Store:
                              (generation, first_ordinal, generation, len(chunks)))
 
     async def discard_generation(self, generation: int) -> None:
-        """Forget a generation (a failed build or a retired one): its rows, and the pieces
-        of passages no other generation reads any more."""
+        """Forget a generation (a failed build or a retired one): its rows now; the pieces
+        of passages no other generation reads any more RETIRED_KEPT_SECONDS later (another
+        process may answer from the generation until its next refresh)."""
         db = self._db
         async with self._write:
             async with db.execute("SELECT piece FROM pieces WHERE generation=?",
@@ -370,15 +377,24 @@ class Store:
                 pieces = {int(row[0]) async for row in cursor} | {generation}
             for table in ("documents", "pieces"):
                 await db.execute(f"DELETE FROM {table} WHERE generation=?", (generation,))
-            for piece in sorted(pieces):
-                async with db.execute("SELECT 1 FROM pieces WHERE piece=? LIMIT 1",
-                                      (piece,)) as cursor:
-                    if await cursor.fetchone() is not None:
-                        continue  # another generation still reads it
-                for table in ("sections", "passages"):
-                    await db.execute(f"DELETE FROM {table} WHERE piece=?", (piece,))
+            await db.executemany(
+                "INSERT OR REPLACE INTO retired_pieces SELECT ?, ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM pieces WHERE piece=?)",
+                [(piece, time.time(), piece) for piece in sorted(pieces)])
+            await self._purge_retired_pieces()
             await db.execute("DELETE FROM generations WHERE id=?", (generation,))
             await db.commit()
+
+    async def _purge_retired_pieces(self) -> None:
+        """Delete the rows of pieces retired long enough ago that no generation reads."""
+        db = self._db
+        sql = ("SELECT piece FROM retired_pieces WHERE retired_at <= ? AND piece NOT IN "
+               "(SELECT piece FROM pieces)")
+        async with db.execute(sql, (time.time() - RETIRED_KEPT_SECONDS,)) as cursor:
+            expired = [int(row[0]) async for row in cursor]
+        for piece in expired:
+            for table in ("sections", "passages", "retired_pieces"):
+                await db.execute(f"DELETE FROM {table} WHERE piece=?", (piece,))
 
     async def unpublished_generation_ids(self) -> list[int]:
         """Generations whose build never finished (or is under way in another process)."""
@@ -496,12 +512,15 @@ class PassageReader:
             self._local.db = db
         return db
 
-    def passage(self, generation: int, piece: int, ordinal: int) -> Chunk | None:
-        """Passage `ordinal` of `piece`, with its metadata in `generation`; None if gone."""
-        sql = f"SELECT {_PASSAGE_COLUMNS} FROM passages p {_PASSAGE_JOINS} " \
-              "WHERE p.piece=? AND p.ordinal=?"
-        row = self._db().execute(sql, (generation, piece, ordinal)).fetchone()
-        return _chunk(row) if row else None
+    def passage(self, piece: int, ordinal: int) -> Sequence[Any] | None:
+        """Row `ordinal` of `piece` as _PASSAGE_COLUMNS without the document's file, title
+        and date (the reader's generation has them); None if gone."""
+        sql = ("SELECT p.chunk_id, p.doc_key, COALESCE(s.heading, ''), p.section_idx, "
+               "p.paragraph, p.text, p.urls, p.event_dates FROM passages p LEFT JOIN "
+               "sections s ON s.piece = p.piece AND s.doc_key = p.doc_key AND "
+               "s.idx = p.section_idx WHERE p.piece=? AND p.ordinal=?")
+        row: Sequence[Any] | None = self._db().execute(sql, (piece, ordinal)).fetchone()
+        return row
 
     def ordinals_of_chunk(self, pieces: Sequence[int], chunk_id: str) -> list[tuple[int, int]]:
         """(piece, ordinal) of the rows with this chunk id in these pieces."""
@@ -534,11 +553,12 @@ class GenerationPassages(Sequence[Chunk]):
 
     CACHED = 20_000
 
-    def __init__(self, reader: PassageReader, generation: int, pieces: Sequence[Piece]
-                 ) -> None:
+    def __init__(self, reader: PassageReader, generation: int, pieces: Sequence[Piece],
+                 documents: Mapping[str, DocumentRow]) -> None:
         self.reader = reader
         self.generation = generation
         self.pieces = tuple(pieces)
+        self.documents = documents
         self._firsts = [p.first_ordinal for p in self.pieces]
         self._first_of = {p.piece: p.first_ordinal for p in self.pieces}
         self._length = sum(p.count for p in self.pieces)
@@ -569,12 +589,16 @@ class GenerationPassages(Sequence[Chunk]):
 
     def _read(self, index: int) -> Chunk:
         piece = self.pieces[bisect.bisect_right(self._firsts, index) - 1]
-        chunk = self.reader.passage(self.generation, piece.piece, index - piece.first_ordinal)
-        if chunk is None:
+        row = self.reader.passage(piece.piece, index - piece.first_ordinal)
+        if row is None:
             log.warning("passage %d of generation %d is gone (retired by another process?)",
                         index, self.generation)
             return _GONE
-        return chunk
+        document = self.documents.get(row[1])
+        if document is None:  # a removed document's passage (a tombstone)
+            return _chunk((row[0], row[1], "", "", "", *row[2:]))
+        return _chunk((row[0], row[1], document.file, document.title, document.date,
+                       *row[2:]))
 
     def ordinals_of_chunk(self, chunk_id: str) -> list[int]:
         """Ordinals holding this chunk id (a removed and re-added document's twice)."""
