@@ -536,7 +536,11 @@ class Service:
         """The corpus folder's fingerprint, reading only files changed since the last one
         (content hashes cached in the data folder, #13)."""
         return corpus_fingerprint(self.config.corpus_dir, self.config.corpus.max_file_bytes,
-                                  cache_file=self.config.db_path.parent / "corpus-hashes.json")
+                                  cache_file=self._fingerprint_cache)
+
+    @property
+    def _fingerprint_cache(self) -> Path:
+        return self.config.db_path.parent / "corpus-hashes.json"
 
     @property
     def _params(self) -> BM25Params:
@@ -1145,7 +1149,8 @@ class Service:
         started = time.perf_counter()
         corpus, cap = self.config.corpus_dir, self.config.corpus.max_file_bytes
         report = Reporter(progress)
-        built = await asyncio.to_thread(build_index, corpus, cap, self._params, report)
+        built = await asyncio.to_thread(build_index, corpus, cap, self._params, report,
+                                        self._fingerprint_cache)
         publishing = report.stage(PUBLISHING, 1)
         if not built.documents:
             await self._refuse_empty_over_published(len(built.skipped))

@@ -8,6 +8,7 @@ import json
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -121,7 +122,7 @@ def _read_hash_cache(cache_file: Path) -> dict[str, list[Any]]:
 
 def _write_hash_cache(cache_file: Path, entries: dict[str, list[Any]]) -> None:
     """Replace the cache atomically (a lost race only costs a re-read later)."""
-    tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}.tmp")
+    tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as file:
@@ -166,14 +167,17 @@ def dated_chunks(doc: Document) -> list[Chunk]:
 
 
 def build_index(folder: Path, max_bytes: int, params: BM25Params,
-                progress: Progress | Reporter | None = None) -> BuiltIndex:
+                progress: Progress | Reporter | None = None,
+                fingerprint_cache: Path | None = None) -> BuiltIndex:
     """Read, clean, chunk, analyse and index every usable document of `folder`. Files are
     prepared in worker processes when there are enough of them (output order and content
     are the same either way); `progress` hears of every stage (see `index.progress`); pass
-    a Reporter to go on reporting the stages after this one (publishing)."""
+    a Reporter to go on reporting the stages after this one (publishing). The corpus hash
+    records its files' content hashes in `fingerprint_cache` (see corpus_fingerprint)."""
     report = progress if isinstance(progress, Reporter) else Reporter(progress)
     files = corpus_files(folder)
-    corpus_hash = corpus_fingerprint(folder, max_bytes, report.stage(READING, len(files)))
+    corpus_hash = corpus_fingerprint(folder, max_bytes, report.stage(READING, len(files)),
+                                     fingerprint_cache)
     prepared = _prepare_all(files, max_bytes, report.stage(PREPARING, len(files)))
     index = _assemble(prepared)
     built = report.stage(BUILDING, 1)
