@@ -1261,7 +1261,8 @@ class Service:
     async def _publish_part(self, snapshot: Snapshot, part: _Part, started: float
                             ) -> ReindexResult:
         """Save and publish an incremental generation over `snapshot`'s, sharing its
-        main index files (hard links) and its rows (copied inside SQLite)."""
+        main index files (hard links) and its passages (the store's pieces): it writes only
+        the new document's rows, and one row per document of the corpus."""
         generation = await self.store.new_generation(part.corpus_hash)
         path = self._index_root / f"gen-{generation}"
         base = self._index_root / f"gen-{snapshot.generation}"
@@ -1319,15 +1320,19 @@ class Service:
         if engine is None or not keys:
             return await self._rebuild(None)
         started = time.perf_counter()
-        ordinals = await asyncio.to_thread(snapshot.ordinals_of_documents, keys)
-        updated = engine.copy()
         try:
-            updated.remove(ordinals)
+            part = await asyncio.to_thread(self._unindex, snapshot, engine, keys)
         except ValueError:  # it held every token: the rebuild refuses or empties cleanly
             return await self._rebuild(None)
-        fingerprint = await asyncio.to_thread(self._fingerprint)
-        part = _Part(fingerprint, [], [], [], updated, dict(snapshot.vocabulary.surface), keys)
         return await self._publish_part(snapshot, part, started)
+
+    def _unindex(self, snapshot: Snapshot, engine: BM25, keys: frozenset[str]) -> _Part:
+        """A copy of the engine with these documents' passages masked (off the event
+        loop: one pass over the postings)."""
+        updated = engine.copy()
+        updated.remove(snapshot.ordinals_of_documents(keys))
+        return _Part(self._fingerprint(), [], [], [], updated,
+                     dict(snapshot.vocabulary.surface), keys)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -149,7 +150,9 @@ class Vocabulary:
                 self._fill_candidates(names_only)
 
     def _fill_candidates(self, names_only: bool) -> None:
-        for term in self.doc_freq:
+        for n, term in enumerate(self.doc_freq):
+            if n % 1000 == 999:
+                time.sleep(0)  # let a question's thread have the GIL (this runs for ~1 s)
             spelling = self.surface.get(term, term)
             if len(term) < 4 or not spelling.isalpha():
                 continue
