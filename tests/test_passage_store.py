@@ -130,3 +130,15 @@ def test_the_fingerprint_reads_only_changed_files(tmp_path: Path,
     changed = corpus_fingerprint(corpus, 10_000, cache_file=cache)
     assert read == ["b.md"]
     assert changed == corpus_fingerprint(corpus, 10_000) != plain
+
+
+async def test_a_passage_deleted_under_a_reader_reads_as_empty(
+        service: Service, config: Config, caplog: pytest.LogCaptureFixture) -> None:
+    chunks = service._snapshot.chunks
+    assert chunks[1].text
+    with contextlib.closing(sqlite3.connect(config.db_path)) as db:
+        db.execute("DELETE FROM passages")
+        db.commit()
+    assert chunks[1].text  # cached
+    assert chunks[2].text == "" and chunks[2].chunk_id == ""
+    assert "is gone" in caplog.text
