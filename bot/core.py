@@ -192,11 +192,14 @@ class Snapshot:
     def of(cls, generation: int, corpus_hash: str, engine: BM25 | None,
            chunks: Sequence[Chunk], documents: Sequence[DocumentRow],
            spans: Mapping[str, DocumentSpan] | None = None,
-           surface: Mapping[str, str] | None = None) -> Snapshot:
-        """A generation's snapshot. The vocabulary's fuzzy tables are not built here: the
-        first misspelt question, or `warm()` in the background, builds them (O(terms))."""
-        vocabulary = (Vocabulary.from_engine(engine, surface)
-                      if engine is not None else Vocabulary({}, 0))
+           surface: Mapping[str, str] | None = None,
+           vocabulary: Vocabulary | None = None) -> Snapshot:
+        """A generation's snapshot. Unless `vocabulary` is given, the vocabulary's fuzzy
+        tables are not built here: the first misspelt question, or `warm()` in the
+        background, builds them (O(terms))."""
+        if vocabulary is None:
+            vocabulary = (Vocabulary.from_engine(engine, surface)
+                          if engine is not None else Vocabulary({}, 0))
         return cls(generation, corpus_hash, engine, chunks, tuple(documents), spans or {},
                    vocabulary, by_key={d.doc_key: d for d in documents})
 
@@ -1176,7 +1179,8 @@ class Service:
                              tuple(built.skipped), time.perf_counter() - started)
 
     async def _published(self, generation: int, corpus_hash: str, engine: BM25 | None,
-                         surface: Mapping[str, str]) -> Snapshot:
+                         surface: Mapping[str, str], vocabulary: Vocabulary | None = None
+                         ) -> Snapshot:
         """The snapshot of a generation this process has just published."""
         pieces = await self.store.pieces(generation)
         documents = await self.store.documents(generation)
@@ -1184,7 +1188,8 @@ class Service:
         snapshot = await asyncio.to_thread(
             Snapshot.of, generation, corpus_hash, engine,
             GenerationPassages(self._reader, generation, pieces,
-                               {d.doc_key: d for d in documents}), documents, spans, surface)
+                               {d.doc_key: d for d in documents}), documents, spans, surface,
+            vocabulary)
         self._warm_later(snapshot)
         return snapshot
 
@@ -1252,11 +1257,14 @@ class Service:
                     for d in documents for i, s in enumerate(d.sections)]
         chunks = [c for d in documents for c in dated_chunks(d)]
         texts = [indexed_text(c) for c in chunks]
+        tokens = [analyze(text) for text in texts]
         updated = engine.copy()
-        updated.append([analyze(text) for text in texts])
+        updated.append(tokens)
         surface = {**surface_forms(texts), **snapshot.vocabulary.surface}
-        return _Part(self._fingerprint(), rows, sections, chunks,
-                     updated, surface, frozenset())
+        vocabulary = snapshot.vocabulary.extended(updated, surface,
+                                                  {t for terms in tokens for t in terms})
+        return _Part(self._fingerprint(), rows, sections, chunks, updated, surface,
+                     frozenset(), vocabulary)
 
     async def _publish_part(self, snapshot: Snapshot, part: _Part, started: float
                             ) -> ReindexResult:
@@ -1276,7 +1284,7 @@ class Service:
             shutil.rmtree(path, ignore_errors=True)
             raise
         self._snapshot = await self._published(generation, part.corpus_hash, part.engine,
-                                               part.surface)
+                                               part.surface, part.vocabulary)
         await self._retire_generations(keep={generation, snapshot.generation})
         return ReindexResult(generation, len(self._snapshot.documents), part.engine.n_docs, (),
                              time.perf_counter() - started)
@@ -1346,6 +1354,7 @@ class _Part:
     engine: BM25
     surface: dict[str, str]
     removed: frozenset[str]  # doc keys
+    vocabulary: Vocabulary | None = None  # carried over from the previous one, if an /add
 
 
 def _refuse_duplicate(snapshot: Snapshot, sha256: str, name: str) -> None:

@@ -3,6 +3,7 @@ rare each is, and how the corpus writes it. Built once per index generation."""
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -153,18 +154,67 @@ class Vocabulary:
         for n, term in enumerate(self.doc_freq):
             if n % 1000 == 999:
                 time.sleep(0)  # let a question's thread have the GIL (this runs for ~1 s)
-            spelling = self.surface.get(term, term)
-            if len(term) < 4 or not spelling.isalpha():
-                continue
-            if not names_only and self.doc_freq[term] < 2:
-                continue  # a misspelt common word aims at a word the corpus uses
-            if names_only and not spelling[:1].isupper():
-                continue
-            key = spelling_key(fold(spelling))
-            keys, terms = self._spellings.setdefault((names_only, key[:1]), ([], []))
-            keys.append(key)
-            terms.append(term)
+            if self._spelt_candidate(term, names_only):
+                spelling = self.surface.get(term, term)
+                key = spelling_key(fold(spelling))
+                keys, terms = self._spellings.setdefault((names_only, key[:1]), ([], []))
+                keys.append(key)
+                terms.append(term)
         self._spellings[(names_only, "")] = ([], [])
+
+    def _spelt_candidate(self, term: str, names_only: bool) -> bool:
+        """True if fuzzy matching compares words with this term."""
+        spelling = self.surface.get(term, term)
+        if len(term) < 4 or not spelling.isalpha() or term not in self.doc_freq:
+            return False
+        if not names_only and self.doc_freq[term] < 2:
+            return False  # a misspelt common word aims at a word the corpus uses
+        return not names_only or spelling[:1].isupper()
+
+    def extended(self, engine: TermStats, surface: Mapping[str, str],
+                 added: Iterable[str]) -> Vocabulary:
+        """The vocabulary of `engine` after passages holding the terms `added` were appended
+        to this one's: the fuzzy tables already built are carried over, with only those
+        terms looked at again, in the order a fresh build gives them (#13: an /add costs
+        its terms, not the vocabulary's)."""
+        fresh = Vocabulary.from_engine(engine, surface)
+        changed = [t for t in dict.fromkeys(added) if t in fresh.doc_freq]
+        order: dict[str, int] | None = None
+        for names_only in (True, False):
+            if (names_only, "") not in self._spellings:
+                continue  # not built yet: built on first use, or by warm()
+            tables = {k: (list(keys), list(terms)) for k, (keys, terms)
+                      in list(self._spellings.items()) if k[0] == names_only}
+            for term in changed:
+                was, now = self._spelt_candidate(term, names_only), \
+                    fresh._spelt_candidate(term, names_only)
+                same = self.surface.get(term, term) == fresh.surface.get(term, term)
+                if was and not (now and same):
+                    _drop_spelling(tables, names_only, term, self.surface.get(term, term))
+                if now and not (was and same):
+                    order = order or {t: i for i, t in enumerate(fresh.doc_freq)}
+                    _insert_spelling(tables, names_only, term, fresh.surface.get(term, term),
+                                     order)
+            fresh._spellings.update(tables)
+        return fresh
+
+def _drop_spelling(tables: dict[tuple[bool, str], tuple[list[str], list[str]]],
+                   names_only: bool, term: str, spelling: str) -> None:
+    """Take a term out of its first-sound table."""
+    keys, terms = tables[(names_only, spelling_key(fold(spelling))[:1])]
+    at = terms.index(term)
+    del keys[at], terms[at]
+
+
+def _insert_spelling(tables: dict[tuple[bool, str], tuple[list[str], list[str]]],
+                     names_only: bool, term: str, spelling: str, order: Mapping[str, int]
+                     ) -> None:
+    """Put a term into its first-sound table where a fresh build would (term order)."""
+    key = spelling_key(fold(spelling))
+    keys, terms = tables.setdefault((names_only, key[:1]), ([], []))
+    at = bisect.bisect_left([order[t] for t in terms], order[term])
+    keys.insert(at, key)
+    terms.insert(at, term)
 
 
 _SOUNDS = [("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("v", "f"), ("w", "u"),

@@ -18,6 +18,7 @@ from bot.usage import MIGRATIONS as USAGE_MIGRATIONS
 from bot.usage import open_store
 from index.build import corpus_fingerprint
 from index.store import MIGRATIONS, GenerationPassages, Piece
+from index.vocabulary import Vocabulary
 
 ARTICLE = (b"# Menaka siege\n\nIslamic State fighters besieged Menaka for three weeks in "
            b"March, cutting the road to Ansongo.\n\nAid convoys turned back at Tidermene.\n")
@@ -142,3 +143,26 @@ async def test_a_passage_deleted_under_a_reader_reads_as_empty(
     assert chunks[1].text  # cached
     assert chunks[2].text == "" and chunks[2].chunk_id == ""
     assert "is gone" in caplog.text
+
+
+async def test_an_add_extends_the_fuzzy_tables_as_a_fresh_build_would(
+        service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = service._snapshot.vocabulary.warm()
+    rare = next(t for t, df in before.doc_freq.items()  # a seed word written once
+                if df == 1 and len(t) >= 5 and before.surface_of(t).isalpha()
+                and before.surface_of(t).islower() and t == before.surface_of(t))
+    fills: list[bool] = []
+    real = Vocabulary._fill_candidates
+    monkeypatch.setattr(Vocabulary, "_fill_candidates",
+                        lambda self, names_only: fills.append(names_only) or real(self, names_only))
+    await service.add_document("menaka.md", ARTICLE)
+    await service.add_document("second.md", b"# Road to Tidermene\n\nConvoys from Tidermene "
+                               b"were stopped again; the " + rare.encode() + b" was closed.\n")
+    vocabulary = service._snapshot.vocabulary
+    assert vocabulary.df(rare) == 2
+    assert fills == []  # carried over and extended, not rebuilt
+    engine = service._snapshot.engine
+    assert engine is not None
+    fresh = Vocabulary.from_engine(engine, vocabulary.surface).warm()
+    assert vocabulary._spellings == fresh._spellings
+    assert rare in fresh._spellings[(False, rare[0])][1]
