@@ -1261,8 +1261,8 @@ class Service:
         updated = engine.copy()
         updated.append(tokens)
         surface = {**surface_forms(texts), **snapshot.vocabulary.surface}
-        vocabulary = snapshot.vocabulary.extended(updated, surface,
-                                                  {t for terms in tokens for t in terms})
+        vocabulary = snapshot.vocabulary.updated(updated, surface,
+                                                 {t for terms in tokens for t in terms})
         return _Part(self._fingerprint(), rows, sections, chunks, updated, surface,
                      frozenset(), vocabulary)
 
@@ -1337,10 +1337,13 @@ class Service:
     def _unindex(self, snapshot: Snapshot, engine: BM25, keys: frozenset[str]) -> _Part:
         """A copy of the engine with these documents' passages masked (off the event
         loop: one pass over the postings)."""
+        ordinals = snapshot.ordinals_of_documents(keys)
         updated = engine.copy()
-        updated.remove(snapshot.ordinals_of_documents(keys))
-        return _Part(self._fingerprint(), [], [], [], updated,
-                     dict(snapshot.vocabulary.surface), keys)
+        updated.remove(ordinals)
+        surface = dict(snapshot.vocabulary.surface)
+        vocabulary = snapshot.vocabulary.updated(
+            updated, surface, {t for i in ordinals for t in snapshot.terms_of(i)})
+        return _Part(self._fingerprint(), [], [], [], updated, surface, keys, vocabulary)
 
 
 @dataclass(frozen=True)

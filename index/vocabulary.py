@@ -171,32 +171,40 @@ class Vocabulary:
             return False  # a misspelt common word aims at a word the corpus uses
         return not names_only or spelling[:1].isupper()
 
-    def extended(self, engine: TermStats, surface: Mapping[str, str],
-                 added: Iterable[str]) -> Vocabulary:
-        """The vocabulary of `engine` after passages holding the terms `added` were appended
-        to this one's: the fuzzy tables already built are carried over, with only those
-        terms looked at again, in the order a fresh build gives them (#13: an /add costs
-        its terms, not the vocabulary's)."""
+    def updated(self, engine: TermStats, surface: Mapping[str, str],
+                touched: Iterable[str]) -> Vocabulary:
+        """The vocabulary of `engine` after passages holding the terms `touched` were
+        appended to or removed from this one's (no other term's surface form changed):
+        the fuzzy tables already built are carried over, with only those terms looked at
+        again, in the order a fresh build gives them (#13: an /add or /remove costs its
+        terms, not the vocabulary's)."""
         fresh = Vocabulary.from_engine(engine, surface)
-        changed = [t for t in dict.fromkeys(added) if t in fresh.doc_freq]
+        terms = list(dict.fromkeys(touched))
         order: dict[str, int] | None = None
         for names_only in (True, False):
             if (names_only, "") not in self._spellings:
                 continue  # not built yet: built on first use, or by warm()
-            tables = {k: (list(keys), list(terms)) for k, (keys, terms)
+            tables = {k: (list(keys), list(spelt)) for k, (keys, spelt)
                       in list(self._spellings.items()) if k[0] == names_only}
-            for term in changed:
-                was, now = self._spelt_candidate(term, names_only), \
-                    fresh._spelt_candidate(term, names_only)
-                same = self.surface.get(term, term) == fresh.surface.get(term, term)
-                if was and not (now and same):
+            moved = [t for t in terms if self._respelt(fresh, t, names_only)]
+            for term in moved:
+                if self._spelt_candidate(term, names_only):
                     _drop_spelling(tables, names_only, term, self.surface.get(term, term))
-                if now and not (was and same):
+            for term in moved:
+                if fresh._spelt_candidate(term, names_only):
                     order = order or {t: i for i, t in enumerate(fresh.doc_freq)}
                     _insert_spelling(tables, names_only, term, fresh.surface.get(term, term),
                                      order)
             fresh._spellings.update(tables)
         return fresh
+
+    def _respelt(self, other: Vocabulary, term: str, names_only: bool) -> bool:
+        """True if the term's entry in a fuzzy table differs between the two."""
+        was, now = self._spelt_candidate(term, names_only), other._spelt_candidate(term,
+                                                                                  names_only)
+        if was != now:
+            return True
+        return was and self.surface.get(term, term) != other.surface.get(term, term)
 
 def _drop_spelling(tables: dict[tuple[bool, str], tuple[list[str], list[str]]],
                    names_only: bool, term: str, spelling: str) -> None:

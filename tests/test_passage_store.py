@@ -145,7 +145,7 @@ async def test_a_passage_deleted_under_a_reader_reads_as_empty(
     assert "is gone" in caplog.text
 
 
-async def test_an_add_extends_the_fuzzy_tables_as_a_fresh_build_would(
+async def test_add_and_remove_update_the_fuzzy_tables_as_a_fresh_build_would(
         service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
     before = service._snapshot.vocabulary.warm()
     rare = next(t for t, df in before.doc_freq.items()  # a seed word written once
@@ -160,9 +160,16 @@ async def test_an_add_extends_the_fuzzy_tables_as_a_fresh_build_would(
                                b"were stopped again; the " + rare.encode() + b" was closed.\n")
     vocabulary = service._snapshot.vocabulary
     assert vocabulary.df(rare) == 2
-    assert fills == []  # carried over and extended, not rebuilt
+    assert fills == []  # carried over and updated, not rebuilt
     engine = service._snapshot.engine
     assert engine is not None
     fresh = Vocabulary.from_engine(engine, vocabulary.surface).warm()
     assert vocabulary._spellings == fresh._spellings
     assert rare in fresh._spellings[(False, rare[0])][1]
+    await service.remove_document("second.md")
+    vocabulary, engine = service._snapshot.vocabulary, service._snapshot.engine
+    assert engine is not None and vocabulary.df(rare) == 1
+    fresh_after_removal = Vocabulary.from_engine(engine, vocabulary.surface).warm()
+    assert vocabulary._spellings == fresh_after_removal._spellings
+    assert rare not in fresh_after_removal._spellings[(False, rare[0])][1]
+    assert len(fills) == 4  # the two fresh builds above, and nothing else
