@@ -175,15 +175,14 @@ class Vocabulary:
                 touched: Iterable[str]) -> Vocabulary:
         """The vocabulary of `engine` after passages holding the terms `touched` were
         appended to or removed from this one's (no other term's surface form changed):
-        the fuzzy tables already built are carried over, with only those terms looked at
-        again, in the order a fresh build gives them (#13: an /add or /remove costs its
-        terms, not the vocabulary's)."""
+        the fuzzy tables are carried over, with only those terms looked at again, in the
+        order a fresh build gives them (#13: an /add or /remove costs its terms, not the
+        vocabulary's; no question waits for the new tables)."""
+        self.warm()  # if a background warm-up is still under way: wait for it, once
         fresh = Vocabulary.from_engine(engine, surface)
         terms = list(dict.fromkeys(touched))
         order: dict[str, int] | None = None
         for names_only in (True, False):
-            if (names_only, "") not in self._spellings:
-                continue  # not built yet: built on first use, or by warm()
             tables = {k: (list(keys), list(spelt)) for k, (keys, spelt)
                       in list(self._spellings.items()) if k[0] == names_only}
             moved = [t for t in terms if self._respelt(fresh, t, names_only)]
