@@ -84,7 +84,14 @@ from index.store import (
 )
 from index.understand import prepare as prepare_understanding
 from index.understand import understand
-from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
+from index.vocabulary import (
+    SPELLING_FILE,
+    Vocabulary,
+    load_spelling_keys,
+    load_surface_forms,
+    save_spelling_keys,
+    save_surface_forms,
+)
 
 log = logging.getLogger(__name__)
 # Progress: (done, total), called from a worker thread; a callback that also takes a
@@ -698,8 +705,9 @@ class Service:
         answers (a misspelt question before then builds them itself)."""
         if snapshot.engine is None or self._closed:
             return
+        folder = self._index_root / f"gen-{snapshot.generation}"
         task = asyncio.get_running_loop().create_task(
-            asyncio.to_thread(snapshot.vocabulary.warm))
+            asyncio.to_thread(_warm_from, snapshot.vocabulary, folder))
         self._warming.add(task)
         task.add_done_callback(self._warming.discard)
 
@@ -1162,7 +1170,7 @@ class Service:
         self._index_root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._index_root.chmod(0o700)  # older versions left it 0755
         try:
-            await asyncio.to_thread(_save_engine, built, path)
+            vocabulary = await asyncio.to_thread(_save_engine, built, path)
             await self.store.publish_generation(generation, built.documents, built.sections,
                                                 built.chunks)
         except BaseException:
@@ -1171,7 +1179,7 @@ class Service:
             raise
         previous = self._snapshot.generation
         self._snapshot = await self._published(generation, built.corpus_hash, built.engine,
-                                               built.surface)
+                                               built.surface, vocabulary)
         await self._retire_generations(keep={generation, previous})
         publishing(1, 1)
         report.finished()
@@ -1372,6 +1380,15 @@ def _save_part(part: _Part, path: Path, base: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
     part.engine.save(path, link_from=base)
     save_surface_forms(path, part.surface)
+    if (base / SPELLING_FILE).is_file():  # the keys of the added terms are computed at start
+        os.link(base / SPELLING_FILE, path / SPELLING_FILE)
+
+
+def _warm_from(vocabulary: Vocabulary, folder: Path) -> Vocabulary:
+    """Build a vocabulary's fuzzy tables with the spelling keys saved in `folder`."""
+    if vocabulary.warmed:
+        return vocabulary
+    return vocabulary.warm(load_spelling_keys(folder))
 
 
 MAX_ADDED_ALIASES = 2000
@@ -1405,11 +1422,17 @@ INLINE_SEARCH_MAX_CHARS = 300
 
 
 
-def _save_engine(built: BuiltIndex, path: Path) -> None:
+def _save_engine(built: BuiltIndex, path: Path) -> Vocabulary | None:
+    """Save a built index with its surface forms and spelling keys; returns its warmed
+    vocabulary (None for an empty index)."""
     shutil.rmtree(path, ignore_errors=True)
-    if built.engine is not None:
-        built.engine.save(path)
-        save_surface_forms(path, built.surface)
+    if built.engine is None:
+        return None
+    built.engine.save(path)
+    save_surface_forms(path, built.surface)
+    vocabulary = Vocabulary.from_engine(built.engine, built.surface).warm()
+    save_spelling_keys(path, vocabulary)
+    return vocabulary
 
 
 def _file_stamp(path: Path) -> tuple[int, int, int] | None:

@@ -134,29 +134,37 @@ class Vocabulary:
                     best = rank
         return best[2] if best else None
 
-    def warm(self) -> Vocabulary:
+    def warm(self, known_keys: Mapping[str, str] | None = None) -> Vocabulary:
         """Build the fuzzy-matching tables now (about 0.5 s at 100k passages) rather than
         at the first misspelt question; call it off the event loop, e.g. in the background
         once a new index answers."""
-        self._build_candidates(True)
-        self._build_candidates(False)
+        self._build_candidates(True, known_keys or {})
+        self._build_candidates(False, known_keys or {})
         return self
 
-    def _build_candidates(self, names_only: bool) -> None:
+    @property
+    def warmed(self) -> bool:
+        """True once both fuzzy tables are built."""
+        return (True, "") in self._spellings and (False, "") in self._spellings
+
+    def _build_candidates(self, names_only: bool, known_keys: Mapping[str, str] | None = None
+                          ) -> None:
         """(spelling keys, terms) by first letter of the key; built on first use."""
         if (names_only, "") in self._spellings:
             return
         with self._building:
             if (names_only, "") not in self._spellings:
-                self._fill_candidates(names_only)
+                self._fill_candidates(names_only, known_keys or {})
 
-    def _fill_candidates(self, names_only: bool) -> None:
+    def _fill_candidates(self, names_only: bool, known_keys: Mapping[str, str]) -> None:
+        """Fill one table; `known_keys` (spelling -> key, see save_spelling_keys) spares
+        computing the keys again."""
         for n, term in enumerate(self.doc_freq):
             if n % 1000 == 999:
                 time.sleep(0)  # let a question's thread have the GIL (this runs for ~1 s)
             if self._spelt_candidate(term, names_only):
                 spelling = self.surface.get(term, term)
-                key = spelling_key(fold(spelling))
+                key = known_keys.get(spelling) or spelling_key(fold(spelling))
                 keys, terms = self._spellings.setdefault((names_only, key[:1]), ([], []))
                 keys.append(key)
                 terms.append(term)
@@ -250,6 +258,7 @@ def _fuzzy_cutoff(length: int) -> float | None:
 
 
 SURFACE_FILE = "surface.json"
+SPELLING_FILE = "spellings.json"
 
 
 def save_surface_forms(folder: Path, surface: Mapping[str, str]) -> None:
@@ -268,6 +277,33 @@ def load_surface_forms(folder: Path) -> dict[str, str]:
     a rewrite is worded and which spellings fuzzy matching compares)."""
     try:
         data = json.loads((folder / SURFACE_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def save_spelling_keys(folder: Path, vocabulary: Vocabulary) -> None:
+    """Write the spelling keys of a warmed vocabulary's fuzzy tables next to its index
+    arrays (spelling -> key), so that a start builds the tables without computing them."""
+    known: dict[str, str] = {}
+    for (_names_only, _), (keys, terms) in list(vocabulary._spellings.items()):
+        for key, term in zip(keys, terms, strict=True):
+            known[vocabulary.surface.get(term, term)] = key
+    tmp = folder / f"{SPELLING_FILE}.tmp"
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(json.dumps(known, ensure_ascii=False))
+    os.replace(tmp, folder / SPELLING_FILE)
+
+
+def load_spelling_keys(folder: Path) -> dict[str, str]:
+    """A generation's saved spelling keys; empty when absent or unreadable (they are only
+    a shortcut: a missing key is computed)."""
+    try:
+        data = json.loads((folder / SPELLING_FILE).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return {}
     if not isinstance(data, dict):

@@ -4,6 +4,7 @@ corpus fingerprint reads only changed files."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import sqlite3
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import index.store
+import index.vocabulary
 from bot.config import Config
 from bot.core import Service
 from bot.usage import MIGRATIONS as USAGE_MIGRATIONS
@@ -154,7 +156,8 @@ async def test_add_and_remove_update_the_fuzzy_tables_as_a_fresh_build_would(
     fills: list[bool] = []
     real = Vocabulary._fill_candidates
     monkeypatch.setattr(Vocabulary, "_fill_candidates",
-                        lambda self, names_only: fills.append(names_only) or real(self, names_only))
+                        lambda self, names_only, known: fills.append(names_only)
+                        or real(self, names_only, known))
     await service.add_document("menaka.md", ARTICLE)
     await service.add_document("second.md", b"# Road to Tidermene\n\nConvoys from Tidermene "
                                b"were stopped again; the " + rare.encode() + b" was closed.\n")
@@ -173,3 +176,30 @@ async def test_add_and_remove_update_the_fuzzy_tables_as_a_fresh_build_would(
     assert vocabulary._spellings == fresh_after_removal._spellings
     assert rare not in fresh_after_removal._spellings[(False, rare[0])][1]
     assert len(fills) == 4  # the two fresh builds above, and nothing else
+
+
+async def test_a_start_builds_the_fuzzy_tables_from_the_saved_spelling_keys(
+        config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await Service.open(config)
+    await first.add_document("menaka.md", ARTICLE)
+    generation, base = first.generation, first.generation - 1
+    await first.close()
+    folder = config.db_path.parent / "index"
+    spellings = folder / f"gen-{generation}" / "spellings.json"
+    assert spellings.stat().st_ino == (folder / f"gen-{base}" / "spellings.json").stat().st_ino
+    computed: list[str] = []
+    real = index.vocabulary.spelling_key
+    monkeypatch.setattr(index.vocabulary, "spelling_key",
+                        lambda word: computed.append(word) or real(word))
+    service = await Service.open(config)
+    try:
+        await asyncio.gather(*service._warming)
+        vocabulary = service._snapshot.vocabulary
+        assert vocabulary.warmed
+        assert 0 < len(computed) < 20  # only the added article's new spellings
+        engine = service._snapshot.engine
+        assert engine is not None
+        fresh = Vocabulary.from_engine(engine, vocabulary.surface).warm()
+        assert vocabulary._spellings == fresh._spellings
+    finally:
+        await service.close()
