@@ -213,6 +213,7 @@ class Vocabulary:
             return True
         return was and self.surface.get(term, term) != other.surface.get(term, term)
 
+
 def _drop_spelling(tables: dict[tuple[bool, str], tuple[list[str], list[str]]],
                    names_only: bool, term: str, spelling: str) -> None:
     """Take a term out of its first-sound table."""
