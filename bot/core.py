@@ -75,10 +75,24 @@ from index.progress import PUBLISHING, Reporter
 from index.progress import Progress as Progress  # front ends import it from here
 from index.query import Query
 from index.rank import ABSTAIN_EMPTY, ABSTAIN_NO_MATCH, Ranking, RankParams, rank
-from index.store import DocumentRow, Generation, Store
+from index.store import (
+    DocumentRow,
+    DocumentSpan,
+    Generation,
+    GenerationPassages,
+    PassageReader,
+    Store,
+)
 from index.understand import prepare as prepare_understanding
 from index.understand import understand
-from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
+from index.vocabulary import (
+    SPELLING_FILE,
+    Vocabulary,
+    load_spelling_keys,
+    load_surface_forms,
+    save_spelling_keys,
+    save_surface_forms,
+)
 
 log = logging.getLogger(__name__)
 # Progress: (done, total), called from a worker thread; a callback that also takes a
@@ -104,14 +118,16 @@ class CorpusUnavailable(DocumentRejected):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One immutable index generation: every answer reads exactly one snapshot."""
+    """One immutable index generation: every answer reads exactly one snapshot. Passages
+    are read on demand (`chunks`, a GenerationPassages once published, #13); documents,
+    the engine's arrays (memory-mapped) and the vocabulary are held."""
 
     generation: int
     corpus_hash: str
     engine: BM25 | None
-    chunks: tuple[Chunk, ...]
+    chunks: Sequence[Chunk]
     documents: tuple[DocumentRow, ...]
-    by_id: dict[str, int]
+    spans: Mapping[str, DocumentSpan]  # doc key -> where its passages are, how many
     vocabulary: Vocabulary
     _terms: dict[int, frozenset[str]] = field(default_factory=dict, compare=False)
     by_key: dict[str, DocumentRow] = field(default_factory=dict, compare=False)
@@ -133,8 +149,13 @@ class Snapshot:
 
     def with_documents(self, documents: list[DocumentRow], corpus_hash: str) -> Snapshot:
         """The same passages and engine with new citation metadata (after /cite)."""
-        return replace(self, corpus_hash=corpus_hash, documents=tuple(documents),
-                       by_key={d.doc_key: d for d in documents})
+        by_key = {d.doc_key: d for d in documents}
+        chunks = self.chunks
+        if isinstance(chunks, GenerationPassages):  # cached passages hold the old metadata
+            chunks = GenerationPassages(chunks.reader, chunks.generation, chunks.pieces,
+                                        by_key)
+        return replace(self, corpus_hash=corpus_hash, chunks=chunks,
+                       documents=tuple(documents), by_key=by_key, _terms={})
 
     # The PassageView that index.rank reads.
     def doc_key_of(self, index: int) -> str:
@@ -155,28 +176,45 @@ class Snapshot:
         return self.engine.n_docs if self.engine is not None else 0
 
     def live_chunks(self) -> list[Chunk]:
-        """The passages of live documents, in index order."""
-        if self.engine is None or self.engine.n_docs == len(self.chunks):
-            return list(self.chunks)
-        live = self.engine.live
-        return [c for c, keep in zip(self.chunks, live.tolist(), strict=True) if keep]
+        """The passages of live documents, in index order. Read one by one from the store:
+        slow at scale, only for rebuilding a missing duplicate table (bot/duplicates.py)."""
+        live = self.engine.live.tolist() if self.engine is not None else None
+        return [self.chunks[i] for i in range(len(self.chunks)) if live is None or live[i]]
+
+    def ordinal_of(self, chunk_id: str) -> int | None:
+        """The live passage with this chunk id, if any."""
+        chunks = self.chunks
+        if isinstance(chunks, GenerationPassages):
+            ordinals = chunks.ordinals_of_chunk(chunk_id)
+        else:
+            ordinals = [i for i, c in enumerate(chunks) if c.chunk_id == chunk_id]
+        live = self.engine.live if self.engine is not None else None
+        return next((i for i in ordinals if live is None or live[i]), None)
+
+    def ordinals_of_documents(self, keys: Collection[str]) -> list[int]:
+        """Ordinals of the live passages of these documents."""
+        chunks = self.chunks
+        if isinstance(chunks, GenerationPassages):
+            found = [i for key in keys if (span := self.spans.get(key)) is not None
+                     for i in chunks.ordinals_of_document(key, span)]
+        else:
+            found = [i for i, c in enumerate(chunks) if c.doc_key in keys]
+        live = self.engine.live if self.engine is not None else None
+        return [i for i in found if live is None or live[i]]
 
     @classmethod
     def of(cls, generation: int, corpus_hash: str, engine: BM25 | None,
-           chunks: list[Chunk], documents: list[DocumentRow],
+           chunks: Sequence[Chunk], documents: Sequence[DocumentRow],
+           spans: Mapping[str, DocumentSpan] | None = None,
            surface: Mapping[str, str] | None = None,
-           by_id: dict[str, int] | None = None) -> Snapshot:
-        """A generation's snapshot, with the vocabulary question understanding reads
-        (O(terms): build it in a worker thread). `by_id` (chunk id -> ordinal of the live
-        passages) is derived from the chunks unless given."""
-        if by_id is None:
-            live = engine.live.tolist() if engine is not None else [True] * len(chunks)
-            by_id = {c.chunk_id: i for i, (c, keep) in enumerate(zip(chunks, live, strict=True))
-                     if keep}
-        vocabulary = (Vocabulary.from_engine(engine, surface).warm()
-                      if engine is not None else Vocabulary({}, 0))
-        prepare_understanding()  # dictionaries and lexicon: once, here, not at a question
-        return cls(generation, corpus_hash, engine, tuple(chunks), tuple(documents), by_id,
+           vocabulary: Vocabulary | None = None) -> Snapshot:
+        """A generation's snapshot. Unless `vocabulary` is given, the vocabulary's fuzzy
+        tables are not built here: the first misspelt question, or `warm()` in the
+        background, builds them (O(terms))."""
+        if vocabulary is None:
+            vocabulary = (Vocabulary.from_engine(engine, surface)
+                          if engine is not None else Vocabulary({}, 0))
+        return cls(generation, corpus_hash, engine, chunks, tuple(documents), spans or {},
                    vocabulary, by_key={d.doc_key: d for d in documents})
 
 
@@ -498,7 +536,9 @@ class Service:
         self.store = store
         self.usage = UsageLog(store)
         self._salt = salt
-        self._snapshot = Snapshot.of(0, "", None, [], [])
+        self._snapshot = Snapshot.of(0, "", None, (), ())
+        self._reader = PassageReader(store.path)
+        self._warming: set[asyncio.Task[Vocabulary]] = set()
         self._lock = asyncio.Lock()  # one curation at a time in this process
         self._writer: DataDirLock | None = None  # ... and across processes (set by open)
         self._alias_file_lock: DataDirLock | None = None
@@ -516,6 +556,16 @@ class Service:
     @property
     def _index_root(self) -> Path:
         return self.config.db_path.parent / "index"
+
+    def _fingerprint(self) -> str:
+        """The corpus folder's fingerprint, reading only files changed since the last one
+        (content hashes cached in the data folder, #13)."""
+        return corpus_fingerprint(self.config.corpus_dir, self.config.corpus.max_file_bytes,
+                                  cache_file=self._fingerprint_cache)
+
+    @property
+    def _fingerprint_cache(self) -> Path:
+        return self.config.db_path.parent / "corpus-hashes.json"
 
     @property
     def _params(self) -> BM25Params:
@@ -560,6 +610,15 @@ class Service:
         return service
 
     async def _start(self, progress: Progress | None, *, build: bool = True) -> None:
+        # the dictionaries the first question needs load while the index does (#13)
+        preparing = asyncio.get_running_loop().create_task(
+            asyncio.to_thread(prepare_understanding))
+        try:
+            await self._start_serving(progress, build=build)
+        finally:
+            await preparing
+
+    async def _start_serving(self, progress: Progress | None, *, build: bool) -> None:
         await asyncio.to_thread(self._load_aliases)
         if self.config.logging.keep_days:
             await self.usage.prune_queries(self.config.logging.keep_days)
@@ -590,8 +649,7 @@ class Service:
             if current is not None:
                 await self._serve_until_rebuilt(current)
             return
-        fingerprint = await asyncio.to_thread(
-            corpus_fingerprint, self.config.corpus_dir, self.config.corpus.max_file_bytes)
+        fingerprint = await asyncio.to_thread(self._fingerprint)
         if current and current.corpus_hash == fingerprint:
             try:
                 self._snapshot = await self._load_snapshot(current.id, current.corpus_hash)
@@ -635,20 +693,38 @@ class Service:
 
     async def _load_snapshot(self, generation: int, corpus_hash: str,
                              expected: Generation | None = None) -> Snapshot:
-        """A published generation's snapshot. With `expected` (its row), rows retired by
-        another process while they were read are detected (IndexFormatError)."""
-        chunks = await self.store.chunks(generation)
+        """A published generation's snapshot: its documents and the engine's arrays; the
+        passages are read on demand. With `expected` (its row), rows retired by another
+        process while they were read are detected (IndexFormatError)."""
+        pieces = await self.store.pieces(generation)
         documents = await self.store.documents(generation)
-        if expected is not None and (len(chunks), len(documents)) != (expected.passages,
-                                                                       expected.documents):
+        spans = await self.store.document_spans(generation)
+        passages = GenerationPassages(self._reader, generation, pieces,
+                                      {d.doc_key: d for d in documents})
+        if expected is not None and (len(passages), len(documents)) != (expected.passages,
+                                                                         expected.documents):
             raise IndexFormatError(f"generation {generation} was retired while loading")
         path = self._index_root / f"gen-{generation}"
-        engine = await asyncio.to_thread(BM25.load, path) if chunks else None
-        if engine is not None and engine.n_slots != len(chunks):
-            raise IndexFormatError(f"{path}: {engine.n_slots} documents, expected {len(chunks)}")
+        engine = await asyncio.to_thread(BM25.load, path) if len(passages) else None
+        if engine is not None and engine.n_slots != len(passages):
+            raise IndexFormatError(f"{path}: {engine.n_slots} documents, "
+                                   f"expected {len(passages)}")
         surface = await asyncio.to_thread(load_surface_forms, path)
-        return await asyncio.to_thread(Snapshot.of, generation, corpus_hash, engine, chunks,
-                                       documents, surface)
+        snapshot = await asyncio.to_thread(Snapshot.of, generation, corpus_hash, engine,
+                                           passages, documents, spans, surface)
+        self._warm_later(snapshot)
+        return snapshot
+
+    def _warm_later(self, snapshot: Snapshot) -> None:
+        """Build the vocabulary's fuzzy tables in a worker thread, after the snapshot
+        answers (a misspelt question before then builds them itself)."""
+        if snapshot.engine is None or self._closed:
+            return
+        folder = self._index_root / f"gen-{snapshot.generation}"
+        task = asyncio.get_running_loop().create_task(
+            asyncio.to_thread(_warm_from, snapshot.vocabulary, folder))
+        self._warming.add(task)
+        task.add_done_callback(self._warming.discard)
 
     async def refresh(self) -> bool:
         """Swap in a generation another process published (never an older one), and reload
@@ -692,7 +768,7 @@ class Service:
             snapshot = self._snapshot
             if not any(d.file == target.name for d in snapshot.documents):
                 raise DocumentRejected(f"{target.name} is not indexed yet; /reindex first.")
-            before = await asyncio.to_thread(corpus_fingerprint, folder, cap)
+            before = await asyncio.to_thread(self._fingerprint)
             try:
                 await asyncio.to_thread(write_sidecar, target, changes)
             except CitationRefused as exc:
@@ -703,7 +779,7 @@ class Service:
             for row in documents:
                 if row.file == target.name:
                     await self.store.set_citation(snapshot.generation, row)
-            fingerprint = await asyncio.to_thread(corpus_fingerprint, folder, cap)
+            fingerprint = await asyncio.to_thread(self._fingerprint)
             if before != snapshot.corpus_hash:  # other edits await a reindex: keep it due
                 fingerprint = f"stale:{fingerprint}"
             await self.store.set_corpus_hash(snapshot.generation, fingerprint)
@@ -767,6 +843,9 @@ class Service:
             self._refresher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._refresher
+        if self._warming:
+            await asyncio.gather(*self._warming, return_exceptions=True)
+        self._reader.close()
         try:
             await self.store.close()
         finally:
@@ -870,7 +949,7 @@ class Service:
     async def full_text(self, chunk_id: str) -> FullText | None:
         """The whole section a passage came from, or None if it is gone."""
         snapshot = self._snapshot
-        index = snapshot.by_id.get(chunk_id)
+        index = await asyncio.to_thread(snapshot.ordinal_of, chunk_id)
         if index is None:
             return None
         chunk = snapshot.chunks[index]
@@ -906,11 +985,9 @@ class Service:
     async def sources(self) -> list[Source]:
         """Documents of the current index generation."""
         snapshot = self._snapshot
-        counts: dict[str, int] = {}
-        for chunk in snapshot.live_chunks():
-            counts[chunk.doc_key] = counts.get(chunk.doc_key, 0) + 1
-        return [Source(d.file, d.title, counts.get(d.doc_key, 0), d.date)
-                for d in snapshot.documents]
+        spans = snapshot.spans
+        return [Source(d.file, d.title, spans[d.doc_key].passages if d.doc_key in spans else 0,
+                       d.date) for d in snapshot.documents]
 
     def coverage(self) -> tuple[int, str, str, tuple[str, ...]]:
         """What the corpus covers: (files, first and last citation day (ISO, "" unknown),
@@ -1098,7 +1175,8 @@ class Service:
         started = time.perf_counter()
         corpus, cap = self.config.corpus_dir, self.config.corpus.max_file_bytes
         report = Reporter(progress)
-        built = await asyncio.to_thread(build_index, corpus, cap, self._params, report)
+        built = await asyncio.to_thread(build_index, corpus, cap, self._params, report,
+                                        self._fingerprint_cache)
         publishing = report.stage(PUBLISHING, 1)
         if not built.documents:
             await self._refuse_empty_over_published(len(built.skipped))
@@ -1107,7 +1185,7 @@ class Service:
         self._index_root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._index_root.chmod(0o700)  # older versions left it 0755
         try:
-            await asyncio.to_thread(_save_engine, built, path)
+            vocabulary = await asyncio.to_thread(_save_engine, built, path)
             await self.store.publish_generation(generation, built.documents, built.sections,
                                                 built.chunks)
         except BaseException:
@@ -1115,15 +1193,29 @@ class Service:
             shutil.rmtree(path, ignore_errors=True)
             raise
         previous = self._snapshot.generation
-        self._snapshot = await asyncio.to_thread(
-            Snapshot.of, generation, built.corpus_hash, built.engine, built.chunks,
-            built.documents, built.surface)
+        self._snapshot = await self._published(generation, built.corpus_hash, built.engine,
+                                               built.surface, vocabulary)
         await self._retire_generations(keep={generation, previous})
         await asyncio.to_thread(self._signatures.rebuild, generation, built.chunks)
         publishing(1, 1)
         report.finished()
         return ReindexResult(generation, len(built.documents), len(built.chunks),
                              tuple(built.skipped), time.perf_counter() - started)
+
+    async def _published(self, generation: int, corpus_hash: str, engine: BM25 | None,
+                         surface: Mapping[str, str], vocabulary: Vocabulary | None = None
+                         ) -> Snapshot:
+        """The snapshot of a generation this process has just published."""
+        pieces = await self.store.pieces(generation)
+        documents = await self.store.documents(generation)
+        spans = await self.store.document_spans(generation)
+        snapshot = await asyncio.to_thread(
+            Snapshot.of, generation, corpus_hash, engine,
+            GenerationPassages(self._reader, generation, pieces,
+                               {d.doc_key: d for d in documents}), documents, spans, surface,
+            vocabulary)
+        self._warm_later(snapshot)
+        return snapshot
 
     async def _refuse_empty_over_published(self, skipped: int) -> None:
         """Raise CorpusUnavailable if the published generation has documents: an empty or
@@ -1189,11 +1281,14 @@ class Service:
         chunks = [c for d in documents for c in dated_chunks(d)]
         near = self._near_duplicates(snapshot, chunks)
         texts = [indexed_text(c) for c in chunks]
+        tokens = [analyze(text) for text in texts]
         updated = engine.copy()
-        updated.append([analyze(text) for text in texts])
+        updated.append(tokens)
         surface = {**surface_forms(texts), **snapshot.vocabulary.surface}
-        return _Part(corpus_fingerprint(self.config.corpus_dir, cap), rows, sections, chunks,
-                     updated, surface, frozenset(), near)
+        vocabulary = snapshot.vocabulary.updated(updated, surface,
+                                                 {t for terms in tokens for t in terms})
+        return _Part(self._fingerprint(), rows, sections, chunks, updated, surface,
+                     frozenset(), vocabulary, near)
 
     def _near_duplicates(self, snapshot: Snapshot, chunks: list[Chunk]) -> tuple[Duplicate, ...]:
         """The new articles that nearly repeat indexed ones; DocumentRejected if one repeats
@@ -1210,7 +1305,8 @@ class Service:
     async def _publish_part(self, snapshot: Snapshot, part: _Part, started: float
                             ) -> ReindexResult:
         """Save and publish an incremental generation over `snapshot`'s, sharing its
-        main index files (hard links) and its rows (copied inside SQLite)."""
+        main index files (hard links) and its passages (the store's pieces): it writes only
+        the new document's rows, and one row per document of the corpus."""
         generation = await self.store.new_generation(part.corpus_hash)
         path = self._index_root / f"gen-{generation}"
         base = self._index_root / f"gen-{snapshot.generation}"
@@ -1223,17 +1319,13 @@ class Service:
             await self.store.discard_generation(generation)
             shutil.rmtree(path, ignore_errors=True)
             raise
-        documents = sorted([*(d for d in snapshot.documents if d.doc_key not in part.removed),
-                            *part.documents], key=lambda d: (d.file, d.doc_key))
-        self._snapshot = await asyncio.to_thread(
-            Snapshot.of, generation, part.corpus_hash, part.engine,
-            [*snapshot.chunks, *part.chunks], documents, part.surface,
-            _ids_after(snapshot, part))
+        self._snapshot = await self._published(generation, part.corpus_hash, part.engine,
+                                               part.surface, part.vocabulary)
         await self._retire_generations(keep={generation, snapshot.generation})
         if self._signatures.generation == snapshot.generation:
             await asyncio.to_thread(self._signatures.update, generation, part.chunks,
                                     part.removed)
-        return ReindexResult(generation, len(documents), part.engine.n_docs, (),
+        return ReindexResult(generation, len(self._snapshot.documents), part.engine.n_docs, (),
                              time.perf_counter() - started, part.near)
 
     def _check_content(self, name: str, data: bytes) -> None:
@@ -1317,17 +1409,22 @@ class Service:
         if engine is None or not keys:
             return await self._rebuild(None)
         started = time.perf_counter()
-        live = engine.live
-        ordinals = [i for i, c in enumerate(snapshot.chunks) if c.doc_key in keys and live[i]]
-        updated = engine.copy()
         try:
-            updated.remove(ordinals)
+            part = await asyncio.to_thread(self._unindex, snapshot, engine, keys)
         except ValueError:  # it held every token: the rebuild refuses or empties cleanly
             return await self._rebuild(None)
-        cap = self.config.corpus.max_file_bytes
-        fingerprint = await asyncio.to_thread(corpus_fingerprint, self.config.corpus_dir, cap)
-        part = _Part(fingerprint, [], [], [], updated, dict(snapshot.vocabulary.surface), keys)
         return await self._publish_part(snapshot, part, started)
+
+    def _unindex(self, snapshot: Snapshot, engine: BM25, keys: frozenset[str]) -> _Part:
+        """A copy of the engine with these documents' passages masked (off the event
+        loop: one pass over the postings)."""
+        ordinals = snapshot.ordinals_of_documents(keys)
+        updated = engine.copy()
+        updated.remove(ordinals)
+        surface = dict(snapshot.vocabulary.surface)
+        vocabulary = snapshot.vocabulary.updated(
+            updated, surface, {t for i in ordinals for t in snapshot.terms_of(i)})
+        return _Part(self._fingerprint(), [], [], [], updated, surface, keys, vocabulary)
 
 
 @dataclass(frozen=True)
@@ -1341,26 +1438,23 @@ class _Part:
     engine: BM25
     surface: dict[str, str]
     removed: frozenset[str]  # doc keys
+    vocabulary: Vocabulary | None = None  # carried over from the previous one, if an /add
     near: tuple[Duplicate, ...] = ()  # added articles that nearly repeat indexed ones
-
-
-def _ids_after(snapshot: Snapshot, part: _Part) -> dict[str, int]:
-    """The snapshot's chunk id -> ordinal map after the part: O(passages) dict copy, not a
-    walk over every passage."""
-    by_id = dict(snapshot.by_id)
-    if part.removed:
-        for chunk_id in [k for k, i in by_id.items()
-                         if snapshot.chunks[i].doc_key in part.removed]:
-            del by_id[chunk_id]
-    first = len(snapshot.chunks)
-    by_id.update((c.chunk_id, first + i) for i, c in enumerate(part.chunks))
-    return by_id
 
 
 def _save_part(part: _Part, path: Path, base: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
     part.engine.save(path, link_from=base)
     save_surface_forms(path, part.surface)
+    if (base / SPELLING_FILE).is_file():  # the keys of the added terms are computed at start
+        os.link(base / SPELLING_FILE, path / SPELLING_FILE)
+
+
+def _warm_from(vocabulary: Vocabulary, folder: Path) -> Vocabulary:
+    """Build a vocabulary's fuzzy tables with the spelling keys saved in `folder`."""
+    if vocabulary.warmed:
+        return vocabulary
+    return vocabulary.warm(load_spelling_keys(folder))
 
 
 MAX_ADDED_ALIASES = 2000
@@ -1394,11 +1488,17 @@ INLINE_SEARCH_MAX_CHARS = 300
 
 
 
-def _save_engine(built: BuiltIndex, path: Path) -> None:
+def _save_engine(built: BuiltIndex, path: Path) -> Vocabulary | None:
+    """Save a built index with its surface forms and spelling keys; returns its warmed
+    vocabulary (None for an empty index)."""
     shutil.rmtree(path, ignore_errors=True)
-    if built.engine is not None:
-        built.engine.save(path)
-        save_surface_forms(path, built.surface)
+    if built.engine is None:
+        return None
+    built.engine.save(path)
+    save_surface_forms(path, built.surface)
+    vocabulary = Vocabulary.from_engine(built.engine, built.surface).warm()
+    save_spelling_keys(path, vocabulary)
+    return vocabulary
 
 
 def _file_stamp(path: Path) -> tuple[int, int, int] | None:

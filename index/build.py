@@ -8,11 +8,13 @@ import json
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from index.analyze import analyze, surface_forms
 from index.chunk import Chunk, chunk_document, indexed_text, section_text
@@ -58,21 +60,77 @@ class BuiltIndex:
     surface: dict[str, str] = field(default_factory=dict)  # term -> its usual spelling
 
 
-def corpus_fingerprint(folder: Path, max_bytes: int, progress: Progress | None = None) -> str:
-    """Hash of the corpus files' names and contents: changes whenever the corpus does."""
+def corpus_fingerprint(folder: Path, max_bytes: int, progress: Progress | None = None,
+                       cache_file: Path | None = None) -> str:
+    """Hash of the corpus files' names and contents: changes whenever the corpus does.
+    With `cache_file`, a file whose size, times and inode are those recorded there is not
+    read again (its recorded content hash is used): a start or an /add no longer reads the
+    whole corpus (#13). The result is the same with or without the cache."""
     digest = hashlib.sha256(f"pipeline={PIPELINE_VERSION} max_bytes={max_bytes}".encode())
     files = corpus_files(folder)
+    known = _read_hash_cache(cache_file) if cache_file is not None else {}
+    fresh: dict[str, list[Any]] = {}
     for done, path in enumerate(files, start=1):
-        try:  # a link out of the folder is never read, not even to hash it
-            data = b"<outside link>" if is_outside_link(path) else path.read_bytes()
-        except OSError:
-            data = b"<unreadable>"
-        digest.update(f"\0{path.name}\0{len(data)}\0".encode())
-        digest.update(hashlib.sha256(data).digest())
+        size, content = _file_digest(path, known, fresh)
+        digest.update(f"\0{path.name}\0{size}\0".encode())
+        digest.update(content)
         _add_sidecar(digest, path)
         if progress:
             progress(done, len(files))
+    if cache_file is not None and fresh != known:
+        _write_hash_cache(cache_file, fresh)
     return digest.hexdigest()
+
+
+def _file_digest(path: Path, known: dict[str, list[Any]], fresh: dict[str, list[Any]]
+                 ) -> tuple[int, bytes]:
+    """(size, sha256) of a corpus file as the fingerprint hashes it; a regular file's is
+    taken from `known` when its stamp matches, and recorded in `fresh`."""
+    try:
+        if is_outside_link(path):  # a link out of the folder is never read, not even hashed
+            return len(b"<outside link>"), hashlib.sha256(b"<outside link>").digest()
+        stamp = _stamp(path)
+        entry = known.get(path.name)
+        if entry is not None and entry[:-1] == stamp:
+            fresh[path.name] = entry
+            return int(stamp[0]), bytes.fromhex(entry[-1])
+        data = path.read_bytes()
+    except (OSError, ValueError):
+        return len(b"<unreadable>"), hashlib.sha256(b"<unreadable>").digest()
+    content = hashlib.sha256(data).digest()
+    if stamp[0] == len(data) and _stamp(path) == stamp:  # unchanged while read
+        fresh[path.name] = [*stamp, content.hex()]
+    return len(data), content
+
+
+def _stamp(path: Path) -> list[int]:
+    """What changes whenever a file's content may have: size, times, inode, device."""
+    status = path.stat()
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
+            status.st_dev]
+
+
+def _read_hash_cache(cache_file: Path) -> dict[str, list[Any]]:
+    try:
+        data = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 6}
+
+
+def _write_hash_cache(cache_file: Path, entries: dict[str, list[Any]]) -> None:
+    """Replace the cache atomically (a lost race only costs a re-read later)."""
+    tmp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            json.dump(entries, file)
+        os.replace(tmp, cache_file)
+    except OSError as exc:
+        log.debug("corpus hash cache %s not written: %s", cache_file, exc)
+        tmp.unlink(missing_ok=True)
 
 
 def _add_sidecar(digest: hashlib._Hash, document: Path) -> None:
@@ -109,14 +167,17 @@ def dated_chunks(doc: Document) -> list[Chunk]:
 
 
 def build_index(folder: Path, max_bytes: int, params: BM25Params,
-                progress: Progress | Reporter | None = None) -> BuiltIndex:
+                progress: Progress | Reporter | None = None,
+                fingerprint_cache: Path | None = None) -> BuiltIndex:
     """Read, clean, chunk, analyse and index every usable document of `folder`. Files are
     prepared in worker processes when there are enough of them (output order and content
     are the same either way); `progress` hears of every stage (see `index.progress`); pass
-    a Reporter to go on reporting the stages after this one (publishing)."""
+    a Reporter to go on reporting the stages after this one (publishing). The corpus hash
+    records its files' content hashes in `fingerprint_cache` (see corpus_fingerprint)."""
     report = progress if isinstance(progress, Reporter) else Reporter(progress)
     files = corpus_files(folder)
-    corpus_hash = corpus_fingerprint(folder, max_bytes, report.stage(READING, len(files)))
+    corpus_hash = corpus_fingerprint(folder, max_bytes, report.stage(READING, len(files)),
+                                     fingerprint_cache)
     prepared = _prepare_all(files, max_bytes, report.stage(PREPARING, len(files)))
     index = _assemble(prepared)
     built = report.stage(BUILDING, 1)

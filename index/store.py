@@ -4,15 +4,19 @@ with its owner (the bot), which brings its own tables as extra numbered migratio
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import json
 import logging
 import os
+import sqlite3
+import threading
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import aiosqlite
 
@@ -56,7 +60,33 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE documents ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}';
     ALTER TABLE passages ADD COLUMN event_dates TEXT NOT NULL DEFAULT '[]';
     """,
+    # 5: passages and sections are shared between generations (#13). Each generation that
+    # writes passages writes them as a "piece" (keyed by its own id); a generation is the
+    # list of pieces it reads, in ordinal order (`pieces`), so an /add writes only its own
+    # rows. A document row knows the piece holding its passages and sections, and how many
+    # passages it has. Existing generations become one piece each.
+    5: """
+    ALTER TABLE passages RENAME COLUMN generation TO piece;
+    ALTER TABLE sections RENAME COLUMN generation TO piece;
+    ALTER TABLE documents ADD COLUMN piece INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE documents ADD COLUMN passages INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX passages_by_doc ON passages (piece, doc_key);
+    UPDATE documents SET piece = generation;
+    UPDATE documents SET passages = (SELECT COUNT(*) FROM passages p
+        WHERE p.piece = documents.piece AND p.doc_key = documents.doc_key);
+    CREATE TABLE pieces (
+        generation INTEGER NOT NULL, first_ordinal INTEGER NOT NULL, piece INTEGER NOT NULL,
+        count INTEGER NOT NULL, PRIMARY KEY (generation, first_ordinal));
+    CREATE INDEX pieces_by_piece ON pieces (piece);
+    INSERT INTO pieces SELECT id, 0, id, passages FROM generations WHERE passages > 0;
+    CREATE TABLE retired_pieces (piece INTEGER PRIMARY KEY, retired_at REAL NOT NULL);
+    """,
 }
+
+
+# How long the passages of a retired generation stay readable by processes still answering
+# from it (they switch at their next refresh, `data.refresh_seconds`).
+RETIRED_KEPT_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -95,6 +125,7 @@ class DocumentRow:
 
 _DOCUMENT_COLUMNS = ("doc_key, file, title, date, sha256, outlet, author, url, language, "
                      "published, updated, provenance")
+_STORED_DOCUMENT_COLUMNS = f"{_DOCUMENT_COLUMNS}, piece, passages"  # + where its rows are
 
 
 def _chunk(row: Sequence[Any]) -> Chunk:
@@ -254,7 +285,7 @@ class Store:
         db = self._db
         try:
             await db.execute("BEGIN")
-            await self._insert_rows(generation, documents, sections, chunks, 0)
+            await self._insert_piece(generation, documents, sections, chunks, 0)
             await db.execute(
                 "UPDATE generations SET status='ready', documents=?, passages=? WHERE id=?",
                 (len(documents), len(chunks), generation))
@@ -269,9 +300,11 @@ class Store:
                                   documents: Sequence[DocumentRow],
                                   sections: Iterable[tuple[str, int, str, str]],
                                   chunks: Sequence[Chunk], removed: Collection[str]) -> None:
-        """Publish a generation made of `base`'s rows without the `removed` documents (their
-        passages stay, as tombstones keeping the ordinals), plus new documents whose
-        passages follow base's; one transaction, as publish_generation (#13)."""
+        """Publish a generation made of `base`'s passages (shared, not copied: `base`'s
+        pieces) without the `removed` documents (their passages stay, as tombstones keeping
+        the ordinals), plus new documents whose passages follow base's, written as this
+        generation's own piece; one transaction, as publish_generation (#13). Costs the
+        new rows plus one row per document and piece of `base`, not per passage."""
         async with self._write:
             await self._publish_incremental(generation, base, documents, sections, chunks,
                                             removed)
@@ -285,23 +318,13 @@ class Store:
         try:
             await db.execute("BEGIN")
             await db.execute(
-                f"INSERT INTO documents (generation, {_DOCUMENT_COLUMNS}) SELECT ?, "
-                f"{_DOCUMENT_COLUMNS} FROM documents WHERE generation=? "
+                f"INSERT INTO documents (generation, {_STORED_DOCUMENT_COLUMNS}) SELECT ?, "
+                f"{_STORED_DOCUMENT_COLUMNS} FROM documents WHERE generation=? "
                 "AND doc_key NOT IN (SELECT value FROM json_each(?))", (generation, base, gone))
-            await db.execute(
-                "INSERT INTO sections SELECT ?, doc_key, idx, heading, text FROM sections "
-                "WHERE generation=? AND doc_key NOT IN (SELECT value FROM json_each(?))",
-                (generation, base, gone))
-            await db.execute(
-                "INSERT INTO passages (generation, ordinal, chunk_id, doc_key, paragraph, "
-                "section_idx, text, urls, event_dates) SELECT ?, ordinal, chunk_id, doc_key, "
-                "paragraph, section_idx, text, urls, event_dates FROM passages "
-                "WHERE generation=?", (generation, base))
-            cursor = await db.execute("SELECT COUNT(*) FROM passages WHERE generation=?",
-                                      (generation,))
-            row = await cursor.fetchone()
-            first = int(row[0]) if row else 0
-            await self._insert_rows(generation, documents, sections, chunks, first)
+            await db.execute("INSERT INTO pieces SELECT ?, first_ordinal, piece, count "
+                             "FROM pieces WHERE generation=?", (generation, base))
+            first = await self._passage_count(base)
+            await self._insert_piece(generation, documents, sections, chunks, first)
             await db.execute(
                 "UPDATE generations SET status='ready', documents=(SELECT COUNT(*) FROM "
                 "documents WHERE generation=?), passages=? WHERE id=?",
@@ -313,30 +336,65 @@ class Store:
             await db.rollback()
             raise
 
-    async def _insert_rows(self, generation: int, documents: Sequence[DocumentRow],
-                           sections: Iterable[tuple[str, int, str, str]],
-                           chunks: Sequence[Chunk], first_ordinal: int) -> None:
+    async def _passage_count(self, generation: int) -> int:
+        """Passage ordinals of a published generation, tombstones included."""
+        async with self._db.execute("SELECT passages FROM generations WHERE id=?",
+                                    (generation,)) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _insert_piece(self, generation: int, documents: Sequence[DocumentRow],
+                            sections: Iterable[tuple[str, int, str, str]],
+                            chunks: Sequence[Chunk], first_ordinal: int) -> None:
+        """A generation's own rows: its documents, and its piece (the passages and sections
+        it writes, keyed by its id), read from ordinal `first_ordinal` on."""
         db = self._db
+        counts = Counter(c.doc_key for c in chunks)
         await db.executemany(
-            f"INSERT INTO documents (generation, {_DOCUMENT_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [_document_values(generation, d) for d in documents])
+            f"INSERT INTO documents (generation, {_STORED_DOCUMENT_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*_document_values(generation, d), generation, counts[d.doc_key])
+             for d in documents])
         await db.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?)",
                              [(generation, *s) for s in sections])
         await db.executemany(
-            "INSERT INTO passages (generation, ordinal, chunk_id, doc_key, paragraph, "
+            "INSERT INTO passages (piece, ordinal, chunk_id, doc_key, paragraph, "
             "section_idx, text, urls, event_dates) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(generation, first_ordinal + i, c.chunk_id, c.doc_key, c.paragraph,
-              c.section_index, c.text, json.dumps(c.urls), json.dumps(c.event_dates))
-             for i, c in enumerate(chunks)])
+            [(generation, i, c.chunk_id, c.doc_key, c.paragraph, c.section_index, c.text,
+              json.dumps(c.urls), json.dumps(c.event_dates)) for i, c in enumerate(chunks)])
+        if chunks:
+            await db.execute("INSERT INTO pieces VALUES (?, ?, ?, ?)",
+                             (generation, first_ordinal, generation, len(chunks)))
 
     async def discard_generation(self, generation: int) -> None:
-        """Forget a generation's rows (a failed build or a retired one)."""
+        """Forget a generation (a failed build or a retired one): its rows now; the pieces
+        of passages no other generation reads any more RETIRED_KEPT_SECONDS later (another
+        process may answer from the generation until its next refresh)."""
+        db = self._db
         async with self._write:
-            for table in ("documents", "sections", "passages"):
-                await self._db.execute(f"DELETE FROM {table} WHERE generation=?", (generation,))
-            await self._db.execute("DELETE FROM generations WHERE id=?", (generation,))
-            await self._db.commit()
+            async with db.execute("SELECT piece FROM pieces WHERE generation=?",
+                                  (generation,)) as cursor:
+                pieces = {int(row[0]) async for row in cursor} | {generation}
+            for table in ("documents", "pieces"):
+                await db.execute(f"DELETE FROM {table} WHERE generation=?", (generation,))
+            await db.executemany(
+                "INSERT OR REPLACE INTO retired_pieces SELECT ?, ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM pieces WHERE piece=?)",
+                [(piece, time.time(), piece) for piece in sorted(pieces)])
+            await self._purge_retired_pieces()
+            await db.execute("DELETE FROM generations WHERE id=?", (generation,))
+            await db.commit()
+
+    async def _purge_retired_pieces(self) -> None:
+        """Delete the rows of pieces retired long enough ago that no generation reads."""
+        db = self._db
+        sql = ("SELECT piece FROM retired_pieces WHERE retired_at <= ? AND piece NOT IN "
+               "(SELECT piece FROM pieces)")
+        async with db.execute(sql, (time.time() - RETIRED_KEPT_SECONDS,)) as cursor:
+            expired = [int(row[0]) async for row in cursor]
+        for piece in expired:
+            for table in ("sections", "passages", "retired_pieces"):
+                await db.execute(f"DELETE FROM {table} WHERE piece=?", (piece,))
 
     async def unpublished_generation_ids(self) -> list[int]:
         """Generations whose build never finished (or is under way in another process)."""
@@ -375,21 +433,181 @@ class Store:
         async with self._db.execute(sql, (generation,)) as cursor:
             return [DocumentRow(*row) async for row in cursor]
 
+    async def pieces(self, generation: int) -> list[Piece]:
+        """Where a generation's passages are stored, in ordinal order."""
+        sql = ("SELECT first_ordinal, piece, count FROM pieces WHERE generation=? "
+               "ORDER BY first_ordinal")
+        async with self._db.execute(sql, (generation,)) as cursor:
+            return [Piece(*row) async for row in cursor]
+
+    async def document_spans(self, generation: int) -> dict[str, DocumentSpan]:
+        """doc key -> the piece holding the document's passages and how many it has."""
+        sql = "SELECT doc_key, piece, passages FROM documents WHERE generation=?"
+        async with self._db.execute(sql, (generation,)) as cursor:
+            return {str(row[0]): DocumentSpan(int(row[1]), int(row[2])) async for row in cursor}
+
     async def chunks(self, generation: int) -> list[Chunk]:
         """Passages of a generation in index order, with their document metadata; a
         removed document's passages (kept as tombstones, #13) have no file or title."""
-        sql = ("SELECT p.chunk_id, p.doc_key, COALESCE(d.file, ''), COALESCE(d.title, ''), "
-               "COALESCE(d.date, ''), COALESCE(s.heading, ''), p.section_idx, p.paragraph, "
-               "p.text, p.urls, p.event_dates "
-               "FROM passages p LEFT JOIN documents d ON d.generation = p.generation "
-               "AND d.doc_key = p.doc_key LEFT JOIN sections s ON s.generation = p.generation "
-               "AND s.doc_key = p.doc_key AND s.idx = p.section_idx "
-               "WHERE p.generation=? ORDER BY p.ordinal")
-        async with self._db.execute(sql, (generation,)) as cursor:
+        sql = (f"SELECT {_PASSAGE_COLUMNS} FROM pieces g JOIN passages p ON p.piece = g.piece "
+               f"{_PASSAGE_JOINS} WHERE g.generation=? ORDER BY g.first_ordinal, p.ordinal")
+        async with self._db.execute(sql, (generation, generation)) as cursor:
             return [_chunk(row) async for row in cursor]
 
     async def section_text(self, generation: int, doc_key: str, index: int) -> str | None:
-        sql = "SELECT text FROM sections WHERE generation=? AND doc_key=? AND idx=?"
+        sql = ("SELECT s.text FROM documents d JOIN sections s ON s.piece = d.piece AND "
+               "s.doc_key = d.doc_key WHERE d.generation=? AND d.doc_key=? AND s.idx=?")
         async with self._db.execute(sql, (generation, doc_key, index)) as cursor:
             row = await cursor.fetchone()
         return str(row[0]) if row else None
+
+
+# A passage row with its document's metadata (of the generation given as the first
+# parameter; none for a tombstone) and its section's heading, as _chunk reads it.
+_PASSAGE_COLUMNS = ("p.chunk_id, p.doc_key, COALESCE(d.file, ''), COALESCE(d.title, ''), "
+                    "COALESCE(d.date, ''), COALESCE(s.heading, ''), p.section_idx, "
+                    "p.paragraph, p.text, p.urls, p.event_dates")
+_PASSAGE_JOINS = ("LEFT JOIN documents d ON d.generation = ? AND d.doc_key = p.doc_key "
+                  "AND d.piece = p.piece LEFT JOIN sections s ON s.piece = p.piece "
+                  "AND s.doc_key = p.doc_key AND s.idx = p.section_idx")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Passages `first_ordinal` .. + `count` of a generation: rows 0 .. `count` of piece
+    `piece` (the generation that wrote them)."""
+
+    first_ordinal: int
+    piece: int
+    count: int
+
+
+@dataclass(frozen=True)
+class DocumentSpan:
+    piece: int
+    passages: int
+
+
+class PassageReader:
+    """Reads passages of published generations on demand (#13), from any thread: one
+    read-only connection per thread, to the database file the Store writes (WAL: readers
+    see committed generations and never block the writer)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+        self._closed = False
+
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            if self._closed:
+                raise sqlite3.ProgrammingError("passage reader closed")
+            db = sqlite3.connect(self.path, check_same_thread=False)
+            db.execute("PRAGMA query_only=1")
+            with self._guard:
+                self._opened.append(db)
+            self._local.db = db
+        return db
+
+    def passage(self, piece: int, ordinal: int) -> Sequence[Any] | None:
+        """Row `ordinal` of `piece` as _PASSAGE_COLUMNS without the document's file, title
+        and date (the reader's generation has them); None if gone."""
+        sql = ("SELECT p.chunk_id, p.doc_key, COALESCE(s.heading, ''), p.section_idx, "
+               "p.paragraph, p.text, p.urls, p.event_dates FROM passages p LEFT JOIN "
+               "sections s ON s.piece = p.piece AND s.doc_key = p.doc_key AND "
+               "s.idx = p.section_idx WHERE p.piece=? AND p.ordinal=?")
+        row: Sequence[Any] | None = self._db().execute(sql, (piece, ordinal)).fetchone()
+        return row
+
+    def ordinals_of_chunk(self, pieces: Sequence[int], chunk_id: str) -> list[tuple[int, int]]:
+        """(piece, ordinal) of the rows with this chunk id in these pieces."""
+        marks = ",".join("?" * len(pieces))
+        sql = f"SELECT piece, ordinal FROM passages WHERE piece IN ({marks}) AND chunk_id=?"
+        return [(int(a), int(b)) for a, b in self._db().execute(sql, (*pieces, chunk_id))]
+
+    def ordinals_of_document(self, piece: int, doc_key: str) -> list[int]:
+        """Ordinals (within `piece`) of a document's passages."""
+        sql = "SELECT ordinal FROM passages WHERE piece=? AND doc_key=? ORDER BY ordinal"
+        return [int(row[0]) for row in self._db().execute(sql, (piece, doc_key))]
+
+    def close(self) -> None:
+        with self._guard:
+            self._closed = True
+            opened, self._opened = self._opened, []
+        for db in opened:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
+
+_GONE = Chunk("", "", "", "", "", "", 0, 0, "")  # a row retired under a reader (see below)
+
+
+class GenerationPassages(Sequence[Chunk]):
+    """A published generation's passages by ordinal, read from the database on demand and
+    kept in a bounded cache (#13): nothing per passage is loaded at start. Should another
+    process retire the generation while this one still answers from it (before its next
+    refresh), a vanished passage reads as an empty one rather than failing."""
+
+    CACHED = 20_000
+
+    def __init__(self, reader: PassageReader, generation: int, pieces: Sequence[Piece],
+                 documents: Mapping[str, DocumentRow]) -> None:
+        self.reader = reader
+        self.generation = generation
+        self.pieces = tuple(pieces)
+        self.documents = documents
+        self._firsts = [p.first_ordinal for p in self.pieces]
+        self._first_of = {p.piece: p.first_ordinal for p in self.pieces}
+        self._length = sum(p.count for p in self.pieces)
+        self._cache: dict[int, Chunk] = {}
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> Chunk: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Chunk]: ...
+
+    def __getitem__(self, index: int | slice) -> Chunk | Sequence[Chunk]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        chunk = self._cache.get(index)
+        if chunk is None:
+            chunk = self._read(index)
+            if len(self._cache) >= self.CACHED:
+                self._cache.clear()
+            self._cache[index] = chunk
+        return chunk
+
+    def _read(self, index: int) -> Chunk:
+        piece = self.pieces[bisect.bisect_right(self._firsts, index) - 1]
+        row = self.reader.passage(piece.piece, index - piece.first_ordinal)
+        if row is None:
+            log.warning("passage %d of generation %d is gone (retired by another process?)",
+                        index, self.generation)
+            return _GONE
+        document = self.documents.get(row[1])
+        if document is None:  # a removed document's passage (a tombstone)
+            return _chunk((row[0], row[1], "", "", "", *row[2:]))
+        return _chunk((row[0], row[1], document.file, document.title, document.date,
+                       *row[2:]))
+
+    def ordinals_of_chunk(self, chunk_id: str) -> list[int]:
+        """Ordinals holding this chunk id (a removed and re-added document's twice)."""
+        found = self.reader.ordinals_of_chunk(list(self._first_of), chunk_id)
+        return sorted(self._first_of[piece] + ordinal for piece, ordinal in found)
+
+    def ordinals_of_document(self, doc_key: str, span: DocumentSpan) -> list[int]:
+        """Ordinals of a live document's passages."""
+        first = self._first_of.get(span.piece)
+        if first is None:
+            return []
+        return [first + o for o in self.reader.ordinals_of_document(span.piece, doc_key)]

@@ -3,9 +3,12 @@ rare each is, and how the corpus writes it. Built once per index generation."""
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,9 +49,13 @@ class Vocabulary:
     # (names only, first letter of the key) -> (spelling keys, their terms)
     _spellings: dict[tuple[bool, str], tuple[list[str], list[str]]] = field(
         default_factory=dict, compare=False, repr=False)
-    # the same groups' keys with every vowel made one ("menaka", "maneka" -> mananaka)
+    # the same groups' keys with every vowel made one ("menaka", "maneka" -> mananaka),
+    # computed on first use
     _skeletons: dict[tuple[bool, str], list[str]] = field(
         default_factory=dict, compare=False, repr=False)
+    # one thread builds the tables (a background warm() and a question may race)
+    _building: threading.Lock = field(default_factory=threading.Lock, compare=False,
+                                      repr=False)
 
     @classmethod
     def from_engine(cls, engine: TermStats, surface: Mapping[str, str] | None = None
@@ -123,11 +130,21 @@ class Vocabulary:
         best = self._best(process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff,
                                           limit=8), terms, word, more_used_than)
         if best is None and len(key) >= _MIN_SKELETON:  # vowels written otherwise: Maneka
-            skeletons = self._skeletons.get((names_only, key[:1]), [])
+            skeletons = self._skeletons_of((names_only, key[:1]), keys)
             best = self._best(process.extract(vowel_skeleton(key), skeletons,
                                               scorer=fuzz.ratio, score_cutoff=_SKELETON_CUTOFF,
                                               limit=8), terms, word, more_used_than)
         return best
+
+    def _skeletons_of(self, group: tuple[bool, str], keys: list[str]) -> list[str]:
+        """The vowel skeletons of one group's spelling keys, in the same order. Computed on
+        first use, so tables carried over by an /add or loaded at start need no extra pass
+        (an /add's fresh Vocabulary starts with no skeletons)."""
+        found = self._skeletons.get(group)
+        if found is None or len(found) != len(keys):
+            found = [vowel_skeleton(k) for k in keys]
+            self._skeletons[group] = found
+        return found
 
     def _best(self, found: Iterable[tuple[str, float, int]], terms: list[str], word: str,
               more_used_than: int) -> str | None:
@@ -142,31 +159,103 @@ class Vocabulary:
                     best = rank
         return best[2] if best else None
 
-    def warm(self) -> Vocabulary:
+    def warm(self, known_keys: Mapping[str, str] | None = None) -> Vocabulary:
         """Build the fuzzy-matching tables now (about 0.5 s at 100k passages) rather than
-        at the first misspelt question; call it off the event loop when loading an index."""
-        self._build_candidates(True)
-        self._build_candidates(False)
+        at the first misspelt question; call it off the event loop, e.g. in the background
+        once a new index answers."""
+        self._build_candidates(True, known_keys or {})
+        self._build_candidates(False, known_keys or {})
         return self
 
-    def _build_candidates(self, names_only: bool) -> None:
+    @property
+    def warmed(self) -> bool:
+        """True once both fuzzy tables are built."""
+        return (True, "") in self._spellings and (False, "") in self._spellings
+
+    def _build_candidates(self, names_only: bool, known_keys: Mapping[str, str] | None = None
+                          ) -> None:
         """(spelling keys, terms) by first letter of the key; built on first use."""
-        if (names_only, "") not in self._spellings:
-            for term in self.doc_freq:
+        if (names_only, "") in self._spellings:
+            return
+        with self._building:
+            if (names_only, "") not in self._spellings:
+                self._fill_candidates(names_only, known_keys or {})
+
+    def _fill_candidates(self, names_only: bool, known_keys: Mapping[str, str]) -> None:
+        """Fill one table; `known_keys` (spelling -> key, see save_spelling_keys) spares
+        computing the keys again."""
+        for n, term in enumerate(self.doc_freq):
+            if n % 1000 == 999:
+                time.sleep(0)  # let a question's thread have the GIL (this runs for ~1 s)
+            if self._spelt_candidate(term, names_only):
                 spelling = self.surface.get(term, term)
-                if len(term) < 4 or not spelling.isalpha():
-                    continue
-                if not names_only and self.doc_freq[term] < 2:
-                    continue  # a misspelt common word aims at a word the corpus uses
-                if names_only and not spelling[:1].isupper():
-                    continue
-                key = spelling_key(fold(spelling))
+                key = known_keys.get(spelling) or spelling_key(fold(spelling))
                 keys, terms = self._spellings.setdefault((names_only, key[:1]), ([], []))
                 keys.append(key)
                 terms.append(term)
-                self._skeletons.setdefault((names_only, key[:1]), []).append(
-                    vowel_skeleton(key))
-            self._spellings[(names_only, "")] = ([], [])
+        self._spellings[(names_only, "")] = ([], [])
+
+    def _spelt_candidate(self, term: str, names_only: bool) -> bool:
+        """True if fuzzy matching compares words with this term."""
+        spelling = self.surface.get(term, term)
+        if len(term) < 4 or not spelling.isalpha() or term not in self.doc_freq:
+            return False
+        if not names_only and self.doc_freq[term] < 2:
+            return False  # a misspelt common word aims at a word the corpus uses
+        return not names_only or spelling[:1].isupper()
+
+    def updated(self, engine: TermStats, surface: Mapping[str, str],
+                touched: Iterable[str]) -> Vocabulary:
+        """The vocabulary of `engine` after passages holding the terms `touched` were
+        appended to or removed from this one's (no other term's surface form changed):
+        the fuzzy tables are carried over, with only those terms looked at again, in the
+        order a fresh build gives them (#13: an /add or /remove costs its terms, not the
+        vocabulary's; no question waits for the new tables)."""
+        self.warm()  # if a background warm-up is still under way: wait for it, once
+        fresh = Vocabulary.from_engine(engine, surface)
+        terms = list(dict.fromkeys(touched))
+        order: dict[str, int] | None = None
+        for names_only in (True, False):
+            tables = {k: (list(keys), list(spelt)) for k, (keys, spelt)
+                      in list(self._spellings.items()) if k[0] == names_only}
+            moved = [t for t in terms if self._respelt(fresh, t, names_only)]
+            for term in moved:
+                if self._spelt_candidate(term, names_only):
+                    _drop_spelling(tables, names_only, term, self.surface.get(term, term))
+            for term in moved:
+                if fresh._spelt_candidate(term, names_only):
+                    order = order or {t: i for i, t in enumerate(fresh.doc_freq)}
+                    _insert_spelling(tables, names_only, term, fresh.surface.get(term, term),
+                                     order)
+            fresh._spellings.update(tables)
+        return fresh
+
+    def _respelt(self, other: Vocabulary, term: str, names_only: bool) -> bool:
+        """True if the term's entry in a fuzzy table differs between the two."""
+        was, now = self._spelt_candidate(term, names_only), other._spelt_candidate(term,
+                                                                                  names_only)
+        if was != now:
+            return True
+        return was and self.surface.get(term, term) != other.surface.get(term, term)
+
+
+def _drop_spelling(tables: dict[tuple[bool, str], tuple[list[str], list[str]]],
+                   names_only: bool, term: str, spelling: str) -> None:
+    """Take a term out of its first-sound table."""
+    keys, terms = tables[(names_only, spelling_key(fold(spelling))[:1])]
+    at = terms.index(term)
+    del keys[at], terms[at]
+
+
+def _insert_spelling(tables: dict[tuple[bool, str], tuple[list[str], list[str]]],
+                     names_only: bool, term: str, spelling: str, order: Mapping[str, int]
+                     ) -> None:
+    """Put a term into its first-sound table where a fresh build would (term order)."""
+    key = spelling_key(fold(spelling))
+    keys, terms = tables.setdefault((names_only, key[:1]), ([], []))
+    at = bisect.bisect_left([order[t] for t in terms], order[term])
+    keys.insert(at, key)
+    terms.insert(at, term)
 
 
 _SOUNDS = [("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("v", "f"), ("w", "u"),
@@ -206,6 +295,7 @@ def _fuzzy_cutoff(length: int) -> float | None:
 
 
 SURFACE_FILE = "surface.json"
+SPELLING_FILE = "spellings.json"
 
 
 def save_surface_forms(folder: Path, surface: Mapping[str, str]) -> None:
@@ -224,6 +314,33 @@ def load_surface_forms(folder: Path) -> dict[str, str]:
     a rewrite is worded and which spellings fuzzy matching compares)."""
     try:
         data = json.loads((folder / SURFACE_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def save_spelling_keys(folder: Path, vocabulary: Vocabulary) -> None:
+    """Write the spelling keys of a warmed vocabulary's fuzzy tables next to its index
+    arrays (spelling -> key), so that a start builds the tables without computing them."""
+    known: dict[str, str] = {}
+    for (_names_only, _), (keys, terms) in list(vocabulary._spellings.items()):
+        for key, term in zip(keys, terms, strict=True):
+            known[vocabulary.surface.get(term, term)] = key
+    tmp = folder / f"{SPELLING_FILE}.tmp"
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(json.dumps(known, ensure_ascii=False))
+    os.replace(tmp, folder / SPELLING_FILE)
+
+
+def load_spelling_keys(folder: Path) -> dict[str, str]:
+    """A generation's saved spelling keys; empty when absent or unreadable (they are only
+    a shortcut: a missing key is computed)."""
+    try:
+        data = json.loads((folder / SPELLING_FILE).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return {}
     if not isinstance(data, dict):

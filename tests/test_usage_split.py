@@ -25,7 +25,7 @@ def test_index_mentions_no_usage_table_or_method() -> None:
 
 
 def test_index_and_bot_migrations_number_one_schema() -> None:
-    assert sorted({**MIGRATIONS, **USAGE_MIGRATIONS}) == [1, 2, 3, 4]
+    assert sorted({**MIGRATIONS, **USAGE_MIGRATIONS}) == [1, 2, 3, 4, 5]
     assert set(USAGE_MIGRATIONS) == {2, 3}
 
 
