@@ -46,7 +46,7 @@ from index.build import (
     dated_chunks,
     document_row,
 )
-from index.chunk import Chunk, indexed_text, section_text
+from index.chunk import Chunk, indexed_text, section_row
 from index.citation import CitationRefused, write_sidecar
 from index.engine import BM25, IndexFormatError
 from index.ingest import (
@@ -1175,8 +1175,7 @@ class Service:
             raise DocumentRejected(str(exc)) from None
         _refuse_duplicate(snapshot, documents[0].sha256, path.name)
         rows = [document_row(d) for d in documents]
-        sections = [(d.key, i, s.heading, section_text(s))
-                    for d in documents for i, s in enumerate(d.sections)]
+        sections = [section_row(d.key, i, s) for d in documents for i, s in enumerate(d.sections)]
         chunks = [c for d in documents for c in dated_chunks(d)]
         texts = [indexed_text(c) for c in chunks]
         updated = engine.copy()

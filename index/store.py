@@ -16,7 +16,7 @@ from typing import Any
 
 import aiosqlite
 
-from index.chunk import Chunk
+from index.chunk import Chunk, split_stored_heading
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +98,10 @@ _DOCUMENT_COLUMNS = ("doc_key, file, title, date, sha256, outlet, author, url, l
 
 
 def _chunk(row: Sequence[Any]) -> Chunk:
-    return Chunk(str(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]),
+    heading, related = split_stored_heading(str(row[5]))
+    return Chunk(str(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), heading,
                  int(row[6]), int(row[7]), str(row[8]), tuple(json.loads(row[9])),
-                 tuple((str(s), str(e)) for s, e in json.loads(row[10])))
+                 tuple((str(s), str(e)) for s, e in json.loads(row[10])), related)
 
 
 def _document_values(generation: int, d: DocumentRow) -> tuple[object, ...]:
