@@ -805,7 +805,9 @@ def _read_word(reading: _Reading, word: _Word) -> None:
                      for s in sorted(expand([term])[term] - {term})]
     name = _is_name(reading, word)
     if vocabulary.df(term) <= vocabulary.rare_df:  # the corpus rarely or never uses it
-        alternatives += _related(vocabulary, term, lexicon.english_derived(), DERIVED_WEIGHT)
+        derived = _related(vocabulary, term, lexicon.english_derived(), DERIVED_WEIGHT)
+        alternatives += derived
+        name = name and (term in vocabulary or not _describes_origin(term, derived))
         if not name and term not in vocabulary:
             alternatives += _related(vocabulary, term, lexicon.english_related(),
                                      RELATED_WEIGHT)
@@ -820,6 +822,20 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         reading.unknown.append(word.text)
     french = [] if name else _french_alternatives(reading, term)
     reading.add(Concept(word.text, _dedupe([*alternatives, *variants, *french]), is_name=name))
+
+
+# Adjectives of regions, not of one country: "Which European country…" asks which of the
+# countries the corpus names; it does not name something the corpus never mentions.
+_REGION_ADJECTIVES = frozenset(analyze(
+    "european african asian arab western sahelian saharan nordic scandinavian balkan"))
+
+
+def _describes_origin(term: str, derived: Sequence[Alternative]) -> bool:
+    """A demonym adjective that qualifies what is asked about rather than naming something
+    the corpus never mentions: a region's ("European"), or one whose place the corpus
+    holds (Sudanese -> Sudan, through `derived`). It is then an ordinary word: no veto."""
+    return term in lexicon.demonym_adjectives() and (term in _REGION_ADJECTIVES
+                                                     or bool(derived))
 
 
 def _related(vocabulary: Vocabulary, term: str, table: Mapping[str, frozenset[str]],

@@ -584,3 +584,22 @@ def test_another_name_of_an_alias_swaps_in_its_differing_word() -> None:
     query = understand("When did French troops leave Mali?", vocab, ALIASES)
     troops = next(c for c in query.concepts if c.typed == "troops")
     assert Alternative(analyze("military")[0], 0.8, ALIAS) in troops.alternatives
+
+
+# ----- fourth round (#10): demonyms -------------------------------------------------
+
+
+def test_a_region_s_adjective_the_corpus_never_writes_is_an_ordinary_word() -> None:
+    query = ask("Which European country lent planes to the army?")
+    assert query.unknown_names == ()
+    european = next(c for c in query.concepts if c.typed == "European")
+    assert not european.is_name
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("Why did the Swedish contingent leave Timbuktu?", ("Swedish",)),
+    ("Which Estonian unit was in Gao?", ("Estonian",)),
+])
+def test_a_country_s_adjective_whose_country_the_corpus_never_names_still_vetoes(
+        question: str, unknown: tuple[str, ...]) -> None:
+    assert ask(question).unknown_names == unknown
