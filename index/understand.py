@@ -897,9 +897,20 @@ def _is_name(reading: _Reading, word: _Word) -> bool:
         return not (reading.language == "fr" and folded in reading.french.stopwords)
     if reading.french.translate([word.text]) or is_dictionary_word(folded):
         return False
-    if reading.language == "fr" and is_dictionary_word(word.text.lower(), "fr"):
+    if reading.language == "fr" and _is_french_word(word.text.lower()):
         return False
     return len(folded) >= 4  # "atu", "wal": pieces of a transliteration, not names
+
+
+def _is_french_word(word: str) -> bool:
+    """A word the French dictionary knows, or an adverb made from one ("vraiment" from
+    vraie, "récemment" from récent), which the dictionary does not list."""
+    if is_dictionary_word(word, "fr"):
+        return True
+    stems = [word[:-4]] if word.endswith("ment") else []
+    if word.endswith(("emment", "amment")):
+        stems.append(word[:-6] + word[-6] + "nt")
+    return any(len(stem) >= 3 and is_dictionary_word(stem, "fr") for stem in stems)
 
 
 def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alternative]:

@@ -603,3 +603,10 @@ def test_a_region_s_adjective_the_corpus_never_writes_is_an_ordinary_word() -> N
 def test_a_country_s_adjective_whose_country_the_corpus_never_names_still_vetoes(
         question: str, unknown: tuple[str, ...]) -> None:
     assert ask(question).unknown_names == unknown
+
+
+@pytest.mark.parametrize("adverb", ["vraiment", "récemment", "seulement", "actuellement"])
+def test_a_french_adverb_the_dictionary_does_not_list_is_not_an_unknown_name(
+        adverb: str) -> None:
+    query = ask(f"Les mercenaires russes ont-ils {adverb} tué des milliers de djihadistes ?")
+    assert query.language == "fr" and query.unknown_names == ()
