@@ -313,8 +313,17 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
         unknown_names=tuple(dict.fromkeys(reading.unknown)),
         rewrites=tuple(dict.fromkeys(reading.rewrites)),
         defines=definition_subject(cleaned, reading.concepts, aliases),
+        wants_reason=asks_for_a_reason(cleaned),
         notes=tuple(reading.notes),
     )
+
+
+_ASKS_WHY = re.compile(r"\b(?:why|whys|how come|reasons?|pourquoi|raisons?)\b", re.IGNORECASE)
+
+
+def asks_for_a_reason(cleaned: str) -> bool:
+    """The question asks why ("Why did…", "What reasons did…", "pourquoi")."""
+    return _ASKS_WHY.search(cleaned) is not None
 
 
 def _cut(text: str) -> str:

@@ -610,3 +610,14 @@ def test_a_french_adverb_the_dictionary_does_not_list_is_not_an_unknown_name(
         adverb: str) -> None:
     query = ask(f"Les mercenaires russes ont-ils {adverb} tué des milliers de djihadistes ?")
     assert query.language == "fr" and query.unknown_names == ()
+
+
+@pytest.mark.parametrize(("question", "why"), [
+    ("Why did Mali cut ties with Ukraine?", True),
+    ("What reasons did Wagner give for leaving?", True),
+    ("pourquoi le mali a rompu avec l ukraine", True),
+    ("When did Mali cut ties with Ukraine?", False),
+    ("Who is the reasoner?", False),
+])
+def test_a_question_asking_why_wants_a_reason(question: str, why: bool) -> None:
+    assert ask(question).wants_reason is why
