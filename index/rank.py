@@ -292,8 +292,8 @@ def _boosted(query: Query, hits: list[Hit], passages: PassageView, params: RankP
             factor += params.date_boost
         if newest is not None:
             factor += params.recent_boost * _recency(hit.index, newest, passages)
-        if defined and _defines(hit.index, defined, passages):
-            factor += params.define_boost
+        if defined:
+            factor += params.define_boost * _definition_strength(hit.index, defined, passages)
         if query.wants_reason and _gives_a_reason(passages.text_of(hit.index)):
             factor += params.reason_boost
         boosted.append(replace(hit, score=hit.score * factor))
@@ -416,13 +416,13 @@ def _defined_terms(query: Query) -> frozenset[str]:
 _SAME_THING = 0.8  # an alternative this heavy names X itself (not a predecessor, a synonym)
 
 
-def _defines(index: int, terms: frozenset[str], passages: PassageView) -> bool:
-    """The passage introduces X: it opens with X, or has an "X (...)", "(X ...)" or
-    "X is a ..." pattern."""
+def _definition_strength(index: int, terms: frozenset[str], passages: PassageView) -> float:
+    """How plainly the passage introduces X: 2 when it says so ("X (...)", "(X ...)", "X is
+    a ...", "known / identified as X"), 1 when it only opens with X, else 0."""
     text = passages.text_of(index)
-    if terms & frozenset(analyze(text[:80])[:1]):  # the passage opens with X
-        return True
-    return _definition_pattern(terms).search(fold(text)) is not None
+    if _definition_pattern(terms).search(fold(text)) is not None:
+        return 2.0
+    return 1.0 if terms & frozenset(analyze(text[:80])[:1]) else 0.0
 
 
 def _definition_pattern(terms: frozenset[str]) -> re.Pattern[str]:
