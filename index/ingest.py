@@ -412,20 +412,23 @@ def _section(heading: str, paragraphs: list[Paragraph], related: list[str]) -> S
 
 
 _NAME_WORD = re.compile(r"(?<![\w'’])[A-ZÀ-Þ][\w'’-]*")
+_PARENTHESIS = re.compile(r"\([^)]*\)")
 
 
 def _new_names_only(sections: tuple[Section, ...]) -> tuple[Section, ...]:
-    """Sections whose related article titles are cut down to the capitalised words the
-    article never writes itself ("Operation Barkhane" -> "Barkhane" when "operation" is in
-    the text): what cleaning would otherwise lose, without pulling a passage into questions
-    about what its article's other sections say ("military withdrawal")."""
+    """Sections whose related article titles are cut down to their last capitalised word
+    (what names the thing: "Operation Barkhane" -> Barkhane, "Battle of Tin Keraten" ->
+    Keraten), kept when the article never writes it: what cleaning would otherwise lose,
+    without pulling a passage into questions about what the article's other sections say
+    ("military withdrawal") or about another name sharing a piece of it ("Tin Zaouatene")."""
     written = {term for s in sections for text in (s.heading, *(p.text for p in s.paragraphs))
                for term in analyze(text)}
     kept = []
     for section in sections:
-        words = [w for title in section.related for w in _NAME_WORD.findall(title)
-                 if not set(analyze(w)) <= written]
-        kept.append(replace(section, related=tuple(dict.fromkeys(words))))
+        words = [names[-1] for title in section.related
+                 if (names := _NAME_WORD.findall(_PARENTHESIS.sub("", title)))]
+        new = [w for w in words if not set(analyze(w)) <= written]
+        kept.append(replace(section, related=tuple(dict.fromkeys(new))))
     return tuple(kept)
 
 
