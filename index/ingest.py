@@ -421,6 +421,8 @@ def _new_names_only(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     Keraten), kept when the article never writes it: what cleaning would otherwise lose,
     without pulling a passage into questions about what the article's other sections say
     ("military withdrawal") or about another name sharing a piece of it ("Tin Zaouatene")."""
+    if not any(s.related for s in sections):
+        return sections  # most documents: no analysis spent
     written = {term for s in sections for text in (s.heading, *(p.text for p in s.paragraphs))
                for term in analyze(text)}
     kept = []
