@@ -47,7 +47,7 @@ from index.build import (
     dated_chunks,
     document_row,
 )
-from index.chunk import Chunk, indexed_text, section_text
+from index.chunk import Chunk, indexed_text, section_row
 from index.citation import CitationRefused, remove_article, restore_sidecar, write_sidecar
 from index.engine import BM25, IndexFormatError
 from index.ingest import (
@@ -1276,8 +1276,7 @@ class Service:
         except SkippedFile as exc:
             raise DocumentRejected(str(exc)) from None
         rows = [document_row(d) for d in documents]
-        sections = [(d.key, i, s.heading, section_text(s))
-                    for d in documents for i, s in enumerate(d.sections)]
+        sections = [section_row(d.key, i, s) for d in documents for i, s in enumerate(d.sections)]
         chunks = [c for d in documents for c in dated_chunks(d)]
         near = self._near_duplicates(snapshot, chunks)
         texts = [indexed_text(c) for c in chunks]

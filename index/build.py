@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from index.analyze import analyze, surface_forms
-from index.chunk import Chunk, chunk_document, indexed_text, section_text
+from index.chunk import Chunk, chunk_document, indexed_text, section_row
 from index.citation import SIDECAR_SUFFIX, sidecar_path
 from index.dates import find_event_dates, parse_day
 from index.engine import BM25
@@ -216,7 +216,7 @@ def prepare_file(path: Path, max_bytes: int) -> PreparedFile:
     return PreparedFile(
         path.name, text_key=text_key(documents), warnings=tuple(warnings),
         rows=tuple(document_row(doc) for doc in documents),
-        sections=tuple((doc.key, i, s.heading, section_text(s))
+        sections=tuple(section_row(doc.key, i, s)
                        for doc in documents for i, s in enumerate(doc.sections)),
         chunks=tuple(chunks),
         tokens=tuple(analyze(indexed_text(c)) for c in chunks))

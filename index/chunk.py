@@ -44,6 +44,8 @@ class Chunk:
     urls: tuple[str, ...] = ()
     # dates the passage states about its events (#12), ISO (start, end) inclusive
     event_dates: tuple[tuple[str, str], ...] = ()
+    # articles the section's {{Main, …}}/{{See also, …}} templates name: searched, not quoted
+    related: tuple[str, ...] = ()
 
 
 def split_sentences(text: str) -> list[str]:
@@ -139,8 +141,26 @@ def _without_refs(text: str, urls: Sequence[str]) -> tuple[str, tuple[str, ...]]
 
 
 def indexed_text(chunk: Chunk) -> str:
-    """The text of a passage as it is indexed and matched: its section heading, then it."""
-    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+    """The text of a passage as it is indexed and matched: its section heading and the
+    names its section's templates point at, then it."""
+    head = "\n".join((chunk.section, *chunk.related)).strip()
+    return f"{head}\n{chunk.text}" if head else chunk.text
+
+
+_RELATED_SEPARATOR = "\x1f"  # in the store's section heading: heading, then related names
+
+
+def section_row(doc_key: str, index: int, section: Section) -> tuple[str, int, str, str]:
+    """A section as the store keeps it: (doc_key, index, heading with its related names,
+    full text). split_stored_heading reads the heading back."""
+    heading = _RELATED_SEPARATOR.join((section.heading, *section.related))
+    return doc_key, index, heading, section_text(section)
+
+
+def split_stored_heading(stored: str) -> tuple[str, tuple[str, ...]]:
+    """(heading, related names) of a heading saved by section_row."""
+    heading, *related = stored.split(_RELATED_SEPARATOR)
+    return heading, tuple(related)
 
 
 def chunk_id(file: str, text: str) -> str:
@@ -207,8 +227,10 @@ def chunk_document(document: Document, max_words: int = MAX_WORDS) -> list[Chunk
             text, urls = _without_refs(raw, document.urls)
             if _words(text) >= MIN_WORDS:
                 candidates.append((index, text, urls))
+    sections = document.sections
     return [Chunk(chunk_id(document.key, text), document.key, document.file, document.title,
-                  document.date, document.sections[index].heading, index, number, text, urls)
+                  document.date, sections[index].heading, index, number, text, urls,
+                  related=sections[index].related)
             for number, (index, text, urls) in enumerate(_distinct(candidates), start=1)]
 
 

@@ -7,10 +7,11 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
+from index.analyze import analyze
 from index.citation import (
     BLOCK,
     DOCUMENT,
@@ -31,7 +32,7 @@ from index.citation import (
 )
 from index.citation import BYLINE as _BYLINE
 from index.citation import DATELINE as _DATELINE
-from index.wikitext import split_glued_heading, strip_templates
+from index.wikitext import related_names, split_glued_heading, strip_templates
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,9 @@ class Paragraph:
 class Section:
     heading: str
     paragraphs: tuple[Paragraph, ...]
+    # names its {{Main, …}}/{{See also, …}} templates give that the article's text never
+    # holds ("Barkhane"): searched with the section's passages, never quoted
+    related: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,8 +104,9 @@ class Document:
 
 @dataclass
 class _Line:
-    kind: str  # "heading", "text", "blank", "dateline" (the whole line), "byline"
+    kind: str  # "heading", "text", "blank", "dateline" (the whole line), "byline", "related"
     text: str
+    names: tuple[str, ...] = ()  # "related": the names a {{Main, …}} template points at
 
 
 @dataclass
@@ -298,6 +303,8 @@ def _classify(raw: str, urls: list[str], hints: list[str]) -> Iterator[_Line]:
     body, glued = split_glued_heading(_MD_HEADING.sub("", raw.rstrip()))
     text, others = _strip(body, urls)
     hints.extend(others)
+    if names := related_names(others):
+        yield _Line("related", "", tuple(names))
     text = _BULLET.sub("", _clean_inline(text))
     if text and not _is_noise(text):
         if _DATELINE.match(text):
@@ -373,25 +380,59 @@ def _pick_title(lines: list[_Line], hints: list[str], fallback: str) -> str:
 
 
 def _sections(lines: list[_Line], title: str) -> list[Section]:
+    """Sections of an article; the names a section's {{Main, …}} templates point at go to
+    the first section from there on that holds text (a heading with only subsections
+    passes them down)."""
     sections: list[Section] = []
     paragraphs: list[Paragraph] = []
+    related: list[str] = []
     heading, block, stopped = "", 0, False
     for line in lines:
         if line.kind == "heading":
             if line.text == title:
                 continue
             if paragraphs:
-                sections.append(Section(heading, tuple(paragraphs)))
+                sections.append(_section(heading, paragraphs, related))
+                related = []
             heading, paragraphs = line.text, []
             stopped = line.text.lower() in _STOP_SECTIONS
             block += 1
         elif line.kind == "blank":
             block += 1
+        elif line.kind == "related" and not stopped:
+            related += [n for n in line.names if n not in related]
         elif line.kind == "text" and not stopped:
             paragraphs.append(Paragraph(line.text, block))
     if paragraphs:
-        sections.append(Section(heading, tuple(paragraphs)))
+        sections.append(_section(heading, paragraphs, related))
     return sections
+
+
+def _section(heading: str, paragraphs: list[Paragraph], related: list[str]) -> Section:
+    return Section(heading, tuple(paragraphs), tuple(n for n in related if n != heading))
+
+
+_NAME_WORD = re.compile(r"(?<![\w'’])[A-ZÀ-Þ][\w'’-]*")
+_PARENTHESIS = re.compile(r"\([^)]*\)")
+
+
+def _new_names_only(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+    """Sections whose related article titles are cut down to their last capitalised word
+    (what names the thing: "Operation Barkhane" -> Barkhane, "Battle of Tin Keraten" ->
+    Keraten), kept when the article never writes it: what cleaning would otherwise lose,
+    without pulling a passage into questions about what the article's other sections say
+    ("military withdrawal") or about another name sharing a piece of it ("Tin Zaouatene")."""
+    if not any(s.related for s in sections):
+        return sections  # most documents: no analysis spent
+    written = {term for s in sections for text in (s.heading, *(p.text for p in s.paragraphs))
+               for term in analyze(text)}
+    kept = []
+    for section in sections:
+        words = [names[-1] for title in section.related
+                 if (names := _NAME_WORD.findall(_PARENTHESIS.sub("", title)))]
+        new = [w for w in words if not set(analyze(w)) <= written]
+        kept.append(replace(section, related=tuple(dict.fromkeys(new))))
+    return tuple(kept)
 
 
 def _dedupe(sections: list[Section], seen: set[str]) -> tuple[Section, ...]:
@@ -405,7 +446,7 @@ def _dedupe(sections: list[Section], seen: set[str]) -> tuple[Section, ...]:
                 seen.add(key)
                 paragraphs.append(paragraph)
         if paragraphs:
-            kept.append(Section(section.heading, tuple(paragraphs)))
+            kept.append(Section(section.heading, tuple(paragraphs), section.related))
     return tuple(kept)
 
 
@@ -426,7 +467,7 @@ def parse_document(text: str, file: str, sha256: str = "",
         given = file_cited if part == 1 else Citation(outlet=file_cited.outlet)
         title = _given_title(given) or _pick_title(article.lines, hints if part == 1 else [],
                                                    fallback)
-        sections = _dedupe(_sections(article.lines, title), seen)
+        sections = _new_names_only(_dedupe(_sections(article.lines, title), seen))
         if sections:
             citation = _article_citation(given, article, title, sections)
             documents.append(Document(file, len(documents) + 1, title, article.date, sections,

@@ -304,6 +304,14 @@ def english_derived() -> Mapping[str, frozenset[str]]:
     return _related_table("en_demonyms.yaml")
 
 
+@lru_cache(maxsize=1)
+def demonym_adjectives() -> frozenset[str]:
+    """Index terms of the demonym groups' names, which are the adjectives (european,
+    malian, sahelian): words that say where something is from rather than name it."""
+    data = yaml.safe_load(_data_text("en_demonyms.yaml"))
+    return frozenset(t for key in data for t in analyze(str(key)))
+
+
 @lru_cache(maxsize=4)
 def _related_table(name: str) -> Mapping[str, frozenset[str]]:
     groups = parse_related_groups(yaml.safe_load(_data_text(name)), name)

@@ -68,6 +68,7 @@ class Query:
     unknown_names: tuple[str, ...] = ()           # specific names the corpus never mentions
     rewrites: tuple[Rewrite, ...] = ()
     defines: str = ""                             # "What is X?" / bare "X": the X
+    wants_reason: bool = False                    # "Why…?", "for what reason", "pourquoi"
     notes: tuple[str, ...] = field(default=(), compare=False)  # debugging only
 
     def weighted_terms(self) -> dict[str, float]:

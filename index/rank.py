@@ -95,6 +95,7 @@ class RankParams:
     date_boost: float = 0.3             # passage about the period the question names
     recent_boost: float = 0.15          # newest documents for "latest"/"now"
     define_boost: float = 0.5           # the passage that defines X, for "What is X?"
+    reason_boost: float = 0.3           # a passage giving a cause ("due to"), for "Why…?"
     diversity_ratio: float = 0.5        # other document's passage promoted at >= this x top
     companion_ratio: float = 0.5        # near misses kept after the rest at >= this x best
     coverage_power: float = 1.5         # kept passages ranked by score x coverage ** this
@@ -280,7 +281,7 @@ def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> fro
 def _boosted(query: Query, hits: list[Hit], passages: PassageView, params: RankParams
              ) -> list[Hit]:
     """Hits reordered by their bounded date, recency and definition boosts."""
-    if not (query.dates or query.wants_recent or query.defines) or not hits:
+    if not (query.dates or query.wants_recent or query.defines or query.wants_reason) or not hits:
         return hits
     newest = _newest(hits, passages) if query.wants_recent else None
     defined = _defined_terms(query)
@@ -291,8 +292,10 @@ def _boosted(query: Query, hits: list[Hit], passages: PassageView, params: RankP
             factor += params.date_boost
         if newest is not None:
             factor += params.recent_boost * _recency(hit.index, newest, passages)
-        if defined and _defines(hit.index, defined, passages):
-            factor += params.define_boost
+        if defined:
+            factor += params.define_boost * _definition_strength(hit.index, defined, passages)
+        if query.wants_reason and _gives_a_reason(passages.text_of(hit.index)):
+            factor += params.reason_boost
         boosted.append(replace(hit, score=hit.score * factor))
     return sorted(boosted, key=lambda h: (h.companion, -h.score, h.index))
 
@@ -413,13 +416,13 @@ def _defined_terms(query: Query) -> frozenset[str]:
 _SAME_THING = 0.8  # an alternative this heavy names X itself (not a predecessor, a synonym)
 
 
-def _defines(index: int, terms: frozenset[str], passages: PassageView) -> bool:
-    """The passage introduces X: it opens with X, or has an "X (...)", "(X ...)" or
-    "X is a ..." pattern."""
+def _definition_strength(index: int, terms: frozenset[str], passages: PassageView) -> float:
+    """How plainly the passage introduces X: 2 when it says so ("X (...)", "(X ...)", "X is
+    a ...", "known / identified as X"), 1 when it only opens with X, else 0."""
     text = passages.text_of(index)
-    if terms & frozenset(analyze(text[:80])[:1]):  # the passage opens with X
-        return True
-    return _definition_pattern(terms).search(fold(text)) is not None
+    if _definition_pattern(terms).search(fold(text)) is not None:
+        return 2.0
+    return 1.0 if terms & frozenset(analyze(text[:80])[:1]) else 0.0
 
 
 def _definition_pattern(terms: frozenset[str]) -> re.Pattern[str]:
@@ -428,6 +431,17 @@ def _definition_pattern(terms: frozenset[str]) -> re.Pattern[str]:
     named = r"(?:known|identified|described|referred to|calling (?:itself|themselves)) as"
     return re.compile(rf"{word}\s*\(|\(\s*{word}|{word},? (?:is|was|are|were) (?:a|an|the)\b"
                       rf"|{named} (?:the )?[\"“']?(?:\w+ ){{0,3}}{word}")
+
+
+# Wording that states a cause or a motive: what a "Why…?" question wants to read.
+_REASON = re.compile(r"\b(?:because|due to|owing to|as a result of|attributed (?:\w+ ){0,4}to"
+                     r"|citing|accusing|on the grounds|reasons? (?:for|why)|in protest"
+                     r"|(?:have|has|had) caused|caused by)\b")
+
+
+def _gives_a_reason(text: str) -> bool:
+    """The passage states a cause or a motive ("due to", "accusing", "led to")."""
+    return _REASON.search(fold(text)) is not None
 
 
 # ----- diversification -----------------------------------------------------------------

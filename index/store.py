@@ -20,7 +20,7 @@ from typing import Any, overload
 
 import aiosqlite
 
-from index.chunk import Chunk
+from index.chunk import Chunk, split_stored_heading
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +129,10 @@ _STORED_DOCUMENT_COLUMNS = f"{_DOCUMENT_COLUMNS}, piece, passages"  # + where it
 
 
 def _chunk(row: Sequence[Any]) -> Chunk:
-    return Chunk(str(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]),
+    heading, related = split_stored_heading(str(row[5]))
+    return Chunk(str(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), heading,
                  int(row[6]), int(row[7]), str(row[8]), tuple(json.loads(row[9])),
-                 tuple((str(s), str(e)) for s, e in json.loads(row[10])))
+                 tuple((str(s), str(e)) for s, e in json.loads(row[10])), related)
 
 
 def _document_values(generation: int, d: DocumentRow) -> tuple[object, ...]:

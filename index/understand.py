@@ -313,8 +313,17 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
         unknown_names=tuple(dict.fromkeys(reading.unknown)),
         rewrites=tuple(dict.fromkeys(reading.rewrites)),
         defines=definition_subject(cleaned, reading.concepts, aliases),
+        wants_reason=asks_for_a_reason(cleaned),
         notes=tuple(reading.notes),
     )
+
+
+_ASKS_WHY = re.compile(r"\b(?:why|whys|how come|reasons?|pourquoi|raisons?)\b", re.IGNORECASE)
+
+
+def asks_for_a_reason(cleaned: str) -> bool:
+    """The question asks why ("Why did…", "What reasons did…", "pourquoi")."""
+    return _ASKS_WHY.search(cleaned) is not None
 
 
 def _cut(text: str) -> str:
@@ -807,7 +816,9 @@ def _read_word(reading: _Reading, word: _Word) -> None:
                      for s in sorted(expand([term])[term] - {term})]
     name = _is_name(reading, word)
     if vocabulary.df(term) <= vocabulary.rare_df:  # the corpus rarely or never uses it
-        alternatives += _related(vocabulary, term, lexicon.english_derived(), DERIVED_WEIGHT)
+        derived = _related(vocabulary, term, lexicon.english_derived(), DERIVED_WEIGHT)
+        alternatives += derived
+        name = name and (term in vocabulary or not _describes_origin(term, derived))
         if not name and term not in vocabulary:
             alternatives += _related(vocabulary, term, lexicon.english_related(),
                                      RELATED_WEIGHT)
@@ -822,6 +833,20 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         reading.unknown.append(word.text)
     french = [] if name else _french_alternatives(reading, term)
     reading.add(Concept(word.text, _dedupe([*alternatives, *variants, *french]), is_name=name))
+
+
+# Adjectives of regions, not of one country: "Which European country…" asks which of the
+# countries the corpus names; it does not name something the corpus never mentions.
+_REGION_ADJECTIVES = frozenset(analyze(
+    "european african asian arab western sahelian saharan nordic scandinavian balkan"))
+
+
+def _describes_origin(term: str, derived: Sequence[Alternative]) -> bool:
+    """A demonym adjective that qualifies what is asked about rather than naming something
+    the corpus never mentions: a region's ("European"), or one whose place the corpus
+    holds (Sudanese -> Sudan, through `derived`). It is then an ordinary word: no veto."""
+    return term in lexicon.demonym_adjectives() and (term in _REGION_ADJECTIVES
+                                                     or bool(derived))
 
 
 def _related(vocabulary: Vocabulary, term: str, table: Mapping[str, frozenset[str]],
@@ -883,9 +908,20 @@ def _is_name(reading: _Reading, word: _Word) -> bool:
         return not (reading.language == "fr" and folded in reading.french.stopwords)
     if reading.french.translate([word.text]) or is_dictionary_word(folded):
         return False
-    if reading.language == "fr" and is_dictionary_word(word.text.lower(), "fr"):
+    if reading.language == "fr" and _is_french_word(word.text.lower()):
         return False
     return len(folded) >= 4  # "atu", "wal": pieces of a transliteration, not names
+
+
+def _is_french_word(word: str) -> bool:
+    """A word the French dictionary knows, or an adverb made from one ("vraiment" from
+    vraie, "récemment" from récent), which the dictionary does not list."""
+    if is_dictionary_word(word, "fr"):
+        return True
+    stems = [word[:-4]] if word.endswith("ment") else []
+    if word.endswith(("emment", "amment")):
+        stems.append(word[:-6] + word[-6] + "nt")
+    return any(len(stem) >= 3 and is_dictionary_word(stem, "fr") for stem in stems)
 
 
 def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alternative]:

@@ -143,6 +143,22 @@ def _strip_other(text: str, start: int) -> tuple[str, str, str]:
     return text[:start], rest, f"{name}|{args}"
 
 
+# Templates that point at other articles by name ({{Main, Operation Barkhane}}): what they
+# name is what the section is about, so it stays searchable (as the section's related names).
+_NAMING_TEMPLATES = frozenset({"main", "further", "see also", "details", "for"})
+
+
+def related_names(others: list[str]) -> list[str]:
+    """The article names that `{{Main, …}}`, `{{Further, …}}` and `{{See also, …}}`
+    templates point at, from strip_templates' `name|args`; other templates name nothing."""
+    names: list[str] = []
+    for other in others:
+        name, _, args = other.partition("|")
+        if name.strip().casefold() in _NAMING_TEMPLATES:
+            names += [a.strip() for a in args.split(",") if a.strip() and "=" not in a]
+    return names
+
+
 def strip_templates(text: str, urls: list[str] | None = None) -> tuple[str, list[str], list[str]]:
     """Remove wiki templates; return clean text, reference URLs (appended to `urls`, whose
     indices the text's ref markers point at), and `name|args` of the other templates."""

@@ -18,7 +18,7 @@ from bot.progress import LogProgress
 from index import build, ingest
 from index.analyze import analyze
 from index.build import BM25Params, BuiltIndex, build_index, dated_chunks, document_row
-from index.chunk import indexed_text, section_text
+from index.chunk import indexed_text, section_row
 from index.ingest import load_corpus
 from index.progress import BUILDING, PREPARING, PUBLISHING, READING, STAGES
 from tests.conftest import SEEDS
@@ -67,8 +67,7 @@ def _reference_build(folder: Path) -> BuiltIndex:
     documents, skipped = load_corpus(folder, CAP)
     chunks = [chunk for doc in documents for chunk in dated_chunks(doc)]
     tokens = [analyze(indexed_text(c)) for c in chunks]
-    sections = [(doc.key, i, s.heading, section_text(s))
-                for doc in documents for i, s in enumerate(doc.sections)]
+    sections = [section_row(doc.key, i, s) for doc in documents for i, s in enumerate(doc.sections)]
     engine = build.BM25(tokens)
     return BuiltIndex("", [document_row(d) for d in documents], sections, chunks,
                       engine, skipped)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.chunk import _shingles, chunk_documents, is_near_duplicate
+from index.chunk import _shingles, chunk_documents, indexed_text, is_near_duplicate
 from index.ingest import Document, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,3 +224,24 @@ def test_utf16_without_a_byte_order_mark_says_save_as_utf8(tmp_path: Path) -> No
     assert docs == []
     assert len(warnings) == 3 and all("save it as UTF-8" in w for w in warnings), warnings
     assert not any("binary" in w for w in warnings)
+
+
+def test_main_and_see_also_templates_keep_the_names_the_article_never_writes(
+        documents: list[Document]) -> None:
+    wiki = next(d for d in documents if d.title == "Mali War")
+    related = {s.heading: s.related for s in wiki.sections}
+    # "{{Main, Operation Barkhane" heads a section whose subsections hold the text; the
+    # article writes "operation" elsewhere, never "Barkhane"
+    assert related["2020 coup"] == ("Barkhane",)
+    assert related["In Aménas hostage crisis"] == ("Konna",)  # {{further, Battle of Konna
+    # Éclipse and Ménaka, named by {{see also, …}}, are in the article's text already
+    assert related["2021–2022: growing French resentment and Russian and Turkish "
+                   "intervention"] == ()
+    assert not any(n in ("Reflist", "Notelist", "Commons") for s in wiki.sections
+                   for n in s.related)
+
+
+def test_related_names_are_searched_but_never_quoted(documents: list[Document]) -> None:
+    chunks = [c for c in chunk_documents(documents) if c.section == "2020 coup"]
+    assert chunks and all("Barkhane" not in c.text for c in chunks)
+    assert all("Barkhane" in indexed_text(c) for c in chunks)

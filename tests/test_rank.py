@@ -301,7 +301,7 @@ def test_boosts_are_bounded(small: Passages) -> None:
     base = {h.index: h.score for h in ask(small, q).hits}
     period = DateRange(dt.date(2017, 1, 1), dt.date(2017, 12, 31))
     boosted = ask(small, query(*q.concepts, defines="JNIM", dates=(period,), wants_recent=True))
-    limit = 1 + PARAMS.date_boost + PARAMS.recent_boost + PARAMS.define_boost
+    limit = 1 + PARAMS.date_boost + PARAMS.recent_boost + 2 * PARAMS.define_boost
     assert all(base[h.index] <= h.score <= limit * base[h.index] for h in boosted.hits)
 
 
@@ -411,3 +411,39 @@ def test_a_day_named_without_its_year_counts_when_no_other_year_is_named() -> No
     assert passages.docs[ask(passages, q).hits[0].index].key == "other"
     assert passages.docs[ask(passages, query(*q.concepts, dates=(day,))).hits[0].index].key \
         == "day"
+
+
+# ----- fourth round (#10): "Why…?" --------------------------------------------------
+
+
+def test_a_why_question_prefers_the_passage_that_gives_a_cause() -> None:
+    docs = [Doc("a", "Mali broke off relations with Ukraine, its spokesman said in Bamako."),
+            Doc("b", "Mali broke off relations with Ukraine, accusing Kyiv of helping rebels."),
+            *filler_docs(20)]
+    passages = Passages(docs)
+    q = query(concept("Mali", name=True), concept("broke"), concept("relations"),
+              concept("Ukraine", name=True))
+    assert passages.docs[ask(passages, q).hits[0].index].key == "a"
+    why = ask(passages, replace(q, wants_reason=True))
+    assert passages.docs[why.hits[0].index].key == "b"
+
+
+@pytest.mark.parametrize("text", ["The army retreated, it said.",
+                                  "The army's losses caused alarm in Bamako."])
+def test_a_passage_without_causal_wording_gets_no_reason_boost(text: str) -> None:
+    docs = [Doc("a", text), *filler_docs(20)]
+    passages = Passages(docs)
+    q = query(concept("army"))
+    plain, why = ask(passages, q), ask(passages, replace(q, wants_reason=True))
+    assert why.hits[0].score == plain.hits[0].score
+
+
+def test_a_passage_saying_what_x_is_outranks_one_that_only_opens_with_x() -> None:
+    docs = [Doc("a", "CMA fighters and CMA officers met near Kidal."),
+            Doc("b", "Rebels identified as the CMA declared a mobilisation of their troops."),
+            *filler_docs(20)]
+    passages = Passages(docs)
+    cma = concept("CMA", name=True)
+    assert passages.docs[ask(passages, query(cma)).hits[0].index].key == "a"
+    defined = ask(passages, query(cma, defines="CMA"))
+    assert passages.docs[defined.hits[0].index].key == "b"

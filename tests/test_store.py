@@ -118,3 +118,16 @@ async def test_failed_service_start_releases_everything(config: Config) -> None:
     service = await Service.open(config)  # the data folder lock was released
     await service.close()
     assert _new_threads_alive(before) == []
+
+
+async def test_a_section_s_related_names_come_back_from_the_store(service: Service) -> None:
+    chunks = await service.store.chunks(service.generation)
+    coup = [c for c in chunks if c.section == "2020 coup"]
+    assert coup and all(c.related == ("Barkhane",) for c in coup)
+    assert not any("\x1f" in c.section for c in chunks)
+
+
+async def test_a_name_only_a_see_also_template_gives_is_not_unknown(service: Service) -> None:
+    answer = await service.ask("Barkhane troops leave Mali")
+    assert not answer.abstained and not answer.unknown_names
+    assert all("\x1f" not in p.citation.section for p in answer.passages)

@@ -591,3 +591,40 @@ def test_another_name_of_an_alias_swaps_in_its_differing_word() -> None:
     query = understand("When did French troops leave Mali?", vocab, ALIASES)
     troops = next(c for c in query.concepts if c.typed == "troops")
     assert Alternative(analyze("military")[0], 0.8, ALIAS) in troops.alternatives
+
+
+# ----- fourth round (#10): demonyms -------------------------------------------------
+
+
+def test_a_region_s_adjective_the_corpus_never_writes_is_an_ordinary_word() -> None:
+    query = ask("Which European country lent planes to the army?")
+    assert query.unknown_names == ()
+    european = next(c for c in query.concepts if c.typed == "European")
+    assert not european.is_name
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("Why did the Swedish contingent leave Timbuktu?", ("Swedish",)),
+    ("Which Estonian unit was in Gao?", ("Estonian",)),
+])
+def test_a_country_s_adjective_whose_country_the_corpus_never_names_still_vetoes(
+        question: str, unknown: tuple[str, ...]) -> None:
+    assert ask(question).unknown_names == unknown
+
+
+@pytest.mark.parametrize("adverb", ["vraiment", "récemment", "seulement", "actuellement"])
+def test_a_french_adverb_the_dictionary_does_not_list_is_not_an_unknown_name(
+        adverb: str) -> None:
+    query = ask(f"Les mercenaires russes ont-ils {adverb} tué des milliers de djihadistes ?")
+    assert query.language == "fr" and query.unknown_names == ()
+
+
+@pytest.mark.parametrize(("question", "why"), [
+    ("Why did Mali cut ties with Ukraine?", True),
+    ("What reasons did Wagner give for leaving?", True),
+    ("pourquoi le mali a rompu avec l ukraine", True),
+    ("When did Mali cut ties with Ukraine?", False),
+    ("Who is the reasoner?", False),
+])
+def test_a_question_asking_why_wants_a_reason(question: str, why: bool) -> None:
+    assert ask(question).wants_reason is why
