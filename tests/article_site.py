@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import io
+import tarfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,3 +72,19 @@ def news_site() -> Iterator[Site]:
         site.shutdown()
         site.server_close()
         thread.join(5)
+
+
+def tar_gz(members: dict[str, bytes], *, symlink: str = "") -> bytes:
+    """A .tar.gz of these members; with `symlink`, also a member of that name linking to
+    /etc/passwd (a hostile archive)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+        if symlink:
+            link = tarfile.TarInfo(symlink)
+            link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            archive.addfile(link)
+    return buffer.getvalue()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import tarfile
 import zipfile
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from bot.adding import (
     is_url,
 )
 from bot.core import Service
+from tests.article_site import tar_gz
 
 LIMITS = ArchiveLimits(max_file_bytes=10_000, max_total_bytes=100_000, max_files=5)
 DOC = b"Quuxfoo Accord\n\nThe Quuxfoo accord was signed in Gao by the militia leaders.\n"
@@ -37,16 +37,7 @@ def zipped(members: dict[str, bytes], *, symlink: str = "") -> bytes:
 
 
 def tarred(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-        link = tarfile.TarInfo("link.txt")
-        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
-        archive.addfile(link)
-    return buffer.getvalue()
+    return tar_gz(members, symlink="link.txt")
 
 
 def reasons(items: list[Candidate | Skipped]) -> dict[str, str]:

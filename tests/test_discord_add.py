@@ -4,27 +4,15 @@ site on 127.0.0.1 (loopback allowed explicitly by the test config)."""
 
 from __future__ import annotations
 
-import io
-import tarfile
 from pathlib import Path
 
-from tests.article_site import ARTICLE_FILE, ARTICLE_TITLE, news_site
+from tests.article_site import ARTICLE_FILE, ARTICLE_TITLE, news_site, tar_gz
 from tests.test_discord import MODERATOR, USER, embed_text, running_bot
 
 FETCH = {"allow_private": True, "timeout_seconds": 5}
 DOC = b"Quuxfoo Accord\n\nThe Quuxfoo accord was signed in Gao by the militia leaders.\n"
 ZORBLAT = b"Zorblat Raid\n\nThe Zorblat raid hit Menaka at dawn, cutting the Ansongo road.\n"
 TWO = "004_0bd10977ca86cbfa.txt"
-
-
-def tar_gz(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
 
 
 async def test_add_link_and_attachments_in_one_command(tmp_path: Path) -> None:
