@@ -164,6 +164,10 @@ EN: Mapping[str, str] = {
     "reindexing_documents": "⏳ Reindexing… {done}/{total} documents",
     "reindexing_stage_files": "⏳ Reindexing: {stage} {done}/{total} files…",
     "reindexing_stage": "⏳ Reindexing: {stage}…",
+    "stage_reading": "reading",
+    "stage_preparing": "cleaning, chunking and analysing",
+    "stage_building": "building",
+    "stage_publishing": "publishing",
     "telegram_rejected_token":
         "Telegram rejected TELEGRAM_BOT_TOKEN; check the token from @BotFather",
     "discord_rejected_token":

@@ -165,6 +165,10 @@ FR: Mapping[str, str] = {
     "reindexing_documents": "⏳ Réindexation… {done}/{total} documents",
     "reindexing_stage_files": "⏳ Réindexation : {stage} {done}/{total} fichiers…",
     "reindexing_stage": "⏳ Réindexation : {stage}…",
+    "stage_reading": "lecture",
+    "stage_preparing": "nettoyage, découpage et analyse",
+    "stage_building": "construction",
+    "stage_publishing": "publication",
     "telegram_rejected_token":
         "Telegram a refusé TELEGRAM_BOT_TOKEN ; vérifiez le jeton donné par @BotFather",
     "discord_rejected_token":

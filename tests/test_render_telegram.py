@@ -328,6 +328,9 @@ def test_moderator_replies_and_stats_in_french() -> None:
     assert r.render_failed("add", "disk full", language="fr").startswith(
         "❌ /add a échoué: disk full. Rien n'a changé")
     assert r.render_progress(3, 6, language="fr").startswith("⏳ Réindexation… 3/6 documents\n")
+    assert r.render_progress(2, 5, "reading", language="fr").startswith(
+        "⏳ Réindexation : lecture 2/5 fichiers…\n")
+    assert r.render_progress(1, 1, "building").startswith("⏳ Reindexing: building…\n")
     assert r.render_alias_added("GSIM", "JNIM", language="fr").startswith(
         "✅ <b>GSIM</b> = <b>JNIM</b> : pris en compte")
     aliases = r.render_added_aliases([("GSIM", "JNIM")] * 400, language="fr").splitlines()

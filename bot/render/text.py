@@ -144,25 +144,28 @@ def pack(lines: Sequence[str], limit: int) -> list[str]:
 # takes: preparing the files is most of a build.
 _STAGE_SPAN = {READING: (0.0, 0.05), PREPARING: (0.05, 0.8), BUILDING: (0.85, 0.1),
                PUBLISHING: (0.95, 0.05)}
+_STAGE_NAME = {READING: "stage_reading", PREPARING: "stage_preparing",
+               BUILDING: "stage_building", PUBLISHING: "stage_publishing"}
 
 
 def render_progress(done: int, total: int, stage: str = "", *, language: str = "en") -> str:
     """A reindex progress message (no markup: the same on every platform): the stage and
     its count, over one bar for the whole build, so the bar never starts again at a new
-    stage nor sits full while the index is still being built. The stage's name comes from
-    the core and stays English."""
+    stage nor sits full while the index is still being built. A stage the catalogue does not
+    name is shown as the core calls it."""
     if total <= 0 and not stage:
         return texts.text("reindexing", language)
     share = min(1.0, max(0.0, done / total)) if total > 0 else 0.0
     start, weight = _STAGE_SPAN.get(stage, (0.0, 1.0))
     filled = round(10 * (start + weight * share))
+    named = texts.text(_STAGE_NAME[stage], language) if stage in _STAGE_NAME else stage
     if not stage:
         line = texts.text("reindexing_documents", language, done=done, total=total)
     elif total > 1:
-        line = texts.text("reindexing_stage_files", language, stage=stage, done=done,
+        line = texts.text("reindexing_stage_files", language, stage=named, done=done,
                           total=total)
     else:
-        line = texts.text("reindexing_stage", language, stage=stage)
+        line = texts.text("reindexing_stage", language, stage=named)
     return f"{line}\n{'▓' * filled}{'░' * (10 - filled)}"
 
 
