@@ -118,6 +118,27 @@ async def test_telegram_french_moderator_gets_stats_and_add_in_french(tmp_path: 
     assert "\nCited as: " in english_added
 
 
+async def test_telegram_french_moderator_reindex_and_alias_replies(tmp_path: Path) -> None:
+    async with telegram_bot(tmp_path) as env:
+        env.fake.language_codes[TG_MODERATOR] = "fr"
+        env.say("/reindex", user_id=TG_MODERATOR)
+        [started] = await env.replies(TG_MODERATOR)
+        [reindexed] = await env.fake.wait_for(
+            lambda: [c.params["text"] for c in env.fake.calls_to("editMessageText")
+                     if c.params["text"].startswith("✅")], timeout=20)
+        texts_sent = []
+        for count, command in enumerate(["/alias Nosrat = JNIM", "/alias"], 2):
+            env.say(command, user_id=TG_MODERATOR)
+            texts_sent.append((await env.replies(TG_MODERATOR, count))[-1].params["text"])
+    assert started.params["text"].startswith("⏳ Réindexation")
+    assert reindexed.startswith("✅ Index reconstruit : 6 documents, ")
+    assert "(génération 2, " in reindexed
+    added, listed = texts_sent
+    assert added.startswith("✅ <b>Nosrat</b> = <b>JNIM</b> : pris en compte dans les "
+                            "recherches")
+    assert listed.splitlines() == ["🔤 <b>Alias ajoutés avec /alias</b> (1):", "• Nosrat = JNIM"]
+
+
 async def test_discord_french_moderator_gets_stats_and_add_in_french(tmp_path: Path) -> None:
     async with discord_bot(tmp_path) as env:
         env.fake.locales[DC_MODERATOR] = "fr"
