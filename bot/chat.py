@@ -89,17 +89,21 @@ class Renderer(Protocol):
     """What the chat layer needs of a renderer module (bot/render/*)."""
 
     def escape(self, text: str) -> str: ...
-    def render_progress(self, done: int, total: int, stage: str = "") -> str: ...
-    def render_reindexed(self, result: ReindexResult) -> str: ...
-    def render_adding(self, filename: str) -> str: ...
-    def render_added(self, filename: str, result: ReindexResult) -> str: ...
-    def render_removing(self, filename: str) -> str: ...
-    def render_removed(self, filename: str, result: ReindexResult) -> str: ...
-    def render_rejected(self, reason: str) -> str: ...
-    def render_too_large(self, size: int, limit: int) -> str: ...
-    def render_failed(self, what: str, reason: str = "") -> str: ...
-    def render_alias_added(self, new: str, preferred: str) -> str: ...
-    def render_added_aliases(self, pairs: Sequence[tuple[str, str]]) -> str: ...
+    def render_progress(self, done: int, total: int, stage: str = "", *,
+                        language: str = "en") -> str: ...
+    def render_reindexed(self, result: ReindexResult, *, language: str = "en") -> str: ...
+    def render_adding(self, filename: str, *, language: str = "en") -> str: ...
+    def render_added(self, filename: str, result: ReindexResult, *,
+                     language: str = "en") -> str: ...
+    def render_removing(self, filename: str, *, language: str = "en") -> str: ...
+    def render_removed(self, filename: str, result: ReindexResult, *,
+                       language: str = "en") -> str: ...
+    def render_rejected(self, reason: str, *, language: str = "en") -> str: ...
+    def render_too_large(self, size: int, limit: int, *, language: str = "en") -> str: ...
+    def render_failed(self, what: str, reason: str = "", *, language: str = "en") -> str: ...
+    def render_alias_added(self, new: str, preferred: str, *, language: str = "en") -> str: ...
+    def render_added_aliases(self, pairs: Sequence[tuple[str, str]], *,
+                             language: str = "en") -> str: ...
     def render_full_text(self, full: FullText) -> Sequence[object]: ...
     def render_sources(self, sources: Sequence[Source], page: int = 0) -> object | None: ...
 
@@ -437,17 +441,17 @@ class Chat:
     async def _rebuild(self, conv: Conversation, command: str, progress: ThrottledProgress,
                        job: Job, done: Callable[[ReindexResult], str]) -> None:
         """Run an index rebuild behind a progress message; report and audit the outcome."""
-        render = conv.render
+        render, language = conv.render, conv.who.language
         try:
             text, outcome = done(await job(progress)), "ok"
         except ReindexBusy:
-            text, outcome = render.escape(texts.text("busy", conv.who.language)), "busy"
+            text, outcome = render.escape(texts.text("busy", language)), "busy"
         except DocumentRejected as exc:
-            text, outcome = render.render_rejected(str(exc)), "rejected"
+            text, outcome = render.render_rejected(str(exc), language=language), "rejected"
         except Exception as exc:
             log.exception("%s failed", command.split()[0])
             reason = failure_reason(exc)
-            text = render.render_failed(command.split()[0], reason)
+            text = render.render_failed(command.split()[0], reason, language=language)
             outcome = f"failed: {reason}"
         await self._finish(conv, progress, command, text, outcome)
 
@@ -459,10 +463,14 @@ class Chat:
             await self.audit(conv.who, "reindex", "busy")
             await conv.say(conv.render.escape(texts.text("busy", conv.who.language)))
             return
-        progress = await conv.progress(conv.render.render_progress(0, 0))
-        if progress is not None:
-            await self._rebuild(conv, "reindex", progress, self.service.reindex,
-                                conv.render.render_reindexed)
+        language, render = conv.who.language, conv.render
+        progress = await conv.progress(render.render_progress(0, 0, language=language))
+        if progress is None:
+            return
+        progress.retitle(lambda done, total, stage: render.render_progress(
+            done, total, stage, language=language))
+        await self._rebuild(conv, "reindex", progress, self.service.reindex,
+                            lambda result: render.render_reindexed(result, language=language))
 
     async def add(self, conv: Conversation, upload: Upload | None, *,
                   more: Sequence[Upload] = (), text: str = "") -> None:
@@ -480,12 +488,13 @@ class Chat:
             await self._add_several(conv, uploads, words)
             return
         name, limit, render = upload.name, self.config.corpus.max_file_bytes, conv.render
+        language = conv.who.language
         command, size = f"add {name}", await upload.size()
         if size > limit:
             await self.audit(conv.who, command, "too_large")
-            await conv.say(render.render_too_large(size, limit))
+            await conv.say(render.render_too_large(size, limit, language=language))
             return
-        progress = await conv.progress(render.render_adding(name))
+        progress = await conv.progress(render.render_adding(name, language=language))
         if progress is None:
             return
         try:
@@ -498,11 +507,13 @@ class Chat:
             if len(data) <= limit:
                 await self._rebuild(conv, command, progress,
                                     lambda _p: self.service.add_document(name, data),
-                                    lambda result: render.render_added(name, result)
+                                    lambda result: render.render_added(
+                                        name, result, language=language)
                                     + self._near_duplicates(conv, result)
                                     + self._cited_as(conv, name))
                 return
-            text, outcome = render.render_too_large(len(data), limit), "too_large"
+            too_large = render.render_too_large(len(data), limit, language=language)
+            text, outcome = too_large, "too_large"
         await self._finish(conv, progress, command, text, outcome)
 
     async def _add_several(self, conv: Conversation, uploads: Sequence[Upload],
@@ -522,8 +533,8 @@ class Chat:
         except Exception as exc:
             log.exception("add failed")
             reason = failure_reason(exc)
-            await self._finish(conv, progress, "add", conv.render.render_failed("add", reason),
-                               f"failed: {reason}")
+            failed = conv.render.render_failed("add", reason, language=language)
+            await self._finish(conv, progress, "add", failed, f"failed: {reason}")
             return
         await progress.finish(self._summary(conv, outcomes))
         for outcome in outcomes:
@@ -608,7 +619,7 @@ class Chat:
             elif not self.service.document_citations(name):
                 raise DocumentRejected(texts.text("not_in_corpus", language, file=name))
         except DocumentRejected as exc:
-            reply, outcome = render.render_rejected(str(exc)), "rejected"
+            reply, outcome = render.render_rejected(str(exc), language=language), "rejected"
         else:
             saved = texts.text("cite_saved" if changes else "cite_shown", language, file=name)
             reply = render.escape(saved) + self._cited_as(conv, name)
@@ -624,11 +635,13 @@ class Chat:
             await self.audit(conv.who, "remove", "usage")
             await conv.say(conv.render.escape(texts.text("remove_usage", conv.who.language)))
             return
-        progress = await conv.progress(conv.render.render_removing(name))
+        language, render = conv.who.language, conv.render
+        progress = await conv.progress(render.render_removing(name, language=language))
         if progress is not None:
             await self._rebuild(conv, f"remove {name}", progress,
                                 lambda _p: self.service.remove_document(name),
-                                lambda result: conv.render.render_removed(name, result))
+                                lambda result: render.render_removed(name, result,
+                                                                     language=language))
 
     async def stats(self, conv: Conversation) -> Stats | None:
         """/stats: the figures to show (audited), or None when refused."""
@@ -642,21 +655,23 @@ class Chat:
         """/alias NEW = KNOWN; alone: the aliases added so far. Told, then audited."""
         if not await self._allowed(conv, "alias"):
             return
-        render, text = conv.render, text.strip()
+        render, text, language = conv.render, text.strip(), conv.who.language
         if not text:
             await self.audit(conv.who, "alias", "ok")
-            await conv.say(render.render_added_aliases(self.service.added_aliases()))
+            await conv.say(render.render_added_aliases(self.service.added_aliases(),
+                                                        language=language))
             return
         try:
             entry = await self.service.add_alias(text)
         except DocumentRejected as exc:
-            reply, outcome = render.render_rejected(str(exc)), "rejected"
+            reply, outcome = render.render_rejected(str(exc), language=language), "rejected"
         except Exception:
             log.exception("alias failed")
-            not_saved = texts.text("alias_not_saved", conv.who.language)
+            not_saved = texts.text("alias_not_saved", language)
             reply, outcome = render.escape(not_saved), "error"
         else:
-            reply = render.render_alias_added(parse_alias_line(text)[0], entry.preferred)
+            reply = render.render_alias_added(parse_alias_line(text)[0], entry.preferred,
+                                              language=language)
             outcome = "ok"
         await conv.say(reply)
         await self.audit(conv.who, f"alias {text}", outcome)

@@ -387,9 +387,10 @@ async def remove_autocomplete(interaction: discord.Interaction,
 
 async def stats_command(interaction: discord.Interaction) -> None:
     """/stats: corpus and usage figures (moderators)."""
-    stats = await _state(interaction).stats(_conversation(interaction))
+    conversation = _conversation(interaction)
+    stats = await _state(interaction).stats(conversation)
     if stats is not None:
-        await _send(interaction, render.render_stats(stats))
+        await _send(interaction, render.render_stats(stats, language=conversation.who.language))
 
 
 @app_commands.describe(alias=texts.text("param_alias"))

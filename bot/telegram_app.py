@@ -601,9 +601,10 @@ async def on_remove(update: Update, context: Context) -> None:
 
 async def on_stats(update: Update, context: Context) -> None:
     """/stats: corpus and usage figures."""
-    stats = await _state(context).chat.stats(_conversation(update, context))
+    conversation = _conversation(update, context)
+    stats = await _state(context).chat.stats(conversation)
     if stats is not None:
-        await _reply(update, render.render_stats(stats))
+        await _reply(update, render.render_stats(stats, language=conversation.who.language))
 
 
 async def on_alias(update: Update, context: Context) -> None:

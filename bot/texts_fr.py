@@ -139,6 +139,36 @@ FR: Mapping[str, str] = {
     "no_added_aliases": "Aucun alias n'a encore été ajouté avec /alias. Ajoutez-en un : "
                         "/alias GSIM = JNIM",
     "alias_not_saved": "❌ L'alias n'a pas été enregistré et rien n'a changé ; voir le journal.",
+    "stats_title": "📊 Statistiques",
+    "stats_corpus": "Corpus",
+    "stats_today": "Aujourd'hui",
+    "stats_feedback": "Avis",
+    "stats_unanswered": "Questions les plus posées sans réponse",
+    "stats_corpus_line":
+        "{documents} documents, {passages} passages (génération {generation})",
+    "stats_today_line": "{questions} questions, {rate} sans rien trouvé",
+    "asked_times": "posée {count} fois",
+    "corpus_now": "{documents} documents, {passages} passages (génération {generation}, "
+                  "{seconds} s)",
+    "reindexed": "✅ Index reconstruit : {corpus}.",
+    "skipped_files": "Ignorés : {names}.",
+    "names_and_more": "{names} et {count} de plus",
+    "adding_file": "⏳ Ajout de {file}…",
+    "removing_file": "⏳ Retrait de {file}…",
+    "added_file": "✅ {file} ajouté. Le corpus compte maintenant : {corpus}.",
+    "removed_file": "🗑 {file} retiré. Le corpus compte maintenant : {corpus}.",
+    "alias_added": "✅ {new} = {preferred} : pris en compte dans les recherches dès "
+                   "maintenant, sans réindexation.",
+    "added_aliases_title": "Alias ajoutés avec /alias",
+    "lines_more": "… et {count} de plus",
+    "reindexing": "⏳ Réindexation…",
+    "reindexing_documents": "⏳ Réindexation… {done}/{total} documents",
+    "reindexing_stage_files": "⏳ Réindexation : {stage} {done}/{total} fichiers…",
+    "reindexing_stage": "⏳ Réindexation : {stage}…",
+    "stage_reading": "lecture",
+    "stage_preparing": "nettoyage, découpage et analyse",
+    "stage_building": "construction",
+    "stage_publishing": "publication",
     "telegram_rejected_token":
         "Telegram a refusé TELEGRAM_BOT_TOKEN ; vérifiez le jeton donné par @BotFather",
     "discord_rejected_token":

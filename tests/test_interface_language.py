@@ -9,13 +9,16 @@ from bot.moderation import REFUSAL
 from bot.texts_fr import FR
 from tests.fakes.fake_discord import EPHEMERAL
 from tests.fakes.fake_telegram import Call
+from tests.telegram_helpers import MODERATOR as TG_MODERATOR
 from tests.telegram_helpers import STRANGER as TG_STRANGER
 from tests.telegram_helpers import BotEnv
 from tests.telegram_helpers import running_bot as telegram_bot
+from tests.test_discord import MODERATOR as DC_MODERATOR
 from tests.test_discord import STRANGER as DC_STRANGER
 from tests.test_discord import running_bot as discord_bot
 
 FRENCH_USER = 3003
+ARTICLE = b"Quuxfoo Accord\n\nThe Quuxfoo accord was signed in Gao by the militia leaders.\n"
 
 
 async def french_and_english(env: BotEnv, text: str) -> tuple[Call, Call]:
@@ -78,6 +81,85 @@ async def test_discord_answers_frame_quotes_in_the_users_locale(tmp_path: Path) 
     assert nothing["embeds"][0]["title"] == FR["nothing_title"]
     assert nothing["embeds"][0]["description"].startswith("Rien dans le corpus ne mentionne")
     assert nothing["flags"] & EPHEMERAL
+
+
+async def telegram_stats_and_add(env: BotEnv, name: str, done_word: str) -> tuple[str, str]:
+    """The moderator's /stats reply and the final text of their /add of a new article
+    `name` (the edit that says `done_word`)."""
+    before = len(env.fake.sent(TG_MODERATOR))
+    env.say("/stats", user_id=TG_MODERATOR)
+    stats = (await env.replies(TG_MODERATOR, before + 1))[before].params["text"]
+    article = ARTICLE.replace(b"Quuxfoo", name.encode())
+    env.say(None, user_id=TG_MODERATOR, document=env.fake.add_file(article, name),
+            caption="/add")
+    [done] = await env.fake.wait_for(
+        lambda: [c.params["text"] for c in env.fake.calls_to("editMessageText")
+                 if name in c.params["text"] and done_word in c.params["text"]], timeout=20)
+    return stats, done
+
+
+async def test_telegram_french_moderator_gets_stats_and_add_in_french(tmp_path: Path) -> None:
+    async with telegram_bot(tmp_path) as env:
+        env.fake.language_codes[TG_MODERATOR] = "fr-FR"
+        stats, added = await telegram_stats_and_add(env, "zz_quuxfoo.txt", "ajouté")
+        progress = [c.params["text"] for c in env.fake.sent(TG_MODERATOR)][-1]
+        env.fake.language_codes[TG_MODERATOR] = "en"
+        english_stats, english_added = await telegram_stats_and_add(env, "zz_other.txt", "Added")
+    assert "<b>Aujourd'hui</b>: 0 questions, 0% sans rien trouvé" in stats
+    assert "(génération 1)" in stats and "Today" not in stats
+    assert progress == "⏳ Ajout de <code>zz_quuxfoo.txt</code>…"
+    assert added.startswith("✅ <code>zz_quuxfoo.txt</code> ajouté. Le corpus compte "
+                            "maintenant : 7 documents, ")
+    assert "\nCité ainsi : " in added and "Cited as" not in added
+    assert "<b>Today</b>: 0 questions, 0% answered with nothing found" in english_stats
+    assert "(generation 2)" in english_stats
+    assert english_added.startswith(
+        "✅ Added <code>zz_other.txt</code>. Corpus now: 8 documents, ")
+    assert "\nCited as: " in english_added
+
+
+async def test_telegram_french_moderator_reindex_and_alias_replies(tmp_path: Path) -> None:
+    async with telegram_bot(tmp_path) as env:
+        env.fake.language_codes[TG_MODERATOR] = "fr"
+        env.say("/reindex", user_id=TG_MODERATOR)
+        [started] = await env.replies(TG_MODERATOR)
+        [reindexed] = await env.fake.wait_for(
+            lambda: [c.params["text"] for c in env.fake.calls_to("editMessageText")
+                     if c.params["text"].startswith("✅")], timeout=20)
+        texts_sent = []
+        for count, command in enumerate(["/alias Nosrat = JNIM", "/alias"], 2):
+            env.say(command, user_id=TG_MODERATOR)
+            texts_sent.append((await env.replies(TG_MODERATOR, count))[-1].params["text"])
+    assert started.params["text"].startswith("⏳ Réindexation")
+    assert reindexed.startswith("✅ Index reconstruit : 6 documents, ")
+    assert "(génération 2, " in reindexed
+    added, listed = texts_sent
+    assert added.startswith("✅ <b>Nosrat</b> = <b>JNIM</b> : pris en compte dans les "
+                            "recherches")
+    assert listed.splitlines() == ["🔤 <b>Alias ajoutés avec /alias</b> (1):", "• Nosrat = JNIM"]
+
+
+async def test_discord_french_moderator_gets_stats_and_add_in_french(tmp_path: Path) -> None:
+    async with discord_bot(tmp_path) as env:
+        env.fake.locales[DC_MODERATOR] = "fr"
+        [french_stats] = await env.reply(await env.fake.slash("stats", user_id=DC_MODERATOR))
+        attachment = env.fake.add_attachment("zz_quuxfoo.txt", ARTICLE)
+        added = await env.edited(await env.fake.slash(
+            "add", user_id=DC_MODERATOR, attachments={"document": attachment}), "ajouté")
+        env.fake.locales[DC_MODERATOR] = "en-US"
+        [english_stats] = await env.reply(await env.fake.slash("stats", user_id=DC_MODERATOR))
+    [embed] = french_stats.body["data"]["embeds"]
+    assert embed["title"] == "📊 Statistiques"
+    assert [f["name"] for f in embed["fields"]] == ["Corpus", "Aujourd'hui", "Avis"]
+    assert embed["fields"][0]["value"].endswith("(génération 1)")
+    assert french_stats.body["data"]["flags"] & EPHEMERAL
+    assert added.body["content"].startswith(
+        "✅ `zz_quuxfoo.txt` ajouté. Le corpus compte maintenant : 7 documents, ")
+    assert "Cité ainsi : " in added.body["content"]
+    [english] = english_stats.body["data"]["embeds"]
+    assert english["title"] == "📊 Statistics"
+    assert [f["name"] for f in english["fields"]] == ["Corpus", "Today", "Feedback"]
+    assert english["fields"][0]["value"].endswith("(generation 2)")
 
 
 def _labels(call: Call) -> list[str]:

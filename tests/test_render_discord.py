@@ -17,6 +17,7 @@ from bot.answer import (
     Citation,
     FullText,
     Passage,
+    ReindexResult,
     Source,
     Stats,
 )
@@ -322,3 +323,36 @@ def test_any_text_stays_within_limits_and_never_pings(
         assert_never_pings(full)
         body = full.embeds[0].description.split("\n\n*… (the rest")[0]
         assert not set(unescaped(body)) & set(MARKUP)
+
+
+def test_stats_and_moderator_replies_in_french() -> None:
+    reply = r.render_stats(Stats(6, 68, 2, 10, 0.25, 3, 1, (("q", 4),)), language="fr")
+    [embed] = reply.embeds
+    assert embed.title == "📊 Statistiques"
+    assert [(f.name, f.value) for f in embed.fields] == [
+        ("Corpus", "6 documents, 68 passages (génération 2)"),
+        ("Aujourd'hui", "10 questions, 25% sans rien trouvé"),
+        ("Avis", "👍 3 · 👎 1"),
+        ("Questions les plus posées sans réponse", "• *q* (4×)")]
+    result = ReindexResult(3, 6, 70, ("bad.txt",), 1.25)
+    assert r.render_added("a.txt", result, language="fr") == (
+        "✅ `a.txt` ajouté. Le corpus compte maintenant : 6 documents, 70 passages "
+        "(génération 3, 1.2 s).\nIgnorés : `bad.txt`.")
+    assert r.render_reindexed(result, language="fr").startswith("✅ Index reconstruit : 6 ")
+    assert r.render_removed("a.txt", result, language="fr").startswith("🗑 `a.txt` retiré.")
+    assert r.render_adding("a.txt", language="fr") == "⏳ Ajout de `a.txt`…"
+    assert r.render_removing("a.txt", language="fr") == "⏳ Retrait de `a.txt`…"
+    assert r.render_alias_added("GSIM", "JNIM", language="fr").startswith(
+        "✅ **GSIM** = **JNIM** : pris en compte")
+    assert r.render_added_aliases([("GSIM", "JNIM")], language="fr").splitlines() == [
+        "🔤 **Alias ajoutés avec /alias** (1):", "• GSIM = JNIM"]
+    assert r.render_failed("remove", language="fr").startswith("❌ /remove a échoué. Rien")
+
+
+def test_stats_and_moderator_replies_in_english_by_default() -> None:
+    [embed] = r.render_stats(Stats(6, 68, 2, 10, 0.25, 3, 1)).embeds
+    assert embed.title == "📊 Statistics"
+    assert embed.fields[1].name == "Today"
+    assert r.render_added("a.txt", ReindexResult(3, 6, 70, ("bad.txt",), 1.25)) == (
+        "✅ Added `a.txt`. Corpus now: 6 documents, 70 passages (generation 3, 1.2 s)."
+        "\nSkipped: `bad.txt`.")

@@ -301,3 +301,49 @@ def test_full_text_is_headed_by_its_citation_not_its_file() -> None:
     assert cut.endswith("<i>… (la suite de cette section est trop longue pour être affichée "
                         "ici)</i>")
     assert CITATION.label() == "Mali War — 002_x.txt, passage 4 (Background)"
+
+
+def test_moderator_replies_and_stats_in_french() -> None:
+    """Every fixed word of /stats and the moderator replies comes from the French catalogue;
+    file names and questions stay as they are."""
+    stats = r.render_stats(Stats(6, 68, 2, 10, 0.25, 3, 1, (("<q>", 2),)), language="fr")
+    assert stats.splitlines() == [
+        "📊 <b>Corpus</b>: 6 documents, 68 passages (génération 2)",
+        "<b>Aujourd'hui</b>: 10 questions, 25% sans rien trouvé",
+        "<b>Avis</b>: 👍 3 · 👎 1",
+        "<b>Questions les plus posées sans réponse</b>:",
+        "• <i>&lt;q&gt;</i> (posée 2 fois)"]
+    result = ReindexResult(3, 6, 70, tuple(f"bad<{i}>.txt" for i in range(12)), 1.25)
+    corpus = "6 documents, 70 passages (génération 3, 1.2 s)"
+    skipped = ("\nIgnorés : " + ", ".join(f"<code>bad&lt;{i}&gt;.txt</code>" for i in range(10))
+               + " et 2 de plus.")
+    assert r.render_reindexed(result, language="fr") == f"✅ Index reconstruit : {corpus}.{skipped}"
+    assert r.render_added("a&b.txt", result, language="fr") == (
+        f"✅ <code>a&amp;b.txt</code> ajouté. Le corpus compte maintenant : {corpus}.{skipped}")
+    assert r.render_removed("x.txt", ReindexResult(3, 6, 70, (), 1.25), language="fr") == (
+        f"🗑 <code>x.txt</code> retiré. Le corpus compte maintenant : {corpus}.")
+    assert r.render_adding("a.txt", language="fr") == "⏳ Ajout de <code>a.txt</code>…"
+    assert r.render_removing("a.txt", language="fr") == "⏳ Retrait de <code>a.txt</code>…"
+    assert r.render_too_large(6000, 5000, language="fr").startswith("❌ Ce fichier est trop gros")
+    assert r.render_failed("add", "disk full", language="fr").startswith(
+        "❌ /add a échoué: disk full. Rien n'a changé")
+    assert r.render_progress(3, 6, language="fr").startswith("⏳ Réindexation… 3/6 documents\n")
+    assert r.render_progress(2, 5, "reading", language="fr").startswith(
+        "⏳ Réindexation : lecture 2/5 fichiers…\n")
+    assert r.render_progress(1, 1, "building").startswith("⏳ Reindexing: building…\n")
+    assert r.render_alias_added("GSIM", "JNIM", language="fr").startswith(
+        "✅ <b>GSIM</b> = <b>JNIM</b> : pris en compte")
+    aliases = r.render_added_aliases([("GSIM", "JNIM")] * 400, language="fr").splitlines()
+    assert aliases[0] == "🔤 <b>Alias ajoutés avec /alias</b> (400):"
+    assert aliases[-1].startswith("… et ") and aliases[-1].endswith(" de plus")
+    for text in (stats, r.render_reindexed(result, language="fr"), "\n".join(aliases)):
+        assert_valid(text)
+
+
+def test_moderator_replies_in_english_by_default() -> None:
+    result = ReindexResult(3, 6, 70, (), 1.25)
+    assert r.render_added("a.txt", result) == (
+        "✅ Added <code>a.txt</code>. Corpus now: 6 documents, 70 passages "
+        "(generation 3, 1.2 s).")
+    assert r.render_stats(Stats(6, 68, 2, 10, 0.25, 3, 1)).splitlines()[1] == (
+        "<b>Today</b>: 10 questions, 25% answered with nothing found")

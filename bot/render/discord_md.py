@@ -462,19 +462,24 @@ def render_sources(sources: Sequence[Source], page: int = 0,
     return Reply(embeds=(Embed(title, pages[page], (), footer),), buttons=tuple(buttons))
 
 
-def render_stats(stats: Stats) -> Reply:
-    """Corpus and usage figures for moderators (ephemeral)."""
+def render_stats(stats: Stats, *, language: str = "en") -> Reply:
+    """Corpus and usage figures for moderators (ephemeral), in their interface `language`."""
+    def words(message_id: str, **fields: object) -> str:
+        return escape(texts.text(message_id, language, **fields))
+
     fields = [
-        Field("Corpus", f"{stats.documents} documents, {stats.passages} passages "
-                        f"(generation {stats.generation})"),
-        Field("Today", f"{stats.questions_today} questions, "
-                       f"{stats.abstention_rate:.0%} answered with nothing found"),
-        Field("Feedback", f"👍 {stats.feedback_up} · 👎 {stats.feedback_down}"),
+        Field(words("stats_corpus"), words("stats_corpus_line", documents=stats.documents,
+                                           passages=stats.passages,
+                                           generation=stats.generation)),
+        Field(words("stats_today"), words("stats_today_line", questions=stats.questions_today,
+                                          rate=f"{stats.abstention_rate:.0%}")),
+        Field(words("stats_feedback"), f"👍 {stats.feedback_up} · 👎 {stats.feedback_down}"),
     ]
     if stats.top_unanswered:
         lines = [f"• *{fit(q, 80)}* ({n}×)" for q, n in stats.top_unanswered[:10]]
-        fields.append(Field("Most asked without an answer", _pack(lines, FIELD_VALUE_LIMIT)[0]))
-    return Reply(embeds=(Embed("📊 Statistics", fields=tuple(fields)),), ephemeral=True)
+        fields.append(Field(words("stats_unanswered"), _pack(lines, FIELD_VALUE_LIMIT)[0]))
+    title = plain(texts.text("stats_title", language), 256)
+    return Reply(embeds=(Embed(title, fields=tuple(fields)),), ephemeral=True)
 
 
 # --- short texts ---------------------------------------------------------------------
@@ -488,51 +493,60 @@ def content(text: str) -> str:
     return text[:n] + ELLIPSIS
 
 
-def _corpus_now(result: ReindexResult) -> str:
-    skipped = ""
-    if result.skipped:
-        names = ", ".join(code(name, 80) for name in result.skipped[:10])
-        more = f" and {len(result.skipped) - 10} more" if len(result.skipped) > 10 else ""
-        skipped = f"\nSkipped: {names}{more}."
-    return (f"{result.documents} documents, {result.passages} passages "
-            f"(generation {result.generation}, {result.seconds:.1f} s).{skipped}")
+def _corpus_now(result: ReindexResult, language: str) -> str:
+    corpus = escape(texts.text("corpus_now", language, documents=result.documents,
+                               passages=result.passages, generation=result.generation,
+                               seconds=f"{result.seconds:.1f}"))
+    if not result.skipped:
+        return corpus
+    names = ", ".join(code(name, 80) for name in result.skipped[:10])
+    if len(result.skipped) > 10:
+        names = texts.marked("names_and_more", language, escape, names=names,
+                             count=str(len(result.skipped) - 10))
+    return corpus + "\n" + texts.marked("skipped_files", language, escape, names=names)
 
 
-def render_reindexed(result: ReindexResult) -> str:
+def render_reindexed(result: ReindexResult, *, language: str = "en") -> str:
     """Reindex finished."""
-    return content(f"✅ Reindexed: {_corpus_now(result)}")
+    return content(_with_corpus("reindexed", language, result))
 
 
-def render_adding(filename: str) -> str:
+def _with_corpus(message_id: str, language: str, result: ReindexResult, **fields: str) -> str:
+    """A finished rebuild's message: its own words, then the corpus figures (and any
+    skipped files on a line of their own)."""
+    corpus, _, skipped = _corpus_now(result, language).partition("\n")
+    line = texts.marked(message_id, language, escape, corpus=corpus, **fields)
+    return f"{line}\n{skipped}" if skipped else line
+
+
+def render_adding(filename: str, *, language: str = "en") -> str:
     """An /add in progress."""
-    return f"⏳ Adding {code(filename, 120)}…"
+    return texts.marked("adding_file", language, escape, file=code(filename, 120))
 
 
-def render_added(filename: str, result: ReindexResult) -> str:
+def render_added(filename: str, result: ReindexResult, *, language: str = "en") -> str:
     """A document was added."""
-    return content(f"✅ Added {code(filename, 120)}. Corpus now: {_corpus_now(result)}")
+    return content(_with_corpus("added_file", language, result, file=code(filename, 120)))
 
 
-def render_removing(filename: str) -> str:
+def render_removing(filename: str, *, language: str = "en") -> str:
     """A /remove in progress."""
-    return f"⏳ Removing {code(filename, 120)}…"
+    return texts.marked("removing_file", language, escape, file=code(filename, 120))
 
 
-def render_removed(filename: str, result: ReindexResult) -> str:
+def render_removed(filename: str, result: ReindexResult, *, language: str = "en") -> str:
     """A document was removed."""
-    return content(f"🗑 Removed {code(filename, 120)}. Corpus now: {_corpus_now(result)}")
+    return content(_with_corpus("removed_file", language, result, file=code(filename, 120)))
 
 
-def render_rejected(reason: str) -> str:
+def render_rejected(reason: str, *, language: str = "en") -> str:
     """A document refused by the core, its reason as markdown-safe text."""
-    return rejected(reason, fit)
+    return rejected(reason, fit, language)
 
 
-def render_failed(what: str, reason: str = "") -> str:
+def render_failed(what: str, reason: str = "", *, language: str = "en") -> str:
     """A /reindex, /add or /remove that failed, in markdown-safe words."""
-    return failed(what, reason, escape)
-
-
+    return failed(what, reason, escape, language)
 
 
 # --- autocomplete --------------------------------------------------------------------
@@ -560,22 +574,23 @@ def suggest(current: str, questions: Sequence[str], titles: Sequence[str],
 
 
 
-def render_alias_added(new: str, preferred: str) -> str:
+def render_alias_added(new: str, preferred: str, *, language: str = "en") -> str:
     """A moderator's /alias was saved."""
-    return content(f"✅ **{fit(new, 120)}** = **{fit(preferred, 120)}**: searched from now on, "
-                   "no reindex needed.")
+    return content(texts.marked("alias_added", language, escape, new=f"**{fit(new, 120)}**",
+                                preferred=f"**{fit(preferred, 120)}**"))
 
 
-def render_added_aliases(pairs: Sequence[tuple[str, str]]) -> str:
+def render_added_aliases(pairs: Sequence[tuple[str, str]], *, language: str = "en") -> str:
     """/alias alone: the aliases moderators added (name = the name it stands for)."""
     if not pairs:
-        return texts.text("no_added_aliases")
-    lines = [f"🔤 **Aliases added with /alias** ({len(pairs)}):"]
+        return escape(texts.text("no_added_aliases", language))
+    title = escape(texts.text("added_aliases_title", language))
+    lines = [f"🔤 **{title}** ({len(pairs)}):"]
     used = utf16_len(lines[0])
     for shown, (new, preferred) in enumerate(pairs):
         line = f"• {fit(new, 120)} = {fit(preferred, 120)}"
         if used + utf16_len(line) + 40 > CONTENT_LIMIT:  # room for the "… and N more" line
-            lines.append(f"… and {len(pairs) - shown} more")
+            lines.append(escape(texts.text("lines_more", language, count=len(pairs) - shown)))
             break
         lines.append(line)
         used += utf16_len(line) + 1

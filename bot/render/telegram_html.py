@@ -396,93 +396,109 @@ def render_sources(sources: Sequence[Source], page: int = 0, *,
     return Rendered(text, (row,))
 
 
-def render_stats(stats: Stats, *, limit: int = MESSAGE_LIMIT) -> str:
-    """Corpus and usage figures for moderators."""
+def render_stats(stats: Stats, *, limit: int = MESSAGE_LIMIT, language: str = "en") -> str:
+    """Corpus and usage figures for moderators, in their interface `language`."""
+    def head(label: str) -> str:
+        return f"<b>{escape(texts.text(label, language))}</b>"
+
+    def words(message_id: str, **fields: object) -> str:
+        return escape(texts.text(message_id, language, **fields))
+
     lines = [
-        f"📊 <b>Corpus</b>: {stats.documents} documents, {stats.passages} passages "
-        f"(generation {stats.generation})",
-        f"<b>Today</b>: {stats.questions_today} questions, "
-        f"{stats.abstention_rate:.0%} answered with nothing found",
-        f"<b>Feedback</b>: 👍 {stats.feedback_up} · 👎 {stats.feedback_down}",
+        f"📊 {head('stats_corpus')}: " + words(
+            "stats_corpus_line", documents=stats.documents, passages=stats.passages,
+            generation=stats.generation),
+        f"{head('stats_today')}: " + words(
+            "stats_today_line", questions=stats.questions_today,
+            rate=f"{stats.abstention_rate:.0%}"),
+        f"{head('stats_feedback')}: 👍 {stats.feedback_up} · 👎 {stats.feedback_down}",
     ]
     if stats.top_unanswered:
-        lines.append("<b>Most asked without an answer</b>:")
-        lines += [f"• <i>{fit(q, 150)}</i> (asked {n} times)" for q, n in stats.top_unanswered[:10]]
+        lines.append(f"{head('stats_unanswered')}:")
+        lines += [f"• <i>{fit(q, 150)}</i> ({words('asked_times', count=n)})"
+                  for q, n in stats.top_unanswered[:10]]
     return _pack(lines, limit)[0]
 
 
 # --- moderator replies --------------------------------------------------------------
 
 
-def _skipped(result: ReindexResult) -> str:
+def _skipped(result: ReindexResult, language: str) -> str:
     if not result.skipped:
         return ""
     names = ", ".join(f"<code>{fit(name, 80)}</code>" for name in result.skipped[:10])
-    more = f" and {len(result.skipped) - 10} more" if len(result.skipped) > 10 else ""
-    return f"\nSkipped: {names}{more}."
+    if len(result.skipped) > 10:
+        names = texts.marked("names_and_more", language, escape, names=names,
+                             count=str(len(result.skipped) - 10))
+    return "\n" + texts.marked("skipped_files", language, escape, names=names)
 
 
-def _corpus_now(result: ReindexResult) -> str:
-    return (f"{result.documents} documents, {result.passages} passages "
-            f"(generation {result.generation}, {result.seconds:.1f} s)")
+def _corpus_now(result: ReindexResult, language: str) -> str:
+    return escape(texts.text("corpus_now", language, documents=result.documents,
+                             passages=result.passages, generation=result.generation,
+                             seconds=f"{result.seconds:.1f}"))
 
 
-def render_reindexed(result: ReindexResult) -> str:
+def _file(filename: str) -> str:
+    return f"<code>{fit(filename, 120)}</code>"
+
+
+def render_reindexed(result: ReindexResult, *, language: str = "en") -> str:
     """Reindex finished."""
-    return f"✅ Reindexed: {_corpus_now(result)}.{_skipped(result)}"
+    return texts.marked("reindexed", language, escape,
+                        corpus=_corpus_now(result, language)) + _skipped(result, language)
 
 
-def render_adding(filename: str) -> str:
+def render_adding(filename: str, *, language: str = "en") -> str:
     """An /add in progress."""
-    return f"⏳ Adding <code>{fit(filename, 120)}</code>…"
+    return texts.marked("adding_file", language, escape, file=_file(filename))
 
 
-def render_removing(filename: str) -> str:
+def render_removing(filename: str, *, language: str = "en") -> str:
     """A /remove in progress."""
-    return f"⏳ Removing <code>{fit(filename, 120)}</code>…"
+    return texts.marked("removing_file", language, escape, file=_file(filename))
 
 
-def render_added(filename: str, result: ReindexResult) -> str:
+def render_added(filename: str, result: ReindexResult, *, language: str = "en") -> str:
     """A document was added."""
-    return f"✅ Added <code>{fit(filename, 120)}</code>. Corpus now: {_corpus_now(result)}." + (
-        _skipped(result))
+    return texts.marked("added_file", language, escape, file=_file(filename),
+                        corpus=_corpus_now(result, language)) + _skipped(result, language)
 
 
-def render_removed(filename: str, result: ReindexResult) -> str:
+def render_removed(filename: str, result: ReindexResult, *, language: str = "en") -> str:
     """A document was removed."""
-    return f"🗑 Removed <code>{fit(filename, 120)}</code>. Corpus now: {_corpus_now(result)}." + (
-        _skipped(result))
+    return texts.marked("removed_file", language, escape, file=_file(filename),
+                        corpus=_corpus_now(result, language)) + _skipped(result, language)
 
 
-def render_rejected(reason: str) -> str:
+def render_rejected(reason: str, *, language: str = "en") -> str:
     """A refused document, with the core's user-safe reason."""
-    return _rejected(reason, fit)
+    return _rejected(reason, fit, language)
 
 
-def render_failed(what: str, reason: str = "") -> str:
+def render_failed(what: str, reason: str = "", *, language: str = "en") -> str:
     """A moderator action failed (`reason`: plain words, e.g. "the disk is full")."""
-    return _failed(what, reason, escape)
+    return _failed(what, reason, escape, language)
 
 
-
-
-def render_alias_added(new: str, preferred: str) -> str:
+def render_alias_added(new: str, preferred: str, *, language: str = "en") -> str:
     """A moderator's /alias was saved."""
-    return (f"✅ <b>{fit(new, 120)}</b> = <b>{fit(preferred, 120)}</b>: searched from now on, "
-            "no reindex needed.")
+    return texts.marked("alias_added", language, escape, new=f"<b>{fit(new, 120)}</b>",
+                        preferred=f"<b>{fit(preferred, 120)}</b>")
 
 
-def render_added_aliases(pairs: Sequence[tuple[str, str]], *, limit: int = MESSAGE_LIMIT
-                         ) -> str:
+def render_added_aliases(pairs: Sequence[tuple[str, str]], *, limit: int = MESSAGE_LIMIT,
+                         language: str = "en") -> str:
     """/alias alone: the aliases moderators added (name = the name it stands for)."""
     if not pairs:
-        return escape(texts.text("no_added_aliases"))
-    lines = [f"🔤 <b>Aliases added with /alias</b> ({len(pairs)}):"]
+        return escape(texts.text("no_added_aliases", language))
+    title = escape(texts.text("added_aliases_title", language))
+    lines = [f"🔤 <b>{title}</b> ({len(pairs)}):"]
     used = utf16_len(lines[0])
     for shown, (new, preferred) in enumerate(pairs):
         line = f"• {fit(new, 120)} = {fit(preferred, 120)}"
         if used + utf16_len(line) + 40 > limit:  # keep room for the "… and N more" line
-            lines.append(f"… and {len(pairs) - shown} more")
+            lines.append(escape(texts.text("lines_more", language, count=len(pairs) - shown)))
             break
         lines.append(line)
         used += utf16_len(line) + 1

@@ -144,23 +144,28 @@ def pack(lines: Sequence[str], limit: int) -> list[str]:
 # takes: preparing the files is most of a build.
 _STAGE_SPAN = {READING: (0.0, 0.05), PREPARING: (0.05, 0.8), BUILDING: (0.85, 0.1),
                PUBLISHING: (0.95, 0.05)}
+_STAGE_NAME = {READING: "stage_reading", PREPARING: "stage_preparing",
+               BUILDING: "stage_building", PUBLISHING: "stage_publishing"}
 
 
-def render_progress(done: int, total: int, stage: str = "") -> str:
+def render_progress(done: int, total: int, stage: str = "", *, language: str = "en") -> str:
     """A reindex progress message (no markup: the same on every platform): the stage and
     its count, over one bar for the whole build, so the bar never starts again at a new
-    stage nor sits full while the index is still being built."""
+    stage nor sits full while the index is still being built. A stage the catalogue does not
+    name is shown as the core calls it."""
     if total <= 0 and not stage:
-        return "⏳ Reindexing…"
+        return texts.text("reindexing", language)
     share = min(1.0, max(0.0, done / total)) if total > 0 else 0.0
     start, weight = _STAGE_SPAN.get(stage, (0.0, 1.0))
     filled = round(10 * (start + weight * share))
+    named = texts.text(_STAGE_NAME[stage], language) if stage in _STAGE_NAME else stage
     if not stage:
-        line = f"⏳ Reindexing… {done}/{total} documents"
+        line = texts.text("reindexing_documents", language, done=done, total=total)
     elif total > 1:
-        line = f"⏳ Reindexing: {stage} {done}/{total} files…"
+        line = texts.text("reindexing_stage_files", language, stage=named, done=done,
+                          total=total)
     else:
-        line = f"⏳ Reindexing: {stage}…"
+        line = texts.text("reindexing_stage", language, stage=named)
     return f"{line}\n{'▓' * filled}{'░' * (10 - filled)}"
 
 
@@ -171,9 +176,9 @@ def render_adding_progress(done: int, total: int, language: str = "en") -> str:
             + f"\n{'▓' * filled}{'░' * (10 - filled)}")
 
 
-def render_too_large(size: int, limit: int) -> str:
+def render_too_large(size: int, limit: int, *, language: str = "en") -> str:
     """A document larger than corpus.max_file_bytes."""
-    return texts.text("too_large", size=size, limit=limit)
+    return texts.text("too_large", language, size=size, limit=limit)
 
 
 def render_flood(seconds: int) -> str:
@@ -209,14 +214,16 @@ def first_safe_url(urls: Sequence[str], safe: re.Pattern[str]) -> str:
     return next((url for url in urls if len(url) <= 300 and safe.fullmatch(url)), "")
 
 
-def rejected(reason: str, fit: Callable[[str, int], str]) -> str:
-    """A document the core refused, with its user-safe reason (fitted by the renderer)."""
-    return texts.text("rejected", reason=fit(reason, 500))
+def rejected(reason: str, fit: Callable[[str, int], str], language: str = "en") -> str:
+    """A document the core refused, with its user-safe reason (fitted by the renderer; the
+    reason comes from the core and stays English)."""
+    return texts.text("rejected", language, reason=fit(reason, 500))
 
 
-def failed(what: str, reason: str, escape: Callable[[str], str]) -> str:
+def failed(what: str, reason: str, escape: Callable[[str], str], language: str = "en") -> str:
     """A moderator action failed (`reason`: plain words, e.g. "the disk is full")."""
-    return texts.text("failed", what=escape(what), why=f": {escape(reason)}" if reason else "")
+    why = f": {escape(reason)}" if reason else ""
+    return texts.marked("failed", language, escape, what=escape(what), why=why)
 
 
 # --- answers (#12) -------------------------------------------------------------------
