@@ -176,10 +176,10 @@ class Snapshot:
         return self.engine.n_docs if self.engine is not None else 0
 
     def live_chunks(self) -> list[Chunk]:
-        """The passages of live documents, in index order. Read one by one from the store:
-        slow at scale, only for rebuilding a missing duplicate table (bot/duplicates.py)."""
+        """The passages of live documents, in index order: a full read of the store (a
+        query per piece), only for rebuilding a missing duplicate table (bot/duplicates.py)."""
         live = self.engine.live.tolist() if self.engine is not None else None
-        return [self.chunks[i] for i in range(len(self.chunks)) if live is None or live[i]]
+        return [c for i, c in enumerate(self.chunks) if live is None or live[i]]
 
     def ordinal_of(self, chunk_id: str) -> int | None:
         """The live passage with this chunk id, if any."""

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
@@ -523,6 +523,14 @@ class PassageReader:
         row: Sequence[Any] | None = self._db().execute(sql, (piece, ordinal)).fetchone()
         return row
 
+    def piece_passages(self, piece: int) -> list[Sequence[Any]]:
+        """Every row of `piece` in ordinal order, as `passage` gives one (a bulk read)."""
+        sql = ("SELECT p.chunk_id, p.doc_key, COALESCE(s.heading, ''), p.section_idx, "
+               "p.paragraph, p.text, p.urls, p.event_dates FROM passages p LEFT JOIN "
+               "sections s ON s.piece = p.piece AND s.doc_key = p.doc_key AND "
+               "s.idx = p.section_idx WHERE p.piece=? ORDER BY p.ordinal")
+        return list(self._db().execute(sql, (piece,)))
+
     def ordinals_of_chunk(self, pieces: Sequence[int], chunk_id: str) -> list[tuple[int, int]]:
         """(piece, ordinal) of the rows with this chunk id in these pieces."""
         marks = ",".join("?" * len(pieces))
@@ -588,6 +596,18 @@ class GenerationPassages(Sequence[Chunk]):
             self._cache[index] = chunk
         return chunk
 
+    def __iter__(self) -> Iterator[Chunk]:
+        """Every passage in index order, a piece at a time (one query per piece, not per
+        passage: for the rare full pass, e.g. rebuilding a missing duplicate table)."""
+        for piece in self.pieces:
+            rows = self.reader.piece_passages(piece.piece)
+            if len(rows) != piece.count:
+                log.warning("piece %d of generation %d is gone (retired by another process?)",
+                            piece.piece, self.generation)
+                yield from (self[piece.first_ordinal + i] for i in range(piece.count))
+                continue
+            yield from (self._chunk_of(row) for row in rows)
+
     def _read(self, index: int) -> Chunk:
         piece = self.pieces[bisect.bisect_right(self._firsts, index) - 1]
         row = self.reader.passage(piece.piece, index - piece.first_ordinal)
@@ -595,6 +615,9 @@ class GenerationPassages(Sequence[Chunk]):
             log.warning("passage %d of generation %d is gone (retired by another process?)",
                         index, self.generation)
             return _GONE
+        return self._chunk_of(row)
+
+    def _chunk_of(self, row: Sequence[Any]) -> Chunk:
         document = self.documents.get(row[1])
         if document is None:  # a removed document's passage (a tombstone)
             return _chunk((row[0], row[1], "", "", "", *row[2:]))

@@ -203,3 +203,13 @@ async def test_a_start_builds_the_fuzzy_tables_from_the_saved_spelling_keys(
         assert vocabulary._spellings == fresh._spellings
     finally:
         await service.close()
+
+
+async def test_a_full_pass_reads_the_same_passages_a_piece_at_a_time(service: Service) -> None:
+    await service.add_document("extra.txt", b"# Extra\n\n" + b"Gunmen attacked a convoy. " * 30)
+    chunks = service._snapshot.chunks
+    assert isinstance(chunks, GenerationPassages) and len(chunks.pieces) >= 2
+    one_by_one = [chunks[i] for i in range(len(chunks))]
+    chunks._cache.clear()
+    assert list(chunks) == one_by_one and len(one_by_one) == len(chunks)
+    assert service._snapshot.live_chunks() == one_by_one
