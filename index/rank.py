@@ -168,7 +168,9 @@ def _unknown_names(query: Query, concepts: Sequence[Concept], engine: BM25
     names = dict.fromkeys(query.unknown_names)
     for concept in concepts:
         if concept.is_name and not any(t in engine for t in concept.terms):
-            names[concept.typed] = None
+            words = set(concept.typed.split())
+            if not any(words <= set(name.split()) for name in names):  # "Cup" of "World Cup"
+                names[concept.typed] = None
     return tuple(names)
 
 

@@ -830,9 +830,34 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         return
     variants = _variants(reading, word, term, name)
     if term not in vocabulary and not variants and name:
-        reading.unknown.append(word.text)
+        reading.unknown.append(_name_around(reading.text, word))
     french = [] if name else _french_alternatives(reading, term)
     reading.add(Concept(word.text, _dedupe([*alternatives, *variants, *french]), is_name=name))
+
+
+_NAME_WORDS = 4  # "Nothing in the corpus mentions World Cup": at most this many words
+
+
+def _name_around(cleaned: str, word: _Word) -> str:
+    """An unknown name with the capitalised words written next to it ("World Cup" for
+    "Cup"), so the reply names what was asked about; function words ("Who") stop it."""
+    tokens = list(_WORD.finditer(cleaned))
+    at = next((i for i, m in enumerate(tokens) if m.start() == word.start), None)
+    if at is None:
+        return word.text
+
+    def joins(left: re.Match[str], right: re.Match[str], other: re.Match[str]) -> bool:
+        return (cleaned[left.end():right.start()].isspace()
+                and other.group()[:1].isupper() and fold(other.group()) not in _ENGLISH_FUNCTION)
+
+    first = last = at
+    while first > 0 and last - first + 1 < _NAME_WORDS and joins(
+            tokens[first - 1], tokens[first], tokens[first - 1]):
+        first -= 1
+    while last + 1 < len(tokens) and last - first + 1 < _NAME_WORDS and joins(
+            tokens[last], tokens[last + 1], tokens[last + 1]):
+        last += 1
+    return cleaned[tokens[first].start():tokens[last].end()]
 
 
 # Adjectives of regions, not of one country: "Which European country…" asks which of the

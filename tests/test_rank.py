@@ -187,6 +187,12 @@ def test_unknown_name_vetoes_and_is_named(small: Passages) -> None:
     assert ranking.unknown_names == ("Sudan",)
 
 
+def test_a_word_of_an_unknown_name_is_not_named_again(small: Passages) -> None:
+    q = query(concept("Wagner", name=True), concept("Cup", name=True),
+              unknown_names=("World Cup",))
+    assert ask(small, q).unknown_names == ("World Cup",)
+
+
 def test_unknown_names_from_understanding_veto_too(small: Passages) -> None:
     ranking = ask(small, query(concept("Wagner", name=True), unknown_names=("Burkina Faso",)))
     assert ranking.abstained and ranking.unknown_names == ("Burkina Faso",)

@@ -388,6 +388,7 @@ def test_definition_questions_name_their_subject(question: str, subject: str) ->
     ("Takuba task force", ("Takuba task force",)),
     ("Burkina Faso coups", ("Burkina Faso",)),
     ("Does Mali use Bayraktar drones?", ("Bayraktar",)),
+    ("Who won the 2022 World Cup?", ("World Cup",)),
 ])
 def test_names_the_corpus_never_mentions_are_reported(question: str,
                                                        unknown: tuple[str, ...]) -> None:
