@@ -264,11 +264,6 @@ def free_name(corpus: Path, name: str) -> str:
     return candidate
 
 
-async def fetch_all(urls: Sequence[str], config: Config) -> list[Item]:
-    """Fetch articles off the event loop, one after another (one per host at a time)."""
-    return [await asyncio.to_thread(fetch_url, url, config, config.corpus_dir) for url in urls]
-
-
 # --- adding ----------------------------------------------------------------------------------
 
 Progress = Callable[[int, int], None]
@@ -280,7 +275,7 @@ async def add_all(service: Service, items: Sequence[Item],
     pass through. `progress(done, total)` after each."""
     outcomes: list[Outcome] = []
     for done, item in enumerate(items, start=1):
-        outcomes.append(await _add_one(service, item))
+        outcomes.append(await add_one(service, item))
         if progress is not None:
             progress(done, len(items))
     return outcomes
@@ -288,10 +283,6 @@ async def add_all(service: Service, items: Sequence[Item],
 
 async def add_one(service: Service, item: Item) -> Outcome:
     """Add one candidate (whole or not at all); a skipped item passes through."""
-    return await _add_one(service, item)
-
-
-async def _add_one(service: Service, item: Item) -> Outcome:
     if isinstance(item, Skipped):
         return item
     try:
