@@ -473,6 +473,14 @@ _PASSAGE_JOINS = ("LEFT JOIN documents d ON d.generation = ? AND d.doc_key = p.d
                   "AND s.doc_key = p.doc_key AND s.idx = p.section_idx")
 
 
+# A piece's passage rows as PassageReader gives them: _PASSAGE_COLUMNS without the
+# document's file, title and date (the reading generation has them).
+_PIECE_ROWS = ("SELECT p.chunk_id, p.doc_key, COALESCE(s.heading, ''), p.section_idx, "
+               "p.paragraph, p.text, p.urls, p.event_dates FROM passages p LEFT JOIN "
+               "sections s ON s.piece = p.piece AND s.doc_key = p.doc_key AND "
+               "s.idx = p.section_idx")
+
+
 @dataclass(frozen=True)
 class Piece:
     """Passages `first_ordinal` .. + `count` of a generation: rows 0 .. `count` of piece
@@ -516,19 +524,13 @@ class PassageReader:
     def passage(self, piece: int, ordinal: int) -> Sequence[Any] | None:
         """Row `ordinal` of `piece` as _PASSAGE_COLUMNS without the document's file, title
         and date (the reader's generation has them); None if gone."""
-        sql = ("SELECT p.chunk_id, p.doc_key, COALESCE(s.heading, ''), p.section_idx, "
-               "p.paragraph, p.text, p.urls, p.event_dates FROM passages p LEFT JOIN "
-               "sections s ON s.piece = p.piece AND s.doc_key = p.doc_key AND "
-               "s.idx = p.section_idx WHERE p.piece=? AND p.ordinal=?")
+        sql = f"{_PIECE_ROWS} WHERE p.piece=? AND p.ordinal=?"
         row: Sequence[Any] | None = self._db().execute(sql, (piece, ordinal)).fetchone()
         return row
 
     def piece_passages(self, piece: int) -> list[Sequence[Any]]:
         """Every row of `piece` in ordinal order, as `passage` gives one (a bulk read)."""
-        sql = ("SELECT p.chunk_id, p.doc_key, COALESCE(s.heading, ''), p.section_idx, "
-               "p.paragraph, p.text, p.urls, p.event_dates FROM passages p LEFT JOIN "
-               "sections s ON s.piece = p.piece AND s.doc_key = p.doc_key AND "
-               "s.idx = p.section_idx WHERE p.piece=? ORDER BY p.ordinal")
+        sql = f"{_PIECE_ROWS} WHERE p.piece=? ORDER BY p.ordinal"
         return list(self._db().execute(sql, (piece,)))
 
     def ordinals_of_chunk(self, pieces: Sequence[int], chunk_id: str) -> list[tuple[int, int]]:
