@@ -34,7 +34,9 @@ SIGNATURE_SIZE = BANDS * ROWS
 NEAR_DUPLICATE = 0.5  # estimated Jaccard of shingle sets from which two articles are "nearly" one
 _WORD = re.compile(r"\w+", re.UNICODE)
 K = TypeVar("K", str, bytes)
-_EMPTY = np.full(SIGNATURE_SIZE, np.iinfo(np.uint64).max, dtype=np.uint64)
+_EMPTY_VALUE = np.iinfo(np.uint64).max  # an empty MinHash bin
+_EMPTY = np.full(SIGNATURE_SIZE, _EMPTY_VALUE, dtype=np.uint64)
+_EMPTY_BAND = _EMPTY[:ROWS].tobytes()
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,6 @@ def words(text: str) -> list[str]:
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _FINAL = np.uint64(0xBF58476D1CE4E5B9)
-_EMPTY_VALUE = np.iinfo(np.uint64).max
-_EMPTY_BAND = np.full(ROWS, _EMPTY_VALUE, dtype=np.uint64).tobytes()
 
 
 def _shingle_hashes(tokens: list[str]) -> npt.NDArray[np.uint64]:
