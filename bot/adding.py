@@ -234,7 +234,7 @@ def from_path(path: Path, limits: ArchiveLimits) -> list[Item]:
 
 # --- articles by URL -------------------------------------------------------------------------
 
-def fetch_url(url: str, config: Config, corpus: Path) -> Item:
+def fetch_url(url: str, config: Config) -> Item:
     """Fetch one article (blocking: call it in a worker thread) as a corpus document with
     its metadata block; Skipped with the fetcher's reason when it is refused."""
     from index.fetch import FetchRefused, fetch_article, suggest_filename, to_corpus_text
@@ -251,7 +251,7 @@ def fetch_url(url: str, config: Config, corpus: Path) -> Item:
     if len(data) > config.corpus.max_file_bytes:
         return Skipped(url, f"the article is {len(data):,} bytes; the limit is "
                             f"{config.corpus.max_file_bytes:,}")
-    return Candidate(url, free_name(corpus, suggest_filename(article)), data)
+    return Candidate(url, free_name(config.corpus_dir, suggest_filename(article)), data)
 
 
 def free_name(corpus: Path, name: str) -> str:
@@ -300,8 +300,7 @@ async def collect(arguments: Sequence[str], config: Config) -> list[Item]:
     limits, items = ArchiveLimits.of(config), []
     for argument in arguments:
         if is_url(argument):
-            items.append(await asyncio.to_thread(fetch_url, argument, config,
-                                                 config.corpus_dir))
+            items.append(await asyncio.to_thread(fetch_url, argument, config))
         else:
             items += from_path(Path(argument), limits)
     return items
@@ -317,9 +316,13 @@ def outcome_lines(outcome: Outcome, language: str) -> list[str]:
         first = texts.text("add_added", language, file=outcome.name)
     else:
         first = texts.text("add_added_from", language, file=outcome.name, source=outcome.label)
-    return [first, *(texts.text("near_duplicate", language, article=d.key, original=d.of,
-                                percent=round(d.similarity * 100))
-                     for d in outcome.result.near_duplicates)]
+    return [first, *near_duplicate_lines(outcome.result, language)]
+
+
+def near_duplicate_lines(result: ReindexResult, language: str) -> list[str]:
+    """"⚠ new.txt nearly repeats old.txt (82% …)", one line per near duplicate added."""
+    return [texts.text("near_duplicate", language, article=d.key, original=d.of,
+                       percent=round(d.similarity * 100)) for d in result.near_duplicates]
 
 
 def summary_line(outcomes: Sequence[Outcome], language: str) -> str:

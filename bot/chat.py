@@ -561,8 +561,7 @@ class Chat:
         items: list[adding.Item] = []
         for word in words:
             if adding.is_url(word):
-                items.append(await asyncio.to_thread(adding.fetch_url, word, self.config,
-                                                     self.config.corpus_dir))
+                items.append(await asyncio.to_thread(adding.fetch_url, word, self.config))
             else:
                 items.append(adding.Skipped(word, texts.text("not_a_link", language)))
         return items
@@ -585,10 +584,8 @@ class Chat:
 
     def _near_duplicates(self, conv: Conversation, result: ReindexResult) -> str:
         """"⚠ new.txt nearly repeats old.txt (82% …)" lines after an add."""
-        language = conv.who.language
-        return "".join("\n" + conv.render.escape(texts.text(
-            "near_duplicate", language, article=d.key, original=d.of,
-            percent=round(d.similarity * 100))) for d in result.near_duplicates)
+        return "".join("\n" + conv.render.escape(line)
+                       for line in adding.near_duplicate_lines(result, conv.who.language))
 
     def _cited_as(self, conv: Conversation, name: str) -> str:
         """"Cited as: ⚠ outlet unknown · 5 Aug 2024 · Title · ⚠ no URL" lines (one per

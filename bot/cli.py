@@ -103,8 +103,8 @@ async def _add(service: Service, args: argparse.Namespace) -> int:
         if isinstance(outcome, adding.Added):
             for cited in service.document_citations(outcome.name)[:3]:
                 print("  " + texts.text("cited_as", "en", line=citation_line(cited, warn=True)))
-        await service.audit(user="cli", command=adding.audit_outcome(outcome)[0],
-                            outcome=adding.audit_outcome(outcome)[1])
+        command, audited = adding.audit_outcome(outcome)
+        await service.audit(user="cli", command=command, outcome=audited)
     print(adding.summary_line(outcomes, "en"))
     return 0 if any(isinstance(o, adding.Added) for o in outcomes) else 1
 
