@@ -20,7 +20,7 @@ import logging
 import re
 import tarfile
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -234,9 +234,10 @@ def from_path(path: Path, limits: ArchiveLimits) -> list[Item]:
 
 # --- articles by URL -------------------------------------------------------------------------
 
-def fetch_url(url: str, config: Config) -> Item:
+def fetch_url(url: str, config: Config, taken: Collection[str] = ()) -> Item:
     """Fetch one article (blocking: call it in a worker thread) as a corpus document with
-    its metadata block; Skipped with the fetcher's reason when it is refused."""
+    its metadata block, named apart from the corpus's files and the names `taken` (by
+    documents not added yet); Skipped with the fetcher's reason when it is refused."""
     from index.fetch import FetchRefused, fetch_article, suggest_filename, to_corpus_text
 
     try:
@@ -251,14 +252,24 @@ def fetch_url(url: str, config: Config) -> Item:
     if len(data) > config.corpus.max_file_bytes:
         return Skipped(url, f"the article is {len(data):,} bytes; the limit is "
                             f"{config.corpus.max_file_bytes:,}")
-    return Candidate(url, free_name(config.corpus_dir, suggest_filename(article)), data)
+    return Candidate(url, free_name(config.corpus_dir, suggest_filename(article), taken),
+                     data)
 
 
-def free_name(corpus: Path, name: str) -> str:
-    """`name`, or `stem-2.txt`, `stem-3.txt`… when the corpus already has a file so called."""
+async def fetch_next(url: str, config: Config, before: Sequence[Item]) -> Item:
+    """Fetch one article off the event loop, named apart from the documents collected
+    `before` it (two sites' copies of one wire story share a title, hence a name)."""
+    taken = [item.name for item in before if isinstance(item, Candidate)]
+    return await asyncio.to_thread(fetch_url, url, config, taken)
+
+
+def free_name(corpus: Path, name: str, taken: Collection[str] = ()) -> str:
+    """`name`, or `stem-2.txt`, `stem-3.txt`… when the corpus already has a file so called,
+    or one of the names `taken` is it."""
     stem, dot, ext = name.rpartition(".")
     candidate, number = name, 1
-    while (corpus / candidate).exists():
+    folded = {t.casefold() for t in taken}
+    while (corpus / candidate).exists() or candidate.casefold() in folded:
         number += 1
         candidate = f"{stem}-{number}{dot}{ext}"
     return candidate
@@ -297,10 +308,11 @@ async def add_one(service: Service, item: Item) -> Outcome:
 
 async def collect(arguments: Sequence[str], config: Config) -> list[Item]:
     """Command-line arguments -> items, in order: a URL is fetched, anything else is a file."""
-    limits, items = ArchiveLimits.of(config), []
+    limits = ArchiveLimits.of(config)
+    items: list[Item] = []
     for argument in arguments:
         if is_url(argument):
-            items.append(await asyncio.to_thread(fetch_url, argument, config))
+            items.append(await fetch_next(argument, config, items))
         else:
             items += from_path(Path(argument), limits)
     return items

@@ -10,7 +10,6 @@ chat platform library.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import shlex
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -528,7 +527,7 @@ class Chat:
         try:
             items = [item for upload in uploads
                      for item in await self._upload_items(upload, conv)]
-            items += await self._link_items(words, language)
+            items += await self._link_items(words, language, items)
             outcomes = await adding.add_all(self.service, items, progress)
         except Exception as exc:
             log.exception("add failed")
@@ -556,12 +555,14 @@ class Chat:
                                                            ).removeprefix("❌ "))]
         return adding.from_upload(upload.name, data, limits)
 
-    async def _link_items(self, words: Sequence[str], language: str) -> list[adding.Item]:
-        """Each link fetched off the event loop (within the `fetch:` limits)."""
+    async def _link_items(self, words: Sequence[str], language: str,
+                          before: Sequence[adding.Item]) -> list[adding.Item]:
+        """Each link fetched off the event loop (within the `fetch:` limits), named apart
+        from the documents collected `before` and from each other."""
         items: list[adding.Item] = []
         for word in words:
             if adding.is_url(word):
-                items.append(await asyncio.to_thread(adding.fetch_url, word, self.config))
+                items.append(await adding.fetch_next(word, self.config, [*before, *items]))
             else:
                 items.append(adding.Skipped(word, texts.text("not_a_link", language)))
         return items

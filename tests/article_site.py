@@ -14,6 +14,7 @@ from pathlib import Path
 PAGES = Path(__file__).resolve().parent / "pages"
 ROUTES = {"/article": ("text/html; charset=utf-8", "article.html"),
           "/paywall": ("text/html; charset=utf-8", "paywall.html"),
+          "/reprint": ("text/html; charset=utf-8", "article.html"),
           "/listing": ("text/html; charset=utf-8", "listing.html"),
           "/report.pdf": ("application/pdf", "report.pdf")}
 ARTICLE_TITLE = "Aid convoy reaches Kidal after a week on the road"
@@ -53,6 +54,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         kind, page = ROUTES.get(self.path, ("text/plain", ""))
         body = (PAGES / page).read_bytes() if page else b"not found"
+        if self.path == "/reprint":  # another site's copy: the same title, another lead
+            body = body.replace(b"BAMAKO \xe2\x80\x94 A convoy of forty lorries",
+                                b"GAO \xe2\x80\x94 Forty lorries of a relief convoy")
         self.send_response(200 if page else 404)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))

@@ -81,3 +81,17 @@ def test_remove_one_article_of_a_file(tmp_path: Path, corpus: Path,
     assert (corpus / "004_0bd10977ca86cbfa.txt").exists()
     assert main(["--config", config, "ask", "--json", "Chibok Boko Haram kidnappings"]) == 0
     assert "004_0bd10977ca86cbfa.txt" not in capsys.readouterr().out
+
+
+def test_two_sites_copies_of_one_story_in_one_add_are_both_added_under_two_names(
+        tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reprint = ARTICLE_FILE.replace(".txt", "-2.txt")
+    with news_site() as site:
+        code = main(["--config", str(_config(tmp_path)), "add", site.url("/article"),
+                     site.url("/reprint")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"✅ {reprint} added (from {site.url('/reprint')})" in out
+    assert out.rstrip().endswith("2 added, 0 skipped.")
+    assert "GAO — Forty lorries" in (corpus / reprint).read_text("utf-8")
+    assert "BAMAKO — A convoy" in (corpus / ARTICLE_FILE).read_text("utf-8")
