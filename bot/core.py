@@ -1251,12 +1251,29 @@ class Service:
                 await self._refuse_empty_over_published(0)
             if target.exists():
                 raise DocumentRejected(f"{name} is already in the corpus; /remove it first.")
+            since = await self._current_generation_id()
             await asyncio.to_thread(_write_atomically, target, data)
             try:
                 return await self._add_file(target)
             except BaseException:
-                target.unlink(missing_ok=True)
+                if not await self._published_since(since):
+                    target.unlink(missing_ok=True)
                 raise
+
+    async def _current_generation_id(self) -> int | None:
+        current = await self.store.current_generation()
+        return current.id if current is not None else None
+
+    async def _published_since(self, since: int | None) -> bool:
+        """After a curation failed: True if its generation was published all the same (it
+        failed or was cancelled after the commit), so its change of the corpus folder must
+        stay for the folder and the published index to agree. Under the writer lock, only
+        this curation can have changed the current generation."""
+        try:
+            return await self._current_generation_id() != since
+        except Exception:  # the database itself failing: assume nothing was published
+            log.exception("could not tell whether the generation was published")
+            return False
 
     async def _add_file(self, path: Path) -> ReindexResult:
         """Index one new corpus file into a new generation, in time proportional to it
@@ -1351,11 +1368,15 @@ class Service:
             target = await asyncio.to_thread(_corpus_file, self.config.corpus_dir, filename)
             name = target.name
             parked = target.with_name(f".removed-{name}")
+            since = await self._current_generation_id()
             os.replace(target, parked)
             try:
                 result = await self._remove_file(name)
             except BaseException:
-                os.replace(parked, target)
+                if not await self._published_since(since):
+                    os.replace(parked, target)
+                    raise
+                parked.unlink(missing_ok=True)
                 raise
             parked.unlink(missing_ok=True)
             return result
@@ -1384,6 +1405,7 @@ class Service:
         """Stop indexing one article of a file: recorded in its sidecar (a reindex keeps it
         out), its passages masked; the sidecar is restored if publishing fails."""
         part = int(key.rpartition("#")[2]) if "#" in key else 1
+        since = await self._current_generation_id()
         try:
             previous = await asyncio.to_thread(remove_article, target, part)
         except CitationRefused as exc:
@@ -1391,7 +1413,8 @@ class Service:
         try:
             return await self._mask(frozenset({key}))
         except BaseException:
-            await asyncio.to_thread(restore_sidecar, target, previous)
+            if not await self._published_since(since):
+                await asyncio.to_thread(restore_sidecar, target, previous)
             raise
 
     async def _remove_file(self, name: str) -> ReindexResult:

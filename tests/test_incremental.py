@@ -3,6 +3,7 @@ files, answers exactly as a full reindex would, and survives a restart."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,50 @@ async def test_readd_after_remove_and_duplicate_refused(service: Service) -> Non
     answer = await service.ask(QUESTIONS[0], log=False)
     assert answer.passages[0].citation.file == "menaka.md"
     assert [s.file for s in await service.sources()].count("menaka.md") == 1
+
+
+def _fail_after_publishing(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database fails right after a generation is committed, as the service reads it
+    back (a disk error, or a task cancelled at that point)."""
+    async def disk_error(generation: int) -> list[object]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(service.store, "pieces", disk_error)
+
+
+async def _published_files(service: Service) -> set[str]:
+    current = await service.store.current_generation()
+    assert current is not None
+    return {d.file for d in await service.store.documents(current.id)}
+
+
+async def test_add_failing_after_publishing_keeps_the_file_the_index_holds(
+        service: Service, config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fail_after_publishing(service, monkeypatch)
+    with pytest.raises(sqlite3.OperationalError):
+        await service.add_document("menaka.md", ARTICLE)
+    assert "menaka.md" in await _published_files(service)
+    assert (config.corpus_dir / "menaka.md").read_bytes() == ARTICLE
+
+
+async def test_remove_failing_after_publishing_leaves_the_file_removed(
+        service: Service, config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    await service.add_document("menaka.md", ARTICLE)
+    _fail_after_publishing(service, monkeypatch)
+    with pytest.raises(sqlite3.OperationalError):
+        await service.remove_document("menaka.md")
+    assert "menaka.md" not in await _published_files(service)
+    assert not (config.corpus_dir / "menaka.md").exists()
+    assert not (config.corpus_dir / ".removed-menaka.md").exists()
+
+
+async def test_add_failing_before_publishing_still_takes_the_file_back(
+        service: Service, config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def disk_error(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(service.store, "publish_incremental", disk_error)
+    with pytest.raises(sqlite3.OperationalError):
+        await service.add_document("menaka.md", ARTICLE)
+    assert "menaka.md" not in await _published_files(service)
+    assert not (config.corpus_dir / "menaka.md").exists()
