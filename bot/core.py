@@ -1387,7 +1387,7 @@ class Service:
         None for a plain file name; DocumentRejected for an article the file lacks."""
         folder = self.config.corpus_dir
         file, hash_, number = name.rpartition("#")
-        if not hash_ or not number.isdigit() or any(
+        if not hash_ or not number.isdecimal() or any(
                 p.name == name for p in corpus_files(folder)):
             return None
         target = _corpus_file(folder, file)

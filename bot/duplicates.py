@@ -102,7 +102,7 @@ class CorpusSignatures:
             self.table.save(path)
             for old in self.folder.glob("gen-*.npz"):
                 number = old.stem.removeprefix("gen-")
-                if number.isdigit() and int(number) < self.generation - 1:
+                if number.isdecimal() and int(number) < self.generation - 1:
                     old.unlink(missing_ok=True)
         except OSError as exc:  # only costs a recomputation in the next process
             log.warning("duplicate table not saved: %s", exc)

@@ -157,7 +157,7 @@ def read_sidecar(document: Path) -> tuple[dict[str, str], list[str]]:
 def removed_articles(values: Mapping[str, str]) -> frozenset[int]:
     """The article numbers (2 for `FILE#2`) a sidecar's `removed_articles: 2, 3` drops."""
     parts = re.split(r"[,\s]+", values.get(REMOVED_ARTICLES, ""))
-    return frozenset(int(p) for p in parts if p.isdigit() and int(p) > 0)
+    return frozenset(int(p) for p in parts if p.isdecimal() and int(p) > 0)
 
 
 def remove_article(document: Path, part: int) -> str | None:

@@ -113,3 +113,19 @@ async def test_cite_after_removing_an_article_keeps_it_removed(service: Service,
     assert "removed_articles: '2'" in sidecar and "outlet: Sahel Wire" in sidecar
     await service.reindex()
     assert [c.outlet for c in service.document_citations(TWO_ARTICLES)] == ["Sahel Wire"]
+
+
+async def test_remove_with_a_number_that_is_no_decimal_is_refused_as_an_unknown_file(
+        service: Service) -> None:
+    """"²" passes str.isdigit() but is no number int() reads: a rejection, not a failure."""
+    with pytest.raises(DocumentRejected, match="not in the corpus"):
+        await service.remove_document(f"{TWO_ARTICLES}#²")
+
+
+async def test_sidecar_removed_articles_ignores_what_is_no_decimal_number(
+        service: Service, config: Config) -> None:
+    (config.corpus_dir / f"{TWO_ARTICLES}.cite.yaml").write_text(
+        "removed_articles: ², 2\n", encoding="utf-8")
+    await service.reindex()
+    keys = {d.doc_key for d in service._snapshot.documents if d.file == TWO_ARTICLES}
+    assert keys == {TWO_ARTICLES}
