@@ -161,9 +161,12 @@ class SignatureTable:
         digests = b"".join(bytes.fromhex(self._signatures[k].exact) for k in keys)
         exact = np.frombuffer(digests, dtype=np.uint8).reshape(len(keys), 32)
         tmp = path.with_name(f".{path.name}.tmp")
-        with open(tmp, "wb") as file:
-            np.savez(file, keys=np.array(keys, dtype=str), exact=exact, minhash=minhash)
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "wb") as file:
+                np.savez(file, keys=np.array(keys, dtype=str), exact=exact, minhash=minhash)
+            os.replace(tmp, path)
+        finally:  # a failed save (a full disk) leaves no partial file, one per generation
+            tmp.unlink(missing_ok=True)
 
     @classmethod
     def load(cls, path: Path) -> SignatureTable:

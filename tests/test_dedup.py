@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import BinaryIO
 
+import pytest
+
+import index.dedup
 from index.dedup import NEAR_DUPLICATE, SignatureTable, signature
 
 WIRE = ("BAMAKO (Reuters) - Mali's army said on Tuesday that its forces and allied Russian "
@@ -94,3 +99,21 @@ def test_signatures_do_not_depend_on_the_process() -> None:
                            check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
             for seed in ("1", "2")}
     assert len(runs) == 1
+
+
+def test_a_save_failing_midway_leaves_no_partial_file(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk while saving (one table per generation): no `.gen-N.npz.tmp` is left
+    behind, generation after generation."""
+    table = SignatureTable()
+    table.add("a.txt", signature("Islamic State fighters besieged Menaka for three weeks"))
+
+    def disk_full(file: BinaryIO, **arrays: object) -> None:
+        file.write(b"PK\x03\x04 partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(index.dedup.np, "savez", disk_full)
+    for generation in (1, 2):
+        with pytest.raises(OSError):
+            table.save(tmp_path / f"gen-{generation}.npz")
+    assert list(tmp_path.iterdir()) == []
