@@ -246,7 +246,7 @@ def fetch_url(url: str, config: Config, taken: Collection[str] = ()) -> Item:
     except FetchRefused as exc:
         return Skipped(url, str(exc))
     except Exception as exc:  # the extractor on a page nobody foresaw: that page only
-        log.exception("fetching %s failed", url)
+        log.exception("fetching %r failed", url)  # %r: a typed address may hold control characters
         return Skipped(url, f"the page could not be read ({type(exc).__name__})")
     data = to_corpus_text(article).encode("utf-8")
     if len(data) > config.corpus.max_file_bytes:
