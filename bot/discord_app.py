@@ -479,6 +479,21 @@ class DiscordBot(discord.Client):
         log.info("Slash commands synced")
         return True
 
+    async def close(self) -> None:
+        """Close the connection; first end discord.py's pending "ready" wait (it waits
+        guild_ready_timeout after the last GUILD_CREATE), which would otherwise dispatch
+        on_ready after close() has dropped the client's loop: an AttributeError in a task
+        and an un-awaited coroutine at exit when stopped soon after connecting."""
+        await self._end_ready_wait()
+        await super().close()
+        await self._end_ready_wait()  # one a READY received while closing may have started
+
+    async def _end_ready_wait(self) -> None:
+        waiting: asyncio.Task[None] | None = getattr(self._connection, "_ready_task", None)
+        if waiting is not None and not waiting.done():
+            waiting.cancel()
+            await asyncio.wait([waiting])  # (a cancellation of close() itself still counts)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """A press of a button the bot does not know (not one of its custom ids): say it
         expired, rather than let Discord report that the interaction failed."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import sqlite3
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -72,6 +74,34 @@ async def test_telegram_add_is_answered_on_discord(tmp_path: Path) -> None:
             stop.set()
             await asyncio.wait_for(running, 30)
         assert audit(config) == [("add zz_quuxfoo.txt", "ok")]
+
+
+async def test_stopping_before_discord_is_ready_leaves_nothing_running(tmp_path: Path) -> None:
+    """A stop within discord.py's guild_ready_timeout of connecting: its pending "ready"
+    wait used to fire after close() had dropped the client's loop, failing in a task and
+    leaving an un-awaited `Client._run_event` coroutine (a RuntimeWarning at exit)."""
+    make_corpus(tmp_path)
+    loop, errors = asyncio.get_running_loop(), []
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        async with fakes() as (telegram, discord):
+            config = both_config(tmp_path, telegram, discord)
+            stop = asyncio.Event()
+            running = asyncio.create_task(serve.serve(config, {"discord": DC_TOKEN}, stop,
+                                                      guild_ready_timeout=0.5))
+            await discord.wait_for(lambda: running.done() or discord.connected, 20,
+                                   "Discord to connect")
+            stop.set()
+            await asyncio.wait_for(running, 30)
+        await asyncio.sleep(0.8)  # past the ready wait
+        gc.collect()  # a failed task reports its exception when collected
+        failures = [str(e.get("exception") or e["message"]) for e in errors]
+        errors.clear()  # they hold the failed frames: let the coroutines in them go
+        gc.collect()
+    loop.set_exception_handler(None)
+    assert failures == []
+    assert [str(w.message) for w in caught if w.category is RuntimeWarning] == []
 
 
 async def test_a_rejected_token_stops_everything(tmp_path: Path) -> None:
