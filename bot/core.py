@@ -303,6 +303,13 @@ def _disk_hint(exc: BaseException) -> str:
     return ""
 
 
+async def _outcome_of(task: asyncio.Task[None]) -> BaseException | None:
+    """Wait for `task` to end; its exception (retrieved, so never logged as lost), if any.
+    A cancellation of the caller while waiting still propagates."""
+    await asyncio.wait([task])
+    return None if task.cancelled() else task.exception()
+
+
 def _check_corpus_dir(config: Config) -> None:
     if not config.corpus_dir.is_dir():
         raise StartupError(f"corpus.dir: {config.corpus_dir} is not a folder (missing, "
@@ -610,13 +617,21 @@ class Service:
         return service
 
     async def _start(self, progress: Progress | None, *, build: bool = True) -> None:
-        # the dictionaries the first question needs load while the index does (#13)
+        """Serve an index, loading meanwhile the dictionaries the first question needs
+        (#13). A failed start reports its own error, never the dictionaries' (waited for
+        and dropped); dictionaries that fail to load are a StartupError of their own."""
         preparing = asyncio.get_running_loop().create_task(
             asyncio.to_thread(prepare_understanding))
         try:
             await self._start_serving(progress, build=build)
-        finally:
-            await preparing
+        except BaseException:
+            await _outcome_of(preparing)
+            raise
+        failure = await _outcome_of(preparing)
+        if failure is not None:
+            raise StartupError(f"cannot load the dictionaries bundled with conflictbot "
+                               f"(simplemma's and index/data's): {_reason(failure)}; "
+                               "reinstall conflictbot") from failure
 
     async def _start_serving(self, progress: Progress | None, *, build: bool) -> None:
         await asyncio.to_thread(self._load_aliases)
