@@ -152,8 +152,7 @@ class Snapshot:
         by_key = {d.doc_key: d for d in documents}
         chunks = self.chunks
         if isinstance(chunks, GenerationPassages):  # cached passages hold the old metadata
-            chunks = GenerationPassages(chunks.reader, chunks.generation, chunks.pieces,
-                                        by_key)
+            chunks = chunks.with_documents(by_key)
         return replace(self, corpus_hash=corpus_hash, chunks=chunks,
                        documents=tuple(documents), by_key=by_key, _terms={})
 
@@ -719,6 +718,7 @@ class Service:
         if expected is not None and (len(passages), len(documents)) != (expected.passages,
                                                                          expected.documents):
             raise IndexFormatError(f"generation {generation} was retired while loading")
+        await asyncio.to_thread(_hold_if_small, passages)
         path = self._index_root / f"gen-{generation}"
         engine = await asyncio.to_thread(BM25.load, path) if len(passages) else None
         if engine is not None and engine.n_slots != len(passages):
@@ -881,12 +881,11 @@ class Service:
         started = time.perf_counter()
         snapshot = self._snapshot
         k = k or self.config.search.top_k
-        if snapshot.engine is not None and (snapshot.engine.n_docs > INLINE_SEARCH_MAX_PASSAGES
-                                            or len(question) > INLINE_SEARCH_MAX_CHARS):
+        if _searches_inline(snapshot, question):
+            query, ranking, passages = self._search(snapshot, question, offset, k)
+        else:
             query, ranking, passages = await asyncio.to_thread(
                 self._search, snapshot, question, offset, k)
-        else:
-            query, ranking, passages = self._search(snapshot, question, offset, k)
         lead = _lead_quote(snapshot, query, passages) if offset == 0 else None
         suggestions = (_suggestions(snapshot, question)
                        if not ranking.hits and ranking.reason != ABSTAIN_EMPTY else ())
@@ -967,10 +966,11 @@ class Service:
         index = await asyncio.to_thread(snapshot.ordinal_of, chunk_id)
         if index is None:
             return None
-        chunk = snapshot.chunks[index]
+        chunk, citation = await asyncio.to_thread(  # a passage read may be a database read
+            lambda: (snapshot.chunks[index], snapshot.citation_of(index)))
         text = await self.store.section_text(snapshot.generation, chunk.doc_key,
                                              chunk.section_index)
-        return FullText(snapshot.citation_of(index), text or chunk.text)
+        return FullText(citation, text or chunk.text)
 
     async def feedback(self, *, user: str, chunk_id: str, value: int,
                        query_id: int | None = None,
@@ -1224,10 +1224,11 @@ class Service:
         pieces = await self.store.pieces(generation)
         documents = await self.store.documents(generation)
         spans = await self.store.document_spans(generation)
+        passages = GenerationPassages(self._reader, generation, pieces,
+                                      {d.doc_key: d for d in documents})
+        await asyncio.to_thread(_hold_if_small, passages)
         snapshot = await asyncio.to_thread(
-            Snapshot.of, generation, corpus_hash, engine,
-            GenerationPassages(self._reader, generation, pieces,
-                               {d.doc_key: d for d in documents}), documents, spans, surface,
+            Snapshot.of, generation, corpus_hash, engine, passages, documents, spans, surface,
             vocabulary)
         self._warm_later(snapshot)
         return snapshot
@@ -1521,6 +1522,28 @@ INLINE_SEARCH_MAX_PASSAGES = 50_000
 # A long question can touch many long postings lists (#9: repeated frequent words once took
 # 3 s at 45k passages); it is cut and its terms capped, and it never runs on the event loop.
 INLINE_SEARCH_MAX_CHARS = 300
+# A generation of at most this many passages (slots) is held in memory whole (read in a
+# worker thread as it is loaded, some tens of MB at most), so that a search on the event loop
+# never reads the database there; larger ones are read on demand, in the search's thread.
+HELD_PASSAGES_MAX = INLINE_SEARCH_MAX_PASSAGES
+
+
+def _hold_if_small(passages: GenerationPassages) -> None:
+    """Hold a small generation's passages in memory (in a worker thread: it reads them)."""
+    if len(passages) <= HELD_PASSAGES_MAX and not passages.hold():
+        log.warning("generation %d: some passages are gone (retired by another process?); "
+                    "they are read on demand", passages.generation)
+
+
+def _searches_inline(snapshot: Snapshot, question: str) -> bool:
+    """Whether a question is searched on the event loop: a short one over a small index
+    whose passages are all in memory, as the loop must never wait for the disk."""
+    if snapshot.engine is None:
+        return True  # nothing to search
+    in_memory = (not isinstance(snapshot.chunks, GenerationPassages)
+                 or snapshot.chunks.held)
+    return (in_memory and snapshot.engine.n_docs <= INLINE_SEARCH_MAX_PASSAGES
+            and len(question) <= INLINE_SEARCH_MAX_CHARS)
 
 
 

@@ -565,7 +565,8 @@ class GenerationPassages(Sequence[Chunk]):
     CACHED = 20_000
 
     def __init__(self, reader: PassageReader, generation: int, pieces: Sequence[Piece],
-                 documents: Mapping[str, DocumentRow]) -> None:
+                 documents: Mapping[str, DocumentRow], *,
+                 held: Sequence[Sequence[Any]] | None = None) -> None:
         self.reader = reader
         self.generation = generation
         self.pieces = tuple(pieces)
@@ -574,6 +575,29 @@ class GenerationPassages(Sequence[Chunk]):
         self._first_of = {p.piece: p.first_ordinal for p in self.pieces}
         self._length = sum(p.count for p in self.pieces)
         self._cache: dict[int, Chunk] = {}
+        self._held = held  # every row by ordinal, once hold() read them all
+
+    @property
+    def held(self) -> bool:
+        """True once every passage is in memory: reading one never touches the database."""
+        return self._held is not None
+
+    def hold(self) -> bool:
+        """Read every passage into memory (a query per piece; a worker thread's job), so that
+        no later read touches the database; False, holding nothing, if a piece is gone."""
+        rows: list[Sequence[Any]] = []
+        for piece in self.pieces:
+            found = self.reader.piece_passages(piece.piece)
+            if len(found) != piece.count:
+                return False
+            rows += found
+        self._held = rows
+        return True
+
+    def with_documents(self, documents: Mapping[str, DocumentRow]) -> GenerationPassages:
+        """The same passages with new document metadata (the cached ones carry the old)."""
+        return GenerationPassages(self.reader, self.generation, self.pieces, documents,
+                                  held=self._held)
 
     def __len__(self) -> int:
         return self._length
@@ -601,6 +625,9 @@ class GenerationPassages(Sequence[Chunk]):
     def __iter__(self) -> Iterator[Chunk]:
         """Every passage in index order, a piece at a time (one query per piece, not per
         passage: for the rare full pass, e.g. rebuilding a missing duplicate table)."""
+        if self._held is not None:
+            yield from (self._chunk_of(row) for row in self._held)
+            return
         for piece in self.pieces:
             rows = self.reader.piece_passages(piece.piece)
             if len(rows) != piece.count:
@@ -611,6 +638,8 @@ class GenerationPassages(Sequence[Chunk]):
             yield from (self._chunk_of(row) for row in rows)
 
     def _read(self, index: int) -> Chunk:
+        if self._held is not None:
+            return self._chunk_of(self._held[index])
         piece = self.pieces[bisect.bisect_right(self._firsts, index) - 1]
         row = self.reader.passage(piece.piece, index - piece.first_ordinal)
         if row is None:

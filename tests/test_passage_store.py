@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.core
 import index.store
 import index.vocabulary
 from bot.config import Config
@@ -136,15 +137,32 @@ def test_the_fingerprint_reads_only_changed_files(tmp_path: Path,
 
 
 async def test_a_passage_deleted_under_a_reader_reads_as_empty(
-        service: Service, config: Config, caplog: pytest.LogCaptureFixture) -> None:
+        config: Config, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bot.core, "HELD_PASSAGES_MAX", 0)  # too large to hold in memory
+    service = await Service.open(config)
+    try:
+        chunks = service._snapshot.chunks
+        assert isinstance(chunks, GenerationPassages) and not chunks.held
+        assert chunks[1].text
+        with contextlib.closing(sqlite3.connect(config.db_path)) as db:
+            db.execute("DELETE FROM passages")
+            db.commit()
+        assert chunks[1].text  # cached
+        assert chunks[2].text == "" and chunks[2].chunk_id == ""
+        assert "is gone" in caplog.text
+    finally:
+        await service.close()
+
+
+async def test_a_small_generation_held_in_memory_outlives_its_rows(
+        service: Service, config: Config) -> None:
     chunks = service._snapshot.chunks
-    assert chunks[1].text
+    assert isinstance(chunks, GenerationPassages) and chunks.held
     with contextlib.closing(sqlite3.connect(config.db_path)) as db:
         db.execute("DELETE FROM passages")
         db.commit()
-    assert chunks[1].text  # cached
-    assert chunks[2].text == "" and chunks[2].chunk_id == ""
-    assert "is gone" in caplog.text
+    assert all(chunk.text and chunk.chunk_id for chunk in chunks)
 
 
 async def test_add_and_remove_update_the_fuzzy_tables_as_a_fresh_build_would(

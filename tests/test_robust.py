@@ -9,15 +9,97 @@ import resource
 import shutil
 import signal
 import sys
+import threading
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 import simplemma
+
+from bot import core
+from bot.config import Config
+from bot.core import Service
+from index.store import PassageReader
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 TIMEOUT = 120.0
 DISK_LIMIT = 256 * 1024  # the database opens, the first index build cannot be written
+
+
+# --- the event loop never reads passages from the database -----------------------------
+
+
+class RecordingReader(PassageReader):
+    """The real passage reader, noting which thread each database read ran on."""
+
+    threads: ClassVar[list[int]] = []
+
+    def passage(self, piece: int, ordinal: int) -> Sequence[Any] | None:
+        self.threads.append(threading.get_ident())
+        return super().passage(piece, ordinal)
+
+    def piece_passages(self, piece: int) -> list[Sequence[Any]]:
+        self.threads.append(threading.get_ident())
+        return super().piece_passages(piece)
+
+
+QUESTIONS = ("Who did Wagner fight at Tinzaouatene?", "MINUSMA withdrawal", "Kidal",
+             "What happened in Gao?", "JNIM attacks")
+ARTICLE = b"Menaka Convoy\n\nA supply convoy was ambushed near Menaka by the militants.\n"
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    threads: ClassVar[list[int]] = []
+    monkeypatch.setattr(RecordingReader, "threads", threads)
+    monkeypatch.setattr(core, "PassageReader", RecordingReader)
+    return threads
+
+
+async def _ask_all(service: Service) -> None:
+    for question in QUESTIONS:
+        answer = await service.ask(question, user="cli")
+        assert answer.passages and all(p.text for p in answer.passages), question
+        assert await service.full_text(answer.passages[0].chunk_id) is not None
+
+
+async def test_a_small_corpus_is_searched_from_memory(config: Config, recorded: list[int]
+                                                      ) -> None:
+    """Its passages are read once, off the loop, as the generation loads; the inline
+    searches then read none, nor do they after an /add publishes a new generation."""
+    loop_thread = threading.get_ident()
+    service = await Service.open(config)
+    try:
+        assert recorded and loop_thread not in recorded  # held: read in a worker thread
+        read_at_start = len(recorded)
+        await _ask_all(service)
+        assert len(recorded) == read_at_start
+        await service.add_document("menaka.md", ARTICLE)
+        read_after_add = len(recorded)
+        assert read_after_add > read_at_start and loop_thread not in recorded
+        assert (await service.ask("convoy ambushed near Menaka")).passages[0].citation.file \
+            == "menaka.md"
+        await _ask_all(service)
+        assert len(recorded) == read_after_add
+    finally:
+        await service.close()
+
+
+async def test_passages_not_in_memory_are_read_off_the_event_loop(
+        config: Config, recorded: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A generation not held in memory (here: every one) is searched in a worker thread,
+    although it is small: a passage read there may wait for the disk."""
+    monkeypatch.setattr(core, "HELD_PASSAGES_MAX", 0)
+    loop_thread = threading.get_ident()
+    service = await Service.open(config)
+    try:
+        await _ask_all(service)
+        assert recorded  # passages were read from the database, on demand
+        assert loop_thread not in recorded
+    finally:
+        await service.close()
 
 
 # --- a start-up error is not masked by a failing dictionary load ------------------------
