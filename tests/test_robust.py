@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,9 +19,13 @@ import pytest
 import simplemma
 
 from bot import core
+from bot.chat import TELEGRAM, Chat, Renderer, Upload, Who
 from bot.config import Config
 from bot.core import Service
+from bot.frontend import ThrottledProgress
+from bot.render import telegram_html
 from index.store import PassageReader
+from tests.conftest import make_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -182,3 +187,96 @@ async def test_broken_dictionaries_alone_are_named_on_one_line(tmp_path: Path) -
     code, err = await _conflictbot_ask(config, site=site, full_disk=False)
     line = _only_line(code, err)
     assert "dictionaries" in line and "Compressed file ended" in line, line
+
+
+# --- a full disk during /add and /reindex: the old generation keeps answering -------------
+
+
+MODERATOR = 1001
+WAGNER = "Who did Wagner fight at Tinzaouatene?"
+
+
+@dataclass
+class Moderator:
+    """A chat with a moderator for the platform-free chat layer: what it was told."""
+
+    who: Who = field(default_factory=lambda: Who(f"tg:{MODERATOR}", MODERATOR, TELEGRAM))
+    render: Renderer = field(default_factory=lambda: telegram_html)
+    log: list[str] = field(default_factory=list)
+
+    async def say(self, text: str) -> None:
+        self.log.append(text)
+
+    async def progress(self, text: str) -> ThrottledProgress | None:
+        log = self.log
+
+        class Shown(ThrottledProgress):
+            async def _send(self, text: str) -> None:
+                log.append(text)
+
+        return Shown(text, telegram_html.render_progress, 0.0)
+
+
+def _upload(name: str, data: bytes) -> Upload:
+    async def size() -> int:
+        return len(data)
+
+    async def read() -> bytes:
+        return data
+
+    return Upload(name, size, read)
+
+
+async def _fill_the_database(service: Service) -> None:
+    """SQLite's own full-disk error (SQLITE_FULL, "database or disk is full") on any write
+    that grows the database file: its page count is capped at what it holds now."""
+    async with service.store.db.execute("PRAGMA page_count") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    await service.store.db.execute(f"PRAGMA max_page_count={int(row[0])}")
+
+
+async def _still_answers(service: Service, generation: int) -> None:
+    answer = await service.ask(WAGNER, user="tg:7")
+    assert answer.generation == generation and answer.passages
+    assert "Tinzaouat" in answer.passages[0].text
+
+
+@pytest.mark.parametrize("command", ["reindex", "add"])
+async def test_a_full_database_fails_the_command_and_the_old_index_answers(
+        tmp_path: Path, corpus: Path, command: str) -> None:
+    config = make_config(tmp_path, telegram={"moderators": [MODERATOR]})
+    service = await Service.open(config)
+    try:
+        chat, moderator, generation = Chat(config, service), Moderator(), service.generation
+        before = sorted(p.name for p in corpus.iterdir())
+        await _fill_the_database(service)
+        (corpus / "zz_extra.txt").write_bytes(ARTICLE)  # a reindex has work to publish
+        asking = asyncio.create_task(_ask_meanwhile(service, generation))
+        if command == "reindex":
+            await chat.reindex(moderator)
+        else:
+            await chat.add(moderator, _upload("menaka.txt", ARTICLE))
+        assert await asking >= 1  # answered while the command ran
+        told = moderator.log[-1]
+        assert "the disk is full" in told and "previous index keeps answering" in told, told
+        assert service.generation == generation
+        await _still_answers(service, generation)
+        assert sorted(p.name for p in corpus.iterdir()) == sorted([*before, "zz_extra.txt"])
+        await service.store.db.execute("PRAGMA max_page_count=1073741823")  # space again
+        await chat.add(moderator, _upload("menaka.txt", ARTICLE))
+        assert service.generation > generation, moderator.log[-1]
+        assert (await service.ask("convoy ambushed near Menaka")).passages[0].citation.file \
+            == "menaka.txt"
+    finally:
+        await service.close()
+
+
+async def _ask_meanwhile(service: Service, generation: int) -> int:
+    """Ask over and over until the command is through; how many answers came."""
+    answered = 0
+    while service.reindexing or answered == 0:
+        await _still_answers(service, generation)
+        answered += 1
+        await asyncio.sleep(0.01)
+    return answered
