@@ -57,7 +57,7 @@ ARTICLE = b"Menaka Convoy\n\nA supply convoy was ambushed near Menaka by the mil
 
 @pytest.fixture
 def recorded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    threads: ClassVar[list[int]] = []
+    threads: list[int] = []
     monkeypatch.setattr(RecordingReader, "threads", threads)
     monkeypatch.setattr(core, "PassageReader", RecordingReader)
     return threads
