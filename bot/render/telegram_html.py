@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot import payload, texts
+from bot import numbers, payload, texts
 from bot.answer import ABSTAIN_EMPTY, rewrite_note, unknown_names_note
 from bot.render.text import boundary as _shared_boundary
 from bot.render.text import (
@@ -410,8 +410,9 @@ def render_stats(stats: Stats, *, limit: int = MESSAGE_LIMIT, language: str = "e
             generation=stats.generation),
         f"{head('stats_today')}: " + words(
             "stats_today_line", questions=stats.questions_today,
-            rate=f"{stats.abstention_rate:.0%}"),
-        f"{head('stats_feedback')}: 👍 {stats.feedback_up} · 👎 {stats.feedback_down}",
+            rate=numbers.percent(stats.abstention_rate, language)),
+        f"{head('stats_feedback')}: 👍 {numbers.count(stats.feedback_up, language)} · "
+        f"👎 {numbers.count(stats.feedback_down, language)}",
     ]
     if stats.top_unanswered:
         lines.append(f"{head('stats_unanswered')}:")
@@ -436,7 +437,7 @@ def _skipped(result: ReindexResult, language: str) -> str:
 def _corpus_now(result: ReindexResult, language: str) -> str:
     return escape(texts.text("corpus_now", language, documents=result.documents,
                              passages=result.passages, generation=result.generation,
-                             seconds=f"{result.seconds:.1f}"))
+                             seconds=numbers.duration(result.seconds, language)))
 
 
 def _file(filename: str) -> str:
