@@ -478,7 +478,8 @@ def render_stats(stats: Stats, *, language: str = "en") -> Reply:
               f"👎 {numbers.count(stats.feedback_down, language)}"),
     ]
     if stats.top_unanswered:
-        lines = [f"• *{fit(q, 80)}* ({numbers.count(n, language)}×)" for q, n in stats.top_unanswered[:10]]
+        lines = [f"• *{fit(q, 80)}* ({numbers.count(n, language)}×)"
+                 for q, n in stats.top_unanswered[:10]]
         fields.append(Field(words("stats_unanswered"), _pack(lines, FIELD_VALUE_LIMIT)[0]))
     title = plain(texts.text("stats_title", language), 256)
     return Reply(embeds=(Embed(title, fields=tuple(fields)),), ephemeral=True)
