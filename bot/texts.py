@@ -110,6 +110,7 @@ EN: Mapping[str, str] = {
               "questions. Fix the cause, then try again; details are in the log.",
     "rejected": "❌ {reason}",
     "because": ": {reason}",
+    "heading": "{label}:",
     "refused": "Sorry, only moderators can do that.",
     "anonymous_refused":
         "Sorry, I cannot tell who you are: you are posting as the group (\"Remain anonymous\" "

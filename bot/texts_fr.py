@@ -149,7 +149,7 @@ FR: Mapping[str, str] = {
     "stats_today_line": "{questions} questions, {rate} sans rien trouvé",
     "asked_times": "posée {count} fois",
     "corpus_now": "{documents} documents, {passages} passages (génération {generation}, "
-                  "{seconds} s)",
+                  "en {seconds} s)",
     "reindexed": "✅ Index reconstruit : {corpus}.",
     "skipped_files": "Ignorés : {names}.",
     "names_and_more": "{names} et {count} de plus",
@@ -176,6 +176,7 @@ FR: Mapping[str, str] = {
         "développeur",
     "no_token": "aucun jeton de bot : exportez TELEGRAM_BOT_TOKEN et/ou DISCORD_BOT_TOKEN",
     "because": " : {reason}",
+    "heading": "{label} :",
     # pourquoi un document, un alias ou une citation est refusé
     "name_with_folders": "Le nom de fichier doit être un simple nom, sans dossiers.",
     "name_characters": "Utilisez un nom de fichier fait de lettres, de chiffres, de « . », "

@@ -105,7 +105,7 @@ async def test_telegram_french_moderator_gets_stats_and_add_in_french(tmp_path: 
         progress = [c.params["text"] for c in env.fake.sent(TG_MODERATOR)][-1]
         env.fake.language_codes[TG_MODERATOR] = "en"
         english_stats, english_added = await telegram_stats_and_add(env, "zz_other.txt", "Added")
-    assert "<b>Aujourd'hui</b>: 0 questions, 0% sans rien trouvé" in stats
+    assert "<b>Aujourd'hui</b> : 0 questions, 0\u202f% sans rien trouvé" in stats
     assert "(génération 1)" in stats and "Today" not in stats
     assert progress == "⏳ Ajout de <code>zz_quuxfoo.txt</code>…"
     assert added.startswith("✅ <code>zz_quuxfoo.txt</code> ajouté. Le corpus compte "
@@ -136,7 +136,7 @@ async def test_telegram_french_moderator_reindex_and_alias_replies(tmp_path: Pat
     added, listed = texts_sent
     assert added.startswith("✅ <b>Nosrat</b> = <b>JNIM</b> : pris en compte dans les "
                             "recherches")
-    assert listed.splitlines() == ["🔤 <b>Alias ajoutés avec /alias</b> (1):", "• Nosrat = JNIM"]
+    assert listed.splitlines() == ["🔤 <b>Alias ajoutés avec /alias</b> (1) :", "• Nosrat = JNIM"]
 
 
 async def test_discord_french_moderator_gets_stats_and_add_in_french(tmp_path: Path) -> None:

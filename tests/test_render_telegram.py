@@ -308,13 +308,13 @@ def test_moderator_replies_and_stats_in_french() -> None:
     file names and questions stay as they are."""
     stats = r.render_stats(Stats(6, 68, 2, 10, 0.25, 3, 1, (("<q>", 2),)), language="fr")
     assert stats.splitlines() == [
-        "📊 <b>Corpus</b>: 6 documents, 68 passages (génération 2)",
-        "<b>Aujourd'hui</b>: 10 questions, 25% sans rien trouvé",
-        "<b>Avis</b>: 👍 3 · 👎 1",
-        "<b>Questions les plus posées sans réponse</b>:",
+        "📊 <b>Corpus</b> : 6 documents, 68 passages (génération 2)",
+        "<b>Aujourd'hui</b> : 10 questions, 25\u202f% sans rien trouvé",
+        "<b>Avis</b> : 👍 3 · 👎 1",
+        "<b>Questions les plus posées sans réponse</b> :",
         "• <i>&lt;q&gt;</i> (posée 2 fois)"]
     result = ReindexResult(3, 6, 70, tuple(f"bad<{i}>.txt" for i in range(12)), 1.25)
-    corpus = "6 documents, 70 passages (génération 3, 1.2 s)"
+    corpus = "6 documents, 70 passages (génération 3, en 1,2 s)"
     skipped = ("\nIgnorés : " + ", ".join(f"<code>bad&lt;{i}&gt;.txt</code>" for i in range(10))
                + " et 2 de plus.")
     assert r.render_reindexed(result, language="fr") == f"✅ Index reconstruit : {corpus}.{skipped}"
@@ -326,7 +326,7 @@ def test_moderator_replies_and_stats_in_french() -> None:
     assert r.render_removing("a.txt", language="fr") == "⏳ Retrait de <code>a.txt</code>…"
     assert r.render_too_large(6000, 5000, language="fr").startswith("❌ Ce fichier est trop gros")
     assert r.render_failed("add", "disk full", language="fr").startswith(
-        "❌ /add a échoué: disk full. Rien n'a changé")
+        "❌ /add a échoué : disk full. Rien n'a changé")
     assert r.render_progress(3, 6, language="fr").startswith("⏳ Réindexation… 3/6 documents\n")
     assert r.render_progress(2, 5, "reading", language="fr").startswith(
         "⏳ Réindexation : lecture 2/5 fichiers…\n")
@@ -334,7 +334,7 @@ def test_moderator_replies_and_stats_in_french() -> None:
     assert r.render_alias_added("GSIM", "JNIM", language="fr").startswith(
         "✅ <b>GSIM</b> = <b>JNIM</b> : pris en compte")
     aliases = r.render_added_aliases([("GSIM", "JNIM")] * 400, language="fr").splitlines()
-    assert aliases[0] == "🔤 <b>Alias ajoutés avec /alias</b> (400):"
+    assert aliases[0] == "🔤 <b>Alias ajoutés avec /alias</b> (400) :"
     assert aliases[-1].startswith("… et ") and aliases[-1].endswith(" de plus")
     for text in (stats, r.render_reindexed(result, language="fr"), "\n".join(aliases)):
         assert_valid(text)

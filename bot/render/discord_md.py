@@ -588,7 +588,8 @@ def render_added_aliases(pairs: Sequence[tuple[str, str]], *, language: str = "e
     if not pairs:
         return escape(texts.text("no_added_aliases", language))
     title = escape(texts.text("added_aliases_title", language))
-    lines = [f"🔤 **{title}** ({len(pairs)}):"]
+    lines = [texts.marked("heading", language, escape,
+                          label=f"🔤 **{title}** ({numbers.count(len(pairs), language)})")]
     used = utf16_len(lines[0])
     for shown, (new, preferred) in enumerate(pairs):
         line = f"• {fit(new, 120)} = {fit(preferred, 120)}"

@@ -399,23 +399,25 @@ def render_sources(sources: Sequence[Source], page: int = 0, *,
 def render_stats(stats: Stats, *, limit: int = MESSAGE_LIMIT, language: str = "en") -> str:
     """Corpus and usage figures for moderators, in their interface `language`."""
     def head(label: str) -> str:
-        return f"<b>{escape(texts.text(label, language))}</b>"
+        """"<b>Today</b>:", "<b>Aujourd'hui</b> :"."""
+        bold = f"<b>{escape(texts.text(label, language))}</b>"
+        return texts.marked("heading", language, escape, label=bold)
 
     def words(message_id: str, **fields: object) -> str:
         return escape(texts.text(message_id, language, **fields))
 
     lines = [
-        f"📊 {head('stats_corpus')}: " + words(
+        f"📊 {head('stats_corpus')} " + words(
             "stats_corpus_line", documents=stats.documents, passages=stats.passages,
             generation=stats.generation),
-        f"{head('stats_today')}: " + words(
+        f"{head('stats_today')} " + words(
             "stats_today_line", questions=stats.questions_today,
             rate=numbers.percent(stats.abstention_rate, language)),
-        f"{head('stats_feedback')}: 👍 {numbers.count(stats.feedback_up, language)} · "
+        f"{head('stats_feedback')} 👍 {numbers.count(stats.feedback_up, language)} · "
         f"👎 {numbers.count(stats.feedback_down, language)}",
     ]
     if stats.top_unanswered:
-        lines.append(f"{head('stats_unanswered')}:")
+        lines.append(head("stats_unanswered"))
         lines += [f"• <i>{fit(q, 150)}</i> ({words('asked_times', count=n)})"
                   for q, n in stats.top_unanswered[:10]]
     return _pack(lines, limit)[0]
@@ -494,7 +496,8 @@ def render_added_aliases(pairs: Sequence[tuple[str, str]], *, limit: int = MESSA
     if not pairs:
         return escape(texts.text("no_added_aliases", language))
     title = escape(texts.text("added_aliases_title", language))
-    lines = [f"🔤 <b>{title}</b> ({len(pairs)}):"]
+    lines = [texts.marked("heading", language, escape,
+                          label=f"🔤 <b>{title}</b> ({numbers.count(len(pairs), language)})")]
     used = utf16_len(lines[0])
     for shown, (new, preferred) in enumerate(pairs):
         line = f"• {fit(new, 120)} = {fit(preferred, 120)}"
