@@ -1,0 +1,79 @@
+"""A French-speaking moderator hears why an /add was refused in French (#10), end to end:
+the real Application polling the fake Bot API, the real core and fetcher, and the local
+news site on 127.0.0.1 that the /add tests use. The same refusals reach an English
+moderator in the English they always had."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.article_site import news_site
+from tests.telegram_helpers import MODERATOR, BotEnv, assert_valid_html, running_bot
+
+ALLOW_LOOPBACK = {"allow_private": True, "timeout_seconds": 5}
+NNBSP = "\u202f"
+
+
+async def add_summary(env: BotEnv, text: str, last_line: str) -> str:
+    """The moderator's `/add` summary: the edit of the progress message ending `last_line`."""
+    before = len(env.fake.calls_to("editMessageText"))
+    env.say(text, user_id=MODERATOR)
+    edits = await env.fake.wait_for(lambda: [
+        c.params["text"] for c in env.fake.calls_to("editMessageText")[before:]
+        if c.params["text"].endswith(last_line)], timeout=20)
+    assert_valid_html(edits[0])
+    return str(edits[0])
+
+
+async def test_french_moderator_hears_a_refused_loopback_url_in_french(tmp_path: Path) -> None:
+    with news_site() as site:
+        url = site.url("/article")
+        async with running_bot(tmp_path) as env:
+            env.fake.language_codes[MODERATOR] = "fr-FR"
+            french = await add_summary(env, f"/add {url} notalink",
+                                       "0 ajouté(s), 2 ignoré(s).")
+            env.fake.language_codes[MODERATOR] = "en"
+            english = await add_summary(env, f"/add {url}", "0 added, 1 skipped.")
+            audit = [row[2:] for row in await env.service.usage.audit_rows()]
+    assert french.splitlines()[:2] == [
+        f"⏭ {url} ignoré : 127.0.0.1 est une adresse de bouclage ; seuls les sites web "
+        "publics peuvent être récupérés (fetch.allow_private est désactivé)",
+        "⏭ notalink ignoré : ni un lien (http:// ou https://) ni une pièce jointe"]
+    for word in ("skipped", "loopback", "only public", "not a link"):
+        assert word not in french
+    assert english.splitlines()[0] == (
+        f"⏭ {url} skipped: 127.0.0.1 is a loopback address; only public web sites can be "
+        "fetched (fetch.allow_private is off)")
+    assert (f"add {url}", "skipped") in audit and ("add notalink", "skipped") in audit
+
+
+async def test_french_moderator_hears_why_pages_are_not_articles(tmp_path: Path) -> None:
+    with news_site() as site:
+        async with running_bot(tmp_path, fetch=ALLOW_LOOPBACK) as env:
+            env.fake.language_codes[MODERATOR] = "fr"
+            paywall, elsewhere, pdf = (site.url(p) for p in ("/paywall", "/elsewhere",
+                                                             "/report.pdf"))
+            summary = await add_summary(env, f"/add {paywall} {elsewhere} {pdf}",
+                                        "0 ajouté(s), 3 ignoré(s).")
+    port = site.server_address[1]
+    lines = summary.splitlines()
+    assert lines[0].startswith(f"⏭ {paywall} ignoré : l'article est réservé aux abonnés : "
+                               "seul un court extrait (")
+    assert lines[0].endswith(" mots) se lit sans abonnement")
+    assert lines[1] == (f"⏭ {elsewhere} ignoré : la page redirige vers un autre site "
+                        f"(localhost) : http://localhost:{port}/article ; ajoutez plutôt "
+                        "cette adresse si c'est celle de l'article")
+    assert lines[2] == (f"⏭ {pdf} ignoré : l'adresse renvoie du application/pdf, pas une "
+                        "page web ; seuls les articles HTML peuvent être récupérés")
+
+
+async def test_french_moderator_gets_sizes_written_the_french_way(tmp_path: Path) -> None:
+    """A file over corpus.max_file_bytes: refused before it is downloaded, the sizes
+    grouped with narrow no-break spaces (1 234), never 1,234."""
+    async with running_bot(tmp_path, corpus={"max_file_bytes": 5000}) as env:
+        env.fake.language_codes[MODERATOR] = "fr"
+        document = env.fake.add_file(b"Big report\n\n" + b"word " * 1300, "big.txt")
+        env.say(None, user_id=MODERATOR, document=document, caption="/add")
+        [french] = await env.replies(MODERATOR)
+    assert french.params["text"] == (f"❌ Ce fichier est trop gros (6{NNBSP}512 octets ; la "
+                                     f"limite est de 5{NNBSP}000 octets).")
