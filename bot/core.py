@@ -63,6 +63,7 @@ from index.ingest import (
 from index.lead import Lead, concept_weights, lead_for, select_lead
 from index.lexicon import (
     AliasEntry,
+    AliasLineRefused,
     AliasTable,
     bundled_aliases,
     check_links,
@@ -76,7 +77,7 @@ from index.progress import PUBLISHING, Reporter
 from index.progress import Progress as Progress  # front ends import it from here
 from index.query import Query
 from index.rank import ABSTAIN_EMPTY, ABSTAIN_NO_MATCH, Ranking, RankParams, rank
-from index.reasons import reason
+from index.reasons import Refused, reason
 from index.store import (
     DocumentRow,
     DocumentSpan,
@@ -116,6 +117,11 @@ class DocumentRejected(ValueError):
     def __init__(self, code: str, /, **fields: object) -> None:
         self.reason = reason(code, **fields)
         super().__init__(texts.told(self.reason))
+
+    @classmethod
+    def of(cls, refused: Refused) -> DocumentRejected:
+        """The refusal of a file, citation or alias line by index/, for the moderator."""
+        return cls(refused.reason.code, **refused.reason.fields)
 
 
 class CorpusUnavailable(DocumentRejected):
@@ -777,7 +783,7 @@ class Service:
             try:
                 await asyncio.to_thread(write_sidecar, target, changes)
             except CitationRefused as exc:
-                raise DocumentRejected("as_given", message=str(exc)) from None
+                raise DocumentRejected.of(exc) from None
             fresh = {row.doc_key: row for row in map(document_row, await asyncio.to_thread(
                 load_file, target, cap))}
             documents = [fresh.get(d.doc_key, d) for d in snapshot.documents]
@@ -1080,8 +1086,8 @@ class Service:
         reindex. Raises DocumentRejected with a message for the moderator."""
         try:
             new, known = parse_alias_line(text)
-        except ValueError as exc:
-            raise DocumentRejected("as_given", message=str(exc)) from None
+        except AliasLineRefused as exc:
+            raise DocumentRejected.of(exc) from None
         async with self._alias_lock, self._alias_file_locked():
             if _file_stamp(self._added_aliases_path) != self._aliases_stamp:
                 await asyncio.to_thread(self._read_added_aliases)  # another process's
@@ -1293,7 +1299,7 @@ class Service:
         try:
             documents = load_file(path, cap)
         except SkippedFile as exc:
-            raise DocumentRejected("as_given", message=str(exc)) from None
+            raise DocumentRejected.of(exc) from None
         rows = [document_row(d) for d in documents]
         sections = [section_row(d.key, i, s) for d in documents for i, s in enumerate(d.sections)]
         chunks = [c for d in documents for c in dated_chunks(d)]
@@ -1352,7 +1358,7 @@ class Service:
         try:
             text = decode(data, name)
         except SkippedFile as exc:
-            raise DocumentRejected("as_given", message=str(exc)) from None
+            raise DocumentRejected.of(exc) from None
         if name.lower().endswith((".html", ".htm")):
             text = html_to_text(text)
         if not parse_document(text, name):
@@ -1409,7 +1415,7 @@ class Service:
         try:
             previous = await asyncio.to_thread(remove_article, target, part)
         except CitationRefused as exc:
-            raise DocumentRejected("as_given", message=str(exc)) from None
+            raise DocumentRejected.of(exc) from None
         try:
             return await self._mask(frozenset({key}))
         except BaseException:

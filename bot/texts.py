@@ -208,7 +208,6 @@ EN: Mapping[str, str] = {
     "no_such_article": "{file} has no article #{number} (articles: {articles}).",
     "none_indexed": "none indexed",
     "only_article": "{article} is the only article of {file}: /remove {file}",
-    "as_given": "{message}",
     # why an /add item was skipped (bot.adding.Skipped)
     "archive_refused": "{why}; nothing of it was added",
     "archive_too_large": "{archive} is {size:,} bytes; the limit is {limit:,}",

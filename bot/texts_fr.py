@@ -206,7 +206,6 @@ FR: Mapping[str, str] = {
     "no_such_article": "{file} n'a pas d'article n° {number} (articles : {articles}).",
     "none_indexed": "aucun indexé",
     "only_article": "{article} est le seul article de {file} : /remove {file}",
-    "as_given": "{message}",
     # pourquoi un élément d'un /add est ignoré
     "archive_refused": "{why} ; rien n'en a été ajouté",
     "archive_too_large": "{archive} fait {size:,} octets ; la limite est de {limit:,}",
@@ -285,6 +284,36 @@ FR: Mapping[str, str] = {
                      "mots) se lit sans abonnement",
     "fetch_listing": "la page est une liste d'articles (une rubrique ou un sommaire), pas un "
                      "article ; ajoutez l'adresse de l'article lui-même",
+    # pourquoi un document ne peut pas être lu (index/ingest.py)
+    "file_empty": "{file} : fichier vide",
+    "file_utf16_no_bom": "{file} : semble être du texte UTF-16 sans indicateur d'ordre des "
+                         "octets ; enregistrez-le en UTF-8",
+    "file_binary_nul": "{file} : fichier binaire (octets NUL), pas un document texte",
+    "file_binary_control": "{file} : fichier binaire (caractères de contrôle), pas un "
+                           "document texte",
+    "file_damaged_text": "{file} : texte {encoding} endommagé ; enregistrez-le en UTF-8",
+    "file_not_text": "{file} : ni du texte UTF-8 ni du Windows-1252",
+    "file_over_limit": "{file} : {size} octets, au-delà de la limite de {limit} octets",
+    "file_unreadable": "{file} : illisible ({error})",
+    "file_outside_link": "{file} : un lien qui sort du dossier du corpus, non indexé",
+    "file_no_article": "{file} : aucun texte d'article après nettoyage",
+    "file_all_removed": "{file} : tous ses articles ont été retirés",
+    "file_duplicate": "{file} reprend {first} (même texte après nettoyage), non indexé",
+    # pourquoi une citation ne peut pas être enregistrée (index/citation.py)
+    "sidecar_link": "{file} est un lien ; modifiez le fichier vers lequel il pointe",
+    "sidecar_unreadable": "{problem} ; corrigez d'abord {file} à la main",
+    "cite_no_document": "{file} : document introuvable",
+    "cite_bad_key": "clé inconnue {key} ; clés connues : {keys}",
+    "cite_too_long": "{key} : plus de {limit} caractères",
+    "cite_bad_date": "{key} : {value} n'est pas une date (AAAA-MM-JJ)",
+    "cite_bad_url": "url : {value} ne commence pas par http:// ou https://",
+    "cite_bad_language": "language : {value} n'est pas un code de langue comme en ou fr",
+    # pourquoi une ligne /alias ne peut pas être lue (index/lexicon.py)
+    "alias_syntax": "Écrivez-le ainsi : NOUVEAU NOM = NOM CONNU, par exemple « GSIM = JNIM ».",
+    "alias_no_name": "Il faut de chaque côté un nom avec une lettre ou un chiffre. Écrivez-le "
+                     "ainsi : NOUVEAU NOM = NOM CONNU, par exemple « GSIM = JNIM ».",
+    "alias_too_long": "Un nom peut compter au plus {limit} caractères.",
+    "alias_same_names": "Les deux noms sont identiques.",
     "fetch_too_little_text": "la page a trop peu de texte d'article ({words} mots, il en faut "
                              "au moins {needed}) ; elle ne ressemble pas à un article",
 }

@@ -33,7 +33,16 @@ def reason(code: str, /, **fields: object) -> Reason:
     return Reason(code, MappingProxyType(dict(fields)))
 
 
+class Refused(Exception):
+    """A refusal raised in index/: its message is the English of `reason`."""
+
+    def __init__(self, code: str, /, **fields: object) -> None:
+        self.reason = reason(code, **fields)
+        super().__init__(self.reason.english())
+
+
 _PUBLIC_ONLY = "only public web sites can be fetched (fetch.allow_private is off)"
+_SAVE_AS_UTF8 = "save it as UTF-8"
 
 ENGLISH: Mapping[str, str] = MappingProxyType({
     # the address
@@ -89,4 +98,33 @@ ENGLISH: Mapping[str, str] = MappingProxyType({
                      "article; add the address of the article itself",
     "fetch_too_little_text": "the page has too little article text ({words} words, at least "
                              "{needed} needed); it does not look like an article",
+    # a document that cannot be read (index/ingest.py SkippedFile)
+    "file_empty": "{file}: empty file",
+    "file_utf16_no_bom": "{file}: looks like UTF-16 text without a byte-order mark; "
+                         + _SAVE_AS_UTF8,
+    "file_binary_nul": "{file}: binary file (NUL bytes), not a text document",
+    "file_binary_control": "{file}: binary file (control characters), not a text document",
+    "file_damaged_text": "{file}: damaged {encoding} text; " + _SAVE_AS_UTF8,
+    "file_not_text": "{file}: neither UTF-8 nor Windows-1252 text",
+    "file_over_limit": "{file}: {size} bytes is over the {limit}-byte limit",
+    "file_unreadable": "{file}: cannot be read ({error})",
+    "file_outside_link": "{file}: a link that leads outside the corpus folder, not indexed",
+    "file_no_article": "{file}: no article text found after cleaning",
+    "file_all_removed": "{file}: every article of it was removed",
+    "file_duplicate": "{file} duplicates {first} (same text after cleaning), not indexed",
+    # a citation change that cannot be saved (index/citation.py CitationRefused)
+    "sidecar_link": "{file} is a link; edit the file it points to",
+    "sidecar_unreadable": "{problem}; fix {file} by hand first",
+    "cite_no_document": "{file}: no such document",
+    "cite_bad_key": "unknown key {key}; known: {keys}",
+    "cite_too_long": "{key}: over {limit} characters",
+    "cite_bad_date": "{key}: {value} is not a date (YYYY-MM-DD)",
+    "cite_bad_url": "url: {value} does not start with http:// or https://",
+    "cite_bad_language": "language: {value} is not a language code such as en or fr",
+    # an /alias line that cannot be read (index/lexicon.py AliasLineRefused)
+    "alias_syntax": "Write it as NEW NAME = KNOWN NAME, for example \"GSIM = JNIM\".",
+    "alias_no_name": "Both sides need a name with a letter or digit. Write it as NEW NAME = "
+                     "KNOWN NAME, for example \"GSIM = JNIM\".",
+    "alias_too_long": "A name can have at most {limit} characters.",
+    "alias_same_names": "The two names are the same.",
 })

@@ -77,3 +77,23 @@ async def test_french_moderator_gets_sizes_written_the_french_way(tmp_path: Path
         [french] = await env.replies(MODERATOR)
     assert french.params["text"] == (f"❌ Ce fichier est trop gros (6{NNBSP}512 octets ; la "
                                      f"limite est de 5{NNBSP}000 octets).")
+
+
+async def test_french_moderator_hears_alias_cite_and_remove_refusals_in_french(
+        tmp_path: Path) -> None:
+    """Refusals from index/ (an /alias line, a /cite value) and from the core (/remove of
+    an unknown file), each in French."""
+    async with running_bot(tmp_path) as env:
+        env.fake.language_codes[MODERATOR] = "fr"
+        said = []
+        for count, command in enumerate(["/alias GSIM", "/cite 000_3c97b537fcf85c00.txt "
+                                         "date=hier", "/remove nothing.txt"], 1):
+            env.say(command, user_id=MODERATOR)
+            said.append((await env.replies(MODERATOR, count))[-1].params["text"])
+        removed = await env.fake.wait_for(lambda: [
+            c.params["text"] for c in env.fake.calls_to("editMessageText")
+            if c.params["text"].startswith("❌")], timeout=20)
+    assert said[0] == ("❌ Écrivez-le ainsi : NOUVEAU NOM = NOM CONNU, par exemple "
+                       "« GSIM = JNIM ».")
+    assert said[1] == "❌ date : 'hier' n'est pas une date (AAAA-MM-JJ)"
+    assert removed[0] == "❌ nothing.txt n'est pas dans le corpus (voir /sources)."

@@ -51,10 +51,13 @@ def test_text_falls_back_to_english_for_other_languages() -> None:
 # --- refusal reasons (#10): codes raised in bot/ and index/, said in both languages ---------
 
 ROOT = Path(__file__).resolve().parent.parent
-REASON_SOURCES = (*sorted((ROOT / "bot").rglob("*.py")), ROOT / "index" / "fetch.py")
+REASON_SOURCES = (*sorted((ROOT / "bot").rglob("*.py")),
+                  *(ROOT / "index" / f"{name}.py" for name in ("fetch", "ingest", "citation",
+                                                               "lexicon")))
 # callee -> position of its catalogue code among the positional arguments
 CODE_ARGUMENT = {"DocumentRejected": 0, "CorpusUnavailable": 0, "ArchiveRefused": 0,
-                 "reason": 0, "skipped": 1, "FetchRefused": 1}
+                 "reason": 0, "skipped": 1, "FetchRefused": 1, "SkippedFile": 0,
+                 "CitationRefused": 0, "AliasLineRefused": 0}
 
 
 def _fields(template: str) -> set[tuple[str, str]]:
@@ -102,7 +105,8 @@ def test_every_message_formats_with_values_for_its_fields(language: str) -> None
 def test_every_refusal_code_raised_is_in_both_catalogues() -> None:
     codes = _codes_raised()
     assert {"fetch_dns", "name_extension", "member_type", "over_limit",
-            "attachment_not_downloaded", "disk_full"} <= codes  # the scan sees all kinds
+            "attachment_not_downloaded", "disk_full", "file_binary_nul", "cite_bad_date",
+            "alias_syntax"} <= codes  # the scan sees every kind of refusal
     assert codes - set(texts.EN) == set()
     assert codes - set(FR) == set()
 
