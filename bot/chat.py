@@ -62,6 +62,24 @@ def _cite_arguments(text: str) -> tuple[str, dict[str, str]] | None:
     return words[0], {key.strip().lower(): value for key, _, value in pairs}
 
 
+def add_summary(outcomes: Sequence[adding.Outcome], language: str,
+                escape: Callable[[str], str], cited_as: Callable[[str], str]) -> str:
+    """The end of an /add of several items: one line per outcome (with `cited_as(name)`
+    after an added one) while the message stays short, then the count of the rest and the
+    totals, in `language`, escaped for the platform."""
+    parts: list[str] = []
+    for shown, outcome in enumerate(outcomes):
+        part = escape("\n".join(adding.outcome_lines(outcome, language)))
+        if isinstance(outcome, adding.Added):
+            part += cited_as(outcome.name)
+        if sum(map(len, parts)) + len(part) > SUMMARY_CHARS:
+            rest = texts.text("add_more", language, count=len(outcomes) - shown)
+            parts.append(escape(rest))
+            break
+        parts.append(part)
+    return "\n".join([*parts, escape(adding.summary_line(outcomes, language))])
+
+
 def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
@@ -571,18 +589,8 @@ class Chat:
     def _summary(self, conv: Conversation, outcomes: Sequence[adding.Outcome]) -> str:
         """One line per outcome (with how an added article is cited) while the message stays
         short, then the count of the rest and the totals."""
-        language, escape = conv.who.language, conv.render.escape
-        parts: list[str] = []
-        for shown, outcome in enumerate(outcomes):
-            part = escape("\n".join(adding.outcome_lines(outcome, language)))
-            if isinstance(outcome, adding.Added):
-                part += self._cited_as(conv, outcome.name)
-            if sum(map(len, parts)) + len(part) > SUMMARY_CHARS:
-                rest = texts.text("add_more", language, count=len(outcomes) - shown)
-                parts.append(escape(rest))
-                break
-            parts.append(part)
-        return "\n".join([*parts, escape(adding.summary_line(outcomes, language))])
+        return add_summary(outcomes, conv.who.language, conv.render.escape,
+                           lambda name: self._cited_as(conv, name))
 
     def _near_duplicates(self, conv: Conversation, result: ReindexResult) -> str:
         """"⚠ new.txt nearly repeats old.txt (82% …)" lines after an add."""
