@@ -505,7 +505,7 @@ def _corpus_now(result: ReindexResult, language: str) -> str:
     names = ", ".join(code(name, 80) for name in result.skipped[:10])
     if len(result.skipped) > 10:
         names = texts.marked("names_and_more", language, escape, names=names,
-                             count=str(len(result.skipped) - 10))
+                             count=numbers.count(len(result.skipped) - 10, language))
     return corpus + "\n" + texts.marked("skipped_files", language, escape, names=names)
 
 

@@ -432,7 +432,7 @@ def _skipped(result: ReindexResult, language: str) -> str:
     names = ", ".join(f"<code>{fit(name, 80)}</code>" for name in result.skipped[:10])
     if len(result.skipped) > 10:
         names = texts.marked("names_and_more", language, escape, names=names,
-                             count=str(len(result.skipped) - 10))
+                             count=numbers.count(len(result.skipped) - 10, language))
     return "\n" + texts.marked("skipped_files", language, escape, names=names)
 
 
