@@ -1209,7 +1209,8 @@ class Service:
         publishing(1, 1)
         report.finished()
         return ReindexResult(generation, len(built.documents), len(built.chunks),
-                             tuple(built.skipped), time.perf_counter() - started)
+                             tuple(built.skipped), time.perf_counter() - started,
+                             notes=tuple(built.notes))
 
     async def _published(self, generation: int, corpus_hash: str, engine: BM25 | None,
                          surface: Mapping[str, str], vocabulary: Vocabulary | None = None

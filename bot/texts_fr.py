@@ -299,6 +299,7 @@ FR: Mapping[str, str] = {
     "file_no_article": "{file} : aucun texte d'article après nettoyage",
     "file_all_removed": "{file} : tous ses articles ont été retirés",
     "file_duplicate": "{file} reprend {first} (même texte après nettoyage), non indexé",
+    "file_note": "{note}",  # une remarque sur un fichier de citation, en anglais seulement
     # pourquoi une citation ne peut pas être enregistrée (index/citation.py)
     "sidecar_link": "{file} est un lien ; modifiez le fichier vers lequel il pointe",
     "sidecar_unreadable": "{problem} ; corrigez d'abord {file} à la main",

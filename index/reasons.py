@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Reason:
-    """A catalogue id and the values of its {fields} (numbers as numbers)."""
+    """A catalogue id and the values of its {fields} (numbers as numbers); plain data, so
+    it crosses to and from worker processes."""
 
     code: str
     fields: Mapping[str, object] = field(default_factory=dict)
@@ -30,7 +32,7 @@ class Reason:
 
 
 def reason(code: str, /, **fields: object) -> Reason:
-    return Reason(code, MappingProxyType(dict(fields)))
+    return Reason(code, dict(fields))
 
 
 class Refused(Exception):
@@ -39,6 +41,14 @@ class Refused(Exception):
     def __init__(self, code: str, /, **fields: object) -> None:
         self.reason = reason(code, **fields)
         super().__init__(self.reason.english())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled (from a worker process) by code and values, not by its English message
+        return (_refused, (type(self), self.reason.code, dict(self.reason.fields)))
+
+
+def _refused(kind: type[Refused], code: str, fields: dict[str, object]) -> Refused:
+    return kind(code, **fields)
 
 
 _PUBLIC_ONLY = "only public web sites can be fetched (fetch.allow_private is off)"
@@ -112,6 +122,7 @@ ENGLISH: Mapping[str, str] = MappingProxyType({
     "file_no_article": "{file}: no article text found after cleaning",
     "file_all_removed": "{file}: every article of it was removed",
     "file_duplicate": "{file} duplicates {first} (same text after cleaning), not indexed",
+    "file_note": "{note}",  # a note about a sidecar or metadata block, in English only
     # a citation change that cannot be saved (index/citation.py CitationRefused)
     "sidecar_link": "{file} is a link; edit the file it points to",
     "sidecar_unreadable": "{problem}; fix {file} by hand first",

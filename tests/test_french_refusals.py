@@ -97,3 +97,16 @@ async def test_french_moderator_hears_alias_cite_and_remove_refusals_in_french(
                        "« GSIM = JNIM ».")
     assert said[1] == "❌ date : 'hier' n'est pas une date (AAAA-MM-JJ)"
     assert removed[0] == "❌ nothing.txt n'est pas dans le corpus (voir /sources)."
+
+
+async def test_french_moderator_hears_why_files_were_skipped_at_reindex(tmp_path: Path) -> None:
+    extra = {"zz_binary.txt": b"Title\n\n\x00\x01\x02 binary", "zz_empty.txt": b""}
+    async with running_bot(tmp_path, extra=extra) as env:
+        env.fake.language_codes[MODERATOR] = "fr"
+        env.say("/reindex", user_id=MODERATOR)
+        [reindexed] = await env.fake.wait_for(lambda: [
+            c.params["text"] for c in env.fake.calls_to("editMessageText")
+            if c.params["text"].startswith("✅")], timeout=20)
+    assert reindexed.endswith(
+        "\nIgnorés : <code>zz_binary.txt : fichier binaire (octets NUL), pas un document "
+        "texte</code>, <code>zz_empty.txt : fichier vide</code>.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import pickle
 import string
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 
 from bot import texts
 from bot.texts_fr import FR
+from index.build import PreparedFile
 from index.fetch import FetchLimits, FetchRefused, fetch_article
+from index.ingest import SkippedFile
 from index.reasons import ENGLISH as INDEX_REASONS
 from index.reasons import reason
 
@@ -143,3 +146,13 @@ def test_nested_reasons_and_sizes_in_french() -> None:
     assert texts.told(too_large, "fr") == ("la page dépasse 250\u202f000 octets "
                                            "(fetch.max_bytes) ; elle n'a pas été téléchargée")
     assert texts.told(too_large, "de") == texts.told(too_large)
+
+
+def test_a_refusal_from_a_worker_process_keeps_its_code_and_values() -> None:
+    """A file skipped in a build's worker process comes back as data (pickled), still
+    sayable in French."""
+    skipped = pickle.loads(pickle.dumps(SkippedFile("file_empty", file="a.txt")))
+    assert isinstance(skipped, SkippedFile) and str(skipped) == "a.txt: empty file"
+    assert texts.told(skipped.reason, "fr") == "a.txt : fichier vide"
+    prepared = PreparedFile("a.txt", skipped=str(skipped), why=skipped.reason)
+    assert pickle.loads(pickle.dumps(prepared)) == prepared

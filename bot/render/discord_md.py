@@ -502,7 +502,7 @@ def _corpus_now(result: ReindexResult, language: str) -> str:
                                seconds=numbers.duration(result.seconds, language)))
     if not result.skipped:
         return corpus
-    names = ", ".join(code(name, 80) for name in result.skipped[:10])
+    names = ", ".join(code(name, 80) for name in result.skipped_in(language)[:10])
     if len(result.skipped) > 10:
         names = texts.marked("names_and_more", language, escape, names=names,
                              count=numbers.count(len(result.skipped) - 10, language))

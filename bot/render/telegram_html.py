@@ -429,7 +429,8 @@ def render_stats(stats: Stats, *, limit: int = MESSAGE_LIMIT, language: str = "e
 def _skipped(result: ReindexResult, language: str) -> str:
     if not result.skipped:
         return ""
-    names = ", ".join(f"<code>{fit(name, 80)}</code>" for name in result.skipped[:10])
+    names = ", ".join(f"<code>{fit(name, 80)}</code>"
+                      for name in result.skipped_in(language)[:10])
     if len(result.skipped) > 10:
         names = texts.marked("names_and_more", language, escape, names=names,
                              count=numbers.count(len(result.skipped) - 10, language))
