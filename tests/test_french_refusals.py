@@ -1,14 +1,17 @@
 """A French-speaking moderator hears why an /add was refused in French (#10), end to end:
-the real Application polling the fake Bot API, the real core and fetcher, and the local
-news site on 127.0.0.1 that the /add tests use. The same refusals reach an English
-moderator in the English they always had."""
+the real Application polling the fake Bot API (and the real discord.py client against the
+fake Discord), the real core and fetcher, and the local news site on 127.0.0.1 that the
+/add tests use. The same refusals reach an English moderator in the English they always
+had."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.article_site import news_site
+from tests.article_site import news_site, tar_gz
 from tests.telegram_helpers import MODERATOR, BotEnv, assert_valid_html, running_bot
+from tests.test_discord import MODERATOR as DC_MODERATOR
+from tests.test_discord import running_bot as discord_bot
 
 ALLOW_LOOPBACK = {"allow_private": True, "timeout_seconds": 5}
 NNBSP = "\u202f"
@@ -110,3 +113,26 @@ async def test_french_moderator_hears_why_files_were_skipped_at_reindex(tmp_path
     assert reindexed.endswith(
         "\nIgnorés : <code>zz_binary.txt : fichier binaire (octets NUL), pas un document "
         "texte</code>, <code>zz_empty.txt : fichier vide</code>.")
+
+
+async def test_discord_french_moderator_hears_archive_and_link_refusals_in_french(
+        tmp_path: Path) -> None:
+    """The same reasons on Discord (a French client locale): an archive's members and a
+    link, with French sizes."""
+    with news_site() as site:
+        async with discord_bot(tmp_path, corpus={"max_file_bytes": 5000}) as env:
+            env.fake.locales[DC_MODERATOR] = "fr"
+            archive = env.fake.add_attachment("lot.tar.gz", tar_gz(
+                {"/etc/cron.txt": b"x", "notes.pdf": b"%PDF", "big.txt": b"word " * 1300}))
+            interaction = await env.fake.slash(
+                "add", {"url": site.url("/article")}, user_id=DC_MODERATOR,
+                attachments={"document": archive})
+            done = await env.edited(interaction, "ignoré(s).")
+    lines = done.body["content"].splitlines()
+    assert lines == [
+        "⏭ lot.tar.gz: /etc/cron.txt ignoré : un chemin qui sort de l'archive",
+        "⏭ lot.tar.gz: notes.pdf ignoré : pas un document .txt, .md, .html, .htm",
+        f"⏭ lot.tar.gz: big.txt ignoré : 6{NNBSP}500 octets ; la limite est de 5{NNBSP}000",
+        f"⏭ {site.url('/article')} ignoré : 127.0.0.1 est une adresse de bouclage ; seuls "
+        "les sites web publics peuvent être récupérés (fetch.allow\\_private est désactivé)",
+        "0 ajouté(s), 4 ignoré(s)."]
