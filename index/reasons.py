@@ -3,9 +3,10 @@ in the reader's language (bot/texts.py holds the words; index/ never imports bot
 
 A `Reason` is a catalogue id (`code`) and the values of its {fields}; a field may itself be
 a `Reason` (a kind of address, a size in bytes or MB), said in the same language. The
-English of the codes raised in index/ lives here, once: `FetchRefused` messages (shown as is
-on the command line and in logs) are `english()`, and bot/texts.py's catalogue takes these
-templates as they are.
+English of the codes raised in index/ lives here, once: the messages of `FetchRefused`
+(index/fetch.py) and of `Refused` (`SkippedFile`, `CitationRefused`, `AliasLineRefused`),
+shown as they are on the command line and in logs, are `english()`, and bot/texts.py's
+catalogue takes these templates as they are; bot/texts_fr.py says them in French.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Reason:
 
 
 def reason(code: str, /, **fields: object) -> Reason:
+    """The reason `code` with these values."""
     return Reason(code, dict(fields))
 
 
