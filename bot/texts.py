@@ -290,8 +290,23 @@ def _template(message_id: str, language: str) -> str:
     return LANGUAGES.get(language, EN).get(message_id, EN[message_id])
 
 
-def commands(names: tuple[str, ...], platform: str) -> tuple[tuple[str, str], ...]:
-    """(command, description) pairs for a platform's command menu: its own wording where
-    the catalogue has one ("cmd_add_telegram"), else the shared one ("cmd_add")."""
-    return tuple((name, EN.get(f"cmd_{name}_{platform}") or EN[f"cmd_{name}"])
+def commands(names: tuple[str, ...], platform: str,
+             language: str = "en") -> tuple[tuple[str, str], ...]:
+    """(command, description) pairs for a platform's command menu in `language`: its own
+    wording where the catalogue has one ("cmd_add_telegram"), else the shared one
+    ("cmd_add")."""
+    return tuple((name, text(f"cmd_{name}_{platform}" if f"cmd_{name}_{platform}" in EN
+                             else f"cmd_{name}", language))
                  for name in names)
+
+
+def menu_translation(english: str, language: str) -> str | None:
+    """A command or option description of the English menu (cmd_*, param_*) said in
+    `language`, or None when there is no such description or no other language."""
+    key = _MENU_KEYS.get(english)
+    if key is None or language == "en" or language not in LANGUAGES:
+        return None
+    return text(key, language)
+
+
+_MENU_KEYS = {EN[key]: key for key in EN if key.startswith(("cmd_", "param_"))}

@@ -136,3 +136,4 @@ async def test_discord_french_moderator_hears_archive_and_link_refusals_in_frenc
         f"⏭ {site.url('/article')} ignoré : 127.0.0.1 est une adresse de bouclage ; seuls "
         "les sites web publics peuvent être récupérés (fetch.allow\\_private est désactivé)",
         "0 ajouté(s), 4 ignoré(s)."]
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot import texts
 from bot.moderation import REFUSAL
 from bot.texts_fr import FR
 from tests.fakes.fake_discord import EPHEMERAL
@@ -160,6 +161,29 @@ async def test_discord_french_moderator_gets_stats_and_add_in_french(tmp_path: P
     assert english["title"] == "📊 Statistics"
     assert [f["name"] for f in english["fields"]] == ["Corpus", "Today", "Feedback"]
     assert english["fields"][0]["value"].endswith("(generation 2)")
+
+
+async def test_telegram_command_menus_in_french_for_french_apps(tmp_path: Path) -> None:
+    async with telegram_bot(tmp_path) as env:
+        await env.fake.wait_for(lambda: len(env.fake.calls_to("setMyCommands")) >= 2)
+        menus = {(c.params["scope"]["type"], c.params.get("language_code")):
+                 {cmd["command"]: cmd["description"] for cmd in c.params["commands"]}
+                 for c in env.fake.calls_to("setMyCommands")}
+    assert menus[("default", None)]["ask"] == texts.EN["cmd_ask"]
+    assert menus[("default", "fr")]["ask"] == FR["cmd_ask"]
+    assert menus[("chat", "fr")]["add"] == FR["cmd_add_telegram"]
+    assert set(menus[("chat", "fr")]) == set(menus[("chat", None)])
+
+
+async def test_discord_slash_commands_carry_french_descriptions(tmp_path: Path) -> None:
+    async with discord_bot(tmp_path) as env:
+        commands = {c["name"]: c for c in env.fake.commands}
+        assert await env.client.sync_commands() is False  # translated and unchanged
+    assert commands["ask"]["description"] == texts.EN["cmd_ask"]
+    assert commands["ask"]["description_localizations"] == {"fr": FR["cmd_ask"]}
+    assert commands["add"]["description_localizations"] == {"fr": FR["cmd_add_discord"]}
+    [question] = commands["ask"]["options"]
+    assert question["description_localizations"] == {"fr": FR["param_question"]}
 
 
 def _labels(call: Call) -> list[str]:

@@ -52,9 +52,17 @@ INLINE_DESCRIPTION_LIMIT = 160
 MAX_FULL_TEXT_MESSAGES = 8
 ELLIPSIS = "…"
 EXAMPLE_QUESTIONS = texts.EXAMPLE_QUESTIONS
-USER_COMMANDS = texts.commands(("ask", "sources", "help", "start"), "telegram")
-MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "stats", "alias", "cite"),
-                                   "telegram")
+USER_COMMAND_NAMES = ("ask", "sources", "help", "start")
+MODERATOR_COMMAND_NAMES = ("reindex", "add", "remove", "stats", "alias", "cite")
+USER_COMMANDS = texts.commands(USER_COMMAND_NAMES, "telegram")
+MODERATOR_COMMANDS = texts.commands(MODERATOR_COMMAND_NAMES, "telegram")
+
+
+def command_menus(language: str) -> tuple[tuple[tuple[str, str], ...],
+                                          tuple[tuple[str, str], ...]]:
+    """(user, moderator) command menus, (name, description) pairs, in `language`."""
+    return (texts.commands(USER_COMMAND_NAMES, "telegram", language),
+            texts.commands(MODERATOR_COMMAND_NAMES, "telegram", language))
 
 
 
