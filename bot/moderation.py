@@ -57,8 +57,9 @@ _OS_REASONS = {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EFBIG
 
 
 def failure(error: BaseException) -> Reason:
-    """Why a /reindex, /add or /remove failed, as a catalogue reason (say it with
-    `texts.told` in the moderator's language)."""
+    """Why a /reindex, /add or /remove failed, as a catalogue reason: said with
+    `texts.told` in the moderator's language, and in English in the audit log ("failed:
+    <reason>", the same on every platform)."""
     if isinstance(error, OSError) and error.errno in _OS_REASONS:
         return reason(_OS_REASONS[error.errno])
     if isinstance(error, sqlite3.OperationalError) and "full" in str(error):
@@ -66,12 +67,6 @@ def failure(error: BaseException) -> Reason:
     if isinstance(error, OSError) and error.strerror:
         return reason("file_error", error=error.strerror.lower())
     return reason("unexpected_error")
-
-
-def failure_reason(error: BaseException) -> str:
-    """Plain English words for why a /reindex, /add or /remove failed: kept in the audit
-    log as "failed: <reason>" on every platform."""
-    return texts.told(failure(error))
 
 
 @dataclass
