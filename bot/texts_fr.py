@@ -1,11 +1,29 @@
 """The French interface catalogue (#12): the same message ids and placeholders as
-`bot.texts.EN` (tests/test_texts_fr.py checks both). Quotes stay in their own language."""
+`bot.texts.EN` (tests/test_texts_fr.py checks both). Quotes stay in their own language.
+
+The templates are written here with plain spaces; `typeset` gives them French typography
+(#10): a no-break space before a colon and a narrow one before ; ! ? and inside « », so a
+phone never starts a line with the sign."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
-FR: Mapping[str, str] = {
+NBSP, NARROW_NBSP = "\u00a0", "\u202f"
+_FRENCH_SPACES = ((" :", NBSP + ":"), (" ;", NARROW_NBSP + ";"), (" !", NARROW_NBSP + "!"),
+                  (" ?", NARROW_NBSP + "?"), ("« ", "«" + NARROW_NBSP),
+                  (" »", NARROW_NBSP + "»"))
+
+
+def typeset(template: str) -> str:
+    """`template` with no-break spaces before : ; ! ? and inside « » (French typography)."""
+    for plain, french in _FRENCH_SPACES:
+        template = template.replace(plain, french)
+    return template
+
+
+_TEMPLATES: Mapping[str, str] = {
     "cmd_ask": "Posez une question sur la guerre au Mali et au Sahel",
     "cmd_sources": "Liste des documents d'où viennent les citations",
     "cmd_help": "Comment poser une question, avec des exemples",
@@ -318,3 +336,6 @@ FR: Mapping[str, str] = {
     "fetch_too_little_text": "la page a trop peu de texte d'article ({words} mots, il en faut "
                              "au moins {needed}) ; elle ne ressemble pas à un article",
 }
+
+FR: Mapping[str, str] = MappingProxyType({key: typeset(template)
+                                          for key, template in _TEMPLATES.items()})

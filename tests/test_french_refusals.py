@@ -39,9 +39,9 @@ async def test_french_moderator_hears_a_refused_loopback_url_in_french(tmp_path:
             english = await add_summary(env, f"/add {url}", "0 added, 1 skipped.")
             audit = [row[2:] for row in await env.service.usage.audit_rows()]
     assert french.splitlines()[:2] == [
-        f"⏭ {url} ignoré : 127.0.0.1 est une adresse de bouclage ; seuls les sites web "
+        f"⏭ {url} ignoré\u00a0: 127.0.0.1 est une adresse de bouclage\u202f; seuls les sites web "
         "publics peuvent être récupérés (fetch.allow_private est désactivé)",
-        "⏭ notalink ignoré : ni un lien (http:// ou https://) ni une pièce jointe"]
+        "⏭ notalink ignoré\u00a0: ni un lien (http:// ou https://) ni une pièce jointe"]
     for word in ("skipped", "loopback", "only public", "not a link"):
         assert word not in french
     assert english.splitlines()[0] == (
@@ -60,14 +60,14 @@ async def test_french_moderator_hears_why_pages_are_not_articles(tmp_path: Path)
                                         "0 ajouté(s), 3 ignoré(s).")
     port = site.server_address[1]
     lines = summary.splitlines()
-    assert lines[0].startswith(f"⏭ {paywall} ignoré : l'article est réservé aux abonnés : "
-                               "seul un court extrait (")
+    assert lines[0].startswith(f"⏭ {paywall} ignoré\u00a0: l'article est réservé aux "
+                               "abonnés\u00a0: seul un court extrait (")
     assert lines[0].endswith(" mots) se lit sans abonnement")
-    assert lines[1] == (f"⏭ {elsewhere} ignoré : la page redirige vers un autre site "
-                        f"(localhost) : http://localhost:{port}/article ; ajoutez plutôt "
+    assert lines[1] == (f"⏭ {elsewhere} ignoré\u00a0: la page redirige vers un autre site "
+                        f"(localhost)\u00a0: http://localhost:{port}/article\u202f; ajoutez plutôt "
                         "cette adresse si c'est celle de l'article")
-    assert lines[2] == (f"⏭ {pdf} ignoré : l'adresse renvoie du application/pdf, pas une "
-                        "page web ; seuls les articles HTML peuvent être récupérés")
+    assert lines[2] == (f"⏭ {pdf} ignoré\u00a0: l'adresse renvoie du application/pdf, pas une "
+                        "page web\u202f; seuls les articles HTML peuvent être récupérés")
 
 
 async def test_french_moderator_gets_sizes_written_the_french_way(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ async def test_french_moderator_gets_sizes_written_the_french_way(tmp_path: Path
         document = env.fake.add_file(b"Big report\n\n" + b"word " * 1300, "big.txt")
         env.say(None, user_id=MODERATOR, document=document, caption="/add")
         [french] = await env.replies(MODERATOR)
-    assert french.params["text"] == (f"❌ Ce fichier est trop gros (6{NNBSP}512 octets ; la "
+    assert french.params["text"] == (f"❌ Ce fichier est trop gros (6{NNBSP}512 octets\u202f; la "
                                      f"limite est de 5{NNBSP}000 octets).")
 
 
@@ -96,9 +96,9 @@ async def test_french_moderator_hears_alias_cite_and_remove_refusals_in_french(
         removed = await env.fake.wait_for(lambda: [
             c.params["text"] for c in env.fake.calls_to("editMessageText")
             if c.params["text"].startswith("❌")], timeout=20)
-    assert said[0] == ("❌ Écrivez-le ainsi : NOUVEAU NOM = NOM CONNU, par exemple "
-                       "« GSIM = JNIM ».")
-    assert said[1] == "❌ date : 'hier' n'est pas une date (AAAA-MM-JJ)"
+    assert said[0] == ("❌ Écrivez-le ainsi\u00a0: NOUVEAU NOM = NOM CONNU, par exemple "
+                       "«\u202fGSIM = JNIM\u202f».")
+    assert said[1] == "❌ date\u00a0: 'hier' n'est pas une date (AAAA-MM-JJ)"
     assert removed[0] == "❌ nothing.txt n'est pas dans le corpus (voir /sources)."
 
 
@@ -111,8 +111,8 @@ async def test_french_moderator_hears_why_files_were_skipped_at_reindex(tmp_path
             c.params["text"] for c in env.fake.calls_to("editMessageText")
             if c.params["text"].startswith("✅")], timeout=20)
     assert reindexed.endswith(
-        "\nIgnorés : <code>zz_binary.txt : fichier binaire (octets NUL), pas un document "
-        "texte</code>, <code>zz_empty.txt : fichier vide</code>.")
+        "\nIgnorés\u00a0: <code>zz_binary.txt\u00a0: fichier binaire (octets NUL), pas un document "
+        "texte</code>, <code>zz_empty.txt\u00a0: fichier vide</code>.")
 
 
 async def test_discord_french_moderator_hears_archive_and_link_refusals_in_french(
@@ -130,10 +130,12 @@ async def test_discord_french_moderator_hears_archive_and_link_refusals_in_frenc
             done = await env.edited(interaction, "ignoré(s).")
     lines = done.body["content"].splitlines()
     assert lines == [
-        "⏭ lot.tar.gz: /etc/cron.txt ignoré : un chemin qui sort de l'archive",
-        "⏭ lot.tar.gz: notes.pdf ignoré : pas un document .txt, .md, .html, .htm",
-        f"⏭ lot.tar.gz: big.txt ignoré : 6{NNBSP}500 octets ; la limite est de 5{NNBSP}000",
-        f"⏭ {site.url('/article')} ignoré : 127.0.0.1 est une adresse de bouclage ; seuls "
-        "les sites web publics peuvent être récupérés (fetch.allow\\_private est désactivé)",
+        "⏭ lot.tar.gz: /etc/cron.txt ignoré\u00a0: un chemin qui sort de l'archive",
+        "⏭ lot.tar.gz: notes.pdf ignoré\u00a0: pas un document .txt, .md, .html, .htm",
+        f"⏭ lot.tar.gz: big.txt ignoré\u00a0: 6{NNBSP}500 octets\u202f; la limite est de "
+        f"5{NNBSP}000",
+        f"⏭ {site.url('/article')} ignoré\u00a0: 127.0.0.1 est une adresse de "
+        "bouclage\u202f; seuls les sites web publics peuvent être récupérés "
+        "(fetch.allow\\_private est désactivé)",
         "0 ajouté(s), 4 ignoré(s)."]
 

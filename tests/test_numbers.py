@@ -79,7 +79,8 @@ def test_french_examples(value: object, spec: str, french: str) -> None:
 
 def test_french_templates_write_french_numbers() -> None:
     assert texts.text("too_large", "fr", size=6000, limit=5000) == (
-        "❌ Ce fichier est trop gros (6\u202f000 octets ; la limite est de 5\u202f000 octets).")
+        "❌ Ce fichier est trop gros (6\u202f000 octets\u202f; la limite est de "
+        "5\u202f000 octets).")
     assert texts.text("too_large", "en", size=6000, limit=5000) == (
         "❌ That file is too large (6,000 bytes; the limit is 5,000 bytes).")
     assert texts.text("fetch_timeout", "fr", seconds=2.5).startswith(

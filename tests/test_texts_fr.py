@@ -134,7 +134,7 @@ def test_every_kind_of_refused_address_is_said_in_french(host: str, english: str
         f"{host} is a {english} address; only public web sites can be fetched "
         "(fetch.allow_private is off)")
     assert texts.told(refused.value.reason, "fr") == (
-        f"{host} est une adresse {french} ; seuls les sites web publics peuvent être "
+        f"{host} est une adresse {french}\u202f; seuls les sites web publics peuvent être "
         "récupérés (fetch.allow_private est désactivé)")
 
 
@@ -144,7 +144,7 @@ def test_nested_reasons_and_sizes_in_french() -> None:
     assert texts.told(too_large) == ("the page is larger than 250,000 bytes (fetch.max_bytes); "
                                      "it was not downloaded")
     assert texts.told(too_large, "fr") == ("la page dépasse 250\u202f000 octets "
-                                           "(fetch.max_bytes) ; elle n'a pas été téléchargée")
+                                           "(fetch.max_bytes)\u202f; elle n'a pas été téléchargée")
     assert texts.told(too_large, "de") == texts.told(too_large)
 
 
@@ -153,6 +153,16 @@ def test_a_refusal_from_a_worker_process_keeps_its_code_and_values() -> None:
     sayable in French."""
     skipped = pickle.loads(pickle.dumps(SkippedFile("file_empty", file="a.txt")))
     assert isinstance(skipped, SkippedFile) and str(skipped) == "a.txt: empty file"
-    assert texts.told(skipped.reason, "fr") == "a.txt : fichier vide"
+    assert texts.told(skipped.reason, "fr") == "a.txt\u00a0: fichier vide"
     prepared = PreparedFile("a.txt", skipped=str(skipped), why=skipped.reason)
     assert pickle.loads(pickle.dumps(prepared)) == prepared
+
+
+def test_french_punctuation_never_starts_a_line() -> None:
+    """A no-break space before : and a narrow one before ; ! ? and inside « » (#10): a
+    phone never wraps the sign onto a line of its own."""
+    loose = {key: template for key, template in FR.items()
+             if any(plain in template for plain in (" :", " ;", " !", " ?", "« ", " »"))}
+    assert loose == {}
+    assert FR["corpus_empty"] == "Le corpus est vide\u00a0: aucun document à citer pour l'instant."
+    assert "(démonté ou renommé\u202f?)\u202f;" in FR["corpus_missing"]
