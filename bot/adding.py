@@ -29,8 +29,9 @@ from bot import texts
 from bot.answer import ReindexResult
 from bot.config import Config
 from bot.core import DocumentRejected, Service
-from bot.moderation import failure_reason
+from bot.moderation import failure
 from index.ingest import EXTENSIONS
+from index.reasons import Reason, reason
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +51,20 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Skipped:
-    """Something not added, and why (safe to show a moderator)."""
+    """Something not added, and why (safe to show a moderator): `why` in any interface
+    language (`texts.told`), `reason` its English."""
 
     label: str
-    reason: str
+    why: Reason
+
+    @property
+    def reason(self) -> str:
+        return texts.told(self.why)
+
+
+def skipped(label: str, code: str, /, **fields: object) -> Skipped:
+    """`label` skipped for the catalogue reason `code` (bot/texts.py) with its values."""
+    return Skipped(label, reason(code, **fields))
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,10 @@ class ArchiveLimits:
 class ArchiveRefused(Exception):
     """The archive as a whole is refused; nothing of it is added."""
 
+    def __init__(self, code: str, /, **fields: object) -> None:
+        self.why = reason(code, **fields)
+        super().__init__(texts.told(self.why))
+
 
 def is_url(text: str) -> bool:
     return bool(_URL.match(text))
@@ -97,21 +112,20 @@ def from_upload(name: str, data: bytes, limits: ArchiveLimits) -> list[Item]:
     """An uploaded or named file: itself, or the documents of an archive."""
     if not is_archive(name):
         if len(data) > limits.max_file_bytes:
-            return [Skipped(name, f"{len(data):,} bytes; the limit is "
-                                  f"{limits.max_file_bytes:,}")]
+            return [skipped(name, "over_limit", size=len(data), limit=limits.max_file_bytes)]
         return [Candidate(name, name, data)]
     try:
         return unpack(name, data, limits)
     except ArchiveRefused as exc:
-        return [Skipped(name, f"{exc}; nothing of it was added")]
+        return [skipped(name, "archive_refused", why=exc.why)]
 
 
 def unpack(name: str, data: bytes, limits: ArchiveLimits) -> list[Item]:
     """The documents of a .zip or .tar(.gz) archive, and the members skipped, with why.
     ArchiveRefused when the archive is unreadable or over its limits."""
     if len(data) > limits.max_total_bytes:
-        raise ArchiveRefused(f"{name} is {len(data):,} bytes; the limit is "
-                             f"{limits.max_total_bytes:,}")
+        raise ArchiveRefused("archive_too_large", archive=name, size=len(data),
+                             limit=limits.max_total_bytes)
     members = _zip_members if name.lower().endswith(".zip") else _tar_members
     budget = _Budget(name, limits)
     items: list[Item] = []
@@ -120,10 +134,10 @@ def unpack(name: str, data: bytes, limits: ArchiveLimits) -> list[Item]:
         for member, size, read in members(data):
             items.append(_member_item(name, member, size, read, budget, seen))
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError) as exc:
-        raise ArchiveRefused(f"{name} could not be read as an archive "
-                             f"({type(exc).__name__})") from None
+        raise ArchiveRefused("archive_unreadable", archive=name,
+                             error=type(exc).__name__) from None
     if not items:
-        raise ArchiveRefused(f"{name} holds no document")
+        raise ArchiveRefused("archive_empty", archive=name)
     return items
 
 
@@ -142,14 +156,14 @@ class _Budget:
     def add_file(self) -> None:
         self.files += 1
         if self.files > self.limits.max_files:
-            raise ArchiveRefused(f"{self.name} holds more than {self.limits.max_files} "
-                                 "documents")
+            raise ArchiveRefused("archive_too_many", archive=self.name,
+                                 limit=self.limits.max_files)
 
     def add_bytes(self, count: int) -> None:
         self.bytes += count
         if self.bytes > self.limits.max_total_bytes:
-            raise ArchiveRefused(f"{self.name} unpacks to more than "
-                                 f"{self.limits.max_total_bytes:,} bytes")
+            raise ArchiveRefused("archive_unpacks_over", archive=self.name,
+                                 limit=self.limits.max_total_bytes)
 
 
 def _member_item(archive: str, path: str, size: int | None, read: Callable[[int], bytes],
@@ -157,35 +171,35 @@ def _member_item(archive: str, path: str, size: int | None, read: Callable[[int]
     label = f"{archive}: {path}"
     declared = size or 0
     budget.add_bytes(declared)  # every member: skipping one in a .tar.gz unpacks it too
-    reason = _member_refusal(path, size, budget.limits)
-    if reason:
-        return Skipped(label, reason)
+    refusal = _member_refusal(path, size, budget.limits)
+    if refusal is not None:
+        return Skipped(label, refusal)
     name = PurePosixPath(path).name
     if name.casefold() in seen:
-        return Skipped(label, f"another member is also called {name}")
+        return skipped(label, "member_same_name", name=name)
     seen.add(name.casefold())
     budget.add_file()
     data = read(budget.limits.max_file_bytes + 1)  # a member may lie about its size
     budget.add_bytes(max(0, len(data) - declared))
     if len(data) > budget.limits.max_file_bytes:
-        return Skipped(label, f"larger than {budget.limits.max_file_bytes:,} bytes")
+        return skipped(label, "member_larger", limit=budget.limits.max_file_bytes)
     return Candidate(label, name, data)
 
 
-def _member_refusal(path: str, size: int | None, limits: ArchiveLimits) -> str:
-    """Why a member is skipped ("" when it is a document to add)."""
+def _member_refusal(path: str, size: int | None, limits: ArchiveLimits) -> Reason | None:
+    """Why a member is skipped (None when it is a document to add)."""
     parts = PurePosixPath(path.replace("\\", "/")).parts
     if path.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", path):
-        return "a path that leads out of the archive"
+        return reason("member_outside")
     if size is None:
-        return "not a regular file (a link or a device)"
+        return reason("member_not_regular")
     if is_archive(path):
-        return "an archive inside the archive"
+        return reason("member_archive")
     if not path.lower().endswith(EXTENSIONS):
-        return f"not a {', '.join(EXTENSIONS)} document"
+        return reason("member_type", extensions=", ".join(EXTENSIONS))
     if size > limits.max_file_bytes:
-        return f"{size:,} bytes; the limit is {limits.max_file_bytes:,}"
-    return ""
+        return reason("over_limit", size=size, limit=limits.max_file_bytes)
+    return None
 
 
 def _zip_members(data: bytes) -> Iterator[Member]:
@@ -225,10 +239,10 @@ def from_path(path: Path, limits: ArchiveLimits) -> list[Item]:
         size = path.stat().st_size
         cap = limits.max_total_bytes if is_archive(path.name) else limits.max_file_bytes
         if size > cap:
-            return [Skipped(label, f"{size:,} bytes; the limit is {cap:,}")]
+            return [skipped(label, "over_limit", size=size, limit=cap)]
         data = path.read_bytes()
     except OSError as exc:
-        return [Skipped(label, f"not readable ({exc.strerror or type(exc).__name__})")]
+        return [skipped(label, "not_readable", error=exc.strerror or type(exc).__name__)]
     return from_upload(path.name, data, limits)
 
 
@@ -244,14 +258,14 @@ def fetch_url(url: str, config: Config, taken: Collection[str] = ()) -> Item:
         article = fetch_article(url, config.fetch.limits(),
                                 allow_private=config.fetch.allow_private)
     except FetchRefused as exc:
-        return Skipped(url, str(exc))
+        return Skipped(url, exc.reason)
     except Exception as exc:  # the extractor on a page nobody foresaw: that page only
         log.exception("fetching %r failed", url)  # %r: a typed address may hold control characters
-        return Skipped(url, f"the page could not be read ({type(exc).__name__})")
+        return skipped(url, "page_unreadable", error=type(exc).__name__)
     data = to_corpus_text(article).encode("utf-8")
     if len(data) > config.corpus.max_file_bytes:
-        return Skipped(url, f"the article is {len(data):,} bytes; the limit is "
-                            f"{config.corpus.max_file_bytes:,}")
+        return skipped(url, "article_too_large", size=len(data),
+                       limit=config.corpus.max_file_bytes)
     return Candidate(url, free_name(config.corpus_dir, suggest_filename(article), taken),
                      data)
 
@@ -299,10 +313,10 @@ async def add_one(service: Service, item: Item) -> Outcome:
     try:
         result = await service.add_document(item.name, item.data)
     except DocumentRejected as exc:
-        return Skipped(item.label, str(exc))
+        return Skipped(item.label, exc.reason)
     except Exception as exc:
         log.exception("adding %s failed", item.name)
-        return Skipped(item.label, f"failed: {failure_reason(exc)}")
+        return skipped(item.label, "add_failed_because", reason=failure(exc))
     return Added(item.label, item.name, result)
 
 
@@ -323,7 +337,7 @@ def outcome_lines(outcome: Outcome, language: str) -> list[str]:
     skipped and why."""
     if isinstance(outcome, Skipped):
         return [texts.text("add_skipped", language, source=outcome.label,
-                           reason=outcome.reason)]
+                           reason=outcome.why)]
     if outcome.label == outcome.name:
         first = texts.text("add_added", language, file=outcome.name)
     else:

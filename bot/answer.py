@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from bot import texts
 from bot.duplicates import Duplicate
+from index.reasons import Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,13 @@ class ReindexResult:
     skipped: tuple[str, ...] = ()
     seconds: float = 0.0
     near_duplicates: tuple[Duplicate, ...] = ()  # an add's articles that nearly repeat others
+    notes: tuple[Reason, ...] = ()  # `skipped` as catalogue reasons, for any language
+
+    def skipped_in(self, language: str) -> list[str]:
+        """Why files were skipped, in `language` (English for what has no code)."""
+        if len(self.notes) != len(self.skipped):
+            return list(self.skipped)
+        return [texts.told(note, language) for note in self.notes]
 
 
 Marker = Callable[[str], str]

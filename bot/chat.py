@@ -29,7 +29,7 @@ from bot.answer import (
 from bot.config import Config
 from bot.core import DocumentRejected, ReindexBusy, Service
 from bot.frontend import QuestionCache, ThrottledProgress
-from bot.moderation import FloodGate, Moderators, failure_reason
+from bot.moderation import FloodGate, Moderators, failure
 from bot.render.text import render_adding_progress
 from index.lexicon import parse_alias_line
 from index.noise import is_acknowledgement
@@ -60,6 +60,24 @@ def _cite_arguments(text: str) -> tuple[str, dict[str, str]] | None:
     if any(not sep or not key for key, sep, _ in pairs):
         return None
     return words[0], {key.strip().lower(): value for key, _, value in pairs}
+
+
+def add_summary(outcomes: Sequence[adding.Outcome], language: str,
+                escape: Callable[[str], str], cited_as: Callable[[str], str]) -> str:
+    """The end of an /add of several items: one line per outcome (with `cited_as(name)`
+    after an added one) while the message stays short, then the count of the rest and the
+    totals, in `language`, escaped for the platform."""
+    parts: list[str] = []
+    for shown, outcome in enumerate(outcomes):
+        part = escape("\n".join(adding.outcome_lines(outcome, language)))
+        if isinstance(outcome, adding.Added):
+            part += cited_as(outcome.name)
+        if sum(map(len, parts)) + len(part) > SUMMARY_CHARS:
+            rest = texts.text("add_more", language, count=len(outcomes) - shown)
+            parts.append(escape(rest))
+            break
+        parts.append(part)
+    return "\n".join([*parts, escape(adding.summary_line(outcomes, language))])
 
 
 def _shortened(text: str, limit: int) -> str:
@@ -446,12 +464,14 @@ class Chat:
         except ReindexBusy:
             text, outcome = render.escape(texts.text("busy", language)), "busy"
         except DocumentRejected as exc:
-            text, outcome = render.render_rejected(str(exc), language=language), "rejected"
+            text = render.render_rejected(texts.told(exc.reason, language), language=language)
+            outcome = "rejected"
         except Exception as exc:
             log.exception("%s failed", command.split()[0])
-            reason = failure_reason(exc)
-            text = render.render_failed(command.split()[0], reason, language=language)
-            outcome = f"failed: {reason}"
+            reason = failure(exc)
+            text = render.render_failed(command.split()[0], texts.told(reason, language),
+                                        language=language)
+            outcome = f"failed: {texts.told(reason)}"
         await self._finish(conv, progress, command, text, outcome)
 
     async def reindex(self, conv: Conversation) -> None:
@@ -531,9 +551,10 @@ class Chat:
             outcomes = await adding.add_all(self.service, items, progress)
         except Exception as exc:
             log.exception("add failed")
-            reason = failure_reason(exc)
-            failed = conv.render.render_failed("add", reason, language=language)
-            await self._finish(conv, progress, "add", failed, f"failed: {reason}")
+            reason = failure(exc)
+            failed = conv.render.render_failed("add", texts.told(reason, language),
+                                               language=language)
+            await self._finish(conv, progress, "add", failed, f"failed: {texts.told(reason)}")
             return
         await progress.finish(self._summary(conv, outcomes))
         for outcome in outcomes:
@@ -545,14 +566,12 @@ class Chat:
         cap = limits.max_total_bytes if adding.is_archive(upload.name) else limits.max_file_bytes
         size = await upload.size()
         if size > cap:
-            reason = texts.text("over_limit", conv.who.language, size=size, limit=cap)
-            return [adding.Skipped(upload.name, reason)]
+            return [adding.skipped(upload.name, "over_limit", size=size, limit=cap)]
         try:
             data = await upload.read()
         except DownloadFailed as exc:
             log.warning("Attachment download failed: %s", exc)
-            return [adding.Skipped(upload.name, texts.text("download_failed", conv.who.language
-                                                           ).removeprefix("❌ "))]
+            return [adding.skipped(upload.name, "attachment_not_downloaded")]
         return adding.from_upload(upload.name, data, limits)
 
     async def _link_items(self, words: Sequence[str], language: str,
@@ -564,24 +583,14 @@ class Chat:
             if adding.is_url(word):
                 items.append(await adding.fetch_next(word, self.config, [*before, *items]))
             else:
-                items.append(adding.Skipped(word, texts.text("not_a_link", language)))
+                items.append(adding.skipped(word, "not_a_link"))
         return items
 
     def _summary(self, conv: Conversation, outcomes: Sequence[adding.Outcome]) -> str:
         """One line per outcome (with how an added article is cited) while the message stays
         short, then the count of the rest and the totals."""
-        language, escape = conv.who.language, conv.render.escape
-        parts: list[str] = []
-        for shown, outcome in enumerate(outcomes):
-            part = escape("\n".join(adding.outcome_lines(outcome, language)))
-            if isinstance(outcome, adding.Added):
-                part += self._cited_as(conv, outcome.name)
-            if sum(map(len, parts)) + len(part) > SUMMARY_CHARS:
-                rest = texts.text("add_more", language, count=len(outcomes) - shown)
-                parts.append(escape(rest))
-                break
-            parts.append(part)
-        return "\n".join([*parts, escape(adding.summary_line(outcomes, language))])
+        return add_summary(outcomes, conv.who.language, conv.render.escape,
+                           lambda name: self._cited_as(conv, name))
 
     def _near_duplicates(self, conv: Conversation, result: ReindexResult) -> str:
         """"⚠ new.txt nearly repeats old.txt (82% …)" lines after an add."""
@@ -615,9 +624,10 @@ class Chat:
             if changes:
                 await self.service.cite(name, changes)
             elif not self.service.document_citations(name):
-                raise DocumentRejected(texts.text("not_in_corpus", language, file=name))
+                raise DocumentRejected("not_in_corpus", file=name)
         except DocumentRejected as exc:
-            reply, outcome = render.render_rejected(str(exc), language=language), "rejected"
+            reply = render.render_rejected(texts.told(exc.reason, language), language=language)
+            outcome = "rejected"
         else:
             saved = texts.text("cite_saved" if changes else "cite_shown", language, file=name)
             reply = render.escape(saved) + self._cited_as(conv, name)
@@ -662,7 +672,8 @@ class Chat:
         try:
             entry = await self.service.add_alias(text)
         except DocumentRejected as exc:
-            reply, outcome = render.render_rejected(str(exc), language=language), "rejected"
+            reply = render.render_rejected(texts.told(exc.reason, language), language=language)
+            outcome = "rejected"
         except Exception:
             log.exception("alias failed")
             not_saved = texts.text("alias_not_saved", language)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from bot import texts
 from bot.answer import (
     Answer,
     Citation,
@@ -62,6 +63,7 @@ from index.ingest import (
 from index.lead import Lead, concept_weights, lead_for, select_lead
 from index.lexicon import (
     AliasEntry,
+    AliasLineRefused,
     AliasTable,
     bundled_aliases,
     check_links,
@@ -75,6 +77,7 @@ from index.progress import PUBLISHING, Reporter
 from index.progress import Progress as Progress  # front ends import it from here
 from index.query import Query
 from index.rank import ABSTAIN_EMPTY, ABSTAIN_NO_MATCH, Ranking, RankParams, rank
+from index.reasons import Refused, reason
 from index.store import (
     DocumentRow,
     DocumentSpan,
@@ -108,7 +111,17 @@ class ReindexBusy(RuntimeError):
 
 
 class DocumentRejected(ValueError):
-    """An added or removed document was refused; the message is safe to show users."""
+    """An added or removed document was refused: `reason` (a catalogue id and its values,
+    bot/texts.py) says why in any interface language; the message is its English."""
+
+    def __init__(self, code: str, /, **fields: object) -> None:
+        self.reason = reason(code, **fields)
+        super().__init__(texts.told(self.reason))
+
+    @classmethod
+    def of(cls, refused: Refused) -> DocumentRejected:
+        """The refusal of a file, citation or alias line by index/, for the moderator."""
+        return cls(refused.reason.code, **refused.reason.fields)
 
 
 class CorpusUnavailable(DocumentRejected):
@@ -402,15 +415,14 @@ def _lead_quote(snapshot: Snapshot, query: Query, passages: Sequence[Passage]
 def validate_filename(name: str) -> str:
     """A safe corpus file name (no paths, hidden or reserved names), or DocumentRejected."""
     if "\x00" in name or "/" in name or "\\" in name or name in (".", ".."):
-        raise DocumentRejected("The file name must be a plain name, without folders.")
+        raise DocumentRejected("name_with_folders")
     if not _SAFE_NAME.fullmatch(name):  # `$` alone lets a final newline through
-        raise DocumentRejected("Use a file name of letters, digits, '.', '_', '-' or spaces "
-                               "(at most 100 characters).")
+        raise DocumentRejected("name_characters")
     stem, dot, ext = name.rpartition(".")
     if not dot or f".{ext.lower()}" not in EXTENSIONS:
-        raise DocumentRejected(f"Only {', '.join(EXTENSIONS)} documents can be added.")
+        raise DocumentRejected("name_extension", extensions=", ".join(EXTENSIONS))
     if stem.split(".")[0].lower() in _RESERVED:
-        raise DocumentRejected("That file name is reserved; choose another.")
+        raise DocumentRejected("name_reserved")
     return name
 
 
@@ -418,8 +430,7 @@ def _check_plain_name(name: str) -> None:
     """Refuse paths, `..` and hidden names: what /remove may never touch."""
     if (not name or "\x00" in name or "/" in name or "\\" in name
             or name.startswith(".")):
-        raise DocumentRejected("The file name must be a plain name as /sources lists it, "
-                               "without folders.")
+        raise DocumentRejected("name_as_listed")
 
 
 def _corpus_file(folder: Path, name: str) -> Path:
@@ -429,7 +440,7 @@ def _corpus_file(folder: Path, name: str) -> Path:
     for path in corpus_files(folder):
         if unicodedata.normalize("NFC", path.name) == wanted:
             return path
-    raise DocumentRejected(f"{name} is not in the corpus (see /sources).")
+    raise DocumentRejected("not_in_corpus", file=name)
 
 
 class StartupError(RuntimeError):
@@ -776,18 +787,18 @@ class Service:
         _check_plain_name(filename)
         unknown = sorted(set(changes) - set(CITE_KEYS))
         if unknown:
-            raise DocumentRejected(f"Unknown key {unknown[0]}=; use {', '.join(CITE_KEYS)}.")
+            raise DocumentRejected("cite_unknown_key", key=unknown[0], keys=", ".join(CITE_KEYS))
         folder, cap = self.config.corpus_dir, self.config.corpus.max_file_bytes
         async with self._lock, self._writing("citing a document in"):
             target = await asyncio.to_thread(_corpus_file, folder, filename)
             snapshot = self._snapshot
             if not any(d.file == target.name for d in snapshot.documents):
-                raise DocumentRejected(f"{target.name} is not indexed yet; /reindex first.")
+                raise DocumentRejected("not_indexed_yet", file=target.name)
             before = await asyncio.to_thread(self._fingerprint)
             try:
                 await asyncio.to_thread(write_sidecar, target, changes)
             except CitationRefused as exc:
-                raise DocumentRejected(str(exc)) from None
+                raise DocumentRejected.of(exc) from None
             fresh = {row.doc_key: row for row in map(document_row, await asyncio.to_thread(
                 load_file, target, cap))}
             documents = [fresh.get(d.doc_key, d) for d in snapshot.documents]
@@ -1090,8 +1101,8 @@ class Service:
         reindex. Raises DocumentRejected with a message for the moderator."""
         try:
             new, known = parse_alias_line(text)
-        except ValueError as exc:
-            raise DocumentRejected(str(exc)) from None
+        except AliasLineRefused as exc:
+            raise DocumentRejected.of(exc) from None
         async with self._alias_lock, self._alias_file_locked():
             if _file_stamp(self._added_aliases_path) != self._aliases_stamp:
                 await asyncio.to_thread(self._read_added_aliases)  # another process's
@@ -1120,16 +1131,14 @@ class Service:
     def _alias_addition(self, new: str, known: str) -> AliasEntry:
         """The entry to merge for one /alias, or DocumentRejected."""
         if fold_name(new) in french_stopwords() | STOPWORDS:
-            raise DocumentRejected(f"“{new}” is a common word; it cannot stand for a name.")
+            raise DocumentRejected("alias_common_word", name=new)
         if sum(len(e.names) for e in self._added_aliases) >= MAX_ADDED_ALIASES:
-            raise DocumentRejected(f"There are already {MAX_ADDED_ALIASES} added aliases; "
-                                   "an operator can move them into search.aliases_file.")
+            raise DocumentRejected("alias_too_many", count=MAX_ADDED_ALIASES)
         owner, target = self.aliases.lookup(new), self.aliases.lookup(known)
         if owner is not None and target is not None and owner.id == target.id:
-            raise DocumentRejected(f"“{new}” is already a name of {owner.preferred}.")
+            raise DocumentRejected("alias_same_entry", name=new, preferred=owner.preferred)
         if owner is not None:
-            raise DocumentRejected(f"“{new}” already stands for {owner.preferred}. To give "
-                                   f"{owner.preferred} another name: /alias NEW NAME = {new}")
+            raise DocumentRejected("alias_taken", name=new, preferred=owner.preferred)
         if target is not None:
             return AliasEntry(target.id, target.kind, (new,))
         return AliasEntry(self._new_alias_id(known), "other", (known, new),
@@ -1215,7 +1224,8 @@ class Service:
         publishing(1, 1)
         report.finished()
         return ReindexResult(generation, len(built.documents), len(built.chunks),
-                             tuple(built.skipped), time.perf_counter() - started)
+                             tuple(built.skipped), time.perf_counter() - started,
+                             notes=tuple(built.notes))
 
     async def _published(self, generation: int, corpus_hash: str, engine: BM25 | None,
                          surface: Mapping[str, str], vocabulary: Vocabulary | None = None
@@ -1242,13 +1252,12 @@ class Service:
         if not published:
             return
         folder = self.config.corpus_dir  # its path goes to the log only, not to chats
-        why = ("The corpus folder is missing (unmounted or renamed?)" if not folder.is_dir()
-               else f"The corpus folder holds no usable document ({skipped} file(s) skipped)")
-        message = (f"{why}; nothing was changed and the previous index "
-                   f"({published} documents) keeps answering.")
+        refusal = (CorpusUnavailable("corpus_missing", documents=published)
+                   if not folder.is_dir() else
+                   CorpusUnavailable("corpus_unusable", skipped=skipped, documents=published))
         log.warning("refused to publish an empty index over generation %d: %s (%s)",
-                    current.id if current else 0, message, folder)
-        raise CorpusUnavailable(message)
+                    current.id if current else 0, refusal, folder)
+        raise refusal
 
     async def _retire_generations(self, keep: set[int]) -> None:
         for old in await self.store.generation_ids():
@@ -1266,7 +1275,7 @@ class Service:
             if not self.config.corpus_dir.is_dir():
                 await self._refuse_empty_over_published(0)
             if target.exists():
-                raise DocumentRejected(f"{name} is already in the corpus; /remove it first.")
+                raise DocumentRejected("already_in_corpus", file=name)
             since = await self._current_generation_id()
             await asyncio.to_thread(_write_atomically, target, data)
             try:
@@ -1307,7 +1316,7 @@ class Service:
         try:
             documents = load_file(path, cap)
         except SkippedFile as exc:
-            raise DocumentRejected(str(exc)) from None
+            raise DocumentRejected.of(exc) from None
         rows = [document_row(d) for d in documents]
         sections = [section_row(d.key, i, s) for d in documents for i, s in enumerate(d.sections)]
         chunks = [c for d in documents for c in dated_chunks(d)]
@@ -1330,8 +1339,7 @@ class Service:
         found = self._signatures.duplicates(chunks)
         exact = next((d for d in found if d.exact), None)
         if exact is not None:
-            raise DocumentRejected(f"{exact.key} has the same text as {exact.of}, already "
-                                   "in the corpus; not added.")
+            raise DocumentRejected("same_text", article=exact.key, original=exact.of)
         return tuple(found)
 
     async def _publish_part(self, snapshot: Snapshot, part: _Part, started: float
@@ -1363,15 +1371,15 @@ class Service:
     def _check_content(self, name: str, data: bytes) -> None:
         cap = self.config.corpus.max_file_bytes
         if len(data) > cap:
-            raise DocumentRejected(f"{name} is {len(data):,} bytes; the limit is {cap:,}.")
+            raise DocumentRejected("file_too_large", file=name, size=len(data), limit=cap)
         try:
             text = decode(data, name)
         except SkippedFile as exc:
-            raise DocumentRejected(str(exc)) from None
+            raise DocumentRejected.of(exc) from None
         if name.lower().endswith((".html", ".htm")):
             text = html_to_text(text)
         if not parse_document(text, name):
-            raise DocumentRejected(f"{name}: no article text found after cleaning.")
+            raise DocumentRejected("no_article_text", file=name)
 
     async def remove_document(self, filename: str) -> ReindexResult:
         """Remove a corpus file and reindex; `FILE#2` removes only the second article of
@@ -1410,11 +1418,10 @@ class Service:
         keys = sorted(d.doc_key for d in self._snapshot.documents if d.file == target.name)
         key = target.name if int(number) == 1 else f"{target.name}#{int(number)}"
         if key not in keys:
-            raise DocumentRejected(f"{target.name} has no article #{number} "
-                                   f"(articles: {', '.join(keys) or 'none indexed'}).")
+            raise DocumentRejected("no_such_article", file=target.name, number=number,
+                                   articles=", ".join(keys) or reason("none_indexed"))
         if len(keys) == 1:
-            raise DocumentRejected(f"{key} is the only article of {target.name}: "
-                                   f"/remove {target.name}")
+            raise DocumentRejected("only_article", article=key, file=target.name)
         return target, key
 
     async def _remove_article(self, target: Path, key: str) -> ReindexResult:
@@ -1425,7 +1432,7 @@ class Service:
         try:
             previous = await asyncio.to_thread(remove_article, target, part)
         except CitationRefused as exc:
-            raise DocumentRejected(str(exc)) from None
+            raise DocumentRejected.of(exc) from None
         try:
             return await self._mask(frozenset({key}))
         except BaseException:

@@ -438,10 +438,20 @@ class CommandTree(app_commands.CommandTree["DiscordBot"]):
         await _sorry(interaction)
 
 
+class MenuTranslator(app_commands.Translator):
+    """Command and option descriptions in each catalogue language: Discord shows a user the
+    one of their client's locale (French for fr), English to the rest."""
+
+    async def translate(self, string: app_commands.locale_str, locale: discord.Locale,
+                        context: app_commands.TranslationContextTypes) -> str | None:
+        return texts.menu_translation(string.message, texts.interface_language(locale.value))
+
+
 def _signature(command: Mapping[str, Any]) -> str:
     """What matters of a command's JSON for deciding whether to sync it again."""
     def part(data: Mapping[str, Any]) -> dict[str, Any]:
         return {"name": data["name"], "description": data.get("description", ""),
+                "description_localizations": data.get("description_localizations") or {},
                 "type": data.get("type") or 1, "required": bool(data.get("required")),
                 "autocomplete": bool(data.get("autocomplete")),
                 "min_length": data.get("min_length"), "max_length": data.get("max_length"),
@@ -466,12 +476,13 @@ class DiscordBot(discord.Client):
     async def setup_hook(self) -> None:
         """Register the answer buttons and sync the slash commands if they changed."""
         self.add_dynamic_items(AnswerButton)
+        await self.tree.set_translator(MenuTranslator())
         await self.sync_commands()
 
     async def sync_commands(self) -> bool:
         """Bulk-overwrite the global commands unless Discord already has these; True if
         they were uploaded (Discord rate-limits command updates, so skip needless ones)."""
-        local = sorted(_signature(c.to_dict(self.tree)) for c in self.tree.get_commands())
+        local = sorted([_signature(await self._payload(c)) for c in self.tree.get_commands()])
         remote = sorted(_signature(c.to_dict()) for c in await self.tree.fetch_commands())
         if local == remote:
             return False
@@ -493,6 +504,14 @@ class DiscordBot(discord.Client):
         if waiting is not None and not waiting.done():
             waiting.cancel()
             await asyncio.wait([waiting])  # (a cancellation of close() itself still counts)
+
+    async def _payload(self, command: app_commands.Command[Any, Any, None] | Any
+                       ) -> dict[str, Any]:
+        """A command's JSON as a sync uploads it (with its translations, if any)."""
+        translator = self.tree.translator
+        if translator is None or not isinstance(command, app_commands.Command):
+            return dict(command.to_dict(self.tree))
+        return await command.get_translated_payload(self.tree, translator)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """A press of a button the bot does not know (not one of its custom ids): say it

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot import texts
+from index.reasons import Reason, reason
 
 MODERATOR_COMMANDS = ("reindex", "add", "remove", "stats", "alias")
 REFUSAL = texts.text("refused")
@@ -50,23 +51,22 @@ class Moderators:
         return any(str(role) in self.roles for role in roles)
 
 
-_DISK_FULL = "the disk is full"
-_NOT_WRITABLE = "the bot may not write to its data folder"
-_OS_REASONS = {errno.ENOSPC: _DISK_FULL, errno.EDQUOT: _DISK_FULL, errno.EFBIG: _DISK_FULL,
-               errno.EACCES: _NOT_WRITABLE, errno.EPERM: _NOT_WRITABLE,
-               errno.EROFS: _NOT_WRITABLE, errno.EIO: "the disk reported an error"}
+_OS_REASONS = {errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EFBIG: "disk_full",
+               errno.EACCES: "not_writable", errno.EPERM: "not_writable",
+               errno.EROFS: "not_writable", errno.EIO: "disk_error"}
 
 
-def failure_reason(error: BaseException) -> str:
-    """Plain words for why a /reindex, /add or /remove failed: told to the moderator, and
-    kept in the audit log as "failed: <reason>" on every platform."""
+def failure(error: BaseException) -> Reason:
+    """Why a /reindex, /add or /remove failed, as a catalogue reason: said with
+    `texts.told` in the moderator's language, and in English in the audit log ("failed:
+    <reason>", the same on every platform)."""
     if isinstance(error, OSError) and error.errno in _OS_REASONS:
-        return _OS_REASONS[error.errno]
+        return reason(_OS_REASONS[error.errno])
     if isinstance(error, sqlite3.OperationalError) and "full" in str(error):
-        return _DISK_FULL
+        return reason("disk_full")
     if isinstance(error, OSError) and error.strerror:
-        return f"a file error ({error.strerror.lower()})"
-    return "an unexpected error"
+        return reason("file_error", error=error.strerror.lower())
+    return reason("unexpected_error")
 
 
 @dataclass

@@ -717,20 +717,25 @@ async def start_up(application: App) -> None:
 
 async def set_commands(application: App) -> None:
     """Command menus: user commands for all; moderator commands for moderators' private
-    chats and for the administrators of `telegram.moderator_chats`."""
+    chats and for the administrators of `telegram.moderator_chats`. English for everyone,
+    and each other catalogue language for the users whose app is set to it."""
     bot = application.bot
-    users = [BotCommand(name, text) for name, text in render.USER_COMMANDS]
-    moderators = users + [BotCommand(name, text) for name, text in render.MODERATOR_COMMANDS]
-    await bot.set_my_commands(users, scope=BotCommandScopeDefault())
     config = cast(BotState, application.bot_data[STATE_KEY]).config
     scopes = [*(BotCommandScopeChat(user_id) for user_id in config.telegram.moderators),
               *(BotCommandScopeChatAdministrators(chat_id)
                 for chat_id in config.telegram.moderator_chats)]
-    for number, scope in enumerate(scopes, start=1):
-        try:
-            await bot.set_my_commands(moderators, scope=scope)
-        except TelegramError as exc:  # e.g. the moderator has not started the bot yet
-            log.warning("Moderator command menu #%d not set: %s", number, exc)
+    for language in texts.LANGUAGES:
+        code = None if language == "en" else language
+        user_menu, moderator_menu = render.command_menus(language)
+        users = [BotCommand(name, text) for name, text in user_menu]
+        moderators = users + [BotCommand(name, text) for name, text in moderator_menu]
+        await bot.set_my_commands(users, scope=BotCommandScopeDefault(), language_code=code)
+        for number, scope in enumerate(scopes, start=1):
+            try:
+                await bot.set_my_commands(moderators, scope=scope, language_code=code)
+            except TelegramError as exc:  # e.g. the moderator has not started the bot yet
+                log.warning("Moderator command menu #%d (%s) not set: %s", number, language,
+                            exc)
 
 
 def add_handlers(application: App) -> None:

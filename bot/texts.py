@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from string import Formatter
 
+from bot.numbers import localized
 from bot.texts_fr import FR
+from index.reasons import ENGLISH as INDEX_REASONS
+from index.reasons import Reason
 
 EXAMPLE_QUESTIONS = (
     "Who did Wagner fight at Tinzaouatene?",
@@ -106,6 +109,8 @@ EN: Mapping[str, str] = {
     "failed": "❌ /{what} failed{why}. Nothing changed: the previous index keeps answering "
               "questions. Fix the cause, then try again; details are in the log.",
     "rejected": "❌ {reason}",
+    "because": ": {reason}",
+    "heading": "{label}:",
     "refused": "Sorry, only moderators can do that.",
     "anonymous_refused":
         "Sorry, I cannot tell who you are: you are posting as the group (\"Remain anonymous\" "
@@ -173,6 +178,62 @@ EN: Mapping[str, str] = {
     "discord_rejected_token":
         "Discord rejected DISCORD_BOT_TOKEN; check the bot token in the developer portal",
     "no_token": "no bot token set: export TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN",
+    # why a document, an alias or a citation was refused (bot.core.DocumentRejected)
+    "name_with_folders": "The file name must be a plain name, without folders.",
+    "name_characters": "Use a file name of letters, digits, '.', '_', '-' or spaces "
+                       "(at most 100 characters).",
+    "name_extension": "Only {extensions} documents can be added.",
+    "name_reserved": "That file name is reserved; choose another.",
+    "name_as_listed": "The file name must be a plain name as /sources lists it, without "
+                      "folders.",
+    "cite_unknown_key": "Unknown key {key}=; use {keys}.",
+    "not_indexed_yet": "{file} is not indexed yet; /reindex first.",
+    "alias_common_word": "“{name}” is a common word; it cannot stand for a name.",
+    "alias_too_many": "There are already {count} added aliases; an operator can move them "
+                      "into search.aliases_file.",
+    "alias_same_entry": "“{name}” is already a name of {preferred}.",
+    "alias_taken": "“{name}” already stands for {preferred}. To give {preferred} another "
+                   "name: /alias NEW NAME = {name}",
+    "corpus_missing": "The corpus folder is missing (unmounted or renamed?); nothing was "
+                      "changed and the previous index ({documents} documents) keeps "
+                      "answering.",
+    "corpus_unusable": "The corpus folder holds no usable document ({skipped} file(s) "
+                       "skipped); nothing was changed and the previous index ({documents} "
+                       "documents) keeps answering.",
+    "already_in_corpus": "{file} is already in the corpus; /remove it first.",
+    "same_text": "{article} has the same text as {original}, already in the corpus; not "
+                 "added.",
+    "file_too_large": "{file} is {size:,} bytes; the limit is {limit:,}.",
+    "no_article_text": "{file}: no article text found after cleaning.",
+    "no_such_article": "{file} has no article #{number} (articles: {articles}).",
+    "none_indexed": "none indexed",
+    "only_article": "{article} is the only article of {file}: /remove {file}",
+    # why an /add item was skipped (bot.adding.Skipped)
+    "archive_refused": "{why}; nothing of it was added",
+    "archive_too_large": "{archive} is {size:,} bytes; the limit is {limit:,}",
+    "archive_unreadable": "{archive} could not be read as an archive ({error})",
+    "archive_empty": "{archive} holds no document",
+    "archive_too_many": "{archive} holds more than {limit} documents",
+    "archive_unpacks_over": "{archive} unpacks to more than {limit:,} bytes",
+    "member_same_name": "another member is also called {name}",
+    "member_larger": "larger than {limit:,} bytes",
+    "member_outside": "a path that leads out of the archive",
+    "member_not_regular": "not a regular file (a link or a device)",
+    "member_archive": "an archive inside the archive",
+    "member_type": "not a {extensions} document",
+    "not_readable": "not readable ({error})",
+    "page_unreadable": "the page could not be read ({error})",
+    "article_too_large": "the article is {size:,} bytes; the limit is {limit:,}",
+    "add_failed_because": "failed: {reason}",
+    "attachment_not_downloaded": "The attachment could not be downloaded. Please try again.",
+    # why a /reindex, /add or /remove failed (bot.moderation.failure)
+    "disk_full": "the disk is full",
+    "not_writable": "the bot may not write to its data folder",
+    "disk_error": "the disk reported an error",
+    "file_error": "a file error ({error})",
+    "unexpected_error": "an unexpected error",
+    # why an article could not be fetched (index/fetch.py)
+    **INDEX_REASONS,
 }
 
 LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN, "fr": FR}
@@ -186,8 +247,31 @@ def interface_language(code: str | None) -> str:
 
 
 def text(message_id: str, language: str = "en", /, **fields: object) -> str:
-    """The message `message_id` in `language` (English when it lacks one), formatted."""
-    return _template(message_id, language).format(**fields)
+    """The message `message_id` in `language` (English when it lacks one), formatted: a
+    `Reason` field said in the same language, numbers written the language's way
+    (bot.numbers; English exactly as `str.format` writes them)."""
+    values = {name: told(value, language) if isinstance(value, Reason) else value
+              for name, value in fields.items()}
+    template = _template(message_id, language)
+    if language == "en" or template is EN.get(message_id):
+        return template.format(**values)
+    return _Localized(language).format(template, **values)
+
+
+def told(reason: Reason, language: str = "en") -> str:
+    """A refusal's reason (index/reasons.py, DocumentRejected, an /add item skipped) in
+    `language`."""
+    return text(reason.code, language, **reason.fields)
+
+
+class _Localized(Formatter):
+    """`str.format` with numbers written the way `language` writes them."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        return localized(value, format_spec, self.language)
 
 
 def marked(message_id: str, language: str, escape: Callable[[str], str], /,
@@ -206,8 +290,23 @@ def _template(message_id: str, language: str) -> str:
     return LANGUAGES.get(language, EN).get(message_id, EN[message_id])
 
 
-def commands(names: tuple[str, ...], platform: str) -> tuple[tuple[str, str], ...]:
-    """(command, description) pairs for a platform's command menu: its own wording where
-    the catalogue has one ("cmd_add_telegram"), else the shared one ("cmd_add")."""
-    return tuple((name, EN.get(f"cmd_{name}_{platform}") or EN[f"cmd_{name}"])
+def commands(names: tuple[str, ...], platform: str,
+             language: str = "en") -> tuple[tuple[str, str], ...]:
+    """(command, description) pairs for a platform's command menu in `language`: its own
+    wording where the catalogue has one ("cmd_add_telegram"), else the shared one
+    ("cmd_add")."""
+    return tuple((name, text(f"cmd_{name}_{platform}" if f"cmd_{name}_{platform}" in EN
+                             else f"cmd_{name}", language))
                  for name in names)
+
+
+def menu_translation(english: str, language: str) -> str | None:
+    """A command or option description of the English menu (cmd_*, param_*) said in
+    `language`, or None when there is no such description or no other language."""
+    key = _MENU_KEYS.get(english)
+    if key is None or language == "en" or language not in LANGUAGES:
+        return None
+    return text(key, language)
+
+
+_MENU_KEYS = {EN[key]: key for key in EN if key.startswith(("cmd_", "param_"))}

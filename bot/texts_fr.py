@@ -1,11 +1,29 @@
 """The French interface catalogue (#12): the same message ids and placeholders as
-`bot.texts.EN` (tests/test_texts_fr.py checks both). Quotes stay in their own language."""
+`bot.texts.EN` (tests/test_texts_fr.py checks both). Quotes stay in their own language.
+
+The templates are written here with plain spaces; `typeset` gives them French typography
+(#10): a no-break space before a colon and a narrow one before ; ! ? and inside « », so a
+phone never starts a line with the sign."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
-FR: Mapping[str, str] = {
+NBSP, NARROW_NBSP = "\u00a0", "\u202f"
+_FRENCH_SPACES = ((" :", NBSP + ":"), (" ;", NARROW_NBSP + ";"), (" !", NARROW_NBSP + "!"),
+                  (" ?", NARROW_NBSP + "?"), ("« ", "«" + NARROW_NBSP),
+                  (" »", NARROW_NBSP + "»"))
+
+
+def typeset(template: str) -> str:
+    """`template` with no-break spaces before : ; ! ? and inside « » (French typography)."""
+    for plain, french in _FRENCH_SPACES:
+        template = template.replace(plain, french)
+    return template
+
+
+_TEMPLATES: Mapping[str, str] = {
     "cmd_ask": "Posez une question sur la guerre au Mali et au Sahel",
     "cmd_sources": "Liste des documents d'où viennent les citations",
     "cmd_help": "Comment poser une question, avec des exemples",
@@ -115,7 +133,7 @@ FR: Mapping[str, str] = {
     "add_added": "✅ {file} ajouté",
     "add_added_from": "✅ {file} ajouté (depuis {source})",
     "add_skipped": "⏭ {source} ignoré : {reason}",
-    "near_duplicate": "⚠ {article} reprend presque {original} ({percent} % des mêmes "
+    "near_duplicate": "⚠ {article} reprend presque {original} ({percent}\u202f% des mêmes "
                       "formulations) : ajouté quand même ; /remove {article} s'il s'agit du "
                       "même article.",
     "adding_progress": "⏳ Ajout… {done}/{total}",
@@ -149,7 +167,7 @@ FR: Mapping[str, str] = {
     "stats_today_line": "{questions} questions, {rate} sans rien trouvé",
     "asked_times": "posée {count} fois",
     "corpus_now": "{documents} documents, {passages} passages (génération {generation}, "
-                  "{seconds} s)",
+                  "en {seconds} s)",
     "reindexed": "✅ Index reconstruit : {corpus}.",
     "skipped_files": "Ignorés : {names}.",
     "names_and_more": "{names} et {count} de plus",
@@ -175,4 +193,149 @@ FR: Mapping[str, str] = {
         "Discord a refusé DISCORD_BOT_TOKEN ; vérifiez le jeton du bot dans le portail "
         "développeur",
     "no_token": "aucun jeton de bot : exportez TELEGRAM_BOT_TOKEN et/ou DISCORD_BOT_TOKEN",
+    "because": " : {reason}",
+    "heading": "{label} :",
+    # pourquoi un document, un alias ou une citation est refusé
+    "name_with_folders": "Le nom de fichier doit être un simple nom, sans dossiers.",
+    "name_characters": "Utilisez un nom de fichier fait de lettres, de chiffres, de « . », "
+                       "« _ », « - » ou d'espaces (100 caractères au plus).",
+    "name_extension": "Seuls les documents {extensions} peuvent être ajoutés.",
+    "name_reserved": "Ce nom de fichier est réservé ; choisissez-en un autre.",
+    "name_as_listed": "Le nom de fichier doit être un simple nom, tel que /sources l'affiche, "
+                      "sans dossiers.",
+    "cite_unknown_key": "Clé inconnue {key}= ; utilisez {keys}.",
+    "not_indexed_yet": "{file} n'est pas encore indexé ; lancez d'abord /reindex.",
+    "alias_common_word": "« {name} » est un mot courant ; il ne peut pas désigner un nom.",
+    "alias_too_many": "Il y a déjà {count} alias ajoutés ; un opérateur peut les déplacer "
+                      "dans search.aliases_file.",
+    "alias_same_entry": "« {name} » est déjà un nom de {preferred}.",
+    "alias_taken": "« {name} » désigne déjà {preferred}. Pour donner un autre nom à "
+                   "{preferred} : /alias NOUVEAU NOM = {name}",
+    "corpus_missing": "Le dossier du corpus est introuvable (démonté ou renommé ?) ; rien n'a "
+                      "changé et l'index précédent ({documents} documents) continue de "
+                      "répondre.",
+    "corpus_unusable": "Le dossier du corpus ne contient aucun document utilisable "
+                       "({skipped} fichier(s) ignoré(s)) ; rien n'a changé et l'index "
+                       "précédent ({documents} documents) continue de répondre.",
+    "already_in_corpus": "{file} est déjà dans le corpus ; retirez-le d'abord avec /remove.",
+    "same_text": "{article} a le même texte que {original}, déjà dans le corpus ; non ajouté.",
+    "file_too_large": "{file} fait {size:,} octets ; la limite est de {limit:,}.",
+    "no_article_text": "{file} : aucun texte d'article après nettoyage.",
+    "no_such_article": "{file} n'a pas d'article n° {number} (articles : {articles}).",
+    "none_indexed": "aucun indexé",
+    "only_article": "{article} est le seul article de {file} : /remove {file}",
+    # pourquoi un élément d'un /add est ignoré
+    "archive_refused": "{why} ; rien n'en a été ajouté",
+    "archive_too_large": "{archive} fait {size:,} octets ; la limite est de {limit:,}",
+    "archive_unreadable": "{archive} n'a pas pu être lu comme une archive ({error})",
+    "archive_empty": "{archive} ne contient aucun document",
+    "archive_too_many": "{archive} contient plus de {limit} documents",
+    "archive_unpacks_over": "{archive} se décompresse en plus de {limit:,} octets",
+    "member_same_name": "un autre élément s'appelle aussi {name}",
+    "member_larger": "plus de {limit:,} octets",
+    "member_outside": "un chemin qui sort de l'archive",
+    "member_not_regular": "pas un fichier ordinaire (un lien ou un périphérique)",
+    "member_archive": "une archive dans l'archive",
+    "member_type": "pas un document {extensions}",
+    "not_readable": "illisible ({error})",
+    "page_unreadable": "la page n'a pas pu être lue ({error})",
+    "article_too_large": "l'article fait {size:,} octets ; la limite est de {limit:,}",
+    "add_failed_because": "échec : {reason}",
+    "attachment_not_downloaded": "La pièce jointe n'a pas pu être téléchargée. Réessayez.",
+    # pourquoi un /reindex, /add ou /remove a échoué
+    "disk_full": "le disque est plein",
+    "not_writable": "le bot n'a pas le droit d'écrire dans son dossier de données",
+    "disk_error": "le disque a signalé une erreur",
+    "file_error": "une erreur de fichier ({error})",
+    "unexpected_error": "une erreur inattendue",
+    # pourquoi un article n'a pas pu être récupéré (index/fetch.py)
+    "fetch_blank_url": "l'adresse est vide ou contient des espaces ou des caractères de "
+                       "contrôle",
+    "fetch_invalid_url": "{url} n'est pas une adresse web valide",
+    "fetch_scheme": "seules les adresses http:// et https:// peuvent être récupérées, pas "
+                    "{scheme}",
+    "fetch_no_scheme": "une adresse sans http:// ni https://",
+    "fetch_credentials": "les adresses avec un nom d'utilisateur ou un mot de passe ne sont "
+                         "pas récupérées ; retirez la partie avant « @ »",
+    "fetch_no_host": "l'adresse n'a pas de nom d'hôte",
+    "fetch_invalid_host": "{host} n'est pas un nom d'hôte valide",
+    "fetch_ipv6_zone": "les adresses IPv6 avec une zone (%…) ne sont pas récupérées",
+    "fetch_invalid_ipv6": "{host} n'est pas une adresse IPv6 valide",
+    "fetch_invalid_ipv4": "{host} n'est pas une adresse IPv4 valide",
+    "fetch_private_literal": "{host} est une adresse {kind} ; seuls les sites web publics "
+                             "peuvent être récupérés (fetch.allow_private est désactivé)",
+    "fetch_private_resolved": "{host} renvoie à une adresse {kind} ; seuls les sites web "
+                              "publics peuvent être récupérés (fetch.allow_private est "
+                              "désactivé)",
+    "fetch_address_loopback": "de bouclage",
+    "fetch_address_link_local": "locale au lien",
+    "fetch_address_multicast": "de multidiffusion",
+    "fetch_address_unspecified": "non spécifiée",
+    "fetch_address_reserved": "réservée",
+    "fetch_address_private": "privée",
+    "fetch_address_non_public": "non publique",
+    "fetch_dns": "le nom d'hôte {host} est introuvable",
+    "fetch_timeout": "le site a mis plus de {seconds:g} s à envoyer la page "
+                     "(fetch.timeout_seconds)",
+    "fetch_redirects": "la page redirige plus de {count} fois (fetch.max_redirects)",
+    "fetch_other_site": "la page redirige vers un autre site ({host}) : {url} ; ajoutez "
+                        "plutôt cette adresse si c'est celle de l'article",
+    "fetch_no_location": "le serveur a répondu {status} sans dire vers où",
+    "fetch_http_error": "le serveur a répondu {status}",
+    "fetch_not_html": "l'adresse renvoie du {mime}, pas une page web ; seuls les articles "
+                      "HTML peuvent être récupérés",
+    "fetch_encoding": "le site a envoyé la page compressée en {encoding}, que le bot ne sait "
+                      "pas lire",
+    "fetch_too_large": "la page dépasse {size} (fetch.max_bytes) ; elle n'a pas été "
+                       "téléchargée",
+    "fetch_size_mb": "{megabytes:g} Mo",
+    "fetch_size_bytes": "{count:,} octets",
+    "fetch_connection": "impossible de récupérer la page sur {host} : {detail}",
+    "fetch_bad_certificate": "son certificat HTTPS n'est pas valide ({message})",
+    "fetch_connection_refused": "la connexion a été refusée",
+    "fetch_no_answer": "il n'a pas répondu à temps",
+    "fetch_damaged": "ses données compressées sont endommagées",
+    "fetch_bad_http": "il n'a pas répondu en HTTP valide",
+    "fetch_system_error": "{error}",
+    "fetch_unreadable_html": "la page est vide ou n'est pas du HTML lisible",
+    "fetch_paywall": "l'article est réservé aux abonnés : seul un court extrait ({words} "
+                     "mots) se lit sans abonnement",
+    "fetch_listing": "la page est une liste d'articles (une rubrique ou un sommaire), pas un "
+                     "article ; ajoutez l'adresse de l'article lui-même",
+    # pourquoi un document ne peut pas être lu (index/ingest.py)
+    "file_empty": "{file} : fichier vide",
+    "file_utf16_no_bom": "{file} : semble être du texte UTF-16 sans indicateur d'ordre des "
+                         "octets ; enregistrez-le en UTF-8",
+    "file_binary_nul": "{file} : fichier binaire (octets NUL), pas un document texte",
+    "file_binary_control": "{file} : fichier binaire (caractères de contrôle), pas un "
+                           "document texte",
+    "file_damaged_text": "{file} : texte {encoding} endommagé ; enregistrez-le en UTF-8",
+    "file_not_text": "{file} : ni du texte UTF-8 ni du Windows-1252",
+    "file_over_limit": "{file} : {size} octets, au-delà de la limite de {limit} octets",
+    "file_unreadable": "{file} : illisible ({error})",
+    "file_outside_link": "{file} : un lien qui sort du dossier du corpus, non indexé",
+    "file_no_article": "{file} : aucun texte d'article après nettoyage",
+    "file_all_removed": "{file} : tous ses articles ont été retirés",
+    "file_duplicate": "{file} reprend {first} (même texte après nettoyage), non indexé",
+    "file_note": "{note}",  # une remarque sur un fichier de citation, en anglais seulement
+    # pourquoi une citation ne peut pas être enregistrée (index/citation.py)
+    "sidecar_link": "{file} est un lien ; modifiez le fichier vers lequel il pointe",
+    "sidecar_unreadable": "{problem} ; corrigez d'abord {file} à la main",
+    "cite_no_document": "{file} : document introuvable",
+    "cite_bad_key": "clé inconnue {key} ; clés connues : {keys}",
+    "cite_too_long": "{key} : plus de {limit} caractères",
+    "cite_bad_date": "{key} : {value} n'est pas une date (AAAA-MM-JJ)",
+    "cite_bad_url": "url : {value} ne commence pas par http:// ou https://",
+    "cite_bad_language": "language : {value} n'est pas un code de langue comme en ou fr",
+    # pourquoi une ligne /alias ne peut pas être lue (index/lexicon.py)
+    "alias_syntax": "Écrivez-le ainsi : NOUVEAU NOM = NOM CONNU, par exemple « GSIM = JNIM ».",
+    "alias_no_name": "Il faut de chaque côté un nom avec une lettre ou un chiffre. Écrivez-le "
+                     "ainsi : NOUVEAU NOM = NOM CONNU, par exemple « GSIM = JNIM ».",
+    "alias_too_long": "Un nom peut compter au plus {limit} caractères.",
+    "alias_same_names": "Les deux noms sont identiques.",
+    "fetch_too_little_text": "la page a trop peu de texte d'article ({words} mots, il en faut "
+                             "au moins {needed}) ; elle ne ressemble pas à un article",
 }
+
+FR: Mapping[str, str] = MappingProxyType({key: typeset(template)
+                                          for key, template in _TEMPLATES.items()})

@@ -31,6 +31,7 @@ from index.ingest import (
     text_key,
 )
 from index.progress import BUILDING, PREPARING, READING, Progress, Reporter
+from index.reasons import Reason, reason
 from index.store import DocumentRow
 
 log = logging.getLogger("index.ingest")  # the skipped-file warnings keep their logger
@@ -58,6 +59,7 @@ class BuiltIndex:
     engine: BM25 | None
     skipped: list[str]
     surface: dict[str, str] = field(default_factory=dict)  # term -> its usual spelling
+    notes: list[Reason] = field(default_factory=list)  # `skipped`, for any language
 
 
 def corpus_fingerprint(folder: Path, max_bytes: int, progress: Progress | None = None,
@@ -189,7 +191,7 @@ def build_index(folder: Path, max_bytes: int, params: BM25Params,
     if report is not progress:
         report.finished()
     return BuiltIndex(corpus_hash, index.rows, index.sections, index.chunks, engine,
-                      index.skipped, surface)
+                      index.skipped, surface, index.notes)
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,7 @@ class PreparedFile:
 
     name: str
     skipped: str = ""  # why the file is not indexed, or ""
+    why: Reason | None = None  # `skipped` for any language
     text_key: str = ""  # its cleaned text's hash: a later file with the same text is skipped
     warnings: tuple[str, ...] = ()
     rows: tuple[DocumentRow, ...] = ()
@@ -211,7 +214,7 @@ def prepare_file(path: Path, max_bytes: int) -> PreparedFile:
     try:
         documents, warnings = load_with_warnings(path, max_bytes)
     except SkippedFile as exc:
-        return PreparedFile(path.name, skipped=str(exc))
+        return PreparedFile(path.name, skipped=str(exc), why=exc.reason)
     chunks = [chunk for doc in documents for chunk in dated_chunks(doc)]
     return PreparedFile(
         path.name, text_key=text_key(documents), warnings=tuple(warnings),
@@ -229,6 +232,7 @@ class _Assembled:
     chunks: list[Chunk] = field(default_factory=list)
     tokens: list[list[str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[Reason] = field(default_factory=list)
 
 
 def _assemble(prepared: Iterable[PreparedFile]) -> _Assembled:
@@ -243,10 +247,12 @@ def _assemble(prepared: Iterable[PreparedFile]) -> _Assembled:
         if why:
             log.warning("skipped %s", why)
             out.skipped.append(why)
+            out.notes.append(part.why or reason("file_duplicate", file=part.name, first=first))
             continue
         for warning in part.warnings:
             log.warning("%s", warning)
             out.skipped.append(warning)
+            out.notes.append(reason("file_note", note=warning))
         out.rows.extend(part.rows)
         out.sections.extend(part.sections)
         out.chunks.extend(part.chunks)

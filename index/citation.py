@@ -24,6 +24,7 @@ from index.analyze import STOPWORDS, fold
 from index.dates import parse_day
 from index.lexicon import french_stopwords
 from index.metablock import METADATA_KEYS, parse_metadata_block
+from index.reasons import Refused
 
 __all__ = [
     "NO_CITATION",
@@ -166,10 +167,10 @@ def remove_article(document: Path, part: int) -> str | None:
     `restore_sidecar` if what follows fails; `CitationRefused` if the sidecar is unreadable."""
     path = sidecar_path(document)
     if path.is_symlink():
-        raise CitationRefused(f"{path.name} is a link; edit the file it points to")
+        raise CitationRefused("sidecar_link", file=path.name)
     current, problems = read_sidecar(document)
     if problems:
-        raise CitationRefused(f"{problems[0]}; fix {path.name} by hand first")
+        raise CitationRefused("sidecar_unreadable", problem=problems[0], file=path.name)
     previous = path.read_text("utf-8") if path.is_file() else None
     parts = sorted(removed_articles(current) | {part})
     values = {**current, REMOVED_ARTICLES: ", ".join(str(p) for p in parts)}
@@ -188,8 +189,9 @@ def date_warnings(values: Mapping[str, str], where: str) -> list[str]:
             for key in ("date", "updated") if key in values and not parse_day(values[key])]
 
 
-class CitationRefused(ValueError):
-    """A citation change that cannot be saved; the message can be shown to a moderator."""
+class CitationRefused(Refused, ValueError):
+    """A citation change that cannot be saved; the message can be shown to a moderator
+    (`reason`: in any catalogue language)."""
 
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -202,15 +204,15 @@ def write_sidecar(document: Path, changes: Mapping[str, str]) -> dict[str, str]:
     values after the change; `CitationRefused` (nothing written) for an unknown key, a date
     that is not one day, a URL that is not http(s), a language that is not a code."""
     if not document.is_file():
-        raise CitationRefused(f"{document.name}: no such document")
+        raise CitationRefused("cite_no_document", file=document.name)
     path = sidecar_path(document)
     if path.is_symlink():
-        raise CitationRefused(f"{path.name} is a link; edit the file it points to")
+        raise CitationRefused("sidecar_link", file=path.name)
     checked = {key: _checked(key, " ".join(str(value).split()))
                for key, value in changes.items()}
     current, problems = read_sidecar(document)
     if problems:  # rewriting would drop what could not be read
-        raise CitationRefused(f"{problems[0]}; fix {path.name} by hand first")
+        raise CitationRefused("sidecar_unreadable", problem=problems[0], file=path.name)
     values = {k: v for k, v in {**current, **checked}.items() if v}
     _replace_file(path, _sidecar_text(document.name, values) if values else None)
     return values
@@ -218,20 +220,20 @@ def write_sidecar(document: Path, changes: Mapping[str, str]) -> dict[str, str]:
 
 def _checked(key: str, value: str) -> str:
     if key not in METADATA_KEYS:
-        raise CitationRefused(f"unknown key {key!r}; known: {', '.join(METADATA_KEYS)}")
+        raise CitationRefused("cite_bad_key", key=repr(key), keys=", ".join(METADATA_KEYS))
     if len(value) > MAX_VALUE_CHARS:
-        raise CitationRefused(f"{key}: over {MAX_VALUE_CHARS} characters")
+        raise CitationRefused("cite_too_long", key=key, limit=MAX_VALUE_CHARS)
     if not value:
         return ""
     if key in ("date", "updated"):
         day = parse_day(value)
         if day is None:
-            raise CitationRefused(f"{key}: {value!r} is not a date (YYYY-MM-DD)")
+            raise CitationRefused("cite_bad_date", key=key, value=repr(value))
         return day.isoformat()
     if key == "url" and not value.startswith(("http://", "https://")):
-        raise CitationRefused(f"url: {value!r} does not start with http:// or https://")
+        raise CitationRefused("cite_bad_url", value=repr(value))
     if key == "language" and not _LANGUAGE_CODE.match(value.lower()):
-        raise CitationRefused(f"language: {value!r} is not a language code such as en or fr")
+        raise CitationRefused("cite_bad_language", value=repr(value))
     return value.lower() if key == "language" else value
 
 

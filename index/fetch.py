@@ -30,6 +30,8 @@ import htmldate
 import trafilatura
 from lxml import html as lxml_html
 
+from index.reasons import Reason, reason
+
 Resolver = Callable[[str, int], Sequence[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -67,10 +69,12 @@ class FetchedArticle:
 
 
 class FetchRefused(Exception):
-    """The page was not fetched or is not an article; the message is safe to show a moderator."""
+    """The page was not fetched or is not an article; the message (English) is safe to show a
+    moderator, and `reason` says it in any catalogue language (index/reasons.py)."""
 
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, kind: str, code: str, /, **fields: object) -> None:
+        self.reason = reason(code, **fields)
+        super().__init__(self.reason.english())
         self.kind = kind  # a stable short code: "scheme", "private-address", "too-large", ...
 
 
@@ -112,21 +116,18 @@ def _parse_target(url: str) -> _Target:
     """Split and check an address: http(s), a host, no credentials, no control characters."""
     text = url.strip()
     if not text or any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in text):
-        raise FetchRefused("bad-url", "the address is empty or contains spaces or control "
-                           "characters")
+        raise FetchRefused("bad-url", "fetch_blank_url")
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        raise FetchRefused("bad-url", f"{_shown(text)} is not a valid web address") from None
+        raise FetchRefused("bad-url", "fetch_invalid_url", url=_shown(text)) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        shown = f"{scheme}:" if scheme else "an address without http:// or https://"
-        raise FetchRefused("scheme", f"only http:// and https:// addresses can be fetched, "
-                           f"not {shown}")
+        shown = f"{scheme}:" if scheme else reason("fetch_no_scheme")
+        raise FetchRefused("scheme", "fetch_scheme", scheme=shown)
     if parts.username is not None or parts.password is not None:
-        raise FetchRefused("credentials", "addresses with a user name or password are not "
-                           "fetched; remove the part before '@'")
+        raise FetchRefused("credentials", "fetch_credentials")
     host = _ascii_host(parts.hostname or "")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     default_port = 443 if scheme == "https" else 80
@@ -135,22 +136,22 @@ def _parse_target(url: str) -> _Target:
 
 def _ascii_host(host: str) -> str:
     if not host:
-        raise FetchRefused("bad-url", "the address has no host name")
+        raise FetchRefused("bad-url", "fetch_no_host")
     try:
         return host.encode("idna").decode("ascii").lower() if not host.isascii() else host
     except UnicodeError:
-        raise FetchRefused("bad-url", f"{host} is not a valid host name") from None
+        raise FetchRefused("bad-url", "fetch_invalid_host", host=host) from None
 
 
 def _ip_literal(host: str) -> IPAddress | None:
     """The address a host written as an IP means, including 127.1, 0x7f.1 and 2130706433."""
     if ":" in host:
         if "%" in host:
-            raise FetchRefused("bad-url", "IPv6 addresses with a zone (%…) are not fetched")
+            raise FetchRefused("bad-url", "fetch_ipv6_zone")
         try:
             return ipaddress.IPv6Address(host)
         except ValueError:
-            raise FetchRefused("bad-url", f"{host} is not a valid IPv6 address") from None
+            raise FetchRefused("bad-url", "fetch_invalid_ipv6", host=host) from None
     return _legacy_ipv4(host)
 
 
@@ -163,14 +164,14 @@ def _legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
     if not _NUMERIC_LABEL.match(labels[-1]):
         return None
     if not 1 <= len(labels) <= 4 or not all(_NUMERIC_LABEL.match(x) for x in labels):
-        raise FetchRefused("bad-url", f"{host} is not a valid IPv4 address")
+        raise FetchRefused("bad-url", "fetch_invalid_ipv4", host=host)
     try:
         numbers = [_label_value(x) for x in labels]
     except ValueError:
-        raise FetchRefused("bad-url", f"{host} is not a valid IPv4 address") from None
+        raise FetchRefused("bad-url", "fetch_invalid_ipv4", host=host) from None
     *head, last = numbers
     if any(n > 255 for n in head) or last >= 256 ** (5 - len(numbers)):
-        raise FetchRefused("bad-url", f"{host} is not a valid IPv4 address")
+        raise FetchRefused("bad-url", "fetch_invalid_ipv4", host=host)
     value = sum(n << (8 * (3 - i)) for i, n in enumerate(head)) + last
     return ipaddress.IPv4Address(value)
 
@@ -194,9 +195,9 @@ def address_refusal(address: IPAddress) -> str | None:
     checks = (("loopback", address.is_loopback), ("link-local", address.is_link_local),
               ("multicast", address.is_multicast), ("unspecified", address.is_unspecified),
               ("reserved", address.is_reserved), ("private", address.is_private))
-    for reason, applies in checks:
+    for kind, applies in checks:
         if applies:
-            return reason
+            return kind
     return None if address.is_global else "non-public"
 
 
@@ -216,10 +217,9 @@ def _checked_address(target: _Target, resolver: Resolver, allow_private: bool) -
     addresses = [literal] if literal is not None else _resolve(target, resolver)
     if not allow_private:
         for address in addresses:
-            reason = address_refusal(address)
-            if reason is not None:
-                raise FetchRefused("private-address", _private_message(target.host, reason,
-                                                                       literal is not None))
+            kind = address_refusal(address)
+            if kind is not None:
+                raise _private_refusal(target.host, kind, literal is not None)
     return str(addresses[0])
 
 
@@ -235,13 +235,15 @@ def _resolve(target: _Target, resolver: Resolver) -> list[IPAddress]:
         except ValueError:
             continue
     if not addresses:
-        raise FetchRefused("dns", f"the host name {target.host} could not be found")
+        raise FetchRefused("dns", "fetch_dns", host=target.host)
     return addresses
 
 
-def _private_message(host: str, reason: str, literal: bool) -> str:
-    what = f"{host} is a {reason} address" if literal else f"{host} points to a {reason} address"
-    return f"{what}; only public web sites can be fetched (fetch.allow_private is off)"
+def _private_refusal(host: str, kind: str, literal: bool) -> FetchRefused:
+    """`host` is or points to an address of `kind` (address_refusal's word)."""
+    code = "fetch_private_literal" if literal else "fetch_private_resolved"
+    return FetchRefused("private-address", code, host=host,
+                        kind=reason("fetch_address_" + kind.replace("-", "_")))
 
 
 # --- HTTP ------------------------------------------------------------------------------------
@@ -263,8 +265,7 @@ class _Deadline:
         return time.monotonic() >= self.end
 
     def refusal(self) -> FetchRefused:
-        return FetchRefused("timeout", f"the site took longer than {self.seconds:g} s to send "
-                            "the page (fetch.timeout_seconds)")
+        return FetchRefused("timeout", "fetch_timeout", seconds=self.seconds)
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
@@ -333,16 +334,14 @@ def _download(url: str, limits: FetchLimits, deadline: _Deadline, resolver: Reso
         if isinstance(answer, _Page):
             return answer
         target = _redirect_target(target, answer)
-    raise FetchRefused("redirects", f"the page redirects more than {limits.max_redirects} "
-                       "times (fetch.max_redirects)")
+    raise FetchRefused("redirects", "fetch_redirects", count=limits.max_redirects)
 
 
 def _redirect_target(current: _Target, location: str) -> _Target:
     following = _parse_target(urljoin(current.url, location))
     if following.host != current.host:
-        raise FetchRefused("redirect", f"the page redirects to another site ({following.host}): "
-                           f"{_shown(following.url)}; add that address instead if it is the "
-                           "article")
+        raise FetchRefused("redirect", "fetch_other_site", host=following.host,
+                           url=_shown(following.url))
     return following
 
 
@@ -373,22 +372,24 @@ def _request_headers() -> dict[str, str]:
             "Accept-Language": "en, fr;q=0.9, *;q=0.5"}
 
 
+def _status(response: http.client.HTTPResponse) -> str:
+    """"404 Not Found", or "404" when the server gave no reason phrase."""
+    return f"{response.status} {response.reason}".rstrip()
+
+
 def _location(response: http.client.HTTPResponse) -> str:
     location = response.getheader("Location")
     if not location:
-        raise FetchRefused("http-error", f"the server answered {response.status} "
-                           f"{response.reason} without saying where to")
+        raise FetchRefused("http-error", "fetch_no_location", status=_status(response))
     return location
 
 
 def _check_response(response: http.client.HTTPResponse) -> None:
     if response.status != 200:
-        raise FetchRefused("http-error", f"the server answered {response.status} "
-                           f"{response.reason}".rstrip())
+        raise FetchRefused("http-error", "fetch_http_error", status=_status(response))
     mime = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
     if mime not in HTML_TYPES:
-        raise FetchRefused("not-html", f"the address serves {mime}, not a web page; only HTML "
-                           "articles can be fetched")
+        raise FetchRefused("not-html", "fetch_not_html", mime=mime)
 
 
 def _read_body(response: http.client.HTTPResponse, limits: FetchLimits,
@@ -420,33 +421,37 @@ def _decoder(encoding: str) -> Any:
         return zlib.decompressobj(16 + zlib.MAX_WBITS)
     if encoding == "deflate":
         return zlib.decompressobj()
-    raise FetchRefused("encoding", f"the site sent the page compressed as {encoding}, "
-                       "which the fetcher does not read")
+    raise FetchRefused("encoding", "fetch_encoding", encoding=encoding)
 
 
 def _too_large(limits: FetchLimits) -> FetchRefused:
-    return FetchRefused("too-large", f"the page is larger than {_size(limits.max_bytes)} "
-                        "(fetch.max_bytes); it was not downloaded")
+    return FetchRefused("too-large", "fetch_too_large", size=_size(limits.max_bytes))
 
 
-def _size(count: int) -> str:
-    return f"{count / 1_000_000:g} MB" if count >= 1_000_000 else f"{count:,} bytes"
+def _size(count: int) -> Reason:
+    if count >= 1_000_000:
+        return reason("fetch_size_mb", megabytes=count / 1_000_000)
+    return reason("fetch_size_bytes", count=count)
 
 
 def _connection_refusal(target: _Target, error: Exception) -> FetchRefused:
+    return FetchRefused("connection", "fetch_connection", host=target.host,
+                        detail=_connection_detail(error))
+
+
+def _connection_detail(error: Exception) -> Reason:
     if isinstance(error, ssl.SSLCertVerificationError):
-        detail = f"its HTTPS certificate is not valid ({error.verify_message})"
-    elif isinstance(error, ConnectionRefusedError):
-        detail = "the connection was refused"
-    elif isinstance(error, TimeoutError):
-        detail = "it did not answer in time"
-    elif isinstance(error, zlib.error):
-        detail = "its compressed data is damaged"
-    elif isinstance(error, http.client.HTTPException):
-        detail = "it did not answer with valid HTTP"
-    else:
-        detail = getattr(error, "strerror", None) or type(error).__name__
-    return FetchRefused("connection", f"could not fetch the page from {target.host}: {detail}")
+        return reason("fetch_bad_certificate", message=error.verify_message)
+    if isinstance(error, ConnectionRefusedError):
+        return reason("fetch_connection_refused")
+    if isinstance(error, TimeoutError):
+        return reason("fetch_no_answer")
+    if isinstance(error, zlib.error):
+        return reason("fetch_damaged")
+    if isinstance(error, http.client.HTTPException):
+        return reason("fetch_bad_http")
+    return reason("fetch_system_error",
+                  error=getattr(error, "strerror", None) or type(error).__name__)
 
 
 # --- extraction ------------------------------------------------------------------------------
@@ -476,7 +481,7 @@ def extract_article(body: bytes, url: str, limits: FetchLimits, *,
         # lxml refuses text that still declares an encoding (<?xml ... encoding="utf-8"?>)
         tree = lxml_html.fromstring(XML_DECLARATION.sub("", text_html, count=1))
     except (ValueError, lxml_html.etree.ParserError):
-        raise FetchRefused("not-article", "the page is empty or not readable HTML") from None
+        raise FetchRefused("not-article", "fetch_unreadable_html") from None
     document = trafilatura.bare_extraction(text_html, url=url, with_metadata=True,
                                            include_comments=False, favor_precision=True)
     text = _paragraphs(_attr_text(document))
@@ -510,15 +515,12 @@ def _paragraphs(text: str) -> str:
 def _check_article(tree: Any, page: str, text: str, limits: FetchLimits) -> None:
     words = len(text.split())
     if words < 3 * limits.min_words and _paywalled(tree, page):
-        raise FetchRefused("paywall", f"the article is behind a paywall: only a short teaser "
-                           f"({words} words) can be read without a subscription")
+        raise FetchRefused("paywall", "fetch_paywall", words=words)
     if _looks_like_listing(tree, page):
-        raise FetchRefused("listing", "the page is a list of articles (a section or index "
-                           "page), not one article; add the address of the article itself")
+        raise FetchRefused("listing", "fetch_listing")
     if words < limits.min_words:
-        raise FetchRefused("not-article", f"the page has too little article text ({words} "
-                           f"words, at least {limits.min_words} needed); it does not look like "
-                           "an article")
+        raise FetchRefused("not-article", "fetch_too_little_text", words=words,
+                           needed=limits.min_words)
 
 
 def _paywalled(tree: Any, page: str) -> bool:

@@ -32,6 +32,8 @@ from index.citation import (
 )
 from index.citation import BYLINE as _BYLINE
 from index.citation import DATELINE as _DATELINE
+from index.reasons import ENGLISH as _REASONS
+from index.reasons import Refused
 from index.wikitext import related_names, split_glued_heading, strip_templates
 
 log = logging.getLogger(__name__)
@@ -42,8 +44,6 @@ Progress = Callable[[int, int], None]  # (done, total) files
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _BINARY_WINDOW = 8192  # a text is binary if any window this long is >1% control characters
 _UTF16_SAMPLE = 65536
-_SAVE_AS_UTF8 = "save it as UTF-8"
-
 _BOILERPLATE = re.compile(
     r"^(scroll (to )?top|related posts|leave a (comment|reply)|you must be logged in.*"
     r"|privacy preferences|short url|follow|share( this)?|print|advertisement"
@@ -63,8 +63,9 @@ _GENERIC_HEADINGS = frozenset({"background", "introduction", "overview", "histor
 _TITLE_TEMPLATE = re.compile(r"^commons category\|(.+)$", re.IGNORECASE)
 
 
-class SkippedFile(Exception):
-    """A corpus file that cannot be read as a document; the message says why."""
+class SkippedFile(Refused):
+    """A corpus file that cannot be read as a document; the message says why (`reason`:
+    in any catalogue language)."""
 
 
 @dataclass(frozen=True)
@@ -139,17 +140,16 @@ def decode(data: bytes, name: str) -> str:
     """Bytes -> text: UTF-8 (with or without BOM), UTF-16/32 with a BOM, else Windows-1252;
     refuse binary anywhere in the file, and UTF-16 without a BOM with advice."""
     if not data.strip():
-        raise SkippedFile(f"{name}: empty file")
+        raise SkippedFile("file_empty", file=name)
     text = _decode_with_bom(data, name)
     if text is None:
         if _looks_like_utf16(data):
-            raise SkippedFile(f"{name}: looks like UTF-16 text without a byte-order mark; "
-                              f"{_SAVE_AS_UTF8}")
+            raise SkippedFile("file_utf16_no_bom", file=name)
         if b"\x00" in data:
-            raise SkippedFile(f"{name}: binary file (NUL bytes), not a text document")
+            raise SkippedFile("file_binary_nul", file=name)
         text = _decode_8bit(data, name)
     if _has_binary_window(text):
-        raise SkippedFile(f"{name}: binary file (control characters), not a text document")
+        raise SkippedFile("file_binary_control", file=name)
     return text
 
 
@@ -161,8 +161,8 @@ def _decode_with_bom(data: bytes, name: str) -> str | None:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError:
-                raise SkippedFile(f"{name}: damaged {encoding.upper()} text; "
-                                  f"{_SAVE_AS_UTF8}") from None
+                raise SkippedFile("file_damaged_text", file=name,
+                                  encoding=encoding.upper()) from None
     return None
 
 
@@ -183,7 +183,7 @@ def _decode_8bit(data: bytes, name: str) -> str:
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError:
-            raise SkippedFile(f"{name}: neither UTF-8 nor Windows-1252 text") from None
+            raise SkippedFile("file_not_text", file=name) from None
 
 
 def _has_binary_window(text: str) -> bool:
@@ -251,10 +251,10 @@ def read_decoded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise SkippedFile(f"{path.name}: {size} bytes is over the {max_bytes}-byte limit")
+            raise SkippedFile("file_over_limit", file=path.name, size=size, limit=max_bytes)
         data = path.read_bytes()
     except OSError as exc:
-        raise SkippedFile(f"{path.name}: cannot be read ({exc.strerror})") from None
+        raise SkippedFile("file_unreadable", file=path.name, error=exc.strerror) from None
     return decode(data, path.name)
 
 
@@ -509,8 +509,7 @@ def _sidecar(path: Path) -> tuple[dict[str, str], list[str]]:
 def load_with_warnings(path: Path, max_bytes: int) -> tuple[list[Document], list[str]]:
     """A file's documents with their citations, and the warnings about its sidecar."""
     if is_outside_link(path):
-        raise SkippedFile(f"{path.name}: a link that leads outside the corpus folder, "
-                          "not indexed")
+        raise SkippedFile("file_outside_link", file=path.name)
     raw = read_decoded(path, max_bytes)
     html = path.suffix.lower() in (".html", ".htm")
     text = html_to_text(raw) if html else raw
@@ -523,11 +522,11 @@ def load_with_warnings(path: Path, max_bytes: int) -> tuple[list[Document], list
         cited = cited.merged(from_html(raw))
     documents = parse_document(body, path.name, digest, cited)
     if not documents:
-        raise SkippedFile(f"{path.name}: no article text found after cleaning")
+        raise SkippedFile("file_no_article", file=path.name)
     removed = removed_articles(sidecar)
     documents = [d for d in documents if d.part not in removed]
     if not documents:
-        raise SkippedFile(f"{path.name}: every article of it was removed")
+        raise SkippedFile("file_all_removed", file=path.name)
     return documents, warnings
 
 
@@ -559,7 +558,7 @@ def _claim_text(documents: list[Document], name: str, first_with_text: dict[str,
     """Record a file's cleaned text, or SkippedFile if an earlier file has the same text."""
     first = first_with_text.setdefault(text_key(documents), name)
     if first != name:
-        raise SkippedFile(duplicate_message(name, first))
+        raise SkippedFile("file_duplicate", file=name, first=first)
 
 
 def text_key(documents: list[Document]) -> str:
@@ -570,4 +569,4 @@ def text_key(documents: list[Document]) -> str:
 
 
 def duplicate_message(name: str, first: str) -> str:
-    return f"{name} duplicates {first} (same text after cleaning), not indexed"
+    return _REASONS["file_duplicate"].format(file=name, first=first)

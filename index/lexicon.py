@@ -16,6 +16,7 @@ import simplemma
 import yaml
 
 from index.analyze import analyze, fold
+from index.reasons import Refused
 
 # "other": an entry a moderator created with /alias, whose kind nobody said.
 KINDS = frozenset({"group", "state_force", "foreign_force", "un_mission", "operation", "place",
@@ -222,18 +223,21 @@ def load_aliases(extra_file: Path | None = None) -> AliasTable:
     return merged
 
 
+class AliasLineRefused(Refused, ValueError):
+    """An /alias line that cannot be read (`reason`: in any catalogue language)."""
+
+
 def parse_alias_line(text: str) -> tuple[str, str]:
     """"GSIM = JNIM" -> ("GSIM", "JNIM"): a new name and the name it stands for."""
-    usage = 'Write it as NEW NAME = KNOWN NAME, for example "GSIM = JNIM".'
     if "\n" in text.strip() or text.count("=") != 1:
-        raise ValueError(usage)
+        raise AliasLineRefused("alias_syntax")
     new, known = (part.strip() for part in text.split("="))
     if not fold_name(new) or not fold_name(known):
-        raise ValueError(f"Both sides need a name with a letter or digit. {usage}")
+        raise AliasLineRefused("alias_no_name")
     if max(len(new), len(known)) > MAX_NAME_CHARS:
-        raise ValueError(f"A name can have at most {MAX_NAME_CHARS} characters.")
+        raise AliasLineRefused("alias_too_long", limit=MAX_NAME_CHARS)
     if fold_name(new) == fold_name(known):
-        raise ValueError("The two names are the same.")
+        raise AliasLineRefused("alias_same_names")
     return new, known
 
 

@@ -128,7 +128,7 @@ async def test_add_all_adds_each_and_reports_each_refusal(service: Service) -> N
     outcomes = await add_all(service, items, lambda done, total: seen.append((done, total)))
     assert [type(o).__name__ for o in outcomes] == ["Added", "Added", "Skipped", "Skipped"]
     assert [o.name for o in outcomes if isinstance(o, Added)] == ["a.txt", "b.txt"]
-    assert "already in the corpus" in str(outcomes[3])
+    assert isinstance(outcomes[3], Skipped) and "already in the corpus" in outcomes[3].reason
     assert seen[-1] == (4, 4)
     answer = await service.ask("Zorblat raid Menaka", log=False)
     assert answer.passages[0].citation.file == "b.txt"

@@ -21,7 +21,7 @@ def test_event_date_is_shown_beside_the_publication_date() -> None:
 
 
 def test_line_in_french() -> None:
-    assert citation_line(REPORTED, "fr") == ("Reuters · publié le 5 août 2024 ; faits : "
+    assert citation_line(REPORTED, "fr") == ("Reuters · publié le 5 août 2024\u202f; faits\u00a0: "
                                              "25–27 juillet 2024 · Mali breaks off diplomatic "
                                              "relations")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot import texts
 from bot.moderation import REFUSAL
 from bot.texts_fr import FR
 from tests.fakes.fake_discord import EPHEMERAL
@@ -105,12 +106,12 @@ async def test_telegram_french_moderator_gets_stats_and_add_in_french(tmp_path: 
         progress = [c.params["text"] for c in env.fake.sent(TG_MODERATOR)][-1]
         env.fake.language_codes[TG_MODERATOR] = "en"
         english_stats, english_added = await telegram_stats_and_add(env, "zz_other.txt", "Added")
-    assert "<b>Aujourd'hui</b>: 0 questions, 0% sans rien trouvé" in stats
+    assert "<b>Aujourd'hui</b>\u00a0: 0 questions, 0\u202f% sans rien trouvé" in stats
     assert "(génération 1)" in stats and "Today" not in stats
     assert progress == "⏳ Ajout de <code>zz_quuxfoo.txt</code>…"
     assert added.startswith("✅ <code>zz_quuxfoo.txt</code> ajouté. Le corpus compte "
-                            "maintenant : 7 documents, ")
-    assert "\nCité ainsi : " in added and "Cited as" not in added
+                            "maintenant\u00a0: 7 documents, ")
+    assert "\nCité ainsi\u00a0: " in added and "Cited as" not in added
     assert "<b>Today</b>: 0 questions, 0% answered with nothing found" in english_stats
     assert "(generation 2)" in english_stats
     assert english_added.startswith(
@@ -131,12 +132,13 @@ async def test_telegram_french_moderator_reindex_and_alias_replies(tmp_path: Pat
             env.say(command, user_id=TG_MODERATOR)
             texts_sent.append((await env.replies(TG_MODERATOR, count))[-1].params["text"])
     assert started.params["text"].startswith("⏳ Réindexation")
-    assert reindexed.startswith("✅ Index reconstruit : 6 documents, ")
+    assert reindexed.startswith("✅ Index reconstruit\u00a0: 6 documents, ")
     assert "(génération 2, " in reindexed
     added, listed = texts_sent
-    assert added.startswith("✅ <b>Nosrat</b> = <b>JNIM</b> : pris en compte dans les "
+    assert added.startswith("✅ <b>Nosrat</b> = <b>JNIM</b>\u00a0: pris en compte dans les "
                             "recherches")
-    assert listed.splitlines() == ["🔤 <b>Alias ajoutés avec /alias</b> (1):", "• Nosrat = JNIM"]
+    assert listed.splitlines() == ["🔤 <b>Alias ajoutés avec /alias</b> (1)\u00a0:",
+                                   "• Nosrat = JNIM"]
 
 
 async def test_discord_french_moderator_gets_stats_and_add_in_french(tmp_path: Path) -> None:
@@ -154,12 +156,35 @@ async def test_discord_french_moderator_gets_stats_and_add_in_french(tmp_path: P
     assert embed["fields"][0]["value"].endswith("(génération 1)")
     assert french_stats.body["data"]["flags"] & EPHEMERAL
     assert added.body["content"].startswith(
-        "✅ `zz_quuxfoo.txt` ajouté. Le corpus compte maintenant : 7 documents, ")
-    assert "Cité ainsi : " in added.body["content"]
+        "✅ `zz_quuxfoo.txt` ajouté. Le corpus compte maintenant\u00a0: 7 documents, ")
+    assert "Cité ainsi\u00a0: " in added.body["content"]
     [english] = english_stats.body["data"]["embeds"]
     assert english["title"] == "📊 Statistics"
     assert [f["name"] for f in english["fields"]] == ["Corpus", "Today", "Feedback"]
     assert english["fields"][0]["value"].endswith("(generation 2)")
+
+
+async def test_telegram_command_menus_in_french_for_french_apps(tmp_path: Path) -> None:
+    async with telegram_bot(tmp_path) as env:
+        await env.fake.wait_for(lambda: len(env.fake.calls_to("setMyCommands")) >= 2)
+        menus = {(c.params["scope"]["type"], c.params.get("language_code")):
+                 {cmd["command"]: cmd["description"] for cmd in c.params["commands"]}
+                 for c in env.fake.calls_to("setMyCommands")}
+    assert menus[("default", None)]["ask"] == texts.EN["cmd_ask"]
+    assert menus[("default", "fr")]["ask"] == FR["cmd_ask"]
+    assert menus[("chat", "fr")]["add"] == FR["cmd_add_telegram"]
+    assert set(menus[("chat", "fr")]) == set(menus[("chat", None)])
+
+
+async def test_discord_slash_commands_carry_french_descriptions(tmp_path: Path) -> None:
+    async with discord_bot(tmp_path) as env:
+        commands = {c["name"]: c for c in env.fake.commands}
+        assert await env.client.sync_commands() is False  # translated and unchanged
+    assert commands["ask"]["description"] == texts.EN["cmd_ask"]
+    assert commands["ask"]["description_localizations"] == {"fr": FR["cmd_ask"]}
+    assert commands["add"]["description_localizations"] == {"fr": FR["cmd_add_discord"]}
+    [question] = commands["ask"]["options"]
+    assert question["description_localizations"] == {"fr": FR["param_question"]}
 
 
 def _labels(call: Call) -> list[str]:

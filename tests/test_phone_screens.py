@@ -112,3 +112,11 @@ def test_the_screens_file_names_a_french_member_for_the_french_question() -> Non
     by_slug = {s.slug: s for s in load_screens()}
     assert by_slug["3-french-question"].language == "fr"
     assert by_slug["1-headline"].language == "en"
+
+
+def test_the_screens_file_shows_a_french_moderator_hearing_a_refused_add() -> None:
+    by_slug = {s.slug: s for s in load_screens()}
+    refusal = by_slug["9-french-refusal"]
+    assert (refusal.how, refusal.language) == ("add", "fr")
+    page = page_html(refusal, "⏭ lien ignoré : ni un lien")
+    assert f"/add {refusal.question}" in page and "⏭ lien ignoré : ni un lien" in page

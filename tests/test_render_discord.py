@@ -331,21 +331,21 @@ def test_stats_and_moderator_replies_in_french() -> None:
     assert embed.title == "📊 Statistiques"
     assert [(f.name, f.value) for f in embed.fields] == [
         ("Corpus", "6 documents, 68 passages (génération 2)"),
-        ("Aujourd'hui", "10 questions, 25% sans rien trouvé"),
+        ("Aujourd'hui", "10 questions, 25\u202f% sans rien trouvé"),
         ("Avis", "👍 3 · 👎 1"),
         ("Questions les plus posées sans réponse", "• *q* (4×)")]
     result = ReindexResult(3, 6, 70, ("bad.txt",), 1.25)
     assert r.render_added("a.txt", result, language="fr") == (
-        "✅ `a.txt` ajouté. Le corpus compte maintenant : 6 documents, 70 passages "
-        "(génération 3, 1.2 s).\nIgnorés : `bad.txt`.")
-    assert r.render_reindexed(result, language="fr").startswith("✅ Index reconstruit : 6 ")
+        "✅ `a.txt` ajouté. Le corpus compte maintenant\u00a0: 6 documents, 70 passages "
+        "(génération 3, en 1,2 s).\nIgnorés\u00a0: `bad.txt`.")
+    assert r.render_reindexed(result, language="fr").startswith("✅ Index reconstruit\u00a0: 6 ")
     assert r.render_removed("a.txt", result, language="fr").startswith("🗑 `a.txt` retiré.")
     assert r.render_adding("a.txt", language="fr") == "⏳ Ajout de `a.txt`…"
     assert r.render_removing("a.txt", language="fr") == "⏳ Retrait de `a.txt`…"
     assert r.render_alias_added("GSIM", "JNIM", language="fr").startswith(
-        "✅ **GSIM** = **JNIM** : pris en compte")
+        "✅ **GSIM** = **JNIM**\u00a0: pris en compte")
     assert r.render_added_aliases([("GSIM", "JNIM")], language="fr").splitlines() == [
-        "🔤 **Alias ajoutés avec /alias** (1):", "• GSIM = JNIM"]
+        "🔤 **Alias ajoutés avec /alias** (1)\u00a0:", "• GSIM = JNIM"]
     assert r.render_failed("remove", language="fr").startswith("❌ /remove a échoué. Rien")
 
 

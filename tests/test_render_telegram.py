@@ -200,7 +200,7 @@ def test_sources_stats_and_moderator_replies() -> None:
     assert french is not None and f"<i>Page 2 sur {len(pages)}.</i>" in french.text
     assert [b.text for b in french.keyboard[0]] == ["◂ Retour", "Suite ▸"]
     assert r.render_sources([], language="fr") == r.Rendered(
-        "Le corpus est vide : aucun document à citer pour l'instant.")
+        "Le corpus est vide\u00a0: aucun document à citer pour l'instant.")
     stats = r.render_stats(Stats(6, 68, 2, 10, 0.25, 3, 1, (("<q>", 2),)))
     assert "25%" in stats and "&lt;q&gt;" in stats
     assert_valid(stats)
@@ -308,33 +308,36 @@ def test_moderator_replies_and_stats_in_french() -> None:
     file names and questions stay as they are."""
     stats = r.render_stats(Stats(6, 68, 2, 10, 0.25, 3, 1, (("<q>", 2),)), language="fr")
     assert stats.splitlines() == [
-        "📊 <b>Corpus</b>: 6 documents, 68 passages (génération 2)",
-        "<b>Aujourd'hui</b>: 10 questions, 25% sans rien trouvé",
-        "<b>Avis</b>: 👍 3 · 👎 1",
-        "<b>Questions les plus posées sans réponse</b>:",
+        "📊 <b>Corpus</b>\u00a0: 6 documents, 68 passages (génération 2)",
+        "<b>Aujourd'hui</b>\u00a0: 10 questions, 25\u202f% sans rien trouvé",
+        "<b>Avis</b>\u00a0: 👍 3 · 👎 1",
+        "<b>Questions les plus posées sans réponse</b>\u00a0:",
         "• <i>&lt;q&gt;</i> (posée 2 fois)"]
     result = ReindexResult(3, 6, 70, tuple(f"bad<{i}>.txt" for i in range(12)), 1.25)
-    corpus = "6 documents, 70 passages (génération 3, 1.2 s)"
-    skipped = ("\nIgnorés : " + ", ".join(f"<code>bad&lt;{i}&gt;.txt</code>" for i in range(10))
+    corpus = "6 documents, 70 passages (génération 3, en 1,2 s)"
+    skipped = ("\nIgnorés\u00a0: "
+               + ", ".join(f"<code>bad&lt;{i}&gt;.txt</code>" for i in range(10))
                + " et 2 de plus.")
-    assert r.render_reindexed(result, language="fr") == f"✅ Index reconstruit : {corpus}.{skipped}"
+    assert r.render_reindexed(result, language="fr") == (
+        f"✅ Index reconstruit\u00a0: {corpus}.{skipped}")
     assert r.render_added("a&b.txt", result, language="fr") == (
-        f"✅ <code>a&amp;b.txt</code> ajouté. Le corpus compte maintenant : {corpus}.{skipped}")
+        f"✅ <code>a&amp;b.txt</code> ajouté. Le corpus compte maintenant\u00a0: "
+        f"{corpus}.{skipped}")
     assert r.render_removed("x.txt", ReindexResult(3, 6, 70, (), 1.25), language="fr") == (
-        f"🗑 <code>x.txt</code> retiré. Le corpus compte maintenant : {corpus}.")
+        f"🗑 <code>x.txt</code> retiré. Le corpus compte maintenant\u00a0: {corpus}.")
     assert r.render_adding("a.txt", language="fr") == "⏳ Ajout de <code>a.txt</code>…"
     assert r.render_removing("a.txt", language="fr") == "⏳ Retrait de <code>a.txt</code>…"
     assert r.render_too_large(6000, 5000, language="fr").startswith("❌ Ce fichier est trop gros")
     assert r.render_failed("add", "disk full", language="fr").startswith(
-        "❌ /add a échoué: disk full. Rien n'a changé")
+        "❌ /add a échoué\u00a0: disk full. Rien n'a changé")
     assert r.render_progress(3, 6, language="fr").startswith("⏳ Réindexation… 3/6 documents\n")
     assert r.render_progress(2, 5, "reading", language="fr").startswith(
-        "⏳ Réindexation : lecture 2/5 fichiers…\n")
+        "⏳ Réindexation\u00a0: lecture 2/5 fichiers…\n")
     assert r.render_progress(1, 1, "building").startswith("⏳ Reindexing: building…\n")
     assert r.render_alias_added("GSIM", "JNIM", language="fr").startswith(
-        "✅ <b>GSIM</b> = <b>JNIM</b> : pris en compte")
+        "✅ <b>GSIM</b> = <b>JNIM</b>\u00a0: pris en compte")
     aliases = r.render_added_aliases([("GSIM", "JNIM")] * 400, language="fr").splitlines()
-    assert aliases[0] == "🔤 <b>Alias ajoutés avec /alias</b> (400):"
+    assert aliases[0] == "🔤 <b>Alias ajoutés avec /alias</b> (400)\u00a0:"
     assert aliases[-1].startswith("… et ") and aliases[-1].endswith(" de plus")
     for text in (stats, r.render_reindexed(result, language="fr"), "\n".join(aliases)):
         assert_valid(text)

@@ -11,6 +11,10 @@ from bot import texts
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
 ADAPTERS = (BOT / "telegram_app.py", BOT / "discord_app.py", BOT / "chat.py")
+# what else says things in chat (#10); render/plain.py is the English command line's
+CHAT_SIDE = (BOT / "adding.py", BOT / "moderation.py", BOT / "render" / "text.py",
+             BOT / "render" / "telegram_html.py", BOT / "render" / "discord_md.py")
+AUDIT_ONLY = {"ok, near duplicate of "}  # audit-log outcomes, never shown in chat
 USED_ID = re.compile(r"""(?:texts\.text|\btext|Notice)\(\s*["']([a-z_]+)["']""")
 
 
@@ -59,3 +63,10 @@ def test_no_user_facing_literal_left_in_the_chat_layer_or_adapters() -> None:
 def test_every_language_has_every_message() -> None:
     for name, catalogue in texts.LANGUAGES.items():
         assert set(catalogue) == set(texts.EN), name
+
+
+def test_no_user_facing_literal_left_in_what_adds_refuses_or_renders() -> None:
+    """Reasons for refusing and skipping are catalogue codes (#10), so none is said in
+    English only."""
+    for path in CHAT_SIDE:
+        assert set(_sentences(path)) - AUDIT_ONLY == set(), path.name

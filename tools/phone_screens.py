@@ -6,7 +6,10 @@ keyboard), lays it out as a Telegram-like group chat at 390 px and screenshots i
 headless Chromium into docs/screens/. Prints, per question, the first-screen character count
 (visible text above the buttons, expandable quotes collapsed) and the number of lines. A
 reply to the bot that is not a question shows that nothing is sent; a `full` screen shows
-the full text of the answer's first source as it arrives privately, with its 👍/👎.
+the full text of the answer's first source as it arrives privately, with its 👍/👎; an `add`
+screen is a moderator's /add of the links and words in `question` and the summary it ends
+with (use addresses refused before any connection, such as 127.0.0.1 or ftp://: the tool
+never reaches the network for a screen).
 
     python tools/phone_screens.py [--out docs/screens] [--no-png]
 
@@ -35,8 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from bot import adding  # noqa: E402
 from bot.answer import LeadQuote  # noqa: E402
-from bot.chat import is_chatter  # noqa: E402
+from bot.chat import add_summary, is_chatter  # noqa: E402
 from bot.config import parse_config  # noqa: E402
 from bot.core import Service  # noqa: E402
 from bot.frontend import QuestionCache  # noqa: E402
@@ -45,6 +49,7 @@ from bot.frontend import QuestionCache  # noqa: E402
 # with .text), a full text (its messages, and the passage's 👍/👎 under the last).
 from bot.render.telegram_html import (  # noqa: E402
     Keyboard,
+    escape,
     passage_vote_keyboard,
     render_full_text,
 )
@@ -75,7 +80,7 @@ _INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i", "u": "u", "ins": "u", "
 class Screen:
     slug: str
     question: str
-    how: str = "ask"  # ask, mention, reply; full: the 📄 1 of the answer, pressed
+    how: str = "ask"  # ask, mention, reply; full: the 📄 1 of the answer, pressed; add
     note: str = ""
     language: str = "en"  # the member's Telegram interface language
 
@@ -314,8 +319,8 @@ def _keyboard_html(keyboard: Sequence[Sequence[object]]) -> str:
 
 
 def _asked(screen: Screen) -> str:
-    if screen.how == "ask":
-        return f"/ask {screen.question}"
+    if screen.how in ("ask", "add"):
+        return f"/{screen.how} {screen.question}"
     if screen.how == "mention":
         return f"@{BOT_NAME.lower()} {screen.question}"
     return screen.question
@@ -388,6 +393,8 @@ async def render_all(screens: Sequence[Screen], folder: Path) -> list[Shown]:
 async def _shown(service: Service, screen: Screen) -> Shown:
     if stays_silent(screen):
         return Shown("")
+    if screen.how == "add":
+        return Shown(await _add_summary(service, screen))
     answer = await service.ask(screen.question, user="tg:screens", log=False)
     key = "" if answer.abstained else QuestionCache().put(
         answer.question, answer.query_id, (p.chunk_id for p in answer.passages))
@@ -399,6 +406,17 @@ async def _shown(service: Service, screen: Screen) -> Shown:
     messages = render_full_text(full, language=screen.language)  # 👍/👎 under the last
     votes = passage_vote_keyboard(key, answer.passages[0].chunk_id)
     return Shown(messages[0], votes if len(messages) == 1 else (), answer.lead)
+
+
+async def _add_summary(service: Service, screen: Screen) -> str:
+    """The summary a moderator's `/add` of `screen.question` ends with, in their language
+    (links through the real fetcher, which refuses private addresses before connecting)."""
+    items: list[adding.Item] = []
+    for word in screen.question.split():
+        items.append(await adding.fetch_next(word, service.config, items) if adding.is_url(word)
+                     else adding.skipped(word, "not_a_link"))
+    outcomes = await adding.add_all(service, items)
+    return add_summary(outcomes, screen.language, escape, lambda _name: "")
 
 
 def chromium() -> str | None:

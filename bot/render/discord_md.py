@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot import payload, texts
+from bot import numbers, payload, texts
 from bot.answer import (
     ABSTAIN_EMPTY,
     Answer,
@@ -472,11 +472,14 @@ def render_stats(stats: Stats, *, language: str = "en") -> Reply:
                                            passages=stats.passages,
                                            generation=stats.generation)),
         Field(words("stats_today"), words("stats_today_line", questions=stats.questions_today,
-                                          rate=f"{stats.abstention_rate:.0%}")),
-        Field(words("stats_feedback"), f"👍 {stats.feedback_up} · 👎 {stats.feedback_down}"),
+                                          rate=numbers.percent(stats.abstention_rate, language))),
+        Field(words("stats_feedback"),
+              f"👍 {numbers.count(stats.feedback_up, language)} · "
+              f"👎 {numbers.count(stats.feedback_down, language)}"),
     ]
     if stats.top_unanswered:
-        lines = [f"• *{fit(q, 80)}* ({n}×)" for q, n in stats.top_unanswered[:10]]
+        lines = [f"• *{fit(q, 80)}* ({numbers.count(n, language)}×)"
+                 for q, n in stats.top_unanswered[:10]]
         fields.append(Field(words("stats_unanswered"), _pack(lines, FIELD_VALUE_LIMIT)[0]))
     title = plain(texts.text("stats_title", language), 256)
     return Reply(embeds=(Embed(title, fields=tuple(fields)),), ephemeral=True)
@@ -496,13 +499,13 @@ def content(text: str) -> str:
 def _corpus_now(result: ReindexResult, language: str) -> str:
     corpus = escape(texts.text("corpus_now", language, documents=result.documents,
                                passages=result.passages, generation=result.generation,
-                               seconds=f"{result.seconds:.1f}"))
+                               seconds=numbers.duration(result.seconds, language)))
     if not result.skipped:
         return corpus
-    names = ", ".join(code(name, 80) for name in result.skipped[:10])
+    names = ", ".join(code(name, 80) for name in result.skipped_in(language)[:10])
     if len(result.skipped) > 10:
         names = texts.marked("names_and_more", language, escape, names=names,
-                             count=str(len(result.skipped) - 10))
+                             count=numbers.count(len(result.skipped) - 10, language))
     return corpus + "\n" + texts.marked("skipped_files", language, escape, names=names)
 
 
@@ -585,7 +588,8 @@ def render_added_aliases(pairs: Sequence[tuple[str, str]], *, language: str = "e
     if not pairs:
         return escape(texts.text("no_added_aliases", language))
     title = escape(texts.text("added_aliases_title", language))
-    lines = [f"🔤 **{title}** ({len(pairs)}):"]
+    lines = [texts.marked("heading", language, escape,
+                          label=f"🔤 **{title}** ({numbers.count(len(pairs), language)})")]
     used = utf16_len(lines[0])
     for shown, (new, preferred) in enumerate(pairs):
         line = f"• {fit(new, 120)} = {fit(preferred, 120)}"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot import payload, texts
+from bot import numbers, payload, texts
 from bot.answer import ABSTAIN_EMPTY, rewrite_note, unknown_names_note
 from bot.render.text import boundary as _shared_boundary
 from bot.render.text import (
@@ -52,9 +52,17 @@ INLINE_DESCRIPTION_LIMIT = 160
 MAX_FULL_TEXT_MESSAGES = 8
 ELLIPSIS = "…"
 EXAMPLE_QUESTIONS = texts.EXAMPLE_QUESTIONS
-USER_COMMANDS = texts.commands(("ask", "sources", "help", "start"), "telegram")
-MODERATOR_COMMANDS = texts.commands(("reindex", "add", "remove", "stats", "alias", "cite"),
-                                   "telegram")
+USER_COMMAND_NAMES = ("ask", "sources", "help", "start")
+MODERATOR_COMMAND_NAMES = ("reindex", "add", "remove", "stats", "alias", "cite")
+USER_COMMANDS = texts.commands(USER_COMMAND_NAMES, "telegram")
+MODERATOR_COMMANDS = texts.commands(MODERATOR_COMMAND_NAMES, "telegram")
+
+
+def command_menus(language: str) -> tuple[tuple[tuple[str, str], ...],
+                                          tuple[tuple[str, str], ...]]:
+    """(user, moderator) command menus, (name, description) pairs, in `language`."""
+    return (texts.commands(USER_COMMAND_NAMES, "telegram", language),
+            texts.commands(MODERATOR_COMMAND_NAMES, "telegram", language))
 
 
 
@@ -399,22 +407,25 @@ def render_sources(sources: Sequence[Source], page: int = 0, *,
 def render_stats(stats: Stats, *, limit: int = MESSAGE_LIMIT, language: str = "en") -> str:
     """Corpus and usage figures for moderators, in their interface `language`."""
     def head(label: str) -> str:
-        return f"<b>{escape(texts.text(label, language))}</b>"
+        """"<b>Today</b>:", "<b>Aujourd'hui</b> :"."""
+        bold = f"<b>{escape(texts.text(label, language))}</b>"
+        return texts.marked("heading", language, escape, label=bold)
 
     def words(message_id: str, **fields: object) -> str:
         return escape(texts.text(message_id, language, **fields))
 
     lines = [
-        f"📊 {head('stats_corpus')}: " + words(
+        f"📊 {head('stats_corpus')} " + words(
             "stats_corpus_line", documents=stats.documents, passages=stats.passages,
             generation=stats.generation),
-        f"{head('stats_today')}: " + words(
+        f"{head('stats_today')} " + words(
             "stats_today_line", questions=stats.questions_today,
-            rate=f"{stats.abstention_rate:.0%}"),
-        f"{head('stats_feedback')}: 👍 {stats.feedback_up} · 👎 {stats.feedback_down}",
+            rate=numbers.percent(stats.abstention_rate, language)),
+        f"{head('stats_feedback')} 👍 {numbers.count(stats.feedback_up, language)} · "
+        f"👎 {numbers.count(stats.feedback_down, language)}",
     ]
     if stats.top_unanswered:
-        lines.append(f"{head('stats_unanswered')}:")
+        lines.append(head("stats_unanswered"))
         lines += [f"• <i>{fit(q, 150)}</i> ({words('asked_times', count=n)})"
                   for q, n in stats.top_unanswered[:10]]
     return _pack(lines, limit)[0]
@@ -426,17 +437,18 @@ def render_stats(stats: Stats, *, limit: int = MESSAGE_LIMIT, language: str = "e
 def _skipped(result: ReindexResult, language: str) -> str:
     if not result.skipped:
         return ""
-    names = ", ".join(f"<code>{fit(name, 80)}</code>" for name in result.skipped[:10])
+    names = ", ".join(f"<code>{fit(name, 80)}</code>"
+                      for name in result.skipped_in(language)[:10])
     if len(result.skipped) > 10:
         names = texts.marked("names_and_more", language, escape, names=names,
-                             count=str(len(result.skipped) - 10))
+                             count=numbers.count(len(result.skipped) - 10, language))
     return "\n" + texts.marked("skipped_files", language, escape, names=names)
 
 
 def _corpus_now(result: ReindexResult, language: str) -> str:
     return escape(texts.text("corpus_now", language, documents=result.documents,
                              passages=result.passages, generation=result.generation,
-                             seconds=f"{result.seconds:.1f}"))
+                             seconds=numbers.duration(result.seconds, language)))
 
 
 def _file(filename: str) -> str:
@@ -493,7 +505,8 @@ def render_added_aliases(pairs: Sequence[tuple[str, str]], *, limit: int = MESSA
     if not pairs:
         return escape(texts.text("no_added_aliases", language))
     title = escape(texts.text("added_aliases_title", language))
-    lines = [f"🔤 <b>{title}</b> ({len(pairs)}):"]
+    lines = [texts.marked("heading", language, escape,
+                          label=f"🔤 <b>{title}</b> ({numbers.count(len(pairs), language)})")]
     used = utf16_len(lines[0])
     for shown, (new, preferred) in enumerate(pairs):
         line = f"• {fit(new, 120)} = {fit(preferred, 120)}"

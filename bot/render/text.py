@@ -215,14 +215,14 @@ def first_safe_url(urls: Sequence[str], safe: re.Pattern[str]) -> str:
 
 
 def rejected(reason: str, fit: Callable[[str, int], str], language: str = "en") -> str:
-    """A document the core refused, with its user-safe reason (fitted by the renderer; the
-    reason comes from the core and stays English)."""
+    """A document the core refused, with its user-safe reason (already in `language`:
+    `texts.told`), fitted by the renderer."""
     return texts.text("rejected", language, reason=fit(reason, 500))
 
 
 def failed(what: str, reason: str, escape: Callable[[str], str], language: str = "en") -> str:
     """A moderator action failed (`reason`: plain words, e.g. "the disk is full")."""
-    why = f": {escape(reason)}" if reason else ""
+    why = texts.marked("because", language, escape, reason=escape(reason)) if reason else ""
     return texts.marked("failed", language, escape, what=escape(what), why=why)
 
 
