@@ -100,6 +100,8 @@ class RankParams:
     companion_ratio: float = 0.5        # near misses kept after the rest at >= this x best
     coverage_power: float = 1.5         # kept passages ranked by score x coverage ** this
     candidates: int = 45                # passages scored before the rules (>= limit)
+    sides_share: float = 0.5            # "A or B": a passage for the side the first page
+                                        # lacks must share this much of the rest with the best
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +284,13 @@ def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> fro
 
 def _boosted(query: Query, hits: list[Hit], passages: PassageView, params: RankParams
              ) -> list[Hit]:
+    """Hits reordered by their bounded date, recency and definition boosts, then each
+    alternative the question weighs given a place next to the best hit (`_both_sides`)."""
+    return _both_sides(query, _boosted_scores(query, hits, passages, params), params)
+
+
+def _boosted_scores(query: Query, hits: list[Hit], passages: PassageView, params: RankParams
+                    ) -> list[Hit]:
     """Hits reordered by their bounded date, recency and definition boosts."""
     if not (query.dates or query.wants_recent or query.defines or query.wants_reason) or not hits:
         return hits
@@ -444,6 +453,73 @@ _REASON = re.compile(r"\b(?:because|due to|owing to|as a result of|attributed (?
 def _gives_a_reason(text: str) -> bool:
     """The passage states a cause or a motive ("due to", "accusing", "led to")."""
     return _REASON.search(fold(text)) is not None
+
+
+# ----- sides ---------------------------------------------------------------------------
+
+PAGE = 3  # passages on the first page of an answer
+
+# Alternatives a question weighs: "A or B", "A vs B", "A versus B" (French "A ou B"),
+# "A and B each", "according to A and according to B" (French "selon A et selon B").
+_EITHER = re.compile(r"\s(?:or|vs\.?|versus|ou)\s"
+                     r"|\s(?:and|et)\s(?=(?:according to|selon)\s|[^,;:?!.]*\b(?:each|chacun)\b)",
+                     re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:?!.()]|\b(?:each|chacun|chacune)\b", re.IGNORECASE)
+
+
+def _both_sides(query: Query, hits: list[Hit], params: RankParams) -> list[Hit]:
+    """When the question weighs alternatives ("Tuareg rebels or jihadists?", "the junta or
+    the CSP"), each one gets a passage on the first page: for a side no passage there
+    holds, the best kept passage that holds it and shares the question's other concepts
+    with the best hit moves up to right after it. The best hit stays first."""
+    sides = _alternatives(query)
+    strict = [h for h in hits if not h.companion]
+    if not sides or len(strict) < 2 or params.sides_share <= 0:
+        return hits
+    top = strict[0]
+    subject = set(top.matched) - set().union(*sides)  # what both sides are about
+    order = list(hits)
+    placed = 1
+    for side in sides:
+        if any(side & set(h.matched) for h in order[:PAGE]):
+            continue
+        found = next((h for h in order[placed:] if not h.companion and side & set(h.matched)
+                      and len(subject & set(h.matched)) >= params.sides_share * len(subject)),
+                     None)
+        if found is not None:
+            order.remove(found)
+            order.insert(placed, found)
+            placed += 1
+    return order
+
+
+def _alternatives(query: Query) -> list[frozenset[str]]:
+    """The two alternatives of "A or B" in the question, each as the concepts typed in it
+    (the words from the clause break before "or" to the one after it); [] when either
+    holds none ("... or not?", "or what")."""
+    text = query.cleaned or query.question
+    either = _EITHER.search(text)
+    if either is None:
+        return []
+    left = _CLAUSE_BREAK.split(text[:either.start()])[-1]
+    right = _CLAUSE_BREAK.split(text[either.end():])[0]
+    spans = ((either.start() - len(left), either.start()),
+             (either.end(), either.end() + len(right)))
+    where = _positions(text, content_concepts(query))
+    sides = [frozenset(c for c, at in where.items() if start <= at < end)
+             for start, end in spans]
+    return sides if all(sides) else []
+
+
+def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, int]:
+    """Where each concept's typed words first occur in the text (concepts not found left
+    out)."""
+    where = {}
+    for concept in concepts:
+        found = re.search(rf"(?<!\w){re.escape(concept.typed)}(?!\w)", text, re.IGNORECASE)
+        if found is not None:
+            where[concept.typed] = found.start()
+    return where
 
 
 # ----- diversification -----------------------------------------------------------------
