@@ -102,6 +102,8 @@ class RankParams:
     candidates: int = 45                # passages scored before the rules (>= limit)
     sides_share: float = 0.5            # "A or B": a passage for the side the first page
                                         # lacks must share this much of the rest with the best
+    source_tie_ratio: float = 0.8       # another document's passage takes the third place
+                                        # at >= this x its score, covering as much
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,17 +529,32 @@ def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, int]:
 
 def _diversified(hits: list[Hit], passages: PassageView, params: RankParams) -> list[Hit]:
     """At most two of the top three from one document, when another document's passage
-    speaks to the question as well (three quarters of the best one's coverage) at
-    >= diversity_ratio of its score: it takes the third place."""
+    speaks to the question as well (`_other_source`): it takes the third place."""
     if len(hits) < 4:
         return hits
-    top = hits[:3]
-    doc = passages.doc_key_of(top[0].index)
-    if any(passages.doc_key_of(h.index) != doc for h in top):
+    doc = passages.doc_key_of(hits[0].index)
+    if any(passages.doc_key_of(h.index) != doc for h in hits[:PAGE]):
         return hits
-    for i, hit in enumerate(hits[3:], start=3):
-        if (passages.doc_key_of(hit.index) != doc
-                and hit.score >= params.diversity_ratio * top[0].score
-                and hit.coverage >= 0.75 * top[0].coverage):
-            return [*hits[:2], hit, *hits[2:i], *hits[i + 1:]]
-    return hits
+    other = _other_source(hits, doc, passages, params)
+    if other is None:
+        return hits
+    return [*hits[:2], hits[other], *hits[2:other], *hits[other + 1:]]
+
+
+def _other_source(hits: list[Hit], doc: str, passages: PassageView, params: RankParams
+                  ) -> int | None:
+    """Where the first passage of another document is that speaks to the question: three
+    quarters of the best hit's coverage at >= diversity_ratio of its score, or as much
+    coverage as the third place at >= source_tie_ratio of its score (a near tie for the
+    third place goes to another source: a second outlet's account)."""
+    best, third = hits[0], hits[PAGE - 1]
+    for i, hit in enumerate(hits[PAGE:], start=PAGE):
+        if passages.doc_key_of(hit.index) == doc:
+            continue
+        strong = (hit.score >= params.diversity_ratio * best.score
+                  and hit.coverage >= 0.75 * best.coverage)
+        tied = (hit.score >= params.source_tie_ratio * third.score
+                and hit.coverage >= third.coverage and hit.companion <= third.companion)
+        if strong or tied:
+            return i
+    return None
