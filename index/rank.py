@@ -472,27 +472,34 @@ _CLAUSE_BREAK = re.compile(r"[,;:?!.()]|\b(?:each|chacun|chacune)\b", re.IGNOREC
 def _both_sides(query: Query, hits: list[Hit], params: RankParams) -> list[Hit]:
     """When the question weighs alternatives ("Tuareg rebels or jihadists?", "the junta or
     the CSP"), each one gets a passage on the first page: for a side no passage there
-    holds, the best kept passage that holds it and shares the question's other concepts
-    with the best hit moves up to right after it. The best hit stays first."""
+    holds, the best kept passage that speaks for it (`_speaks_for`) moves up to right after
+    the best hit, which stays first."""
     sides = _alternatives(query)
-    strict = [h for h in hits if not h.companion]
-    if not sides or len(strict) < 2 or params.sides_share <= 0:
+    if not sides or params.sides_share <= 0 or len(hits) < 2 or hits[0].companion:
         return hits
-    top = strict[0]
-    subject = set(top.matched) - set().union(*sides)  # what both sides are about
+    names = frozenset(c.typed for c in query.concepts if c.is_name)
+    about = frozenset(hits[0].matched) - frozenset().union(*sides)  # what the sides are about
     order = list(hits)
     placed = 1
     for side in sides:
         if any(side & set(h.matched) for h in order[:PAGE]):
             continue
-        found = next((h for h in order[placed:] if not h.companion and side & set(h.matched)
-                      and len(subject & set(h.matched)) >= params.sides_share * len(subject)),
-                     None)
+        found = next((h for h in order[placed:]
+                      if _speaks_for(h, side, about, names, params.sides_share)), None)
         if found is not None:
             order.remove(found)
             order.insert(placed, found)
             placed += 1
     return order
+
+
+def _speaks_for(hit: Hit, side: frozenset[str], about: frozenset[str], names: frozenset[str],
+                share: float) -> bool:
+    """The hit passes every rule, holds the side, and holds what both sides are about: each
+    name of it the best hit holds, and `share` of all of it."""
+    held = set(hit.matched)
+    return (not hit.companion and bool(side & held) and about & names <= held
+            and len(about & held) >= share * len(about))
 
 
 def _alternatives(query: Query) -> list[frozenset[str]]:

@@ -8,7 +8,7 @@ import pytest
 
 from index.query import Query
 from index.rank import Ranking, RankParams
-from tests.test_rank import Doc, Passages, ask, concept, filler_docs
+from tests.test_rank import PARAMS, Doc, Passages, ask, concept, filler_docs
 
 OFF = RankParams(sides_share=0.0)
 
@@ -67,16 +67,28 @@ def test_a_question_without_two_named_sides_keeps_its_order(deaths: Passages,
     assert keys(deaths, ask(deaths, q)) == keys(deaths, ask(deaths, q, params=OFF))
 
 
-def test_a_side_word_alone_does_not_bring_an_unrelated_passage() -> None:
-    """The market killing names jihadists but only one of what both sides are about
-    (Wagner, fighters, killed): it stays below; with a laxer share it would move up."""
-    market = Doc("b", "Jihadists killed traders at a market, the jihadists said.")
-    passages = Passages([*WAGNER_DEATHS[:3], market, *filler_docs(30)])
+def ranked_with(text: str, params: RankParams = PARAMS) -> list[int]:
+    """Where a passage of another document (index 3) lands next to the rebels' account."""
+    passages = Passages([*WAGNER_DEATHS[:3], Doc("b", text), *filler_docs(30)])
     q = who_killed("Who killed the Wagner fighters: Tuareg rebels or jihadists?")
-    plain = keys(passages, ask(passages, q, params=OFF))
-    assert plain[3] == 3  # kept, but after the rebels' account
-    assert keys(passages, ask(passages, q)) == plain
-    assert keys(passages, ask(passages, q, params=RankParams(sides_share=0.3)))[1] == 3
+    return keys(passages, ask(passages, q, params=params))
+
+
+def test_a_side_passage_must_name_what_the_best_hit_names() -> None:
+    """Jihadists killing fighters at a market is not about Wagner: it stays last; the same
+    passage naming Wagner moves up."""
+    assert ranked_with("Jihadists killed fighters at a market, the jihadists said.")[3] == 3
+    assert ranked_with("Jihadists killed Wagner fighters at a market, the jihadists "
+                       "said.")[1] == 3
+
+
+def test_a_side_passage_must_share_enough_of_what_the_sides_are_about() -> None:
+    """Naming Wagner alone (one of Wagner, fighters, killed) is too little at the default
+    share; a laxer share lets it up."""
+    text = "Jihadists met Wagner at a market, the jihadists said."
+    assert ranked_with(text, OFF)[3] == 3
+    assert ranked_with(text)[3] == 3
+    assert ranked_with(text, RankParams(sides_share=0.3))[1] == 3
 
 
 def test_a_french_question_weighs_its_sides_too(deaths: Passages) -> None:
