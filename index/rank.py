@@ -56,7 +56,13 @@ ABSTAIN_UNKNOWN_NAME = "unknown_name"  # the question names something the corpus
 
 # Words that frame a question rather than say what it is about ("What happened at Ber?").
 FILLERS = frozenset(analyze("happen happened mean know explain describe think please "
-                            "information info news latest anyone"))
+                            "information info news latest anyone"
+                            # the frame of a question about a disagreement ("what does
+                            # each side say / claim about X?", "conflicting accounts")
+                            " side sides account accounts version versions claim claims"))
+# Framing words whose stem is a topic word ("conflicting accounts" frames; "the conflict"
+# is a topic): matched as typed, not by their terms.
+FRAMING_TYPED = frozenset("conflicting contradictory contradicting differing".split())
 
 
 class PassageView(Protocol):
@@ -159,7 +165,8 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
 def content_concepts(query: Query) -> tuple[Concept, ...]:
     """The question's concepts without framing words ("happened", "explain"), unless
     nothing else is left."""
-    content = tuple(c for c in query.concepts if not c.terms <= FILLERS)
+    content = tuple(c for c in query.concepts
+                    if not c.terms <= FILLERS and fold(c.typed) not in FRAMING_TYPED)
     return content or query.concepts
 
 

@@ -139,3 +139,36 @@ def test_a_clearly_weaker_passage_of_another_document_stays_below() -> None:
     third, other = ranking.hits[2], ranking.hits[3]
     assert passages.doc_key_of(other.index) == "b" and other.score < 0.9 * third.score
     assert doc_keys(passages, ranking, 3) == ["a", "a", "a"]
+
+
+# ----- the frame of a question about a disagreement is not what it is about -----------
+
+
+@pytest.mark.parametrize("frame", ["side", "sides", "claim", "accounts", "versions"])
+def test_what_each_side_says_about_x_is_answered_about_x(frame: str) -> None:
+    """'What does each side say about Tinzaouatene?': a passage about Tinzaouatene answers,
+    though the corpus uses 'side' (or 'claim', 'accounts', ...) elsewhere."""
+    docs = [Doc("a", "Rebels killed 84 Wagner fighters at Tinzaouatene and the army admitted "
+                "losses at Tinzaouatene."),
+            Doc("b", f"Both parties kept a {frame} of the river and their {frame} in the "
+                "talks."),
+            *filler_docs(30)]
+    passages = Passages(docs)
+    framed = Query("?", concepts=(concept(frame), concept("Tinzaouatene", name=True)))
+    ranking = ask(passages, framed)
+    assert not ranking.abstained
+    assert ranking.hits[0].index == 0
+    content = Query("?", concepts=(concept("border"), concept("Tinzaouatene", name=True)))
+    # a topic word still counts: the corpus holds "border" only elsewhere
+    assert ask(Passages([*docs, Doc("c", "The border is long.")]), content).abstained
+
+
+def test_conflicting_frames_a_question_but_conflict_is_a_topic() -> None:
+    docs = [Doc("a", "Rebels and the army gave their tolls for Tinzaouatene."),
+            Doc("b", "The conflict displaced 600,000 people; the conflict went on."),
+            *filler_docs(30)]
+    passages = Passages(docs)
+    tinza = concept("Tinzaouatene", name=True)
+    framed = ask(passages, Query("?", concepts=(concept("conflicting"), tinza)))
+    assert not framed.abstained and framed.hits[0].index == 0
+    assert ask(passages, Query("?", concepts=(concept("conflict"), tinza))).abstained
