@@ -5,7 +5,9 @@ Scoring is BM25Okapi on a weighted query: every alternative of every concept is 
 scored weight x its BM25 term score (`BM25.top_k_weighted`); the user's own words weigh 1,
 variants, aliases and translations less. On top of that a few bounded boosts (date, recency,
 definition) reorder the candidates, and a light diversification keeps one document from
-filling the whole first page when another speaks to the same question.
+filling the whole first page when another speaks to the same question (or nearly ties for
+its third place). A question weighing alternatives ("A or B", "A vs B", "A and B each")
+gets a passage for each side on the first page, after the best hit, which stays first.
 
 Abstention never compares a raw BM25 score with a fixed floor (raw scores grow with the
 corpus). A passage is kept when
