@@ -60,8 +60,9 @@ ABSTAIN_UNKNOWN_NAME = "unknown_name"  # the question names something the corpus
 FILLERS = frozenset(analyze("happen happened mean know explain describe think please "
                             "information info news latest anyone"
                             # the frame of a question about a disagreement ("what does
-                            # each side say / claim about X?", "conflicting accounts")
-                            " side sides account accounts version versions claim claims"))
+                            # each side say about X?", "conflicting accounts"; not "claim":
+                            # "who claimed the attack" is about a claim)
+                            " side sides account accounts version versions"))
 # Framing words whose stem is a topic word ("conflicting accounts" frames; "the conflict"
 # is a topic): matched as typed, not by their terms.
 FRAMING_TYPED = frozenset("conflicting contradictory contradicting differing".split())

@@ -144,7 +144,7 @@ def test_a_clearly_weaker_passage_of_another_document_stays_below() -> None:
 # ----- the frame of a question about a disagreement is not what it is about -----------
 
 
-@pytest.mark.parametrize("frame", ["side", "sides", "claim", "accounts", "versions"])
+@pytest.mark.parametrize("frame", ["side", "sides", "accounts", "versions"])
 def test_what_each_side_says_about_x_is_answered_about_x(frame: str) -> None:
     """'What does each side say about Tinzaouatene?': a passage about Tinzaouatene answers,
     though the corpus uses 'side' (or 'claim', 'accounts', ...) elsewhere."""
