@@ -5,7 +5,9 @@ Scoring is BM25Okapi on a weighted query: every alternative of every concept is 
 scored weight x its BM25 term score (`BM25.top_k_weighted`); the user's own words weigh 1,
 variants, aliases and translations less. On top of that a few bounded boosts (date, recency,
 definition) reorder the candidates, and a light diversification keeps one document from
-filling the whole first page when another speaks to the same question.
+filling the whole first page when another speaks to the same question (or nearly ties for
+its third place). A question weighing alternatives ("A or B", "A vs B", "A and B each")
+gets a passage for each side on the first page, after the best hit, which stays first.
 
 Abstention never compares a raw BM25 score with a fixed floor (raw scores grow with the
 corpus). A passage is kept when
@@ -56,7 +58,14 @@ ABSTAIN_UNKNOWN_NAME = "unknown_name"  # the question names something the corpus
 
 # Words that frame a question rather than say what it is about ("What happened at Ber?").
 FILLERS = frozenset(analyze("happen happened mean know explain describe think please "
-                            "information info news latest anyone"))
+                            "information info news latest anyone"
+                            # the frame of a question about a disagreement ("what does
+                            # each side say about X?", "conflicting accounts"; not "claim":
+                            # "who claimed the attack" is about a claim)
+                            " side sides account accounts version versions"))
+# Framing words whose stem is a topic word ("conflicting accounts" frames; "the conflict"
+# is a topic): matched as typed, not by their terms.
+FRAMING_TYPED = frozenset("conflicting contradictory contradicting differing".split())
 
 
 class PassageView(Protocol):
@@ -100,6 +109,10 @@ class RankParams:
     companion_ratio: float = 0.5        # near misses kept after the rest at >= this x best
     coverage_power: float = 1.5         # kept passages ranked by score x coverage ** this
     candidates: int = 45                # passages scored before the rules (>= limit)
+    sides_share: float = 0.5            # "A or B": a passage for the side the first page
+                                        # lacks must share this much of the rest with the best
+    source_tie_ratio: float = 0.8       # another document's passage takes the third place
+                                        # at >= this x its score, covering as much
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +168,8 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
 def content_concepts(query: Query) -> tuple[Concept, ...]:
     """The question's concepts without framing words ("happened", "explain"), unless
     nothing else is left."""
-    content = tuple(c for c in query.concepts if not c.terms <= FILLERS)
+    content = tuple(c for c in query.concepts
+                    if not c.terms <= FILLERS and fold(c.typed) not in FRAMING_TYPED)
     return content or query.concepts
 
 
@@ -282,6 +296,13 @@ def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> fro
 
 def _boosted(query: Query, hits: list[Hit], passages: PassageView, params: RankParams
              ) -> list[Hit]:
+    """Hits reordered by their bounded date, recency and definition boosts, then each
+    alternative the question weighs given a place next to the best hit (`_both_sides`)."""
+    return _both_sides(query, _boosted_scores(query, hits, passages, params), params)
+
+
+def _boosted_scores(query: Query, hits: list[Hit], passages: PassageView, params: RankParams
+                    ) -> list[Hit]:
     """Hits reordered by their bounded date, recency and definition boosts."""
     if not (query.dates or query.wants_recent or query.defines or query.wants_reason) or not hits:
         return hits
@@ -446,22 +467,111 @@ def _gives_a_reason(text: str) -> bool:
     return _REASON.search(fold(text)) is not None
 
 
+# ----- sides ---------------------------------------------------------------------------
+
+PAGE = 3  # passages on the first page of an answer
+
+# Alternatives a question weighs: "A or B", "A vs B", "A versus B" (French "A ou B"),
+# "A and B each", "according to A and according to B" (French "selon A et selon B").
+_EITHER = re.compile(r"\s(?:or|vs\.?|versus|ou)\s"
+                     r"|\s(?:and|et)\s(?=(?:according to|selon)\s|[^,;:?!.]*\b(?:each|chacun)\b)",
+                     re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:?!.()]|\b(?:each|chacun|chacune)\b", re.IGNORECASE)
+
+
+def _both_sides(query: Query, hits: list[Hit], params: RankParams) -> list[Hit]:
+    """When the question weighs alternatives ("Tuareg rebels or jihadists?", "the junta or
+    the CSP"), each one gets a passage on the first page: for a side no passage there
+    holds, the best kept passage that speaks for it (`_speaks_for`) moves up to right after
+    the best hit, which stays first."""
+    sides = _alternatives(query)
+    if not sides or params.sides_share <= 0 or len(hits) < 2 or hits[0].companion:
+        return hits
+    names = frozenset(c.typed for c in query.concepts if c.is_name)
+    about = frozenset(hits[0].matched) - frozenset().union(*sides)  # what the sides are about
+    order = list(hits)
+    placed = 1
+    for side in sides:
+        if any(side & set(h.matched) for h in order[:PAGE]):
+            continue
+        found = next((h for h in order[placed:]
+                      if _speaks_for(h, side, about, names, params.sides_share)), None)
+        if found is not None:
+            order.remove(found)
+            order.insert(placed, found)
+            placed += 1
+    return order
+
+
+def _speaks_for(hit: Hit, side: frozenset[str], about: frozenset[str], names: frozenset[str],
+                share: float) -> bool:
+    """The hit passes every rule, holds the side, and holds what both sides are about: each
+    name of it the best hit holds, and `share` of all of it."""
+    held = set(hit.matched)
+    return (not hit.companion and bool(side & held) and about & names <= held
+            and len(about & held) >= share * len(about))
+
+
+def _alternatives(query: Query) -> list[frozenset[str]]:
+    """The two alternatives of "A or B" in the question, each as the concepts typed in it
+    (the words from the clause break before "or" to the one after it); [] when either
+    holds none ("... or not?", "or what")."""
+    text = query.cleaned or query.question
+    either = _EITHER.search(text)
+    if either is None:
+        return []
+    left = _CLAUSE_BREAK.split(text[:either.start()])[-1]
+    right = _CLAUSE_BREAK.split(text[either.end():])[0]
+    spans = ((either.start() - len(left), either.start()),
+             (either.end(), either.end() + len(right)))
+    where = _positions(text, content_concepts(query))
+    sides = [frozenset(c for c, at in where.items() if start <= at < end)
+             for start, end in spans]
+    return sides if all(sides) else []
+
+
+def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, int]:
+    """Where each concept's typed words first occur in the text (concepts not found left
+    out)."""
+    where = {}
+    for concept in concepts:
+        found = re.search(rf"(?<!\w){re.escape(concept.typed)}(?!\w)", text, re.IGNORECASE)
+        if found is not None:
+            where[concept.typed] = found.start()
+    return where
+
+
 # ----- diversification -----------------------------------------------------------------
 
 
 def _diversified(hits: list[Hit], passages: PassageView, params: RankParams) -> list[Hit]:
     """At most two of the top three from one document, when another document's passage
-    speaks to the question as well (three quarters of the best one's coverage) at
-    >= diversity_ratio of its score: it takes the third place."""
+    speaks to the question as well (`_other_source`): it takes the third place."""
     if len(hits) < 4:
         return hits
-    top = hits[:3]
-    doc = passages.doc_key_of(top[0].index)
-    if any(passages.doc_key_of(h.index) != doc for h in top):
+    doc = passages.doc_key_of(hits[0].index)
+    if any(passages.doc_key_of(h.index) != doc for h in hits[:PAGE]):
         return hits
-    for i, hit in enumerate(hits[3:], start=3):
-        if (passages.doc_key_of(hit.index) != doc
-                and hit.score >= params.diversity_ratio * top[0].score
-                and hit.coverage >= 0.75 * top[0].coverage):
-            return [*hits[:2], hit, *hits[2:i], *hits[i + 1:]]
-    return hits
+    other = _other_source(hits, doc, passages, params)
+    if other is None:
+        return hits
+    return [*hits[:2], hits[other], *hits[2:other], *hits[other + 1:]]
+
+
+def _other_source(hits: list[Hit], doc: str, passages: PassageView, params: RankParams
+                  ) -> int | None:
+    """Where the first passage of another document is that speaks to the question: three
+    quarters of the best hit's coverage at >= diversity_ratio of its score, or as much
+    coverage as the third place at >= source_tie_ratio of its score (a near tie for the
+    third place goes to another source: a second outlet's account)."""
+    best, third = hits[0], hits[PAGE - 1]
+    for i, hit in enumerate(hits[PAGE:], start=PAGE):
+        if passages.doc_key_of(hit.index) == doc:
+            continue
+        strong = (hit.score >= params.diversity_ratio * best.score
+                  and hit.coverage >= 0.75 * best.coverage)
+        tied = (hit.score >= params.source_tie_ratio * third.score
+                and hit.coverage >= third.coverage and hit.companion <= third.companion)
+        if strong or tied:
+            return i
+    return None

@@ -260,7 +260,7 @@ def test_alias_alternative_matches_at_its_weight(small: Passages) -> None:
 
 def test_one_document_does_not_fill_the_top_three(small: Passages) -> None:
     q = query(concept("Tinzaouatene", name=True))
-    plain = ask(small, q, params=RankParams(diversity_ratio=2.0))  # effectively off
+    plain = ask(small, q, params=RankParams(diversity_ratio=2.0, source_tie_ratio=2.0))  # off
     assert {small.doc_key_of(h.index) for h in plain.hits[:3]} == {"a"}
     ranking = ask(small, q)
     assert {small.doc_key_of(h.index) for h in ranking.hits[:3]} == {"a", "b"}

@@ -1,0 +1,174 @@
+"""index.rank, conflicting claims (#10 point 7): a question weighing alternatives ("Tuareg
+rebels or jihadists?") gets a passage for each side on the first page, and a near tie for
+the third place goes to another document (a second outlet's account)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.query import Query
+from index.rank import Ranking, RankParams
+from tests.test_rank import PARAMS, Doc, Passages, ask, concept, filler_docs
+
+OFF = RankParams(sides_share=0.0)
+
+WAGNER_DEATHS = [
+    Doc("a", "Tuareg rebels said they killed Wagner fighters at Tinzaouatene, Tuareg rebels "
+        "said."),
+    Doc("a", "Wagner fighters killed by Tuareg rebels were mourned in Moscow by Tuareg foes."),
+    Doc("a", "Tuareg rebels filmed the Wagner fighters they killed near the Tuareg camp."),
+    Doc("a", "Mali blamed jihadists for the Wagner fighters killed in the north."),
+    Doc("b", "Jihadists attacked a market in the centre."),
+]
+
+
+def who_killed(question: str) -> Query:
+    concepts = (concept("killed"), concept("Wagner", name=True), concept("fighters"),
+                concept("Tuareg", name=True), concept("rebels"), concept("jihadists"))
+    return Query(question, cleaned=question, concepts=concepts)
+
+
+def keys(passages: Passages, ranking: Ranking) -> list[int]:
+    return [h.index for h in ranking.hits]
+
+
+@pytest.fixture(scope="module")
+def deaths() -> Passages:
+    return Passages(WAGNER_DEATHS + filler_docs(30))
+
+
+def test_the_side_the_first_page_lacks_gets_the_place_after_the_best_hit(
+        deaths: Passages) -> None:
+    q = who_killed("Who killed the Wagner fighters: Tuareg rebels or jihadists?")
+    plain = keys(deaths, ask(deaths, q, params=OFF))
+    assert plain.index(3) >= 3  # without the rule, Mali's account is off the first page
+    sided = keys(deaths, ask(deaths, q))
+    assert sided[:2] == [plain[0], 3]  # the best hit stays first, the other side follows
+    assert sorted(sided) == sorted(plain)
+
+
+@pytest.mark.parametrize("question", [
+    "Who killed the Wagner fighters, Tuareg rebels vs jihadists?",
+    "Who killed the Wagner fighters: Tuareg rebels versus jihadists?",
+    "What did Tuareg rebels and jihadists each say about killed Wagner fighters?",
+    "Wagner fighters killed according to Tuareg rebels and according to jihadists?",
+])
+def test_every_way_of_naming_two_sides_counts(deaths: Passages, question: str) -> None:
+    assert 3 in keys(deaths, ask(deaths, who_killed(question)))[:3]
+
+
+@pytest.mark.parametrize("question", [
+    "Who killed the Wagner fighters, Tuareg rebels and jihadists?",   # no alternative
+    "Did Tuareg rebels or not kill Wagner fighters and jihadists?",   # "or not": no side
+])
+def test_a_question_without_two_named_sides_keeps_its_order(deaths: Passages,
+                                                             question: str) -> None:
+    q = who_killed(question)
+    assert keys(deaths, ask(deaths, q)) == keys(deaths, ask(deaths, q, params=OFF))
+
+
+def ranked_with(text: str, params: RankParams = PARAMS) -> list[int]:
+    """Where a passage of another document (index 3) lands next to the rebels' account."""
+    passages = Passages([*WAGNER_DEATHS[:3], Doc("b", text), *filler_docs(30)])
+    q = who_killed("Who killed the Wagner fighters: Tuareg rebels or jihadists?")
+    return keys(passages, ask(passages, q, params=params))
+
+
+def test_a_side_passage_must_name_what_the_best_hit_names() -> None:
+    """Jihadists killing fighters at a market is not about Wagner: it stays last; the same
+    passage naming Wagner moves up."""
+    assert ranked_with("Jihadists killed fighters at a market, the jihadists said.")[3] == 3
+    assert ranked_with("Jihadists killed Wagner fighters at a market, the jihadists "
+                       "said.")[1] == 3
+
+
+def test_a_side_passage_must_share_enough_of_what_the_sides_are_about() -> None:
+    """Naming Wagner alone (one of Wagner, fighters, killed) is too little at the default
+    share; a laxer share lets it up."""
+    text = "Jihadists met Wagner at a market, the jihadists said."
+    assert ranked_with(text, OFF)[3] == 3
+    assert ranked_with(text)[3] == 3
+    assert ranked_with(text, RankParams(sides_share=0.3))[1] == 3
+
+
+def test_a_french_question_weighs_its_sides_too(deaths: Passages) -> None:
+    q = who_killed("Qui a tué les combattants de Wagner : les Tuareg rebels ou les jihadists ?")
+    assert 3 in keys(deaths, ask(deaths, q))[:3]
+
+
+# ----- a near tie for the third place goes to another document -------------------------
+
+
+TIMBUKTU = [
+    Doc("a", "JNIM shelled the Timbuktu airport in June 2025: the airport attack at Timbuktu "
+        "hit the airport runway and the Timbuktu airport camp."),
+    Doc("a", "In June 2025 JNIM attacked militiamen and the attack on Timbuktu followed."),
+    Doc("a", "Rebels took Timbuktu in 2012 during an attack on the north."),
+    Doc("b", "An assault on the historic city of Timbuktu raised fears after an attack."),
+]
+WEAKER = Doc("b", "Timbuktu is a historic city of old manuscripts and mosques and libraries "
+             "and scholars; an attack was feared there by many of its old scholars.")
+
+
+def timbuktu_airport_attack() -> Query:
+    return Query("Timbuktu airport attack", concepts=(
+        concept("Timbuktu", name=True), concept("airport"), concept("attack")))
+
+
+def doc_keys(passages: Passages, ranking: Ranking, count: int) -> list[str]:
+    return [passages.doc_key_of(h.index) for h in ranking.hits[:count]]
+
+
+def test_a_near_tie_for_third_place_goes_to_another_document() -> None:
+    passages = Passages(TIMBUKTU + filler_docs(30))
+    q = timbuktu_airport_attack()
+    plain = ask(passages, q, params=RankParams(source_tie_ratio=2.0))  # the tie rule off
+    assert doc_keys(passages, plain, 4) == ["a", "a", "a", "b"]
+    third, other = plain.hits[2], plain.hits[3]
+    assert other.score >= 0.8 * third.score and other.coverage >= third.coverage
+    assert other.score < 0.5 * plain.hits[0].score  # too weak for the older rule
+    spread = ask(passages, q)
+    assert doc_keys(passages, spread, 4) == ["a", "a", "b", "a"]
+    assert spread.hits[:2] == plain.hits[:2]
+
+
+def test_a_clearly_weaker_passage_of_another_document_stays_below() -> None:
+    passages = Passages([*TIMBUKTU[:3], WEAKER, *filler_docs(30)])
+    params = RankParams(source_tie_ratio=0.9)
+    ranking = ask(passages, timbuktu_airport_attack(), params=params)
+    third, other = ranking.hits[2], ranking.hits[3]
+    assert passages.doc_key_of(other.index) == "b" and other.score < 0.9 * third.score
+    assert doc_keys(passages, ranking, 3) == ["a", "a", "a"]
+
+
+# ----- the frame of a question about a disagreement is not what it is about -----------
+
+
+@pytest.mark.parametrize("frame", ["side", "sides", "accounts", "versions"])
+def test_what_each_side_says_about_x_is_answered_about_x(frame: str) -> None:
+    """'What does each side say about Tinzaouatene?': a passage about Tinzaouatene answers,
+    though the corpus uses 'side' (or 'claim', 'accounts', ...) elsewhere."""
+    docs = [Doc("a", "Rebels killed 84 Wagner fighters at Tinzaouatene and the army admitted "
+                "losses at Tinzaouatene."),
+            Doc("b", f"Both parties kept a {frame} of the river and their {frame} in the "
+                "talks."),
+            *filler_docs(30)]
+    passages = Passages(docs)
+    framed = Query("?", concepts=(concept(frame), concept("Tinzaouatene", name=True)))
+    ranking = ask(passages, framed)
+    assert not ranking.abstained
+    assert ranking.hits[0].index == 0
+    content = Query("?", concepts=(concept("border"), concept("Tinzaouatene", name=True)))
+    # a topic word still counts: the corpus holds "border" only elsewhere
+    assert ask(Passages([*docs, Doc("c", "The border is long.")]), content).abstained
+
+
+def test_conflicting_frames_a_question_but_conflict_is_a_topic() -> None:
+    docs = [Doc("a", "Rebels and the army gave their tolls for Tinzaouatene."),
+            Doc("b", "The conflict displaced 600,000 people; the conflict went on."),
+            *filler_docs(30)]
+    passages = Passages(docs)
+    tinza = concept("Tinzaouatene", name=True)
+    framed = ask(passages, Query("?", concepts=(concept("conflicting"), tinza)))
+    assert not framed.abstained and framed.hits[0].index == 0
+    assert ask(passages, Query("?", concepts=(concept("conflict"), tinza))).abstained
