@@ -465,10 +465,12 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
         if word.acronym or (word.capitalised and not word.sentence_start):
             continue
         folded = word.folded
-        if folded in _FRENCH_MARKERS or folded in french.stopwords:
-            fr += 1.0 if folded in _FRENCH_MARKERS else 0.5
-        elif folded in _ENGLISH_FUNCTION:
+        if folded in _FRENCH_MARKERS:
+            fr += 1.0
+        elif folded in _ENGLISH_FUNCTION:  # "on", "tu", "son": English first, then French
             en += 1.0
+        elif folded in french.stopwords:
+            fr += 0.5
         elif french.translate([word.text]) and not is_dictionary_word(folded):
             fr += 1.0
         elif word.text.lower() != folded and not word.capitalised:
@@ -959,14 +961,15 @@ def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alt
     written_as_name = word.acronym or word.capitalised
     if not written_as_name and (known or len(word.folded) < _MIN_TYPO_LENGTH):
         return []  # a known word in small letters is what it is
-    found = vocabulary.closest(word.folded, names_only=written_as_name,
-                               more_used_than=vocabulary.df(term))
-    if found is not None:
+    spellings = _closest_spellings(vocabulary, word.folded, written_as_name,
+                                   vocabulary.df(term))
+    if spellings:
+        found = spellings[0]
         if known:  # the corpus holds what was typed too: nothing to tell the user
             reading.notes.append(f"variant {word.text}: {vocabulary.surface_of(found)}")
             return [Alternative(found, RARE_VARIANT_WEIGHT, VARIANT)]
         reading.rewrites.append(Rewrite(VARIANT, word.text, vocabulary.surface_of(found)))
-        return [Alternative(found, VARIANT_WEIGHT, VARIANT)]
+        return [Alternative(t, VARIANT_WEIGHT, VARIANT) for t in spellings]
     if known:
         return []
     pieces = _split_in_two(word.folded, vocabulary)
@@ -974,6 +977,23 @@ def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alt
         shown = " ".join(vocabulary.surface_of(p) for p in pieces)
         reading.rewrites.append(Rewrite(VARIANT, word.text, shown))
     return [Alternative(p, VARIANT_WEIGHT, VARIANT) for p in pieces]
+
+
+_SPELLING_MARGIN = 7.5  # spellings this close to the best one count too (rapidfuzz points)
+_MAX_SPELLINGS = 3
+
+
+def _closest_spellings(vocabulary: Vocabulary, folded: str, written_as_name: bool,
+                       more_used_than: int) -> list[str]:
+    """The index terms spelt most like a name, best first: the corpus may spell one place
+    two ways (Boulkessi, Boulikessi). A name typed in small letters ("boulkesy", chat style)
+    is compared with the corpus's names first (those it names once too), then with its
+    other words, which must be used at least twice."""
+    def alike(names_only: bool) -> list[str]:
+        return vocabulary.alike(folded, names_only=names_only, more_used_than=more_used_than,
+                                limit=_MAX_SPELLINGS, margin=_SPELLING_MARGIN)
+
+    return alike(True) or ([] if written_as_name else alike(False))
 
 
 _MIN_TYPO_LENGTH = 4  # shorter words are too close to too many others (and the sound key

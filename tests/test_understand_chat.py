@@ -1,0 +1,58 @@
+"""Questions typed the way people chat about the war (issue #10, chat/variant/date/French
+round): names in small letters, one place spelt two ways, words that are English and French."""
+
+from __future__ import annotations
+
+from index.lexicon import AliasTable, load_aliases
+from index.query import VARIANT, Query
+from index.understand import prepare, understand
+from index.vocabulary import Vocabulary
+
+PASSAGES = [
+    "JNIM militants attacked and took control of a Malian army base in Boulkessi.",
+    "The Malian military withdrew from the Boulikessi base after the attack.",
+    "Speaking on Ukrainian television, Yusov said the rebels had received data.",
+    "Three days of fighting erupted at a military camp at Tinzaouatene in July 2024.",
+    "Wagner fighters died at Tinzaouatene, the rebels said.",
+    "Goïta and Camara were in favor of cooperation with Russia.",
+    "The army withdrew to Gao. The army base was attacked.",
+]
+VOCAB = Vocabulary.from_passages(PASSAGES)
+ALIASES = load_aliases()
+prepare()
+
+
+def ask(question: str, aliases: AliasTable | None = None) -> Query:
+    return understand(question, VOCAB, ALIASES if aliases is None else aliases)
+
+
+def variants_of(query: Query, typed: str) -> set[str]:
+    concept = next(c for c in query.concepts if c.typed == typed)
+    return {a.term for a in concept.alternatives if a.how == VARIANT}
+
+
+def test_a_name_typed_in_small_letters_finds_a_name_the_corpus_uses_once() -> None:
+    query = ask("boulkesy withdrawal")
+    assert "boulkessi" in variants_of(query, "boulkesy")
+    assert query.unknown_names == ()
+
+
+def test_every_spelling_the_corpus_has_for_one_place_counts() -> None:
+    assert variants_of(ask("boulkesy withdrawal"), "boulkesy") == {"boulkessi", "boulikessi"}
+
+
+def test_a_spelling_far_from_the_best_one_is_not_added() -> None:
+    assert variants_of(ask("Yussov interview"), "Yussov") == {"yusov"}
+
+
+def test_alike_lists_the_best_spelling_first_and_respects_the_margin() -> None:
+    assert VOCAB.alike("boulkesy", margin=10.0)[0] == "boulkessi"
+    assert VOCAB.alike("boulkesy", margin=0.0) == ["boulkessi"]
+    assert VOCAB.closest("boulkesy") == "boulkessi"
+    assert VOCAB.alike("xq") == []
+
+
+def test_an_english_function_word_that_is_also_french_does_not_make_a_question_french() -> None:
+    assert ask("Yussov on Ukrainian television").language == "en"
+    assert ask("Yusov on the rebels").language == "en"
+    assert ask("Qui a attaqué la base de Boulkessi ?").language == "fr"
