@@ -292,7 +292,7 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
     cleaned = strip_noise(text, bot_names)
     if is_shouted(cleaned):
         cleaned = _unshout(cleaned, vocabulary, aliases)
-    cleaned = _unglue(cleaned, vocabulary, aliases)
+    cleaned = _thousands(_unglue(cleaned, vocabulary, aliases))
     words = _words(cleaned)
     language = detect_language(words, vocabulary, aliases, french)
     dates = find_dates(cleaned)
@@ -319,6 +319,15 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
 
 
 _ASKS_WHY = re.compile(r"\b(?:why|whys|how come|reasons?|pourquoi|raisons?)\b", re.IGNORECASE)
+
+
+_THOUSANDS = re.compile(r"(?<![\w.,])(\d{1,3})\s?k(?!\w)", re.IGNORECASE)
+
+
+def _thousands(text: str) -> str:
+    """Chat's thousands written out as news copy writes them ("26k" -> "26000", the term of
+    "26,000")."""
+    return _THOUSANDS.sub(lambda m: str(int(m.group(1)) * 1000), text)
 
 
 def asks_for_a_reason(cleaned: str) -> bool:
@@ -794,12 +803,30 @@ def _read_joined(reading: _Reading, words: Sequence[_Word], i: int) -> int:
         return 0
     joined = first.text + second.text.lower()
     term = _acronym_or_term(joined, reading.vocabulary)
-    if term not in reading.vocabulary or is_dictionary_word(fold(joined)):
+    if is_dictionary_word(fold(joined)):
         return 0
+    if term not in reading.vocabulary:
+        term = _joined_spelt_otherwise(reading, first, second, fold(joined))
+        if not term:
+            return 0
     typed = _phrase(reading, words, i, 2)
     reading.rewrites.append(Rewrite(VARIANT, typed, reading.vocabulary.surface_of(term)))
     reading.add(Concept(typed, (Alternative(term, VARIANT_WEIGHT, VARIANT),), is_name=True))
     return 2
+
+
+_MIN_JOINED_LENGTH = 7  # "tin zawaten": shorter pairs are too close to too many names
+
+
+def _joined_spelt_otherwise(reading: _Reading, first: _Word, second: _Word, joined: str
+                            ) -> str:
+    """The corpus's name spelt like two words written as one ("tin zawaten" ->
+    Tinzaouatene), when the second word is unknown to the index: "", when none is."""
+    if len(joined) < _MIN_JOINED_LENGTH or _in_index(second, reading.vocabulary):
+        return ""
+    if len(first.folded) < 2 or len(second.folded) < 3:
+        return ""
+    return reading.vocabulary.closest(joined, names_only=True) or ""
 
 
 def _in_index(word: _Word, vocabulary: Vocabulary) -> bool:
@@ -809,6 +836,30 @@ def _in_index(word: _Word, vocabulary: Vocabulary) -> bool:
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|e)$")
 
 
+# Short forms of chat and headlines -> the word news copy writes. A short form is no name
+# (it never vetoes); the written word counts for it as a variant spelling would.
+SHORT_FORMS = {
+    "tv": "television", "govt": "government", "gov": "government", "gvt": "government",
+    "gouv": "gouvernement", "intl": "international", "natl": "national",
+    "mil": "military", "pres": "president", "prez": "president", "pm": "prime minister",
+    "fm": "foreign minister", "dept": "department", "admin": "administration",
+    "mercs": "mercenaries", "merc": "mercenary", "jihadis": "jihadists", "jihadi": "jihadist",
+    "hq": "headquarters", "intel": "intelligence",
+}
+
+
+def _short_form(reading: _Reading, word: _Word, term: str) -> list[Alternative]:
+    """The terms of the word a short form stands for ("TV" -> television), that the index
+    holds; the change is shown to the user."""
+    written = SHORT_FORMS.get(word.folded)
+    if written is None:
+        return []
+    terms = [t for t in analyze(written) if t != term and t in reading.vocabulary]
+    if terms:
+        reading.rewrites.append(Rewrite(VARIANT, word.text, written))
+    return [Alternative(t, VARIANT_WEIGHT, VARIANT) for t in terms]
+
+
 def _read_word(reading: _Reading, word: _Word) -> None:
     vocabulary = reading.vocabulary
     ordinal = _ORDINAL.match(word.folded)  # "2nd", "1er": passages write the number
@@ -816,6 +867,10 @@ def _read_word(reading: _Reading, word: _Word) -> None:
     alternatives = [Alternative(term, 1.0, TYPED)]
     alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM)
                      for s in sorted(expand([term])[term] - {term})]
+    short = _short_form(reading, word, term)
+    if short:
+        reading.add(Concept(word.text, _dedupe([*alternatives, *short])))
+        return
     name = _is_name(reading, word)
     if vocabulary.df(term) <= vocabulary.rare_df:  # the corpus rarely or never uses it
         derived = _related(vocabulary, term, lexicon.english_derived(), DERIVED_WEIGHT)

@@ -56,3 +56,28 @@ def test_an_english_function_word_that_is_also_french_does_not_make_a_question_f
     assert ask("Yussov on Ukrainian television").language == "en"
     assert ask("Yusov on the rebels").language == "en"
     assert ask("Qui a attaqué la base de Boulkessi ?").language == "fr"
+
+
+def test_a_short_form_counts_as_the_word_it_stands_for_and_never_vetoes() -> None:
+    query = ask("Yusov on Ukrainian TV")
+    tv = next(c for c in query.concepts if c.typed == "TV")
+    assert "televis" in {a.term for a in tv.alternatives} and not tv.is_name
+    assert query.unknown_names == ()
+    assert any(r.typed == "TV" and r.searched == "television" for r in query.rewrites)
+
+
+def test_thousands_typed_with_a_k_are_searched_as_news_copy_writes_them() -> None:
+    assert any(c.typed == "26000" for c in ask("were 26k fighters integrated?").concepts)
+    assert not any(c.typed == "26000" for c in ask("the k2 and 26kg").concepts)
+
+
+def test_a_name_written_in_two_words_and_spelt_otherwise_is_the_corpus_s_name() -> None:
+    query = ask("tin zawaten wagner ambush")
+    joined = query.concepts[0]
+    assert joined.typed == "tin zawaten" and {a.term for a in joined.alternatives} == {
+        "tinzaouaten"}
+    assert query.unknown_names == ()
+
+
+def test_two_known_words_are_never_joined_into_a_name() -> None:
+    assert [c.typed for c in ask("army base attacked").concepts] == ["army", "base", "attacked"]
