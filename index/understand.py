@@ -787,6 +787,9 @@ def _translation_concept(reading: _Reading, typed: str, targets: Sequence[str]) 
         for term in analyze(target):
             if term not in own:
                 alternatives.append(Alternative(term, TRANSLATION_WEIGHT, TRANSLATION))
+    translated = [a.term for a in alternatives if a.how == TRANSLATION]
+    for term, synonyms in expand(translated).items():  # "morts" -> dead: killed, casualties
+        alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM) for s in sorted(synonyms - {term})]
     if fold(typed) != fold(targets[0]):
         reading.translated.append((typed, targets[0]))
     return Concept(typed, _dedupe(alternatives))
@@ -860,6 +863,36 @@ def _short_form(reading: _Reading, word: _Word, term: str) -> list[Alternative]:
     return [Alternative(t, VARIANT_WEIGHT, VARIANT) for t in terms]
 
 
+# British and American spellings of one word (favour/favor, defence/defense,
+# centre/center, organise/organize, analyse/analyze, dialogue/dialog, travelled/traveled):
+# (pattern on a folded word, replacement), each tried both ways.
+_SPELLING_PAIRS = [(re.compile(a), b) for a, b in (
+    (r"our(s|ed|ing|able|ite|ites)?$", r"or\1"), (r"or(s|ed|ing|able|ite|ites)?$", r"our\1"),
+    (r"is(e|es|ed|ing|ation|ations)$", r"iz\1"), (r"iz(e|es|ed|ing|ation|ations)$", r"is\1"),
+    (r"ys(e|es|ed|ing)$", r"yz\1"), (r"yz(e|es|ed|ing)$", r"ys\1"),
+    (r"ence$", "ense"), (r"ense$", "ence"), (r"tre(s)?$", r"ter\1"), (r"ter(s)?$", r"tre\1"),
+    (r"ogue(s)?$", r"og\1"), (r"og(s)?$", r"ogue\1"),
+    (r"ll(ed|ing|er|ers)$", r"l\1"), (r"([aeiou])l(ed|ing|er|ers)$", r"\1ll\2"),
+)]
+
+
+def _other_spelling(reading: _Reading, word: _Word, term: str) -> list[Alternative]:
+    """For an English word the index lacks, its British or American spelling that the
+    index holds ("favour" -> favor, "defence" -> defense)."""
+    if term in reading.vocabulary or not word.text.isalpha() or word.acronym:
+        return []
+    found: list[Alternative] = []
+    for pattern, replacement in _SPELLING_PAIRS:
+        other = pattern.sub(replacement, word.folded, count=1)
+        terms = analyze(other) if other != word.folded else []
+        if len(terms) == 1 and terms[0] != term and terms[0] in reading.vocabulary \
+                and is_dictionary_word(other):
+            found.append(Alternative(terms[0], VARIANT_WEIGHT, VARIANT))
+    if found:
+        reading.notes.append(f"spelling {word.text}: {found[0].term}")
+    return found
+
+
 def _read_word(reading: _Reading, word: _Word) -> None:
     vocabulary = reading.vocabulary
     ordinal = _ORDINAL.match(word.folded)  # "2nd", "1er": passages write the number
@@ -867,7 +900,7 @@ def _read_word(reading: _Reading, word: _Word) -> None:
     alternatives = [Alternative(term, 1.0, TYPED)]
     alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM)
                      for s in sorted(expand([term])[term] - {term})]
-    short = _short_form(reading, word, term)
+    short = _short_form(reading, word, term) or _other_spelling(reading, word, term)
     if short:
         reading.add(Concept(word.text, _dedupe([*alternatives, *short])))
         return

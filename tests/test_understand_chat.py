@@ -3,8 +3,10 @@ round): names in small letters, one place spelt two ways, words that are English
 
 from __future__ import annotations
 
+import pytest
+
 from index.lexicon import AliasTable, load_aliases
-from index.query import VARIANT, Query
+from index.query import SYNONYM, VARIANT, Query
 from index.understand import prepare, understand
 from index.vocabulary import Vocabulary
 
@@ -15,6 +17,7 @@ PASSAGES = [
     "Three days of fighting erupted at a military camp at Tinzaouatene in July 2024.",
     "Wagner fighters died at Tinzaouatene, the rebels said.",
     "Goïta and Camara were in favor of cooperation with Russia.",
+    "Defense Minister Sadio Camara met the Russians. 84 were killed, the rebels said.",
     "The army withdrew to Gao. The army base was attacked.",
 ]
 VOCAB = Vocabulary.from_passages(PASSAGES)
@@ -81,3 +84,23 @@ def test_a_name_written_in_two_words_and_spelt_otherwise_is_the_corpus_s_name() 
 
 def test_two_known_words_are_never_joined_into_a_name() -> None:
     assert [c.typed for c in ask("army base attacked").concepts] == ["army", "base", "attacked"]
+
+
+@pytest.mark.parametrize(("typed", "indexed"), [("favour", "favor"), ("Defence", "defens")])
+def test_a_british_spelling_finds_the_american_one_the_corpus_writes(typed: str,
+                                                                      indexed: str) -> None:
+    query = ask(f"{typed} of Russia")
+    concept = next(c for c in query.concepts if c.typed == typed)
+    assert (indexed, VARIANT) in {(a.term, a.how) for a in concept.alternatives}
+
+
+def test_a_word_the_index_holds_gets_no_other_spelling() -> None:
+    query = ask("Camara in favor of Russia")
+    favor = next(c for c in query.concepts if c.typed == "favor")
+    assert {a.how for a in favor.alternatives} <= {"typed", "synonym"}
+
+
+def test_a_translated_french_word_brings_the_synonyms_of_its_english_word() -> None:
+    query = ask("combien de morts à Tinzaouatene ?")
+    morts = next(c for c in query.concepts if c.typed == "morts")
+    assert ("kill", SYNONYM) in {(a.term, a.how) for a in morts.alternatives}
