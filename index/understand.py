@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, process
 
 from index import lexicon
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted
-from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates
+from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
 from index.noise import strip_noise
 from index.query import (
     ALIAS,
@@ -292,7 +292,7 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
     cleaned = strip_noise(text, bot_names)
     if is_shouted(cleaned):
         cleaned = _unshout(cleaned, vocabulary, aliases)
-    cleaned = _thousands(_unglue(cleaned, vocabulary, aliases))
+    cleaned = written_dates(_thousands(_unglue(cleaned, vocabulary, aliases)))
     words = _words(cleaned)
     language = detect_language(words, vocabulary, aliases, french)
     dates = find_dates(cleaned)
