@@ -94,6 +94,9 @@ class AliasEntryLike(Protocol):
     def id(self) -> str: ...
 
     @property
+    def kind(self) -> str: ...
+
+    @property
     def names(self) -> tuple[str, ...]: ...
 
     @property
@@ -619,6 +622,8 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     alternatives += [Alternative(t, TRANSLATION_WEIGHT, TRANSLATION) for t in translations]
     taken = {*own, *translations}
     direct = _alias_terms(reading, entry.names, taken)
+    if not direct and entry.kind == PERSON:
+        direct = _surnames(reading, entry.names, taken)
     alternatives += [Alternative(t, ALIAS_WEIGHT, ALIAS) for t, _ in direct]
     taken |= {t for t, _ in direct}
     alternatives += [a for t in own if vocabulary.df(t) <= vocabulary.rare_df
@@ -732,6 +737,26 @@ def _alias_terms(reading: _Reading, names: Iterable[str], taken: set[str]
             multi.extend((t, name) for t in _distinctive(terms, vocabulary))
     found = single or multi
     return list({t: (t, n) for t, n in found if not t.isdigit()}.values())
+
+
+PERSON = "person"  # the alias-table kind of a person's entry
+
+
+def _surnames(reading: _Reading, names: Iterable[str], taken: set[str]
+              ) -> list[tuple[str, str]]:
+    """(term, surname) for a person the corpus names by surname alone ("Keita" for
+    IBK, Ibrahim Boubacar Keïta): the last word of a full name, when the corpus holds it
+    and writes it with a capital."""
+    vocabulary = reading.vocabulary
+    found: dict[str, str] = {}
+    for name in names:
+        words = _WORD.findall(name)
+        if len(words) < 2:
+            continue
+        term = _acronym_or_term(words[-1], vocabulary)
+        if term in vocabulary and term not in taken and vocabulary.surface_of(term)[:1].isupper():
+            found.setdefault(term, words[-1])
+    return list(found.items())
 
 
 def _distinctive(terms: Sequence[str], vocabulary: Vocabulary) -> list[str]:

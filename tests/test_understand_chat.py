@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.lexicon import AliasTable, load_aliases
-from index.query import SYNONYM, VARIANT, Query
+from index.lexicon import AliasEntry, AliasTable, load_aliases
+from index.query import ALIAS, SYNONYM, VARIANT, Query
 from index.understand import prepare, understand
 from index.vocabulary import Vocabulary
 
@@ -104,3 +104,29 @@ def test_a_translated_french_word_brings_the_synonyms_of_its_english_word() -> N
     query = ask("combien de morts à Tinzaouatene ?")
     morts = next(c for c in query.concepts if c.typed == "morts")
     assert ("kill", SYNONYM) in {(a.term, a.how) for a in morts.alternatives}
+
+
+def _table(kind: str) -> AliasTable:
+    return AliasTable([AliasEntry("ibk", kind, ("Ibrahim Boubacar Keïta", "IBK"))])
+
+
+def test_a_person_the_corpus_names_by_surname_alone_is_found_from_an_alias() -> None:
+    vocabulary = Vocabulary.from_passages(["Keita's presidency was among the worst.",
+                                           "The keita tree grows here? No: Keita ruled."])
+    query = understand("What did IBK do?", vocabulary, _table("person"))
+    ibk = next(c for c in query.concepts if c.typed == "IBK")
+    assert ("keita", ALIAS) in {(a.term, a.how) for a in ibk.alternatives}
+    assert query.unknown_names == ()
+    assert any(r.typed == "IBK" and r.searched == "Keita" for r in query.rewrites)
+
+
+def test_only_a_person_s_surname_counts_alone() -> None:
+    vocabulary = Vocabulary.from_passages(["Keita's presidency was among the worst."])
+    query = understand("What did IBK do?", vocabulary, _table("group"))
+    assert query.unknown_names == ("IBK",)
+
+
+def test_a_surname_the_corpus_writes_in_small_letters_is_no_person() -> None:
+    vocabulary = Vocabulary.from_passages(["the keita was planted near the keita field."])
+    assert understand("What did IBK do?", vocabulary, _table("person")).unknown_names == (
+        "IBK",)
