@@ -18,6 +18,8 @@ can you explain|could you explain|can you|could you|can u|would you|will you
 do you know|does anyone know|anyone know|any idea|any ideas|i want to know|i'd like to know
 i would like to know|i wonder|i was wondering|wondering|quick question|just curious|curious
 help me understand|help me|i need to know|need info on|info on|fill me in on|update me on
+thanks a lot in advance|thanks in advance|thank you in advance|thx in advance|thanks a lot
+thank you so much|thanks so much|many thanks|merci d'avance|merci par avance
 please|pls|plz|plse|thanks|thank you|thx|ty|cheers|lol|lmao|rofl|haha|hahaha|omg|wtf|btw
 idk|imo|tbh|or nah|or not|bro|bruh|mate|guys|dude|folks|ok so|okay so|ok|okay|um|uh|hmm
 ngl|fr fr|fr|smh|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam

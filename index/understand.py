@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol
 
@@ -496,17 +496,67 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
 
 
 def _read(reading: _Reading, words: Sequence[_Word], recent_words: frozenset[str]) -> None:
+    context = context_words(words, reading.text)
     i = 0
     while i < len(words):
+        concepts, unknown = len(reading.concepts), len(reading.unknown)
         used = (_read_alias(reading, words, i) or _read_french_phrase(reading, words, i)
                 or _read_joined(reading, words, i))
-        if used:
-            i += used
-            continue
-        word = words[i]
-        if not _is_filler(reading, word, recent_words):
-            _read_word(reading, word)
-        i += 1
+        if not used:
+            if not _is_filler(reading, words[i], recent_words):
+                _read_word(reading, words[i])
+            used = 1
+        if i in context:
+            _as_context(reading, concepts, unknown)
+        i += used
+
+
+# ----- a long message's words about the asker -----------------------------------------
+
+CONTEXT_WEIGHT = 0.35    # a word of a clause that neither asks nor names anything
+CONTEXT_MIN_WORDS = 16   # shorter messages are all question
+_CLAUSE_END = re.compile(r"[.!?;,:()\n]")
+_ASKING = frozenset("""
+what whats who whos whom whose when where why how which
+quoi qui quand ou pourquoi comment combien quel quelle quels quelles
+""".split())
+
+
+def context_words(words: Sequence[_Word], text: str) -> frozenset[int]:
+    """Positions of the words that tell about the asker in a long message ("I'm writing a
+    piece for tomorrow, my editor wants background, … what is the CSP"): the clauses that
+    neither ask (a question word) nor name anything (a capitalised word inside a sentence,
+    an acronym, a number), when another clause asks. Empty for a short message."""
+    if len(words) < CONTEXT_MIN_WORDS:
+        return frozenset()
+    clauses: list[list[int]] = [[]]
+    for i, word in enumerate(words):
+        if i and _CLAUSE_END.search(text[words[i - 1].end:word.start]):
+            clauses.append([])
+        clauses[-1].append(i)
+    asking = [c for c in clauses if any(words[i].folded in _ASKING for i in c)]
+    if not asking:
+        return frozenset()
+    return frozenset(i for clause in clauses if clause not in asking
+                     and not any(_names_something(words[i]) for i in clause) for i in clause)
+
+
+def _names_something(word: _Word) -> bool:
+    return (word.acronym or word.folded.isdigit()
+            or (word.capitalised and not word.sentence_start))
+
+
+def _as_context(reading: _Reading, concepts: int, unknown: int) -> None:
+    """The concepts read since `concepts` weigh CONTEXT_WEIGHT of what they would; those the
+    index lacks are dropped, and no name read there vetoes the answer."""
+    kept = []
+    for concept in reading.concepts[concepts:]:
+        if any(a.term in reading.vocabulary for a in concept.alternatives):
+            alternatives = tuple(replace(a, weight=a.weight * CONTEXT_WEIGHT)
+                                 for a in concept.alternatives)
+            kept.append(replace(concept, alternatives=alternatives))
+    reading.concepts[concepts:] = kept
+    del reading.unknown[unknown:]
 
 
 def _is_filler(reading: _Reading, word: _Word, recent_words: frozenset[str]) -> bool:

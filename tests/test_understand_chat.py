@@ -7,7 +7,7 @@ import pytest
 
 from index.lexicon import AliasEntry, AliasTable, load_aliases
 from index.query import ALIAS, SYNONYM, VARIANT, Query
-from index.understand import prepare, understand
+from index.understand import CONTEXT_WEIGHT, prepare, understand
 from index.vocabulary import Vocabulary
 
 PASSAGES = [
@@ -130,3 +130,38 @@ def test_a_surname_the_corpus_writes_in_small_letters_is_no_person() -> None:
     vocabulary = Vocabulary.from_passages(["the keita was planted near the keita field."])
     assert understand("What did IBK do?", vocabulary, _table("person")).unknown_names == (
         "IBK",)
+
+
+RAMBLING = ("I'm covering the army for tomorrow and my editor wants background, I keep reading "
+            "different things online and honestly it's confusing, can you just tell me what "
+            "the Tinzaouatene fighting was and when it happened, thanks a lot in advance 🙏")
+
+
+def test_a_long_message_s_clauses_about_the_asker_weigh_less_than_the_question() -> None:
+    query = ask(RAMBLING)
+    weights = {c.typed: max(a.weight for a in c.alternatives) for c in query.concepts}
+    assert weights["Tinzaouatene"] == 1.0 and weights["fighting"] == 1.0
+    assert weights["army"] == pytest.approx(CONTEXT_WEIGHT)
+    assert "advance" not in weights  # "thanks a lot in advance" is chatter
+
+
+def test_context_words_the_index_lacks_are_dropped_and_never_veto() -> None:
+    question = ("I keep reading substacks and telegrammz online and my editor wants "
+                "background on this, so honestly what happened at Tinzaouatene in July 2024")
+    assert ask("what do substacks say about Tinzaouatene").unknown_names == ("substacks",)
+    query = ask(question)
+    assert query.unknown_names == ()
+    typed = [c.typed for c in query.concepts]
+    assert "editor" not in typed and "Tinzaouatene" in typed
+
+
+def test_a_clause_that_names_something_is_never_context() -> None:
+    query = ask("Following the withdrawal of the peacekeepers and the capture of Anefis in "
+                "October by the rebels, what did the army and Wagner do around Kidal next?")
+    assert all(max(a.weight for a in c.alternatives) == 1.0 for c in query.concepts
+               if c.typed in {"Anefis", "Kidal", "Wagner"})
+
+
+def test_a_short_message_has_no_context() -> None:
+    query = ask("my editor wants to know, what happened at Tinzaouatene?")
+    assert all(max(a.weight for a in c.alternatives) == 1.0 for c in query.concepts)
