@@ -1069,9 +1069,19 @@ def _french_alternatives(reading: _Reading, term: str) -> list[Alternative]:
         if any(is_dictionary_word(fold(w)) for w in _WORD.findall(phrase)):
             continue  # "population", "combat": an English word means what English says
         terms = _content_terms(reading, phrase)
+        if any(_english_stem(t) for t in terms):
+            continue  # "parti" is also the stem of "party": English passages hold it
         if terms and term not in terms and reading.vocabulary.cooccur(terms):
             found += [Alternative(t, FRENCH_DOCUMENT_WEIGHT, TRANSLATION) for t in terms]
     return found
+
+
+def _english_stem(term: str) -> bool:
+    """True if an English word stems to this term too ("parti" <- party, "mission")."""
+    words = {term, term + "e", term + "s", term + "y"}
+    if term.endswith("i"):
+        words.add(term[:-1] + "y")
+    return any(is_dictionary_word(w) and analyze(w) == [term] for w in words)
 
 
 def _translation_of(reading: _Reading, word: _Word) -> tuple[str, ...]:

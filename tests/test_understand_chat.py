@@ -165,3 +165,18 @@ def test_a_clause_that_names_something_is_never_context() -> None:
 def test_a_short_message_has_no_context() -> None:
     query = ask("my editor wants to know, what happened at Tinzaouatene?")
     assert all(max(a.weight for a in c.alternatives) == 1.0 for c in query.concepts)
+
+
+def test_a_french_word_whose_stem_is_an_english_word_s_is_not_searched_for_french_documents(
+) -> None:
+    vocabulary = Vocabulary.from_passages(["The parties met. Wagner left Mali.",
+                                           "Le retrait des troupes a commencé."])
+    query = understand("Wagner leaving Mali", vocabulary, ALIASES)
+    leaving = next(c for c in query.concepts if c.typed == "leaving")
+    assert "parti" not in {a.term for a in leaving.alternatives}
+
+
+def test_war_and_conflict_count_for_each_other() -> None:
+    query = ask("how many displaced by this war")
+    war = next(c for c in query.concepts if c.typed == "war")
+    assert ("conflict", SYNONYM) in {(a.term, a.how) for a in war.alternatives}
