@@ -188,7 +188,8 @@ class French:
 # leaves alone ("quitte" is also an adjective): a plural, a verb's present or participle.
 _FRENCH_ENDINGS = (("s", ""), ("x", ""), ("e", "er"), ("es", "er"), ("ent", "er"),
                    ("ee", "er"), ("ees", "er"), ("es", "e"), ("is", "ir"), ("it", "ir"),
-                   ("ise", "endre"), ("ises", "endre"), ("is", "endre"))
+                   ("ise", "endre"), ("ises", "endre"), ("is", "endre"), ("u", "re"),
+                   ("us", "re"), ("ue", "re"), ("ues", "re"))
 
 
 def _french_lemma_guesses(word: str) -> list[str]:
@@ -204,7 +205,8 @@ le la les des du est sont ont qui que quoi quand pourquoi comment combien ou que
 quels quelles une dans avec sur au aux cette ces il ils elle elles leur leurs sa ses et
 mais pas ne nous vous je tu y ete etait sont-ils ont-ils a-t-il c qu l d j n s lui eux
 depuis apres avant pendant contre chez entre selon toujours encore deja aussi tres
-""".split())
+koi pkoi pourkoi pk pq ki kan kand cmt bcp tjrs jsp
+""".split())  # the last line: chat French (koi = quoi, pk = pourquoi, ki = qui, kan = quand)
 
 
 @lru_cache(maxsize=1)
@@ -1204,7 +1206,7 @@ _DEFINITION = re.compile(
     r"|^(?:what\s+does|what\s+do)\s+(?P<y>.+?)\s+(?:mean|stand\s+for)\??$"
     r"|^(?:define|definition\s+of|meaning\s+of)\s+(?P<z>.+?)\??$"
     r"|^(?:c'est\s+quoi|qu'est[\s-]ce\s+que?(?:\s+c'est)?|qui\s+est|qui\s+sont|que\s+sont"
-    r"|que\s+signifie|c'est\s+qui)\s+(?:le\s+|la\s+|les\s+|l'|un\s+|une\s+)?(?P<w>.+?)\??$",
+    r"|que\s+signifie|c'est\s+qui|(?:c|c'est|cest|c'|ces)\s*(?:koi|quoi|ki)|ki\s+est)\s+(?:le\s+|la\s+|les\s+|l'|un\s+|une\s+)?(?P<w>.+?)\??$",
     re.IGNORECASE)
 _MAX_DEFINED_WORDS = 3
 # "who are the CMA and what do they want": the definition is asked of the CMA.

@@ -7,7 +7,13 @@ import pytest
 
 from index.lexicon import AliasEntry, AliasTable, load_aliases
 from index.query import ALIAS, SYNONYM, VARIANT, Query
-from index.understand import CONTEXT_WEIGHT, prepare, understand
+from index.understand import (
+    CONTEXT_WEIGHT,
+    default_french,
+    definition_subject,
+    prepare,
+    understand,
+)
 from index.vocabulary import Vocabulary
 
 PASSAGES = [
@@ -180,3 +186,19 @@ def test_war_and_conflict_count_for_each_other() -> None:
     query = ask("how many displaced by this war")
     war = next(c for c in query.concepts if c.typed == "war")
     assert ("conflict", SYNONYM) in {(a.term, a.how) for a in war.alternatives}
+
+
+@pytest.mark.parametrize(("french", "english"), [
+    ("perdus", "lose"), ("vendus", "sell"), ("approuvé", "approve"), ("profité", "benefit")])
+def test_french_participles_find_their_verb_s_entry(french: str, english: str) -> None:
+    assert english in default_french().translate([french])
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("c koi le CSP-PSD", "CSP-PSD"), ("c quoi la MINUSMA", "MINUSMA"), ("ki est Goïta", "Goïta")])
+def test_chat_french_asks_for_a_definition(question: str, subject: str) -> None:
+    assert definition_subject(question, []) == subject
+
+
+def test_chat_french_words_make_a_question_french() -> None:
+    assert ask("pk wagner a quitté le mali").language == "fr"
