@@ -857,9 +857,21 @@ def _read_french_phrase(reading: _Reading, words: Sequence[_Word], i: int) -> in
     return 0
 
 
+FALSE_FRIEND_WEIGHT = 0.3  # a French word's own term that English words stem to as well
+
+
+def _own_weight(typed: str, term: str) -> float:
+    """The weight of a translated French word's own term: full (French documents hold it),
+    unless English words stem to it too ("partie" -> parti <- party), when English passages
+    would match it for the wrong reason."""
+    if is_dictionary_word(fold(typed)) or not _english_stem(term):
+        return 1.0
+    return FALSE_FRIEND_WEIGHT
+
+
 def _translation_concept(reading: _Reading, typed: str, targets: Sequence[str]) -> Concept:
     own = _content_terms(reading, typed)
-    alternatives = [Alternative(t, 1.0, TYPED) for t in own]
+    alternatives = [Alternative(t, _own_weight(typed, t), TYPED) for t in own]
     for target in targets:
         for term in analyze(target):
             if term not in own:
@@ -993,7 +1005,9 @@ def _read_word(reading: _Reading, word: _Word) -> None:
     translation = _translation_of(reading, word) if in_french or term not in vocabulary else ()
     if translation:
         concept = _translation_concept(reading, word.text, translation)
-        reading.add(Concept(word.text, _dedupe([*alternatives, *concept.alternatives[1:]])))
+        own = Alternative(term, _own_weight(word.text, term), TYPED)
+        reading.add(Concept(word.text, _dedupe([own, *alternatives[1:],
+                                                *concept.alternatives[1:]])))
         return
     variants = _variants(reading, word, term, name)
     if term not in vocabulary and not variants and name:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from index.lexicon import AliasEntry, AliasTable, load_aliases
-from index.query import ALIAS, SYNONYM, VARIANT, Query
+from index.query import ALIAS, SYNONYM, TYPED, VARIANT, Query
 from index.understand import (
     CONTEXT_WEIGHT,
+    FALSE_FRIEND_WEIGHT,
     default_french,
     definition_subject,
     prepare,
@@ -202,3 +203,16 @@ def test_chat_french_asks_for_a_definition(question: str, subject: str) -> None:
 
 def test_chat_french_words_make_a_question_french() -> None:
     assert ask("pk wagner a quitté le mali").language == "fr"
+
+
+def test_a_french_word_whose_own_term_is_an_english_stem_counts_mostly_by_translation() -> None:
+    vocabulary = Vocabulary.from_passages(["The parties met in Bamako.",
+                                           "France left Mali; the French military withdrew."])
+    query = understand("quand la France est partie du Mali", vocabulary, ALIASES)
+    partie = next(c for c in query.concepts if c.typed == "partie")
+    weights = {a.term: (a.weight, a.how) for a in partie.alternatives}
+    assert weights["parti"] == (FALSE_FRIEND_WEIGHT, TYPED)
+    assert weights["leav"][1] == "translation"
+    retrait = next(c for c in understand("le retrait de la France", vocabulary,
+                                         ALIASES).concepts if c.typed == "retrait")
+    assert {a.term: a.weight for a in retrait.alternatives}["retrait"] == 1.0
