@@ -323,7 +323,8 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
     )
 
 
-_ASKS_WHY = re.compile(r"\b(?:why|whys|how come|reasons?|pourquoi|raisons?)\b", re.IGNORECASE)
+_ASKS_WHY = re.compile(r"\b(?:why|whys|y tho|how come|reasons?|pourquoi|pk|pq|pkoi|pourkoi"
+                       r"|raisons?)\b", re.IGNORECASE)
 
 
 _THOUSANDS = re.compile(r"(?<![\w.,])(\d{1,3})\s?k(?!\w)", re.IGNORECASE)
@@ -1150,7 +1151,7 @@ def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alt
     written_as_name = word.acronym or word.capitalised
     if not written_as_name and (known or len(word.folded) < _MIN_TYPO_LENGTH):
         return []  # a known word in small letters is what it is
-    spellings = _closest_spellings(vocabulary, word.folded, written_as_name,
+    spellings = _closest_spellings(vocabulary, word.folded, term, written_as_name,
                                    vocabulary.df(term))
     if spellings:
         found = spellings[0]
@@ -1172,17 +1173,21 @@ _SPELLING_MARGIN = 7.5  # spellings this close to the best one count too (rapidf
 _MAX_SPELLINGS = 3
 
 
-def _closest_spellings(vocabulary: Vocabulary, folded: str, written_as_name: bool,
+def _closest_spellings(vocabulary: Vocabulary, folded: str, term: str, written_as_name: bool,
                        more_used_than: int) -> list[str]:
     """The index terms spelt most like a name, best first: the corpus may spell one place
     two ways (Boulkessi, Boulikessi). A name typed in small letters ("boulkesy", chat style)
     is compared with the corpus's names first (those it names once too), then with its
-    other words, which must be used at least twice."""
-    def alike(names_only: bool) -> list[str]:
-        return vocabulary.alike(folded, names_only=names_only, more_used_than=more_used_than,
+    other words, which must be used at least twice; those are compared stem to stem
+    ("peackeepers" -> peackeep ~ peacekeep)."""
+    def alike(word: str, names_only: bool) -> list[str]:
+        return vocabulary.alike(word, names_only=names_only, more_used_than=more_used_than,
                                 limit=_MAX_SPELLINGS, margin=_SPELLING_MARGIN)
 
-    return alike(True) or ([] if written_as_name else alike(False))
+    if written_as_name:
+        return alike(folded, True)
+    return alike(folded, True) or alike(folded, False) or (
+        alike(term, False) if term != folded else [])
 
 
 _MIN_TYPO_LENGTH = 4  # shorter words are too close to too many others (and the sound key

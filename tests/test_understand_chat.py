@@ -216,3 +216,18 @@ def test_a_french_word_whose_own_term_is_an_english_stem_counts_mostly_by_transl
     retrait = next(c for c in understand("le retrait de la France", vocabulary,
                                          ALIASES).concepts if c.typed == "retrait")
     assert {a.term: a.weight for a in retrait.alternatives}["retrait"] == 1.0
+
+
+def test_a_misspelt_common_word_in_small_letters_is_compared_stem_to_stem() -> None:
+    vocabulary = Vocabulary.from_passages(["MINUSMA lost 311 peacekeepers.",
+                                           "The peacekeepers withdrew in 2023."])
+    query = understand("peackeepers minusma lost", vocabulary, ALIASES)
+    typo = next(c for c in query.concepts if c.typed == "peackeepers")
+    assert "peacekeep" in {a.term for a in typo.alternatives}
+    assert query.unknown_names == ()
+
+
+@pytest.mark.parametrize("question", ["pk le mali a rompu avec l'ukraine",
+                                      "wagner left mali, y tho"])
+def test_chat_ways_of_asking_why_want_a_reason(question: str) -> None:
+    assert ask(question).wants_reason
