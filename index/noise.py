@@ -26,6 +26,8 @@ ngl|fr fr|fr|smh|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
 yall|y'all|pls help|plz help|help pls|real quick|quick q|asap|sry|sorry|srsly|seriously
 ugh|wow|yikes|damn|dang|oof|huh|eh|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
 mdr|ptdr|wsh|wesh|du coup|bref|euh|hein
+eli5|explain like i'm 5|explain like im 5|explain like i'm five|like i'm 5|like im 5
+like i'm five|like im five|tldr|tl;dr|tl dr|lmk|let me know|hmu|iykyk|asking for a friend
 salut|bonjour|bonsoir|coucou|stp|svp|s'il te plait|s'il vous plait|merci|merci beaucoup
 dis moi|dites moi|dis-moi|dites-moi|tu sais|vous savez|je voudrais savoir|je veux savoir
 """.strip().replace("\n", "|").split("|")

@@ -927,6 +927,8 @@ def _in_index(word: _Word, vocabulary: Vocabulary) -> bool:
 
 
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|e)$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+YEAR_WEIGHT = 0.7  # a year as a search word: passages often leave it to their section
 
 
 # Short forms of chat and headlines -> the word news copy writes. A short form is no name
@@ -987,7 +989,7 @@ def _read_word(reading: _Reading, word: _Word) -> None:
     vocabulary = reading.vocabulary
     ordinal = _ORDINAL.match(word.folded)  # "2nd", "1er": passages write the number
     term = ordinal.group(1) if ordinal else _acronym_or_term(word.text, vocabulary)
-    alternatives = [Alternative(term, 1.0, TYPED)]
+    alternatives = [Alternative(term, YEAR_WEIGHT if _YEAR.match(term) else 1.0, TYPED)]
     alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM)
                      for s in sorted(expand([term])[term] - {term})]
     short = _short_form(reading, word, term) or _other_spelling(reading, word, term)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from index.lexicon import AliasEntry, AliasTable, load_aliases
+from index.noise import strip_noise
 from index.query import ALIAS, SYNONYM, TYPED, VARIANT, Query
 from index.understand import (
     CONTEXT_WEIGHT,
     FALSE_FRIEND_WEIGHT,
+    YEAR_WEIGHT,
     default_french,
     definition_subject,
     prepare,
@@ -231,3 +233,21 @@ def test_a_misspelt_common_word_in_small_letters_is_compared_stem_to_stem() -> N
                                       "wagner left mali, y tho"])
 def test_chat_ways_of_asking_why_want_a_reason(question: str) -> None:
     assert ask(question).wants_reason
+
+
+def test_a_year_weighs_less_than_the_names_asked_about() -> None:
+    query = ask("the Boulkessi attack in June 2025")
+    weights = {c.typed: max(a.weight for a in c.alternatives) for c in query.concepts}
+    assert weights["2025"] == YEAR_WEIGHT < weights["Boulkessi"] == 1.0
+    assert weights["June"] == 1.0
+    assert {c.typed: max(a.weight for a in c.alternatives)
+            for c in ask("84 fighters killed").concepts}["84"] == 1.0
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("ELI5 the CSP-PSD", "the CSP-PSD"), ("tl;dr of the 2012 rebellion", "of the 2012 rebellion"),
+    ("explain the Algiers accords to me like im 5", "explain the Algiers accords to me"),
+    ("lmk about Diabaly", "about Diabaly"), ("what is the CSP, thanks a lot in advance", "what is the CSP"),
+    ("the rebels advance in Kidal", "the rebels advance in Kidal")])
+def test_more_chat_framing_is_noise(typed: str, kept: str) -> None:
+    assert strip_noise(typed) == kept
