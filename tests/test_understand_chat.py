@@ -247,7 +247,8 @@ def test_a_year_weighs_less_than_the_names_asked_about() -> None:
 @pytest.mark.parametrize(("typed", "kept"), [
     ("ELI5 the CSP-PSD", "the CSP-PSD"), ("tl;dr of the 2012 rebellion", "of the 2012 rebellion"),
     ("explain the Algiers accords to me like im 5", "explain the Algiers accords to me"),
-    ("lmk about Diabaly", "about Diabaly"), ("what is the CSP, thanks a lot in advance", "what is the CSP"),
+    ("lmk about Diabaly", "about Diabaly"),
+    ("what is the CSP, thanks a lot in advance", "what is the CSP"),
     ("the rebels advance in Kidal", "the rebels advance in Kidal")])
 def test_more_chat_framing_is_noise(typed: str, kept: str) -> None:
     assert strip_noise(typed) == kept
