@@ -679,6 +679,8 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
         direct = _surnames(reading, entry.names, taken)
     alternatives += [Alternative(t, ALIAS_WEIGHT, ALIAS) for t, _ in direct]
     taken |= {t for t, _ in direct}
+    if direct and len(own) > 1 and not vocabulary.cooccur(own):
+        alternatives = _scattered(alternatives)
     alternatives += [a for t in own if vocabulary.df(t) <= vocabulary.rare_df
                      for a in _related(vocabulary, t, lexicon.english_derived(), DERIVED_WEIGHT)
                      if a.term not in taken]
@@ -704,6 +706,17 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     if len(translations) > 1 and vocabulary.cooccur(translations):
         return _split_phrase(reading, phrase, translations, TRANSLATION, alternatives)
     return [Concept(phrase, _dedupe(alternatives), is_name=True)]
+
+
+SCATTERED_NAME_WEIGHT = 0.25  # a word of a long name the corpus never writes as such
+
+
+def _scattered(alternatives: Sequence[Alternative]) -> list[Alternative]:
+    """A multi-word name the corpus never writes whole ("Mission multidimensionnelle
+    intégrée des Nations unies…") but knows by another name (MINUSMA): its own words, which
+    only say "mission", "nations", "Mali" once apart, weigh little beside that name."""
+    return [replace(a, weight=SCATTERED_NAME_WEIGHT) if a.how == TYPED else a
+            for a in alternatives]
 
 
 def _one_word_swaps(reading: _Reading, own: Sequence[str], names: Iterable[str]

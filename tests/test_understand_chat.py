@@ -11,6 +11,7 @@ from index.query import ALIAS, SYNONYM, TYPED, VARIANT, Query
 from index.understand import (
     CONTEXT_WEIGHT,
     FALSE_FRIEND_WEIGHT,
+    SCATTERED_NAME_WEIGHT,
     YEAR_WEIGHT,
     default_french,
     definition_subject,
@@ -252,3 +253,20 @@ def test_a_year_weighs_less_than_the_names_asked_about() -> None:
     ("the rebels advance in Kidal", "the rebels advance in Kidal")])
 def test_more_chat_framing_is_noise(typed: str, kept: str) -> None:
     assert strip_noise(typed) == kept
+
+
+def test_a_long_name_the_corpus_never_writes_whole_counts_through_its_alias() -> None:
+    vocabulary = Vocabulary.from_passages(["MINUSMA lost 311 peacekeepers in Mali.",
+                                           "The mission of the nations in Mali.", "Mali."])
+    query = understand("Mission multidimensionnelle intégrée des Nations unies pour la "
+                       "stabilisation au Mali", vocabulary, ALIASES)
+    (concept,) = query.concepts
+    weights = {a.term: (a.weight, a.how) for a in concept.alternatives}
+    assert weights["minusma"] == (0.8, ALIAS)
+    assert weights["mali"] == (SCATTERED_NAME_WEIGHT, TYPED)
+
+
+def test_a_name_the_corpus_writes_whole_keeps_its_words_at_full_weight() -> None:
+    query = ask("Wagner fighters at Tinzaouatene")
+    assert all(a.weight == 1.0 for c in query.concepts for a in c.alternatives
+               if a.how == TYPED)
