@@ -77,12 +77,45 @@ class DateFinding:
     day_words: frozenset[str] = frozenset()  # "06", "02" of "2025-06-02": not search terms
 
 
-def find_dates(text: str) -> DateFinding:
-    """DateRanges named in the text, most specific first, and whether it asks for news."""
+# Periods named relative to today: "last year", "l'an dernier", "two years ago", "last summer".
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "un": 1, "une": 1,
+                 "deux": 2, "trois": 3, "quatre": 4, "cinq": 5}
+_RELATIVE = re.compile(
+    r"\b(?:(?P<last_year>last year|past year|l'an dernier|l'annee derniere|l'an passe"
+    r"|l'annee passee)|(?P<last_summer>last summer|l'ete dernier)"
+    r"|(?P<last_month>last month|le mois dernier)"
+    r"|(?P<ago>\d|one|two|three|four|five) years? ago"
+    r"|il y a (?P<il_y_a>\d|un|une|deux|trois|quatre|cinq) ans?)\b")
+
+
+def _relative(match: re.Match[str], today: dt.date) -> tuple[dt.date, dt.date]:
+    """The period a relative phrase names, counted from today."""
+    groups = match.groupdict()
+    if groups["last_month"]:
+        end = today.replace(day=1) - dt.timedelta(days=1)
+        return end.replace(day=1), end
+    if groups["last_summer"]:
+        year = today.year if today.month > 8 else today.year - 1
+        return dt.date(year, 6, 1), dt.date(year, 8, 31)
+    count = groups["ago"] or groups["il_y_a"]
+    back = 1 if groups["last_year"] else int(_NUMBER_WORDS.get(count or "", count or 1))
+    return dt.date(today.year - back, 1, 1), dt.date(today.year - back, 12, 31)
+
+
+def find_dates(text: str, today: dt.date | None = None) -> DateFinding:
+    """DateRanges named in the text, most specific first, and whether it asks for news.
+    With `today`, periods named relative to it ("last year", "il y a deux ans") too; their
+    words are then no search terms."""
     folded = fold(text)
     taken = [False] * len(folded)
     found: list[DateRange] = []
     days: set[str] = set()
+    if today is not None and dt.MINYEAR + 5 < today.year:
+        for match in _RELATIVE.finditer(folded):
+            start, end = _relative(match, today)
+            found.append(DateRange(start, end, text=match.group()))
+            days.update(match.group().replace("'", " ").split())
+            taken[match.start():match.end()] = [True] * (match.end() - match.start())
     for pattern in (*_PATTERNS[:-1], _YEAR_SPAN, _PATTERNS[-1]):
         for match in pattern.finditer(folded):
             if any(taken[match.start():match.end()]) or _is_count(folded, match):

@@ -23,6 +23,7 @@ word no dictionary knows) that the index lacks after all this is an unknown name
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -290,8 +291,10 @@ class _Reading:
 
 
 def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
-               bot_names: Sequence[str] = (), french: French | None = None) -> Query:
-    """The question's concepts, each with the index terms that count for it."""
+               bot_names: Sequence[str] = (), french: French | None = None,
+               today: dt.date | None = None) -> Query:
+    """The question's concepts, each with the index terms that count for it. `today` dates
+    "last year" and "two years ago"; without it they name no period."""
     french = french or default_french()
     text = _cut(question)
     cleaned = strip_noise(text, bot_names)
@@ -300,7 +303,7 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
     cleaned = written_dates(_thousands(_unglue(cleaned, vocabulary, aliases)))
     words = _words(cleaned)
     language = detect_language(words, vocabulary, aliases, french)
-    dates = find_dates(cleaned)
+    dates = find_dates(cleaned, today)
     reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
                        cleaned, dates.day_words)
     _read(reading, words, dates.recent_words)
