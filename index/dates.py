@@ -110,7 +110,7 @@ def find_dates(text: str, today: dt.date | None = None) -> DateFinding:
     taken = [False] * len(folded)
     found: list[DateRange] = []
     days: set[str] = set()
-    if today is not None and dt.MINYEAR + 5 < today.year:
+    if today is not None and today.year > dt.MINYEAR + 5:
         for match in _RELATIVE.finditer(folded):
             start, end = _relative(match, today)
             found.append(DateRange(start, end, text=match.group()))
