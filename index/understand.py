@@ -708,7 +708,40 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
         return _split_phrase(reading, phrase, own, TYPED, alternatives, swaps)
     if len(translations) > 1 and vocabulary.cooccur(translations):
         return _split_phrase(reading, phrase, translations, TRANSLATION, alternatives)
+    if direct and not vocabulary.cooccur(own) and not vocabulary.cooccur(translations):
+        longest = _longest_name(reading, direct, entry.names, {*own, *translations})
+        if longest:
+            return _name_words(reading, phrase, longest, alternatives)
     return [Concept(phrase, _dedupe(alternatives), is_name=True)]
+
+
+def _longest_name(reading: _Reading, direct: Sequence[tuple[str, str]], names: Iterable[str],
+                  typed: set[str]) -> list[str]:
+    """When the corpus knows an entry only by multi-word names ("FAMa" -> Malian Armed
+    Forces, Malian army), the terms of the longest of them that one passage holds (then the
+    rarest), else []."""
+    if any(len(_phrase_terms(reading, name)) < 2 for _, name in direct):
+        return []
+    found = [terms for terms in (_phrase_terms(reading, n) for n in names)
+             if len(terms) > 1 and typed.isdisjoint(terms) and reading.vocabulary.cooccur(terms)]
+    if not found:
+        return []
+    return max(found, key=lambda t: (len(t), -sum(reading.vocabulary.df(w) for w in t)))
+
+
+def _name_words(reading: _Reading, phrase: str, parts: Sequence[str],
+                alternatives: Sequence[Alternative]) -> list[Concept]:
+    """A name known to the corpus only by a multi-word alias ("FAMa" = Malian Armed Forces):
+    one concept per word of that alias, so that a passage must hold the whole name (its
+    rarest word also counts for every other alternative), not one word of it ("armed")."""
+    anchor = min(parts, key=reading.vocabulary.df)
+    first = [Alternative(anchor, ALIAS_WEIGHT, ALIAS),
+             *(a for a in alternatives if a.term not in parts)]
+    concepts = [Concept(phrase, _dedupe(first), is_name=True)]
+    concepts += [Concept(f"{phrase}: {reading.vocabulary.surface_of(t)}",
+                         (Alternative(t, ALIAS_WEIGHT, ALIAS),), is_name=True)
+                 for t in parts if t != anchor]
+    return concepts
 
 
 SCATTERED_NAME_WEIGHT = 0.25  # a word of a long name the corpus never writes as such

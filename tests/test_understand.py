@@ -269,7 +269,11 @@ def test_a_multi_word_alias_contributes_its_rare_terms_only() -> None:
         [*PASSAGES, *(f"Malian forces report {i}." for i in range(40))])
     query = understand("FAMa operations", vocabulary, ALIASES)  # "Malian Armed Forces"
     assert alternative(query, "arm") == (0.8, ALIAS)
-    assert alternative(query, "malian") is None and not query.unknown_names
+    fama = next(c for c in query.concepts if c.typed == "FAMa")
+    assert "malian" not in fama.terms and not query.unknown_names
+    # the alias's common words are required beside it (one concept each), never
+    # alternatives that stand for the name alone (index.understand._name_words)
+    assert all(c.terms == {"malian"} for c in query.concepts if "malian" in c.terms)
 
 
 def test_an_alias_spelt_otherwise_in_many_words_is_found() -> None:

@@ -270,3 +270,19 @@ def test_a_name_the_corpus_writes_whole_keeps_its_words_at_full_weight() -> None
     query = ask("Wagner fighters at Tinzaouatene")
     assert all(a.weight == 1.0 for c in query.concepts for a in c.alternatives
                if a.how == TYPED)
+
+
+def test_a_name_the_corpus_knows_only_by_a_multi_word_alias_needs_every_word_of_it() -> None:
+    vocabulary = Vocabulary.from_passages([
+        "The Malian Armed Forces launched airstrikes.", "Armed groups attacked Gao.",
+        "Malian troops and Russian forces.", "The Malian army withdrew."])
+    query = understand("FAMa", vocabulary, ALIASES)
+    required = [{a.term for a in c.alternatives} for c in query.concepts]
+    assert len(required) == 3
+    assert {"malian"} in required and {"forc"} in required
+    assert any("arm" in terms and "fama" in terms for terms in required)
+
+
+def test_a_single_word_alias_stays_one_concept() -> None:
+    (concept,) = ask("GSIM").concepts
+    assert "jnim" in {a.term for a in concept.alternatives}
