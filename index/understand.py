@@ -532,9 +532,8 @@ def context_words(words: Sequence[_Word], text: str) -> frozenset[int]:
     """Positions of the words that tell about the asker in a long message ("I'm writing a
     piece for tomorrow, my editor wants background, … what is the CSP"): the clauses that
     neither ask (a question word) nor name anything (a capitalised word inside a sentence,
-    an acronym, a number), when another clause asks. Empty for a short message."""
-    if len(words) < CONTEXT_MIN_WORDS:
-        return frozenset()
+    an acronym, a number), when another clause asks. In a short message, only such clauses
+    that speak of the asker (I, my, je, mon...)."""
     clauses: list[list[int]] = [[]]
     for i, word in enumerate(words):
         if i and _CLAUSE_END.search(text[words[i - 1].end:word.start]):
@@ -543,8 +542,16 @@ def context_words(words: Sequence[_Word], text: str) -> frozenset[int]:
     asking = [c for c in clauses if any(words[i].folded in _ASKING for i in c)]
     if not asking:
         return frozenset()
+    long = len(words) >= CONTEXT_MIN_WORDS
     return frozenset(i for clause in clauses if clause not in asking
-                     and not any(_names_something(words[i]) for i in clause) for i in clause)
+                     and not any(_names_something(words[i]) for i in clause)
+                     and (long or any(words[i].folded in _ASKER for i in clause))
+                     for i in clause)
+
+
+# A clause with these words speaks of the asker ("need the date for my piece"): context
+# even in a short message.
+_ASKER = frozenset("i im i'm me my mine we our us je j moi mon ma mes nous notre nos".split())
 
 
 def _names_something(word: _Word) -> bool:
@@ -678,6 +685,10 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     alternatives += [Alternative(t, TRANSLATION_WEIGHT, TRANSLATION) for t in translations]
     taken = {*own, *translations}
     direct = _alias_terms(reading, entry.names, taken)
+    surname = _typed_surname(reading, phrase, own, entry)
+    if surname:  # "Ibrahim Boubacar Keïta" where the corpus writes "Keita"
+        alternatives = [a if a.term == surname else replace(a, weight=SCATTERED_NAME_WEIGHT)
+                        for a in alternatives]
     if not direct and entry.kind == PERSON:
         direct = _surnames(reading, entry.names, taken)
     alternatives += [Alternative(t, ALIAS_WEIGHT, ALIAS) for t, _ in direct]
@@ -695,7 +706,8 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
             taken |= {t for t, _ in found}
     # Only the entry's own names count: a predecessor or successor the corpus mentions
     # (JNIM for "Katiba Macina") is a lead to follow, not the name asked about.
-    mentioned = bool(direct) or vocabulary.cooccur(own) or vocabulary.cooccur(translations) \
+    mentioned = bool(direct or surname) or vocabulary.cooccur(own) \
+        or vocabulary.cooccur(translations) \
         or any(vocabulary.cooccur(_phrase_terms(reading, name)) for name in entry.names)
     if direct and not vocabulary.cooccur(own):
         shown = _best_name(direct, vocabulary)
@@ -842,6 +854,18 @@ def _alias_terms(reading: _Reading, names: Iterable[str], taken: set[str]
 
 
 PERSON = "person"  # the alias-table kind of a person's entry
+
+
+def _typed_surname(reading: _Reading, phrase: str, own: Sequence[str],
+                   entry: AliasEntryLike) -> str:
+    """The term of the last word of a person's full name typed whole, when the corpus never
+    writes that name whole but writes the surname with a capital; else ""."""
+    if entry.kind != PERSON or len(own) < 2 or reading.vocabulary.cooccur(own):
+        return ""
+    words = _WORD.findall(phrase)
+    term = _acronym_or_term(words[-1], reading.vocabulary) if words else ""
+    vocabulary = reading.vocabulary
+    return term if term in vocabulary and vocabulary.surface_of(term)[:1].isupper() else ""
 
 
 def _surnames(reading: _Reading, names: Iterable[str], taken: set[str]

@@ -286,3 +286,23 @@ def test_a_name_the_corpus_knows_only_by_a_multi_word_alias_needs_every_word_of_
 def test_a_single_word_alias_stays_one_concept() -> None:
     (concept,) = ask("GSIM").concepts
     assert "jnim" in {a.term for a in concept.alternatives}
+
+
+def test_a_short_message_s_clause_about_the_asker_is_context() -> None:
+    query = ask("Wagner fighters at Tinzaouatene when?? need the date for my piece")
+    weights = {c.typed: max(a.weight for a in c.alternatives) for c in query.concepts}
+    assert weights["Tinzaouatene"] == 1.0 and "piece" not in weights
+    assert all(w == pytest.approx(CONTEXT_WEIGHT) for t, w in weights.items()
+               if t in {"need", "date"})
+    # a clause about the asker that names something is never context
+    assert ask("what happened at Tinzaouatene? my Reuters piece").unknown_names
+
+
+def test_a_person_s_full_name_is_found_where_the_corpus_writes_the_surname() -> None:
+    vocabulary = Vocabulary.from_passages(["Keita's presidency was among the worst."])
+    query = understand("Ibrahim Boubacar Keïta and corruption", vocabulary,
+                       _table("person"))
+    name = query.concepts[0]
+    weights = {a.term: a.weight for a in name.alternatives}
+    assert weights["keita"] == 1.0 and weights["ibrahim"] == SCATTERED_NAME_WEIGHT
+    assert query.unknown_names == ()
