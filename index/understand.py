@@ -988,7 +988,8 @@ def _joined_spelt_otherwise(reading: _Reading, first: _Word, second: _Word, join
                             ) -> str:
     """The corpus's name spelt like two words written as one ("tin zawaten" ->
     Tinzaouatene), when the second word is unknown to the index: "", when none is."""
-    if len(joined) < _MIN_JOINED_LENGTH or _in_index(second, reading.vocabulary):
+    if len(joined) < _MIN_JOINED_LENGTH or _in_index(second, reading.vocabulary) \
+            or is_dictionary_word(second.folded):
         return ""
     if len(first.folded) < 2 or len(second.folded) < 3:
         return ""
@@ -1044,7 +1045,8 @@ _SPELLING_PAIRS = [(re.compile(a), b) for a, b in (
 def _other_spelling(reading: _Reading, word: _Word, term: str) -> list[Alternative]:
     """For an English word the index lacks, its British or American spelling that the
     index holds ("favour" -> favor, "defence" -> defense)."""
-    if term in reading.vocabulary or not word.text.isalpha() or word.acronym:
+    if term in reading.vocabulary or not word.text.isalpha() or word.acronym \
+            or not is_dictionary_word(word.folded):
         return []
     found: list[Alternative] = []
     for pattern, replacement in _SPELLING_PAIRS:

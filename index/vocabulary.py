@@ -53,6 +53,9 @@ class Vocabulary:
     # computed on first use
     _skeletons: dict[tuple[bool, str], list[str]] = field(
         default_factory=dict, compare=False, repr=False)
+    # alike()'s answers: chat repeats its misspellings, and fuzzy matching is the dear part
+    _alike_cache: dict[tuple[str, bool, int, int, float], list[str]] = field(
+        default_factory=dict, compare=False, repr=False)
     # one thread builds the tables (a background warm() and a question may race)
     _building: threading.Lock = field(default_factory=threading.Lock, compare=False,
                                       repr=False)
@@ -129,6 +132,17 @@ class Vocabulary:
         """The index terms spelt like `word`, most alike first (as `closest` compares them):
         the best, and up to `limit` in all that score within `margin` of it (one place the
         corpus spells two ways: "Boulkesi" ~ Boulkessi, Boulikessi)."""
+        asked = (word, names_only, more_used_than, limit, margin)
+        cached = self._alike_cache.get(asked)
+        if cached is None:
+            if len(self._alike_cache) >= _ALIKE_CACHE_SIZE:
+                self._alike_cache.clear()
+            cached = self._alike_cache[asked] = self._alike(word, names_only, more_used_than,
+                                                            limit, margin)
+        return list(cached)
+
+    def _alike(self, word: str, names_only: bool, more_used_than: int, limit: int,
+               margin: float) -> list[str]:
         key = spelling_key(word)
         cutoff = _fuzzy_cutoff(len(key))
         if cutoff is None:
@@ -290,6 +304,9 @@ def vowel_skeleton(key: str) -> str:
     """A spelling key with every vowel but the first letter made one ("maneka" and "menaka"
     -> "manaka"): transliterations disagree most on vowels."""
     return key[:1] + _VOWELS.sub("a", key[1:])
+
+
+_ALIKE_CACHE_SIZE = 20_000
 
 
 def _fuzzy_cutoff(length: int) -> float | None:
