@@ -918,7 +918,7 @@ class Service:
         """CPU part of answering (run in a worker thread): understanding, ranking and
         abstention (index.rank), highlights."""
         query = understand(question[:2000], snapshot.vocabulary, self.aliases,
-                           bot_names=self.bot_names)
+                           bot_names=self.bot_names, today=dt.date.today())
         ranking = self._relevant(snapshot, query)
         highlight = [a.term for c in query.concepts for a in c.alternatives]
         passages = tuple(self._passage(snapshot, offset + i + 1, hit.index, hit.score, highlight)
@@ -968,7 +968,7 @@ class Service:
         if snapshot.engine is None:
             return None
         query = understand(question[:2000], snapshot.vocabulary, self.aliases,
-                           bot_names=self.bot_names)
+                           bot_names=self.bot_names, today=dt.date.today())
         return concept_weights(query, snapshot.engine.idf)
 
     async def full_text(self, chunk_id: str) -> FullText | None:

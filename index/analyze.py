@@ -163,6 +163,7 @@ army military troops forces soldiers
 leave withdraw withdrawal exit depart pull
 kill killed death deaths die dead casualties toll
 fight fighting battle clash combat
+war conflict hostilities
 attack assault raid strike offensive
 rebel rebels insurgent separatist militant
 jihadist islamist

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from index.analyze import fold
 from index.query import DateRange
 
-__all__ = ["MONTHS_EN_OF_FR", "DateFinding", "find_dates", "find_event_dates", "parse_day"]
+__all__ = ["MONTHS_EN_OF_FR", "DateFinding", "find_dates", "find_event_dates", "parse_day",
+           "written_dates"]
 
 _EN_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
               "september", "october", "november", "december"]
@@ -47,6 +48,12 @@ _PATTERNS = [
     re.compile(rf"\b{_MONTH},?\s+(?:of\s+|de\s+|d')?{_YEAR}\b"),
     re.compile(rf"\b{_YEAR}\b"),
 ]
+# "between 2012 and 2023", "entre 2012 et 2023", "2012-2023": one period (questions only;
+# passages keep reading each year as its own).
+_YEAR_SPAN = re.compile(
+    r"\b(?:(?P<since>between|from|entre|de|du)\s+)?(?P<year1>(?:19|20)\d\d)\s*"
+    r"(?P<upto>and|to|until|through|-|–|et|a|au|jusqu'a|jusqu'en)\s*(?P<year>(?:19|20)\d\d)\b")
+_SPAN_WORDS = frozenset({"-", "–"})  # "2012-2023"; "2012 and 2023" is two years
 # A bare number of soldiers or dead is a count, not a year ("2000 troops").
 _COUNT_NOUN = re.compile(
     r"\s+(?:soldiers?|troops?|fighters?|people|civilians?|men|women|children|dead|killed|"
@@ -70,13 +77,46 @@ class DateFinding:
     day_words: frozenset[str] = frozenset()  # "06", "02" of "2025-06-02": not search terms
 
 
-def find_dates(text: str) -> DateFinding:
-    """DateRanges named in the text, most specific first, and whether it asks for news."""
+# Periods named relative to today: "last year", "l'an dernier", "two years ago", "last summer".
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "un": 1, "une": 1,
+                 "deux": 2, "trois": 3, "quatre": 4, "cinq": 5}
+_RELATIVE = re.compile(
+    r"\b(?:(?P<last_year>last year|past year|l'an dernier|l'annee derniere|l'an passe"
+    r"|l'annee passee)|(?P<last_summer>last summer|l'ete dernier)"
+    r"|(?P<last_month>last month|le mois dernier)"
+    r"|(?P<ago>\d|one|two|three|four|five) years? ago"
+    r"|il y a (?P<il_y_a>\d|un|une|deux|trois|quatre|cinq) ans?)\b")
+
+
+def _relative(match: re.Match[str], today: dt.date) -> tuple[dt.date, dt.date]:
+    """The period a relative phrase names, counted from today."""
+    groups = match.groupdict()
+    if groups["last_month"]:
+        end = today.replace(day=1) - dt.timedelta(days=1)
+        return end.replace(day=1), end
+    if groups["last_summer"]:
+        year = today.year if today.month > 8 else today.year - 1
+        return dt.date(year, 6, 1), dt.date(year, 8, 31)
+    count = groups["ago"] or groups["il_y_a"]
+    back = 1 if groups["last_year"] else int(_NUMBER_WORDS.get(count or "", count or 1))
+    return dt.date(today.year - back, 1, 1), dt.date(today.year - back, 12, 31)
+
+
+def find_dates(text: str, today: dt.date | None = None) -> DateFinding:
+    """DateRanges named in the text, most specific first, and whether it asks for news.
+    With `today`, periods named relative to it ("last year", "il y a deux ans") too; their
+    words are then no search terms."""
     folded = fold(text)
     taken = [False] * len(folded)
     found: list[DateRange] = []
     days: set[str] = set()
-    for pattern in _PATTERNS:
+    if today is not None and today.year > dt.MINYEAR + 5:
+        for match in _RELATIVE.finditer(folded):
+            start, end = _relative(match, today)
+            found.append(DateRange(start, end, text=match.group()))
+            days.update(match.group().replace("'", " ").split())
+            taken[match.start():match.end()] = [True] * (match.end() - match.start())
+    for pattern in (*_PATTERNS[:-1], _YEAR_SPAN, _PATTERNS[-1]):
         for match in pattern.finditer(folded):
             if any(taken[match.start():match.end()]) or _is_count(folded, match):
                 continue
@@ -105,6 +145,38 @@ def _span(groups: dict[str, str | None]) -> tuple[dt.date, dt.date] | None:
     return (start, end) if start <= end else None
 
 
+_ISO_OR_SLASHED = re.compile(r"\b(?:(?P<iso_year>(?:19|20)\d\d)-(?P<iso_month>[01]?\d)-"
+                            r"(?P<iso_day>[0-3]?\d)|(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/"
+                            r"(?P<year>(?:19|20)\d\d))\b")
+_SHORT_MONTH = re.compile(
+    r"(?<![\w-])(?P<month>jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
+    r"(?=\s+(?:[0-3]?\d(?:st|nd|rd|th)?\b|(?:19|20)\d\d\b))"
+    r"|(?<=\b\d\s)(?P<month2>jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?!\w)"
+    r"|(?<=\b\d\d\s)(?P<month3>jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?!\w)",
+    re.IGNORECASE)
+
+
+def written_dates(text: str) -> str:
+    """Dates written as news copy writes them, so their words are searched as such:
+    "2013-01-16" and "16/01/2013" -> "16 January 2013", "Sept 2021" -> "September 2021"."""
+    def numeric(match: re.Match[str]) -> str:
+        groups = match.groupdict()
+        year = groups["iso_year"] or groups["year"]
+        month = int(groups["iso_month"] or groups["month"])
+        day = int(groups["iso_day"] or groups["day"])
+        if not 1 <= month <= 12 or not 1 <= day <= 31:
+            return match.group()
+        return f"{day} {_EN_MONTHS[month - 1].capitalize()} {year}"
+
+    def spelt_out(match: re.Match[str]) -> str:
+        short = next(g for g in match.groups() if g).lower()
+        return _EN_MONTHS[MONTH_NUMBER[short] - 1].capitalize()
+
+    if not any(c.isdigit() for c in text):
+        return text
+    return _SHORT_MONTH.sub(spelt_out, _ISO_OR_SLASHED.sub(numeric, text))
+
+
 def _day_words(match: re.Match[str]) -> list[str]:
     """The words of a numeric date ("2025-06-02", "02/06/2025") that are no search terms:
     its day and month numbers. A written date's day stays searchable ("2 June 2025")."""
@@ -125,6 +197,11 @@ def _range(match: re.Match[str]) -> tuple[dt.date, dt.date] | None:
     groups = match.groupdict()
     if groups.get("day1") or groups.get("month1"):
         return _span(groups)
+    if groups.get("year1"):
+        first, last = int(groups["year1"]), int(groups["year"])
+        if first >= last or not (groups["since"] or groups["upto"] in _SPAN_WORDS):
+            return None
+        return dt.date(first, 1, 1), dt.date(last, 12, 31)
     year = int(groups["year"])
     month = MONTH_NUMBER.get(groups.get("month") or "") or int(groups.get("mnum") or 0)
     day = int(groups.get("day") or 0)

@@ -18,12 +18,16 @@ can you explain|could you explain|can you|could you|can u|would you|will you
 do you know|does anyone know|anyone know|any idea|any ideas|i want to know|i'd like to know
 i would like to know|i wonder|i was wondering|wondering|quick question|just curious|curious
 help me understand|help me|i need to know|need info on|info on|fill me in on|update me on
+thanks a lot in advance|thanks in advance|thank you in advance|thx in advance|thanks a lot
+thank you so much|thanks so much|many thanks|merci d'avance|merci par avance
 please|pls|plz|plse|thanks|thank you|thx|ty|cheers|lol|lmao|rofl|haha|hahaha|omg|wtf|btw
 idk|imo|tbh|or nah|or not|bro|bruh|mate|guys|dude|folks|ok so|okay so|ok|okay|um|uh|hmm
 ngl|fr fr|fr|smh|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
 yall|y'all|pls help|plz help|help pls|real quick|quick q|asap|sry|sorry|srsly|seriously
 ugh|wow|yikes|damn|dang|oof|huh|eh|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
 mdr|ptdr|wsh|wesh|du coup|bref|euh|hein
+eli5|explain like i'm 5|explain like im 5|explain like i'm five|like i'm 5|like im 5
+like i'm five|like im five|tldr|tl;dr|tl dr|lmk|let me know|hmu|iykyk|asking for a friend
 salut|bonjour|bonsoir|coucou|stp|svp|s'il te plait|s'il vous plait|merci|merci beaucoup
 dis moi|dites moi|dis-moi|dites-moi|tu sais|vous savez|je voudrais savoir|je veux savoir
 """.strip().replace("\n", "|").split("|")

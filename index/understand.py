@@ -23,10 +23,11 @@ word no dictionary knows) that the index lacks after all this is an unknown name
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol
 
@@ -34,7 +35,7 @@ from rapidfuzz import fuzz, process
 
 from index import lexicon
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted
-from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates
+from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
 from index.noise import strip_noise
 from index.query import (
     ALIAS,
@@ -92,6 +93,9 @@ class AliasEntryLike(Protocol):
 
     @property
     def id(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
 
     @property
     def names(self) -> tuple[str, ...]: ...
@@ -185,7 +189,8 @@ class French:
 # leaves alone ("quitte" is also an adjective): a plural, a verb's present or participle.
 _FRENCH_ENDINGS = (("s", ""), ("x", ""), ("e", "er"), ("es", "er"), ("ent", "er"),
                    ("ee", "er"), ("ees", "er"), ("es", "e"), ("is", "ir"), ("it", "ir"),
-                   ("ise", "endre"), ("ises", "endre"), ("is", "endre"))
+                   ("ise", "endre"), ("ises", "endre"), ("is", "endre"), ("u", "re"),
+                   ("us", "re"), ("ue", "re"), ("ues", "re"))
 
 
 def _french_lemma_guesses(word: str) -> list[str]:
@@ -201,7 +206,8 @@ le la les des du est sont ont qui que quoi quand pourquoi comment combien ou que
 quels quelles une dans avec sur au aux cette ces il ils elle elles leur leurs sa ses et
 mais pas ne nous vous je tu y ete etait sont-ils ont-ils a-t-il c qu l d j n s lui eux
 depuis apres avant pendant contre chez entre selon toujours encore deja aussi tres
-""".split())
+koi pkoi pourkoi pk pq ki kan kand cmt bcp tjrs jsp
+""".split())  # the last line: chat French (koi = quoi, pk = pourquoi, ki = qui, kan = quand)
 
 
 @lru_cache(maxsize=1)
@@ -285,17 +291,19 @@ class _Reading:
 
 
 def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
-               bot_names: Sequence[str] = (), french: French | None = None) -> Query:
-    """The question's concepts, each with the index terms that count for it."""
+               bot_names: Sequence[str] = (), french: French | None = None,
+               today: dt.date | None = None) -> Query:
+    """The question's concepts, each with the index terms that count for it. `today` dates
+    "last year" and "two years ago"; without it they name no period."""
     french = french or default_french()
     text = _cut(question)
     cleaned = strip_noise(text, bot_names)
     if is_shouted(cleaned):
         cleaned = _unshout(cleaned, vocabulary, aliases)
-    cleaned = _unglue(cleaned, vocabulary, aliases)
+    cleaned = written_dates(_thousands(_unglue(cleaned, vocabulary, aliases)))
     words = _words(cleaned)
     language = detect_language(words, vocabulary, aliases, french)
-    dates = find_dates(cleaned)
+    dates = find_dates(cleaned, today)
     reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
                        cleaned, dates.day_words)
     _read(reading, words, dates.recent_words)
@@ -318,7 +326,17 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
     )
 
 
-_ASKS_WHY = re.compile(r"\b(?:why|whys|how come|reasons?|pourquoi|raisons?)\b", re.IGNORECASE)
+_ASKS_WHY = re.compile(r"\b(?:why|whys|y tho|how come|reasons?|pourquoi|pk|pq|pkoi|pourkoi"
+                       r"|raisons?)\b", re.IGNORECASE)
+
+
+_THOUSANDS = re.compile(r"(?<![\w.,])(\d{1,3})\s?k(?!\w)", re.IGNORECASE)
+
+
+def _thousands(text: str) -> str:
+    """Chat's thousands written out as news copy writes them ("26k" -> "26000", the term of
+    "26,000")."""
+    return _THOUSANDS.sub(lambda m: str(int(m.group(1)) * 1000), text)
 
 
 def asks_for_a_reason(cleaned: str) -> bool:
@@ -465,10 +483,12 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
         if word.acronym or (word.capitalised and not word.sentence_start):
             continue
         folded = word.folded
-        if folded in _FRENCH_MARKERS or folded in french.stopwords:
-            fr += 1.0 if folded in _FRENCH_MARKERS else 0.5
-        elif folded in _ENGLISH_FUNCTION:
+        if folded in _FRENCH_MARKERS:
+            fr += 1.0
+        elif folded in _ENGLISH_FUNCTION:  # "on", "tu", "son": English first, then French
             en += 1.0
+        elif folded in french.stopwords:
+            fr += 0.5
         elif french.translate([word.text]) and not is_dictionary_word(folded):
             fr += 1.0
         elif word.text.lower() != folded and not word.capitalised:
@@ -482,17 +502,74 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
 
 
 def _read(reading: _Reading, words: Sequence[_Word], recent_words: frozenset[str]) -> None:
+    context = context_words(words, reading.text)
     i = 0
     while i < len(words):
+        concepts, unknown = len(reading.concepts), len(reading.unknown)
         used = (_read_alias(reading, words, i) or _read_french_phrase(reading, words, i)
                 or _read_joined(reading, words, i))
-        if used:
-            i += used
-            continue
-        word = words[i]
-        if not _is_filler(reading, word, recent_words):
-            _read_word(reading, word)
-        i += 1
+        if not used:
+            if not _is_filler(reading, words[i], recent_words):
+                _read_word(reading, words[i])
+            used = 1
+        if i in context:
+            _as_context(reading, concepts, unknown)
+        i += used
+
+
+# ----- a long message's words about the asker -----------------------------------------
+
+CONTEXT_WEIGHT = 0.35    # a word of a clause that neither asks nor names anything
+CONTEXT_MIN_WORDS = 16   # shorter messages are all question
+_CLAUSE_END = re.compile(r"[.!?;,:()\n]")
+_ASKING = frozenset("""
+what whats who whos whom whose when where why how which
+quoi qui quand ou pourquoi comment combien quel quelle quels quelles
+""".split())
+
+
+def context_words(words: Sequence[_Word], text: str) -> frozenset[int]:
+    """Positions of the words that tell about the asker in a long message ("I'm writing a
+    piece for tomorrow, my editor wants background, … what is the CSP"): the clauses that
+    neither ask (a question word) nor name anything (a capitalised word inside a sentence,
+    an acronym, a number), when another clause asks. In a short message, only such clauses
+    that speak of the asker (I, my, je, mon...)."""
+    clauses: list[list[int]] = [[]]
+    for i, word in enumerate(words):
+        if i and _CLAUSE_END.search(text[words[i - 1].end:word.start]):
+            clauses.append([])
+        clauses[-1].append(i)
+    asking = [c for c in clauses if any(words[i].folded in _ASKING for i in c)]
+    if not asking:
+        return frozenset()
+    long = len(words) >= CONTEXT_MIN_WORDS
+    return frozenset(i for clause in clauses if clause not in asking
+                     and not any(_names_something(words[i]) for i in clause)
+                     and (long or any(words[i].folded in _ASKER for i in clause))
+                     for i in clause)
+
+
+# A clause with these words speaks of the asker ("need the date for my piece"): context
+# even in a short message.
+_ASKER = frozenset("i im i'm me my mine we our us je j moi mon ma mes nous notre nos".split())
+
+
+def _names_something(word: _Word) -> bool:
+    return (word.acronym or word.folded.isdigit()
+            or (word.capitalised and not word.sentence_start))
+
+
+def _as_context(reading: _Reading, concepts: int, unknown: int) -> None:
+    """The concepts read since `concepts` weigh CONTEXT_WEIGHT of what they would; those the
+    index lacks are dropped, and no name read there vetoes the answer."""
+    kept = []
+    for concept in reading.concepts[concepts:]:
+        if any(a.term in reading.vocabulary for a in concept.alternatives):
+            alternatives = tuple(replace(a, weight=a.weight * CONTEXT_WEIGHT)
+                                 for a in concept.alternatives)
+            kept.append(replace(concept, alternatives=alternatives))
+    reading.concepts[concepts:] = kept
+    del reading.unknown[unknown:]
 
 
 def _is_filler(reading: _Reading, word: _Word, recent_words: frozenset[str]) -> bool:
@@ -608,8 +685,16 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     alternatives += [Alternative(t, TRANSLATION_WEIGHT, TRANSLATION) for t in translations]
     taken = {*own, *translations}
     direct = _alias_terms(reading, entry.names, taken)
+    surname = _typed_surname(reading, phrase, own, entry)
+    if surname:  # "Ibrahim Boubacar Keïta" where the corpus writes "Keita"
+        alternatives = [a if a.term == surname else replace(a, weight=SCATTERED_NAME_WEIGHT)
+                        for a in alternatives]
+    if not direct and entry.kind == PERSON:
+        direct = _surnames(reading, entry.names, taken)
     alternatives += [Alternative(t, ALIAS_WEIGHT, ALIAS) for t, _ in direct]
     taken |= {t for t, _ in direct}
+    if direct and len(own) > 1 and not vocabulary.cooccur(own):
+        alternatives = _scattered(alternatives)
     alternatives += [a for t in own if vocabulary.df(t) <= vocabulary.rare_df
                      for a in _related(vocabulary, t, lexicon.english_derived(), DERIVED_WEIGHT)
                      if a.term not in taken]
@@ -621,7 +706,8 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
             taken |= {t for t, _ in found}
     # Only the entry's own names count: a predecessor or successor the corpus mentions
     # (JNIM for "Katiba Macina") is a lead to follow, not the name asked about.
-    mentioned = bool(direct) or vocabulary.cooccur(own) or vocabulary.cooccur(translations) \
+    mentioned = bool(direct or surname) or vocabulary.cooccur(own) \
+        or vocabulary.cooccur(translations) \
         or any(vocabulary.cooccur(_phrase_terms(reading, name)) for name in entry.names)
     if direct and not vocabulary.cooccur(own):
         shown = _best_name(direct, vocabulary)
@@ -634,7 +720,51 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
         return _split_phrase(reading, phrase, own, TYPED, alternatives, swaps)
     if len(translations) > 1 and vocabulary.cooccur(translations):
         return _split_phrase(reading, phrase, translations, TRANSLATION, alternatives)
+    if direct and not vocabulary.cooccur(own) and not vocabulary.cooccur(translations):
+        longest = _longest_name(reading, direct, entry.names, {*own, *translations})
+        if longest:
+            return _name_words(reading, phrase, longest, alternatives)
     return [Concept(phrase, _dedupe(alternatives), is_name=True)]
+
+
+def _longest_name(reading: _Reading, direct: Sequence[tuple[str, str]], names: Iterable[str],
+                  typed: set[str]) -> list[str]:
+    """When the corpus knows an entry only by multi-word names ("FAMa" -> Malian Armed
+    Forces, Malian army), the terms of the longest of them that one passage holds (then the
+    rarest), else []."""
+    if any(len(_phrase_terms(reading, name)) < 2 for _, name in direct):
+        return []
+    found = [terms for terms in (_phrase_terms(reading, n) for n in names)
+             if len(terms) > 1 and typed.isdisjoint(terms) and reading.vocabulary.cooccur(terms)]
+    if not found:
+        return []
+    return max(found, key=lambda t: (len(t), -sum(reading.vocabulary.df(w) for w in t)))
+
+
+def _name_words(reading: _Reading, phrase: str, parts: Sequence[str],
+                alternatives: Sequence[Alternative]) -> list[Concept]:
+    """A name known to the corpus only by a multi-word alias ("FAMa" = Malian Armed Forces):
+    one concept per word of that alias, so that a passage must hold the whole name (its
+    rarest word also counts for every other alternative), not one word of it ("armed")."""
+    anchor = min(parts, key=reading.vocabulary.df)
+    first = [Alternative(anchor, ALIAS_WEIGHT, ALIAS),
+             *(a for a in alternatives if a.term not in parts)]
+    concepts = [Concept(phrase, _dedupe(first), is_name=True)]
+    concepts += [Concept(f"{phrase}: {reading.vocabulary.surface_of(t)}",
+                         (Alternative(t, ALIAS_WEIGHT, ALIAS),), is_name=True)
+                 for t in parts if t != anchor]
+    return concepts
+
+
+SCATTERED_NAME_WEIGHT = 0.25  # a word of a long name the corpus never writes as such
+
+
+def _scattered(alternatives: Sequence[Alternative]) -> list[Alternative]:
+    """A multi-word name the corpus never writes whole ("Mission multidimensionnelle
+    intégrée des Nations unies…") but knows by another name (MINUSMA): its own words, which
+    only say "mission", "nations", "Mali" once apart, weigh little beside that name."""
+    return [replace(a, weight=SCATTERED_NAME_WEIGHT) if a.how == TYPED else a
+            for a in alternatives]
 
 
 def _one_word_swaps(reading: _Reading, own: Sequence[str], names: Iterable[str]
@@ -723,6 +853,38 @@ def _alias_terms(reading: _Reading, names: Iterable[str], taken: set[str]
     return list({t: (t, n) for t, n in found if not t.isdigit()}.values())
 
 
+PERSON = "person"  # the alias-table kind of a person's entry
+
+
+def _typed_surname(reading: _Reading, phrase: str, own: Sequence[str],
+                   entry: AliasEntryLike) -> str:
+    """The term of the last word of a person's full name typed whole, when the corpus never
+    writes that name whole but writes the surname with a capital; else ""."""
+    if entry.kind != PERSON or len(own) < 2 or reading.vocabulary.cooccur(own):
+        return ""
+    words = _WORD.findall(phrase)
+    term = _acronym_or_term(words[-1], reading.vocabulary) if words else ""
+    vocabulary = reading.vocabulary
+    return term if term in vocabulary and vocabulary.surface_of(term)[:1].isupper() else ""
+
+
+def _surnames(reading: _Reading, names: Iterable[str], taken: set[str]
+              ) -> list[tuple[str, str]]:
+    """(term, surname) for a person the corpus names by surname alone ("Keita" for
+    IBK, Ibrahim Boubacar Keïta): the last word of a full name, when the corpus holds it
+    and writes it with a capital."""
+    vocabulary = reading.vocabulary
+    found: dict[str, str] = {}
+    for name in names:
+        words = _WORD.findall(name)
+        if len(words) < 2:
+            continue
+        term = _acronym_or_term(words[-1], vocabulary)
+        if term in vocabulary and term not in taken and vocabulary.surface_of(term)[:1].isupper():
+            found.setdefault(term, words[-1])
+    return list(found.items())
+
+
 def _distinctive(terms: Sequence[str], vocabulary: Vocabulary) -> list[str]:
     """The rare terms of a multi-word name, or its rarest one."""
     rare = max(3, vocabulary.n_docs // 10)
@@ -769,13 +931,28 @@ def _read_french_phrase(reading: _Reading, words: Sequence[_Word], i: int) -> in
     return 0
 
 
+FALSE_FRIEND_WEIGHT = 0.3  # a French word's own term that English words stem to as well
+
+
+def _own_weight(typed: str, term: str) -> float:
+    """The weight of a translated French word's own term: full (French documents hold it),
+    unless English words stem to it too ("partie" -> parti <- party), when English passages
+    would match it for the wrong reason."""
+    if is_dictionary_word(fold(typed)) or not _english_stem(term):
+        return 1.0
+    return FALSE_FRIEND_WEIGHT
+
+
 def _translation_concept(reading: _Reading, typed: str, targets: Sequence[str]) -> Concept:
     own = _content_terms(reading, typed)
-    alternatives = [Alternative(t, 1.0, TYPED) for t in own]
+    alternatives = [Alternative(t, _own_weight(typed, t), TYPED) for t in own]
     for target in targets:
         for term in analyze(target):
             if term not in own:
                 alternatives.append(Alternative(term, TRANSLATION_WEIGHT, TRANSLATION))
+    translated = [a.term for a in alternatives if a.how == TRANSLATION]
+    for term, synonyms in expand(translated).items():  # "morts" -> dead: killed, casualties
+        alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM) for s in sorted(synonyms - {term})]
     if fold(typed) != fold(targets[0]):
         reading.translated.append((typed, targets[0]))
     return Concept(typed, _dedupe(alternatives))
@@ -792,12 +969,31 @@ def _read_joined(reading: _Reading, words: Sequence[_Word], i: int) -> int:
         return 0
     joined = first.text + second.text.lower()
     term = _acronym_or_term(joined, reading.vocabulary)
-    if term not in reading.vocabulary or is_dictionary_word(fold(joined)):
+    if is_dictionary_word(fold(joined)):
         return 0
+    if term not in reading.vocabulary:
+        term = _joined_spelt_otherwise(reading, first, second, fold(joined))
+        if not term:
+            return 0
     typed = _phrase(reading, words, i, 2)
     reading.rewrites.append(Rewrite(VARIANT, typed, reading.vocabulary.surface_of(term)))
     reading.add(Concept(typed, (Alternative(term, VARIANT_WEIGHT, VARIANT),), is_name=True))
     return 2
+
+
+_MIN_JOINED_LENGTH = 7  # "tin zawaten": shorter pairs are too close to too many names
+
+
+def _joined_spelt_otherwise(reading: _Reading, first: _Word, second: _Word, joined: str
+                            ) -> str:
+    """The corpus's name spelt like two words written as one ("tin zawaten" ->
+    Tinzaouatene), when the second word is unknown to the index: "", when none is."""
+    if len(joined) < _MIN_JOINED_LENGTH or _in_index(second, reading.vocabulary) \
+            or is_dictionary_word(second.folded):
+        return ""
+    if len(first.folded) < 2 or len(second.folded) < 3:
+        return ""
+    return reading.vocabulary.closest(joined, names_only=True) or ""
 
 
 def _in_index(word: _Word, vocabulary: Vocabulary) -> bool:
@@ -805,15 +1001,76 @@ def _in_index(word: _Word, vocabulary: Vocabulary) -> bool:
 
 
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|e)$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+YEAR_WEIGHT = 0.7  # a year as a search word: passages often leave it to their section
+
+
+# Short forms of chat and headlines -> the word news copy writes. A short form is no name
+# (it never vetoes); the written word counts for it as a variant spelling would.
+SHORT_FORMS = {
+    "tv": "television", "govt": "government", "gov": "government", "gvt": "government",
+    "gouv": "gouvernement", "intl": "international", "natl": "national",
+    "mil": "military", "pres": "president", "prez": "president", "pm": "prime minister",
+    "fm": "foreign minister", "dept": "department", "admin": "administration",
+    "mercs": "mercenaries", "merc": "mercenary", "jihadis": "jihadists", "jihadi": "jihadist",
+    "hq": "headquarters", "intel": "intelligence",
+}
+
+
+def _short_form(reading: _Reading, word: _Word, term: str) -> list[Alternative]:
+    """The terms of the word a short form stands for ("TV" -> television), that the index
+    holds; the change is shown to the user."""
+    written = SHORT_FORMS.get(word.folded)
+    if written is None:
+        return []
+    terms = [t for t in analyze(written) if t != term and t in reading.vocabulary]
+    if terms:
+        reading.rewrites.append(Rewrite(VARIANT, word.text, written))
+    return [Alternative(t, VARIANT_WEIGHT, VARIANT) for t in terms]
+
+
+# British and American spellings of one word (favour/favor, defence/defense,
+# centre/center, organise/organize, analyse/analyze, dialogue/dialog, travelled/traveled):
+# (pattern on a folded word, replacement), each tried both ways.
+_SPELLING_PAIRS = [(re.compile(a), b) for a, b in (
+    (r"our(s|ed|ing|able|ite|ites)?$", r"or\1"), (r"or(s|ed|ing|able|ite|ites)?$", r"our\1"),
+    (r"is(e|es|ed|ing|ation|ations)$", r"iz\1"), (r"iz(e|es|ed|ing|ation|ations)$", r"is\1"),
+    (r"ys(e|es|ed|ing)$", r"yz\1"), (r"yz(e|es|ed|ing)$", r"ys\1"),
+    (r"ence$", "ense"), (r"ense$", "ence"), (r"tre(s)?$", r"ter\1"), (r"ter(s)?$", r"tre\1"),
+    (r"ogue(s)?$", r"og\1"), (r"og(s)?$", r"ogue\1"),
+    (r"ll(ed|ing|er|ers)$", r"l\1"), (r"([aeiou])l(ed|ing|er|ers)$", r"\1ll\2"),
+)]
+
+
+def _other_spelling(reading: _Reading, word: _Word, term: str) -> list[Alternative]:
+    """For an English word the index lacks, its British or American spelling that the
+    index holds ("favour" -> favor, "defence" -> defense)."""
+    if term in reading.vocabulary or not word.text.isalpha() or word.acronym \
+            or not is_dictionary_word(word.folded):
+        return []
+    found: list[Alternative] = []
+    for pattern, replacement in _SPELLING_PAIRS:
+        other = pattern.sub(replacement, word.folded, count=1)
+        terms = analyze(other) if other != word.folded else []
+        if len(terms) == 1 and terms[0] != term and terms[0] in reading.vocabulary \
+                and is_dictionary_word(other):
+            found.append(Alternative(terms[0], VARIANT_WEIGHT, VARIANT))
+    if found:
+        reading.notes.append(f"spelling {word.text}: {found[0].term}")
+    return found
 
 
 def _read_word(reading: _Reading, word: _Word) -> None:
     vocabulary = reading.vocabulary
     ordinal = _ORDINAL.match(word.folded)  # "2nd", "1er": passages write the number
     term = ordinal.group(1) if ordinal else _acronym_or_term(word.text, vocabulary)
-    alternatives = [Alternative(term, 1.0, TYPED)]
+    alternatives = [Alternative(term, YEAR_WEIGHT if _YEAR.match(term) else 1.0, TYPED)]
     alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM)
                      for s in sorted(expand([term])[term] - {term})]
+    short = _short_form(reading, word, term) or _other_spelling(reading, word, term)
+    if short:
+        reading.add(Concept(word.text, _dedupe([*alternatives, *short])))
+        return
     name = _is_name(reading, word)
     if vocabulary.df(term) <= vocabulary.rare_df:  # the corpus rarely or never uses it
         derived = _related(vocabulary, term, lexicon.english_derived(), DERIVED_WEIGHT)
@@ -826,7 +1083,9 @@ def _read_word(reading: _Reading, word: _Word) -> None:
     translation = _translation_of(reading, word) if in_french or term not in vocabulary else ()
     if translation:
         concept = _translation_concept(reading, word.text, translation)
-        reading.add(Concept(word.text, _dedupe([*alternatives, *concept.alternatives[1:]])))
+        own = Alternative(term, _own_weight(word.text, term), TYPED)
+        reading.add(Concept(word.text, _dedupe([own, *alternatives[1:],
+                                                *concept.alternatives[1:]])))
         return
     variants = _variants(reading, word, term, name)
     if term not in vocabulary and not variants and name:
@@ -904,9 +1163,19 @@ def _french_alternatives(reading: _Reading, term: str) -> list[Alternative]:
         if any(is_dictionary_word(fold(w)) for w in _WORD.findall(phrase)):
             continue  # "population", "combat": an English word means what English says
         terms = _content_terms(reading, phrase)
+        if any(_english_stem(t) for t in terms):
+            continue  # "parti" is also the stem of "party": English passages hold it
         if terms and term not in terms and reading.vocabulary.cooccur(terms):
             found += [Alternative(t, FRENCH_DOCUMENT_WEIGHT, TRANSLATION) for t in terms]
     return found
+
+
+def _english_stem(term: str) -> bool:
+    """True if an English word stems to this term too ("parti" <- party, "mission")."""
+    words = {term, term + "e", term + "s", term + "y"}
+    if term.endswith("i"):
+        words.add(term[:-1] + "y")
+    return any(is_dictionary_word(w) and analyze(w) == [term] for w in words)
 
 
 def _translation_of(reading: _Reading, word: _Word) -> tuple[str, ...]:
@@ -959,14 +1228,15 @@ def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alt
     written_as_name = word.acronym or word.capitalised
     if not written_as_name and (known or len(word.folded) < _MIN_TYPO_LENGTH):
         return []  # a known word in small letters is what it is
-    found = vocabulary.closest(word.folded, names_only=written_as_name,
-                               more_used_than=vocabulary.df(term))
-    if found is not None:
+    spellings = _closest_spellings(vocabulary, word.folded, term, written_as_name,
+                                   vocabulary.df(term))
+    if spellings:
+        found = spellings[0]
         if known:  # the corpus holds what was typed too: nothing to tell the user
             reading.notes.append(f"variant {word.text}: {vocabulary.surface_of(found)}")
             return [Alternative(found, RARE_VARIANT_WEIGHT, VARIANT)]
         reading.rewrites.append(Rewrite(VARIANT, word.text, vocabulary.surface_of(found)))
-        return [Alternative(found, VARIANT_WEIGHT, VARIANT)]
+        return [Alternative(t, VARIANT_WEIGHT, VARIANT) for t in spellings]
     if known:
         return []
     pieces = _split_in_two(word.folded, vocabulary)
@@ -974,6 +1244,27 @@ def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alt
         shown = " ".join(vocabulary.surface_of(p) for p in pieces)
         reading.rewrites.append(Rewrite(VARIANT, word.text, shown))
     return [Alternative(p, VARIANT_WEIGHT, VARIANT) for p in pieces]
+
+
+_SPELLING_MARGIN = 7.5  # spellings this close to the best one count too (rapidfuzz points)
+_MAX_SPELLINGS = 3
+
+
+def _closest_spellings(vocabulary: Vocabulary, folded: str, term: str, written_as_name: bool,
+                       more_used_than: int) -> list[str]:
+    """The index terms spelt most like a name, best first: the corpus may spell one place
+    two ways (Boulkessi, Boulikessi). A name typed in small letters ("boulkesy", chat style)
+    is compared with the corpus's names first (those it names once too), then with its
+    other words, which must be used at least twice; those are compared stem to stem
+    ("peackeepers" -> peackeep ~ peacekeep)."""
+    def alike(word: str, names_only: bool) -> list[str]:
+        return vocabulary.alike(word, names_only=names_only, more_used_than=more_used_than,
+                                limit=_MAX_SPELLINGS, margin=_SPELLING_MARGIN)
+
+    if written_as_name:
+        return alike(folded, True)
+    return alike(folded, True) or alike(folded, False) or (
+        alike(term, False) if term != folded else [])
 
 
 _MIN_TYPO_LENGTH = 4  # shorter words are too close to too many others (and the sound key
@@ -1011,7 +1302,7 @@ _DEFINITION = re.compile(
     r"|^(?:what\s+does|what\s+do)\s+(?P<y>.+?)\s+(?:mean|stand\s+for)\??$"
     r"|^(?:define|definition\s+of|meaning\s+of)\s+(?P<z>.+?)\??$"
     r"|^(?:c'est\s+quoi|qu'est[\s-]ce\s+que?(?:\s+c'est)?|qui\s+est|qui\s+sont|que\s+sont"
-    r"|que\s+signifie|c'est\s+qui)\s+(?:le\s+|la\s+|les\s+|l'|un\s+|une\s+)?(?P<w>.+?)\??$",
+    r"|que\s+signifie|c'est\s+qui|(?:c|c'est|cest|c'|ces)\s*(?:koi|quoi|ki)|ki\s+est)\s+(?:le\s+|la\s+|les\s+|l'|un\s+|une\s+)?(?P<w>.+?)\??$",
     re.IGNORECASE)
 _MAX_DEFINED_WORDS = 3
 # "who are the CMA and what do they want": the definition is asked of the CMA.

@@ -53,6 +53,9 @@ class Vocabulary:
     # computed on first use
     _skeletons: dict[tuple[bool, str], list[str]] = field(
         default_factory=dict, compare=False, repr=False)
+    # alike()'s answers: chat repeats its misspellings, and fuzzy matching is the dear part
+    _alike_cache: dict[tuple[str, bool, int, int, float], list[str]] = field(
+        default_factory=dict, compare=False, repr=False)
     # one thread builds the tables (a background warm() and a question may race)
     _building: threading.Lock = field(default_factory=threading.Lock, compare=False,
                                       repr=False)
@@ -121,20 +124,43 @@ class Vocabulary:
         by sound ("Lavroff" ~ Lavrov, "Tinzawatene" ~ Tinzaouatene), only with terms of the
         same first sound, closely enough for the word's length; with names_only, only with
         terms the corpus writes with a capital."""
+        found = self.alike(word, names_only=names_only, more_used_than=more_used_than, limit=1)
+        return found[0] if found else None
+
+    def alike(self, word: str, *, names_only: bool = True, more_used_than: int = 0,
+              limit: int = 3, margin: float = 0.0) -> list[str]:
+        """The index terms spelt like `word`, most alike first (as `closest` compares them):
+        the best, and up to `limit` in all that score within `margin` of it (one place the
+        corpus spells two ways: "Boulkesi" ~ Boulkessi, Boulikessi)."""
+        asked = (word, names_only, more_used_than, limit, margin)
+        cached = self._alike_cache.get(asked)
+        if cached is None:
+            if len(self._alike_cache) >= _ALIKE_CACHE_SIZE:
+                self._alike_cache.clear()
+            cached = self._alike_cache[asked] = self._alike(word, names_only, more_used_than,
+                                                            limit, margin)
+        return list(cached)
+
+    def _alike(self, word: str, names_only: bool, more_used_than: int, limit: int,
+               margin: float) -> list[str]:
         key = spelling_key(word)
         cutoff = _fuzzy_cutoff(len(key))
         if cutoff is None:
-            return None
+            return []
         self._build_candidates(names_only)
         keys, terms = self._spellings.get((names_only, key[:1]), ([], []))
-        best = self._best(process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff,
-                                          limit=8), terms, word, more_used_than)
-        if best is None and len(key) >= _MIN_SKELETON:  # vowels written otherwise: Maneka
+        found = self._ranked(process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                             limit=8), terms, word, more_used_than)
+        if not found and len(key) >= _MIN_SKELETON:  # vowels written otherwise: Maneka
             skeletons = self._skeletons_of((names_only, key[:1]), keys)
-            best = self._best(process.extract(vowel_skeleton(key), skeletons,
-                                              scorer=fuzz.ratio, score_cutoff=_SKELETON_CUTOFF,
-                                              limit=8), terms, word, more_used_than)
-        return best
+            found = self._ranked(process.extract(vowel_skeleton(key), skeletons,
+                                                 scorer=fuzz.ratio,
+                                                 score_cutoff=_SKELETON_CUTOFF, limit=8),
+                                 terms, word, more_used_than)
+        if not found:
+            return []
+        best = found[0][0]
+        return [term for score, _, term in found if score >= best - margin][:limit]
 
     def _skeletons_of(self, group: tuple[bool, str], keys: list[str]) -> list[str]:
         """The vowel skeletons of one group's spelling keys, in the same order. Computed on
@@ -146,18 +172,13 @@ class Vocabulary:
             self._skeletons[group] = found
         return found
 
-    def _best(self, found: Iterable[tuple[str, float, int]], terms: list[str], word: str,
-              more_used_than: int) -> str | None:
-        """The most alike of the found terms (then the most used), other than `word`."""
-        best: tuple[float, int, str] | None = None
-        for _, score, index in found:
-            term = terms[index]
-            df = self.df(term)
-            if df > more_used_than and term != word:
-                rank = (score, df, term)
-                if best is None or rank > best:
-                    best = rank
-        return best[2] if best else None
+    def _ranked(self, found: Iterable[tuple[str, float, int]], terms: list[str], word: str,
+                more_used_than: int) -> list[tuple[float, int, str]]:
+        """(score, df, term) of the found terms other than `word` used more than
+        `more_used_than`, most alike (then most used) first."""
+        ranked = {(score, self.df(terms[index]), terms[index]) for _, score, index in found
+                  if self.df(terms[index]) > more_used_than and terms[index] != word}
+        return sorted(ranked, reverse=True)
 
     def warm(self, known_keys: Mapping[str, str] | None = None) -> Vocabulary:
         """Build the fuzzy-matching tables now (about 0.5 s at 100k passages) rather than
@@ -283,6 +304,9 @@ def vowel_skeleton(key: str) -> str:
     """A spelling key with every vowel but the first letter made one ("maneka" and "menaka"
     -> "manaka"): transliterations disagree most on vowels."""
     return key[:1] + _VOWELS.sub("a", key[1:])
+
+
+_ALIKE_CACHE_SIZE = 20_000
 
 
 def _fuzzy_cutoff(length: int) -> float | None:
