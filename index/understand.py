@@ -863,9 +863,7 @@ def _typed_surname(reading: _Reading, phrase: str, own: Sequence[str],
     if entry.kind != PERSON or len(own) < 2 or reading.vocabulary.cooccur(own):
         return ""
     words = _WORD.findall(phrase)
-    term = _acronym_or_term(words[-1], reading.vocabulary) if words else ""
-    vocabulary = reading.vocabulary
-    return term if term in vocabulary and vocabulary.surface_of(term)[:1].isupper() else ""
+    return _capitalised_term(words[-1], reading.vocabulary) if words else ""
 
 
 def _surnames(reading: _Reading, names: Iterable[str], taken: set[str]
@@ -873,16 +871,20 @@ def _surnames(reading: _Reading, names: Iterable[str], taken: set[str]
     """(term, surname) for a person the corpus names by surname alone ("Keita" for
     IBK, Ibrahim Boubacar Keïta): the last word of a full name, when the corpus holds it
     and writes it with a capital."""
-    vocabulary = reading.vocabulary
     found: dict[str, str] = {}
     for name in names:
         words = _WORD.findall(name)
-        if len(words) < 2:
-            continue
-        term = _acronym_or_term(words[-1], vocabulary)
-        if term in vocabulary and term not in taken and vocabulary.surface_of(term)[:1].isupper():
+        term = _capitalised_term(words[-1], reading.vocabulary) if len(words) > 1 else ""
+        if term and term not in taken:
             found.setdefault(term, words[-1])
     return list(found.items())
+
+
+def _capitalised_term(word: str, vocabulary: Vocabulary) -> str:
+    """The term of a name's word (a surname) when the corpus holds it written with a
+    capital; else ""."""
+    term = _acronym_or_term(word, vocabulary)
+    return term if term in vocabulary and vocabulary.surface_of(term)[:1].isupper() else ""
 
 
 def _distinctive(terms: Sequence[str], vocabulary: Vocabulary) -> list[str]:
