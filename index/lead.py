@@ -1,7 +1,7 @@
 """The lead quote (#12): the best one or two consecutive verbatim sentences of the top
-passages, the window holding the most of the question's distinct words weighted by how rare
-they are. Pure functions; offsets index the passage text so renderers quote it verbatim and
-highlight within it."""
+passage (of the next one when it holds none of the question's words), the window holding
+the most of the question's distinct words weighted by how rare they are. Pure functions;
+offsets index the passage text so renderers quote it verbatim and highlight within it."""
 
 from __future__ import annotations
 
@@ -138,17 +138,29 @@ def _windows(rank: int, text: str, groups: Groups,
 
 def select_lead(passages: Sequence[str], groups: Groups,
                 max_chars: int = MAX_CHARS) -> Lead | None:
-    """The best window of the passages (texts in rank order) for the question's concept
-    groups (`concept_weights`); None when there is no text at all. Ties favour
-    higher-ranked passages, earlier sentences, then one sentence over two."""
-    best: _Window | None = None
+    """The best window (`concept_weights` groups) of the first passage (texts in rank
+    order) that holds any of the question's concepts: the top passage's, whenever it
+    holds one, since ranking put first the passage where the question's words meet
+    (`index.proximity`); when none does, the top passage's first sentence. None when there
+    is no text at all. Within a passage: most concepts, then rarer ones; ties favour
+    earlier sentences, then one sentence over two."""
+    first: _Window | None = None
     for rank, text in enumerate(passages, start=1):
-        for window in _windows(rank, text, groups, max_chars):
-            if best is None or window.score > best.score:
-                best = window
-    if best is None:
+        best = _best_window(rank, text, groups, max_chars)
+        if best is not None and best.score > (0.0, 0.0):
+            return _lead(text, best, max_chars)
+        first = first or best
+    if first is None:
         return None
-    return _lead(passages[best.rank - 1], best, max_chars)
+    return _lead(passages[first.rank - 1], first, max_chars)
+
+
+def _best_window(rank: int, text: str, groups: Groups, max_chars: int) -> _Window | None:
+    best: _Window | None = None
+    for window in _windows(rank, text, groups, max_chars):
+        if best is None or window.score > best.score:
+            best = window
+    return best
 
 
 def lead_for(query: Query, idf: Callable[[str], float], passages: Sequence[str],
