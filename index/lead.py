@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.analyze import analyze
 from index.query import Query
@@ -60,8 +61,11 @@ def _is_abbreviation(before: str) -> bool:
 
 def _after_abbreviation(text: str, start: int, match: re.Match[str]) -> bool:
     end = match.group()
-    return (end.startswith(".") and not end.startswith("..") and "\n" not in end
-            and _is_abbreviation(text[start:match.start() + 1]))
+    if not end.startswith(".") or end.startswith("..") or "\n" in end:
+        return False
+    # Only the last word matters: read from the space before it, not from the sentence start.
+    word_start = max(start, text.rfind(" ", start, match.start()))
+    return _is_abbreviation(text[word_start:match.start() + 1])
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -122,10 +126,17 @@ def _score(terms: frozenset[str], groups: Groups) -> tuple[float, float]:
     return round(covered, 6), round(rarity, 6)
 
 
+@lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[frozenset[str], ...]]:
+    """The sentence spans of `text` and the distinct index terms of each (cached: ranking
+    reads the kept passages' sentences, then the lead those of the first page)."""
+    spans = tuple(sentence_spans(text))
+    return spans, tuple(frozenset(analyze(text[a:b])) for a, b in spans)
+
+
 def _windows(rank: int, text: str, groups: Groups,
              max_chars: int) -> Iterable[_Window]:
-    spans = sentence_spans(text)
-    terms = [frozenset(analyze(text[a:b])) for a, b in spans]
+    spans, terms = sentences(text)
     for i, (a, b) in enumerate(spans):
         single = _score(terms[i], groups)
         yield _Window(rank, a, b, 1, single)

@@ -4,28 +4,32 @@ from the same words scattered over unrelated ones. As passage-level evidence and
 window" scoring do in IR systems, each kept passage is given the IDF-weighted share of the
 question's concepts (any alternative counting for its concept) that its best window holds:
 one sentence, or two consecutive ones at a discount (`PAIR_DISCOUNT`). The kept passages
-are then reordered by score x (window share / the passage's own share) ** power: a passage
-whose matched concepts meet in one place keeps its score, one whose concepts are scattered
-over unrelated sentences loses some.
-Reordering only: no passage is kept or dropped here. Pure functions."""
+are then reordered by score x (best window's share / the passage's coverage) ** power: a
+passage whose matched concepts meet in one place keeps its score, one whose concepts are
+scattered over unrelated sentences (or held only by its heading) loses some.
+
+Reordering only: no passage is kept or dropped here. Since the factor is at most 1, only the
+passages that can still reach the first `SETTLED` places are read (best first, until the
+next one's unchanged score cannot reach them); the others keep their order below, at most
+the lowest score read. Pure functions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol
 
-from index.analyze import analyze
-from index.lead import sentence_spans
+from index.lead import sentences
 
 if TYPE_CHECKING:
     from index.rank import Hit
 
-__all__ = ["PAIR_DISCOUNT", "Texts", "Weighted", "Window", "best_window", "reordered",
-           "sentence_terms", "window_share"]
+__all__ = ["PAIR_DISCOUNT", "SETTLED", "Texts", "Weighted", "Window", "best_window",
+           "gathered", "reordered", "sentence_terms"]
 
 PAIR_DISCOUNT = 0.5  # a window of two sentences counts this much of what it holds
+SETTLED = 5          # places whose order proximity settles exactly (the first page and more)
 
 
 class Texts(Protocol):
@@ -56,56 +60,87 @@ class Window:
     share: float
 
 
-@lru_cache(maxsize=4096)
 def sentence_terms(text: str) -> tuple[frozenset[str], ...]:
-    """The distinct index terms of each sentence of `text` (`lead.sentence_spans`), in
-    order."""
-    return tuple(frozenset(analyze(text[a:b])) for a, b in sentence_spans(text))
+    """The distinct index terms of each sentence of `text` (`lead.sentences`), in order."""
+    return sentences(text)[1]
 
 
-def _share(held: frozenset[str], concepts: Sequence[Weighted], total: float) -> float:
-    return sum(c.weight for c in concepts if not c.terms.isdisjoint(held)) / total
+def _masks(terms: Sequence[frozenset[str]], concepts: Sequence[Weighted]) -> list[int]:
+    """Per sentence, the concepts it holds as a bit set (bit i: concepts[i])."""
+    return [sum(1 << i for i, c in enumerate(concepts) if not c.terms.isdisjoint(held))
+            for held in terms]
 
 
-def best_window(sentences: Sequence[frozenset[str]], concepts: Sequence[Weighted],
+def _weigher(concepts: Sequence[Weighted]) -> Callable[[int], float]:
+    """The IDF-weighted share of the concepts a bit set holds."""
+    total = sum(c.weight for c in concepts)
+    return lambda mask: sum(c.weight for i, c in enumerate(concepts) if mask >> i & 1) / total
+
+
+def best_window(terms: Sequence[frozenset[str]], concepts: Sequence[Weighted],
                 pair_discount: float = PAIR_DISCOUNT) -> Window | None:
     """The window of one sentence, or two consecutive ones (their share x `pair_discount`),
     holding the largest IDF-weighted share of the concepts; ties go to the earlier, then
     the shorter window. None when there is no sentence or no concept weighs anything."""
-    total = sum(c.weight for c in concepts)
-    if not sentences or total <= 0:
+    if not terms or sum(c.weight for c in concepts) <= 0:
         return None
+    share = _weigher(concepts)
+    masks = _masks(terms, concepts)
     best = Window(0, 1, -1.0)
-    for first, terms in enumerate(sentences):
-        single = Window(first, 1, _share(terms, concepts, total))
-        best = max(best, single, key=lambda w: w.share)  # max keeps the first of equals
-        if first + 1 < len(sentences):
-            held = terms | sentences[first + 1]
-            pair = Window(first, 2, pair_discount * _share(held, concepts, total))
+    for first, mask in enumerate(masks):
+        best = max(best, Window(first, 1, share(mask)), key=lambda w: w.share)  # first of ties
+        if first + 1 < len(masks):
+            pair = Window(first, 2, pair_discount * share(mask | masks[first + 1]))
             best = max(best, pair, key=lambda w: w.share)
     return best
 
 
-def window_share(index: int, passages: Texts, concepts: Sequence[Weighted]) -> float:
-    """The share of the concepts the best window of passage `index` holds (0 when none)."""
-    window = best_window(sentence_terms(passages.text_of(index)), concepts, PAIR_DISCOUNT)
-    return window.share if window is not None else 0.0
+def gathered(text: str, concepts: Sequence[Weighted], coverage: float) -> float:
+    """How much of what a passage matches (`coverage`: the IDF-weighted share of the
+    concepts its indexed text holds, heading and related names included) meets in its
+    best window of `text`: the window's share over it, at most 1."""
+    if coverage <= 0:
+        return 1.0
+    masks = _masks(sentence_terms(text), concepts)
+    share = _weigher(concepts)
+    singles = max((share(m) for m in masks), default=0.0)
+    pairs = max((share(a | b) for a, b in pairwise(masks)), default=0.0)
+    return min(1.0, max(singles, PAIR_DISCOUNT * pairs) / coverage)
 
 
 def reordered(hits: Sequence[Hit], concepts: Sequence[Weighted], passages: Texts,
               power: float) -> list[Hit]:
-    """The hits rescored by score x (their best window's share / their coverage) ** power
-    (the ratio capped at 1), those passing every rule still before the companions: the same
-    hits, none added or dropped. power <= 0 leaves them as they are."""
-    if power <= 0 or len(hits) < 2:
+    """The hits rescored by score x `gathered` ** power, those passing every rule still
+    before the companions: the same hits, none added or dropped. Exact for the first
+    `SETTLED` places of each group; below them the hits not read keep their order, at most
+    the lowest score read. power <= 0 leaves the hits as they are."""
+    if power <= 0 or sum(c.weight for c in concepts) <= 0:
         return list(hits)
-    rescored = [replace(h, score=h.score * _gathered(h, passages, concepts) ** power)
-                for h in hits]
-    return sorted(rescored, key=lambda h: (h.companion, -h.score, h.index))
+
+    def rescored(hit: Hit) -> Hit:
+        if len(hit.matched) <= 1:  # one concept always meets itself
+            return hit
+        meet = gathered(passages.text_of(hit.index), concepts, hit.coverage)
+        return replace(hit, score=hit.score * meet ** power)
+
+    strict = [h for h in hits if not h.companion]
+    near = [h for h in hits if h.companion]
+    return _settled(strict, rescored) + _settled(near, rescored)
 
 
-def _gathered(hit: Hit, passages: Texts, concepts: Sequence[Weighted]) -> float:
-    """How much of what the passage matches meets in its best window (0..1)."""
-    if hit.coverage <= 0:
-        return 1.0
-    return min(1.0, window_share(hit.index, passages, concepts) / hit.coverage)
+def _by_score(hits: Sequence[Hit]) -> list[Hit]:
+    return sorted(hits, key=lambda h: (-h.score, h.index))
+
+
+def _settled(hits: Sequence[Hit], rescored: Callable[[Hit], Hit]) -> list[Hit]:
+    """Rescore best first until the next hit's score (an upper bound of its new one) cannot
+    reach the first SETTLED places; the rest follow, capped at the lowest new score."""
+    order = _by_score(hits)
+    done: list[Hit] = []
+    for i, hit in enumerate(order):
+        if len(done) >= SETTLED and _by_score(done)[SETTLED - 1].score >= hit.score:
+            floor = min(h.score for h in done)
+            rest = [replace(h, score=min(h.score, floor)) for h in order[i:]]
+            return _by_score(done) + rest
+        done.append(rescored(hit))
+    return _by_score(done)

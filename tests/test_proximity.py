@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from bot.core import Service
 from bot.evaluate import load_questions
+from index import proximity
 from index.analyze import analyze
-from index.proximity import Weighted, best_window, reordered, sentence_terms, window_share
+from index.proximity import Weighted, best_window, gathered, reordered, sentence_terms
 from index.rank import Hit, RankParams, rank
 from index.understand import understand
 from tests.conftest import ROOT, SEEDS, make_config
@@ -86,7 +87,7 @@ def test_ties_go_to_the_earlier_then_the_shorter_window() -> None:
 def test_no_sentence_or_no_weight_has_no_window() -> None:
     assert best_window((), [weighted("Kidal", 1.0)]) is None
     assert best_window(sentence_terms("Kidal fell."), []) is None
-    assert window_share(0, Texts([""]), [weighted("Kidal", 1.0)]) == 0.0
+    assert gathered("", [weighted("Kidal", 1.0)], 0.5) == 0.0
 
 
 # ----- reordering ----------------------------------------------------------------------
@@ -120,20 +121,47 @@ def test_companions_stay_after_the_passages_that_pass_every_rule() -> None:
     assert [h.index for h in reordered(hits, CONCEPTS, texts, 1.0)] == [0, 1]
 
 
+def test_a_passage_matching_one_concept_is_not_read() -> None:
+    class Unreadable:
+        def text_of(self, index: int) -> str:
+            raise AssertionError(f"passage {index} was read")
+
+    hits = [Hit(0, 3.0, ("Wagner",), 0.5), Hit(1, 2.0, ("ambush",), 0.5)]
+    assert reordered(hits, CONCEPTS, Unreadable(), 0.3) == hits
+
+
+def test_what_only_the_heading_holds_meets_nothing_in_the_text() -> None:
+    # the passage covers both concepts (one through its heading); its text holds one
+    assert gathered("Wagner trucks moved north.", CONCEPTS, 1.0) == pytest.approx(0.5)
+    assert gathered("Wagner trucks moved north.", CONCEPTS, 0.5) == pytest.approx(1.0)
+
+
+BOTH = ("Wagner", "ambush")
 hit_lists = st.lists(
-    st.tuples(st.sampled_from([SCATTERED, GATHERED, "Kidal.", "", "Wagner. Ambush."]),
+    st.tuples(st.sampled_from([SCATTERED, GATHERED, "Kidal.", "", "Wagner. Ambush.",
+                               "Wagner. Rain. Ambush."]),
               st.floats(0.01, 100.0), st.floats(0.05, 1.0), st.booleans()),
-    min_size=0, max_size=8)
+    min_size=0, max_size=12)
+
+
+def _as_kept(rows: list[tuple[str, float, float, bool]]
+             ) -> list[tuple[str, float, float, bool]]:
+    """In the order _kept gives hits: best first, companions last."""
+    return sorted(rows, key=lambda r: (r[3], -r[1]))
+
+
+def _hits(rows: list[tuple[str, float, float, bool]]) -> list[Hit]:
+    rows = _as_kept(rows)
+    return [Hit(i, score, BOTH, coverage, companion)
+            for i, (_, score, coverage, companion) in enumerate(rows)]
 
 
 @settings(max_examples=200, deadline=None)
 @given(hit_lists, st.floats(0.0, 3.0))
 def test_reordering_keeps_the_same_hits_lowers_no_score_and_keeps_companions_last(
         rows: list[tuple[str, float, float, bool]], power: float) -> None:
-    texts = Texts([text for text, _, _, _ in rows])
-    rows = sorted(rows, key=lambda r: r[3])  # as _kept gives them: companions last
-    hits = [Hit(i, score, (), coverage, companion)
-            for i, (_, score, coverage, companion) in enumerate(rows)]
+    hits = _hits(rows)
+    texts = Texts([text for text, _, _, _ in _as_kept(rows)])
     out = reordered(hits, CONCEPTS, texts, power)
     assert sorted(h.index for h in out) == [h.index for h in hits]
     before = {h.index: h for h in hits}
@@ -141,6 +169,27 @@ def test_reordering_keeps_the_same_hits_lowers_no_score_and_keeps_companions_las
     assert all(h.coverage == before[h.index].coverage for h in out)
     flags = [h.companion for h in out]
     assert flags == sorted(flags)
+    for group in (False, True):
+        scores = [h.score for h in out if h.companion == group]
+        assert scores == sorted(scores, reverse=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(hit_lists, st.floats(0.05, 3.0))
+def test_the_first_places_are_those_of_rescoring_every_hit(
+        rows: list[tuple[str, float, float, bool]], power: float) -> None:
+    """Reading only the hits that can still reach the first SETTLED places gives them
+    exactly as rescoring every hit would."""
+    hits = _hits(rows)
+    texts = Texts([text for text, _, _, _ in _as_kept(rows)])
+    out = reordered(hits, CONCEPTS, texts, power)
+    full = [replace(h, score=h.score * gathered(texts.text_of(h.index), CONCEPTS,
+                                                h.coverage) ** power) for h in hits]
+    for group in (False, True):
+        settled = [h for h in out if h.companion == group][:proximity.SETTLED]
+        exact = sorted((h for h in full if h.companion == group),
+                       key=lambda h: (-h.score, h.index))[:proximity.SETTLED]
+        assert [h.score for h in settled] == pytest.approx([h.score for h in exact])
 
 
 @settings(max_examples=200, deadline=None)
