@@ -524,20 +524,28 @@ def _alternatives(query: Query) -> list[frozenset[str]]:
     right = _CLAUSE_BREAK.split(text[either.end():])[0]
     spans = ((either.start() - len(left), either.start()),
              (either.end(), either.end() + len(right)))
-    where = _positions(text, content_concepts(query))
-    sides = [frozenset(c for c, at in where.items() if start <= at < end)
-             for start, end in spans]
+    held = _held_in(text, content_concepts(query), spans)
+    shared = frozenset.intersection(*held)  # "French kills vs Wagner kills": about kills
+    sides = [side - shared for side in held]
     return sides if all(sides) else []
 
 
-def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, int]:
-    """Where each concept's typed words first occur in the text (concepts not found left
-    out)."""
+def _held_in(text: str, concepts: Sequence[Concept], spans: Sequence[tuple[int, int]]
+             ) -> list[frozenset[str]]:
+    """Per span of the text, the concepts whose typed words occur in it."""
+    where = _positions(text, concepts)
+    return [frozenset(c for c, places in where.items()
+                      if any(start <= at < end for at in places)) for start, end in spans]
+
+
+def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, tuple[int, ...]]:
+    """Where each concept's typed words occur in the text (concepts not found left out)."""
     where = {}
     for concept in concepts:
-        found = re.search(rf"(?<!\w){re.escape(concept.typed)}(?!\w)", text, re.IGNORECASE)
-        if found is not None:
-            where[concept.typed] = found.start()
+        pattern = rf"(?<!\w){re.escape(concept.typed)}(?!\w)"
+        found = tuple(m.start() for m in re.finditer(pattern, text, re.IGNORECASE))
+        if found:
+            where[concept.typed] = found
     return where
 
 
