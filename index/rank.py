@@ -160,6 +160,7 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
         return Ranking((), True, ABSTAIN_NO_MATCH)
     hits = _kept(query, known, engine, params, off_topic)
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
+    hits = _answered(query, hits, engine, passages, params)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
     return Ranking(tuple(hits[:limit]), False)
@@ -547,6 +548,111 @@ def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, tuple[int, .
         if found:
             where[concept.typed] = found
     return where
+
+
+# ----- a claim and its answer ------------------------------------------------------------
+
+# A clause asking what a party says about the rest of the question ("what did the army
+# say", "does Mali confirm it", "according to Kyiv", "que dit l'armée"): its party.
+_PARTY = r"(?:(?!\b(?:and|or|how|what|et|ou)\b)[^?!.,;:]){1,40}?"  # no clause inside
+_PARTY_FR = r"(?:(?!\b(?:et|ou|à|sur|au|aux)\b)[^?!.,;:]){1,40}?"
+_RESPONDENT = re.compile(
+    rf"\b(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<a>{_PARTY})\s+"
+    r"(?:say|said|claim|respond|react|reply|answer|admit|report)\b"
+    rf"|\b(?:did|does|do|has|have|had)\s+(?P<b>{_PARTY})\s+"
+    r"(?:confirm|deny|admit|acknowledge|accept|dispute|reject)\b"
+    rf"|\b(?:according\s+to|selon|d'après)\s+(?P<c>{_PARTY})(?=\s+(?:and|et)\b|[?!.,;:]|$)"
+    r"|\b(?:que|qu'|comment)\s*(?:dit|disent|a\s+dit|ont\s+dit|affirme|répond|réagit)\s+"
+    rf"(?P<d>{_PARTY_FR})(?=\s+(?:à|sur|au|aux|de|du|des)\b|[?!.,;:]|\s*$)", re.IGNORECASE)
+# Words naming who reports rather than a party ("the two sources", "different outlets").
+_REPORTERS = frozenset(analyze("source sources outlet outlets report reports media different "
+                               "two both each other side sides"))
+# A party speaking in a passage: its name, then within a few words a verb of saying
+# ("the rebels said on Thursday") or, for "does X confirm / deny it?", of conceding or
+# denying ("Mali's army has admitted").
+_CONCEDING = (r"admit(?:s|ted)?|acknowledge[sd]?|confirm(?:s|ed)?|den(?:y|ies|ied)"
+              r"|reject(?:s|ed)?|dismiss(?:es|ed)?|concede[sd]?|refute[sd]?")
+_SAYING = (rf"say|says|said|state[sd]?|claim(?:s|ed)?|respond(?:s|ed)?|insist(?:s|ed)?"
+           rf"|announce[sd]?|told|declared?|asserted|maintain(?:s|ed)|accus(?:e|es|ed)"
+           rf"|blamed?|{_CONCEDING}")
+_VERBS = {"conceding": re.compile(rf"\b(?:{_CONCEDING})\b"),
+          "saying": re.compile(rf"\b(?:{_SAYING})\b")}
+_SPEAKER_WORDS = 6  # words between a party's name and its verb
+_SAME_PARTY = 0.8   # an alternative at least this heavy names the party itself
+
+
+@dataclass(frozen=True, slots=True)
+class _Party:
+    """A party the question asks to hear from: its index terms, and the verbs it must be
+    the speaker of ("saying", or "conceding" for "does X confirm it?")."""
+
+    terms: frozenset[str]
+    verbs: str
+
+
+def _respondents(query: Query) -> list[_Party]:
+    """Each party the question asks to hear from, in question order."""
+    text = query.cleaned or query.question
+    concepts = content_concepts(query)
+    parties = []
+    for match in _RESPONDENT.finditer(text):
+        group = next(g for g in "abcd" if match.group(g) is not None)
+        held = _held_in(text, concepts, [match.span(group)])[0]
+        terms = frozenset(a.term for c in concepts if c.typed in held
+                          for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
+        if terms:
+            parties.append(_Party(terms, "conceding" if group == "b" else "saying"))
+    return parties
+
+
+def _answered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
+              params: RankParams) -> list[Hit]:
+    """When the question asks what a party says ("..., and does Mali confirm it?", "is that
+    true? what did the army say"), a passage where that party speaks is on the first page:
+    a kept one, or else one of the best hit's own document found by the question's terms
+    (a report gives the claim and the answer to it). It goes right after the best hit."""
+    if not hits or hits[0].companion:
+        return hits
+    order = list(hits)
+    for party in _respondents(query):
+        if any(_speaks(passages.text_of(h.index), party) for h in order[:PAGE]):
+            continue
+        found = _speaking(order, party, passages) or _reported_with(
+            order, party, query, engine, passages, params)
+        if found is not None:
+            order = [order[0], found, *(h for h in order[1:] if h.index != found.index)]
+    return order
+
+
+def _speaking(hits: list[Hit], party: _Party, passages: PassageView) -> Hit | None:
+    """The best kept passage below the first page where the party speaks."""
+    return next((h for h in hits[PAGE:] if not h.companion
+                 and _speaks(passages.text_of(h.index), party)), None)
+
+
+def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
+                   passages: PassageView, params: RankParams) -> Hit | None:
+    """A passage of the best hit's document where the party speaks, the best for the
+    question's terms with the party's weighing most."""
+    doc = passages.doc_key_of(hits[0].index)
+    shown = {h.index for h in hits}
+    weights = query.weighted_terms() | dict.fromkeys(party.terms, 1.0)
+    for index, score in engine.top_k_weighted(weights, params.candidates):
+        if (index not in shown and passages.doc_key_of(index) == doc
+                and _speaks(passages.text_of(index), party)):
+            return Hit(index, score, (), 0.0)
+    return None
+
+
+def _speaks(text: str, party: _Party) -> bool:
+    """The party is the speaker of a verb of saying in the text (its name at most a few
+    words before the verb)."""
+    folded = fold(text)
+    for verb in _VERBS[party.verbs].finditer(folded):
+        before = folded[:verb.start()].split()[-_SPEAKER_WORDS:]
+        if party.terms & set(analyze(" ".join(before))):
+            return True
+    return False
 
 
 # ----- diversification -----------------------------------------------------------------
