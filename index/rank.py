@@ -299,7 +299,7 @@ def _boosted(query: Query, hits: list[Hit], passages: PassageView, params: RankP
              ) -> list[Hit]:
     """Hits reordered by their bounded date, recency and definition boosts, then each
     alternative the question weighs given a place next to the best hit (`_both_sides`)."""
-    return _both_sides(query, _boosted_scores(query, hits, passages, params), params)
+    return _both_sides(query, _boosted_scores(query, hits, passages, params), passages, params)
 
 
 def _boosted_scores(query: Query, hits: list[Hit], passages: PassageView, params: RankParams
@@ -480,23 +480,30 @@ _EITHER = re.compile(r"\s(?:or|vs\.?|versus|ou)\s"
 _CLAUSE_BREAK = re.compile(r"[,;:?!.()]|\b(?:each|chacun|chacune)\b", re.IGNORECASE)
 
 
-def _both_sides(query: Query, hits: list[Hit], params: RankParams) -> list[Hit]:
+def _both_sides(query: Query, hits: list[Hit], passages: PassageView, params: RankParams
+                ) -> list[Hit]:
     """When the question weighs alternatives ("Tuareg rebels or jihadists?", "the junta or
     the CSP"), each one gets a passage on the first page: for a side no passage there
     holds, the best kept passage that speaks for it (`_speaks_for`) moves up to right after
-    the best hit, which stays first."""
+    the best hit, which stays first. When the question asks for a count ("how many ... each
+    say they killed"), a side's passage must give one."""
     sides = _alternatives(query)
     if not sides or params.sides_share <= 0 or len(hits) < 2 or hits[0].companion:
         return hits
     names = frozenset(c.typed for c in query.concepts if c.is_name)
     about = frozenset(hits[0].matched) - frozenset().union(*sides)  # what the sides are about
+    counts = _asks_a_count(query)
+
+    def answers(hit: Hit) -> bool:
+        return not counts or _gives_a_count(passages.text_of(hit.index))
+
     order = list(hits)
     placed = 1
     for side in sides:
-        if any(side & set(h.matched) for h in order[:PAGE]):
+        if any(side & set(h.matched) and answers(h) for h in order[:PAGE]):
             continue
-        found = next((h for h in order[placed:]
-                      if _speaks_for(h, side, about, names, params.sides_share)), None)
+        found = next((h for h in order[placed:] if answers(h)
+                      and _speaks_for(h, side, about, names, params.sides_share)), None)
         if found is not None:
             order.remove(found)
             order.insert(placed, found)
@@ -548,6 +555,32 @@ def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, tuple[int, .
         if found:
             where[concept.typed] = found
     return where
+
+
+_COUNT_ASKED = re.compile(r"\bhow\s+(?:many|much)\b|\bnumber\s+of\b|\bcombien\b|\btoll\b",
+                          re.IGNORECASE)
+_MONTH = "|".join(_MONTHS + [m[:3] for m in _MONTHS])
+_NUMBER = re.compile(r"(?<![\d.,])(?:\d[\d,.]*\d|\d)(?![\d.,]?\d)"
+                     r"|\b(?:dozens?|scores|hundreds?|thousands?|millions?|two|three|four|five"
+                     r"|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b")
+_YEAR_NUMBER = re.compile(r"(?:1[89]\d\d|2[01]\d\d)")
+# After a number: a date ("25 July") or a duration ("ten years"), not a count of things.
+_NOT_COUNTED = re.compile(rf"\s+(?:{_MONTH}|years?|months?|weeks?|days?|hours?|decades?)\b")
+
+
+def _asks_a_count(query: Query) -> bool:
+    """"How many…?", "how much", "the number of", "death toll", "combien"."""
+    return _COUNT_ASKED.search(query.cleaned or query.question) is not None
+
+
+def _gives_a_count(text: str) -> bool:
+    """The passage states a number of something ("84 fighters", "thousands of militants",
+    "at least 2,800"), not only a year, a date or a duration."""
+    folded = fold(text)
+    return any(not _YEAR_NUMBER.fullmatch(n.group())
+               and not re.search(rf"(?:{_MONTH})\s*$", folded[max(0, n.start() - 10):n.start()])
+               and _NOT_COUNTED.match(folded, n.end()) is None
+               for n in _NUMBER.finditer(folded))
 
 
 # ----- a claim and its answer ------------------------------------------------------------
