@@ -7,7 +7,15 @@ from __future__ import annotations
 import pytest
 
 from index.query import Query
-from index.rank import Ranking, RankParams
+from index.rank import (
+    Ranking,
+    RankParams,
+    _alternatives,
+    _gives_a_count,
+    _Party,
+    _respondents,
+    _speaks,
+)
 from tests.test_rank import PARAMS, Doc, Passages, ask, concept, filler_docs
 
 OFF = RankParams(sides_share=0.0)
@@ -172,3 +180,136 @@ def test_conflicting_frames_a_question_but_conflict_is_a_topic() -> None:
     framed = ask(passages, Query("?", concepts=(concept("conflicting"), tinza)))
     assert not framed.abstained and framed.hits[0].index == 0
     assert ask(passages, Query("?", concepts=(concept("conflict"), tinza))).abstained
+
+
+# ----- the sides of "A vs B" -------------------------------------------------------------
+
+
+def test_a_word_typed_on_both_sides_is_what_they_are_about_not_a_side() -> None:
+    """'French army kills vs Wagner kills': both sides are about kills; the sides are the
+    French army and Wagner."""
+    words = (concept("French", name=True), concept("army"), concept("kills"),
+             concept("Wagner", name=True))
+    question = "French army kills vs Wagner kills"
+    sides = _alternatives(Query(question, cleaned=question, concepts=words))
+    assert sides == [frozenset({"French", "army"}), frozenset({"Wagner"})]
+
+
+# ----- a count asked of each side ------------------------------------------------------
+
+COUNTS = [
+    Doc("a", "Tuareg rebels said they killed 84 Wagner fighters; Tuareg rebels filmed it."),
+    Doc("b", "Jihadists and Tuareg rebels killed Wagner fighters, and jihadists killed more "
+        "Wagner fighters."),
+    Doc("c", "Jihadists killed Wagner fighters, the jihadists said of the Wagner fighters."),
+    Doc("d", "Jihadists said they killed dozens of Wagner fighters."),
+]
+
+
+def count_question(question: str) -> Query:
+    words = (concept("Wagner", name=True), concept("fighters"), concept("Tuareg", name=True),
+             concept("rebels"), concept("jihadists"), concept("killed"))
+    return Query(question, cleaned=question, concepts=words)
+
+
+def test_a_side_asked_for_a_count_gets_a_passage_giving_one() -> None:
+    passages = Passages(COUNTS + filler_docs(30))
+    counted = "How many Wagner fighters did Tuareg rebels and jihadists each say they killed?"
+    plain = keys(passages, ask(passages, count_question(counted), params=OFF))
+    assert plain.index(3) >= 3  # the jihadists' count is off the first page without the rule
+    sided = keys(passages, ask(passages, count_question(counted)))
+    assert sided[:2] == [plain[0], 3]
+    # the same sides without asking for a count: a passage of the jihadists is there already
+    uncounted = "Which Wagner fighters did Tuareg rebels and jihadists each say they killed?"
+    assert keys(passages, ask(passages, count_question(uncounted))).index(3) >= 3
+
+
+@pytest.mark.parametrize(("text", "counts"), [
+    ("they killed 84 fighters", True),
+    ("at least 2,800 jihadists", True),
+    ("thousands of militants and their commanders", True),
+    ("on 25 July 2024 at the camp", False),
+    ("on July 25, 2024 at the camp", False),
+    ("an insurgency for over ten years", False),
+    ("the 2020 coup", False),
+])
+def test_a_count_is_a_number_of_something_not_a_date_or_a_duration(text: str,
+                                                                   counts: bool) -> None:
+    assert _gives_a_count(text) is counts
+
+
+# ----- a claim and the answer to it ----------------------------------------------------
+
+CLAIM = [
+    Doc("r", "Tuareg rebels said they killed 84 Wagner fighters at Tinzaouatene."),
+    Doc("r", "Tuareg rebels filmed the 84 Wagner fighters they killed at Tinzaouatene."),
+    Doc("r", "Tuareg rebels buried 84 Wagner fighters killed near Tinzaouatene."),
+    Doc("r", "Mali's army has admitted heavy losses in the north but released no figures."),
+    Doc("s", "The army said the harvest in the south was good this year."),
+]
+
+
+def claim_question(question: str) -> Query:
+    words = (concept("Tuareg", name=True), concept("rebels"), concept("killed"),
+             concept("84"), concept("Wagner", name=True), concept("fighters"),
+             concept("army"))
+    return Query(question, cleaned=question, concepts=words)
+
+
+@pytest.fixture(scope="module")
+def claim() -> Passages:
+    return Passages(CLAIM + filler_docs(30))
+
+
+@pytest.mark.parametrize("question", [
+    "'Tuareg rebels killed 84 Wagner fighters' is that true? what did the army say",
+    "Tuareg rebels killed 84 Wagner fighters, and does the army admit it?",
+    "Tuareg rebels killed 84 Wagner fighters according to the army?",
+])
+def test_the_partys_answer_to_a_claim_follows_the_claim(claim: Passages,
+                                                        question: str) -> None:
+    """The army's admission holds no word of the claim: it is not kept, yet the claim's own
+    report gives it, and it comes right after the claim."""
+    ranking = ask(claim, claim_question(question))
+    claimed = ask(claim, claim_question("Tuareg rebels killed 84 Wagner fighters"))
+    assert 3 not in keys(claim, claimed)
+    assert keys(claim, ranking)[:2] == [keys(claim, claimed)[0], 3]
+    assert 4 not in keys(claim, ranking)  # the army speaking in another report: not sought
+
+
+def test_does_x_confirm_it_wants_x_conceding_or_denying_not_only_speaking() -> None:
+    said = [*CLAIM[:3], Doc("r", "Mali's army said the north was calm."), *filler_docs(30)]
+    passages = Passages(said)
+    confirm = claim_question("Tuareg rebels killed 84 Wagner fighters, does the army confirm?")
+    assert 3 not in keys(passages, ask(passages, confirm))
+    what = claim_question("Tuareg rebels killed 84 Wagner fighters, what did the army say?")
+    assert keys(passages, ask(passages, what))[1] == 3
+
+
+@pytest.mark.parametrize(("text", "speaks"), [
+    ("Mali's army has admitted heavy losses", True),
+    ("the army, in a statement on Friday, said", True),
+    ("the rebels blamed the army for the losses", False),   # the army is blamed, not speaking
+    ("soldiers of the army were seen and later many of them admitted", False),  # too far
+])
+def test_a_party_speaks_when_it_is_the_subject_of_a_verb_of_saying(text: str,
+                                                                   speaks: bool) -> None:
+    army = _Party(frozenset({"armi"}), "saying")
+    assert _speaks(text, army) is speaks
+
+
+@pytest.mark.parametrize(("question", "parties"), [
+    ("what did the army say", [{"armi"}]),
+    ("how many died according to the rebels and according to the army?", [{"rebel"}, {"armi"}]),
+    ("what did the two sources report about it?", []),   # reporters, not a party
+    ("what did the soldiers do and how did the government respond?", [{"govern"}]),
+    ("Qu'a dit Lavrov à Diop ?", [{"lavrov"}]),
+    ("Tuareg rebels killed Wagner fighters", []),
+])
+def test_the_parties_a_question_asks_to_hear_from(question: str,
+                                                  parties: list[set[str]]) -> None:
+    words = tuple(concept(w, name=w[0].isupper()) for w in
+                  "army rebels two sources soldiers government Lavrov Diop Tuareg Wagner "
+                  "fighters".split())
+    found = _respondents(Query(question, cleaned=question, concepts=words))
+    assert [set(p.terms) for p in found] == parties
