@@ -487,6 +487,7 @@ def _both_sides(query: Query, hits: list[Hit], passages: PassageView, params: Ra
     holds, the best kept passage that speaks for it (`_speaks_for`) moves up to right after
     the best hit, which stays first. When the question asks for a count ("how many ... each
     say they killed"), a side's passage must give one."""
+    hits = _count_first(query, hits, passages)
     sides = _alternatives(query)
     if not sides or params.sides_share <= 0 or len(hits) < 2 or hits[0].companion:
         return hits
@@ -571,6 +572,21 @@ _NOT_COUNTED = re.compile(rf"\s+(?:{_MONTH}|years?|months?|weeks?|days?|hours?|d
 def _asks_a_count(query: Query) -> bool:
     """"How many…?", "how much", "the number of", "death toll", "combien"."""
     return _COUNT_ASKED.search(query.cleaned or query.question) is not None
+
+
+def _count_first(query: Query, hits: list[Hit], passages: PassageView) -> list[Hit]:
+    """For "how many…?", when the best hit gives no count and another passage of the first
+    page does, that one comes first (the answer is a number: expected answer type)."""
+    if len(hits) < 2 or not _asks_a_count(query):
+        return hits
+    page = hits[:PAGE]
+    if _gives_a_count(passages.text_of(page[0].index)):
+        return hits
+    counted = next((h for h in page[1:] if not h.companion
+                    and _gives_a_count(passages.text_of(h.index))), None)
+    if counted is None:
+        return hits
+    return [counted, *(h for h in hits if h is not counted)]
 
 
 def _gives_a_count(text: str) -> bool:

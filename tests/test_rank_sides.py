@@ -313,3 +313,20 @@ def test_the_parties_a_question_asks_to_hear_from(question: str,
                   "fighters".split())
     found = _respondents(Query(question, cleaned=question, concepts=words))
     assert [set(p.terms) for p in found] == parties
+
+
+# ----- a count asked: the answer is a number -------------------------------------------
+
+
+def test_a_count_question_leads_with_a_passage_giving_a_count() -> None:
+    docs = [Doc("a", "Wagner fighters died at Tinzaouatene in July, Wagner fighters mourned."),
+            Doc("b", "Rebels said 84 Wagner fighters died at Tinzaouatene."),
+            *filler_docs(30)]
+    passages = Passages(docs)
+    words = (concept("Wagner", name=True), concept("fighters"), concept("died"),
+             concept("Tinzaouatene", name=True))
+    plain = ask(passages, Query("Wagner fighters died at Tinzaouatene", concepts=words))
+    assert keys(passages, plain)[:2] == [0, 1]
+    counted = "How many Wagner fighters died at Tinzaouatene?"
+    ranking = ask(passages, Query(counted, cleaned=counted, concepts=words))
+    assert keys(passages, ranking)[:2] == [1, 0]
