@@ -327,7 +327,8 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
 
 
 _ASKS_WHY = re.compile(r"\b(?:why|whys|y tho|how come|reasons?|pourquoi|pk|pq|pkoi|pourkoi"
-                       r"|raisons?)\b", re.IGNORECASE)
+                       r"|raisons?|(?:because|bc|b/c|bcs|cuz|coz|cos) of what|due to what"
+                       r"|what caused|what led to|for what reason)\b", re.IGNORECASE)
 
 
 _THOUSANDS = re.compile(r"(?<![\w.,])(\d{1,3})\s?k(?!\w)", re.IGNORECASE)

@@ -231,9 +231,18 @@ def test_a_misspelt_common_word_in_small_letters_is_compared_stem_to_stem() -> N
 
 
 @pytest.mark.parametrize("question", ["pk le mali a rompu avec l'ukraine",
-                                      "wagner left mali, y tho"])
+                                      "wagner left mali, y tho",
+                                      "wait so mali broke w/ ukraine bc of what exactly",
+                                      "the army left Boulkessi cuz of what",
+                                      "what led to the Boulkessi withdrawal"])
 def test_chat_ways_of_asking_why_want_a_reason(question: str) -> None:
     assert ask(question).wants_reason
+
+
+@pytest.mark.parametrize("question", ["the army left Boulkessi bc of the attack",
+                                      "what did the army do at Boulkessi"])
+def test_a_stated_cause_or_a_plain_what_question_is_not_asking_why(question: str) -> None:
+    assert not ask(question).wants_reason
 
 
 def test_a_year_weighs_less_than_the_names_asked_about() -> None:
