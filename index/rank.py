@@ -694,14 +694,22 @@ def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
 
 
 def _speaks(text: str, party: _Party) -> bool:
-    """The party is the speaker of a verb of saying in the text (its name at most a few
-    words before the verb)."""
+    """The party is the speaker of a verb of saying in the text: its name at most a few
+    words before the verb ("Mali's army has admitted"), or, when it says, just after an
+    inverted ", said" or "according to" ("..., said the army", "according to the rebels")."""
     folded = fold(text)
     for verb in _VERBS[party.verbs].finditer(folded):
         before = folded[:verb.start()].split()[-_SPEAKER_WORDS:]
         if party.terms & set(analyze(" ".join(before))):
             return True
-    return False
+    if party.verbs != "saying":
+        return False
+    return any(party.terms & set(analyze(" ".join(folded[m.end():].split()[:_NAMED_AFTER])))
+               for m in _ATTRIBUTION.finditer(folded))
+
+
+_ATTRIBUTION = re.compile(r"[,\"”']\s*(?:said|says)\b|\baccording to\b")  # ", said X"
+_NAMED_AFTER = 4  # "said the Malian army spokesman": the speaker within this many words
 
 
 # ----- diversification -----------------------------------------------------------------

@@ -330,3 +330,15 @@ def test_a_count_question_leads_with_a_passage_giving_a_count() -> None:
     counted = "How many Wagner fighters died at Tinzaouatene?"
     ranking = ask(passages, Query(counted, cleaned=counted, concepts=words))
     assert keys(passages, ranking)[:2] == [1, 0]
+
+
+@pytest.mark.parametrize(("text", "speaks"), [
+    ("losses were heavy, said the army spokesman", True),
+    ("losses were heavy, according to the army", True),
+    ("“We hold the base,” said the Malian army", True),
+    ("the rebels said the army fled", False),   # the army is spoken of
+    ("the rebels admitted the army fled", False),  # the object of admitting does not speak
+])
+def test_a_party_named_after_said_or_according_to_speaks(text: str, speaks: bool) -> None:
+    assert _speaks(text, _Party(frozenset({"armi"}), "saying")) is speaks
+    assert not _speaks(text, _Party(frozenset({"armi"}), "conceding"))
