@@ -24,7 +24,7 @@ please|pls|plz|plse|thanks|thank you|thx|ty|cheers|lol|lmao|rofl|haha|hahaha|omg
 idk|imo|tbh|or nah|or not|bro|bruh|mate|guys|dude|folks|ok so|okay so|ok|okay|um|uh|hmm
 ngl|fr fr|fr|smh|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
 yall|y'all|pls help|plz help|help pls|real quick|quick q|asap|sry|sorry|srsly|seriously
-ugh|wow|yikes|damn|dang|oof|huh|eh|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
+ugh|wow|yikes|damn|dang|oof|huh|eh|hm|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
 mdr|ptdr|wsh|wesh|du coup|bref|euh|hein
 eli5|explain like i'm 5|explain like im 5|explain like i'm five|like i'm 5|like im 5
 like i'm five|like im five|tldr|tl;dr|tl dr|lmk|let me know|hmu|iykyk|asking for a friend
@@ -40,6 +40,22 @@ _REPEATED_PUNCT = re.compile(r"([?!.,;:])[?!.,;:]+")
 _LAUGH = re.compile(r"(?<!\w)(?:a?(?:h[ae]){2,}h?|(?:he){2,}h?|lo+l+|lmf?a+o+|ro+fl|x+d+|"
                     r"(?:ja){2,}|mdr+|ptdr+)(?!\w)", re.IGNORECASE)
 _RIGHT_NOW = re.compile(r"(?<!\w)rn(?!\w)", re.IGNORECASE)  # chat for "right now": recency
+# Chat's shorthand for the words a question is framed in (lexical normalisation of chat):
+# "y did" = why did, "2day" = today, "b4" = before, "any1" = anyone. Only words that say
+# what is asked (a reason, a time); names and topic words are left to understanding.
+SHORTHAND = {"2day": "today", "2dy": "today", "tday": "today", "2nite": "tonight",
+             "tmrw": "tomorrow", "tmr": "tomorrow", "b4": "before", "any1": "anyone",
+             "some1": "someone", "every1": "everyone", "bcz": "because", "bcoz": "because",
+             "cuz": "because", "coz": "because", "b/c": "because", "wat": "what",
+             "wut": "what", "wht": "what", "abt": "about", "smth": "something",
+             "sth": "something"}
+_SHORTHAND = re.compile(rf"(?<![\w/])(?:{'|'.join(map(re.escape, SHORTHAND))})(?![\w/])",
+                        re.IGNORECASE)
+# "y" for why, only opening a question before an auxiliary (French "y a-t-il" is not).
+_WHY = re.compile(r"^(\s*)y(?=\s+(?:did|do|does|is|are|was|were|would|has|have|had|cant|"
+                  r"can't|dont|don't|didnt|didn't|not)\b)", re.IGNORECASE)
+# A bot command opening the message ("/ask who runs Mali", "/ask@conflictbot ...").
+_COMMAND = re.compile(r"^\s*/[a-z]\w*(?:@\w+)?(?!\S)", re.IGNORECASE)
 _STRETCHED = re.compile(r"([a-z])\1{2,}")  # "pleeease", "Kidalll": a letter typed 3+ times
 _SPACES = re.compile(r"\s+")
 _EDGE = re.compile(r"^[\s,;:.!-]+|[\s,;:-]+$")
@@ -70,6 +86,15 @@ def strip_emoji(text: str) -> str:
                    else c for c in text)
 
 
+def _written_out(shorthand: re.Match[str]) -> str:
+    return _as_typed(SHORTHAND[shorthand.group().casefold()], shorthand.group())
+
+
+def _as_typed(word: str, typed: str) -> str:
+    """The word in capitals when the shorthand was shouted ("B4" -> BEFORE)."""
+    return word.upper() if typed.isupper() else word
+
+
 def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     """The question without chat noise; "" when nothing but noise was said."""
     text = _URL.sub(" ", text)
@@ -78,7 +103,9 @@ def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
         text = pattern.sub(" ", text)
     text = _MENTION.sub(" ", text)
     text = _EMOTICON.sub(" ", strip_emoji(text))
-    text = _RIGHT_NOW.sub("now", _LAUGH.sub(" ", text))
+    text = _RIGHT_NOW.sub("now", _LAUGH.sub(" ", _COMMAND.sub(" ", text)))
+    text = _WHY.sub(lambda m: m.group(1) + _as_typed("why", m.group()[-1]),
+                    _SHORTHAND.sub(_written_out, text))
     text = _STRETCHED.sub(r"\1", _REPEATED_PUNCT.sub(r"\1", text))
     text = _chatter().sub(" ", text)
     text = _SPACES.sub(" ", text)

@@ -315,3 +315,28 @@ def test_a_person_s_full_name_is_found_where_the_corpus_writes_the_surname() -> 
     weights = {a.term: a.weight for a in name.alternatives}
     assert weights["keita"] == 1.0 and weights["ibrahim"] == SCATTERED_NAME_WEIGHT
     assert query.unknown_names == ()
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("y did the un leave mali", "why did the un leave mali"),
+    ("Y IS THE JUNTA STILL IN CHARGE", "WHY IS THE JUNTA STILL IN CHARGE"),  # still shouted
+    ("wat happened b4 the coup", "what happened before the coup"),
+    ("any1 got the death toll for boulkessi", "anyone got the death toll for boulkessi"),
+    ("jnim attacks 2day??", "jnim attacks today?"),
+    ("mali broke with ukraine cuz of what", "mali broke with ukraine because of what"),
+    ("/ask@conflictbot who runs mali", "who runs mali"),
+    ("hmmm so is it true", "so is it true"),
+    # French "y" and a y that opens no question stay
+    ("il y a eu combien de morts", "il y a eu combien de morts"),
+    ("y a-t-il des casques bleus", "y a-t-il des casques bleus"),
+    ("the y axis of the chart", "the y axis of the chart"),
+])
+def test_chat_shorthand_is_written_out(typed: str, kept: str) -> None:
+    assert strip_noise(typed) == kept
+
+
+def test_why_typed_as_y_asks_for_a_reason_and_today_as_2day_for_recent_news() -> None:
+    assert ask("y did the army withdraw from Boulkessi").wants_reason
+    assert not ask("the army withdrew from Boulkessi").wants_reason
+    assert ask("boulkessi attack 2day").wants_recent
+    assert not ask("boulkessi attack").wants_recent
