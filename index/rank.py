@@ -681,15 +681,19 @@ def _speaking(hits: list[Hit], party: _Party, passages: PassageView) -> Hit | No
 
 def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
                    passages: PassageView, params: RankParams) -> Hit | None:
-    """A passage of the best hit's document where the party speaks, the best for the
-    question's terms with the party's weighing most."""
+    """A passage of the best hit's document where the party speaks about something else the
+    question names, the best for the question's terms with the party's weighing most."""
     doc = passages.doc_key_of(hits[0].index)
     shown = {h.index for h in hits}
     weights = query.weighted_terms() | dict.fromkeys(party.terms, 1.0)
     for index, score in engine.top_k_weighted(weights, params.candidates):
-        if (index not in shown and passages.doc_key_of(index) == doc
-                and _speaks(passages.text_of(index), party)):
-            return Hit(index, score, (), 0.0)
+        if index in shown or passages.doc_key_of(index) != doc:
+            continue
+        held = passages.terms_of(index)
+        matched = tuple(c.typed for c in content_concepts(query)
+                        if c.terms & held and not c.terms <= party.terms)
+        if matched and _speaks(passages.text_of(index), party):
+            return Hit(index, score, matched, 0.0)
     return None
 
 

@@ -244,7 +244,7 @@ CLAIM = [
     Doc("r", "Tuareg rebels said they killed 84 Wagner fighters at Tinzaouatene."),
     Doc("r", "Tuareg rebels filmed the 84 Wagner fighters they killed at Tinzaouatene."),
     Doc("r", "Tuareg rebels buried 84 Wagner fighters killed near Tinzaouatene."),
-    Doc("r", "Mali's army has admitted heavy losses in the north but released no figures."),
+    Doc("r", "Mali's army has admitted heavy losses to the rebels but released no figures."),
     Doc("s", "The army said the harvest in the south was good this year."),
 ]
 
@@ -278,10 +278,10 @@ def test_the_partys_answer_to_a_claim_follows_the_claim(claim: Passages,
 
 
 def test_does_x_confirm_it_wants_x_conceding_or_denying_not_only_speaking() -> None:
-    said = [*CLAIM[:3], Doc("r", "Mali's army said the north was calm."), *filler_docs(30)]
+    said = [*CLAIM[:3], Doc("r", "Mali's army said the rebels were calm."), *filler_docs(30)]
     passages = Passages(said)
     confirm = claim_question("Tuareg rebels killed 84 Wagner fighters, does the army confirm?")
-    assert 3 not in keys(passages, ask(passages, confirm))
+    assert keys(passages, ask(passages, confirm)).index(3) >= 3  # kept, not moved up
     what = claim_question("Tuareg rebels killed 84 Wagner fighters, what did the army say?")
     assert keys(passages, ask(passages, what))[1] == 3
 
@@ -342,3 +342,11 @@ def test_a_count_question_leads_with_a_passage_giving_a_count() -> None:
 def test_a_party_named_after_said_or_according_to_speaks(text: str, speaks: bool) -> None:
     assert _speaks(text, _Party(frozenset({"armi"}), "saying")) is speaks
     assert not _speaks(text, _Party(frozenset({"armi"}), "conceding"))
+
+
+def test_the_party_speaking_of_nothing_the_question_names_is_not_its_answer() -> None:
+    docs = [*CLAIM[:3], Doc("r", "Mali's army has admitted the harvest was poor."),
+            *filler_docs(30)]
+    passages = Passages(docs)
+    question = "'Tuareg rebels killed 84 Wagner fighters' is that true? what did the army say"
+    assert 3 not in keys(passages, ask(passages, claim_question(question)))
