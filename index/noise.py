@@ -23,7 +23,7 @@ thank you so much|thanks so much|many thanks|merci d'avance|merci par avance
 please|pls|plz|plse|thanks|thank you|thx|ty|cheers|lol|lmao|rofl|haha|hahaha|omg|wtf|btw
 idk|imo|tbh|or nah|or not|bro|bruh|mate|guys|dude|folks|ok so|okay so|ok|okay|um|uh|hmm
 ngl|fr fr|fr|smh|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
-yall|y'all|pls help|plz help|help pls|real quick|quick q|asap|sry|sorry|srsly|seriously
+yall|y'all|pls help|plz help|help pls|real quick|quick one|quick q|asap|sry|sorry|srsly|seriously
 ugh|wow|yikes|damn|dang|oof|huh|eh|hm|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
 mdr|ptdr|wsh|wesh|du coup|bref|euh|hein
 eli5|explain like i'm 5|explain like im 5|explain like i'm five|like i'm 5|like im 5
@@ -39,7 +39,8 @@ _REPEATED_PUNCT = re.compile(r"([?!.,;:])[?!.,;:]+")
 # Laughter however long it is typed: haha, ahahah, hehe, lol, lool, lmfao, xD, mdr.
 _LAUGH = re.compile(r"(?<!\w)(?:a?(?:h[ae]){2,}h?|(?:he){2,}h?|lo+l+|lmf?a+o+|ro+fl|x+d+|"
                     r"(?:ja){2,}|mdr+|ptdr+)(?!\w)", re.IGNORECASE)
-_RIGHT_NOW = re.compile(r"(?<!\w)rn(?!\w)", re.IGNORECASE)  # chat for "right now": recency
+# Chat for "right now" and "not ... anymore": the question is about the present (recency).
+_RIGHT_NOW = re.compile(r"(?<!\w)(?:rn|any\s?more)(?!\w)", re.IGNORECASE)
 # Chat's shorthand for the words a question is framed in (lexical normalisation of chat):
 # "y did" = why did, "2day" = today, "b4" = before, "any1" = anyone. Only words that say
 # what is asked (a reason, a time); names and topic words are left to understanding.
@@ -51,6 +52,24 @@ SHORTHAND = {"2day": "today", "2dy": "today", "tday": "today", "2nite": "tonight
              "sth": "something"}
 _SHORTHAND = re.compile(rf"(?<![\w/])(?:{'|'.join(map(re.escape, SHORTHAND))})(?![\w/])",
                         re.IGNORECASE)
+# Who is asking and why, framing a chat question: "im a journalist", "freelance reporter
+# here", "working on a piece about", "for my article"; and hearsay framing a claim to check
+# ("everyone is saying", "i heard that", "rumour has it").
+_ASKER_ROLE = r"(?:journalist|reporter|student|researcher|writer|analyst|editor|blogger|academic)"
+_WRITING = r"(?:piece|story|article|report|explainer|thesis|paper|essay|feature|blog post|draft)"
+_FRAMING = re.compile(
+    rf"\b(?:i'?m|i am)\s+(?:an?\s+)?(?:[\w-]+\s+){{0,2}}?{_ASKER_ROLE}\b(?:\s+here\b)?"
+    rf"|(?:^|(?<=[,.;:!?]))\s*(?:(?!(?:the|a|an)\b)[\w-]+\s+)?{_ASKER_ROLE}\s+here\b"
+    rf"|\b(?:i'?m\s+|i am\s+)?(?:working|writing)\s+(?:on\s+)?(?:an?|my|our)\s+(?:[\w-]+\s+)?"
+    rf"{_WRITING}\b(?:\s+(?:about|on)\b)?"
+    rf"|\b(?:for|in)\s+(?:my|our)\s+(?:[\w-]+\s+)?(?:{_WRITING}|editor)\b"
+    rf"|\basking\s+for\s+(?:an?|my|our)\s+{_WRITING}\b"
+    r"|\b(?:i\s+)?need\s+(?:the\s+|a\s+|an\s+)?(?:date|info|details|source|quote|background"
+    r"|context)\b"
+    r"|\b(?:is\s+)?(?:every\s?one|every\s?body|people|ppl|they)(?:'s|\s+are|\s+is)?"
+    r"\s+saying(?:\s+that)?\b|\b(?:i|we)\s+(?:heard|read|saw)\s+that\b"
+    r"|\b(?:someone|somebody)\s+(?:said|says|told me)(?:\s+that)?\b"
+    r"|\brumou?r\s+has\s+it(?:\s+that)?\b", re.IGNORECASE)
 # "y" for why, only opening a question before an auxiliary (French "y a-t-il" is not).
 _WHY = re.compile(r"^(\s*)y(?=\s+(?:did|do|does|is|are|was|were|would|has|have|had|cant|"
                   r"can't|dont|don't|didnt|didn't|not)\b)", re.IGNORECASE)
@@ -107,7 +126,7 @@ def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     text = _WHY.sub(lambda m: m.group(1) + _as_typed("why", m.group()[-1]),
                     _SHORTHAND.sub(_written_out, text))
     text = _STRETCHED.sub(r"\1", _REPEATED_PUNCT.sub(r"\1", text))
-    text = _chatter().sub(" ", text)
+    text = _chatter().sub(" ", _FRAMING.sub(" ", text))
     text = _SPACES.sub(" ", text)
     return _EDGE.sub("", text)
 

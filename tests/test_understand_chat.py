@@ -340,3 +340,29 @@ def test_why_typed_as_y_asks_for_a_reason_and_today_as_2day_for_recent_news() ->
     assert not ask("the army withdrew from Boulkessi").wants_reason
     assert ask("boulkessi attack 2day").wants_recent
     assert not ask("boulkessi attack").wants_recent
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("hello, im a journalist working on a piece about displacement in mali",
+     "displacement in mali"),
+    ("hi, freelance journalist here, working on a Sahel explainer. when did the CSP leave?",
+     "when did the CSP leave?"),
+    ("I am a PhD student writing my thesis on MINUSMA", "MINUSMA"),
+    ("is it true the CSP lost ministers? asking for an article",
+     "is it true the CSP lost ministers?"),
+    ("CMA declares war when?? need date for my piece", "CMA declares war when?"),
+    ("why is everyone saying russia cant protect mali", "why russia cant protect mali"),
+    ("i heard that wagner left", "wagner left"),
+    ("rumour has it that JNIM took Boulkessi", "JNIM took Boulkessi"),
+    # the words a question is about stay: a reporter in the story, the rebels saying
+    ("the reporter here in Gao said", "the reporter here in Gao said"),
+    ("the rebels are saying Kidal fell", "the rebels are saying Kidal fell"),
+    ("the people need food aid", "the people need food aid"),
+])
+def test_who_asks_and_hearsay_frame_a_chat_question(typed: str, kept: str) -> None:
+    assert strip_noise(typed) == kept
+
+
+def test_not_anymore_asks_about_the_present() -> None:
+    assert strip_noise("russia cant protect mali anymore") == "russia cant protect mali now"
+    assert ask("is wagner in mali anymore").wants_recent
