@@ -612,7 +612,10 @@ _RESPONDENT = re.compile(
     r"(?:confirm|deny|admit|acknowledge|accept|dispute|reject)\b"
     rf"|\b(?:according\s+to|selon|d'après)\s+(?P<c>{_PARTY})(?=\s+(?:and|et)\b|[?!.,;:]|$)"
     r"|\b(?:que|qu'|comment)\s*(?:dit|disent|a\s+dit|ont\s+dit|affirme|répond|réagit)\s+"
-    rf"(?P<d>{_PARTY_FR})(?=\s+(?:à|sur|au|aux|de|du|des)\b|[?!.,;:]|\s*$)", re.IGNORECASE)
+    rf"(?P<d>{_PARTY_FR})(?=\s+(?:à|sur|au|aux|de|du|des)\b|[?!.,;:]|\s*$)"
+    # a claim reported in the question: "Wagner says it won, critics say ..."
+    rf"|(?:^|(?<=[,;:.!?]))\s*(?P<e>{_PARTY})\s+(?:says|said|claims|claimed|insists|maintains)\b",
+    re.IGNORECASE)
 # Words naming who reports rather than a party ("the two sources", "different outlets").
 _REPORTERS = frozenset(analyze("source sources outlet outlets report reports media different "
                                "two both each other side sides"))
@@ -645,7 +648,7 @@ def _respondents(query: Query) -> list[_Party]:
     concepts = content_concepts(query)
     parties = []
     for match in _RESPONDENT.finditer(text):
-        group = next(g for g in "abcd" if match.group(g) is not None)
+        group = next(g for g in "abcde" if match.group(g) is not None)
         held = _held_in(text, concepts, [match.span(group)])[0]
         terms = frozenset(a.term for c in concepts if c.typed in held
                           for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
@@ -681,20 +684,30 @@ def _speaking(hits: list[Hit], party: _Party, passages: PassageView) -> Hit | No
 
 def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
                    passages: PassageView, params: RankParams) -> Hit | None:
-    """A passage of the best hit's document where the party speaks about something else the
-    question names, the best for the question's terms with the party's weighing most."""
+    """A passage where the party speaks about something else the question names, the best
+    for the question's terms with the party's weighing most: one of the best hit's document
+    (a report gives the claim and the answer to it), else of any document when it names
+    more of the question."""
     doc = passages.doc_key_of(hits[0].index)
     shown = {h.index for h in hits}
     weights = query.weighted_terms() | dict.fromkeys(party.terms, 1.0)
+    elsewhere = None
     for index, score in engine.top_k_weighted(weights, params.candidates):
-        if index in shown or passages.doc_key_of(index) != doc:
+        if index in shown:
             continue
         held = passages.terms_of(index)
         matched = tuple(c.typed for c in content_concepts(query)
                         if c.terms & held and not c.terms <= party.terms)
-        if matched and _speaks(passages.text_of(index), party):
-            return Hit(index, score, matched, 0.0)
-    return None
+        same = passages.doc_key_of(index) == doc
+        if (matched if same else elsewhere is None and len(matched) >= _ELSEWHERE) \
+                and _speaks(passages.text_of(index), party):
+            if same:
+                return Hit(index, score, matched, 0.0)
+            elsewhere = Hit(index, score, matched, 0.0)
+    return elsewhere
+
+
+_ELSEWHERE = 2  # concepts besides the party a passage of another document must name
 
 
 def _speaks(text: str, party: _Party) -> bool:
@@ -703,7 +716,7 @@ def _speaks(text: str, party: _Party) -> bool:
     inverted ", said" or "according to" ("..., said the army", "according to the rebels")."""
     folded = fold(text)
     for verb in _VERBS[party.verbs].finditer(folded):
-        before = folded[:verb.start()].split()[-_SPEAKER_WORDS:]
+        before = _SENTENCE_END.split(folded[:verb.start()])[-1].split()[-_SPEAKER_WORDS:]
         if party.terms & set(analyze(" ".join(before))):
             return True
     if party.verbs != "saying":
@@ -712,6 +725,7 @@ def _speaks(text: str, party: _Party) -> bool:
                for m in _ATTRIBUTION.finditer(folded))
 
 
+_SENTENCE_END = re.compile(r"[.!?;:]\s")
 _ATTRIBUTION = re.compile(r"[,\"”']\s*(?:said|says)\b|\baccording to\b")  # ", said X"
 _NAMED_AFTER = 4  # "said the Malian army spokesman": the speaker within this many words
 

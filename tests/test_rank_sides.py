@@ -8,11 +8,13 @@ import pytest
 
 from index.query import Query
 from index.rank import (
+    Hit,
     Ranking,
     RankParams,
     _alternatives,
     _gives_a_count,
     _Party,
+    _reported_with,
     _respondents,
     _speaks,
 )
@@ -304,6 +306,8 @@ def test_a_party_speaks_when_it_is_the_subject_of_a_verb_of_saying(text: str,
     ("what did the two sources report about it?", []),   # reporters, not a party
     ("what did the soldiers do and how did the government respond?", [{"govern"}]),
     ("Qu'a dit Lavrov à Diop ?", [{"lavrov"}]),
+    ("Lavrov says Diop won, the army says the rebels lost: who is right?",
+     [{"lavrov"}, {"armi"}]),
     ("Tuareg rebels killed Wagner fighters", []),
 ])
 def test_the_parties_a_question_asks_to_hear_from(question: str,
@@ -350,3 +354,23 @@ def test_the_party_speaking_of_nothing_the_question_names_is_not_its_answer() ->
     passages = Passages(docs)
     question = "'Tuareg rebels killed 84 Wagner fighters' is that true? what did the army say"
     assert 3 not in keys(passages, ask(passages, claim_question(question)))
+
+
+def test_a_party_ending_the_sentence_before_the_verb_does_not_speak() -> None:
+    army = _Party(frozenset({"armi"}), "saying")
+    assert not _speaks("Rebels fought the army. The terms of the truce state peace.", army)
+    assert _speaks("Rebels fought. The army in its statement said it held.", army)
+
+
+@pytest.mark.parametrize(("key", "text", "found"), [
+    ("t", "The army said the rebels lost no Wagner fighters.", True),  # names two more
+    ("t", "The army said the harvest of the rebels was poor.", False),  # one: too little
+    ("r", "The army said the harvest of the rebels was poor.", True),   # the claim's report
+])
+def test_the_partys_words_in_another_report_must_name_more_of_the_question(
+        key: str, text: str, found: bool) -> None:
+    passages = Passages([*CLAIM[:3], Doc(key, text), *filler_docs(30)])
+    question = claim_question("Tuareg rebels killed 84 Wagner fighters, what did the army say?")
+    army = _Party(frozenset({"armi"}), "saying")
+    hit = _reported_with([Hit(0, 1.0, ())], army, question, passages.engine, passages, PARAMS)
+    assert (hit is not None and hit.index == 3) is found
