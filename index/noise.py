@@ -16,7 +16,8 @@ what's up with|whats up with|what's up|whats up|wassup|sup
 can you tell me|could you tell me|can u tell me|pls tell me|please tell me|tell me
 can you explain|could you explain|can you|could you|can u|would you|will you
 do you know|does anyone know|anyone know|any idea|any ideas|i want to know|i'd like to know
-i would like to know|i wonder|i was wondering|wondering|quick question|just curious|curious
+i would like to know|i wonder|i was wondering|just wondering|wondering|quick question
+just curious|curious
 help me understand|help me|i need to know|need info on|info on|fill me in on|update me on
 thanks a lot in advance|thanks in advance|thank you in advance|thx in advance|thanks a lot
 thank you so much|thanks so much|many thanks|merci d'avance|merci par avance
@@ -26,6 +27,10 @@ ngl|fr fr|fr|smh|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
 yall|y'all|pls help|plz help|help pls|real quick|quick one|quick q|asap|sry|sorry|srsly|seriously
 ugh|wow|yikes|damn|dang|oof|huh|eh|hm|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
 mdr|ptdr|wsh|wesh|du coup|bref|euh|hein
+dumb question|stupid question|silly question|noob question|naive question|random question
+no offense|no offence|sorry if this is obvious|if this is obvious|sorry if this is a dumb question
+real talk|honestly|genuinely|pretty please|kindly|dear bot|hey bot|hi bot|hello bot|yo bot
+any chance you know|any chance u know|any chance you could|any chance u could|any chance
 eli5|explain like i'm 5|explain like im 5|explain like i'm five|like i'm 5|like im 5
 like i'm five|like im five|tldr|tl;dr|tl dr|lmk|let me know|hmu|iykyk|asking for a friend
 salut|bonjour|bonsoir|coucou|stp|svp|s'il te plait|s'il vous plait|merci|merci beaucoup
@@ -69,7 +74,16 @@ _FRAMING = re.compile(
     r"|\b(?:is\s+)?(?:every\s?one|every\s?body|people|ppl|they)(?:'s|\s+are|\s+is)?"
     r"\s+saying(?:\s+that)?\b|\b(?:i|we)\s+(?:heard|read|saw)\s+that\b"
     r"|\b(?:someone|somebody)\s+(?:said|says|told me)(?:\s+that)?\b"
-    r"|\brumou?r\s+has\s+it(?:\s+that)?\b", re.IGNORECASE)
+    r"|\brumou?r\s+has\s+it(?:\s+that)?\b"
+    # asking for a digest or a source of what follows: the answer is one, cited
+    r"|\b(?:(?:give|send)\s+me\s+|(?:i\s+)?need\s+)?an?\s+(?:quick\s+|short\s+|brief\s+)?"
+    r"(?:summary|recap|overview|rundown|breakdown|link)\s+(?:of|on|about|to|for)\b"
+    r"|\b(?:summari[sz]e|sum\s+up)\b"
+    r"|^\s*(?:a\s+)?sources?\s+(?:for|on|about)\b|[-—–:,]\s*sources?\s*\??\s*$"
+    r"|\b(?:got|have|any)\s+(?:a\s+)?(?:source|link)s?\s+(?:for|on|about)\b"
+    # list markers ("1) who attacked 2) when") and "the whole X thing"
+    r"|(?:^|(?<=\s))\d{1,2}\)(?=\s)|\bthe\s+whole\b(?=(?:\s+[\w-]+){1,2}"
+    r"\s+thing\b)|(?<=\w)\s+thing\b(?=\s*[?!.]*\s*$)", re.IGNORECASE)
 # "y" for why, only opening a question before an auxiliary (French "y a-t-il" is not).
 _WHY = re.compile(r"^(\s*)y(?=\s+(?:did|do|does|is|are|was|were|would|has|have|had|cant|"
                   r"can't|dont|don't|didnt|didn't|not)\b)", re.IGNORECASE)

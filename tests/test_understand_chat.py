@@ -366,3 +366,27 @@ def test_who_asks_and_hearsay_frame_a_chat_question(typed: str, kept: str) -> No
 def test_not_anymore_asks_about_the_present() -> None:
     assert strip_noise("russia cant protect mali anymore") == "russia cant protect mali now"
     assert ask("is wagner in mali anymore").wants_recent
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("need a quick summary of the 2012 coup pls", "the 2012 coup"),
+    ("can you give me a link about the timbuktu attack", "the timbuktu attack"),
+    ("got a source for the 84 figure?", "the 84 figure?"),
+    ("Boulkessi attack — sources?", "Boulkessi attack"),
+    ("Dear bot, please summarize the Tessit attack", "the Tessit attack"),
+    ("dumb question but what's FAMa", "but what's FAMa"),
+    ("no offense but who even is assimi goita", "but who even is assimi goita"),
+    ("real talk, is mali safer now than 2012?", "is mali safer now than 2012?"),
+    ("1) who attacked dioura 2) when", "who attacked dioura when"),
+    ("can someone explain the whole wagner thing", "can someone explain wagner"),
+    # the same words saying what is asked about stay
+    ("JNIM links to al-Qaeda", "JNIM links to al-Qaeda"),
+    ("the summary of the report", "the summary of the report"),
+    ("what do the different sources report", "what do the different sources report"),
+    ("the peace talks in Algiers", "the peace talks in Algiers"),
+    ("the whole country", "the whole country"),
+    ("84 fighters (2) were killed", "84 fighters (2) were killed"),
+])
+def test_asking_for_a_digest_a_source_or_pardon_frames_a_chat_question(typed: str,
+                                                                       kept: str) -> None:
+    assert strip_noise(typed) == kept
