@@ -7,7 +7,10 @@ variants, aliases and translations less. On top of that a few bounded boosts (da
 definition) reorder the candidates, and a light diversification keeps one document from
 filling the whole first page when another speaks to the same question (or nearly ties for
 its third place). A question weighing alternatives ("A or B", "A vs B", "A and B each")
-gets a passage for each side on the first page, after the best hit, which stays first.
+gets a passage for each side on the first page, after the best hit, which stays first. A
+question asking what a party says ("..., and does Mali confirm it?", "is that true? what did
+the army say") gets a passage where that party speaks right after the best hit, from the
+claim's own report when no kept passage has one; "how many…?" wants passages giving a count.
 
 Abstention never compares a raw BM25 score with a fixed floor (raw scores grow with the
 corpus). A passage is kept when
