@@ -119,6 +119,21 @@ def strip_emoji(text: str) -> str:
                    else c for c in text)
 
 
+# Words one of which every framing above holds: a message with none skips the long pattern.
+_FRAMING_HINTS = ("journalist", "reporter", "student", "researcher", "writer", "analyst",
+                  "editor", "blogger", "academic", "working", "writing", "my ", "our ",
+                  "asking", "saying", "heard", "read", "saw", "said", "says", "told", "rumo",
+                  "need", "summar", "recap", "overview", "rundown", "breakdown", "link",
+                  "source", "sum up", ")", "whole", "thing")
+
+
+def _framing_removed(text: str) -> str:
+    folded = text.casefold()
+    if not any(hint in folded for hint in _FRAMING_HINTS):
+        return text
+    return _FRAMING.sub(" ", text)
+
+
 def _written_out(shorthand: re.Match[str]) -> str:
     return _as_typed(SHORTHAND[shorthand.group().casefold()], shorthand.group())
 
@@ -140,7 +155,7 @@ def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     text = _WHY.sub(lambda m: m.group(1) + _as_typed("why", m.group()[-1]),
                     _SHORTHAND.sub(_written_out, text))
     text = _STRETCHED.sub(r"\1", _REPEATED_PUNCT.sub(r"\1", text))
-    text = _chatter().sub(" ", _FRAMING.sub(" ", text))
+    text = _chatter().sub(" ", _framing_removed(text))
     text = _SPACES.sub(" ", text)
     return _EDGE.sub("", text)
 
