@@ -627,9 +627,10 @@ _REPORTERS = frozenset(analyze("source sources outlet outlets report reports med
 # denying ("Mali's army has admitted").
 _CONCEDING = (r"admit(?:s|ted)?|acknowledge[sd]?|confirm(?:s|ed)?|den(?:y|ies|ied)"
               r"|reject(?:s|ed)?|dismiss(?:es|ed)?|concede[sd]?|refute[sd]?")
-_SAYING = (rf"say|says|said|state[sd]?|claim(?:s|ed)?|respond(?:s|ed)?|insist(?:s|ed)?"
-           rf"|announce[sd]?|told|declared?|asserted|maintain(?:s|ed)|accus(?:e|es|ed)"
-           rf"|blamed?|{_CONCEDING}")
+_SAYING = (r"say|says|said|state[sd]?|claim(?:s|ed)?|respond(?:s|ed)?|insist(?:s|ed)?"
+           r"|announce[sd]?|told|declared?|asserted|maintain(?:s|ed)|accus(?:e|es|ed)"
+           r"|blamed?|added|warned|vowed|argued|stressed|noted|alleged|condemned|urged"
+           rf"|critici[sz]ed|promised|pledged|threatened|reaffirmed|{_CONCEDING}")
 _VERBS = {"conceding": re.compile(rf"\b(?:{_CONCEDING})\b"),
           "saying": re.compile(rf"\b(?:{_SAYING})\b")}
 _SPEAKER_WORDS = 6  # words between a party's name and its verb

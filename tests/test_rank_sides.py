@@ -374,3 +374,8 @@ def test_the_partys_words_in_another_report_must_name_more_of_the_question(
     army = _Party(frozenset({"armi"}), "saying")
     hit = _reported_with([Hit(0, 1.0, ())], army, question, passages.engine, passages, PARAMS)
     assert (hit is not None and hit.index == 3) is found
+
+
+@pytest.mark.parametrize("verb", ["added", "warned", "vowed", "reaffirmed", "criticised"])
+def test_any_reporting_verb_makes_its_subject_a_speaker(verb: str) -> None:
+    assert _speaks(f"Mali's army {verb} that the base held", _Party(frozenset({"armi"}), "saying"))
