@@ -158,7 +158,8 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     off_topic = _off_topic(concepts)
     if not known or any(c not in {w.concept for w in known} for c in off_topic):
         return Ranking((), True, ABSTAIN_NO_MATCH)
-    hits = _kept(query, known, engine, params, off_topic)
+    hits = _kept(query, known, engine, params, off_topic,
+                 unanswered=len(known) < len(concepts))
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
@@ -207,7 +208,7 @@ def _off_topic(concepts: Sequence[Concept]) -> list[Concept]:
 
 
 def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
-          required: Sequence[Concept] = ()) -> list[Hit]:
+          required: Sequence[Concept] = (), *, unanswered: bool = False) -> list[Hit]:
     """Candidates that pass the abstention rules, best first; then, when some did, the near
     misses worth a look ("companions": a distinctive concept, half the required coverage,
     half the best score), after them. A passage lacking a required concept is never kept."""
@@ -215,6 +216,10 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     total = sum(w.weight for w in known)
     floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * total)
     distinctive = _distinctive(known, engine, params)
+    if unanswered:
+        most = params.common_share * engine.n_docs
+        distinctive = frozenset(w.concept.typed for w in known if w.concept.typed in distinctive
+                                and _typed_df(w, engine) <= most)
     need = min(2, len(known))
     strict: list[Hit] = []
     near: list[Hit] = []
@@ -236,6 +241,11 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     strict = _coordinated(strict, params.coverage_power)
     best = strict[0].score
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
+
+
+def _typed_df(w: _Weighed, engine: BM25) -> int:
+    return max((engine.doc_freq(a.term) for a in w.concept.alternatives
+                if a.how == TYPED and a.term in engine), default=0)
 
 
 def _coordinated(hits: list[Hit], power: float) -> list[Hit]:
