@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from index import lexicon
 from index.analyze import analyze, fold
@@ -101,6 +102,8 @@ class RankParams:
     min_relative_score: float = 0.12    # score / the query's attainable maximum
     distinctive_share: float = 0.6      # a concept is distinctive if idf >= share x rarest's
     common_share: float = 0.25          # ... and, unless a name, in at most this share of passages
+    apart_matched_fraction: float = 0.45  # coverage needed when the question's names are
+                                          # never together in one passage
     date_boost: float = 0.3             # passage about the period the question names
     recent_boost: float = 0.15          # newest documents for "latest"/"now"
     define_boost: float = 0.5           # the passage that defines X, for "What is X?"
@@ -217,9 +220,10 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * total)
     distinctive = _distinctive(known, engine, params)
     if unanswered:
-        most = params.common_share * engine.n_docs
-        distinctive = frozenset(w.concept.typed for w in known if w.concept.typed in distinctive
-                                and _typed_df(w, engine) <= most)
+        distinctive = _uncommon_only(distinctive, known, engine, params)
+    fraction = params.min_matched_fraction
+    if _names_apart(known, distinctive, engine):
+        fraction = max(fraction, params.apart_matched_fraction)
     need = min(2, len(known))
     strict: list[Hit] = []
     near: list[Hit] = []
@@ -232,7 +236,7 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
             continue
         coverage = sum(w.weight for w in matched) / total
         typed = tuple(w.concept.typed for w in matched)
-        if score >= floor and len(matched) >= need and coverage >= params.min_matched_fraction:
+        if score >= floor and len(matched) >= need and coverage >= fraction:
             strict.append(Hit(index, score, typed, coverage))
         elif coverage >= params.min_matched_fraction / 2:
             near.append(Hit(index, score, typed, coverage, companion=True))
@@ -243,9 +247,43 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
 
 
+def _uncommon_only(distinctive: frozenset[str], known: list[_Weighed], engine: BM25,
+                   params: RankParams) -> frozenset[str]:
+    """The distinctive concepts that are not among the corpus's commonest (typed words in
+    more than common_share of the passages): when the question holds a word the corpus never
+    uses ("How many tanks does the Malian army have?"), a passage holding only "Malian" and
+    "army" says nothing about what was asked."""
+    most = params.common_share * engine.n_docs
+    return frozenset(w.concept.typed for w in known
+                     if w.concept.typed in distinctive and _typed_df(w, engine) <= most)
+
+
 def _typed_df(w: _Weighed, engine: BM25) -> int:
+    """How many passages hold the concept as typed (its typed words' largest document
+    frequency)."""
     return max((engine.doc_freq(a.term) for a in w.concept.alternatives
                 if a.how == TYPED and a.term in engine), default=0)
+
+
+def _names_apart(known: list[_Weighed], distinctive: frozenset[str], engine: BM25) -> bool:
+    """The question names two or more distinctive names and no passage of the corpus holds
+    two of them together ("the JNIM blockade of Bamako" where JNIM and Bamako are never in
+    one passage): no passage speaks of what they name together, so one holding a single
+    name answers at most part of the question."""
+    names = [w.concept for w in known if w.concept.is_name and w.concept.typed in distinctive]
+    if len(names) < 2:
+        return False
+    held = [_passages_holding(c, engine) for c in names]
+    return not any(np.intersect1d(a, b, assume_unique=True).size
+                   for i, a in enumerate(held) for b in held[i + 1:])
+
+
+def _passages_holding(concept: Concept, engine: BM25) -> npt.NDArray[np.int32]:
+    """Sorted indices of the passages holding any alternative of the concept."""
+    found = [engine.docs_with(a.term) for a in concept.alternatives if a.term in engine]
+    if not found:
+        return np.zeros(0, dtype=np.int32)
+    return np.unique(np.concatenate(found)).astype(np.int32)
 
 
 def _coordinated(hits: list[Hit], power: float) -> list[Hit]:
