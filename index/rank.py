@@ -19,12 +19,9 @@ corpus). A passage is kept when
   sink an answer), and at least two of them when the question has two or more;
 - it matches at least one distinctive concept (a name the corpus holds in at most a quarter of
   its passages, or one whose IDF is near the question's rarest).
-When the question holds a word the corpus never uses (nor any alternative of it: "tanks",
-"shoot"), the corpus's commonest concepts (in more than a quarter of its passages: "Malian",
-"army") neither make a passage distinctive nor count toward its two concepts. When the
-question's distinctive names are never together in one passage of the corpus, no passage
-speaks of what they name together: a passage must then cover nearly half the question.
-Both are shares and co-occurrences in the corpus, so they hold at any corpus size.
+When the question's distinctive names are never together in one passage of the corpus, no
+passage speaks of what they name together: a passage must then cover nearly half the
+question (a co-occurrence in the corpus, which documents about other things do not change).
 Kept passages are ordered by score x coverage: one holding every concept outranks one that
 repeats some of them.
 A specific name the corpus never mentions vetoes the answer outright.
@@ -167,8 +164,7 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     off_topic = _off_topic(concepts)
     if not known or any(c not in {w.concept for w in known} for c in off_topic):
         return Ranking((), True, ABSTAIN_NO_MATCH)
-    hits = _kept(query, known, engine, params, off_topic,
-                 unanswered=_unanswered(concepts, known))
+    hits = _kept(query, known, engine, params, off_topic)
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
@@ -217,14 +213,14 @@ def _off_topic(concepts: Sequence[Concept]) -> list[Concept]:
 
 
 def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
-          required: Sequence[Concept] = (), *, unanswered: bool = False) -> list[Hit]:
+          required: Sequence[Concept] = ()) -> list[Hit]:
     """Candidates that pass the abstention rules, best first; then, when some did, the near
     misses worth a look ("companions": a distinctive concept, half the required coverage,
     half the best score), after them. A passage lacking a required concept is never kept."""
     scored = _concept_scores(query, known, engine, params.candidates)
     total = sum(w.weight for w in known)
     floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * total)
-    bar = _bar(known, engine, params, unanswered=unanswered)
+    bar = _bar(known, engine, params)
     strict: list[Hit] = []
     near: list[Hit] = []
     for index, score, matched in scored:
@@ -236,8 +232,7 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
             continue
         coverage = sum(w.weight for w in matched) / total
         typed = tuple(w.concept.typed for w in matched)
-        enough = sum(w.concept.typed in bar.counted for w in matched) >= bar.need
-        if score >= floor and enough and coverage >= bar.fraction:
+        if score >= floor and len(matched) >= bar.need and coverage >= bar.fraction:
             strict.append(Hit(index, score, typed, coverage))
         elif coverage >= params.min_matched_fraction / 2:
             near.append(Hit(index, score, typed, coverage, companion=True))
@@ -248,55 +243,24 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
 
 
-def _unanswered(concepts: Sequence[Concept], known: list[_Weighed]) -> bool:
-    """The question holds a word (not a number: "13" of a date) that the corpus never uses,
-    nor any of its alternatives."""
-    held = {w.concept for w in known}
-    return any(c not in held and not any(ch.isdigit() for ch in c.typed) for c in concepts)
-
-
 @dataclass(frozen=True, slots=True)
 class _Bar:
-    """What a candidate must hold to be kept: one of `distinctive`, `need` of `counted`,
-    and `fraction` of the question (IDF-weighted)."""
+    """What a candidate must hold to be kept: one of `distinctive`, `need` of the
+    question's concepts, and `fraction` of the question (IDF-weighted)."""
 
     distinctive: frozenset[str]
-    counted: frozenset[str]
     need: int
     fraction: float
 
 
-def _bar(known: list[_Weighed], engine: BM25, params: RankParams, *, unanswered: bool
-         ) -> _Bar:
-    """The bar for this question. When it holds a word the corpus never uses ("How many
-    tanks does the Malian army have?"), the corpus's commonest concepts (typed words in more
-    than common_share of the passages: "Malian", "army") neither make a passage distinctive
-    nor count toward its two concepts: a passage holding only them says nothing about what
-    was asked. When its names are never together in one passage (`_names_apart`), a passage
-    must cover apart_matched_fraction of it."""
+def _bar(known: list[_Weighed], engine: BM25, params: RankParams) -> _Bar:
+    """The bar for this question: when its names are never together in one passage
+    (`_names_apart`), a passage must cover apart_matched_fraction of it."""
     distinctive = _distinctive(known, engine, params)
-    counted = frozenset(w.concept.typed for w in known)
-    if unanswered:
-        counted = _uncommon(known, engine, params)
-        distinctive &= counted
     fraction = params.min_matched_fraction
     if _names_apart(known, distinctive, engine):
         fraction = max(fraction, params.apart_matched_fraction)
-    return _Bar(distinctive, counted, min(2, len(counted)), fraction)
-
-
-def _uncommon(known: list[_Weighed], engine: BM25, params: RankParams) -> frozenset[str]:
-    """Concepts whose typed words are in at most common_share of the passages (a share, so
-    it holds at any corpus size)."""
-    most = params.common_share * engine.n_docs
-    return frozenset(w.concept.typed for w in known if _typed_df(w, engine) <= most)
-
-
-def _typed_df(w: _Weighed, engine: BM25) -> int:
-    """How many passages hold the concept as typed (its typed words' largest document
-    frequency)."""
-    return max((engine.doc_freq(a.term) for a in w.concept.alternatives
-                if a.how == TYPED and a.term in engine), default=0)
+    return _Bar(distinctive, min(2, len(known)), fraction)
 
 
 def _names_apart(known: list[_Weighed], distinctive: frozenset[str], engine: BM25) -> bool:
