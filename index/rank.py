@@ -207,9 +207,17 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
 def _off_topic(concepts: Sequence[Concept]) -> list[Concept]:
     """Concepts typed in off-topic words (football, recipe, css): what the question is
     about when the bot's topic is not. A passage must hold each of them to answer."""
-    words = lexicon.off_topic_terms()
+    terms = lexicon.off_topic_terms()
     return [c for c in concepts if not c.is_name
-            and any(a.how == TYPED and a.term in words for a in c.alternatives)]
+            and any(a.how == TYPED and a.term in terms for a in c.alternatives)
+            and any(_inflects(word) for word in fold(c.typed).lower().split())]
+
+
+def _inflects(word: str) -> bool:
+    """The word is an off-topic word or an inflection of one ("toppings", "baking" of
+    "bake"), not another word sharing its stem ("date" is not an inflection of "dating")."""
+    return any(word.startswith(listed) or (listed.endswith("e") and word.startswith(listed[:-1]))
+               for listed in lexicon.off_topic_words())
 
 
 def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
