@@ -22,6 +22,9 @@ corpus). A passage is kept when
   sink an answer), and at least two of them when the question has two or more;
 - it matches at least one distinctive concept (a name the corpus holds in at most a quarter of
   its passages, or one whose IDF is near the question's rarest).
+When the question's distinctive names are never together in one passage of the corpus, no
+passage speaks of what they name together: a passage must then cover nearly half the
+question (a co-occurrence in the corpus, which documents about other things do not change).
 Kept passages are ordered by score x coverage: one holding every concept outranks one that
 repeats some of them.
 A specific name the corpus never mentions vetoes the answer outright.
@@ -36,6 +39,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from index import lexicon
 from index.analyze import analyze, fold
@@ -104,6 +108,8 @@ class RankParams:
     min_relative_score: float = 0.12    # score / the query's attainable maximum
     distinctive_share: float = 0.6      # a concept is distinctive if idf >= share x rarest's
     common_share: float = 0.25          # ... and, unless a name, in at most this share of passages
+    apart_matched_fraction: float = 0.45  # coverage needed when the question's names are
+                                          # never together in one passage
     date_boost: float = 0.3             # passage about the period the question names
     recent_boost: float = 0.15          # newest documents for "latest"/"now"
     define_boost: float = 0.5           # the passage that defines X, for "What is X?"
@@ -205,9 +211,17 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
 def _off_topic(concepts: Sequence[Concept]) -> list[Concept]:
     """Concepts typed in off-topic words (football, recipe, css): what the question is
     about when the bot's topic is not. A passage must hold each of them to answer."""
-    words = lexicon.off_topic_terms()
+    terms = lexicon.off_topic_terms()
     return [c for c in concepts if not c.is_name
-            and any(a.how == TYPED and a.term in words for a in c.alternatives)]
+            and any(a.how == TYPED and a.term in terms for a in c.alternatives)
+            and any(_inflects(word) for word in fold(c.typed).lower().split())]
+
+
+def _inflects(word: str) -> bool:
+    """The word is an off-topic word or an inflection of one ("toppings", "baking" of
+    "bake"), not another word sharing its stem ("date" is not an inflection of "dating")."""
+    return any(word.startswith(listed) or (listed.endswith("e") and word.startswith(listed[:-1]))
+               for listed in lexicon.off_topic_words())
 
 
 def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
@@ -218,20 +232,19 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     scored = _concept_scores(query, known, engine, params.candidates)
     total = sum(w.weight for w in known)
     floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * total)
-    distinctive = _distinctive(known, engine, params)
-    need = min(2, len(known))
+    bar = _bar(known, engine, params)
     strict: list[Hit] = []
     near: list[Hit] = []
     for index, score, matched in scored:
         if score < floor and (not strict or score < params.companion_ratio * strict[0].score):
             break  # candidates come best first: nothing further can be kept
-        if not any(w.concept.typed in distinctive for w in matched):
+        if not any(w.concept.typed in bar.distinctive for w in matched):
             continue
         if required and not set(required) <= {w.concept for w in matched}:
             continue
         coverage = sum(w.weight for w in matched) / total
         typed = tuple(w.concept.typed for w in matched)
-        if score >= floor and len(matched) >= need and coverage >= params.min_matched_fraction:
+        if score >= floor and len(matched) >= bar.need and coverage >= bar.fraction:
             strict.append(Hit(index, score, typed, coverage))
         elif coverage >= params.min_matched_fraction / 2:
             near.append(Hit(index, score, typed, coverage, companion=True))
@@ -240,6 +253,47 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     strict = _coordinated(strict, params.coverage_power)
     best = strict[0].score
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
+
+
+@dataclass(frozen=True, slots=True)
+class _Bar:
+    """What a candidate must hold to be kept: one of `distinctive`, `need` of the
+    question's concepts, and `fraction` of the question (IDF-weighted)."""
+
+    distinctive: frozenset[str]
+    need: int
+    fraction: float
+
+
+def _bar(known: list[_Weighed], engine: BM25, params: RankParams) -> _Bar:
+    """The bar for this question: when its names are never together in one passage
+    (`_names_apart`), a passage must cover apart_matched_fraction of it."""
+    distinctive = _distinctive(known, engine, params)
+    fraction = params.min_matched_fraction
+    if _names_apart(known, distinctive, engine):
+        fraction = max(fraction, params.apart_matched_fraction)
+    return _Bar(distinctive, min(2, len(known)), fraction)
+
+
+def _names_apart(known: list[_Weighed], distinctive: frozenset[str], engine: BM25) -> bool:
+    """The question names two or more distinctive names and no passage of the corpus holds
+    two of them together ("the JNIM blockade of Bamako" where JNIM and Bamako are never in
+    one passage): no passage speaks of what they name together, so one holding a single
+    name answers at most part of the question."""
+    names = [w.concept for w in known if w.concept.is_name and w.concept.typed in distinctive]
+    if len(names) < 2:
+        return False
+    held = [_passages_holding(c, engine) for c in names]
+    return not any(np.intersect1d(a, b, assume_unique=True).size
+                   for i, a in enumerate(held) for b in held[i + 1:])
+
+
+def _passages_holding(concept: Concept, engine: BM25) -> npt.NDArray[np.int32]:
+    """Sorted indices of the passages holding any alternative of the concept."""
+    found = [engine.docs_with(a.term) for a in concept.alternatives if a.term in engine]
+    if not found:
+        return np.zeros(0, dtype=np.int32)
+    return np.unique(np.concatenate(found)).astype(np.int32)
 
 
 def _coordinated(hits: list[Hit], power: float) -> list[Hit]:
