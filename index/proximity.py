@@ -29,7 +29,7 @@ __all__ = ["PAIR_DISCOUNT", "SETTLED", "Texts", "Weighted", "Window", "best_wind
            "gathered", "reordered", "sentence_terms"]
 
 PAIR_DISCOUNT = 0.5  # a window of two sentences counts this much of what it holds
-SETTLED = 5          # places whose order proximity settles exactly (the first page and more)
+SETTLED = 3          # places whose order proximity settles exactly: the first page
 
 
 class Texts(Protocol):
@@ -140,7 +140,7 @@ def _settled(hits: Sequence[Hit], rescored: Callable[[Hit], Hit]) -> list[Hit]:
     for i, hit in enumerate(order):
         if len(done) >= SETTLED and _by_score(done)[SETTLED - 1].score >= hit.score:
             floor = min(h.score for h in done)
-            rest = [replace(h, score=min(h.score, floor)) for h in order[i:]]
+            rest = [h if h.score <= floor else replace(h, score=floor) for h in order[i:]]
             return _by_score(done) + rest
         done.append(rescored(hit))
     return _by_score(done)
