@@ -29,7 +29,7 @@ __all__ = ["PAIR_DISCOUNT", "SETTLED", "Texts", "Weighted", "Window", "best_wind
            "gathered", "reordered", "sentence_terms"]
 
 PAIR_DISCOUNT = 0.5  # a window of two sentences counts this much of what it holds
-SETTLED = 3          # places whose order proximity settles exactly: the first page
+SETTLED = 4          # places settled exactly: the first page and the next passage
 
 
 class Texts(Protocol):
