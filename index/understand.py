@@ -33,8 +33,8 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from index import lexicon
-from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted
+from index import lexicon, phrases
+from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
 from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
 from index.noise import strip_noise
 from index.query import (
@@ -65,6 +65,7 @@ ALIAS_WEIGHT = 0.8
 LINKED_ALIAS_WEIGHT = 0.5  # predecessor or successor organisations
 TRANSLATION_WEIGHT = 0.9
 FRENCH_DOCUMENT_WEIGHT = 0.8  # the French word for an English one, held by French documents
+PHRASE_WEIGHT = 0.5    # a report's word for a typed phrase ("pull out" -> withdraw): en_phrases
 MAX_PHRASE_WORDS = 12
 
 _WORD = re.compile(r"[^\W_]+")
@@ -508,7 +509,7 @@ def _read(reading: _Reading, words: Sequence[_Word], recent_words: frozenset[str
     while i < len(words):
         concepts, unknown = len(reading.concepts), len(reading.unknown)
         used = (_read_alias(reading, words, i) or _read_french_phrase(reading, words, i)
-                or _read_joined(reading, words, i))
+                or _read_english_phrase(reading, words, i) or _read_joined(reading, words, i))
         if not used:
             if not _is_filler(reading, words[i], recent_words):
                 _read_word(reading, words[i])
@@ -932,6 +933,34 @@ def _read_french_phrase(reading: _Reading, words: Sequence[_Word], i: int) -> in
             reading.add(_translation_concept(reading, _phrase(reading, words, i, n), targets))
             return n
     return 0
+
+
+def _read_english_phrase(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+    """A phrase of the English phrase table starting at word i ("pulled out"): one concept
+    of its words, for which the plain words reports write (withdraw) count too."""
+    table = phrases.bundled_phrases()
+    if reading.language != "en" or not table.may_start(stem(words[i].folded)):
+        return 0
+    stems = phrases.phrase_key([w.text for w in words[i:i + table.max_words]])
+    n, plain = phrases.match_at(table, stems, 0)
+    if n:
+        reading.add(_phrase_concept(reading, words[i:i + n], _phrase(reading, words, i, n),
+                                    plain))
+    return n
+
+
+def _phrase_concept(reading: _Reading, words: Sequence[_Word], typed: str,
+                    plain: Sequence[str]) -> Concept:
+    """The phrase's own content words (with their synonyms), and the plain words at
+    PHRASE_WEIGHT when the index holds them and they are not common."""
+    own = [t for w in words if w.folded not in _ENGLISH_FUNCTION for t in analyze(w.text)]
+    alternatives = [Alternative(t, 1.0, TYPED) for t in own]
+    for term, synonyms in expand(own).items():
+        alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM) for s in sorted(synonyms - {term})]
+    most = max(1, int(RELATED_MAX_SHARE * reading.vocabulary.n_docs))
+    alternatives += [Alternative(t, PHRASE_WEIGHT, SYNONYM) for word in plain
+                     for t in analyze(word) if 0 < reading.vocabulary.df(t) <= most]
+    return Concept(typed, _dedupe(alternatives))
 
 
 FALSE_FRIEND_WEIGHT = 0.3  # a French word's own term that English words stem to as well
