@@ -3,8 +3,9 @@
 The steps, in order: cut a long question at a word boundary; drop chat noise (index.noise);
 read a shouted question as lower case (keeping the corpus's acronyms); split glued words
 ("JNIMattack"); detect French; find dates and "latest"; then read the words left to right,
-longest phrase first: an alias-table name, a French lexicon phrase, a name written in two
-words ("Tin Zaouatene"), else one word. Each becomes a Concept whose alternatives are the
+longest phrase first: an alias-table name, a French lexicon phrase, an English phrase of
+index/data/en_phrases.yaml ("pulled out"), a name written in two words ("Tin Zaouatene"),
+else one word. Each becomes a Concept whose alternatives are the
 index terms that count for it:
 
 - TYPED 1.0: the word as indexed (for French, the French word too: French documents in the
@@ -12,6 +13,8 @@ index terms that count for it:
 - SYNONYM 0.3: the synonym groups of index.analyze;
 - VARIANT 0.9: a spelling the index holds, for a rare or unknown name (joined/split words,
   fuzzy match against the corpus's names with rapidfuzz);
+- SYNONYM 0.5 (PHRASE_WEIGHT): for an English phrase ("pull out", "went missing"), the plain
+  words reports write for it (withdraw, disappeared), when the index holds them;
 - ALIAS 0.8: the other names of an alias-table entry (0.5 for predecessors/successors);
 - TRANSLATION 0.9: English words for a French word or phrase; for an English word, 0.8 for
   the French words of the lexicon that the index holds (French documents are analysed like
@@ -219,11 +222,13 @@ def default_french() -> French:
 
 
 def prepare() -> None:
-    """Load the English and French dictionaries and the lexicon now (about a second), so
-    that the first question does not wait for them. Safe to call from a worker thread."""
+    """Load the English and French dictionaries, the lexicon and the phrase table now
+    (about a second), so that the first question does not wait for them. Safe to call from
+    a worker thread."""
     is_dictionary_word("ready")
     is_dictionary_word("prêt", "fr")
     default_french().translate(["prêts"])
+    phrases.bundled_phrases()
 
 
 @lru_cache(maxsize=50_000)

@@ -29,6 +29,7 @@ from index.lexicon import (
     parse_alias_line,
     parse_related_groups,
 )
+from index.phrases import bundled_phrases, parse_phrases
 
 _SOURCE = re.compile(r"^(https://(en|fr)\.wikipedia\.org/wiki/\S+"
                      r"|https://www\.wikidata\.org/wiki/Q\d+|Q\d+)$")
@@ -178,7 +179,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-@pytest.mark.parametrize("name", ["fr_en.yaml", "aliases.yaml"])
+@pytest.mark.parametrize("name", ["fr_en.yaml", "aliases.yaml", "en_phrases.yaml"])
 def test_data_files_repeat_no_key(name: str) -> None:
     yaml.load(_raw(name), Loader=_UniqueKeyLoader)
 
@@ -337,6 +338,19 @@ def test_the_issue_s_examples_are_related(word: str, related: str) -> None:
     ("Nigerien", "Niger"), ("Algerian", "Algeria"), ("Tuaregs", "Touareg")])
 def test_demonyms_are_linked_to_their_country(demonym: str, country: str) -> None:
     assert analyze(country)[0] in english_derived()[analyze(demonym)[0]]
+
+
+def test_the_phrase_table_maps_hundreds_of_phrases_to_plain_indexable_words() -> None:
+    data = yaml.safe_load(_raw("en_phrases.yaml"))
+    phrases = parse_phrases(data, "en_phrases.yaml")
+    assert len(phrases) >= 250
+    for phrase, words in phrases.items():
+        assert re.match(r"^[a-z]+(?:[ '-][a-z]+)+$", phrase), phrase
+        for word in words:
+            assert re.match(r"^[a-z][a-z' -]*[a-z]$", word) and analyze(word), (phrase, word)
+    # no two phrases fold to one key (stems), and no phrase maps only to its own words
+    assert len(bundled_phrases()) == len(phrases)
+    assert all(set(analyze(" ".join(w))) - set(analyze(p)) for p, w in phrases.items())
 
 
 def test_a_bad_related_group_is_refused_with_its_name() -> None:
