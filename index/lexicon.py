@@ -352,12 +352,3 @@ def off_topic_words() -> frozenset[str]:
     lines = _data_text("off_topic.txt").splitlines()
     return frozenset(line.strip().lower() for line in lines
                      if line.strip() and not line.startswith("#"))
-
-
-@lru_cache(maxsize=8192)
-def general_zipf(word: str) -> float:
-    """How common a word is in general English or French, whichever is higher, on the Zipf
-    scale (wordfreq: 0 = unseen, 3 = once per million words, 7 = "the")."""
-    from wordfreq import zipf_frequency
-
-    return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr"))

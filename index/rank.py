@@ -72,9 +72,6 @@ FILLERS = frozenset(analyze("happen happened mean know explain describe think pl
                             " side sides account accounts version versions"))
 # Framing words whose stem is a topic word ("conflicting accounts" frames; "the conflict"
 # is a topic): matched as typed, not by their terms.
-# A word the corpus never uses and general English rarely does (Zipf below this, per
-# index.lexicon.general_zipf) is a specific concept the corpus lacks, like an unknown name.
-RARE_ZIPF = 3.75
 FRAMING_TYPED = frozenset("conflicting contradictory contradicting differing".split())
 
 
@@ -202,17 +199,7 @@ def _unknown_names(query: Query, concepts: Sequence[Concept], engine: BM25
             words = set(concept.typed.split())
             if not any(words <= set(name.split()) for name in names):  # "Cup" of "World Cup"
                 names[concept.typed] = None
-        elif _rare_and_unheld(concept, engine):
-            names[concept.typed] = None
     return tuple(names)
-
-
-def _rare_and_unheld(concept: Concept, engine: BM25) -> bool:
-    """A single word no alternative of which the index holds, rare in general English and
-    French: a specific concept ("postpone"), not an everyday word ("everyone", "runs")."""
-    word = fold(concept.typed).lower()
-    return (word.isalpha() and not any(t in engine for t in concept.terms)
-            and lexicon.general_zipf(word) < RARE_ZIPF)
 
 
 def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
