@@ -45,6 +45,7 @@ from index import lexicon, proximity
 from index.analyze import analyze, fold
 from index.engine import BM25
 from index.query import TYPED, Concept, DateRange, Query
+from index.understand import is_dictionary_word
 
 __all__ = [
     "ABSTAIN_EMPTY",
@@ -154,6 +155,7 @@ class _Weighed:
     concept: Concept
     weight: float
     terms: frozenset[str]
+    everyday: bool = False  # see `_everyday`
 
 
 def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
@@ -208,8 +210,26 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
     for concept in concepts:
         known = [a.weight * engine.idf(a.term) for a in concept.alternatives if a.term in engine]
         if known:
-            weighed.append(_Weighed(concept, max(max(known), 1e-9), concept.terms))
+            weighed.append(_Weighed(concept, max(max(known), 1e-9), concept.terms,
+                                    _everyday(concept, engine)))
     return weighed
+
+
+# The share of its weight an everyday word the corpus uses once keeps in the abstention bar.
+EVERYDAY_WEIGHT = 0.5
+
+
+def _everyday(concept: Concept, engine: BM25) -> bool:
+    """A one-word concept typed in a general-language word ("seen", "office", "worst"), not a
+    name, that the corpus holds in a single passage. Its IDF is the highest there is, yet one
+    use is chance, not what the corpus is about (a document-frequency estimate from one
+    observation): it must not raise the bar for the question's topical words, nor be the
+    one concept a passage needs. In a larger corpus such a word is in more passages and
+    counts as any other."""
+    typed = [a.term for a in concept.alternatives if a.how == TYPED and a.term in engine]
+    word = fold(concept.typed).lower()
+    return (not concept.is_name and len(word.split()) == 1 and bool(typed)
+            and all(engine.doc_freq(t) <= 1 for t in typed) and is_dictionary_word(word))
 
 
 def _off_topic(concepts: Sequence[Concept]) -> list[Concept]:
@@ -235,8 +255,9 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     half the best score), after them. A passage lacking a required concept is never kept."""
     scored = _concept_scores(query, known, engine, params.candidates)
     total = sum(w.weight for w in known)
-    floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * total)
     bar = _bar(known, engine, params)
+    bar_total = sum(bar.weight_of(w) for w in known)
+    floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * bar_total)
     strict: list[Hit] = []
     near: list[Hit] = []
     for index, score, matched in scored:
@@ -247,10 +268,11 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
         if required and not set(required) <= {w.concept for w in matched}:
             continue
         coverage = sum(w.weight for w in matched) / total
+        bar_coverage = sum(bar.weight_of(w) for w in matched) / bar_total
         typed = tuple(w.concept.typed for w in matched)
-        if score >= floor and len(matched) >= bar.need and coverage >= bar.fraction:
+        if score >= floor and len(matched) >= bar.need and bar_coverage >= bar.fraction:
             strict.append(Hit(index, score, typed, coverage))
-        elif coverage >= params.min_matched_fraction / 2:
+        elif bar_coverage >= params.min_matched_fraction / 2:
             near.append(Hit(index, score, typed, coverage, companion=True))
     if not strict:
         return []
@@ -267,16 +289,23 @@ class _Bar:
     distinctive: frozenset[str]
     need: int
     fraction: float
+    everyday_weight: float = EVERYDAY_WEIGHT
+
+    def weight_of(self, weighed: _Weighed) -> float:
+        """A concept's weight in the bar (floor and coverage); ranking uses its own."""
+        return weighed.weight * (self.everyday_weight if weighed.everyday else 1.0)
 
 
 def _bar(known: list[_Weighed], engine: BM25, params: RankParams) -> _Bar:
     """The bar for this question: when its names are never together in one passage
-    (`_names_apart`), a passage must cover apart_matched_fraction of it."""
+    (`_names_apart`), a passage must cover apart_matched_fraction of it, every word of the
+    question counting in full (everyday words too: the question is likely about what the
+    corpus lacks, and a word it uses once may be just that)."""
     distinctive = _distinctive(known, engine, params)
-    fraction = params.min_matched_fraction
     if _names_apart(known, distinctive, engine):
-        fraction = max(fraction, params.apart_matched_fraction)
-    return _Bar(distinctive, min(2, len(known)), fraction)
+        fraction = max(params.min_matched_fraction, params.apart_matched_fraction)
+        return _Bar(distinctive, min(2, len(known)), fraction, everyday_weight=1.0)
+    return _Bar(distinctive, min(2, len(known)), params.min_matched_fraction)
 
 
 def _names_apart(known: list[_Weighed], distinctive: frozenset[str], engine: BM25) -> bool:
@@ -341,16 +370,22 @@ def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
 def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> frozenset[str]:
     """Concepts that can carry an answer: a name in at most common_share of the passages (a
     share, so it holds at any corpus size), or a concept near the question's rarest that is
-    a name or that uncommon."""
-    rarest = max(w.weight for w in known)
+    a name or that uncommon. The rarest is taken twice: over every concept, and over the
+    concepts but everyday words used once (`_everyday`), whose one use makes them the
+    rarest by chance and must not strip the question's topical words of the role."""
     most = params.common_share * engine.n_docs
     def uncommon(w: _Weighed) -> bool:
         return min(engine.doc_freq(t) or most for t in w.concept.terms) <= most
 
-    return frozenset(
-        w.concept.typed for w in known
-        if (w.weight >= params.distinctive_share * rarest and (w.concept.is_name or uncommon(w)))
-        or (w.concept.is_name and uncommon(w)))
+    def near_rarest(among: list[_Weighed]) -> set[str]:
+        rarest = max((w.weight for w in among), default=0.0)
+        return {w.concept.typed for w in among
+                if w.weight >= params.distinctive_share * rarest
+                and (w.concept.is_name or uncommon(w))}
+
+    names = {w.concept.typed for w in known if w.concept.is_name and uncommon(w)}
+    return frozenset(names | near_rarest(known) | near_rarest([w for w in known
+                                                              if not w.everyday]))
 
 
 # ----- boosts --------------------------------------------------------------------------
