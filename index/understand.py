@@ -1224,8 +1224,12 @@ def _english_stem(term: str) -> bool:
 
 def _translation_of(reading: _Reading, word: _Word) -> tuple[str, ...]:
     """English words for a French word: any word of a French question, or a word of an
-    English one that neither the index nor an English dictionary knows."""
-    if word.capitalised and not word.sentence_start:
+    English one that neither the index nor an English dictionary knows. A capitalised word
+    inside a sentence is a name, unless a French question capitalises a word the index
+    lacks (French capitalises the first word of an institution's name: "le Conseil de
+    transition"): then its translation is what the corpus may hold."""
+    if word.capitalised and not word.sentence_start and not (
+            reading.language == "fr" and not _in_index(word, reading.vocabulary)):
         return ()
     if reading.language != "fr" and is_dictionary_word(word.folded):
         return ()
