@@ -705,17 +705,21 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     alternatives += [a for t in own if vocabulary.df(t) <= vocabulary.rare_df
                      for a in _related(vocabulary, t, lexicon.english_derived(), DERIVED_WEIGHT)
                      if a.term not in taken]
+    linked_held = False
     for linked_id in (*entry.predecessors, *entry.successors):
         linked = reading.aliases.entry(linked_id)
         if linked is not None:
             found = _alias_terms(reading, linked.names, taken)
             alternatives += [Alternative(t, LINKED_ALIAS_WEIGHT, ALIAS) for t, _ in found]
             taken |= {t for t, _ in found}
+            linked_held = linked_held or bool(found)
     # Only the entry's own names count: a predecessor or successor the corpus mentions
-    # (JNIM for "Katiba Macina") is a lead to follow, not the name asked about.
+    # (JNIM for "Katiba Macina") is a lead to follow, not the name asked about; unless the
+    # question asks for that link ("the GSPC's successor"): then it is what was asked.
     mentioned = bool(direct or surname) or vocabulary.cooccur(own) \
         or vocabulary.cooccur(translations) \
-        or any(vocabulary.cooccur(_phrase_terms(reading, name)) for name in entry.names)
+        or any(vocabulary.cooccur(_phrase_terms(reading, name)) for name in entry.names) \
+        or (linked_held and asks_for_a_link(reading.text))
     if direct and not vocabulary.cooccur(own):
         shown = _best_name(direct, vocabulary)
         alike = fuzz.ratio(fold(phrase), fold(shown)) >= _SAME_NAME_SIMILARITY
@@ -732,6 +736,19 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
         if longest:
             return _name_words(reading, phrase, longest, alternatives)
     return [Concept(phrase, _dedupe(alternatives), is_name=True)]
+
+
+_ASKS_LINK = re.compile(r"\b(?:successors?|predecessors?|heirs?|forerunners?|offshoots?"
+                        r"|renamed|rebranded|became|become|turned into|grew into|evolved into"
+                        r"|successeurs?|pr[ée]d[ée]cesseurs?|h[ée]ritiers?|anc[eê]tres?"
+                        r"|renomm[ée]e?|devenue?|succ[ée]d[ée])\b", re.IGNORECASE)
+
+
+def asks_for_a_link(cleaned: str) -> bool:
+    """The question asks what an organisation became or grew out of ("the GSPC's
+    successor", "what did X become", "le successeur du GSPC"): the alias table's
+    predecessors and successors are then what it asks about."""
+    return bool(_ASKS_LINK.search(cleaned))
 
 
 def _longest_name(reading: _Reading, direct: Sequence[tuple[str, str]], names: Iterable[str],
