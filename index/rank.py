@@ -22,6 +22,10 @@ corpus). A passage is kept when
   sink an answer), and at least two of them when the question has two or more;
 - it matches at least one distinctive concept (a name the corpus holds in at most a quarter of
   its passages, or one whose IDF is near the question's rarest).
+An everyday word the corpus holds in a single passage ("seen", "office") has the highest IDF
+there is by chance: in the bar above it counts `everyday_weight` of its weight, and the
+question's rarest is also taken without it, so that it does not strip the topical words of
+their role (ranking still weighs it in full; it counts in full when the names are apart).
 When the question's distinctive names are never together in one passage of the corpus, no
 passage speaks of what they name together: a passage must then cover nearly half the
 question (a co-occurrence in the corpus, which documents about other things do not change).
@@ -125,6 +129,8 @@ class RankParams:
                                         # at >= this x its score, covering as much
     proximity_power: float = 0.3        # kept passages x (share of the concepts their best
                                         # 1-2 sentences hold / their coverage) ** this
+    everyday_weight: float = 0.5        # share of its weight an everyday word the corpus
+                                        # uses once keeps in the abstention bar (`_everyday`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,9 +221,6 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
     return weighed
 
 
-# The share of its weight an everyday word the corpus uses once keeps in the abstention bar.
-EVERYDAY_WEIGHT = 0.5
-
 
 def _everyday(concept: Concept, engine: BM25) -> bool:
     """A one-word concept typed in a general-language word ("seen", "office", "worst"), not a
@@ -289,7 +292,7 @@ class _Bar:
     distinctive: frozenset[str]
     need: int
     fraction: float
-    everyday_weight: float = EVERYDAY_WEIGHT
+    everyday_weight: float
 
     def weight_of(self, weighed: _Weighed) -> float:
         """A concept's weight in the bar (floor and coverage); ranking uses its own."""
@@ -305,7 +308,8 @@ def _bar(known: list[_Weighed], engine: BM25, params: RankParams) -> _Bar:
     if _names_apart(known, distinctive, engine):
         fraction = max(params.min_matched_fraction, params.apart_matched_fraction)
         return _Bar(distinctive, min(2, len(known)), fraction, everyday_weight=1.0)
-    return _Bar(distinctive, min(2, len(known)), params.min_matched_fraction)
+    return _Bar(distinctive, min(2, len(known)), params.min_matched_fraction,
+                params.everyday_weight)
 
 
 def _names_apart(known: list[_Weighed], distinctive: frozenset[str], engine: BM25) -> bool:
