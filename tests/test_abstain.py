@@ -222,6 +222,7 @@ def test_an_everyday_word_used_more_than_once_counts_in_full() -> None:
     passages = Passages([*KEITA, *more])
     halved = keita_question(passages)
     full = keita_question(passages, replace(PARAMS, everyday_weight=1.0))
+    assert full.hits  # both answer, with the same passages in the same order
     assert [h.index for h in halved.hits] == [h.index for h in full.hits]
 
 
@@ -232,7 +233,8 @@ ATTACKS = [
     Doc("a", "The coordinated attacks are the most serious challenge since 2012."),
     Doc("b", "Coordinated attacks hit Kati and Kayes on the same morning."),
     Doc("w", "The drought was the worst the herders could remember."),
-    *[Doc(f"x{i}", "Attacks on convoys continued in the north.") for i in range(4)],
+    *[Doc(f"x{i}", "Coordinated attacks on convoys continued in the north.") for i in range(5)],
+    *[Doc(f"y{i}", "The army has held the town since 2012.") for i in range(5)],
     *filler(30),
 ]
 
