@@ -284,6 +284,8 @@ class _Reading:
     rewrites: list[Rewrite] = field(default_factory=list)
     translated: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    known_by_link: set[str] = field(default_factory=set)  # unknown names whose linked entry
+                                                         # the corpus mentions
 
     def add(self, concept: Concept) -> None:
         """Keep a concept unless it repeats one already read (or there are enough)."""
@@ -313,6 +315,7 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
     reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
                        cleaned, dates.day_words)
     _read(reading, words, dates.recent_words)
+    _keep_names_beside_a_held_subject(reading)
     if reading.translated:
         typed = ", ".join(dict.fromkeys(t for t, _ in reading.translated))
         searched = ", ".join(dict.fromkeys(s for _, s in reading.translated))
@@ -330,6 +333,20 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
         wants_reason=asks_for_a_reason(cleaned),
         notes=tuple(reading.notes),
     )
+
+
+def _keep_names_beside_a_held_subject(reading: _Reading) -> None:
+    """An unknown name whose predecessor or successor the corpus mentions ("Operation
+    Serval", Barkhane's predecessor) vetoes only a question about it alone: beside another
+    name the corpus holds ("what did the MNLA offer after Operation Serval began?") it
+    places that subject in time or context, and the ranking's rules decide."""
+    if not reading.known_by_link:
+        return
+    held = [c for c in reading.concepts if c.is_name and c.typed not in reading.known_by_link
+            and c.typed not in reading.unknown
+            and any(a.how == TYPED and a.term in reading.vocabulary for a in c.alternatives)]
+    if held:
+        reading.unknown = [u for u in reading.unknown if u not in reading.known_by_link]
 
 
 _ASKS_WHY = re.compile(r"\b(?:why|whys|y tho|how come|reasons?|pourquoi|pk|pq|pkoi|pourkoi"
@@ -726,6 +743,8 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
         reading.rewrites.append(Rewrite(VARIANT if alike else ALIAS, phrase, shown))
     if not mentioned:
         reading.unknown.append(phrase)
+        if linked_held:
+            reading.known_by_link.add(phrase)
     if len(own) > 1 and vocabulary.cooccur(own):
         swaps = _one_word_swaps(reading, own, entry.names)
         return _split_phrase(reading, phrase, own, TYPED, alternatives, swaps)

@@ -275,6 +275,7 @@ LINKS = Vocabulary.from_passages([
     "JNIM claimed the attack on the camp.",
     "The MNLA announced a Transitional Council; ECOWAS condemned the council.",
     "Rebels took Kidal and Gao in 2012.",
+    "Operation Barkhane ended in 2022; the MNLA said it was ready to help.",
 ])
 
 
@@ -292,6 +293,23 @@ def test_a_successor_is_no_mention_when_the_question_does_not_ask_for_it() -> No
     assert query.unknown_names == ("GSPC",)
     query = understand("Who leads the Katiba Macina?", LINKS, load_aliases())
     assert query.unknown_names == ("Katiba Macina",)
+
+
+def test_a_linked_name_beside_a_held_subject_places_it_and_does_not_veto() -> None:
+    # Serval is never mentioned; Barkhane, its successor, is; the question is about the MNLA
+    query = understand("What did the MNLA offer after Operation Serval began?", LINKS,
+                       load_aliases())
+    assert query.unknown_names == ()
+    serval = next(c for c in query.concepts if c.typed == "Operation Serval")
+    assert "barkhan" in serval.terms
+
+
+def test_a_linked_name_alone_or_beside_unknown_names_still_vetoes() -> None:
+    for question, unknown in (("Who commanded Operation Serval?", ("Operation Serval",)),
+                              ("Did Operation Serval capture Zorglub?",
+                               ("Operation Serval", "Zorglub"))):
+        query = understand(question, LINKS, load_aliases())
+        assert query.unknown_names == unknown, question
 
 
 def test_a_capitalised_french_word_the_index_lacks_is_translated_not_a_name() -> None:
