@@ -229,10 +229,13 @@ def _everyday(concept: Concept, engine: BM25) -> bool:
     observation): it must not raise the bar for the question's topical words, nor be the
     one concept a passage needs. In a larger corpus such a word is in more passages and
     counts as any other."""
-    typed = [a.term for a in concept.alternatives if a.how == TYPED and a.term in engine]
-    word = fold(concept.typed).lower()
-    return (not concept.is_name and len(word.split()) == 1 and bool(typed)
-            and all(engine.doc_freq(t) <= 1 for t in typed) and is_dictionary_word(word))
+    if concept.is_name:
+        return False
+    used = [engine.doc_freq(a.term) for a in concept.alternatives if a.how == TYPED]
+    if not any(used) or max(used) > 1:
+        return False
+    word = fold(concept.typed)
+    return len(word.split()) == 1 and is_dictionary_word(word)
 
 
 def _off_topic(concepts: Sequence[Concept]) -> list[Concept]:
@@ -271,7 +274,8 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
         if required and not set(required) <= {w.concept for w in matched}:
             continue
         coverage = sum(w.weight for w in matched) / total
-        bar_coverage = sum(bar.weight_of(w) for w in matched) / bar_total
+        bar_coverage = (coverage if bar_total == total  # no everyday word counts less
+                        else sum(bar.weight_of(w) for w in matched) / bar_total)
         typed = tuple(w.concept.typed for w in matched)
         if score >= floor and len(matched) >= bar.need and bar_coverage >= bar.fraction:
             strict.append(Hit(index, score, typed, coverage))
