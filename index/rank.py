@@ -782,9 +782,9 @@ def _answered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView
 
 
 def _speaking(hits: list[Hit], party: _Party, passages: PassageView) -> Hit | None:
-    """The best kept passage below the first page where the party speaks."""
-    return next((h for h in hits[PAGE:] if not h.companion
-                 and _speaks(passages.text_of(h.index), party)), None)
+    """The best kept passage below the first page where the party speaks (a near miss
+    too: it is kept for the question, which `_reported_with` would not even ask)."""
+    return next((h for h in hits[PAGE:] if _speaks(passages.text_of(h.index), party)), None)
 
 
 def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
