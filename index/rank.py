@@ -382,8 +382,13 @@ def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> fro
     concepts but everyday words used once (`_everyday`), whose one use makes them the
     rarest by chance and must not strip the question's topical words of the role."""
     most = params.common_share * engine.n_docs
+    seen: dict[str, bool] = {}
+
     def uncommon(w: _Weighed) -> bool:
-        return min(engine.doc_freq(t) or most for t in w.concept.terms) <= most
+        typed = w.concept.typed
+        if typed not in seen:
+            seen[typed] = min(engine.doc_freq(t) or most for t in w.concept.terms) <= most
+        return seen[typed]
 
     def near_rarest(among: list[_Weighed]) -> set[str]:
         rarest = max((w.weight for w in among), default=0.0)
@@ -391,9 +396,11 @@ def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> fro
                 if w.weight >= params.distinctive_share * rarest
                 and (w.concept.is_name or uncommon(w))}
 
-    names = {w.concept.typed for w in known if w.concept.is_name and uncommon(w)}
-    return frozenset(names | near_rarest(known) | near_rarest([w for w in known
-                                                              if not w.everyday]))
+    found = {w.concept.typed for w in known if w.concept.is_name and uncommon(w)}
+    found |= near_rarest(known)
+    if any(w.everyday for w in known):
+        found |= near_rarest([w for w in known if not w.everyday])
+    return frozenset(found)
 
 
 # ----- boosts --------------------------------------------------------------------------
