@@ -51,7 +51,7 @@ class Lead:
 def _is_abbreviation(before: str) -> bool:
     """True when `before` (text up to a full stop) ends with an abbreviation or an
     initial ("Gen.", "U.N.", "J.")."""
-    match = _LAST_WORD.search(before)
+    match = _LAST_WORD.search(before.rsplit(None, 1)[-1])  # a word holds no whitespace
     if match is None:
         return False
     word = match.group(1)
