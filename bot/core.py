@@ -746,7 +746,7 @@ class Service:
         if expected is not None and (len(passages), len(documents)) != (expected.passages,
                                                                          expected.documents):
             raise IndexFormatError(f"generation {generation} was retired while loading")
-        await asyncio.to_thread(_hold_if_small, passages)
+        await asyncio.to_thread(_hold_if_small, passages, self._snapshot)
         path = self._index_root / f"gen-{generation}"
         engine = await asyncio.to_thread(BM25.load, path) if len(passages) else None
         if engine is not None and engine.n_slots != len(passages):
@@ -1253,7 +1253,7 @@ class Service:
         spans = await self.store.document_spans(generation)
         passages = GenerationPassages(self._reader, generation, pieces,
                                       {d.doc_key: d for d in documents})
-        await asyncio.to_thread(_hold_if_small, passages)
+        await asyncio.to_thread(_hold_if_small, passages, self._snapshot)
         snapshot = await asyncio.to_thread(
             Snapshot.of, generation, corpus_hash, engine, passages, documents, spans, surface,
             vocabulary)
@@ -1552,9 +1552,13 @@ INLINE_SEARCH_MAX_CHARS = 300
 HELD_PASSAGES_MAX = INLINE_SEARCH_MAX_PASSAGES
 
 
-def _hold_if_small(passages: GenerationPassages) -> None:
-    """Hold a small generation's passages in memory (in a worker thread: it reads them)."""
-    if len(passages) <= HELD_PASSAGES_MAX and not passages.hold():
+def _hold_if_small(passages: GenerationPassages, serving: Snapshot | None = None) -> None:
+    """Hold a small generation's passages in memory (in a worker thread: it reads them),
+    taking the pieces it shares with the generation `serving` holds from there."""
+    previous = serving.chunks if serving is not None else None
+    if not isinstance(previous, GenerationPassages):
+        previous = None
+    if len(passages) <= HELD_PASSAGES_MAX and not passages.hold(previous):
         log.warning("generation %d: some passages are gone (retired by another process?); "
                     "they are read on demand", passages.generation)
 
