@@ -343,6 +343,12 @@ def parse_related_groups(data: Any, origin: str) -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=1)
 def off_topic_terms() -> frozenset[str]:
     """Index terms of the off-topic vocabulary (off_topic.txt): football, recipe, css..."""
+    return frozenset(term for word in off_topic_words() for term in analyze(word))
+
+
+@lru_cache(maxsize=1)
+def off_topic_words() -> frozenset[str]:
+    """The off-topic vocabulary as listed (off_topic.txt), lower case."""
     lines = _data_text("off_topic.txt").splitlines()
-    return frozenset(term for line in lines if line.strip() and not line.startswith("#")
-                     for term in analyze(line))
+    return frozenset(line.strip().lower() for line in lines
+                     if line.strip() and not line.startswith("#"))

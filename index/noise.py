@@ -16,16 +16,21 @@ what's up with|whats up with|what's up|whats up|wassup|sup
 can you tell me|could you tell me|can u tell me|pls tell me|please tell me|tell me
 can you explain|could you explain|can you|could you|can u|would you|will you
 do you know|does anyone know|anyone know|any idea|any ideas|i want to know|i'd like to know
-i would like to know|i wonder|i was wondering|wondering|quick question|just curious|curious
+i would like to know|i wonder|i was wondering|just wondering|wondering|quick question
+just curious|curious
 help me understand|help me|i need to know|need info on|info on|fill me in on|update me on
 thanks a lot in advance|thanks in advance|thank you in advance|thx in advance|thanks a lot
 thank you so much|thanks so much|many thanks|merci d'avance|merci par avance
 please|pls|plz|plse|thanks|thank you|thx|ty|cheers|lol|lmao|rofl|haha|hahaha|omg|wtf|btw
 idk|imo|tbh|or nah|or not|bro|bruh|mate|guys|dude|folks|ok so|okay so|ok|okay|um|uh|hmm
 ngl|fr fr|fr|smh|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
-yall|y'all|pls help|plz help|help pls|real quick|quick q|asap|sry|sorry|srsly|seriously
-ugh|wow|yikes|damn|dang|oof|huh|eh|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
+yall|y'all|pls help|plz help|help pls|real quick|quick one|quick q|asap|sry|sorry|srsly|seriously
+ugh|wow|yikes|damn|dang|oof|huh|eh|hm|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
 mdr|ptdr|wsh|wesh|du coup|bref|euh|hein
+dumb question|stupid question|silly question|noob question|naive question|random question
+no offense|no offence|sorry if this is obvious|if this is obvious|sorry if this is a dumb question
+real talk|honestly|genuinely|pretty please|kindly|dear bot|hey bot|hi bot|hello bot|yo bot
+any chance you know|any chance u know|any chance you could|any chance u could|any chance
 eli5|explain like i'm 5|explain like im 5|explain like i'm five|like i'm 5|like im 5
 like i'm five|like im five|tldr|tl;dr|tl dr|lmk|let me know|hmu|iykyk|asking for a friend
 salut|bonjour|bonsoir|coucou|stp|svp|s'il te plait|s'il vous plait|merci|merci beaucoup
@@ -39,7 +44,51 @@ _REPEATED_PUNCT = re.compile(r"([?!.,;:])[?!.,;:]+")
 # Laughter however long it is typed: haha, ahahah, hehe, lol, lool, lmfao, xD, mdr.
 _LAUGH = re.compile(r"(?<!\w)(?:a?(?:h[ae]){2,}h?|(?:he){2,}h?|lo+l+|lmf?a+o+|ro+fl|x+d+|"
                     r"(?:ja){2,}|mdr+|ptdr+)(?!\w)", re.IGNORECASE)
-_RIGHT_NOW = re.compile(r"(?<!\w)rn(?!\w)", re.IGNORECASE)  # chat for "right now": recency
+# Chat for "right now" and "not ... anymore": the question is about the present (recency).
+_RIGHT_NOW = re.compile(r"(?<!\w)(?:rn|any\s?more)(?!\w)", re.IGNORECASE)
+# Chat's shorthand for the words a question is framed in (lexical normalisation of chat):
+# "y did" = why did, "2day" = today, "b4" = before, "any1" = anyone. Only words that say
+# what is asked (a reason, a time); names and topic words are left to understanding.
+SHORTHAND = {"2day": "today", "2dy": "today", "tday": "today", "2nite": "tonight",
+             "tmrw": "tomorrow", "tmr": "tomorrow", "b4": "before", "any1": "anyone",
+             "some1": "someone", "every1": "everyone", "bcz": "because", "bcoz": "because",
+             "cuz": "because", "coz": "because", "b/c": "because", "wat": "what",
+             "wut": "what", "wht": "what", "abt": "about", "smth": "something",
+             "sth": "something"}
+_SHORTHAND = re.compile(rf"(?<![\w/])(?:{'|'.join(map(re.escape, SHORTHAND))})(?![\w/])",
+                        re.IGNORECASE)
+# Who is asking and why, framing a chat question: "im a journalist", "freelance reporter
+# here", "working on a piece about", "for my article"; and hearsay framing a claim to check
+# ("everyone is saying", "i heard that", "rumour has it").
+_ASKER_ROLE = r"(?:journalist|reporter|student|researcher|writer|analyst|editor|blogger|academic)"
+_WRITING = r"(?:piece|story|article|report|explainer|thesis|paper|essay|feature|blog post|draft)"
+_FRAMING = re.compile(
+    rf"\b(?:i'?m|i am)\s+(?:an?\s+)?(?:[\w-]+\s+){{0,2}}?{_ASKER_ROLE}\b(?:\s+here\b)?"
+    rf"|(?:^|(?<=[,.;:!?]))\s*(?:(?!(?:the|a|an)\b)[\w-]+\s+)?{_ASKER_ROLE}\s+here\b"
+    rf"|\b(?:i'?m\s+|i am\s+)?(?:working|writing)\s+(?:on\s+)?(?:an?|my|our)\s+(?:[\w-]+\s+)?"
+    rf"{_WRITING}\b(?:\s+(?:about|on)\b)?"
+    rf"|\b(?:for|in)\s+(?:my|our)\s+(?:[\w-]+\s+)?(?:{_WRITING}|editor)\b"
+    rf"|\basking\s+for\s+(?:an?|my|our)\s+{_WRITING}\b"
+    r"|\b(?:i\s+)?need\s+(?:the\s+|a\s+|an\s+)?(?:date|info|details|source|quote|background"
+    r"|context)\b"
+    r"|\b(?:is\s+)?(?:every\s?one|every\s?body|people|ppl|they)(?:'s|\s+are|\s+is)?"
+    r"\s+saying(?:\s+that)?\b|\b(?:i|we)\s+(?:heard|read|saw)\s+that\b"
+    r"|\b(?:someone|somebody)\s+(?:said|says|told me)(?:\s+that)?\b"
+    r"|\brumou?r\s+has\s+it(?:\s+that)?\b"
+    # asking for a digest or a source of what follows: the answer is one, cited
+    r"|\b(?:(?:give|send)\s+me\s+|(?:i\s+)?need\s+)?an?\s+(?:quick\s+|short\s+|brief\s+)?"
+    r"(?:summary|recap|overview|rundown|breakdown|link)\s+(?:of|on|about|to|for)\b"
+    r"|\b(?:summari[sz]e|sum\s+up)\b"
+    r"|^\s*(?:a\s+)?sources?\s+(?:for|on|about)\b|[-—–:,]\s*sources?\s*\??\s*$"
+    r"|\b(?:got|have|any)\s+(?:a\s+)?(?:source|link)s?\s+(?:for|on|about)\b"
+    # list markers ("1) who attacked 2) when") and "the whole X thing"
+    r"|(?:^|(?<=\s))\d{1,2}\)(?=\s)|\bthe\s+whole\b(?=(?:\s+[\w-]+){1,2}"
+    r"\s+thing\b)|(?<=\w)\s+thing\b(?=\s*[?!.]*\s*$)", re.IGNORECASE)
+# "y" for why, only opening a question before an auxiliary (French "y a-t-il" is not).
+_WHY = re.compile(r"^(\s*)y(?=\s+(?:did|do|does|is|are|was|were|would|has|have|had|cant|"
+                  r"can't|dont|don't|didnt|didn't|not)\b)", re.IGNORECASE)
+# A bot command opening the message ("/ask who runs Mali", "/ask@conflictbot ...").
+_COMMAND = re.compile(r"^\s*/[a-z]\w*(?:@\w+)?(?!\S)", re.IGNORECASE)
 _STRETCHED = re.compile(r"([a-z])\1{2,}")  # "pleeease", "Kidalll": a letter typed 3+ times
 _SPACES = re.compile(r"\s+")
 _EDGE = re.compile(r"^[\s,;:.!-]+|[\s,;:-]+$")
@@ -70,6 +119,30 @@ def strip_emoji(text: str) -> str:
                    else c for c in text)
 
 
+# Words one of which every framing above holds: a message with none skips the long pattern.
+_FRAMING_HINTS = ("journalist", "reporter", "student", "researcher", "writer", "analyst",
+                  "editor", "blogger", "academic", "working", "writing", "my ", "our ",
+                  "asking", "saying", "heard", "read", "saw", "said", "says", "told", "rumo",
+                  "need", "summar", "recap", "overview", "rundown", "breakdown", "link",
+                  "source", "sum up", ")", "whole", "thing")
+
+
+def _framing_removed(text: str) -> str:
+    folded = text.casefold()
+    if not any(hint in folded for hint in _FRAMING_HINTS):
+        return text
+    return _FRAMING.sub(" ", text)
+
+
+def _written_out(shorthand: re.Match[str]) -> str:
+    return _as_typed(SHORTHAND[shorthand.group().casefold()], shorthand.group())
+
+
+def _as_typed(word: str, typed: str) -> str:
+    """The word in capitals when the shorthand was shouted ("B4" -> BEFORE)."""
+    return word.upper() if typed.isupper() else word
+
+
 def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     """The question without chat noise; "" when nothing but noise was said."""
     text = _URL.sub(" ", text)
@@ -78,9 +151,11 @@ def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
         text = pattern.sub(" ", text)
     text = _MENTION.sub(" ", text)
     text = _EMOTICON.sub(" ", strip_emoji(text))
-    text = _RIGHT_NOW.sub("now", _LAUGH.sub(" ", text))
+    text = _RIGHT_NOW.sub("now", _LAUGH.sub(" ", _COMMAND.sub(" ", text)))
+    text = _WHY.sub(lambda m: m.group(1) + _as_typed("why", m.group()[-1]),
+                    _SHORTHAND.sub(_written_out, text))
     text = _STRETCHED.sub(r"\1", _REPEATED_PUNCT.sub(r"\1", text))
-    text = _chatter().sub(" ", text)
+    text = _chatter().sub(" ", _framing_removed(text))
     text = _SPACES.sub(" ", text)
     return _EDGE.sub("", text)
 

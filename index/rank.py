@@ -7,7 +7,10 @@ variants, aliases and translations less. On top of that a few bounded boosts (da
 definition) reorder the candidates, and a light diversification keeps one document from
 filling the whole first page when another speaks to the same question (or nearly ties for
 its third place). A question weighing alternatives ("A or B", "A vs B", "A and B each")
-gets a passage for each side on the first page, after the best hit, which stays first.
+gets a passage for each side on the first page, after the best hit, which stays first. A
+question asking what a party says ("..., and does Mali confirm it?", "is that true? what did
+the army say") gets a passage where that party speaks right after the best hit, from the
+claim's own report when no kept passage has one; "how many…?" wants passages giving a count.
 
 Abstention never compares a raw BM25 score with a fixed floor (raw scores grow with the
 corpus). A passage is kept when
@@ -19,6 +22,9 @@ corpus). A passage is kept when
   sink an answer), and at least two of them when the question has two or more;
 - it matches at least one distinctive concept (a name the corpus holds in at most a quarter of
   its passages, or one whose IDF is near the question's rarest).
+When the question's distinctive names are never together in one passage of the corpus, no
+passage speaks of what they name together: a passage must then cover nearly half the
+question (a co-occurrence in the corpus, which documents about other things do not change).
 Kept passages are ordered by score x coverage: one holding every concept outranks one that
 repeats some of them.
 A specific name the corpus never mentions vetoes the answer outright.
@@ -33,6 +39,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from index import lexicon
 from index.analyze import analyze, fold
@@ -101,6 +108,8 @@ class RankParams:
     min_relative_score: float = 0.12    # score / the query's attainable maximum
     distinctive_share: float = 0.6      # a concept is distinctive if idf >= share x rarest's
     common_share: float = 0.25          # ... and, unless a name, in at most this share of passages
+    apart_matched_fraction: float = 0.45  # coverage needed when the question's names are
+                                          # never together in one passage
     date_boost: float = 0.3             # passage about the period the question names
     recent_boost: float = 0.15          # newest documents for "latest"/"now"
     define_boost: float = 0.5           # the passage that defines X, for "What is X?"
@@ -160,6 +169,7 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
         return Ranking((), True, ABSTAIN_NO_MATCH)
     hits = _kept(query, known, engine, params, off_topic)
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
+    hits = _answered(query, hits, engine, passages, params)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
     return Ranking(tuple(hits[:limit]), False)
@@ -201,9 +211,17 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
 def _off_topic(concepts: Sequence[Concept]) -> list[Concept]:
     """Concepts typed in off-topic words (football, recipe, css): what the question is
     about when the bot's topic is not. A passage must hold each of them to answer."""
-    words = lexicon.off_topic_terms()
+    terms = lexicon.off_topic_terms()
     return [c for c in concepts if not c.is_name
-            and any(a.how == TYPED and a.term in words for a in c.alternatives)]
+            and any(a.how == TYPED and a.term in terms for a in c.alternatives)
+            and any(_inflects(word) for word in fold(c.typed).lower().split())]
+
+
+def _inflects(word: str) -> bool:
+    """The word is an off-topic word or an inflection of one ("toppings", "baking" of
+    "bake"), not another word sharing its stem ("date" is not an inflection of "dating")."""
+    return any(word.startswith(listed) or (listed.endswith("e") and word.startswith(listed[:-1]))
+               for listed in lexicon.off_topic_words())
 
 
 def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
@@ -214,20 +232,19 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     scored = _concept_scores(query, known, engine, params.candidates)
     total = sum(w.weight for w in known)
     floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * total)
-    distinctive = _distinctive(known, engine, params)
-    need = min(2, len(known))
+    bar = _bar(known, engine, params)
     strict: list[Hit] = []
     near: list[Hit] = []
     for index, score, matched in scored:
         if score < floor and (not strict or score < params.companion_ratio * strict[0].score):
             break  # candidates come best first: nothing further can be kept
-        if not any(w.concept.typed in distinctive for w in matched):
+        if not any(w.concept.typed in bar.distinctive for w in matched):
             continue
         if required and not set(required) <= {w.concept for w in matched}:
             continue
         coverage = sum(w.weight for w in matched) / total
         typed = tuple(w.concept.typed for w in matched)
-        if score >= floor and len(matched) >= need and coverage >= params.min_matched_fraction:
+        if score >= floor and len(matched) >= bar.need and coverage >= bar.fraction:
             strict.append(Hit(index, score, typed, coverage))
         elif coverage >= params.min_matched_fraction / 2:
             near.append(Hit(index, score, typed, coverage, companion=True))
@@ -236,6 +253,47 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     strict = _coordinated(strict, params.coverage_power)
     best = strict[0].score
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
+
+
+@dataclass(frozen=True, slots=True)
+class _Bar:
+    """What a candidate must hold to be kept: one of `distinctive`, `need` of the
+    question's concepts, and `fraction` of the question (IDF-weighted)."""
+
+    distinctive: frozenset[str]
+    need: int
+    fraction: float
+
+
+def _bar(known: list[_Weighed], engine: BM25, params: RankParams) -> _Bar:
+    """The bar for this question: when its names are never together in one passage
+    (`_names_apart`), a passage must cover apart_matched_fraction of it."""
+    distinctive = _distinctive(known, engine, params)
+    fraction = params.min_matched_fraction
+    if _names_apart(known, distinctive, engine):
+        fraction = max(fraction, params.apart_matched_fraction)
+    return _Bar(distinctive, min(2, len(known)), fraction)
+
+
+def _names_apart(known: list[_Weighed], distinctive: frozenset[str], engine: BM25) -> bool:
+    """The question names two or more distinctive names and no passage of the corpus holds
+    two of them together ("the JNIM blockade of Bamako" where JNIM and Bamako are never in
+    one passage): no passage speaks of what they name together, so one holding a single
+    name answers at most part of the question."""
+    names = [w.concept for w in known if w.concept.is_name and w.concept.typed in distinctive]
+    if len(names) < 2:
+        return False
+    held = [_passages_holding(c, engine) for c in names]
+    return not any(np.intersect1d(a, b, assume_unique=True).size
+                   for i, a in enumerate(held) for b in held[i + 1:])
+
+
+def _passages_holding(concept: Concept, engine: BM25) -> npt.NDArray[np.int32]:
+    """Sorted indices of the passages holding any alternative of the concept."""
+    found = [engine.docs_with(a.term) for a in concept.alternatives if a.term in engine]
+    if not found:
+        return np.zeros(0, dtype=np.int32)
+    return np.unique(np.concatenate(found)).astype(np.int32)
 
 
 def _coordinated(hits: list[Hit], power: float) -> list[Hit]:
@@ -298,7 +356,7 @@ def _boosted(query: Query, hits: list[Hit], passages: PassageView, params: RankP
              ) -> list[Hit]:
     """Hits reordered by their bounded date, recency and definition boosts, then each
     alternative the question weighs given a place next to the best hit (`_both_sides`)."""
-    return _both_sides(query, _boosted_scores(query, hits, passages, params), params)
+    return _both_sides(query, _boosted_scores(query, hits, passages, params), passages, params)
 
 
 def _boosted_scores(query: Query, hits: list[Hit], passages: PassageView, params: RankParams
@@ -479,23 +537,31 @@ _EITHER = re.compile(r"\s(?:or|vs\.?|versus|ou)\s"
 _CLAUSE_BREAK = re.compile(r"[,;:?!.()]|\b(?:each|chacun|chacune)\b", re.IGNORECASE)
 
 
-def _both_sides(query: Query, hits: list[Hit], params: RankParams) -> list[Hit]:
+def _both_sides(query: Query, hits: list[Hit], passages: PassageView, params: RankParams
+                ) -> list[Hit]:
     """When the question weighs alternatives ("Tuareg rebels or jihadists?", "the junta or
     the CSP"), each one gets a passage on the first page: for a side no passage there
     holds, the best kept passage that speaks for it (`_speaks_for`) moves up to right after
-    the best hit, which stays first."""
+    the best hit, which stays first. When the question asks for a count ("how many ... each
+    say they killed"), a side's passage must give one."""
+    hits = _count_first(query, hits, passages)
     sides = _alternatives(query)
     if not sides or params.sides_share <= 0 or len(hits) < 2 or hits[0].companion:
         return hits
     names = frozenset(c.typed for c in query.concepts if c.is_name)
     about = frozenset(hits[0].matched) - frozenset().union(*sides)  # what the sides are about
+    counts = _asks_a_count(query)
+
+    def answers(hit: Hit) -> bool:
+        return not counts or _gives_a_count(passages.text_of(hit.index))
+
     order = list(hits)
     placed = 1
     for side in sides:
-        if any(side & set(h.matched) for h in order[:PAGE]):
+        if any(side & set(h.matched) and answers(h) for h in order[:PAGE]):
             continue
-        found = next((h for h in order[placed:]
-                      if _speaks_for(h, side, about, names, params.sides_share)), None)
+        found = next((h for h in order[placed:] if answers(h)
+                      and _speaks_for(h, side, about, names, params.sides_share)), None)
         if found is not None:
             order.remove(found)
             order.insert(placed, found)
@@ -524,21 +590,202 @@ def _alternatives(query: Query) -> list[frozenset[str]]:
     right = _CLAUSE_BREAK.split(text[either.end():])[0]
     spans = ((either.start() - len(left), either.start()),
              (either.end(), either.end() + len(right)))
-    where = _positions(text, content_concepts(query))
-    sides = [frozenset(c for c, at in where.items() if start <= at < end)
-             for start, end in spans]
+    held = _held_in(text, content_concepts(query), spans)
+    shared = frozenset.intersection(*held)  # "French kills vs Wagner kills": about kills
+    sides = [side - shared for side in held]
     return sides if all(sides) else []
 
 
-def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, int]:
-    """Where each concept's typed words first occur in the text (concepts not found left
-    out)."""
+def _held_in(text: str, concepts: Sequence[Concept], spans: Sequence[tuple[int, int]]
+             ) -> list[frozenset[str]]:
+    """Per span of the text, the concepts whose typed words occur in it."""
+    where = _positions(text, concepts)
+    return [frozenset(c for c, places in where.items()
+                      if any(start <= at < end for at in places)) for start, end in spans]
+
+
+def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, tuple[int, ...]]:
+    """Where each concept's typed words occur in the text (concepts not found left out)."""
     where = {}
     for concept in concepts:
-        found = re.search(rf"(?<!\w){re.escape(concept.typed)}(?!\w)", text, re.IGNORECASE)
-        if found is not None:
-            where[concept.typed] = found.start()
+        pattern = rf"(?<!\w){re.escape(concept.typed)}(?!\w)"
+        found = tuple(m.start() for m in re.finditer(pattern, text, re.IGNORECASE))
+        if found:
+            where[concept.typed] = found
     return where
+
+
+_COUNT_ASKED = re.compile(r"\bhow\s+(?:many|much)\b|\bnumber\s+of\b|\bcombien\b|\btoll\b",
+                          re.IGNORECASE)
+_MONTH = "|".join(_MONTHS + [m[:3] for m in _MONTHS])
+_NUMBER = re.compile(r"(?<![\d.,])(?:\d[\d,.]*\d|\d)(?![\d.,]?\d)"
+                     r"|\b(?:dozens?|scores|hundreds?|thousands?|millions?|two|three|four|five"
+                     r"|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b")
+_YEAR_NUMBER = re.compile(r"(?:1[89]\d\d|2[01]\d\d)")
+# After a number: a date ("25 July") or a duration ("ten years"), not a count of things.
+_NOT_COUNTED = re.compile(rf"\s+(?:{_MONTH}|years?|months?|weeks?|days?|hours?|decades?)\b")
+
+
+def _asks_a_count(query: Query) -> bool:
+    """"How many…?", "how much", "the number of", "death toll", "combien"."""
+    return _COUNT_ASKED.search(query.cleaned or query.question) is not None
+
+
+def _count_first(query: Query, hits: list[Hit], passages: PassageView) -> list[Hit]:
+    """For "how many…?", when the best hit gives no count and another passage of the first
+    page does, that one comes first (the answer is a number: expected answer type)."""
+    if len(hits) < 2 or not _asks_a_count(query):
+        return hits
+    page = hits[:PAGE]
+    if _gives_a_count(passages.text_of(page[0].index)):
+        return hits
+    counted = next((h for h in page[1:] if not h.companion
+                    and _gives_a_count(passages.text_of(h.index))), None)
+    if counted is None:
+        return hits
+    return [counted, *(h for h in hits if h is not counted)]
+
+
+def _gives_a_count(text: str) -> bool:
+    """The passage states a number of something ("84 fighters", "thousands of militants",
+    "at least 2,800"), not only a year, a date or a duration."""
+    folded = fold(text)
+    return any(not _YEAR_NUMBER.fullmatch(n.group())
+               and not re.search(rf"(?:{_MONTH})\s*$", folded[max(0, n.start() - 10):n.start()])
+               and _NOT_COUNTED.match(folded, n.end()) is None
+               for n in _NUMBER.finditer(folded))
+
+
+# ----- a claim and its answer ------------------------------------------------------------
+
+# A clause asking what a party says about the rest of the question ("what did the army
+# say", "does Mali confirm it", "according to Kyiv", "que dit l'armée"): its party.
+_PARTY = r"(?:(?!\b(?:and|or|how|what|et|ou)\b)[^?!.,;:]){1,40}?"  # no clause inside
+_PARTY_FR = r"(?:(?!\b(?:et|ou|à|sur|au|aux)\b)[^?!.,;:]){1,40}?"
+_RESPONDENT = re.compile(
+    rf"\b(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<a>{_PARTY})\s+"
+    r"(?:say|said|claim|respond|react|reply|answer|admit|report)\b"
+    rf"|\b(?:did|does|do|has|have|had)\s+(?P<b>{_PARTY})\s+"
+    r"(?:confirm|deny|admit|acknowledge|accept|dispute|reject)\b"
+    rf"|\b(?:according\s+to|selon|d'après)\s+(?P<c>{_PARTY})(?=\s+(?:and|et)\b|[?!.,;:]|$)"
+    r"|\b(?:que|qu'|comment)\s*(?:dit|disent|a\s+dit|ont\s+dit|affirme|répond|réagit)\s+"
+    rf"(?P<d>{_PARTY_FR})(?=\s+(?:à|sur|au|aux|de|du|des)\b|[?!.,;:]|\s*$)"
+    # a claim reported in the question: "Wagner says it won, critics say ..."
+    rf"|(?:^|(?<=[,;:.!?]))\s*(?P<e>{_PARTY})\s+(?:says|said|claims|claimed|insists|maintains)\b",
+    re.IGNORECASE)
+# Words naming who reports rather than a party ("the two sources", "different outlets").
+_REPORTERS = frozenset(analyze("source sources outlet outlets report reports media different "
+                               "two both each other side sides"))
+# A party speaking in a passage: its name, then within a few words a verb of saying
+# ("the rebels said on Thursday") or, for "does X confirm / deny it?", of conceding or
+# denying ("Mali's army has admitted").
+_CONCEDING = (r"admit(?:s|ted)?|acknowledge[sd]?|confirm(?:s|ed)?|den(?:y|ies|ied)"
+              r"|reject(?:s|ed)?|dismiss(?:es|ed)?|concede[sd]?|refute[sd]?")
+_SAYING = (r"say|says|said|state[sd]?|claim(?:s|ed)?|respond(?:s|ed)?|insist(?:s|ed)?"
+           r"|announce[sd]?|told|declared?|asserted|maintain(?:s|ed)|accus(?:e|es|ed)"
+           r"|blamed?|added|warned|vowed|argued|stressed|noted|alleged|condemned|urged"
+           rf"|critici[sz]ed|promised|pledged|threatened|reaffirmed|{_CONCEDING}")
+_VERBS = {"conceding": re.compile(rf"\b(?:{_CONCEDING})\b"),
+          "saying": re.compile(rf"\b(?:{_SAYING})\b")}
+_SPEAKER_WORDS = 6  # words between a party's name and its verb
+_SAME_PARTY = 0.8   # an alternative at least this heavy names the party itself
+
+
+@dataclass(frozen=True, slots=True)
+class _Party:
+    """A party the question asks to hear from: its index terms, and the verbs it must be
+    the speaker of ("saying", or "conceding" for "does X confirm it?")."""
+
+    terms: frozenset[str]
+    verbs: str
+
+
+def _respondents(query: Query) -> list[_Party]:
+    """Each party the question asks to hear from, in question order."""
+    text = query.cleaned or query.question
+    concepts = content_concepts(query)
+    parties = []
+    for match in _RESPONDENT.finditer(text):
+        group = next(g for g in "abcde" if match.group(g) is not None)
+        held = _held_in(text, concepts, [match.span(group)])[0]
+        terms = frozenset(a.term for c in concepts if c.typed in held
+                          for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
+        if terms:
+            parties.append(_Party(terms, "conceding" if group == "b" else "saying"))
+    return parties
+
+
+def _answered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
+              params: RankParams) -> list[Hit]:
+    """When the question asks what a party says ("..., and does Mali confirm it?", "is that
+    true? what did the army say"), a passage where that party speaks is on the first page:
+    a kept one, or else one of the best hit's own document found by the question's terms
+    (a report gives the claim and the answer to it). It goes right after the best hit."""
+    if not hits or hits[0].companion:
+        return hits
+    order = list(hits)
+    for party in _respondents(query):
+        if any(_speaks(passages.text_of(h.index), party) for h in order[:PAGE]):
+            continue
+        found = _speaking(order, party, passages) or _reported_with(
+            order, party, query, engine, passages, params)
+        if found is not None:
+            order = [order[0], found, *(h for h in order[1:] if h.index != found.index)]
+    return order
+
+
+def _speaking(hits: list[Hit], party: _Party, passages: PassageView) -> Hit | None:
+    """The best kept passage below the first page where the party speaks."""
+    return next((h for h in hits[PAGE:] if not h.companion
+                 and _speaks(passages.text_of(h.index), party)), None)
+
+
+def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
+                   passages: PassageView, params: RankParams) -> Hit | None:
+    """A passage where the party speaks about something else the question names, the best
+    for the question's terms with the party's weighing most: one of the best hit's document
+    (a report gives the claim and the answer to it), else of any document when it names
+    more of the question."""
+    doc = passages.doc_key_of(hits[0].index)
+    shown = {h.index for h in hits}
+    weights = query.weighted_terms() | dict.fromkeys(party.terms, 1.0)
+    elsewhere = None
+    for index, score in engine.top_k_weighted(weights, params.candidates):
+        if index in shown:
+            continue
+        held = passages.terms_of(index)
+        matched = tuple(c.typed for c in content_concepts(query)
+                        if c.terms & held and not c.terms <= party.terms)
+        same = passages.doc_key_of(index) == doc
+        if (matched if same else elsewhere is None and len(matched) >= _ELSEWHERE) \
+                and _speaks(passages.text_of(index), party):
+            if same:
+                return Hit(index, score, matched, 0.0)
+            elsewhere = Hit(index, score, matched, 0.0)
+    return elsewhere
+
+
+_ELSEWHERE = 2  # concepts besides the party a passage of another document must name
+
+
+def _speaks(text: str, party: _Party) -> bool:
+    """The party is the speaker of a verb of saying in the text: its name at most a few
+    words before the verb ("Mali's army has admitted"), or, when it says, just after an
+    inverted ", said" or "according to" ("..., said the army", "according to the rebels")."""
+    folded = fold(text)
+    for verb in _VERBS[party.verbs].finditer(folded):
+        before = _SENTENCE_END.split(folded[:verb.start()])[-1].split()[-_SPEAKER_WORDS:]
+        if party.terms & set(analyze(" ".join(before))):
+            return True
+    if party.verbs != "saying":
+        return False
+    return any(party.terms & set(analyze(" ".join(folded[m.end():].split()[:_NAMED_AFTER])))
+               for m in _ATTRIBUTION.finditer(folded))
+
+
+_SENTENCE_END = re.compile(r"[.!?;:]\s")
+_ATTRIBUTION = re.compile(r"[,\"”']\s*(?:said|says)\b|\baccording to\b")  # ", said X"
+_NAMED_AFTER = 4  # "said the Malian army spokesman": the speaker within this many words
 
 
 # ----- diversification -----------------------------------------------------------------

@@ -327,7 +327,8 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
 
 
 _ASKS_WHY = re.compile(r"\b(?:why|whys|y tho|how come|reasons?|pourquoi|pk|pq|pkoi|pourkoi"
-                       r"|raisons?)\b", re.IGNORECASE)
+                       r"|raisons?|(?:because|bc|b/c|bcs|cuz|coz|cos) of what|due to what"
+                       r"|what caused|what led to|for what reason)\b", re.IGNORECASE)
 
 
 _THOUSANDS = re.compile(r"(?<![\w.,])(\d{1,3})\s?k(?!\w)", re.IGNORECASE)
@@ -1090,7 +1091,7 @@ def _read_word(reading: _Reading, word: _Word) -> None:
                                                 *concept.alternatives[1:]])))
         return
     variants = _variants(reading, word, term, name)
-    if term not in vocabulary and not variants and name:
+    if term not in vocabulary and not variants and name and not _spelt_alike(term, alternatives):
         reading.unknown.append(_name_around(reading.text, word))
     french = [] if name else _french_alternatives(reading, term)
     reading.add(Concept(word.text, _dedupe([*alternatives, *variants, *french]), is_name=name))
@@ -1125,6 +1126,13 @@ def _name_around(cleaned: str, word: _Word) -> str:
 # countries the corpus names; it does not name something the corpus never mentions.
 _REGION_ADJECTIVES = frozenset(analyze(
     "european african asian arab western sahelian saharan nordic scandinavian balkan"))
+
+
+def _spelt_alike(term: str, alternatives: Sequence[Alternative]) -> bool:
+    """A word linked to the name (its demonym group) that the index holds is another spelling
+    of it ("Kiev" / Kyiv): the corpus does mention it."""
+    return any(a.how == SYNONYM and fuzz.ratio(term, a.term) >= _SAME_NAME_SIMILARITY
+               for a in alternatives)
 
 
 def _describes_origin(term: str, derived: Sequence[Alternative]) -> bool:

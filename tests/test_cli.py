@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,3 +96,17 @@ def test_ask_json_reports_rewrites_and_unknown_names(config_file: Path,
     assert alias["abstained"] is False and alias["language"] == "en"
     assert {"kind": "alias", "typed": "GSIM", "searched": "JNIM"} in alias["rewrites"]
     assert vetoed["abstained"] is True and vetoed["unknown_names"] == ["Sudan"]
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(config_file: Path) -> None:
+    """`conflictbot eval -v ... | head -1`: no traceback, the exit status of SIGPIPE."""
+    dev = ROOT / "tests" / "eval" / "dev.yaml"
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "--config", str(config_file), "eval",
+                             "-v", str(dev)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=ROOT)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()  # the first question's line, then the reader goes away
+    proc.stdout.close()
+    errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, errors
+    assert "Traceback" not in errors and "BrokenPipe" not in errors

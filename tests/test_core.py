@@ -100,6 +100,19 @@ async def test_headline_question_is_answered_at_rank_1(service: Service) -> None
     assert "killed 84 fighters from Wagner and 47 Malian soldiers" in answer.passages[0].text
 
 
+@pytest.mark.parametrize(("question", "written"), [
+    ("Why did Mali cut diplomatic ties with Kiev?", "kyiv"),
+    ("How many Tuareg fighters came back from Kadhafi's Libya?", "gaddafi"),
+])
+async def test_another_spelling_of_a_place_or_person_finds_the_corpus_spelling(
+        service: Service, question: str, written: str) -> None:
+    """Exonyms and transliterations (Kiev/Kyiv, Kadhafi/Gaddafi) come from the alias table:
+    the name is not vetoed as unknown and the top passage holds the corpus's spelling."""
+    answer = await service.ask(question)
+    assert not answer.abstained, answer
+    assert written in answer.passages[0].text.casefold()
+
+
 @pytest.mark.parametrize("keyword", list(REFUSED_KEYWORDS))
 async def test_refused_keywords_are_answered(service: Service, keyword: str) -> None:
     answer = await service.ask(keyword)

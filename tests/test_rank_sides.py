@@ -7,7 +7,17 @@ from __future__ import annotations
 import pytest
 
 from index.query import Query
-from index.rank import Ranking, RankParams
+from index.rank import (
+    Hit,
+    Ranking,
+    RankParams,
+    _alternatives,
+    _gives_a_count,
+    _Party,
+    _reported_with,
+    _respondents,
+    _speaks,
+)
 from tests.test_rank import PARAMS, Doc, Passages, ask, concept, filler_docs
 
 OFF = RankParams(sides_share=0.0)
@@ -172,3 +182,200 @@ def test_conflicting_frames_a_question_but_conflict_is_a_topic() -> None:
     framed = ask(passages, Query("?", concepts=(concept("conflicting"), tinza)))
     assert not framed.abstained and framed.hits[0].index == 0
     assert ask(passages, Query("?", concepts=(concept("conflict"), tinza))).abstained
+
+
+# ----- the sides of "A vs B" -------------------------------------------------------------
+
+
+def test_a_word_typed_on_both_sides_is_what_they_are_about_not_a_side() -> None:
+    """'French army kills vs Wagner kills': both sides are about kills; the sides are the
+    French army and Wagner."""
+    words = (concept("French", name=True), concept("army"), concept("kills"),
+             concept("Wagner", name=True))
+    question = "French army kills vs Wagner kills"
+    sides = _alternatives(Query(question, cleaned=question, concepts=words))
+    assert sides == [frozenset({"French", "army"}), frozenset({"Wagner"})]
+
+
+# ----- a count asked of each side ------------------------------------------------------
+
+COUNTS = [
+    Doc("a", "Tuareg rebels said they killed 84 Wagner fighters; Tuareg rebels filmed it."),
+    Doc("b", "Jihadists and Tuareg rebels killed Wagner fighters, and jihadists killed more "
+        "Wagner fighters."),
+    Doc("c", "Jihadists killed Wagner fighters, the jihadists said of the Wagner fighters."),
+    Doc("d", "Jihadists said they killed dozens of Wagner fighters."),
+]
+
+
+def count_question(question: str) -> Query:
+    words = (concept("Wagner", name=True), concept("fighters"), concept("Tuareg", name=True),
+             concept("rebels"), concept("jihadists"), concept("killed"))
+    return Query(question, cleaned=question, concepts=words)
+
+
+def test_a_side_asked_for_a_count_gets_a_passage_giving_one() -> None:
+    passages = Passages(COUNTS + filler_docs(30))
+    counted = "How many Wagner fighters did Tuareg rebels and jihadists each say they killed?"
+    plain = keys(passages, ask(passages, count_question(counted), params=OFF))
+    assert plain.index(3) >= 3  # the jihadists' count is off the first page without the rule
+    sided = keys(passages, ask(passages, count_question(counted)))
+    assert sided[:2] == [plain[0], 3]
+    # the same sides without asking for a count: a passage of the jihadists is there already
+    uncounted = "Which Wagner fighters did Tuareg rebels and jihadists each say they killed?"
+    assert keys(passages, ask(passages, count_question(uncounted))).index(3) >= 3
+
+
+@pytest.mark.parametrize(("text", "counts"), [
+    ("they killed 84 fighters", True),
+    ("at least 2,800 jihadists", True),
+    ("thousands of militants and their commanders", True),
+    ("on 25 July 2024 at the camp", False),
+    ("on July 25, 2024 at the camp", False),
+    ("an insurgency for over ten years", False),
+    ("the 2020 coup", False),
+])
+def test_a_count_is_a_number_of_something_not_a_date_or_a_duration(text: str,
+                                                                   counts: bool) -> None:
+    assert _gives_a_count(text) is counts
+
+
+# ----- a claim and the answer to it ----------------------------------------------------
+
+CLAIM = [
+    Doc("r", "Tuareg rebels said they killed 84 Wagner fighters at Tinzaouatene."),
+    Doc("r", "Tuareg rebels filmed the 84 Wagner fighters they killed at Tinzaouatene."),
+    Doc("r", "Tuareg rebels buried 84 Wagner fighters killed near Tinzaouatene."),
+    Doc("r", "Mali's army has admitted heavy losses to the rebels but released no figures."),
+    Doc("s", "The army said the harvest in the south was good this year."),
+]
+
+
+def claim_question(question: str) -> Query:
+    words = (concept("Tuareg", name=True), concept("rebels"), concept("killed"),
+             concept("84"), concept("Wagner", name=True), concept("fighters"),
+             concept("army"))
+    return Query(question, cleaned=question, concepts=words)
+
+
+@pytest.fixture(scope="module")
+def claim() -> Passages:
+    return Passages(CLAIM + filler_docs(30))
+
+
+@pytest.mark.parametrize("question", [
+    "'Tuareg rebels killed 84 Wagner fighters' is that true? what did the army say",
+    "Tuareg rebels killed 84 Wagner fighters, and does the army admit it?",
+    "Tuareg rebels killed 84 Wagner fighters according to the army?",
+])
+def test_the_partys_answer_to_a_claim_follows_the_claim(claim: Passages,
+                                                        question: str) -> None:
+    """The army's admission holds no word of the claim: it is not kept, yet the claim's own
+    report gives it, and it comes right after the claim."""
+    ranking = ask(claim, claim_question(question))
+    claimed = ask(claim, claim_question("Tuareg rebels killed 84 Wagner fighters"))
+    assert 3 not in keys(claim, claimed)
+    assert keys(claim, ranking)[:2] == [keys(claim, claimed)[0], 3]
+    assert 4 not in keys(claim, ranking)  # the army speaking in another report: not sought
+
+
+def test_does_x_confirm_it_wants_x_conceding_or_denying_not_only_speaking() -> None:
+    said = [*CLAIM[:3], Doc("r", "Mali's army said the rebels were calm."), *filler_docs(30)]
+    passages = Passages(said)
+    confirm = claim_question("Tuareg rebels killed 84 Wagner fighters, does the army confirm?")
+    assert keys(passages, ask(passages, confirm)).index(3) >= 3  # kept, not moved up
+    what = claim_question("Tuareg rebels killed 84 Wagner fighters, what did the army say?")
+    assert keys(passages, ask(passages, what))[1] == 3
+
+
+@pytest.mark.parametrize(("text", "speaks"), [
+    ("Mali's army has admitted heavy losses", True),
+    ("the army, in a statement on Friday, said", True),
+    ("the rebels blamed the army for the losses", False),   # the army is blamed, not speaking
+    ("soldiers of the army were seen and later many of them admitted", False),  # too far
+])
+def test_a_party_speaks_when_it_is_the_subject_of_a_verb_of_saying(text: str,
+                                                                   speaks: bool) -> None:
+    army = _Party(frozenset({"armi"}), "saying")
+    assert _speaks(text, army) is speaks
+
+
+@pytest.mark.parametrize(("question", "parties"), [
+    ("what did the army say", [{"armi"}]),
+    ("how many died according to the rebels and according to the army?", [{"rebel"}, {"armi"}]),
+    ("what did the two sources report about it?", []),   # reporters, not a party
+    ("what did the soldiers do and how did the government respond?", [{"govern"}]),
+    ("Qu'a dit Lavrov à Diop ?", [{"lavrov"}]),
+    ("Lavrov says Diop won, the army says the rebels lost: who is right?",
+     [{"lavrov"}, {"armi"}]),
+    ("Tuareg rebels killed Wagner fighters", []),
+])
+def test_the_parties_a_question_asks_to_hear_from(question: str,
+                                                  parties: list[set[str]]) -> None:
+    words = tuple(concept(w, name=w[0].isupper()) for w in
+                  "army rebels two sources soldiers government Lavrov Diop Tuareg Wagner "
+                  "fighters".split())
+    found = _respondents(Query(question, cleaned=question, concepts=words))
+    assert [set(p.terms) for p in found] == parties
+
+
+# ----- a count asked: the answer is a number -------------------------------------------
+
+
+def test_a_count_question_leads_with_a_passage_giving_a_count() -> None:
+    docs = [Doc("a", "Wagner fighters died at Tinzaouatene in July, Wagner fighters mourned."),
+            Doc("b", "Rebels said 84 Wagner fighters died at Tinzaouatene."),
+            *filler_docs(30)]
+    passages = Passages(docs)
+    words = (concept("Wagner", name=True), concept("fighters"), concept("died"),
+             concept("Tinzaouatene", name=True))
+    plain = ask(passages, Query("Wagner fighters died at Tinzaouatene", concepts=words))
+    assert keys(passages, plain)[:2] == [0, 1]
+    counted = "How many Wagner fighters died at Tinzaouatene?"
+    ranking = ask(passages, Query(counted, cleaned=counted, concepts=words))
+    assert keys(passages, ranking)[:2] == [1, 0]
+
+
+@pytest.mark.parametrize(("text", "speaks"), [
+    ("losses were heavy, said the army spokesman", True),
+    ("losses were heavy, according to the army", True),
+    ("“We hold the base,” said the Malian army", True),
+    ("the rebels said the army fled", False),   # the army is spoken of
+    ("the rebels admitted the army fled", False),  # the object of admitting does not speak
+])
+def test_a_party_named_after_said_or_according_to_speaks(text: str, speaks: bool) -> None:
+    assert _speaks(text, _Party(frozenset({"armi"}), "saying")) is speaks
+    assert not _speaks(text, _Party(frozenset({"armi"}), "conceding"))
+
+
+def test_the_party_speaking_of_nothing_the_question_names_is_not_its_answer() -> None:
+    docs = [*CLAIM[:3], Doc("r", "Mali's army has admitted the harvest was poor."),
+            *filler_docs(30)]
+    passages = Passages(docs)
+    question = "'Tuareg rebels killed 84 Wagner fighters' is that true? what did the army say"
+    assert 3 not in keys(passages, ask(passages, claim_question(question)))
+
+
+def test_a_party_ending_the_sentence_before_the_verb_does_not_speak() -> None:
+    army = _Party(frozenset({"armi"}), "saying")
+    assert not _speaks("Rebels fought the army. The terms of the truce state peace.", army)
+    assert _speaks("Rebels fought. The army in its statement said it held.", army)
+
+
+@pytest.mark.parametrize(("key", "text", "found"), [
+    ("t", "The army said the rebels lost no Wagner fighters.", True),  # names two more
+    ("t", "The army said the harvest of the rebels was poor.", False),  # one: too little
+    ("r", "The army said the harvest of the rebels was poor.", True),   # the claim's report
+])
+def test_the_partys_words_in_another_report_must_name_more_of_the_question(
+        key: str, text: str, found: bool) -> None:
+    passages = Passages([*CLAIM[:3], Doc(key, text), *filler_docs(30)])
+    question = claim_question("Tuareg rebels killed 84 Wagner fighters, what did the army say?")
+    army = _Party(frozenset({"armi"}), "saying")
+    hit = _reported_with([Hit(0, 1.0, ())], army, question, passages.engine, passages, PARAMS)
+    assert (hit is not None and hit.index == 3) is found
+
+
+@pytest.mark.parametrize("verb", ["added", "warned", "vowed", "reaffirmed", "criticised"])
+def test_any_reporting_verb_makes_its_subject_a_speaker(verb: str) -> None:
+    assert _speaks(f"Mali's army {verb} that the base held", _Party(frozenset({"armi"}), "saying"))

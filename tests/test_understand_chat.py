@@ -231,9 +231,18 @@ def test_a_misspelt_common_word_in_small_letters_is_compared_stem_to_stem() -> N
 
 
 @pytest.mark.parametrize("question", ["pk le mali a rompu avec l'ukraine",
-                                      "wagner left mali, y tho"])
+                                      "wagner left mali, y tho",
+                                      "wait so mali broke w/ ukraine bc of what exactly",
+                                      "the army left Boulkessi cuz of what",
+                                      "what led to the Boulkessi withdrawal"])
 def test_chat_ways_of_asking_why_want_a_reason(question: str) -> None:
     assert ask(question).wants_reason
+
+
+@pytest.mark.parametrize("question", ["the army left Boulkessi bc of the attack",
+                                      "what did the army do at Boulkessi"])
+def test_a_stated_cause_or_a_plain_what_question_is_not_asking_why(question: str) -> None:
+    assert not ask(question).wants_reason
 
 
 def test_a_year_weighs_less_than_the_names_asked_about() -> None:
@@ -306,3 +315,78 @@ def test_a_person_s_full_name_is_found_where_the_corpus_writes_the_surname() -> 
     weights = {a.term: a.weight for a in name.alternatives}
     assert weights["keita"] == 1.0 and weights["ibrahim"] == SCATTERED_NAME_WEIGHT
     assert query.unknown_names == ()
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("y did the un leave mali", "why did the un leave mali"),
+    ("Y IS THE JUNTA STILL IN CHARGE", "WHY IS THE JUNTA STILL IN CHARGE"),  # still shouted
+    ("wat happened b4 the coup", "what happened before the coup"),
+    ("any1 got the death toll for boulkessi", "anyone got the death toll for boulkessi"),
+    ("jnim attacks 2day??", "jnim attacks today?"),
+    ("mali broke with ukraine cuz of what", "mali broke with ukraine because of what"),
+    ("/ask@conflictbot who runs mali", "who runs mali"),
+    ("hmmm so is it true", "so is it true"),
+    # French "y" and a y that opens no question stay
+    ("il y a eu combien de morts", "il y a eu combien de morts"),
+    ("y a-t-il des casques bleus", "y a-t-il des casques bleus"),
+    ("the y axis of the chart", "the y axis of the chart"),
+])
+def test_chat_shorthand_is_written_out(typed: str, kept: str) -> None:
+    assert strip_noise(typed) == kept
+
+
+def test_why_typed_as_y_asks_for_a_reason_and_today_as_2day_for_recent_news() -> None:
+    assert ask("y did the army withdraw from Boulkessi").wants_reason
+    assert not ask("the army withdrew from Boulkessi").wants_reason
+    assert ask("boulkessi attack 2day").wants_recent
+    assert not ask("boulkessi attack").wants_recent
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("hello, im a journalist working on a piece about displacement in mali",
+     "displacement in mali"),
+    ("hi, freelance journalist here, working on a Sahel explainer. when did the CSP leave?",
+     "when did the CSP leave?"),
+    ("I am a PhD student writing my thesis on MINUSMA", "MINUSMA"),
+    ("is it true the CSP lost ministers? asking for an article",
+     "is it true the CSP lost ministers?"),
+    ("CMA declares war when?? need date for my piece", "CMA declares war when?"),
+    ("why is everyone saying russia cant protect mali", "why russia cant protect mali"),
+    ("i heard that wagner left", "wagner left"),
+    ("rumour has it that JNIM took Boulkessi", "JNIM took Boulkessi"),
+    # the words a question is about stay: a reporter in the story, the rebels saying
+    ("the reporter here in Gao said", "the reporter here in Gao said"),
+    ("the rebels are saying Kidal fell", "the rebels are saying Kidal fell"),
+    ("the people need food aid", "the people need food aid"),
+])
+def test_who_asks_and_hearsay_frame_a_chat_question(typed: str, kept: str) -> None:
+    assert strip_noise(typed) == kept
+
+
+def test_not_anymore_asks_about_the_present() -> None:
+    assert strip_noise("russia cant protect mali anymore") == "russia cant protect mali now"
+    assert ask("is wagner in mali anymore").wants_recent
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("need a quick summary of the 2012 coup pls", "the 2012 coup"),
+    ("can you give me a link about the timbuktu attack", "the timbuktu attack"),
+    ("got a source for the 84 figure?", "the 84 figure?"),
+    ("Boulkessi attack — sources?", "Boulkessi attack"),
+    ("Dear bot, please summarize the Tessit attack", "the Tessit attack"),
+    ("dumb question but what's FAMa", "but what's FAMa"),
+    ("no offense but who even is assimi goita", "but who even is assimi goita"),
+    ("real talk, is mali safer now than 2012?", "is mali safer now than 2012?"),
+    ("1) who attacked dioura 2) when", "who attacked dioura when"),
+    ("can someone explain the whole wagner thing", "can someone explain wagner"),
+    # the same words saying what is asked about stay
+    ("JNIM links to al-Qaeda", "JNIM links to al-Qaeda"),
+    ("the summary of the report", "the summary of the report"),
+    ("what do the different sources report", "what do the different sources report"),
+    ("the peace talks in Algiers", "the peace talks in Algiers"),
+    ("the whole country", "the whole country"),
+    ("84 fighters (2) were killed", "84 fighters (2) were killed"),
+])
+def test_asking_for_a_digest_a_source_or_pardon_frames_a_chat_question(typed: str,
+                                                                       kept: str) -> None:
+    assert strip_noise(typed) == kept
