@@ -5,6 +5,7 @@ answers are those a full read gives (#10)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -13,6 +14,7 @@ import bot.core
 from bot.config import Config
 from bot.core import Service
 from index.store import GenerationPassages, PassageReader
+from tests.conftest import make_config
 
 ARTICLE = (b"# Menaka siege\n\nIslamic State fighters besieged Menaka for three weeks in "
            b"March, cutting the road to Ansongo.\n\nAid convoys turned back at Tidermene.\n")
@@ -118,3 +120,23 @@ async def test_a_removal_reads_no_passage_and_tombstones_the_removed(
     assert not any(chunk.file == "menaka.md" for chunk in passages)
     answer = await counted.ask(QUESTION, log=False)
     assert all(p.citation.file != "menaka.md" for p in answer.passages)
+
+
+async def test_a_generation_another_process_published_is_held_reading_only_its_new_piece(
+        tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bot.core, "PassageReader", CountingReader)
+    reader = await Service.open(make_config(tmp_path, data={"refresh_seconds": 3600}))
+    writer = await Service.open(make_config(tmp_path))
+    try:
+        before = {p.piece for p in held(reader).pieces}
+        await writer.add_document("menaka.md", ARTICLE)
+        CountingReader.forget()
+        assert await reader.refresh()
+        passages = held(reader)
+        assert CountingReader.pieces_read == [p.piece for p in passages.pieces
+                                              if p.piece not in before]
+        assert len(CountingReader.pieces_read) == 1
+        assert list(passages) == list(held(writer))
+    finally:
+        await reader.close()
+        await writer.close()
