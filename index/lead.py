@@ -1,13 +1,14 @@
 """The lead quote (#12): the best one or two consecutive verbatim sentences of the top
-passages, the window holding the most of the question's distinct words weighted by how rare
-they are. Pure functions; offsets index the passage text so renderers quote it verbatim and
-highlight within it."""
+passage (of the next one when it holds none of the question's words), the window holding
+the most of the question's distinct words weighted by how rare they are. Pure functions;
+offsets index the passage text so renderers quote it verbatim and highlight within it."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.analyze import analyze
 from index.query import Query
@@ -51,7 +52,7 @@ class Lead:
 def _is_abbreviation(before: str) -> bool:
     """True when `before` (text up to a full stop) ends with an abbreviation or an
     initial ("Gen.", "U.N.", "J.")."""
-    match = _LAST_WORD.search(before.rsplit(None, 1)[-1])  # a word holds no whitespace
+    match = _LAST_WORD.search(before)
     if match is None:
         return False
     word = match.group(1)
@@ -60,8 +61,11 @@ def _is_abbreviation(before: str) -> bool:
 
 def _after_abbreviation(text: str, start: int, match: re.Match[str]) -> bool:
     end = match.group()
-    return (end.startswith(".") and not end.startswith("..") and "\n" not in end
-            and _is_abbreviation(text[start:match.start() + 1]))
+    if not end.startswith(".") or end.startswith("..") or "\n" in end:
+        return False
+    # Only the last word matters: read from the space before it, not from the sentence start.
+    word_start = max(start, text.rfind(" ", start, match.start()))
+    return _is_abbreviation(text[word_start:match.start() + 1])
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -125,10 +129,17 @@ def _score(terms: frozenset[str], groups: Groups) -> tuple[float, float]:
 _NOTHING = (0.0, 0.0)  # the score of a window holding none of the question's terms
 
 
+@lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[frozenset[str], ...]]:
+    """The sentence spans of `text` and the distinct index terms of each (cached: ranking
+    reads the kept passages' sentences, then the lead those of the first page)."""
+    spans = tuple(sentence_spans(text))
+    return spans, tuple(frozenset(analyze(text[a:b])) for a, b in spans)
+
+
 def _windows(rank: int, text: str, groups: Groups,
              max_chars: int) -> Iterable[_Window]:
-    spans = sentence_spans(text)
-    terms = [frozenset(analyze(text[a:b])) for a, b in spans]
+    spans, terms = sentences(text)
     asked = frozenset(t for group in groups for t in group)
     holds = [not sentence.isdisjoint(asked) for sentence in terms]
     scores = [_score(t, groups) if held else _NOTHING for t, held in zip(terms, holds,
@@ -145,17 +156,29 @@ def _windows(rank: int, text: str, groups: Groups,
 
 def select_lead(passages: Sequence[str], groups: Groups,
                 max_chars: int = MAX_CHARS) -> Lead | None:
-    """The best window of the passages (texts in rank order) for the question's concept
-    groups (`concept_weights`); None when there is no text at all. Ties favour
-    higher-ranked passages, earlier sentences, then one sentence over two."""
-    best: _Window | None = None
+    """The best window (`concept_weights` groups) of the first passage (texts in rank
+    order) that holds any of the question's concepts: the top passage's, whenever it
+    holds one, since ranking put first the passage where the question's words meet
+    (`index.proximity`); when none does, the top passage's first sentence. None when there
+    is no text at all. Within a passage: most concepts, then rarer ones; ties favour
+    earlier sentences, then one sentence over two."""
+    first: _Window | None = None
     for rank, text in enumerate(passages, start=1):
-        for window in _windows(rank, text, groups, max_chars):
-            if best is None or window.score > best.score:
-                best = window
-    if best is None:
+        best = _best_window(rank, text, groups, max_chars)
+        if best is not None and best.score > (0.0, 0.0):
+            return _lead(text, best, max_chars)
+        first = first or best
+    if first is None:
         return None
-    return _lead(passages[best.rank - 1], best, max_chars)
+    return _lead(passages[first.rank - 1], first, max_chars)
+
+
+def _best_window(rank: int, text: str, groups: Groups, max_chars: int) -> _Window | None:
+    best: _Window | None = None
+    for window in _windows(rank, text, groups, max_chars):
+        if best is None or window.score > best.score:
+            best = window
+    return best
 
 
 def lead_for(query: Query, idf: Callable[[str], float], passages: Sequence[str],

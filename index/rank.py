@@ -41,7 +41,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from index import lexicon
+from index import lexicon, proximity
 from index.analyze import analyze, fold
 from index.engine import BM25
 from index.query import TYPED, Concept, DateRange, Query
@@ -122,6 +122,8 @@ class RankParams:
                                         # lacks must share this much of the rest with the best
     source_tie_ratio: float = 0.8       # another document's passage takes the third place
                                         # at >= this x its score, covering as much
+    proximity_power: float = 0.3        # kept passages x (share of the concepts their best
+                                        # 1-2 sentences hold / their coverage) ** this
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +170,8 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     if not known or any(c not in {w.concept for w in known} for c in off_topic):
         return Ranking((), True, ABSTAIN_NO_MATCH)
     hits = _kept(query, known, engine, params, off_topic)
+    hits = proximity.reordered(hits, [proximity.Weighted(w.terms, w.weight) for w in known],
+                               passages, params.proximity_power)
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
     hits = _answered(query, hits, engine, passages, params)
     if not hits:

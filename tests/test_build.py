@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -222,3 +223,34 @@ def test_news_corpus_is_deterministic_and_free_of_seed_names(tmp_path: Path) -> 
     text = first[0].read_text()
     assert "\nPublished " in text and " - " in text.split("\n\n")[2]
     assert check_free_of_seed_names([SEEDS / "000_3c97b537fcf85c00.txt"])  # the check bites
+
+
+# The seeds' index (engine params checksum: vocabulary, arrays, BM25 parameters) for each
+# PIPELINE_VERSION. A saved generation is rebuilt at start only when the corpus fingerprint,
+# which holds the version, changes: an index built by older code would otherwise keep serving.
+SEEDS_INDEX_DIGEST = {5: "670c56e867cbf8154d720d89d3aa71f4aad01982b65d9b2ec8bbd30d5b69ea1b"}
+
+
+async def test_what_is_indexed_changes_only_with_the_pipeline_version(
+        service: Service, tmp_path: Path) -> None:
+    params = tmp_path / "data" / "index" / f"gen-{service.generation}" / "params.json"
+    digest = json.loads(params.read_text(encoding="utf-8"))["checksum"]
+    assert SEEDS_INDEX_DIGEST.get(build.PIPELINE_VERSION) == digest, (
+        "the seeds' index changed: bump index.build.PIPELINE_VERSION (saved generations are "
+        f"then rebuilt at start) and record {digest!r} for it here")
+
+
+async def test_an_index_saved_by_an_older_pipeline_is_rebuilt_at_start(
+        config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await Service.open(config)
+    built = first.generation
+    await first.close()
+    again = await Service.open(config)  # same code, same corpus: the saved index serves
+    assert again.generation == built
+    await again.close()
+    monkeypatch.setattr(build, "PIPELINE_VERSION", build.PIPELINE_VERSION + 1)
+    upgraded = await Service.open(config)
+    try:
+        assert upgraded.generation > built
+    finally:
+        await upgraded.close()

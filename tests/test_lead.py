@@ -175,10 +175,20 @@ def test_two_sentences_only_when_the_second_adds_a_word() -> None:
 
 def test_more_of_the_question_words_first_then_rarer_ones() -> None:
     groups = _typed([{"mali": 0.2}, {"wagner": 0.3}, {"tinzaouaten": 2.0}])
+    lead = select_lead(["Tinzaouatene was the site. It rained. Mali and Wagner met."], groups)
+    assert lead == Lead(1, 38, 58, "Mali and Wagner met.")
+    lead = select_lead(["Mali was hit. It rained. Tinzaouatene was the site."], groups)
+    assert lead == Lead(1, 25, 51, "Tinzaouatene was the site.")
+
+
+def test_the_top_passage_gives_the_lead_whenever_it_holds_a_question_word() -> None:
+    """Ranking put first the passage where the question's words meet: its best window is
+    shown first, even when a lower passage holds more of them."""
+    groups = _typed([{"mali": 0.2}, {"wagner": 0.3}, {"tinzaouaten": 2.0}])
     lead = select_lead(["Tinzaouatene was the site.", "Mali and Wagner met."], groups)
-    assert lead == Lead(2, 0, 20, "Mali and Wagner met.")
-    lead = select_lead(["Mali was hit.", "Tinzaouatene was the site."], groups)
-    assert lead == Lead(2, 0, 26, "Tinzaouatene was the site.")
+    assert lead == Lead(1, 0, 26, "Tinzaouatene was the site.")
+    lead = select_lead(["It rained.", "Nothing here.", "Mali and Wagner met."], groups)
+    assert lead == Lead(3, 0, 20, "Mali and Wagner met.")
 
 
 def test_a_synonym_counts_by_its_weight() -> None:
