@@ -30,6 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.work import (  # noqa: E402  (bench/ importable once ROOT is on the path)
+    callgrind_missing,
+    client_library,
+    counted_instructions,
+    under_callgrind,
+)
+
 Docs = list[list[str]]
 Result = dict[str, Any]
 TOP_K = 10
@@ -422,43 +429,108 @@ def stage_service_corpus(args: argparse.Namespace, work: Path) -> Result:
     return {"files": len(list(folder.iterdir())), "questions": len(questions)}
 
 
+def _service_config(args: argparse.Namespace, work: Path) -> Any:
+    """The Service config of a tree's run: the text corpus, a data folder of its own."""
+    from bot.config import parse_config
+
+    data = work / f"service-data-{args.engine_label}"
+    return parse_config({"corpus": {"dir": str(work / "service-corpus"),
+                                    "max_file_bytes": 50_000_000},
+                         "data": {"path": str(data / "db.sqlite3")},
+                         "logging": {"salt_file": str(data / "salt"), "queries": False}},
+                        data), data
+
+
+def _import_tree(args: argparse.Namespace) -> Path:
+    """Put --tree first on sys.path, so `bot` and `index` are imported from it."""
+    tree = Path(args.tree).resolve()
+    sys.path.insert(0, str(tree))
+    return tree
+
+
+async def _warmed(service: Any) -> None:
+    """Wait for the background build of the vocabulary's fuzzy tables (trees that have it)."""
+    import asyncio
+
+    await asyncio.gather(*getattr(service, "_warming", ()), return_exceptions=True)
+
+
 def stage_service(args: argparse.Namespace, work: Path) -> Result:
     """In a fresh interpreter whose `bot` and `index` come from --tree: Service.open over
     the text corpus (the build: ingest, chunk, analyse, index, save, publish), then every
-    question through Service.ask (understanding, ranking, abstention, highlights)."""
+    question through Service.ask (understanding, ranking, abstention, highlights): two
+    wall-clock passes, then (--cpu-repeats R) the least CPU time of R asks per question.
+    The data folder is kept for the instruction count (--instructions) when asked."""
     import asyncio
 
-    tree = Path(args.tree).resolve()
-    sys.path.insert(0, str(tree))
-    from bot.config import parse_config
+    from bench.work import cpu_min_of
+
+    tree = _import_tree(args)
     from bot.core import Service
 
-    data = work / f"service-data-{args.engine_label}"
+    config, data = _service_config(args, work)
     shutil.rmtree(data, ignore_errors=True)
-    config = parse_config({"corpus": {"dir": str(work / "service-corpus"),
-                                      "max_file_bytes": 50_000_000},
-                           "data": {"path": str(data / "db.sqlite3")},
-                           "logging": {"salt_file": str(data / "salt"), "queries": False}},
-                          data)
     questions = json.loads((work / "service-questions.json").read_text(encoding="utf-8"))
 
     async def run() -> Result:
         service, build_s = await _atimed(Service.open(config))
+
+        async def ask(question: str) -> Any:
+            return await service.ask(question, log=False)
+
         try:
             res: Result = {"build_s": build_s, "passages": len(service._snapshot.chunks),
                            "tree": str(tree), "rss_after_build_mb": _proc_status_mb("VmRSS")}
+            await _warmed(service)
             for name in ("warm", "steady"):
                 ms, answered = [], 0
                 for question in questions:
                     t0 = time.perf_counter()
-                    answer = await service.ask(question, log=False)
+                    answer = await ask(question)
                     ms.append((time.perf_counter() - t0) * 1000)
                     answered += not answer.abstained
                 res[name] = {**_percentiles(np.array(ms)), "answered": answered}
+            if args.cpu_repeats:
+                res["cpu_min"] = await cpu_min_of(ask, questions, args.cpu_repeats)
             return res
         finally:
             await service.close()
-            shutil.rmtree(data, ignore_errors=True)
+            if not args.instructions:
+                shutil.rmtree(data, ignore_errors=True)
+
+    return asyncio.run(run())
+
+
+def stage_service_count(args: argparse.Namespace, work: Path) -> Result:
+    """Run by callgrind (bench/work.py): Service.open on the data folder the service stage
+    left, the first --instructions questions asked once uncounted (warming every cache the
+    steady state has), then once more with callgrind counting."""
+    import asyncio
+
+    from bench.work import Counting
+
+    _import_tree(args)
+    from bot.core import Service
+
+    config, _ = _service_config(args, work)
+    questions = json.loads((work / "service-questions.json").read_text(encoding="utf-8"))
+    questions = questions[: args.instructions]
+    counting = Counting(work / "callgrind-client.so")
+
+    async def run() -> Result:
+        service = await Service.open(config)
+        try:
+            await _warmed(service)
+            for question in questions:
+                await service.ask(question, log=False)
+            answered = 0
+            counting.start()
+            for question in questions:
+                answered += not (await service.ask(question, log=False)).abstained
+            counting.stop()
+            return {"questions": len(questions), "answered": answered}
+        finally:
+            await service.close()
 
     return asyncio.run(run())
 
@@ -475,6 +547,7 @@ STAGES: dict[str, Callable[[argparse.Namespace, Path], Result]] = {
     "serve": stage_serve,
     "service_corpus": stage_service_corpus,
     "service": stage_service,
+    "service_count": stage_service_count,
 }
 
 
@@ -482,22 +555,32 @@ STAGES: dict[str, Callable[[argparse.Namespace, Path], Result]] = {
 
 
 def _run_stage(args: argparse.Namespace, work: Path, stage: str, engine: str = "") -> Result:
-    """Run one stage in a fresh interpreter and read back its JSON result."""
+    """Run one stage in a fresh interpreter and read back its JSON result (service_count:
+    under callgrind, adding the instructions it counted)."""
     out = work / f"{stage}-{engine or 'corpus'}.json"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--stage", stage]
     cmd += ["--passages", str(args.passages), "--queries", str(args.queries)]
     cmd += ["--rank-bm25-sample", str(args.rank_bm25_sample), "--seed", str(args.seed)]
     cmd += ["--analysis-cores", args.analysis_cores, "--workdir", str(work), "--out", str(out)]
-    if stage == "service":
+    cmd += ["--cpu-repeats", str(args.cpu_repeats), "--instructions", str(args.instructions)]
+    if stage in ("service", "service_count"):
         cmd += ["--tree", engine, "--engine-label", _tree_label(engine)]
         out = work / f"{stage}-{_tree_label(engine)}.json"
         cmd[cmd.index("--out") + 1] = str(out)
     else:
         cmd += ["--engine", engine] if engine else []
+    env = None
+    counted = work / f"callgrind-{_tree_label(engine)}.out"
+    if stage == "service_count":
+        cmd, env = under_callgrind(cmd, counted)
     load_before = _loadavg()
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True)
+    subprocess.run(cmd, check=True, env=env,
+                   stderr=subprocess.DEVNULL if stage == "service_count" else None)
     res: Result = json.loads(out.read_text(encoding="utf-8"))
+    if stage == "service_count":
+        res["instructions"] = counted_instructions(counted)
+        res["instructions_per_question"] = res["instructions"] / res["questions"]
     res["stage_wall_s"] = time.perf_counter() - t0
     res["loadavg_before"], res["loadavg_after"] = load_before, _loadavg()
     _log(f"{stage} {engine}: {time.perf_counter() - t0:.1f} s, load {res['loadavg_after']}")
@@ -509,16 +592,45 @@ def _tree_label(tree: str) -> str:
     return Path(tree).resolve().name or "tree"
 
 
+def _run_service(args: argparse.Namespace, work: Path, tree: str) -> Result:
+    """One tree's service stage, then (--instructions N) its count under callgrind."""
+    res = _run_stage(args, work, "service", tree)
+    if args.instructions:
+        try:
+            res["count"] = _run_stage(args, work, "service_count", tree)
+        finally:
+            shutil.rmtree(work / f"service-data-{_tree_label(tree)}", ignore_errors=True)
+    return res
+
+
+def _service_line(label: str, res: Result, args: argparse.Namespace) -> str:
+    """One tree's figures: build, wall-clock p50/p99, CPU min-of-R, instructions."""
+    line = (f"service [{label}] {res['passages']} passages: build {res['build_s']:.1f} s, "
+            f"ask p50 {res['steady']['p50_ms']:.2f} ms, p99 {res['steady']['p99_ms']:.2f} ms"
+            f" ({res['steady']['answered']}/{args.queries} answered)")
+    if "cpu_min" in res:
+        cpu = res["cpu_min"]
+        line += (f"; CPU min of {cpu['repeats']}: p50 {cpu['p50_us']:.0f} µs, "
+                 f"mean {cpu['mean_us']:.0f} µs")
+    if "count" in res:
+        line += (f"; {res['count']['instructions_per_question'] / 1e6:.2f} M instructions"
+                 f" per question ({res['count']['questions']} questions)")
+    return line
+
+
 def _run_services(args: argparse.Namespace, work: Path) -> dict[str, Result]:
     """Service build and ask timings for each --service tree, on the same text corpus."""
     if not args.service:
         return {}
+    if args.instructions:
+        missing = callgrind_missing()
+        if missing:
+            raise SystemExit(f"--instructions: {missing}")
+        client_library(work)
     _run_stage(args, work, "service_corpus")
-    results = {_tree_label(t): _run_stage(args, work, "service", t) for t in args.service}
+    results = {_tree_label(t): _run_service(args, work, t) for t in args.service}
     for label, res in results.items():
-        print(f"service [{label}] {res['passages']} passages: build {res['build_s']:.1f} s, "
-              f"ask p50 {res['steady']['p50_ms']:.2f} ms, p99 {res['steady']['p99_ms']:.2f} ms"
-              f" ({res['steady']['answered']}/{args.queries} answered)")
+        print(_service_line(label, res, args))
     return results
 
 
@@ -752,6 +864,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--service", nargs="*", default=[], metavar="TREE",
         help="also time Service.open (build) and Service.ask (the whole answering path) with "
         "the bot/ and index/ of each source tree, e.g. . and an export of main",
+    )
+    p.add_argument(
+        "--cpu-repeats", type=int, default=0, metavar="R",
+        help="with --service: also each question's least process CPU time of R asks in a row",
+    )
+    p.add_argument(
+        "--instructions", type=int, default=0, metavar="N",
+        help="with --service: also count the instructions of answering the first N questions "
+        "(valgrind's callgrind; bench/work.py)",
     )
     p.add_argument("--stage", choices=tuple(STAGES), help=argparse.SUPPRESS)
     p.add_argument("--tree", help=argparse.SUPPRESS)

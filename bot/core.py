@@ -144,6 +144,7 @@ class Snapshot:
     vocabulary: Vocabulary
     _terms: dict[int, frozenset[str]] = field(default_factory=dict, compare=False)
     by_key: dict[str, DocumentRow] = field(default_factory=dict, compare=False)
+    _title_names: list[tuple[str, ...]] = field(default_factory=list, compare=False)
 
     def citation_of(self, index: int) -> Citation:
         """The citation of passage `index`, with its document's metadata."""
@@ -167,7 +168,14 @@ class Snapshot:
         if isinstance(chunks, GenerationPassages):  # cached passages hold the old metadata
             chunks = chunks.with_documents(by_key)
         return replace(self, corpus_hash=corpus_hash, chunks=chunks,
-                       documents=tuple(documents), by_key=by_key, _terms={})
+                       documents=tuple(documents), by_key=by_key, _terms={}, _title_names=[])
+
+    def title_names(self) -> tuple[str, ...]:
+        """Index terms written with a capital in documents' titles, most titles first
+        (`most_common_first`): computed once per snapshot, not per unanswered question."""
+        if not self._title_names:
+            self._title_names.append(tuple(most_common_first(_title_names(self))))
+        return self._title_names[0]
 
     # The PassageView that index.rank reads.
     def doc_key_of(self, index: int) -> str:
@@ -375,11 +383,20 @@ def _suggestions(snapshot: Snapshot, question: str) -> tuple[str, ...]:
         term = vocabulary.closest(word.casefold())
         if term is not None:
             found.setdefault(term, vocabulary.surface_of(term))
-    for term in most_common_first(_title_names(snapshot)):
-        found.setdefault(term, vocabulary.surface_of(term))
-    askable = [name for name in found.values()
-               if name[:1].isupper() and _ASKABLE.fullmatch(name)]  # names, not words
+    askable = [name for name in found.values() if _is_askable(name)]
+    for term in snapshot.title_names():
+        if len(askable) >= MAX_SUGGESTIONS:
+            break
+        if term not in found:
+            found[term] = name = vocabulary.surface_of(term)
+            if _is_askable(name):
+                askable.append(name)
     return tuple(askable[:MAX_SUGGESTIONS])
+
+
+def _is_askable(name: str) -> bool:
+    """A name (not a word) a suggestion button's payload can carry."""
+    return name[:1].isupper() and _ASKABLE.fullmatch(name) is not None
 
 
 _ASKABLE = re.compile(r"[A-Za-z0-9_-]{1,40}")  # what a button payload can carry
@@ -729,7 +746,7 @@ class Service:
         if expected is not None and (len(passages), len(documents)) != (expected.passages,
                                                                          expected.documents):
             raise IndexFormatError(f"generation {generation} was retired while loading")
-        await asyncio.to_thread(_hold_if_small, passages)
+        await asyncio.to_thread(_hold_if_small, passages, self._snapshot)
         path = self._index_root / f"gen-{generation}"
         engine = await asyncio.to_thread(BM25.load, path) if len(passages) else None
         if engine is not None and engine.n_slots != len(passages):
@@ -1236,7 +1253,7 @@ class Service:
         spans = await self.store.document_spans(generation)
         passages = GenerationPassages(self._reader, generation, pieces,
                                       {d.doc_key: d for d in documents})
-        await asyncio.to_thread(_hold_if_small, passages)
+        await asyncio.to_thread(_hold_if_small, passages, self._snapshot)
         snapshot = await asyncio.to_thread(
             Snapshot.of, generation, corpus_hash, engine, passages, documents, spans, surface,
             vocabulary)
@@ -1535,9 +1552,13 @@ INLINE_SEARCH_MAX_CHARS = 300
 HELD_PASSAGES_MAX = INLINE_SEARCH_MAX_PASSAGES
 
 
-def _hold_if_small(passages: GenerationPassages) -> None:
-    """Hold a small generation's passages in memory (in a worker thread: it reads them)."""
-    if len(passages) <= HELD_PASSAGES_MAX and not passages.hold():
+def _hold_if_small(passages: GenerationPassages, serving: Snapshot | None = None) -> None:
+    """Hold a small generation's passages in memory (in a worker thread: it reads them),
+    taking the pieces it shares with the generation `serving` holds from there."""
+    previous = serving.chunks if serving is not None else None
+    if not isinstance(previous, GenerationPassages):
+        previous = None
+    if len(passages) <= HELD_PASSAGES_MAX and not passages.hold(previous):
         log.warning("generation %d: some passages are gone (retired by another process?); "
                     "they are read on demand", passages.generation)
 

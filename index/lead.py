@@ -126,6 +126,9 @@ def _score(terms: frozenset[str], groups: Groups) -> tuple[float, float]:
     return round(covered, 6), round(rarity, 6)
 
 
+_NOTHING = (0.0, 0.0)  # the score of a window holding none of the question's terms
+
+
 @lru_cache(maxsize=4096)
 def sentences(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[frozenset[str], ...]]:
     """The sentence spans of `text` and the distinct index terms of each (cached: ranking
@@ -137,13 +140,17 @@ def sentences(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[frozenset[s
 def _windows(rank: int, text: str, groups: Groups,
              max_chars: int) -> Iterable[_Window]:
     spans, terms = sentences(text)
+    asked = frozenset(t for group in groups for t in group)
+    holds = [not sentence.isdisjoint(asked) for sentence in terms]
+    scores = [_score(t, groups) if held else _NOTHING for t, held in zip(terms, holds,
+                                                                         strict=True)]
     for i, (a, b) in enumerate(spans):
-        single = _score(terms[i], groups)
+        single = scores[i]
         yield _Window(rank, a, b, 1, single)
-        if i + 1 < len(spans):
+        if i + 1 < len(spans) and (holds[i] or holds[i + 1]):  # else the pair scores nothing
             b2 = spans[i + 1][1]
             pair = _score(terms[i] | terms[i + 1], groups)
-            if b2 - a <= max_chars and pair > max(single, _score(terms[i + 1], groups)):
+            if b2 - a <= max_chars and pair > max(single, scores[i + 1]):
                 yield _Window(rank, a, b2, 2, pair)
 
 

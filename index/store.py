@@ -573,6 +573,7 @@ class GenerationPassages(Sequence[Chunk]):
         self.documents = documents
         self._firsts = [p.first_ordinal for p in self.pieces]
         self._first_of = {p.piece: p.first_ordinal for p in self.pieces}
+        self._piece_of = {p.piece: p for p in self.pieces}
         self._length = sum(p.count for p in self.pieces)
         self._cache: dict[int, Chunk] = {}
         self._held = held  # every row by ordinal, once hold() read them all
@@ -582,17 +583,28 @@ class GenerationPassages(Sequence[Chunk]):
         """True once every passage is in memory: reading one never touches the database."""
         return self._held is not None
 
-    def hold(self) -> bool:
+    def hold(self, previous: GenerationPassages | None = None) -> bool:
         """Read every passage into memory (a query per piece; a worker thread's job), so that
-        no later read touches the database; False, holding nothing, if a piece is gone."""
+        no later read touches the database; False, holding nothing, if a piece is gone. The
+        rows of pieces a held `previous` generation shares are taken from it, not read
+        again: an /add reads only its own piece (a piece's rows never change)."""
         rows: list[Sequence[Any]] = []
         for piece in self.pieces:
-            found = self.reader.piece_passages(piece.piece)
+            found = previous.held_rows(piece) if previous is not None else None
+            if found is None:
+                found = self.reader.piece_passages(piece.piece)
             if len(found) != piece.count:
                 return False
             rows += found
         self._held = rows
         return True
+
+    def held_rows(self, piece: Piece) -> Sequence[Sequence[Any]] | None:
+        """The rows of `piece` if this generation holds them in memory, else None."""
+        mine = self._piece_of.get(piece.piece)
+        if self._held is None or mine is None or mine.count != piece.count:
+            return None
+        return self._held[mine.first_ordinal:mine.first_ordinal + mine.count]
 
     def with_documents(self, documents: Mapping[str, DocumentRow]) -> GenerationPassages:
         """The same passages with new document metadata (the cached ones carry the old)."""
