@@ -210,13 +210,13 @@ async def test_development_half_keeps_its_tuned_figures(service: Service) -> Non
     round; the fourth round's 12 new out-of-corpus questions, in-domain topics the seeds never
     cover, brought it to 52/55; the sixth round's 160 blind-written questions, added before any
     tuning on them, took the file to S@1 0.86, S@3 0.92, out-of-corpus 66/85; after that
-    round's changes, 677 questions: S@1 0.888, S@3 0.932, 64/82); heldout.yaml and the blind
-    sets are reported, never asserted on."""
+    round's changes and 120 more blind-written questions, 797 questions: S@1 0.899, S@3 0.947,
+    87/105); heldout.yaml and the blind sets are reported, never asserted on."""
     report = await evaluate(service, load_questions(QUESTIONS.parent / "dev.yaml"))
-    assert report.success_at(1) >= 0.875, report.summary()
-    assert report.success_at(3) >= 0.92, report.summary()
+    assert report.success_at(1) >= 0.885, report.summary()
+    assert report.success_at(3) >= 0.935, report.summary()
     abstained, unanswerable = report.out_of_corpus_abstained
-    assert abstained >= 0.76 * unanswerable, report.summary()
+    assert abstained >= 0.80 * unanswerable, report.summary()
 
 
 @pytest.mark.parametrize(("question", "evidence"), [
