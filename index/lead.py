@@ -165,7 +165,7 @@ def select_lead(passages: Sequence[str], groups: Groups,
     first: _Window | None = None
     for rank, text in enumerate(passages, start=1):
         best = _best_window(rank, text, groups, max_chars)
-        if best is not None and best.score > (0.0, 0.0):
+        if best is not None and best.score > _NOTHING:
             return _lead(text, best, max_chars)
         first = first or best
     if first is None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 from typing import TYPE_CHECKING, Protocol
 
 from index.lead import sentences
@@ -101,11 +100,8 @@ def gathered(text: str, concepts: Sequence[Weighted], coverage: float) -> float:
     best window of `text`: the window's share over it, at most 1."""
     if coverage <= 0:
         return 1.0
-    masks = _masks(sentence_terms(text), concepts)
-    share = _weigher(concepts)
-    singles = max((share(m) for m in masks), default=0.0)
-    pairs = max((share(a | b) for a, b in pairwise(masks)), default=0.0)
-    return min(1.0, max(singles, PAIR_DISCOUNT * pairs) / coverage)
+    window = best_window(sentence_terms(text), concepts)
+    return min(1.0, (window.share if window is not None else 0.0) / coverage)
 
 
 def reordered(hits: Sequence[Hit], concepts: Sequence[Weighted], passages: Texts,
