@@ -36,6 +36,7 @@ A specific name the corpus never mentions vetoes the answer outright.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -675,7 +676,7 @@ _MONTH = "|".join(_MONTHS + [m[:3] for m in _MONTHS])
 _NUMBER = re.compile(r"(?<![\d.,])(?:\d[\d,.]*\d|\d)(?![\d.,]?\d)"
                      r"|\b(?:dozens?|scores|hundreds?|thousands?|millions?|two|three|four|five"
                      r"|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b")
-_YEAR_NUMBER = re.compile(r"(?:1[89]\d\d|2[01]\d\d)")
+_MONTH_BEFORE = re.compile(rf"(?:{_MONTH})\s*$")  # "25 July": the number is a day
 # After a number: a date ("25 July") or a duration ("ten years"), not a count of things.
 _NOT_COUNTED = re.compile(rf"\s+(?:{_MONTH}|years?|months?|weeks?|days?|hours?|decades?)\b")
 
@@ -704,8 +705,8 @@ def _gives_a_count(text: str) -> bool:
     """The passage states a number of something ("84 fighters", "thousands of militants",
     "at least 2,800"), not only a year, a date or a duration."""
     folded = fold(text)
-    return any(not _YEAR_NUMBER.fullmatch(n.group())
-               and not re.search(rf"(?:{_MONTH})\s*$", folded[max(0, n.start() - 10):n.start()])
+    return any(not _YEAR.fullmatch(n.group())
+               and not _MONTH_BEFORE.search(folded[max(0, n.start() - 10):n.start()])
                and _NOT_COUNTED.match(folded, n.end()) is None
                for n in _NUMBER.finditer(folded))
 
@@ -803,12 +804,13 @@ def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
     doc = passages.doc_key_of(hits[0].index)
     shown = {h.index for h in hits}
     weights = query.weighted_terms() | dict.fromkeys(party.terms, 1.0)
+    concepts = content_concepts(query)
     elsewhere = None
     for index, score in engine.top_k_weighted(weights, params.candidates):
         if index in shown:
             continue
         held = passages.terms_of(index)
-        matched = tuple(c.typed for c in content_concepts(query)
+        matched = tuple(c.typed for c in concepts
                         if c.terms & held and not c.terms <= party.terms)
         same = passages.doc_key_of(index) == doc
         if (matched if same else elsewhere is None and len(matched) >= _ELSEWHERE) \
@@ -827,8 +829,10 @@ def _speaks(text: str, party: _Party) -> bool:
     words before the verb ("Mali's army has admitted"), or, when it says, just after an
     inverted ", said" or "according to" ("..., said the army", "according to the rebels")."""
     folded = fold(text)
+    starts = [0, *(m.end() for m in _SENTENCE_END.finditer(folded))]
     for verb in _VERBS[party.verbs].finditer(folded):
-        before = _SENTENCE_END.split(folded[:verb.start()])[-1].split()[-_SPEAKER_WORDS:]
+        start = starts[bisect.bisect_right(starts, verb.start()) - 1]  # of the verb's sentence
+        before = folded[start:verb.start()].split()[-_SPEAKER_WORDS:]
         if party.terms & set(analyze(" ".join(before))):
             return True
     if party.verbs != "saying":
