@@ -996,12 +996,17 @@ def _phrase_concept(reading: _Reading, words: Sequence[_Word], typed: str,
     PHRASE_WEIGHT when the index holds them and they are not common."""
     own = [t for w in words if w.folded not in _ENGLISH_FUNCTION for t in analyze(w.text)]
     alternatives = [Alternative(t, 1.0, TYPED) for t in own]
-    for term, synonyms in expand(own).items():
-        alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM) for s in sorted(synonyms - {term})]
+    alternatives += _synonym_alternatives(own)
     most = max(1, int(RELATED_MAX_SHARE * reading.vocabulary.n_docs))
     alternatives += [Alternative(t, PHRASE_WEIGHT, SYNONYM) for word in plain
                      for t in analyze(word) if 0 < reading.vocabulary.df(t) <= most]
     return Concept(typed, _dedupe(alternatives))
+
+
+def _synonym_alternatives(terms: Sequence[str]) -> list[Alternative]:
+    """Each term's synonyms (`expand`) at SYNONYM_WEIGHT, in a stable order."""
+    return [Alternative(s, SYNONYM_WEIGHT, SYNONYM)
+            for term, synonyms in expand(terms).items() for s in sorted(synonyms - {term})]
 
 
 FALSE_FRIEND_WEIGHT = 0.3  # a French word's own term that English words stem to as well
@@ -1024,8 +1029,7 @@ def _translation_concept(reading: _Reading, typed: str, targets: Sequence[str]) 
             if term not in own:
                 alternatives.append(Alternative(term, TRANSLATION_WEIGHT, TRANSLATION))
     translated = [a.term for a in alternatives if a.how == TRANSLATION]
-    for term, synonyms in expand(translated).items():  # "morts" -> dead: killed, casualties
-        alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM) for s in sorted(synonyms - {term})]
+    alternatives += _synonym_alternatives(translated)  # "morts" -> dead: killed, casualties
     if fold(typed) != fold(targets[0]):
         reading.translated.append((typed, targets[0]))
     return Concept(typed, _dedupe(alternatives))
@@ -1138,8 +1142,7 @@ def _read_word(reading: _Reading, word: _Word) -> None:
     ordinal = _ORDINAL.match(word.folded)  # "2nd", "1er": passages write the number
     term = ordinal.group(1) if ordinal else _acronym_or_term(word.text, vocabulary)
     alternatives = [Alternative(term, YEAR_WEIGHT if _YEAR.match(term) else 1.0, TYPED)]
-    alternatives += [Alternative(s, SYNONYM_WEIGHT, SYNONYM)
-                     for s in sorted(expand([term])[term] - {term})]
+    alternatives += _synonym_alternatives([term])
     short = _short_form(reading, word, term) or _other_spelling(reading, word, term)
     if short:
         reading.add(Concept(word.text, _dedupe([*alternatives, *short])))
