@@ -145,9 +145,7 @@ def _span(groups: dict[str, str | None]) -> tuple[dt.date, dt.date] | None:
     return (start, end) if start <= end else None
 
 
-_ISO_OR_SLASHED = re.compile(r"\b(?:(?P<iso_year>(?:19|20)\d\d)-(?P<iso_month>[01]?\d)-"
-                            r"(?P<iso_day>[0-3]?\d)|(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/"
-                            r"(?P<year>(?:19|20)\d\d))\b")
+_NUMERIC_DATES = (_PATTERNS[1], _PATTERNS[2])  # "2013-01-16", "16/01/2013"
 _SHORT_MONTH = re.compile(
     r"(?<![\w-])(?P<month>jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
     r"(?=\s+(?:[0-3]?\d(?:st|nd|rd|th)?\b|(?:19|20)\d\d\b))"
@@ -160,13 +158,10 @@ def written_dates(text: str) -> str:
     """Dates written as news copy writes them, so their words are searched as such:
     "2013-01-16" and "16/01/2013" -> "16 January 2013", "Sept 2021" -> "September 2021"."""
     def numeric(match: re.Match[str]) -> str:
-        groups = match.groupdict()
-        year = groups["iso_year"] or groups["year"]
-        month = int(groups["iso_month"] or groups["month"])
-        day = int(groups["iso_day"] or groups["day"])
+        month, day = int(match["mnum"]), int(match["day"])
         if not 1 <= month <= 12 or not 1 <= day <= 31:
             return match.group()
-        return f"{day} {_EN_MONTHS[month - 1].capitalize()} {year}"
+        return f"{day} {_EN_MONTHS[month - 1].capitalize()} {match['year']}"
 
     def spelt_out(match: re.Match[str]) -> str:
         short = next(g for g in match.groups() if g).lower()
@@ -174,7 +169,9 @@ def written_dates(text: str) -> str:
 
     if not any(c.isdigit() for c in text):
         return text
-    return _SHORT_MONTH.sub(spelt_out, _ISO_OR_SLASHED.sub(numeric, text))
+    for pattern in _NUMERIC_DATES:
+        text = pattern.sub(numeric, text)
+    return _SHORT_MONTH.sub(spelt_out, text)
 
 
 def _day_words(match: re.Match[str]) -> list[str]:
