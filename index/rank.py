@@ -179,6 +179,8 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     if not known or any(c not in {w.concept for w in known} for c in off_topic):
         return Ranking((), True, ABSTAIN_NO_MATCH)
     hits = _kept(query, known, engine, params, off_topic)
+    if _all_of_other_years(query, hits, passages):
+        return Ranking((), True, ABSTAIN_NO_MATCH)
     hits = proximity.reordered(hits, [proximity.Weighted(w.terms, w.weight) for w in known],
                                passages, params.proximity_power)
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
@@ -287,6 +289,59 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     strict = _coordinated(strict, params.coverage_power)
     best = strict[0].score
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
+
+
+# A word before a period that relates what the question asks to it rather than placing it
+# there ("before the August 2020 coup", "since 2013", "après 2012").
+_RELATED_TO = frozenset("before after since until till prior following avant apres depuis "
+                        "jusqu jusqu'a jusqu'en".split())
+_RELATION_WORDS = 3  # how far before the period such a word is looked for
+# A passage's years that run on to its present: "since 2013", "(August 2022–present)".
+_OPEN_ENDED = re.compile(r"\b(?:since|depuis)\s+(?:\w+\s+)?(?:1[89]|2[01])\d\d\b"
+                         r"|\b(?:1[89]|2[01])\d\d\s*[-–—]\s*(?:present|today|now)\b")
+
+
+def _all_of_other_years(query: Query, hits: Sequence[Hit], passages: PassageView) -> bool:
+    """The question places what it asks in a period ("in November 2024", "the 2022 Menaka
+    offensive") and every passage that passes the rules is about other years: it names
+    years, none of them in the period, and its document is not dated in it. A temporal
+    constraint of the question that no kept passage can meet; the corpus covers the topic,
+    not that time. A passage naming no year may be about any time and never counts
+    against the question."""
+    periods = _placed_in(query)
+    if not periods:
+        return False
+    strict = [h for h in hits if not h.companion]
+    return bool(strict) and not any(_may_be_in(h.index, periods, passages) for h in strict)
+
+
+def _placed_in(query: Query) -> tuple[DateRange, ...]:
+    """The periods the question places what it asks in; none when one of them is only a
+    reference point ("before the August 2020 coup", "since 2013"), or is not found."""
+    text = fold(query.cleaned or query.question)
+    for period in query.dates:
+        at = text.find(period.text)
+        before = {w.strip(",.;:!?()\"") for w in text[:at].split()[-_RELATION_WORDS:]}
+        if at < 0 or before & _RELATED_TO:
+            return ()
+    return query.dates
+
+
+def _may_be_in(index: int, periods: Sequence[DateRange], passages: PassageView) -> bool:
+    """The passage may be about one of the periods: it is (`_about_period`: its document
+    is dated in it, it names its year), or the years it names span one, or it names no
+    year and a period falls in the year before its document's date (news copy speaks of
+    its own time; an undated document's passage may be about any time)."""
+    if _about_period(index, periods, passages):
+        return True
+    text = fold(f"{passages.heading_of(index)} {passages.text_of(index)}")
+    years = [int(y) for y in _YEAR.findall(text)]
+    if years:
+        first, last = min(years), dt.MAXYEAR if _OPEN_ENDED.search(text) else max(years)
+        return any(first <= p.end.year and p.start.year <= last for p in periods)
+    written = parse_date(passages.date_of(index))
+    return written is None or any(
+        p.start <= written and (written - p.end).days <= _REPORTED_WITHIN_DAYS for p in periods)
 
 
 @dataclass(frozen=True, slots=True)
