@@ -4,6 +4,7 @@ spelling in its demonym group."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -11,7 +12,7 @@ import numpy as np
 from index.analyze import analyze
 from index.engine import BM25
 from index.lexicon import load_aliases
-from index.query import TYPED, Alternative, Concept, Query
+from index.query import TYPED, Alternative, Concept, DateRange, Query
 from index.rank import ABSTAIN_NO_MATCH, Ranking, RankParams, rank
 from index.understand import prepare, understand
 from index.vocabulary import Vocabulary
@@ -326,3 +327,113 @@ def test_a_capitalised_french_name_the_index_lacks_is_still_unknown() -> None:
     query = understand("Qui a condamné le Conseil de Tombouctou créé par Zorglub ?", LINKS,
                        load_aliases())
     assert "Zorglub" in query.unknown_names
+
+
+# ----- a question placed in a period the kept passages are not about ----------------------
+
+# "Why did the junta postpone the presidential election planned for February 2024?": the
+# corpus speaks of the junta and of elections, in 2021 and 2022, never of 2024.
+
+@dataclass(frozen=True)
+class DatedDoc:
+    key: str
+    text: str
+    date: str = ""
+    heading: str = ""
+
+
+class DatedPassages(Passages):
+    """Passages with their document's date and section heading."""
+
+    def __init__(self, docs: list[DatedDoc]) -> None:
+        super().__init__([Doc(d.key, f"{d.heading} {d.text}") for d in docs])
+        self.dated = docs
+
+    def date_of(self, index: int) -> str:
+        return self.dated[index].date
+
+    def heading_of(self, index: int) -> str:
+        return self.dated[index].heading
+
+    def text_of(self, index: int) -> str:
+        return self.dated[index].text
+
+
+ELECTION = [
+    DatedDoc("a", "In 2021 the junta said it would hold the election in February 2022."),
+    DatedDoc("b", "The junta postponed the election again, citing security.",
+             heading="2021 coup and aftermath (2021-2022)"),
+    *[DatedDoc(f"f{i}", d.text) for i, d in enumerate(filler(30))],
+]
+
+
+def period(text: str, start: dt.date, end: dt.date) -> DateRange:
+    return DateRange(start, end, text=text)
+
+
+FEBRUARY_2024 = period("february 2024", dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+
+
+def ask_dated(passages: Passages, question: str, *dates: DateRange) -> Ranking:
+    concepts = (concept("junta"), concept("postpone"), concept("election"))
+    query = Query(question, cleaned=question, concepts=concepts, dates=dates)
+    return rank(query, passages.engine, passages, limit=5, params=PARAMS)
+
+
+POSTPONED = "Why did the junta postpone the election planned for February 2024?"
+
+
+def test_a_question_placed_in_a_period_abstains_when_every_kept_passage_is_of_other_years(
+) -> None:
+    passages = DatedPassages(ELECTION)
+    # without the period, the passages about the junta and the election answer
+    assert not ask_dated(passages, "Why did the junta postpone the election?").abstained
+    ranking = ask_dated(passages, POSTPONED, FEBRUARY_2024)
+    assert ranking.abstained and ranking.reason == ABSTAIN_NO_MATCH
+
+
+def test_a_passage_naming_the_period_or_no_year_at_all_still_answers() -> None:
+    for extra in (DatedDoc("c", "The junta postponed the February 2024 election."),
+                  DatedDoc("c", "The junta postponed the election, which was planned for "
+                                "2024."),
+                  DatedDoc("c", "The junta postponed the election indefinitely.")):
+        passages = DatedPassages([*ELECTION, extra])
+        ranking = ask_dated(passages, POSTPONED, FEBRUARY_2024)
+        assert not ranking.abstained, extra.text
+        assert "c" in {passages.dated[h.index].key for h in ranking.hits}
+
+
+def test_a_yearless_passage_is_about_the_year_before_its_documents_date() -> None:
+    yearless = "The junta postponed the election indefinitely."
+    for date, answers in (("5 March 2024", True), ("2025-01-10", True),
+                          ("07 December 2025", False), ("1 June 2023", False)):
+        passages = DatedPassages([*ELECTION, DatedDoc("c", yearless, date=date)])
+        assert ask_dated(passages, POSTPONED, FEBRUARY_2024).abstained is not answers, date
+
+
+def test_years_running_on_to_the_present_span_the_period() -> None:
+    for text in ("The junta has postponed every election since 2021.",
+                 "Election postponed by the junta.  (August 2022–present)"):
+        passages = DatedPassages([*ELECTION, DatedDoc("c", text)])
+        assert not ask_dated(passages, POSTPONED, FEBRUARY_2024).abstained, text
+    passages = DatedPassages([*ELECTION, DatedDoc("c", "The junta postponed it in 2023.")])
+    assert ask_dated(passages, POSTPONED, FEBRUARY_2024).abstained
+
+
+def test_a_period_the_question_relates_to_is_no_constraint() -> None:
+    # "before the 2024 vote", "since 2024": what is asked happened at another time
+    passages = DatedPassages(ELECTION)
+    year = period("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    for question in ("Why did the junta postpone the election before the 2024 vote?",
+                     "Has the junta postponed the election since 2024?"):
+        assert not ask_dated(passages, question, year).abstained, question
+    in_year = "Why did the junta postpone the election in 2024?"
+    assert ask_dated(passages, in_year, year).abstained
+
+
+def test_other_years_abstain_alike_when_the_corpus_grows_100x() -> None:
+    small = DatedPassages(ELECTION)
+    big = DatedPassages([*ELECTION, *[DatedDoc(f"g{i}", d.text)
+                                       for i, d in enumerate(filler(3000, seed=1))]])
+    assert ask_dated(small, POSTPONED, FEBRUARY_2024).abstained
+    assert ask_dated(big, POSTPONED, FEBRUARY_2024).abstained
