@@ -329,19 +329,37 @@ def _placed_in(query: Query) -> tuple[DateRange, ...]:
 
 def _may_be_in(index: int, periods: Sequence[DateRange], passages: PassageView) -> bool:
     """The passage may be about one of the periods: it is (`_about_period`: its document
-    is dated in it, it names its year), or the years it names span one, or it names no
-    year and a period falls in the year before its document's date (news copy speaks of
-    its own time; an undated document's passage may be about any time)."""
+    is dated in it, it names its year and month), or nothing it names rules that out
+    (`_not_ruled_out`)."""
     if _about_period(index, periods, passages):
         return True
     text = fold(f"{passages.heading_of(index)} {passages.text_of(index)}")
+    written = parse_date(passages.date_of(index))
+    return any(_not_ruled_out(text, period, written) for period in periods)
+
+
+def _not_ruled_out(text: str, period: DateRange, written: dt.date | None) -> bool:
+    """The years the passage names span the period's (since 2021: to this day), or it
+    names none and the period falls in the year before its document's date (news copy
+    speaks of its own time; an undated document's passage may be about any time); and, for
+    a period shorter than a year, the months it names as dates (in the period's years)
+    meet the period's."""
     years = [int(y) for y in _YEAR.findall(text)]
     if years:
         first, last = min(years), dt.MAXYEAR if _OPEN_ENDED.search(text) else max(years)
-        return any(first <= p.end.year and p.start.year <= last for p in periods)
-    written = parse_date(passages.date_of(index))
-    return written is None or any(
-        p.start <= written and (written - p.end).days <= _REPORTED_WITHIN_DAYS for p in periods)
+        if not (first <= period.end.year and period.start.year <= last):
+            return False
+        if first < period.start.year or last > period.end.year:
+            return True  # its months may be of its other years
+    elif written is not None and not (
+            period.start <= written and (written - period.end).days <= _REPORTED_WITHIN_DAYS):
+        return False
+    if (period.end - period.start).days >= _A_YEAR:
+        return True
+    named = _months_named(text)
+    wanted = _months_between(period.start, period.end)
+    return (not named or bool(named & wanted)
+            or (len(named) > 1 and min(named) <= min(wanted) and max(wanted) <= max(named)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,6 +595,25 @@ def _mentions(period: DateRange, terms: frozenset[str]) -> bool:
 def _months_between(start: dt.date, end: dt.date) -> set[int]:
     count = (end.year - start.year) * 12 + end.month - start.month
     return {(start.month - 1 + i) % 12 + 1 for i in range(min(count, 11) + 1)}
+
+
+_A_YEAR = 360
+_MONTH_WORDS = "|".join(_MONTHS + _MONTHS_FR)
+# A month named as a date: "6 October", "October 6", "in October", "October 2023",
+# "en octobre" (not "may" or "march" as words of their own), or "October to December".
+_MONTH_DATE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:of\s+)?(?P<a>{_MONTH_WORDS})\b"
+    rf"|\b(?:in|early|late|mid|by|since|until|from|between|during|on|en|debut|fin|mi|depuis)"
+    rf"\s+(?P<b>{_MONTH_WORDS})\b"
+    rf"|\b(?P<c>{_MONTH_WORDS})\s+(?:\d{{1,2}}\b|(?:1[89]|2[01])\d\d\b)")
+_MONTH_SPAN = re.compile(rf"\b(?P<a>{_MONTH_WORDS})\s*(?:and|to|through|until|-|–|et|au|a)\s*"
+                         rf"(?P<b>{_MONTH_WORDS})\b")
+
+
+def _months_named(text: str) -> set[int]:
+    """The months a folded text names as dates, as numbers."""
+    return {_MONTH_NUMBER[name] for pattern in (_MONTH_DATE, _MONTH_SPAN)
+            for m in pattern.finditer(text) for name in m.groupdict().values() if name}
 
 
 def _newest(hits: list[Hit], passages: PassageView) -> dt.date | None:

@@ -437,3 +437,39 @@ def test_other_years_abstain_alike_when_the_corpus_grows_100x() -> None:
                                        for i, d in enumerate(filler(3000, seed=1))]])
     assert ask_dated(small, POSTPONED, FEBRUARY_2024).abstained
     assert ask_dated(big, POSTPONED, FEBRUARY_2024).abstained
+
+
+# "On what date did the army retake Kidal in November 2023?": the corpus tells of an
+# offensive on Kidal in October, and of Kidal retaken in 2012; never of November 2023.
+KIDAL_RETAKEN = [
+    DatedDoc("o", "In October the army and Wagner launched an offensive to retake Kidal; "
+                  "clashes erupted on 6 October."),
+    DatedDoc("r", "The army tried to retake Kidal from the rebels in 2012."),
+    *[DatedDoc(f"f{i}", d.text) for i, d in enumerate(filler(30))],
+]
+NOVEMBER_2023 = period("november 2023", dt.date(2023, 11, 1), dt.date(2023, 11, 30))
+
+
+def ask_retaken(passages: Passages, *dates: DateRange) -> Ranking:
+    question = "On what date did the army retake Kidal in November 2023?"
+    query = Query(question, cleaned=question, dates=dates,
+                  concepts=(concept("army"), concept("retake"), concept("Kidal", name=True)))
+    return rank(query, passages.engine, passages, limit=5, params=PARAMS)
+
+
+def test_a_passage_naming_other_months_of_the_year_is_not_about_a_month_asked() -> None:
+    passages = DatedPassages(KIDAL_RETAKEN)
+    assert not ask_retaken(passages).abstained  # not vacuous: the passages answer otherwise
+    ranking = ask_retaken(passages, NOVEMBER_2023)
+    assert ranking.abstained and ranking.reason == ABSTAIN_NO_MATCH
+
+
+def test_a_passage_naming_the_month_or_months_around_it_answers() -> None:
+    for text in ("The army retook Kidal on 14 November.",
+                 "Between October and December the army moved to retake Kidal.",
+                 "The army may retake Kidal soon, officials said.",  # "may" is no month
+                 "From October 2022 to 2024 the army fought to retake Kidal."):
+        passages = DatedPassages([*KIDAL_RETAKEN, DatedDoc("n", text)])
+        ranking = ask_retaken(passages, NOVEMBER_2023)
+        assert not ranking.abstained, text
+        assert "n" in {passages.dated[h.index].key for h in ranking.hits}, text
