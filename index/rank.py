@@ -179,7 +179,7 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     if not known or any(c not in {w.concept for w in known} for c in off_topic):
         return Ranking((), True, ABSTAIN_NO_MATCH)
     hits = _kept(query, known, engine, params, off_topic)
-    if _all_of_other_years(query, hits, passages):
+    if _of_another_time(query, hits, passages):
         return Ranking((), True, ABSTAIN_NO_MATCH)
     hits = proximity.reordered(hits, [proximity.Weighted(w.terms, w.weight) for w in known],
                                passages, params.proximity_power)
@@ -301,18 +301,20 @@ _OPEN_ENDED = re.compile(r"\b(?:since|depuis)\s+(?:\w+\s+)?(?:1[89]|2[01])\d\d\b
                          r"|\b(?:1[89]|2[01])\d\d\s*[-–—]\s*(?:present|today|now)\b")
 
 
-def _all_of_other_years(query: Query, hits: Sequence[Hit], passages: PassageView) -> bool:
+def _of_another_time(query: Query, hits: Sequence[Hit], passages: PassageView) -> bool:
     """The question places what it asks in a period ("in November 2024", "the 2022 Menaka
-    offensive") and every passage that passes the rules is about other years: it names
-    years, none of them in the period, and its document is not dated in it. A temporal
-    constraint of the question that no kept passage can meet; the corpus covers the topic,
-    not that time. A passage naming no year may be about any time and never counts
-    against the question."""
+    offensive"), the best passage that passes the rules is about another time, and no
+    passage that passes them is about the period (`_time_of`). A temporal constraint no
+    kept passage meets: the corpus covers the topic, not that time. A passage whose time
+    is unknown (no year, an undated document) below the best one does not answer for the
+    period: in a larger corpus more such passages pass the rules by chance."""
     periods = _placed_in(query)
-    if not periods:
-        return False
     strict = [h for h in hits if not h.companion]
-    return bool(strict) and not any(_may_be_in(h.index, periods, passages) for h in strict)
+    if not periods or not strict:
+        return False
+    if _time_of(strict[0].index, periods, passages) != _OTHER:
+        return False
+    return all(_time_of(h.index, periods, passages) != _IN for h in strict[1:])
 
 
 def _placed_in(query: Query) -> tuple[DateRange, ...]:
@@ -327,39 +329,55 @@ def _placed_in(query: Query) -> tuple[DateRange, ...]:
     return query.dates
 
 
-def _may_be_in(index: int, periods: Sequence[DateRange], passages: PassageView) -> bool:
-    """The passage may be about one of the periods: it is (`_about_period`: its document
-    is dated in it, it names its year and month), or nothing it names rules that out
-    (`_not_ruled_out`)."""
+_IN, _OTHER, _UNKNOWN = "in", "other", "unknown"  # a passage's time against a period
+
+
+def _time_of(index: int, periods: Sequence[DateRange], passages: PassageView) -> str:
+    """Whether the passage is about one of the periods (`_IN`: `_about_period`, or it
+    names one's year), about another time (`_OTHER`), or may be about one (`_UNKNOWN`), by
+    `_time_against`."""
     if _about_period(index, periods, passages):
-        return True
+        return _IN
     text = fold(f"{passages.heading_of(index)} {passages.text_of(index)}")
     written = parse_date(passages.date_of(index))
-    return any(_not_ruled_out(text, period, written) for period in periods)
+    found = {_time_against(text, period, written) for period in periods}
+    return next(t for t in (_IN, _UNKNOWN, _OTHER) if t in found)
 
 
-def _not_ruled_out(text: str, period: DateRange, written: dt.date | None) -> bool:
-    """The years the passage names span the period's (since 2021: to this day), or it
-    names none and the period falls in the year before its document's date (news copy
-    speaks of its own time; an undated document's passage may be about any time); and, for
-    a period shorter than a year, the months it names as dates (in the period's years)
-    meet the period's."""
+def _time_against(text: str, period: DateRange, written: dt.date | None) -> str:
+    """The passage's time against one period. It is of the years it names (since 2021: to
+    this day): `_IN` when it names one of the period's, `_OTHER` when their span misses
+    the period, `_UNKNOWN` when their span holds it unnamed. Naming none, it speaks
+    of its document's time (news copy): `_OTHER` when the period is not in the year before
+    its date, else `_UNKNOWN`, as in an undated document. For a period shorter than a
+    year, the months it names as dates (in the period's years) tell more: `_OTHER` when
+    they miss the period's, `_IN` when they meet them."""
     years = [int(y) for y in _YEAR.findall(text)]
     if years:
         first, last = min(years), dt.MAXYEAR if _OPEN_ENDED.search(text) else max(years)
         if not (first <= period.end.year and period.start.year <= last):
-            return False
+            return _OTHER
+        if not any(period.start.year <= y <= period.end.year for y in years):
+            return _UNKNOWN  # "since 2021", "2012-2023": the period is inside, not named
         if first < period.start.year or last > period.end.year:
-            return True  # its months may be of its other years
-    elif written is not None and not (
+            return _IN  # its months may be of its other years
+        return _OTHER if _months_meet(text, period) is False else _IN
+    if written is not None and not (
             period.start <= written and (written - period.end).days <= _REPORTED_WITHIN_DAYS):
-        return False
-    if (period.end - period.start).days >= _A_YEAR:
-        return True
+        return _OTHER
+    meet = _months_meet(text, period)
+    return _UNKNOWN if meet is None else _IN if meet else _OTHER
+
+
+def _months_meet(text: str, period: DateRange) -> bool | None:
+    """Whether the months the text names as dates meet a period shorter than a year: one
+    of its months, or months around it ("between October and December"); None when the
+    period is a year or more or the text names no month."""
     named = _months_named(text)
+    if (period.end - period.start).days >= _A_YEAR or not named:
+        return None
     wanted = _months_between(period.start, period.end)
-    return (not named or bool(named & wanted)
-            or (len(named) > 1 and min(named) <= min(wanted) and max(wanted) <= max(named)))
+    return bool(named & wanted) or (min(named) <= min(wanted) and max(wanted) <= max(named))
 
 
 @dataclass(frozen=True, slots=True)
