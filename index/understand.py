@@ -670,11 +670,27 @@ def _read_alias_spelt_otherwise(reading: _Reading, words: Sequence[_Word], i: in
         found = process.extractOne(" ".join(w.folded for w in words[i:i + n]), names,
                                    scorer=fuzz.ratio, score_cutoff=_LONG_NAME_SIMILARITY)
         entry = reading.aliases.lookup(found[0]) if found else None
+        if entry is None:
+            entry = _named_in_part(reading.aliases, [w.folded for w in words[i:i + n]])
         if entry is not None:
             for concept in _alias_concept(reading, phrase, entry):
                 reading.add(concept)
             return n
     return 0
+
+
+def _named_in_part(aliases: AliasLookup, typed: Sequence[str]) -> AliasEntryLike | None:
+    """The entry one of whose long names holds the typed words in a row, three of them at
+    least not function words ("Multidimensional Integrated Stabilization Mission" of the
+    UN mission's full name), when no other entry's name holds them too."""
+    if sum(w not in _ENGLISH_FUNCTION for w in typed) < _LONG_NAME_WORDS:
+        return None
+    size = len(typed)
+    found = {name for name in _long_names(aliases)
+             if any(tuple(parts[j:j + size]) == tuple(typed)
+                    for parts in [name.split()] for j in range(len(parts) - size + 1))}
+    entries = {id(e): e for e in map(aliases.lookup, found) if e is not None}
+    return next(iter(entries.values())) if len(entries) == 1 else None
 
 
 _LONG_NAMES: dict[int, tuple[AliasLookup, list[str]]] = {}  # by table: (table, names)

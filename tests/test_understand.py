@@ -669,3 +669,22 @@ def test_a_french_word_with_no_english_cognate_in_the_index_gets_none() -> None:
     query = understand("Que sait-on du consulat au Mali ?", vocab, ALIASES)
     consulat = next(c for c in query.concepts if c.typed == "consulat")
     assert [a.how for a in consulat.alternatives] == [TYPED]
+
+
+def test_a_long_name_typed_in_part_is_the_entry_it_belongs_to() -> None:
+    # The corpus writes MINUSMA; the question types most of the mission's full name.
+    vocab = Vocabulary.from_passages(["MINUSMA handed its bases to the army.",
+                                      "Rebels took Gao.", "The UN left Mali."])
+    query = understand("What did the UN Multidimensional Integrated Stabilization Mission "
+                       "hand over?", vocab, ALIASES)
+    assert query.unknown_names == ()
+    assert alternative(query, analyze("MINUSMA")[0]) == (0.8, ALIAS)
+
+
+@pytest.mark.parametrize("typed", ["Integrated Stabilization", "Stabilization Mission Kenya"])
+def test_two_words_of_a_long_name_or_words_out_of_its_order_are_not_that_name(
+        typed: str) -> None:
+    vocab = Vocabulary.from_passages(["MINUSMA handed its bases to the army.",
+                                      "Rebels took Gao."])
+    query = understand(f"What did the {typed} do?", vocab, ALIASES)
+    assert alternative(query, analyze("MINUSMA")[0]) is None
