@@ -1183,9 +1183,9 @@ def _read_word(reading: _Reading, word: _Word) -> None:
                                                 *concept.alternatives[1:]])))
         return
     cognates = _cognates(reading, word) if in_french and not name and term not in vocabulary \
-        else ()
+        else {}
     if cognates:
-        reading.translated.append((word.text, vocabulary.surface_of(cognates[0])))
+        reading.translated.append((word.text, next(iter(cognates.values()))))
         alternatives += [Alternative(t, COGNATE_WEIGHT, TRANSLATION) for t in cognates]
         reading.add(Concept(word.text, _dedupe(alternatives)))
         return
@@ -1207,26 +1207,29 @@ _COGNATE_ENDINGS = (("at", "ate"), ("ais", "i"), ("aise", "i"), ("ienne", "ian")
 _COGNATE_STARTS = (("tch", "ch"),)
 
 
-def _cognates(reading: _Reading, word: _Word) -> tuple[str, ...]:
+def _cognates(reading: _Reading, word: _Word) -> dict[str, str]:
     """Index terms of the English words a French word the lexicon does not translate is
     spelt like: its cognates, by the regular differences of their endings (cross-language
-    IR's cognate matching). Common words of the corpus are left out, as translations are."""
+    IR's cognate matching), each with the English word it was found as. Common words of the
+    corpus are left out, as translations are."""
     folded = word.folded
     if len(folded) < _MIN_COGNATE_LENGTH:
-        return ()
+        return {}
     singular = {folded, folded[:-1]} if folded.endswith(("s", "x")) else {folded}
     for french, english in _COGNATE_STARTS:
         singular |= {english + w[len(french):] for w in singular if w.startswith(french)}
     vocabulary = reading.vocabulary
     most = max(1, int(RELATED_MAX_SHARE * vocabulary.n_docs))
-    found: dict[str, None] = {}
+    found: dict[str, str] = {}
     for form in sorted(singular):
         for french, english in _COGNATE_ENDINGS:
             if form.endswith(french) and len(form) - len(french) >= 3:
-                for term in analyze(form[:len(form) - len(french)] + english):
-                    if 0 < vocabulary.df(term) <= most:
-                        found[term] = None
-    return tuple(found)
+                written = form[:len(form) - len(french)] + english
+                for term in analyze(written):
+                    if 0 < vocabulary.df(term) <= most:  # Pakistani as the corpus writes it
+                        capital = vocabulary.surface_of(term)[:1].isupper()
+                        found.setdefault(term, written.capitalize() if capital else written)
+    return found
 
 
 _MIN_COGNATE_LENGTH = 5
