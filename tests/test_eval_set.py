@@ -1,6 +1,7 @@
 """The evaluation sets of issue #10 are well formed: the dev/held-out halves (tests/eval/dev.yaml,
 heldout.yaml: sizes per kind, a 50/50 split by the documented rule) and the blind sets
-(tests/eval/blind.yaml, blind2.yaml, blind3.yaml: each written without seeing the others, never tuned on).
+(tests/eval/blind.yaml, blind2.yaml, blind3.yaml: each written without seeing the others,
+never tuned on).
 In every set the evidence really occurs in the indexed passages and no question appears
 twice."""
 
