@@ -303,18 +303,21 @@ _OPEN_ENDED = re.compile(r"\b(?:since|depuis)\s+(?:\w+\s+)?(?:1[89]|2[01])\d\d\b
 
 def _of_another_time(query: Query, hits: Sequence[Hit], passages: PassageView) -> bool:
     """The question places what it asks in a period ("in November 2024", "the 2022 Menaka
-    offensive"), the best passage that passes the rules is about another time, and no
-    passage that passes them is about the period (`_time_of`). A temporal constraint no
-    kept passage meets: the corpus covers the topic, not that time. A passage whose time
-    is unknown (no year, an undated document) below the best one does not answer for the
-    period: in a larger corpus more such passages pass the rules by chance."""
+    offensive"), the two best passages that pass the rules are about other times, and none
+    that passes them is about the period (`_time_of`): a temporal constraint no kept
+    passage meets; the corpus covers the topic, not that time. A passage whose time is
+    unknown (it names no year) among the two best may be the answer; further down it is
+    not enough: a larger corpus holds more such passages that pass the rules by chance."""
     periods = _placed_in(query)
     strict = [h for h in hits if not h.companion]
     if not periods or not strict:
         return False
-    if _time_of(strict[0].index, periods, passages) != _OTHER:
-        return False
-    return all(_time_of(h.index, periods, passages) != _IN for h in strict[1:])
+    best, rest = strict[:_BEST_TWO], strict[_BEST_TWO:]
+    return (all(_time_of(h.index, periods, passages) == _OTHER for h in best)
+            and all(_time_of(h.index, periods, passages) != _IN for h in rest))
+
+
+_BEST_TWO = 2
 
 
 def _placed_in(query: Query) -> tuple[DateRange, ...]:
@@ -333,40 +336,34 @@ _IN, _OTHER, _UNKNOWN = "in", "other", "unknown"  # a passage's time against a p
 
 
 def _time_of(index: int, periods: Sequence[DateRange], passages: PassageView) -> str:
-    """Whether the passage is about one of the periods (`_IN`: `_about_period`, or it
-    names one's year), about another time (`_OTHER`), or may be about one (`_UNKNOWN`), by
-    `_time_against`."""
+    """Whether the passage is about one of the periods (`_IN`: `_about_period`, its
+    document dated in it, or it names one's year), about another time (`_OTHER`), or
+    may be about one (`_UNKNOWN`), by `_time_against`."""
     if _about_period(index, periods, passages):
         return _IN
     text = fold(f"{passages.heading_of(index)} {passages.text_of(index)}")
-    written = parse_date(passages.date_of(index))
-    found = {_time_against(text, period, written) for period in periods}
+    found = {_time_against(text, period) for period in periods}
     return next(t for t in (_IN, _UNKNOWN, _OTHER) if t in found)
 
 
-def _time_against(text: str, period: DateRange, written: dt.date | None) -> str:
-    """The passage's time against one period. It is of the years it names (since 2021: to
-    this day): `_IN` when it names one of the period's, `_OTHER` when their span misses
-    the period, `_UNKNOWN` when their span holds it unnamed. Naming none, it speaks
-    of its document's time (news copy): `_OTHER` when the period is not in the year before
-    its date, else `_UNKNOWN`, as in an undated document. For a period shorter than a
-    year, the months it names as dates (in the period's years) tell more: `_OTHER` when
-    they miss the period's, `_IN` when they meet them."""
+def _time_against(text: str, period: DateRange) -> str:
+    """The passage's time against one period, by the years it names (since 2021: to this
+    day): `_IN` when it names one of the period's, `_OTHER` when their span misses the
+    period, `_UNKNOWN` when their span holds it unnamed or it names none. For a period
+    shorter than a year, the months it names as dates (in the period's years) tell more:
+    `_OTHER` when they miss the period's, `_IN` when they meet them."""
     years = [int(y) for y in _YEAR.findall(text)]
-    if years:
-        first, last = min(years), dt.MAXYEAR if _OPEN_ENDED.search(text) else max(years)
-        if not (first <= period.end.year and period.start.year <= last):
-            return _OTHER
-        if not any(period.start.year <= y <= period.end.year for y in years):
-            return _UNKNOWN  # "since 2021", "2012-2023": the period is inside, not named
-        if first < period.start.year or last > period.end.year:
-            return _IN  # its months may be of its other years
-        return _OTHER if _months_meet(text, period) is False else _IN
-    if written is not None and not (
-            period.start <= written and (written - period.end).days <= _REPORTED_WITHIN_DAYS):
+    if not years:
+        meet = _months_meet(text, period)
+        return _UNKNOWN if meet is None else _IN if meet else _OTHER
+    first, last = min(years), dt.MAXYEAR if _OPEN_ENDED.search(text) else max(years)
+    if not (first <= period.end.year and period.start.year <= last):
         return _OTHER
-    meet = _months_meet(text, period)
-    return _UNKNOWN if meet is None else _IN if meet else _OTHER
+    if not any(period.start.year <= y <= period.end.year for y in years):
+        return _UNKNOWN  # "since 2021", "2012-2023": the period is inside, not named
+    if first < period.start.year or last > period.end.year:
+        return _IN  # its months may be of its other years
+    return _OTHER if _months_meet(text, period) is False else _IN
 
 
 def _months_meet(text: str, period: DateRange) -> bool | None:
