@@ -303,21 +303,28 @@ _OPEN_ENDED = re.compile(r"\b(?:since|depuis)\s+(?:\w+\s+)?(?:1[89]|2[01])\d\d\b
 
 def _of_another_time(query: Query, hits: Sequence[Hit], passages: PassageView) -> bool:
     """The question places what it asks in a period ("in November 2024", "the 2022 Menaka
-    offensive"), the two best passages that pass the rules are about other times, and none
-    that passes them is about the period (`_time_of`): a temporal constraint no kept
-    passage meets; the corpus covers the topic, not that time. A passage whose time is
-    unknown (it names no year) among the two best may be the answer; further down it is
-    not enough: a larger corpus holds more such passages that pass the rules by chance."""
+    offensive") and every passage that passes the rules rules out an answer for it
+    (`_rules_out`): a temporal constraint no kept passage meets; the corpus covers the
+    topic, not that time."""
     periods = _placed_in(query)
     strict = [h for h in hits if not h.companion]
     if not periods or not strict:
         return False
-    best, rest = strict[:_BEST_TWO], strict[_BEST_TWO:]
-    return (all(_time_of(h.index, periods, passages) == _OTHER for h in best)
-            and all(_time_of(h.index, periods, passages) != _IN for h in rest))
+    names = frozenset(c.typed for c in query.concepts if c.is_name)
+    return all(_rules_out(place, hit, periods, names, passages)
+               for place, hit in enumerate(strict))
 
 
-_BEST_TWO = 2
+def _rules_out(place: int, hit: Hit, periods: Sequence[DateRange], names: frozenset[str],
+               passages: PassageView) -> bool:
+    """A kept passage (at `place` among them, best first) is about another time
+    (`_time_of`), or its time is unknown and it is neither the best one nor the runner-up
+    speaking of the question's names: further down, or holding only common words of the
+    question, it may pass the rules by chance, the more so in a larger corpus."""
+    time = _time_of(hit.index, periods, passages)
+    if time == _UNKNOWN:
+        return place > 1 or (place == 1 and not names & set(hit.matched))
+    return time == _OTHER
 
 
 def _placed_in(query: Query) -> tuple[DateRange, ...]:

@@ -502,3 +502,16 @@ def test_a_passage_of_unknown_time_below_the_two_best_does_not_answer_for_the_pe
         ranking = ask_retaken(passages, NOVEMBER_2023)
         assert not ranking.abstained
         assert "w" in {passages.dated[h.index].key for h in ranking.hits[:2]}
+
+
+def test_a_runner_up_of_unknown_time_answers_only_when_it_speaks_of_the_questions_names(
+) -> None:
+    # behind a passage of another time (2012), a yearless one naming Kidal may be the
+    # answer; one sharing only common words of the question (army, retake) is chance
+    older = DatedDoc("r", "The army tried to retake Kidal from the rebels in 2012.")
+    for text, answers in (("Kidal residents said the army was near the town.", True),
+                          ("Residents said the army would retake the town soon.", False)):
+        passages = DatedPassages([older, DatedDoc("w", text), *KIDAL_RETAKEN[2:]])
+        keys = [passages.dated[h.index].key for h in ask_retaken(passages).hits]
+        assert keys == ["r", "w"], text  # without the period both answer, "w" second
+        assert ask_retaken(passages, NOVEMBER_2023).abstained is not answers, text
