@@ -280,7 +280,8 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
         bar_coverage = (coverage if bar_total == total  # no everyday word counts less
                         else sum(bar.weight_of(w) for w in matched) / bar_total)
         typed = tuple(w.concept.typed for w in matched)
-        if score >= floor and len(matched) >= bar.need and bar_coverage >= bar.fraction:
+        enough = len(matched) >= bar.need or _defines(query, matched)
+        if score >= floor and enough and bar_coverage >= bar.fraction:
             strict.append(Hit(index, score, typed, coverage))
         elif bar_coverage >= params.min_matched_fraction / 2:
             near.append(Hit(index, score, typed, coverage, companion=True))
@@ -382,6 +383,13 @@ def _months_meet(text: str, period: DateRange) -> bool | None:
         return None
     wanted = _months_between(period.start, period.end)
     return bool(named & wanted) or (min(named) <= min(wanted) and max(wanted) <= max(named))
+
+
+def _defines(query: Query, matched: Sequence[_Weighed]) -> bool:
+    """The passage holds the X of "What is X?" (`Query.defines`), which the rest of the
+    question asks about."""
+    subject = fold(query.defines)
+    return bool(subject) and any(fold(w.concept.typed) == subject for w in matched)
 
 
 @dataclass(frozen=True, slots=True)

@@ -515,3 +515,45 @@ def test_a_runner_up_of_unknown_time_answers_only_when_it_speaks_of_the_question
         keys = [passages.dated[h.index].key for h in ask_retaken(passages).hits]
         assert keys == ["r", "w"], text  # without the period both answer, "w" second
         assert ask_retaken(passages, NOVEMBER_2023).abstained is not answers, text
+
+
+# ----- "What is X, and ...?": the passage that holds X answers ------------------------------
+
+# "What is MUJAO and where did it come from?": no passage holds MUJAO and "come" together;
+# the one that names MUJAO is the answer, the rest of the question asks about it.
+MUJAO = [
+    Doc("m", "The breakaway faction, the Movement for Oneness and Jihad in West Africa "
+             "(MUJAO), split from AQIM in 2011."),
+    Doc("c", "After coming to power, the colonels turned to Russia."),
+    Doc("c2", "Reinforcements will come from the south, officials said."),
+    *filler(30),
+]
+
+
+def mujao_question(passages: Passages, defines: str) -> Ranking:
+    question = "What is MUJAO and where did it come from?"
+    query = Query(question, cleaned=question, defines=defines,
+                  concepts=(concept("MUJAO", name=True), concept("come")))
+    return rank(query, passages.engine, passages, limit=5, params=PARAMS)
+
+
+def test_a_passage_holding_the_subject_of_what_is_x_answers_the_rest_of_the_question() -> None:
+    passages = Passages(MUJAO)
+    refused = mujao_question(passages, defines="")  # two concepts, never together
+    assert refused.abstained and refused.reason == ABSTAIN_NO_MATCH
+    ranking = mujao_question(passages, defines="MUJAO")
+    assert not ranking.abstained
+    assert passages.docs[ranking.hits[0].index].key == "m"
+
+
+def test_the_subject_of_what_is_x_still_needs_the_other_rules() -> None:
+    # a passage holding the subject must still reach the coverage and score bars
+    query = Query("What is MUJAO and where did it come from?", defines="MUJAO",
+                  concepts=(concept("MUJAO", name=True), concept("come"), concept("origins"),
+                            concept("founders"), concept("split")))
+    docs = [Doc("m", "MUJAO fighters were seen in Gao."),
+            *[Doc(f"o{i}", "The origins of the founders: a split, they come back.")
+              for i in range(3)], *filler(30)]
+    passages = Passages(docs)
+    ranking = rank(query, passages.engine, passages, limit=5, params=PARAMS)
+    assert "m" not in {passages.docs[h.index].key for h in ranking.hits if not h.companion}
