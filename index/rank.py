@@ -226,8 +226,8 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
 
 
 def _everyday(concept: Concept, engine: BM25) -> bool:
-    """A one-word concept typed in a general-language word ("seen", "office", "worst"), not a
-    name, that the corpus holds in a single passage. Its IDF is the highest there is, yet one
+    """A concept typed in general-language words ("seen", "office", "worst", "gave up"), not
+    a name, that the corpus holds in a single passage. Its IDF is the highest there is, yet one
     use is chance, not what the corpus is about (a document-frequency estimate from one
     observation): it must not raise the bar for the question's topical words, nor be the
     one concept a passage needs. In a larger corpus such a word is in more passages and
@@ -237,8 +237,7 @@ def _everyday(concept: Concept, engine: BM25) -> bool:
     used = [engine.doc_freq(a.term) for a in concept.alternatives if a.how == TYPED]
     if not any(used) or max(used) > 1:
         return False
-    word = fold(concept.typed)
-    return len(word.split()) == 1 and is_dictionary_word(word)
+    return all(is_dictionary_word(word) for word in fold(concept.typed).split())
 
 
 def _off_topic(concepts: Sequence[Concept]) -> list[Concept]:

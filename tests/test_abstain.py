@@ -557,3 +557,31 @@ def test_the_subject_of_what_is_x_still_needs_the_other_rules() -> None:
     passages = Passages(docs)
     ranking = rank(query, passages.engine, passages, limit=5, params=PARAMS)
     assert "m" not in {passages.docs[h.index].key for h in ranking.hits if not h.companion}
+
+
+# "What did the separatists settle for once they gave up on a state of their own?": the
+# corpus uses "give" once, elsewhere; a phrase of everyday words used once is chance too.
+SETTLED = [
+    Doc("s", "The separatists dropped their demand for a state and accepted self-rule."),
+    Doc("s2", "The separatists held the north; the state sent troops."),
+    Doc("g", "Donors pledged to give more aid to the region."),
+    *[Doc(f"r{i}", "Separatists and the state met for talks in Algiers.") for i in range(4)],
+    *[Doc(f"t{i}", "The state of the roads worsened.") for i in range(3)],
+    *filler(30),
+]
+
+
+def settled_question(passages: Passages, params: RankParams = PARAMS) -> Ranking:
+    gave_up = Concept("gave up", (Alternative("give", 1.0, TYPED),
+                                  Alternative("abandon", 0.5, "synonym")))
+    return ask(passages, concept("separatists"), gave_up, concept("state"), params=params)
+
+
+def test_a_phrase_of_everyday_words_used_once_counts_as_an_everyday_word() -> None:
+    passages = Passages(SETTLED)
+    assert passages.engine.doc_freq("give") == 1
+    # taken as a rare topical word, "gave up" would be the one distinctive concept, and no
+    # passage holds it with another: the question would be refused
+    ranking = settled_question(passages)
+    assert not ranking.abstained
+    assert set(ranking.hits[0].matched) == {"separatists", "state"}
