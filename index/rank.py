@@ -19,10 +19,12 @@ corpus). A passage is kept when
   in an average-length passage would roughly reach, times 1.5);
 - it covers `min_matched_fraction` of the question's known concepts, IDF-weighted (words the
   corpus never saw and that are not names do not count: chat and French words must not
-  sink an answer), and at least two of them when the question has two or more;
+  sink an answer), and at least two of them when the question has two or more (or the X
+  of "What is X, and ...?", which the rest of the question asks about);
 - it matches at least one distinctive concept (a name the corpus holds in at most a quarter of
   its passages, or one whose IDF is near the question's rarest).
-An everyday word the corpus holds in a single passage ("seen", "office") has the highest IDF
+An everyday word (or phrase: "gave up") the corpus holds in a single passage ("seen",
+"office") has the highest IDF
 there is by chance: in the bar above it counts `everyday_weight` of its weight, and the
 question's rarest is also taken without it, so that it does not strip the topical words of
 their role (ranking still weighs it in full; it counts in full when the names are apart).
@@ -32,6 +34,10 @@ question (a co-occurrence in the corpus, which documents about other things do n
 Kept passages are ordered by score x coverage: one holding every concept outranks one that
 repeats some of them.
 A specific name the corpus never mentions vetoes the answer outright.
+A question placing what it asks in a period ("in November 2023") abstains when the kept
+passages are about other times, by the years (and, for a period shorter than a year, the
+months) they name: the best one is of another time, none is of the period, and the
+runner-up is not one of unknown time speaking of the question's names (`_of_another_time`).
 """
 
 from __future__ import annotations
