@@ -350,13 +350,23 @@ _IN, _OTHER, _UNKNOWN = "in", "other", "unknown"  # a passage's time against a p
 
 def _time_of(index: int, periods: Sequence[DateRange], passages: PassageView) -> str:
     """Whether the passage is about one of the periods (`_IN`: `_about_period`, its
-    document dated in it, or it names one's year), about another time (`_OTHER`), or
-    may be about one (`_UNKNOWN`), by `_time_against`."""
+    document dated in it, or it names one's year), about another time (`_OTHER`), or may
+    be about one (`_UNKNOWN`), by the years and months it names (`_time_against`). News
+    copy speaks of its own time: a passage of a document dated within a year after a
+    period may be about it whatever older years it names ("the junta that seized power in
+    a 2020 coup" in a report of August 2024)."""
     if _about_period(index, periods, passages):
         return _IN
     text = fold(f"{passages.heading_of(index)} {passages.text_of(index)}")
     found = {_time_against(text, period) for period in periods}
-    return next(t for t in (_IN, _UNKNOWN, _OTHER) if t in found)
+    if _IN in found:
+        return _IN
+    written = parse_date(passages.date_of(index))
+    if _UNKNOWN in found or (written is not None and any(
+            p.start <= written and (written - p.end).days <= _REPORTED_WITHIN_DAYS
+            for p in periods)):
+        return _UNKNOWN
+    return _OTHER
 
 
 def _time_against(text: str, period: DateRange) -> str:

@@ -585,3 +585,13 @@ def test_a_phrase_of_everyday_words_used_once_counts_as_an_everyday_word() -> No
     ranking = settled_question(passages)
     assert not ranking.abstained
     assert set(ranking.hits[0].matched) == {"separatists", "state"}
+
+
+def test_a_news_passage_may_be_of_its_own_time_whatever_older_years_it_names() -> None:
+    # "Did Lavrov back Bamako in July 2024?": the report of August 2024 names the junta's
+    # 2020 coup in passing; it is news of its own time
+    text = "The junta, which seized power in a 2020 coup, postponed the election."
+    for date, answers in (("5 March 2024", True), ("", False), ("1 June 2023", False)):
+        passages = DatedPassages([*ELECTION, DatedDoc("c", text, date=date)])
+        ranking = ask_dated(passages, POSTPONED, FEBRUARY_2024)
+        assert ranking.abstained is not answers, date
