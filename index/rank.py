@@ -270,6 +270,7 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     scored = _concept_scores(query, known, engine, params.candidates)
     total = sum(w.weight for w in known)
     bar = _bar(known, engine, params)
+    dated = _date_words(query, known)
     bar_total = sum(bar.weight_of(w) for w in known)
     floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * bar_total)
     strict: list[Hit] = []
@@ -285,7 +286,7 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
         bar_coverage = (coverage if bar_total == total  # no everyday word counts less
                         else sum(bar.weight_of(w) for w in matched) / bar_total)
         typed = tuple(w.concept.typed for w in matched)
-        enough = len(matched) >= bar.need or _defines(query, matched)
+        enough = _enough(matched, bar.need, dated, known) or _defines(query, matched)
         if score >= floor and enough and bar_coverage >= bar.fraction:
             strict.append(Hit(index, score, typed, coverage))
         elif bar_coverage >= params.min_matched_fraction / 2:
@@ -398,6 +399,26 @@ def _months_meet(text: str, period: DateRange) -> bool | None:
         return None
     wanted = _months_between(period.start, period.end)
     return bool(named & wanted) or (min(named) <= min(wanted) and max(wanted) <= max(named))
+
+
+def _date_words(query: Query, known: Sequence[_Weighed]) -> frozenset[str]:
+    """The question's concepts that are words of a period it places what it asks in
+    ("July", "2022" of "in July 2022"), when it has other concepts too."""
+    words = {word for period in _placed_in(query) for word in period.text.split()}
+    dated = frozenset(w.concept.typed for w in known if fold(w.concept.typed) in words)
+    return dated if len(dated) < len(known) else frozenset()
+
+
+def _enough(matched: Sequence[_Weighed], need: int, dated: frozenset[str],
+            known: Sequence[_Weighed]) -> bool:
+    """The passage holds `need` of the question's concepts, or every one but the words of
+    the period the question names (the period rule checks the time): "What happened to
+    the Timbuktu mausoleums in 2012?" is answered by the passage about Timbuktu's
+    mausoleums, though none names Timbuktu and 2012 together."""
+    if len(matched) >= need:
+        return True
+    rest = {w.concept.typed for w in known} - dated
+    return bool(dated) and rest <= {w.concept.typed for w in matched}
 
 
 def _defines(query: Query, matched: Sequence[_Weighed]) -> bool:

@@ -595,3 +595,30 @@ def test_a_news_passage_may_be_of_its_own_time_whatever_older_years_it_names() -
         passages = DatedPassages([*ELECTION, DatedDoc("c", text, date=date)])
         ranking = ask_dated(passages, POSTPONED, FEBRUARY_2024)
         assert ranking.abstained is not answers, date
+
+
+# "What happened to the Timbuktu mausoleums in 2012?": the corpus never says "mausoleums",
+# and no passage names Timbuktu and 2012 together; the one about Timbuktu's sites answers.
+MAUSOLEUMS = [
+    DatedDoc("t", "During the conflict, Islamists destroyed historical sites in Timbuktu."),
+    *[DatedDoc(f"y{i}", f"Rebels took towns across the north in 2012, report {i} said.")
+      for i in range(3)],
+    *[DatedDoc(f"f{i}", d.text) for i, d in enumerate(filler(30))],
+]
+YEAR_2012 = period("2012", dt.date(2012, 1, 1), dt.date(2012, 12, 31))
+
+
+def ask_mausoleums(passages: Passages, *dates: DateRange) -> Ranking:
+    question = "What happened to the Timbuktu mausoleums in 2012?"
+    query = Query(question, cleaned=question, dates=dates,
+                  concepts=(concept("Timbuktu", name=True), concept("2012")))
+    return rank(query, passages.engine, passages, limit=5, params=PARAMS)
+
+
+def test_a_passage_holding_all_but_the_periods_words_meets_the_two_concept_need() -> None:
+    passages = DatedPassages(MAUSOLEUMS)
+    # read as two concepts with no period, no passage holds both: refused
+    assert ask_mausoleums(passages).abstained
+    ranking = ask_mausoleums(passages, YEAR_2012)
+    assert not ranking.abstained
+    assert passages.dated[ranking.hits[0].index].key == "t"
