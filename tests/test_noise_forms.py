@@ -1,0 +1,152 @@
+"""Chat noise as real Telegram/Discord users type it (#10 point 6): each noisy message gets
+the same top passage from the seed corpus as its clean question. The forms were written from
+how people chat (openers, fillers, closers, slang, abbreviations, reply fragments, emoji,
+stretched letters, "???", mixed case, "@bot", quoted forwards, several questions in one
+message), not from any evaluation set."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.core import Service
+from tests.conftest import SEEDS, make_config
+
+BOT = "conflictbot"
+
+UKRAINE = "Why did Mali break off diplomatic relations with Ukraine?"
+WITHDRAW = "Why did the Wagner Group withdraw from Mali?"
+MOBILISE = "What did the Coordination of Azawad Movements announce?"
+TINZA = "What happened at Tinzaouatene?"
+KYIV = "What role did Kyiv play in the rebels' victory?"
+JUNTA = "Who leads the junta in Mali?"
+COUNT = "How many Wagner fighters were killed at Tinzaouatene?"
+REBELLION = "When did the Tuareg rebellion of 2012 begin?"
+JNIM = "What is JNIM?"
+KIDAL = "Who controls Kidal?"
+
+# (noisy message, clean question)
+FORMS: list[tuple[str, str]] = [
+    # openers
+    ("hey, why did Mali break off diplomatic relations with Ukraine?", UKRAINE),
+    ("hi all! why did the Wagner Group withdraw from Mali?", WITHDRAW),
+    ("hello bot, what did the Coordination of Azawad Movements announce?", MOBILISE),
+    ("yo what happened at Tinzaouatene", TINZA),
+    ("good morning everyone, what role did Kyiv play in the rebels' victory?", KYIV),
+    ("gm gm who leads the junta in Mali", JUNTA),
+    ("hey guys quick q: how many Wagner fighters were killed at Tinzaouatene?", COUNT),
+    ("ok so when did the Tuareg rebellion of 2012 begin?", REBELLION),
+    ("so basically what is JNIM", JNIM),
+    ("Question: who controls Kidal?", KIDAL),
+    ("random q but why did the Wagner Group withdraw from Mali", WITHDRAW),
+    ("sorry to bother you but who leads the junta in Mali?", JUNTA),
+    ("hi, hope you're well. what happened at Tinzaouatene?", TINZA),
+    ("heyyy sooo what is JNIM", JNIM),
+    ("excuse me, why did Mali break off diplomatic relations with Ukraine?", UKRAINE),
+    ("sup bot who controls Kidal", KIDAL),
+    ("hi there!! can someone explain what happened at Tinzaouatene", TINZA),
+    ("greetings from Dakar, who leads the junta in Mali?", JUNTA),
+    # fillers
+    ("so like why did the Wagner Group withdraw from Mali tbh", WITHDRAW),
+    ("ngl i kinda want to know what the Coordination of Azawad Movements announced",
+     MOBILISE),
+    ("um what role did Kyiv actually play in the rebels' victory?", KYIV),
+    ("uh, erm, who leads the junta in Mali?", JUNTA),
+    ("what is JNIM, you know, basically?", JNIM),
+    ("i mean, what happened at Tinzaouatene?", TINZA),
+    # closers
+    ("who leads the junta in Mali? thx", JUNTA),
+    ("why did Mali break off diplomatic relations with Ukraine? ty!!", UKRAINE),
+    ("what happened at Tinzaouatene? anyone?", TINZA),
+    ("who controls Kidal?? anybody??", KIDAL),
+    ("what is JNIM? thanks in advance", JNIM),
+    ("why did the Wagner Group withdraw from Mali? tia", WITHDRAW),
+    ("what role did Kyiv play in the rebels' victory? lmk", KYIV),
+    ("how many Wagner fighters were killed at Tinzaouatene? any help appreciated", COUNT),
+    ("who controls Kidal rn? or nah", KIDAL),
+    ("who leads the junta in Mali, right?", JUNTA),
+    ("what is JNIM lol", JNIM),
+    ("what happened at Tinzaouatene haha", TINZA),
+    ("when did the Tuareg rebellion of 2012 begin? just curious", REBELLION),
+    ("why did the Wagner Group withdraw from Mali? cheers mate", WITHDRAW),
+    ("what did the Coordination of Azawad Movements announce? pls and thx", MOBILISE),
+    # slang and abbreviations
+    ("y did mali break off diplomatic relations w ukraine", UKRAINE),
+    ("wat did the coordination of azawad movements announce", MOBILISE),
+    ("who r the ppl leading the junta in mali", JUNTA),
+    ("how many wagner fighters were killed at tinzaouatene tho", COUNT),
+    ("wht happened at tinzaouatene??", TINZA),
+    ("u know why the wagner group withdrew from mali?", WITHDRAW),
+    ("whats jnim", JNIM),
+    ("whos in control of kidal rn", KIDAL),
+    ("wanna know wat role kyiv played in the rebels victory", KYIV),
+    ("why did wagner grp withdraw from mali bc i heard smth", WITHDRAW),
+    ("when did the tuareg rebellion of 2012 begin idk", REBELLION),
+    # reply fragments, quoted forwards, @bot and commands
+    ("@conflictbot what happened at Tinzaouatene?", TINZA),
+    ("what is JNIM @conflictbot", JNIM),
+    ("/ask@conflictbot who controls Kidal?", KIDAL),
+    ("> Wagner is leaving Mali\nwhy did the Wagner Group withdraw from Mali?", WITHDRAW),
+    ("re: Kyiv - what role did Kyiv play in the rebels' victory?", KYIV),
+    ("\"Mali cuts ties with Ukraine\" why did Mali break off diplomatic relations with "
+     "Ukraine?", UKRAINE),
+    ("Forwarded message: why did Mali break off diplomatic relations with Ukraine?",
+     UKRAINE),
+    ("^ this. who leads the junta in Mali?", JUNTA),
+    # emoji, stretched letters, repeated punctuation, case
+    ("🤔 what happened at Tinzaouatene?", TINZA),
+    ("who controls Kidal 👀👀", KIDAL),
+    ("🙏🙏 why did the Wagner Group withdraw from Mali", WITHDRAW),
+    ("what is JNIM?! 😅🔥", JNIM),
+    ("whyyyy did Mali break off diplomatic relations with Ukraine???", UKRAINE),
+    ("sooooo who leads the junta in Mali?!?!", JUNTA),
+    ("WHAT HAPPENED AT TINZAOUATENE???", TINZA),
+    ("wHo LeAdS tHe JuNtA iN mAlI", JUNTA),
+    ("What Role Did Kyiv Play In The Rebels' Victory", KYIV),
+    ("how many Wagner fighters were killed at Tinzaouatene...", COUNT),
+    ("what did the Coordination of Azawad Movements announce ?? !!", MOBILISE),
+    # several questions in one message: the first one is asked
+    ("who controls Kidal? and since when?", KIDAL),
+    ("what happened at Tinzaouatene? who was there? how bad?", TINZA),
+]
+
+
+@pytest.fixture(scope="module")
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    event_loop = asyncio.new_event_loop()
+    yield event_loop
+    event_loop.close()
+
+
+@pytest.fixture(scope="module")
+def seeds_service(loop: asyncio.AbstractEventLoop,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    import shutil
+    root: Path = tmp_path_factory.mktemp("noise")
+    shutil.copytree(SEEDS, root / "corpus")
+    service = loop.run_until_complete(Service.open(make_config(root)))
+    service.bot_names = (BOT,)
+    yield service
+    loop.run_until_complete(service.close())
+
+
+def top_passage(service: Service, loop: asyncio.AbstractEventLoop, question: str) -> str:
+    answer = loop.run_until_complete(service.ask(question, k=1, log=False))
+    assert not answer.abstained, f"abstained on {question!r} ({answer.reason})"
+    return answer.passages[0].chunk_id
+
+
+def test_the_table_holds_sixty_forms_over_distinct_clean_questions() -> None:
+    assert len(FORMS) >= 60
+    assert len({clean for _, clean in FORMS}) >= 10
+    assert all(noisy != clean for noisy, clean in FORMS)
+
+
+@pytest.mark.parametrize(("noisy", "clean"), FORMS)
+def test_a_noisy_message_finds_its_clean_questions_top_passage(
+        seeds_service: Service, loop: asyncio.AbstractEventLoop, noisy: str, clean: str
+) -> None:
+    assert top_passage(seeds_service, loop, noisy) == top_passage(seeds_service, loop, clean)
