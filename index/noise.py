@@ -46,15 +46,32 @@ _LAUGH = re.compile(r"(?<!\w)(?:a?(?:h[ae]){2,}h?|(?:he){2,}h?|lo+l+|lmf?a+o+|ro
                     r"(?:ja){2,}|mdr+|ptdr+)(?!\w)", re.IGNORECASE)
 # Chat for "right now" and "not ... anymore": the question is about the present (recency).
 _RIGHT_NOW = re.compile(r"(?<!\w)(?:rn|any\s?more)(?!\w)", re.IGNORECASE)
-# Chat's shorthand for the words a question is framed in (lexical normalisation of chat):
-# "y did" = why did, "2day" = today, "b4" = before, "any1" = anyone. Only words that say
-# what is asked (a reason, a time); names and topic words are left to understanding.
-SHORTHAND = {"2day": "today", "2dy": "today", "tday": "today", "2nite": "tonight",
-             "tmrw": "tomorrow", "tmr": "tomorrow", "b4": "before", "any1": "anyone",
-             "some1": "someone", "every1": "everyone", "bcz": "because", "bcoz": "because",
-             "cuz": "because", "coz": "because", "b/c": "because", "wat": "what",
-             "wut": "what", "wht": "what", "abt": "about", "smth": "something",
-             "sth": "something"}
+# Chat's words, one table (lexical normalisation of chat): each word a chat question is
+# framed in, with the word it is written for ("y did" = why did, "2day" = today, "b4" =
+# before), or alone when it only frames the question ("happened", "explain", "tho"). The
+# written forms replace the chat spellings here; the framing words are left in the text
+# (they may be part of a quote or a name) and understanding reads them as filler. Only
+# words that say what is asked (a reason, a time) are written out; names and topic words
+# are left to understanding.
+CHAT_WORDS: dict[str, str] = dict(
+    (entry.split("=") + [""])[:2] for entry in """
+2day=today 2dy=today tday=today 2nite=tonight tmrw=tomorrow tmr=tomorrow b4=before
+any1=anyone some1=someone every1=everyone bcz=because bcoz=because cuz=because coz=because
+b/c=because wat=what wut=what wht=what abt=about smth=something sth=something
+happen happened happens happening mean means meant know knows explain describe think
+please information info news anyone anybody someone somebody thing things stuff
+going goes doing done get got getting tell told say said update updates details
+don doesn didn isn wasn aren weren won couldn wouldn shouldn haven hasn hadn ain
+gonna wanna gotta kinda sorta ya u ur r pls plz bc tho gm gn bot
+actually really basically anyway anyways exactly deal vs versus many much
+whats wheres whos hows whens whys thats theres heres dont doesnt didnt isnt arent wasnt
+werent cant couldnt wont wouldnt shouldnt im ive youre theyre weve lets saying says
+sum1 2moro like even wait literally just whatever wot
+""".split())
+# The framing words: understanding reads them as filler.
+FRAMING_WORDS = frozenset(word for word, written in CHAT_WORDS.items() if not written)
+# Shorthand with the word it stands for, written out in the text.
+SHORTHAND = {word: written for word, written in CHAT_WORDS.items() if written}
 _SHORTHAND = re.compile(rf"(?<![\w/])(?:{'|'.join(map(re.escape, SHORTHAND))})(?![\w/])",
                         re.IGNORECASE)
 # Who is asking and why, framing a chat question: "im a journalist", "freelance reporter
@@ -119,18 +136,7 @@ def strip_emoji(text: str) -> str:
                    else c for c in text)
 
 
-# Words one of which every framing above holds: a message with none skips the long pattern.
-_FRAMING_HINTS = ("journalist", "reporter", "student", "researcher", "writer", "analyst",
-                  "editor", "blogger", "academic", "working", "writing", "my ", "our ",
-                  "asking", "saying", "heard", "read", "saw", "said", "says", "told", "rumo",
-                  "need", "summar", "recap", "overview", "rundown", "breakdown", "link",
-                  "source", "sum up", ")", "whole", "thing")
-
-
 def _framing_removed(text: str) -> str:
-    folded = text.casefold()
-    if not any(hint in folded for hint in _FRAMING_HINTS):
-        return text
     return _FRAMING.sub(" ", text)
 
 

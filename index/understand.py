@@ -39,7 +39,7 @@ from rapidfuzz import fuzz, process
 from index import lexicon, phrases
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
 from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
-from index.noise import strip_noise
+from index.noise import FRAMING_WORDS, SHORTHAND, strip_noise
 from index.query import (
     ALIAS,
     SYNONYM,
@@ -73,19 +73,9 @@ MAX_PHRASE_WORDS = 12
 
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.?!]\s*$")
-# Words that frame a question rather than say what it is about ("What happened at Ber?").
-_FRAMING = frozenset("""
-happen happened happens happening mean means meant know knows explain describe think
-please information info news anyone anybody someone somebody thing things stuff
-going goes doing done get got getting tell told say said update updates details
-don doesn didn isn wasn aren weren won couldn wouldn shouldn haven hasn hadn ain
-gonna wanna gotta kinda sorta ya u ur r pls plz abt bc cuz coz tho smth sth gm gn bot
-actually really basically anyway anyways exactly deal vs versus many much
-whats wheres whos hows whens whys thats theres heres dont doesnt didnt isnt arent wasnt
-werent cant couldnt wont wouldnt shouldnt im ive youre theyre weve lets saying says
-any1 some1 sum1 every1 b4 2day 2moro like even wait literally just kinda sorta whatever
-wat wut wht wot
-""".split())
+# Words that frame a question rather than say what it is about ("What happened at Ber?"),
+# and chat's spellings of them (index.noise.CHAT_WORDS).
+_FRAMING = FRAMING_WORDS | frozenset(SHORTHAND)
 _ENGLISH_FUNCTION = STOPWORDS | _FRAMING
 
 

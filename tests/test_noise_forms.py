@@ -147,7 +147,7 @@ FORMS: list[tuple[str, str]] = [
     ("what happened at Tinzaouatene fr fr", TINZA),
     ("why did the Wagner Group withdraw from Mali istg nobody explains this", WITHDRAW),
     # more slang, dropped letters, texting spellings
-    ("wats goin on w/ kidal", KIDAL),
+    ("wats goin on w/ kidal", "What is going on with Kidal?"),
     ("who tf leads da junta in mali", JUNTA),
     ("y'all know what happened at tinzaouatene?", TINZA),
     ("what abt JNIM, what is it", JNIM),
