@@ -53,8 +53,8 @@ _RIGHT_NOW = re.compile(r"(?<!\w)(?:rn|any\s?more)(?!\w)", re.IGNORECASE)
 # (they may be part of a quote or a name) and understanding reads them as filler. Only
 # words that say what is asked (a reason, a time) are written out; names and topic words
 # are left to understanding.
-CHAT_WORDS: dict[str, str] = dict(
-    (entry.split("=") + [""])[:2] for entry in """
+CHAT_WORDS: dict[str, str] = {
+    word: written for word, _, written in (entry.partition("=") for entry in """
 2day=today 2dy=today tday=today 2nite=tonight tmrw=tomorrow tmr=tomorrow b4=before
 any1=anyone some1=someone every1=everyone bcz=because bcoz=because cuz=because coz=because
 b/c=because wat=what wut=what wht=what abt=about smth=something sth=something
@@ -67,7 +67,7 @@ actually really basically anyway anyways exactly deal vs versus many much
 whats wheres whos hows whens whys thats theres heres dont doesnt didnt isnt arent wasnt
 werent cant couldnt wont wouldnt shouldnt im ive youre theyre weve lets saying says
 sum1 2moro like even wait literally just whatever wot
-""".split())
+""".split())}
 # The framing words: understanding reads them as filler.
 FRAMING_WORDS = frozenset(word for word, written in CHAT_WORDS.items() if not written)
 # Shorthand with the word it stands for, written out in the text.
