@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
+from index.analyze import STOPWORDS
+
 # Whole words or phrases that frame a chat message but say nothing about the war. Matched
 # case-insensitively as whole words anywhere in the message.
 CHATTER_PHRASES = """
@@ -23,7 +25,7 @@ thanks a lot in advance|thanks in advance|thank you in advance|thx in advance|th
 thank you so much|thanks so much|many thanks|merci d'avance|merci par avance
 please|pls|plz|plse|thanks|thank you|thx|ty|cheers|lol|lmao|rofl|haha|hahaha|omg|wtf|btw
 idk|imo|tbh|or nah|or not|bro|bruh|mate|guys|dude|folks|ok so|okay so|ok|okay|um|uh|hmm
-ngl|fr fr|fr|smh|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
+ngl|fr fr|fr|smh|istg|tia|ffs|omfg|wth|jeez|deadass|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
 yall|y'all|pls help|plz help|help pls|real quick|quick one|quick q|asap|sry|sorry|srsly|seriously
 ugh|wow|yikes|damn|dang|oof|huh|eh|hm|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
 mdr|ptdr|wsh|wesh|du coup|bref|euh|hein
@@ -39,6 +41,11 @@ dis moi|dites moi|dis-moi|dites-moi|tu sais|vous savez|je voudrais savoir|je veu
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@\w+")
+# Hashtags filing a message after its question ("what is JNIM #Mali #Sahel"); "#" alone.
+_TRAILING_TAGS = re.compile(r"(?<=\S)(?:\s+#\w+)+\s*$")
+_HASH = re.compile(r"(?<!\w)#(?=\w)")
+# Who a message was forwarded or retweeted from: "RT @someone:", "via @desk", "h/t @x".
+_FORWARDED = re.compile(r"(?<!\w)(?:RT|via|h/t|cc)\s*@\w+\s*:?", re.IGNORECASE)
 _EMOTICON = re.compile(r"(?<!\w)(?:[:;=8][-'^]?[)(\]\[DPpOo/\\|*3]+|<3+|[xX]D+)(?!\w)")
 _REPEATED_PUNCT = re.compile(r"([?!.,;:])[?!.,;:]+")
 # Laughter however long it is typed: haha, ahahah, hehe, lol, lool, lmfao, xD, mdr.
@@ -58,6 +65,8 @@ CHAT_WORDS: dict[str, str] = {
 2day=today 2dy=today tday=today 2nite=tonight tmrw=tomorrow tmr=tomorrow b4=before
 any1=anyone some1=someone every1=everyone bcz=because bcoz=because cuz=because coz=because
 b/c=because wat=what wut=what wht=what abt=about smth=something sth=something
+w/=with w/o=without govt=government wen=when hw=how bout=about cos=because
+goin=going
 happen happened happens happening mean means meant know knows explain describe think
 please information info news anyone anybody someone somebody thing things stuff
 going goes doing done get got getting tell told say said update updates details
@@ -77,11 +86,15 @@ _SHORTHAND = re.compile(rf"(?<![\w/])(?:{'|'.join(map(re.escape, SHORTHAND))})(?
 # Who is asking and why, framing a chat question: "im a journalist", "freelance reporter
 # here", "working on a piece about", "for my article"; and hearsay framing a claim to check
 # ("everyone is saying", "i heard that", "rumour has it").
-_ASKER_ROLE = r"(?:journalist|reporter|student|researcher|writer|analyst|editor|blogger|academic)"
+_ASKER_ROLE = (r"(?:journalist|reporter|student|researcher|writer|analyst|editor|blogger"
+               r"|academic|lurker|newbie|noob|newcomer|beginner)")
 _WRITING = r"(?:piece|story|article|report|explainer|thesis|paper|essay|feature|blog post|draft)"
 _FRAMING = re.compile(
     rf"\b(?:i'?m|i am)\s+(?:an?\s+)?(?:[\w-]+\s+){{0,2}}?{_ASKER_ROLE}\b(?:\s+here\b)?"
-    rf"|(?:^|(?<=[,.;:!?]))\s*(?:(?!(?:the|a|an)\b)[\w-]+\s+)?{_ASKER_ROLE}\s+here\b"
+    rf"|(?:^|(?<=[,.;:!?]))\s*(?:(?!(?:the|a|an)\b)[\w-]+\s+){{0,2}}{_ASKER_ROLE}\s+here\b"
+    # where the asker greets from ("greetings from Dakar"), who forwarded what follows
+    r"|\b(?:greetings|hello|hi|hey)\s+(?:all\s+|everyone\s+)?from\s+[^,;:.!?\n]*"
+    r"|\bforwarded\s+(?:message|from)\b[^:\n]*:"
     rf"|\b(?:i'?m\s+|i am\s+)?(?:working|writing)\s+(?:on\s+)?(?:an?|my|our)\s+(?:[\w-]+\s+)?"
     rf"{_WRITING}\b(?:\s+(?:about|on)\b)?"
     rf"|\b(?:for|in)\s+(?:my|our)\s+(?:[\w-]+\s+)?(?:{_WRITING}|editor)\b"
@@ -99,7 +112,8 @@ _FRAMING = re.compile(
     r"|^\s*(?:a\s+)?sources?\s+(?:for|on|about)\b|[-—–:,]\s*sources?\s*\??\s*$"
     r"|\b(?:got|have|any)\s+(?:a\s+)?(?:source|link)s?\s+(?:for|on|about)\b"
     # list markers ("1) who attacked 2) when") and "the whole X thing"
-    r"|(?:^|(?<=\s))\d{1,2}\)(?=\s)|\bthe\s+whole\b(?=(?:\s+[\w-]+){1,2}"
+    r"|(?:^|(?<=\s))\d{1,2}\)(?=\s)|(?m:^\s*(?:\d{1,2}[.)]|[a-z]\)|[-*•]|q\d{0,2}\s*:)(?=\s))"
+    r"|(?<=[.?!]\s)q\d{1,2}\s*:(?=\s)|\bthe\s+whole\b(?=(?:\s+[\w-]+){1,2}"
     r"\s+thing\b)|(?<=\w)\s+thing\b(?=\s*[?!.]*\s*$)", re.IGNORECASE)
 # "y" for why, only opening a question before an auxiliary (French "y a-t-il" is not).
 _WHY = re.compile(r"^(\s*)y(?=\s+(?:did|do|does|is|are|was|were|would|has|have|had|cant|"
@@ -108,6 +122,7 @@ _WHY = re.compile(r"^(\s*)y(?=\s+(?:did|do|does|is|are|was|were|would|has|have|h
 _COMMAND = re.compile(r"^\s*/[a-z]\w*(?:@\w+)?(?!\S)", re.IGNORECASE)
 _STRETCHED = re.compile(r"([a-z])\1{2,}")  # "pleeease", "Kidalll": a letter typed 3+ times
 _SPACES = re.compile(r"\s+")
+_SPACED_PUNCT = re.compile(r"\s+([?!.,;:])")
 _EDGE = re.compile(r"^[\s,;:.!-]+|[\s,;:-]+$")
 _SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Sm", "Cs", "Co", "Cn", "Cf", "Me"})
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f\u20e3")
@@ -140,6 +155,46 @@ def _framing_removed(text: str) -> str:
     return _FRAMING.sub(" ", text)
 
 
+# Words that, in a clause of their own beside the question, only frame it: "honest
+# question:", "hope you're well.", "..., right?", "hold on,", "edit: typo", "sorry for my
+# bad english". A clause made of these, framing words and stopwords, asking nothing, is
+# dropped (the question is in another clause).
+CLAUSE_CHAT = frozenset("""
+question questions q honest serious genuine real quick random dumb stupid silly naive
+hope hoping well doing fine good right correct true wait hold edit typo typos english
+grammar bad lurker long time first poster newbie noob new here oh ah one thing follow
+anyway so also yes yeah yep no nope ok okay sure guess bother sorry excuse
+""".split())
+_WORD = re.compile(r"[\w'’]+")
+_QUESTION_WORDS = frozenset("what who whom whose when where why how which".split())
+_CLAUSE = re.compile(r"[^,;:.!?\n()]+")
+
+
+def _only_chat(clause: str) -> bool:
+    words = _WORD.findall(clause.casefold().replace("’", "'"))
+    chat = [w for w in words if w in CLAUSE_CHAT or w in FRAMING_WORDS]
+    return (bool(chat) and not _QUESTION_WORDS & set(words)
+            and all(w in CLAUSE_CHAT or w in FRAMING_WORDS or w in STOPWORDS for w in words))
+
+
+def _chat_clauses_removed(text: str) -> str:
+    """The text without its clauses that only frame the question, when another is left;
+    each goes with the break after it ("question:"), or before it when it ends the text
+    ("..., right?")."""
+    clauses = [c for c in _CLAUSE.finditer(text) if c.group().strip()]
+    chat = [c for c in clauses if _only_chat(c.group())]
+    if not chat or len(chat) == len(clauses):
+        return text
+    for clause in reversed(chat):
+        start, end = clause.span()
+        if clause is clauses[-1] and start > 0 and text[start - 1] in ",;:":
+            start -= 1
+        elif end < len(text):
+            end += 1
+        text = text[:start] + " " + text[end:]
+    return text
+
+
 def _written_out(shorthand: re.Match[str]) -> str:
     return _as_typed(SHORTHAND[shorthand.group().casefold()], shorthand.group())
 
@@ -151,18 +206,18 @@ def _as_typed(word: str, typed: str) -> str:
 
 def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     """The question without chat noise; "" when nothing but noise was said."""
-    text = _URL.sub(" ", text)
+    text = _HASH.sub("", _TRAILING_TAGS.sub("", _URL.sub(" ", text)))
     pattern = _bot_names(tuple(bot_names))
     if pattern is not None:
         text = pattern.sub(" ", text)
-    text = _MENTION.sub(" ", text)
+    text = _MENTION.sub(" ", _FORWARDED.sub(" ", text))
     text = _EMOTICON.sub(" ", strip_emoji(text))
     text = _RIGHT_NOW.sub("now", _LAUGH.sub(" ", _COMMAND.sub(" ", text)))
     text = _WHY.sub(lambda m: m.group(1) + _as_typed("why", m.group()[-1]),
                     _SHORTHAND.sub(_written_out, text))
     text = _STRETCHED.sub(r"\1", _REPEATED_PUNCT.sub(r"\1", text))
-    text = _chatter().sub(" ", _framing_removed(text))
-    text = _SPACES.sub(" ", text)
+    text = _chat_clauses_removed(_chatter().sub(" ", _framing_removed(text)))
+    text = _SPACES.sub(" ", _REPEATED_PUNCT.sub(r"\1", _SPACED_PUNCT.sub(r"\1", text)))
     return _EDGE.sub("", text)
 
 
@@ -174,7 +229,6 @@ useful helpful great nice cool good perfect interesting awesome excellent amazin
 noted true right exactly agreed yes yep yeah yup no nope sure fine got makes sense see i
 c'est très utile génial parfait d'accord oui non ça bien vu top merci
 """.split())
-_WORD = re.compile(r"[\w'’]+")
 
 
 def is_acknowledgement(text: str) -> bool:

@@ -158,9 +158,11 @@ FORMS: list[tuple[str, str]] = [
     ("https://example.org/news/123 what happened at Tinzaouatene?", TINZA),
     ("via @newsdesk who controls Kidal?", KIDAL),
     # several questions, list markers, lines
-    ("1. who leads the junta in Mali\n2. since when", JUNTA),
-    ("- what is JNIM\n- who leads it", JNIM),
-    ("Q1: why did Mali break off diplomatic relations with Ukraine? Q2: what next?", UKRAINE),
+    # (list markers are noise; the questions they list are asked together)
+    ("1. who leads the junta in Mali\n2. since when", "Who leads the junta in Mali and since when?"),
+    ("- what is JNIM\n- who leads it", "What is JNIM and who leads it?"),
+    ("Q1: why did Mali break off diplomatic relations with Ukraine? Q2: what next?",
+     "Why did Mali break off diplomatic relations with Ukraine? What next?"),
     # several questions in one message: the first one is asked
     ("who controls Kidal? and since when?", KIDAL),
     ("what happened at Tinzaouatene? who was there? how bad?", TINZA),

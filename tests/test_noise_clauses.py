@@ -1,0 +1,52 @@
+"""index.noise: a clause that only frames the question is dropped, by what its words are
+(chat and framing words, stopwords, no question word), not by a list of whole phrases."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.noise import CHAT_WORDS, FRAMING_WORDS, SHORTHAND, strip_noise
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("Question: who controls Kidal?", "who controls Kidal?"),
+    ("honest question, who controls Kidal?", "who controls Kidal?"),
+    ("who controls Kidal, right?", "who controls Kidal?"),
+    ("hi, hope you're doing well. who controls Kidal?", "who controls Kidal?"),
+    ("who controls Kidal? edit: typo", "who controls Kidal?"),
+    ("hold on, who controls Kidal?", "who controls Kidal?"),
+])
+def test_a_clause_of_chat_words_beside_the_question_is_dropped(typed: str, kept: str) -> None:
+    assert strip_noise(typed) == kept
+
+
+@pytest.mark.parametrize("typed", [
+    "Kidal, why?",                       # the question word is a clause of its own
+    "Tinzaouatene: what happened?",
+    "the army withdrew from the north, right after the attack?",  # not chat words only
+    "right?",                            # nothing else is left
+])
+def test_a_clause_that_asks_or_says_something_is_kept(typed: str) -> None:
+    assert strip_noise(typed) == typed
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("1. who controls Kidal\n2. since when", "who controls Kidal since when"),
+    ("- who controls Kidal", "who controls Kidal"),
+    ("Q1: who controls Kidal? Q2: since when?", "who controls Kidal? since when?"),
+    ("RT @desk: who controls Kidal?", "who controls Kidal?"),
+    ("via @desk who controls Kidal", "who controls Kidal"),
+    ("greetings from Dakar, who controls Kidal?", "who controls Kidal?"),
+    ("long time lurker here. who controls Kidal?", "who controls Kidal?"),
+    ("who controls Kidal #Mali #Sahel", "who controls Kidal"),
+    ("what did #JNIM do in Kidal", "what did JNIM do in Kidal"),
+    ("wats goin on w/ Kidal", "wats going on with Kidal"),
+])
+def test_list_markers_forwards_greetings_and_tags_are_noise(typed: str, kept: str) -> None:
+    assert strip_noise(typed) == kept
+
+
+def test_one_table_gives_the_shorthand_and_the_framing_words() -> None:
+    assert SHORTHAND["b4"] == "before" and "b4" not in FRAMING_WORDS
+    assert "happened" in FRAMING_WORDS and "happened" not in SHORTHAND
+    assert set(CHAT_WORDS) == set(SHORTHAND) | FRAMING_WORDS
