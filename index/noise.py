@@ -25,7 +25,8 @@ thanks a lot in advance|thanks in advance|thank you in advance|thx in advance|th
 thank you so much|thanks so much|many thanks|merci d'avance|merci par avance
 please|pls|plz|plse|thanks|thank you|thx|ty|cheers|lol|lmao|rofl|haha|hahaha|omg|wtf|btw
 idk|imo|tbh|or nah|or not|bro|bruh|mate|guys|dude|folks|ok so|okay so|ok|okay|um|uh|hmm
-ngl|fr fr|fr|smh|istg|tia|ffs|omfg|wth|jeez|deadass|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
+ngl|fr fr|fr|smh|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
+istg|tia|ffs|omfg|wth|jeez|deadass
 yall|y'all|pls help|plz help|help pls|real quick|quick one|quick q|asap|sry|sorry|srsly|seriously
 ugh|wow|yikes|damn|dang|oof|huh|eh|hm|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
 mdr|ptdr|wsh|wesh|du coup|bref|euh|hein

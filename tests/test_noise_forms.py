@@ -159,7 +159,8 @@ FORMS: list[tuple[str, str]] = [
     ("via @newsdesk who controls Kidal?", KIDAL),
     # several questions, list markers, lines
     # (list markers are noise; the questions they list are asked together)
-    ("1. who leads the junta in Mali\n2. since when", "Who leads the junta in Mali and since when?"),
+    ("1. who leads the junta in Mali\n2. since when",
+     "Who leads the junta in Mali and since when?"),
     ("- what is JNIM\n- who leads it", "What is JNIM and who leads it?"),
     ("Q1: why did Mali break off diplomatic relations with Ukraine? Q2: what next?",
      "Why did Mali break off diplomatic relations with Ukraine? What next?"),
