@@ -26,7 +26,9 @@ thank you so much|thanks so much|many thanks|merci d'avance|merci par avance
 please|pls|plz|plse|thanks|thank you|thx|ty|cheers|lol|lmao|rofl|haha|hahaha|omg|wtf|btw
 idk|imo|tbh|or nah|or not|bro|bruh|mate|guys|dude|folks|ok so|okay so|ok|okay|um|uh|hmm
 ngl|fr fr|fr|smh|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
-istg|tia|ffs|omfg|wth|jeez|deadass
+istg|tia|ffs|omfg|wth|jeez|deadass|wdym|ykwim|ykw|tysm|tyvm|hbu|wbu|icl|tryna|finna|boutta
+imma|wyd|ttyl|brb|irl|omw|idek|idrc|ong|frfr|fwiw|afaict|iiuc|tfw|ofc|obv|obvs|tbqh|nbd|np
+yw|hth|pls respond|plz respond|thx in adv|thanks in adv|tnx|thnx|thanx
 yall|y'all|pls help|plz help|help pls|real quick|quick one|quick q|asap|sry|sorry|srsly|seriously
 ugh|wow|yikes|damn|dang|oof|huh|eh|hm|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
 mdr|ptdr|wsh|wesh|du coup|bref|euh|hein
@@ -116,6 +118,10 @@ _FRAMING = re.compile(
     r"|(?:^|(?<=\s))\d{1,2}\)(?=\s)|(?m:^\s*(?:\d{1,2}[.)]|[a-z]\)|[-*•]|q\d{0,2}\s*:)(?=\s))"
     r"|(?<=[.?!]\s)q\d{1,2}\s*:(?=\s)|\bthe\s+whole\b(?=(?:\s+[\w-]+){1,2}"
     r"\s+thing\b)|(?<=\w)\s+thing\b(?=\s*[?!.]*\s*$)", re.IGNORECASE)
+# A question word's clitic typed without its apostrophe ("whyd", "whod", "whatll"): the
+# apostrophe put back, so the question word is read ("why'd").
+_CLITIC = re.compile(r"(?<![\w'’])(why|what|who|how|where|when)(d|ll|re|ve)(?![\w'’])",
+                     re.IGNORECASE)
 # "y" for why, only opening a question before an auxiliary (French "y a-t-il" is not).
 _WHY = re.compile(r"^(\s*)y(?=\s+(?:did|do|does|is|are|was|were|would|has|have|had|cant|"
                   r"can't|dont|don't|didnt|didn't|not)\b)", re.IGNORECASE)
@@ -165,6 +171,8 @@ question questions q honest serious genuine real quick random dumb stupid silly 
 hope hoping well doing fine good right correct true wait hold edit typo typos english
 grammar bad lurker long time first poster newbie noob new here oh ah one thing follow
 anyway so also yes yeah yep no nope ok okay sure guess bother sorry excuse
+source sources link links ref refs citation citations proof asked ask already posted
+confused lost curious wondering
 """.split())
 _WORD = re.compile(r"[\w'’]+")
 _QUESTION_WORDS = frozenset("what who whom whose when where why how which".split())
@@ -215,7 +223,7 @@ def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     text = _EMOTICON.sub(" ", strip_emoji(text))
     text = _RIGHT_NOW.sub("now", _LAUGH.sub(" ", _COMMAND.sub(" ", text)))
     text = _WHY.sub(lambda m: m.group(1) + _as_typed("why", m.group()[-1]),
-                    _SHORTHAND.sub(_written_out, text))
+                    _SHORTHAND.sub(_written_out, _CLITIC.sub(r"\1'\2", text)))
     text = _STRETCHED.sub(r"\1", _REPEATED_PUNCT.sub(r"\1", text))
     text = _chat_clauses_removed(_chatter().sub(" ", _framing_removed(text)))
     text = _SPACES.sub(" ", _REPEATED_PUNCT.sub(r"\1", _SPACED_PUNCT.sub(r"\1", text)))
