@@ -379,3 +379,54 @@ def test_the_partys_words_in_another_report_must_name_more_of_the_question(
 @pytest.mark.parametrize("verb", ["added", "warned", "vowed", "reaffirmed", "criticised"])
 def test_any_reporting_verb_makes_its_subject_a_speaker(verb: str) -> None:
     assert _speaks(f"Mali's army {verb} that the base held", _Party(frozenset({"armi"}), "saying"))
+
+
+# ----- two questions in one: "who did A, and who did B?" -------------------------------
+
+HOSTAGES = [
+    Doc("a", "Islamists entered the consulate in Gao and took hostages at the consulate.",
+        heading="Gao"),
+    Doc("a", "The MNLA negotiated their release without violence.", heading="Gao"),
+    Doc("a", "Islamists held the consulate staff as hostages; the consulate in Gao was shut.",
+        heading="Gao"),
+    Doc("a", "Gao consulate hostages were Algerian diplomats held at the consulate.",
+        heading="Gao"),
+    Doc("a", "A release of prisoners was promised by the government in the south.",
+        heading="Talks"),
+]
+
+
+def who_freed(question: str) -> Query:
+    freed = concept("freed", extra=(("releas", 0.3, "synonym"),))
+    concepts = (concept("Gao", name=True), concept("consulate"), concept("hostages"), freed)
+    return Query(question, cleaned=question, concepts=concepts)
+
+
+@pytest.fixture(scope="module")
+def hostages() -> Passages:
+    return Passages(HOSTAGES + filler_docs(30))
+
+
+def test_a_second_question_joined_by_and_is_a_side() -> None:
+    q = who_freed("Who took the Gao consulate hostages, and who got them freed?")
+    assert _alternatives(q) == [frozenset({"Gao", "consulate", "hostages"}),
+                                frozenset({"freed"})]
+    assert _alternatives(who_freed("Who took the Gao consulate hostages and when?")) == []
+
+
+def test_the_passage_that_continues_the_best_hit_answers_the_second_question(
+        hostages: Passages) -> None:
+    """The release passage names neither Gao nor the hostages ("their release"): too little
+    of the question to be kept, yet it continues the best hit's section, so it answers the
+    second question; the unrelated release of prisoners, in another section, does not."""
+    question = "Who took the Gao consulate hostages, and who got them freed?"
+    plain = keys(hostages, ask(hostages, who_freed(question), params=OFF))
+    assert 1 not in plain[:3]
+    sided = keys(hostages, ask(hostages, who_freed(question)))
+    assert sided[0] == plain[0] == 0 and sided[1] == 1
+    assert 4 not in sided[:3]
+
+
+def test_one_question_keeps_its_order(hostages: Passages) -> None:
+    q = who_freed("Who took the Gao consulate hostages that were freed?")
+    assert keys(hostages, ask(hostages, q)) == keys(hostages, ask(hostages, q, params=OFF))
