@@ -606,11 +606,13 @@ _FUNCTION_LETTERS = frozenset("".join(sorted(w)) for w in _FUNCTION_WORDS)  # "w
 
 def _misspelt_function_word(reading: _Reading, word: _Word) -> bool:
     """A word in small letters that neither the index nor a dictionary knows, spelt like a
-    word that frames a question ("hapened", "whta"): chat, not a name to veto on."""
+    word that frames a question ("hapened", "whta"): chat, not a name to veto on; unless it
+    is spelt like a name the corpus holds ("goitta" ~ Goita, not gotta)."""
     folded = word.folded
     if word.capitalised or len(folded) < 4 or is_dictionary_word(folded):
         return False
-    if _acronym_or_term(word.text, reading.vocabulary) in reading.vocabulary:
+    vocabulary = reading.vocabulary
+    if _acronym_or_term(word.text, vocabulary) in vocabulary or vocabulary.closest(folded):
         return False
     return "".join(sorted(folded)) in _FUNCTION_LETTERS or process.extractOne(
         folded, _FUNCTION_WORDS, scorer=fuzz.ratio, score_cutoff=_FUNCTION_SIMILARITY

@@ -390,3 +390,11 @@ def test_not_anymore_asks_about_the_present() -> None:
 def test_asking_for_a_digest_a_source_or_pardon_frames_a_chat_question(typed: str,
                                                                        kept: str) -> None:
     assert strip_noise(typed) == kept
+
+
+def test_a_name_spelt_like_a_chat_word_is_read_as_the_corpus_name() -> None:
+    """"goitta" is as near "gotta" as Goïta: shouted (so in small letters) it is still the
+    name the corpus holds, while a misspelt framing word ("hapened") is chat."""
+    query = ask("GOITTA PROMISED ELECTIONS WHEN")
+    assert "goita" in variants_of(query, "goitta")
+    assert all(c.typed != "hapened" for c in ask("what hapened to Goita").concepts)
