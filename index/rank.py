@@ -656,7 +656,7 @@ def _alternatives(query: Query) -> list[frozenset[str]]:
     either = _EITHER.search(text) or _SECOND_QUESTION.search(text)
     if either is None:
         return []
-    left = _CLAUSE_BREAK.split(text[:either.start()])[-1]
+    left = _last_clause(text[:either.start()])  # "A, or B": A is before the comma
     right = _CLAUSE_BREAK.split(text[either.end():])[0]
     spans = ((either.start() - len(left), either.start()),
              (either.end(), either.end() + len(right)))
@@ -725,6 +725,15 @@ def _continues(index: int, page: Sequence[Hit], passages: PassageView) -> bool:
     MNLA negotiated their release") is about what that one names (the hostages)."""
     return any(index == h.index + 1 and passages.doc_key_of(index) == passages.doc_key_of(
         h.index) and passages.heading_of(index) == passages.heading_of(h.index) for h in page)
+
+
+def _last_clause(text: str) -> str:
+    """The text from its last clause break on, or, when nothing but spaces follows that
+    break ("Did Wagner leave because it won, "), from the break before it."""
+    ends = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+    if ends and not text[ends[-1]:].strip():
+        ends.pop()
+    return text[ends[-1] if ends else 0:]
 
 
 def _held_in(text: str, concepts: Sequence[Concept], spans: Sequence[tuple[int, int]]

@@ -430,3 +430,13 @@ def test_the_passage_that_continues_the_best_hit_answers_the_second_question(
 def test_one_question_keeps_its_order(hostages: Passages) -> None:
     q = who_freed("Who took the Gao consulate hostages that were freed?")
     assert keys(hostages, ask(hostages, q)) == keys(hostages, ask(hostages, q, params=OFF))
+
+
+def test_a_comma_before_or_leaves_the_first_side_before_it() -> None:
+    """'A, or B': the first side is the clause before the comma, not the nothing after it."""
+    question = "Did Wagner leave Mali because it won, or because its losses grew?"
+    words = (concept("Wagner", name=True), concept("leave"), concept("Mali", name=True),
+             concept("won"), concept("losses"), concept("grew"))
+    sides = _alternatives(Query(question, cleaned=question, concepts=words))
+    assert sides == [frozenset({"Wagner", "leave", "Mali", "won"}),
+                     frozenset({"losses", "grew"})]
