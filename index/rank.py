@@ -852,7 +852,25 @@ def _respondents(query: Query) -> list[_Party]:
                           for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
         if terms:
             parties.append(_Party(terms, "conceding" if group == "b" else "saying"))
-    return parties
+    return parties or _subject_asked(text, concepts)
+
+
+# A yes/no question opening with its subject: "Was Wagner effective...?", "Did the CMA...".
+_YES_NO = re.compile(r"^\s*(?:did|does|do|was|were|is|are|has|have|had)\s+(?:the\s+)?"
+                     r"(?P<s>[\w'’-]+)", re.IGNORECASE)
+
+
+def _subject_asked(text: str, concepts: Sequence[Concept]) -> list[_Party]:
+    """The party a yes/no question is about, when it asks to hear from none ("Was Wagner
+    effective ...?", "Did Ukraine help the rebels?"): its own account is one side of the
+    answer (a claim and the evidence on it), so a passage where it speaks is sought."""
+    match = _YES_NO.match(text)
+    if match is None:
+        return []
+    held = _held_in(text, [c for c in concepts if c.is_name], [match.span("s")])[0]
+    terms = frozenset(a.term for c in concepts if c.typed in held
+                      for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
+    return [_Party(terms, "saying")] if terms else []
 
 
 def _answered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,

@@ -309,6 +309,10 @@ def test_a_party_speaks_when_it_is_the_subject_of_a_verb_of_saying(text: str,
     ("Lavrov says Diop won, the army says the rebels lost: who is right?",
      [{"lavrov"}, {"armi"}]),
     ("Tuareg rebels killed Wagner fighters", []),
+    # a yes/no question about a party: its own account is one side
+    ("Did Wagner fighters kill Tuareg rebels?", [{"wagner"}]),
+    ("Was the army effective?", []),                  # "army" is no name
+    ("Did the rebels and the army say it?", []),      # no name opens it
 ])
 def test_the_parties_a_question_asks_to_hear_from(question: str,
                                                   parties: list[set[str]]) -> None:
@@ -440,3 +444,31 @@ def test_a_comma_before_or_leaves_the_first_side_before_it() -> None:
     sides = _alternatives(Query(question, cleaned=question, concepts=words))
     assert sides == [frozenset({"Wagner", "leave", "Mali", "won"}),
                      frozenset({"losses", "grew"})]
+
+
+# ----- a yes/no question about a party --------------------------------------------------
+
+EFFECTIVE = [
+    Doc("e", "Observers doubted Wagner was effective: jihadists grew stronger while Wagner "
+        "fought jihadists in Mali, and Wagner was not effective against jihadists."),
+    Doc("e", "Jihadists attacked Wagner convoys in Mali; Wagner losses against jihadists grew."),
+    Doc("e", "Jihadists in Mali fought Wagner near the border, and jihadists took a camp."),
+    Doc("e", "Wagner said it had killed thousands of jihadists."),
+    Doc("e", "Jihadists in Mali ambushed Wagner, and the jihadists in Mali held the road."),
+]
+
+
+def effective(question: str) -> Query:
+    words = (concept("Wagner", name=True), concept("effective"), concept("jihadists"),
+             concept("Mali", name=True))
+    return Query(question, cleaned=question, concepts=words)
+
+
+def test_a_yes_no_question_about_a_party_hears_its_own_account() -> None:
+    passages = Passages(EFFECTIVE + filler_docs(30))
+    plain = keys(passages, ask(passages, effective("How effective was Wagner against "
+                                                   "jihadists in Mali?")))
+    assert plain.index(3) >= 3
+    asked = keys(passages, ask(passages, effective("Was Wagner effective against jihadists "
+                                                   "in Mali?")))
+    assert asked[:2] == [plain[0], 3]
