@@ -502,6 +502,8 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
         folded = word.folded
         if folded in _FRENCH_MARKERS:
             fr += 1.0
+        elif folded in _FRAMING and folded not in STOPWORDS:
+            continue  # chat's words ("like", "pls", "tho") are typed in French chat too
         elif folded in _ENGLISH_FUNCTION:  # "on", "tu", "son": English first, then French
             en += 1.0
         elif folded in french.stopwords:

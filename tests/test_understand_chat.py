@@ -398,3 +398,12 @@ def test_a_name_spelt_like_a_chat_word_is_read_as_the_corpus_name() -> None:
     query = ask("GOITTA PROMISED ELECTIONS WHEN")
     assert "goita" in variants_of(query, "goitta")
     assert all(c.typed != "hapened" for c in ask("what hapened to Goita").concepts)
+
+
+@pytest.mark.parametrize("question", [
+    "so like Wagner a quitté le Mali pourquoi",
+    "pls tho, quand a commencé l'opération Barkhane ?",
+])
+def test_chat_words_do_not_make_a_french_question_english(question: str) -> None:
+    assert ask(question).language == "fr"
+    assert ask(question.replace("so like ", "").replace("pls tho, ", "")).language == "fr"
