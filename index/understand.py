@@ -617,11 +617,12 @@ def _misspelt_function_word(reading: _Reading, word: _Word) -> bool:
     if word.capitalised or len(folded) < 4 or is_dictionary_word(folded):
         return False
     vocabulary = reading.vocabulary
-    if _acronym_or_term(word.text, vocabulary) in vocabulary or vocabulary.closest(folded):
+    if _acronym_or_term(word.text, vocabulary) in vocabulary:
         return False
-    return "".join(sorted(folded)) in _FUNCTION_LETTERS or process.extractOne(
+    framing = "".join(sorted(folded)) in _FUNCTION_LETTERS or process.extractOne(
         folded, _FUNCTION_WORDS, scorer=fuzz.ratio, score_cutoff=_FUNCTION_SIMILARITY
     ) is not None
+    return framing and vocabulary.closest(folded) is None
 
 
 def _phrase(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> str:
