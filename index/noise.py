@@ -7,6 +7,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from re import _constants, _parser  # type: ignore[attr-defined]
+from typing import Any
 
 from index.analyze import STOPWORDS
 
@@ -42,6 +44,7 @@ salut|bonjour|bonsoir|coucou|stp|svp|s'il te plait|s'il vous plait|merci|merci b
 dis moi|dites moi|dis-moi|dites-moi|tu sais|vous savez|je voudrais savoir|je veux savoir
 """.strip().replace("\n", "|").split("|")
 
+_WORD = re.compile(r"[\w'’]+")
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 # Hashtags filing a message after its question ("what is JNIM #Mali #Sahel"); "#" alone.
@@ -142,6 +145,16 @@ def _chatter() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'’])(?:{alternation})(?![\w'’])", re.IGNORECASE)
 
 
+# The first word of each chatter phrase: a message holding none skips the long pattern.
+_CHATTER_FIRST = frozenset(_WORD.findall(p.casefold())[0] for p in CHATTER_PHRASES)
+
+
+def _chatter_removed(text: str) -> str:
+    if not _CHATTER_FIRST.intersection(_WORD.findall(text.casefold())):
+        return text
+    return _chatter().sub(" ", text)
+
+
 @lru_cache(maxsize=64)
 def _bot_names(names: tuple[str, ...]) -> re.Pattern[str] | None:
     words = [re.escape(n.strip().lstrip("@")) for n in names if n.strip().lstrip("@")]
@@ -158,7 +171,52 @@ def strip_emoji(text: str) -> str:
                    else c for c in text)
 
 
+def _required(items: Any) -> frozenset[str] | None:
+    """Texts one of which every match of the parsed pattern `items` holds (case-folded), or
+    None when that cannot be told: of the texts each required part gives (a run of literal
+    characters, a group, every branch of an alternation, a repeat taken at least once, a
+    set of characters), those whose shortest text is longest."""
+    found: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        if op is _constants.LITERAL:
+            run += chr(av).casefold()
+            continue
+        if run:
+            found.append(frozenset({run}))
+            run = ""
+        texts = _required_of(op, av)
+        if texts:
+            found.append(texts)
+    if run:
+        found.append(frozenset({run}))
+    return max(found, key=lambda texts: min(map(len, texts)), default=None)
+
+
+def _required_of(op: object, av: Any) -> frozenset[str] | None:
+    """`_required` of one part of a parsed pattern."""
+    if op is _constants.SUBPATTERN:
+        return _required(av[-1])
+    if op is _constants.BRANCH:
+        branches = [_required(branch) for branch in av[1]]
+        held = [texts for texts in branches if texts is not None]
+        return frozenset().union(*held) if len(held) == len(branches) else None
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and av[0] >= 1:
+        return _required(av[2])
+    if op is _constants.IN and all(kind is _constants.LITERAL for kind, _ in av):
+        return frozenset(chr(code).casefold() for _, code in av)
+    return None
+
+
+# Texts one of which every framing holds (read from _FRAMING itself): a message with none
+# skips the long pattern.
+_FRAMING_HINTS = _required(_parser.parse(_FRAMING.pattern, _FRAMING.flags))
+
+
 def _framing_removed(text: str) -> str:
+    folded = text.casefold()
+    if _FRAMING_HINTS is not None and not any(hint in folded for hint in _FRAMING_HINTS):
+        return text
     return _FRAMING.sub(" ", text)
 
 
@@ -174,7 +232,6 @@ anyway so also yes yeah yep no nope ok okay sure guess bother sorry excuse
 source sources link links ref refs citation citations proof asked ask already posted
 confused lost curious wondering
 """.split())
-_WORD = re.compile(r"[\w'’]+")
 _QUESTION_WORDS = frozenset("what who whom whose when where why how which".split())
 _CLAUSE = re.compile(r"[^,;:.!?\n()]+")
 
@@ -225,7 +282,7 @@ def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     text = _WHY.sub(lambda m: m.group(1) + _as_typed("why", m.group()[-1]),
                     _SHORTHAND.sub(_written_out, _CLITIC.sub(r"\1'\2", text)))
     text = _STRETCHED.sub(r"\1", _REPEATED_PUNCT.sub(r"\1", text))
-    text = _chat_clauses_removed(_chatter().sub(" ", _framing_removed(text)))
+    text = _chat_clauses_removed(_chatter_removed(_framing_removed(text)))
     text = _SPACES.sub(" ", _REPEATED_PUNCT.sub(r"\1", _SPACED_PUNCT.sub(r"\1", text)))
     return _EDGE.sub("", text)
 

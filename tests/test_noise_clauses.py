@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from index import noise
 from index.noise import CHAT_WORDS, FRAMING_WORDS, SHORTHAND, strip_noise
+from tests.test_noise_forms import FORMS, PROBES
 
 
 @pytest.mark.parametrize(("typed", "kept"), [
@@ -50,3 +54,30 @@ def test_one_table_gives_the_shorthand_and_the_framing_words() -> None:
     assert SHORTHAND["b4"] == "before" and "b4" not in FRAMING_WORDS
     assert "happened" in FRAMING_WORDS and "happened" not in SHORTHAND
     assert set(CHAT_WORDS) == set(SHORTHAND) | FRAMING_WORDS
+
+
+# ----- the quick checks before the long patterns change nothing ---------------------------
+
+_PIECES = st.sampled_from([
+    "i'm a journalist", "reporter here", "working on a piece about", "for my article",
+    "everyone is saying that", "i heard that", "rumour has it", "a quick summary of",
+    "sources?", "1)", "1.", "- ", "Q2:", "greetings from Dakar", "forwarded message:",
+    "the whole", "thing", "lol", "tl;dr", "y'all", "merci d'avance", "hey there", "who",
+    "attacked", "Kidal", "?", ",", ".", "\n", " ", "ELI5", "no cap", "s'il vous plait",
+])
+
+
+@given(st.lists(_PIECES, max_size=8).map(" ".join))
+@settings(max_examples=300, deadline=None)
+def test_the_quick_checks_skip_only_messages_the_patterns_leave_alone(text: str) -> None:
+    assert noise._framing_removed(text) == noise._FRAMING.sub(" ", text)
+    assert noise._chatter_removed(text) == noise._chatter().sub(" ", text)
+
+
+def test_the_framing_check_is_read_from_the_pattern_and_skips_plain_questions() -> None:
+    assert noise._FRAMING_HINTS is not None and "journalist" in noise._FRAMING_HINTS
+    plain = "What about the attack on Kidal"
+    assert not any(hint in plain.casefold() for hint in noise._FRAMING_HINTS)
+    for typed, _ in FORMS + PROBES:
+        assert noise._framing_removed(typed) == noise._FRAMING.sub(" ", typed)
+        assert noise._chatter_removed(typed) == noise._chatter().sub(" ", typed)
