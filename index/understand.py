@@ -37,6 +37,7 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 from index import lexicon, phrases
+from index.describe import Descriptions
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
 from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
 from index.noise import strip_noise
@@ -109,6 +110,12 @@ class AliasEntryLike(Protocol):
 
     @property
     def successors(self) -> tuple[str, ...]: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def descriptors(self) -> tuple[str, ...]: ...
 
 
 class AliasLookup(Protocol):
@@ -530,7 +537,8 @@ def _read(reading: _Reading, words: Sequence[_Word], recent_words: frozenset[str
     i = 0
     while i < len(words):
         concepts, unknown = len(reading.concepts), len(reading.unknown)
-        used = (_read_alias(reading, words, i) or _read_french_phrase(reading, words, i)
+        used = (_read_description(reading, words, i) or _read_alias(reading, words, i)
+                or _read_french_phrase(reading, words, i)
                 or _read_english_phrase(reading, words, i) or _read_joined(reading, words, i))
         if not used:
             if not _is_filler(reading, words[i], recent_words):
@@ -646,6 +654,123 @@ def _read_alias(reading: _Reading, words: Sequence[_Word], i: int) -> int:
             reading.add(concept)
         return n
     return _read_alias_spelt_otherwise(reading, words, i)
+
+
+DESCRIBED_WEIGHT = 0.6  # an entry's names for the words that describe it (index.describe)
+MAX_DESCRIBING_WORDS = 6  # "the al-Qaeda branch in the Maghreb": at most this many words
+
+
+def _read_description(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+    """Words from i that describe one alias-table entry the corpus names ("the Maghreb
+    al-Qaeda branch": AQIM, "the secular separatists": the MNLA), longer than any name of
+    the table typed there: one concept of the typed words (adding up, as typed), for which
+    the entry's names count at DESCRIBED_WEIGHT. English questions only."""
+    first = words[i]
+    if reading.language != "en" or first.folded in _ENGLISH_FUNCTION:
+        return 0
+    if (first.capitalised or first.acronym) and not _in_index(first, reading.vocabulary):
+        return 0  # a name in another spelling ("Jama'atu Ahlis Sunna..."), read as such
+    named = _alias_words(reading, words, i)
+    longest = min(MAX_DESCRIBING_WORDS, len(words) - i)
+    for n in range(longest, max(named, 1), -1):
+        span = words[i:i + n]
+        if not _noun_phrase(span) or _cuts_a_name(reading, words, i, n):
+            continue
+        own = _describing_terms(span)
+        link = _descriptions(reading.aliases).link(own, _question_terms(reading, words, span))
+        entry = reading.aliases.entry(link.entry_id) if link else None
+        if entry is None or _names_entry(reading, span, entry.id):
+            continue
+        names = _entry_terms(reading, entry, set(own))
+        if not names:
+            continue
+        phrase = _phrase(reading, words, i, n)
+        alternatives = [Alternative(t, 1.0, TYPED) for t in own]
+        alternatives += [Alternative(t, DESCRIBED_WEIGHT, ALIAS) for t, _ in names]
+        reading.add(Concept(phrase, _dedupe(alternatives),
+                            is_name=any(_names_something(w) for w in span)))
+        reading.rewrites.append(Rewrite(ALIAS, phrase, _best_name(names, reading.vocabulary)))
+        return n
+    return 0
+
+
+# Function words that may join the words of a description ("the branch of al-Qaeda in the
+# Maghreb", "al-Qaeda's"); any other ("from", "or", "did") ends it.
+_DESCRIPTION_GLUE = frozenset({"of", "in", "the", "a", "an", "s"})
+
+
+def _noun_phrase(span: Sequence[_Word]) -> bool:
+    """Content words at both ends, and only a noun phrase's function words between."""
+    ends = (span[0].folded, span[-1].folded)
+    return (not any(e in _ENGLISH_FUNCTION or e.isdigit() for e in ends)
+            and all(w.folded not in _ENGLISH_FUNCTION or w.folded in _DESCRIPTION_GLUE
+                    for w in span))
+
+
+def _cuts_a_name(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> bool:
+    """A name of the table starts inside words i..i+n-1 and ends after them ("Kidal in
+    the Adrar des | Iforas")."""
+    return any(j + _alias_words(reading, words, j) > i + n for j in range(i + 1, i + n))
+
+
+def _names_entry(reading: _Reading, span: Sequence[_Word], entry_id: str) -> bool:
+    """Some words of the span are a name of the entry: the span names it, it does not
+    describe it ("Wagner in Mali")."""
+    phrases = (_phrase_of(reading, span, a, b) for a in range(len(span))
+               for b in range(a + 1, len(span) + 1))
+    return any((e := reading.aliases.lookup(p)) is not None and e.id == entry_id
+               for p in phrases)
+
+
+def _phrase_of(reading: _Reading, span: Sequence[_Word], a: int, b: int) -> str:
+    return reading.text[span[a].start:span[b - 1].end]
+
+
+def _alias_words(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+    """How many words from i an alias-table name takes (0: none)."""
+    longest = min(reading.aliases.max_name_words(), MAX_PHRASE_WORDS, len(words) - i)
+    return next((n for n in range(longest, 0, -1)
+                 if reading.aliases.lookup(_phrase(reading, words, i, n)) is not None), 0)
+
+
+def _describing_terms(span: Sequence[_Word]) -> list[str]:
+    """The content terms of words (numbers left out: a year places, it does not describe)."""
+    terms = [t for w in span if w.folded not in _ENGLISH_FUNCTION and not w.folded.isdigit()
+             for t in analyze(w.text)]
+    return list(dict.fromkeys(terms))
+
+
+def _question_terms(reading: _Reading, words: Sequence[_Word], span: Sequence[_Word]
+                    ) -> frozenset[str]:
+    """The question's other content terms: the context a described entity is told by."""
+    inside = {id(w) for w in span}
+    return frozenset(t for w in words if id(w) not in inside
+                     and w.folded not in _ENGLISH_FUNCTION for t in analyze(w.text))
+
+
+def _entry_terms(reading: _Reading, entry: AliasEntryLike, taken: set[str]
+                 ) -> list[tuple[str, str]]:
+    """(term, name) for the entry's names the index holds (a person's surname when only
+    that)."""
+    found = _alias_terms(reading, entry.names, taken)
+    if not found and entry.kind == PERSON:
+        found = _surnames(reading, entry.names, taken)
+    return found
+
+
+_DESCRIPTIONS: dict[int, tuple[AliasLookup, Descriptions]] = {}  # by table
+
+
+def _descriptions(aliases: AliasLookup) -> Descriptions:
+    cached = _DESCRIPTIONS.get(id(aliases))
+    if cached is None or cached[0] is not aliases:
+        if len(_DESCRIPTIONS) > 8:
+            _DESCRIPTIONS.clear()
+        ids = dict.fromkeys(entry_id for _, entry_id in aliases.names())
+        entries = [e for e in map(aliases.entry, ids) if e is not None]
+        cached = _DESCRIPTIONS[id(aliases)] = (aliases, Descriptions(
+            (e.id, (*e.names, e.description, *e.descriptors)) for e in entries))
+    return cached[1]
 
 
 _LONG_NAME_WORDS = 3        # names this long are compared by spelling, not only exactly

@@ -1,0 +1,109 @@
+"""Entities described instead of named ("the Maghreb al-Qaeda branch", "the secular
+separatists", "the interim president"): which alias-table entry a run of words describes.
+
+Entity linking by the alias table's own words. Each entry has *fields*: each of its names,
+each clause of its `description`, each of its `descriptors` (short encyclopedic
+descriptions: the Wikipedia lead sentence or the Wikidata description). A term weighs its
+inverse entry frequency over the table (log(1 + N / entries holding it)): "al-Qaeda" or
+"secular" say much, "group" or "Mali" little. A run of two or more content terms describes
+an entry when every term is one of the entry's words, the run covers at least
+`MIN_FIELD_COVERAGE` of one field (IDF-weighted) and its terms weigh as much as two terms
+each held by one entry in twenty (never common words alone: "armed groups"). When several entries qualify, the one
+sharing most with the rest of the question wins (its other terms, IDF-weighted: the context
+of an entity mention), then the one whose field the run covers best; a tie links nothing.
+Pure functions over plain strings; the terms are those of `index.analyze`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from index.analyze import analyze
+
+MIN_FIELD_COVERAGE = 0.5  # share of one field's IDF weight the described words must hold
+MIN_TERMS = 2             # never one word alone: "separatists" is not the MNLA
+RARE_SHARE = 0.05         # a term held by this share of the entries is a telling one...
+MIN_TELLING = 2           # ...and the words must weigh as much as this many telling terms
+_CLAUSE = re.compile(r"[,;()]|\s-\s")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    id: str
+    terms: frozenset[str]
+    fields: tuple[frozenset[str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """The entry a run of words describes, and how well."""
+
+    entry_id: str
+    context: float   # IDF weight of the question's other terms the entry also holds
+    coverage: float  # the best share of one field the run covers
+
+
+class Descriptions:
+    """Every entry's fields, and the table-wide weight of each term."""
+
+    def __init__(self, entries: Iterable[tuple[str, Sequence[str]]]) -> None:
+        """`entries`: (entry id, texts): its names, description and descriptors."""
+        built = [_entry(entry_id, texts) for entry_id, texts in entries]
+        self._entries = [e for e in built if e.terms]
+        holders: dict[str, list[int]] = {}
+        for i, entry in enumerate(self._entries):
+            for term in entry.terms:
+                holders.setdefault(term, []).append(i)
+        n = len(self._entries)
+        self._holders = {t: frozenset(ids) for t, ids in holders.items()}
+        self._idf = {t: math.log(1.0 + n / len(ids)) for t, ids in holders.items()}
+        self._min_weight = MIN_TELLING * math.log(1.0 + 1.0 / RARE_SHARE)
+
+    def idf(self, term: str) -> float:
+        return self._idf.get(term, 0.0)
+
+    def link(self, run: Sequence[str], context: Collection[str]) -> Link | None:
+        """The one entry the run of terms describes, weighed against the question's other
+        terms (`context`), or None when none or several do."""
+        terms = frozenset(run)
+        if len(terms) < MIN_TERMS or any(t not in self._holders for t in terms):
+            return None
+        if sum(self.idf(t) for t in terms) < self._min_weight:
+            return None  # common words only ("armed groups")
+        common = frozenset.intersection(*(self._holders[t] for t in terms))
+        found = [link for i in common
+                 if (link := self._linked(self._entries[i], terms, context)) is not None]
+        found.sort(key=lambda f: (-f.context, -f.coverage))
+        if not found or (len(found) > 1 and _ties(found[0], found[1])):
+            return None
+        return found[0]
+
+    def _linked(self, entry: _Entry, terms: frozenset[str], context: Collection[str]
+                ) -> Link | None:
+        coverage = max(self._coverage(terms, f) for f in entry.fields)
+        if coverage < MIN_FIELD_COVERAGE:
+            return None
+        shared = sum(self.idf(t) for t in set(context) - terms if t in entry.terms)
+        return Link(entry.id, shared, coverage)
+
+    def _coverage(self, terms: frozenset[str], field: frozenset[str]) -> float:
+        whole = sum(self.idf(t) for t in field)
+        return sum(self.idf(t) for t in field & terms) / whole if whole else 0.0
+
+
+_TIE = 1e-6
+
+
+def _ties(first: Link, second: Link) -> bool:
+    return (abs(first.context - second.context) < _TIE
+            and abs(first.coverage - second.coverage) < _TIE)
+
+
+def _entry(entry_id: str, texts: Sequence[str]) -> _Entry:
+    fields = [frozenset(analyze(clause)) for text in texts
+              for clause in _CLAUSE.split(text)]
+    kept = tuple(f for f in fields if f)
+    return _Entry(entry_id, frozenset().union(*kept), kept)
