@@ -8,9 +8,10 @@ inverse entry frequency over the table (log(1 + N / entries holding it)): "al-Qa
 "secular" say much, "group" or "Mali" little. A run of two or more content terms describes
 an entry when every term is one of the entry's words, the run covers at least
 `MIN_FIELD_COVERAGE` of one field (IDF-weighted) and its terms weigh as much as two terms
-each held by one entry in twenty (never common words alone: "armed groups"). When several entries qualify, the one
-sharing most with the rest of the question wins (its other terms, IDF-weighted: the context
-of an entity mention), then the one whose field the run covers best; a tie links nothing.
+each held by one entry in twenty (never common words alone: "armed groups"). When several
+entries qualify, the one sharing most with the rest of the question wins (its other terms,
+IDF-weighted: the context of an entity mention), then the one whose field the run covers
+best; a tie links nothing.
 Pure functions over plain strings; the terms are those of `index.analyze`.
 """
 

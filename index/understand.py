@@ -37,9 +37,9 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 from index import lexicon, phrases
-from index.describe import Descriptions
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
 from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
+from index.describe import Descriptions
 from index.noise import strip_noise
 from index.query import (
     ALIAS,
