@@ -679,7 +679,7 @@ def _read_description(reading: _Reading, words: Sequence[_Word], i: int) -> int:
         own = _describing_terms(span)
         link = _descriptions(reading.aliases).link(own, _question_terms(reading, words, span))
         entry = reading.aliases.entry(link.entry_id) if link else None
-        if entry is None or _names_entry(reading, span, entry.id):
+        if entry is None or not _describes_more_than_names(reading, span, own, entry.id):
             continue
         names = _entry_terms(reading, entry, set(own))
         if not names:
@@ -713,13 +713,21 @@ def _cuts_a_name(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> b
     return any(j + _alias_words(reading, words, j) > i + n for j in range(i + 1, i + n))
 
 
-def _names_entry(reading: _Reading, span: Sequence[_Word], entry_id: str) -> bool:
-    """Some words of the span are a name of the entry: the span names it, it does not
-    describe it ("Wagner in Mali")."""
-    phrases = (_phrase_of(reading, span, a, b) for a in range(len(span))
-               for b in range(a + 1, len(span) + 1))
-    return any((e := reading.aliases.lookup(p)) is not None and e.id == entry_id
-               for p in phrases)
+def _describes_more_than_names(reading: _Reading, span: Sequence[_Word], own: Sequence[str],
+                               entry_id: str) -> bool:
+    """The span describes the entry rather than naming it or another one: no words of it
+    are a name of the entry ("Wagner in Mali"), and the words beside another entry's name
+    weigh more than that name ("al-Qaeda's North African branch" is AQIM, "al-Qaeda
+    militants" are al-Qaeda's)."""
+    named: set[str] = set()
+    for a, b in ((a, b) for a in range(len(span)) for b in range(a + 1, len(span) + 1)):
+        entry = reading.aliases.lookup(_phrase_of(reading, span, a, b))
+        if entry is not None and entry.id == entry_id:
+            return False
+        if entry is not None:
+            named.update(_describing_terms(span[a:b]))
+    weigh = _descriptions(reading.aliases).idf
+    return sum(map(weigh, set(own) - named)) > sum(map(weigh, named & set(own)))
 
 
 def _phrase_of(reading: _Reading, span: Sequence[_Word], a: int, b: int) -> str:
