@@ -1,9 +1,11 @@
 """Entities described instead of named ("the Maghreb al-Qaeda branch", "the secular
 separatists", "the interim president"): which alias-table entry a run of words describes.
 
-Entity linking by the alias table's own words. Each entry has *fields*: each of its names,
-each clause of its `description`, each of its `descriptors` (short encyclopedic
-descriptions: the Wikipedia lead sentence or the Wikidata description). A term weighs its
+Entity linking by the alias table's own words. Each entry has *words*: those of its names,
+its `description` and its `descriptors` (short encyclopedic descriptions: the Wikipedia
+lead sentence or the Wikidata description); and *fields*: each name, and the head of each
+clause of a description ("president of Mali" of "president of Mali ousted by the 2012
+coup": what the entry is, not what it did). A term weighs its
 inverse entry frequency over the table (log(1 + N / entries holding it)): "al-Qaeda" or
 "secular" say much, "group" or "Mali" little. A run of two or more content terms describes
 an entry when every term is one of the entry's words, the run covers at least
@@ -24,11 +26,15 @@ from dataclasses import dataclass
 
 from index.analyze import analyze
 
-MIN_FIELD_COVERAGE = 0.5  # share of one field's IDF weight the described words must hold
+MIN_FIELD_COVERAGE = 0.4  # share of one field's IDF weight the described words must hold
 MIN_TERMS = 2             # never one word alone: "separatists" is not the MNLA
 RARE_SHARE = 0.05         # a term held by this share of the entries is a telling one...
 MIN_TELLING = 2           # ...and the words must weigh as much as this many telling terms
 _CLAUSE = re.compile(r"[,;()]|\s-\s")
+# Where a description's head ends: what follows qualifies it (when, by whom, how).
+_SUBORDINATE = re.compile(r"\b(?:that|which|who|whose|whom|as|by|from|until|since|to|between"
+                          r"|with|after|before|when|where|against|behind)\b",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +56,9 @@ class Link:
 class Descriptions:
     """Every entry's fields, and the table-wide weight of each term."""
 
-    def __init__(self, entries: Iterable[tuple[str, Sequence[str]]]) -> None:
-        """`entries`: (entry id, texts): its names, description and descriptors."""
-        built = [_entry(entry_id, texts) for entry_id, texts in entries]
+    def __init__(self, entries: Iterable[tuple[str, Sequence[str], Sequence[str]]]) -> None:
+        """`entries`: (entry id, its names, its description and descriptors)."""
+        built = [_entry(*entry) for entry in entries]
         self._entries = [e for e in built if e.terms]
         holders: dict[str, list[int]] = {}
         for i, entry in enumerate(self._entries):
@@ -103,8 +109,14 @@ def _ties(first: Link, second: Link) -> bool:
             and abs(first.coverage - second.coverage) < _TIE)
 
 
-def _entry(entry_id: str, texts: Sequence[str]) -> _Entry:
-    fields = [frozenset(analyze(clause)) for text in texts
-              for clause in _CLAUSE.split(text)]
-    kept = tuple(f for f in fields if f)
-    return _Entry(entry_id, frozenset().union(*kept), kept)
+def _entry(entry_id: str, names: Sequence[str], descriptions: Sequence[str]) -> _Entry:
+    clauses = [clause for text in descriptions for clause in _CLAUSE.split(text)]
+    words = frozenset(t for text in (*names, *clauses) for t in analyze(text))
+    fields = [frozenset(analyze(text)) for text in (*names, *map(_head, clauses))]
+    return _Entry(entry_id, words, tuple(f for f in fields if f))
+
+
+def _head(clause: str) -> str:
+    """A clause up to its first subordinate part: "president of Mali | ousted by the 2012
+    coup", "the north of Mali | as named by the Tuareg separatists"."""
+    return _SUBORDINATE.split(clause, maxsplit=1)[0]

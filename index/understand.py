@@ -720,12 +720,12 @@ def _describes_more_than_names(reading: _Reading, span: Sequence[_Word], own: Se
     weigh more than that name ("al-Qaeda's North African branch" is AQIM, "al-Qaeda
     militants" are al-Qaeda's)."""
     named: set[str] = set()
-    for a, b in ((a, b) for a in range(len(span)) for b in range(a + 1, len(span) + 1)):
-        entry = reading.aliases.lookup(_phrase_of(reading, span, a, b))
+    for start, end in ((i, j) for i in range(len(span)) for j in range(i + 1, len(span) + 1)):
+        entry = reading.aliases.lookup(_phrase_of(reading, span, start, end))
         if entry is not None and entry.id == entry_id:
             return False
         if entry is not None:
-            named.update(_describing_terms(span[a:b]))
+            named.update(_describing_terms(span[start:end]))
     weigh = _descriptions(reading.aliases).idf
     return sum(map(weigh, set(own) - named)) > sum(map(weigh, named & set(own)))
 
@@ -777,7 +777,7 @@ def _descriptions(aliases: AliasLookup) -> Descriptions:
         ids = dict.fromkeys(entry_id for _, entry_id in aliases.names())
         entries = [e for e in map(aliases.entry, ids) if e is not None]
         cached = _DESCRIPTIONS[id(aliases)] = (aliases, Descriptions(
-            (e.id, (*e.names, e.description, *e.descriptors)) for e in entries))
+            (e.id, e.names, (e.description, *e.descriptors)) for e in entries))
     return cached[1]
 
 
