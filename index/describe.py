@@ -72,6 +72,10 @@ class Descriptions:
     def idf(self, term: str) -> float:
         return self._idf.get(term, 0.0)
 
+    def knows(self, term: str) -> bool:
+        """The term is a word of some entry."""
+        return term in self._holders
+
     def link(self, run: Sequence[str], context: Collection[str]) -> Link | None:
         """The one entry the run of terms describes, weighed against the question's other
         terms (`context`), or None when none or several do."""

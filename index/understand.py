@@ -670,14 +670,17 @@ def _read_description(reading: _Reading, words: Sequence[_Word], i: int) -> int:
         return 0
     if (first.capitalised or first.acronym) and not _in_index(first, reading.vocabulary):
         return 0  # a name in another spelling ("Jama'atu Ahlis Sunna..."), read as such
+    descriptions = _descriptions(reading.aliases)
+    longest = _describing_run(words, i, descriptions)
+    if longest < 2:
+        return 0
     named = _alias_words(reading, words, i)
-    longest = min(MAX_DESCRIBING_WORDS, len(words) - i)
     for n in range(longest, max(named, 1), -1):
         span = words[i:i + n]
         if not _noun_phrase(span) or _cuts_a_name(reading, words, i, n):
             continue
         own = _describing_terms(span)
-        link = _descriptions(reading.aliases).link(own, _question_terms(reading, words, span))
+        link = descriptions.link(own, _question_terms(reading, words, span))
         entry = reading.aliases.entry(link.entry_id) if link else None
         if entry is None or not _describes_more_than_names(reading, span, own, entry.id):
             continue
@@ -692,6 +695,20 @@ def _read_description(reading: _Reading, words: Sequence[_Word], i: int) -> int:
         reading.rewrites.append(Rewrite(ALIAS, phrase, _best_name(names, reading.vocabulary)))
         return n
     return 0
+
+
+def _describing_run(words: Sequence[_Word], i: int, descriptions: Descriptions) -> int:
+    """How many words from i could describe an entry: words of the table's entries and the
+    function words that join them; 0 or 1 when no description can start at i."""
+    n = 0
+    for word in words[i:i + MAX_DESCRIBING_WORDS]:
+        if word.folded in _ENGLISH_FUNCTION:
+            if word.folded not in _DESCRIPTION_GLUE:
+                break
+        elif not all(map(descriptions.knows, analyze(word.text))):
+            break
+        n += 1
+    return n
 
 
 # Function words that may join the words of a description ("the branch of al-Qaeda in the
