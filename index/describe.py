@@ -32,9 +32,9 @@ RARE_SHARE = 0.05         # a term held by this share of the entries is a tellin
 MIN_TELLING = 2           # ...and the words must weigh as much as this many telling terms
 _CLAUSE = re.compile(r"[,;()]|\s-\s")
 # Where a description's head ends: what follows qualifies it (when, by whom, how).
-_SUBORDINATE = re.compile(r"\b(?:that|which|who|whose|whom|as|by|from|until|since|to|between"
-                          r"|with|after|before|when|where|against|behind)\b",
-                          re.IGNORECASE)
+_SUBORDINATE = re.compile(r"\b(?:that|which|who|whose|whom|as|by|from|until|since|to|into"
+                          r"|between|with|after|before|when|where|against|behind|near|at"
+                          r"|on|for|under|over|during|across|around)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -671,13 +671,15 @@ def _read_description(reading: _Reading, words: Sequence[_Word], i: int) -> int:
     if (first.capitalised or first.acronym) and not _in_index(first, reading.vocabulary):
         return 0  # a name in another spelling ("Jama'atu Ahlis Sunna..."), read as such
     descriptions = _descriptions(reading.aliases)
-    longest = _describing_run(words, i, descriptions)
+    longest = _describing_run(reading.text, words, i, descriptions)
     if longest < 2:
         return 0
     named = _alias_words(reading, words, i)
     for n in range(longest, max(named, 1), -1):
         span = words[i:i + n]
         if not _noun_phrase(span) or _cuts_a_name(reading, words, i, n):
+            continue
+        if not _definite(reading.text, words, i, n):
             continue
         own = _describing_terms(span)
         link = descriptions.link(own, _question_terms(reading, words, span))
@@ -697,11 +699,18 @@ def _read_description(reading: _Reading, words: Sequence[_Word], i: int) -> int:
     return 0
 
 
-def _describing_run(words: Sequence[_Word], i: int, descriptions: Descriptions) -> int:
+_WORD_JOINS = re.compile(r"[\s'’-]*")  # what may stand between the words of a description
+
+
+def _describing_run(text: str, words: Sequence[_Word], i: int,
+                    descriptions: Descriptions) -> int:
     """How many words from i could describe an entry: words of the table's entries and the
-    function words that join them; 0 or 1 when no description can start at i."""
+    function words that join them, with no punctuation between them; 0 or 1 when no
+    description can start at i."""
     n = 0
-    for word in words[i:i + MAX_DESCRIBING_WORDS]:
+    for k, word in enumerate(words[i:i + MAX_DESCRIBING_WORDS]):
+        if k and not _WORD_JOINS.fullmatch(text[words[i + k - 1].end:word.start]):
+            break
         if word.folded in _ENGLISH_FUNCTION:
             if word.folded not in _DESCRIPTION_GLUE:
                 break
@@ -722,6 +731,22 @@ def _noun_phrase(span: Sequence[_Word]) -> bool:
     return (not any(e in _ENGLISH_FUNCTION or e.isdigit() for e in ends)
             and all(w.folded not in _ENGLISH_FUNCTION or w.folded in _DESCRIPTION_GLUE
                     for w in span))
+
+
+# Words before a description that make it definite: it speaks of one known thing.
+_DETERMINERS = frozenset("the this that these those its their his her our".split())
+_POSSESSIVE = re.compile(r"['’]s?\s*$")
+
+
+def _definite(text: str, words: Sequence[_Word], i: int, n: int) -> bool:
+    """A definite description ("the secular separatists", "al-Qaeda's North African
+    branch", "Mali's foreign minister"), not a kind of thing ("an army camp", "camp
+    attack"): a determiner before it, or a possessive inside it. (A possessor before it is
+    part of the description: "Moscow's foreign minister" is not Mali's.)"""
+    if i and words[i - 1].folded in _DETERMINERS:
+        return True
+    return any(_POSSESSIVE.search(text[words[k].start:words[k + 1].start])
+               for k in range(i, i + n - 1))
 
 
 def _cuts_a_name(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> bool:

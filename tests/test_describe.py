@@ -79,6 +79,8 @@ PASSAGES = [
     "The MNLA and the jihadist groups fell out over Sharia law.",
     "Separatists and jihadists were seen in the north.",
     "Wagner fighters arrived in Mali in 2021.",
+    "Abdoulaye Diop spoke to the press in Bamako.",
+    "JNIM attacked the Boulkessi camp again.",
     *(f"Filler passage {i} about markets, roads and rain in the region." for i in range(80)),
 ]
 VOCAB = Vocabulary.from_passages(PASSAGES)
@@ -123,6 +125,24 @@ def test_a_name_with_a_word_is_the_name_not_a_description() -> None:
     words beside the name say less than the name)."""
     assert described(ask("Who replaced Wagner in Mali?")) == {}
     assert described(ask("Where did the al-Qaeda militants come from?")) == {}
+
+
+def test_only_a_definite_description_names_one_thing() -> None:
+    """"the"/"its" before it or a possessive inside it: "Mali's foreign minister" is one
+    person; "an army camp" is a kind of place, not Boulkessi (the table's only army camp);
+    "Moscow's foreign minister" is not Mali's."""
+    assert described(ask("What did Mali's foreign minister say?")) == {
+        "Mali's foreign minister": {"abdoulay", "diop"}}
+    assert described(ask("What did the foreign minister say?")) == {
+        "foreign minister": {"abdoulay", "diop"}}
+    assert described(ask("Who raided an army camp in 2022?")) == {}
+    assert described(ask("What did Moscow's foreign minister say?")) == {}
+
+
+def test_a_description_does_not_run_across_punctuation() -> None:
+    assert described(ask("Were the secular separatists there?")) == {
+        "secular separatists": {"mnla"}}
+    assert described(ask("Were the secular: separatists or not?")) == {}
 
 
 def test_french_questions_and_entries_the_corpus_never_names_are_left_alone() -> None:
