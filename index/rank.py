@@ -561,12 +561,20 @@ def _definition_strength(index: int, terms: frozenset[str], passages: PassageVie
     return 1.0 if terms & frozenset(analyze(text[:80])[:1]) else 0.0
 
 
+# The nouns that say what sort of thing a name is, when they come just before it ("the
+# intelligence agency the GUR", "the jihadist group Ansar Dine"): an appositive definition.
+_SORT = (r"(?:agency|group|movement|militia|force|forces|coalition|alliance|front|mission"
+         r"|operation|organi[sz]ation|party|faction|company|council|committee|unit|brigade"
+         r"|battalion|army|town|city|village|region|commune|camp|base|spokesman|leader)")
+
+
 def _definition_pattern(terms: frozenset[str]) -> re.Pattern[str]:
     words = "|".join(re.escape(t) for t in sorted(terms))
     word = rf"\b(?:{words})\w*"
     named = r"(?:known|identified|described|referred to|calling (?:itself|themselves)) as"
     return re.compile(rf"{word}\s*\(|\(\s*{word}|{word},? (?:is|was|are|were) (?:a|an|the)\b"
-                      rf"|{named} (?:the )?[\"“']?(?:\w+ ){{0,3}}{word}")
+                      rf"|{named} (?:the )?[\"“']?(?:\w+ ){{0,3}}{word}"
+                      rf"|\b{_SORT},? (?:the |called |named )?{word}")
 
 
 # Wording that states a cause or a motive: what a "Why…?" question wants to read.

@@ -455,10 +455,13 @@ def _unglue(text: str, vocabulary: Vocabulary, aliases: AliasLookup) -> str:
 
 
 def _is_known(token: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:
+    """A word to leave whole: the index, the alias table or an English or French dictionary
+    knows it ("ministre" is not "minist re")."""
     folded = fold(token)
     terms = analyze(token)
     return (folded in vocabulary or (len(terms) == 1 and terms[0] in vocabulary)
-            or aliases.lookup(token) is not None or is_dictionary_word(folded))
+            or aliases.lookup(token) is not None or is_dictionary_word(folded)
+            or is_dictionary_word(token.lower(), "fr"))
 
 
 def _known_piece(piece: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:
@@ -842,11 +845,27 @@ def _read_alias_spelt_otherwise(reading: _Reading, words: Sequence[_Word], i: in
         found = process.extractOne(" ".join(w.folded for w in words[i:i + n]), names,
                                    scorer=fuzz.ratio, score_cutoff=_LONG_NAME_SIMILARITY)
         entry = reading.aliases.lookup(found[0]) if found else None
+        if entry is None:
+            entry = _named_in_part(reading.aliases, [w.folded for w in words[i:i + n]])
         if entry is not None:
             for concept in _alias_concept(reading, phrase, entry):
                 reading.add(concept)
             return n
     return 0
+
+
+def _named_in_part(aliases: AliasLookup, typed: Sequence[str]) -> AliasEntryLike | None:
+    """The entry one of whose long names holds the typed words in a row, three of them at
+    least not function words ("Multidimensional Integrated Stabilization Mission" of the
+    UN mission's full name), when no other entry's name holds them too."""
+    if sum(w not in _ENGLISH_FUNCTION for w in typed) < _LONG_NAME_WORDS:
+        return None
+    size = len(typed)
+    found = {name for name in _long_names(aliases)
+             if any(tuple(parts[j:j + size]) == tuple(typed)
+                    for parts in [name.split()] for j in range(len(parts) - size + 1))}
+    entries = {id(e): e for e in map(aliases.lookup, found) if e is not None}
+    return next(iter(entries.values())) if len(entries) == 1 else None
 
 
 _LONG_NAMES: dict[int, tuple[AliasLookup, list[str]]] = {}  # by table: (table, names)
@@ -1338,11 +1357,57 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         reading.add(Concept(word.text, _dedupe([own, *alternatives[1:],
                                                 *concept.alternatives[1:]])))
         return
+    cognates = _cognates(reading, word) if in_french and not name and term not in vocabulary \
+        else {}
+    if cognates:
+        reading.translated.append((word.text, next(iter(cognates.values()))))
+        alternatives += [Alternative(t, COGNATE_WEIGHT, TRANSLATION) for t in cognates]
+        reading.add(Concept(word.text, _dedupe(alternatives)))
+        return
     variants = _variants(reading, word, term, name)
     if term not in vocabulary and not variants and name and not _spelt_alike(term, alternatives):
         reading.unknown.append(_name_around(reading.text, word))
     french = [] if name else _french_alternatives(reading, term)
     reading.add(Concept(word.text, _dedupe([*alternatives, *variants, *french]), is_name=name))
+
+
+COGNATE_WEIGHT = 0.7  # an English word spelt like a French word the lexicon lacks
+# French endings -> English ones, for words written alike in both languages ("consulat" ->
+# consulate, "pakistanais" -> Pakistani, "tchadiennes" -> Chadian); tried on the folded word
+# with and without its plural ending.
+_COGNATE_ENDINGS = (("at", "ate"), ("ais", "i"), ("aise", "i"), ("ienne", "ian"),
+                    ("ien", "ian"), ("ee", "ed"), ("e", "ed"), ("e", ""), ("ique", "ic"),
+                    ("isme", "ism"), ("iste", "ist"), ("eur", "or"), ("te", "ty"),
+                    ("aire", "ary"), ("if", "ive"), ("ie", "y"), ("", ""))
+_COGNATE_STARTS = (("tch", "ch"),)
+
+
+def _cognates(reading: _Reading, word: _Word) -> dict[str, str]:
+    """Index terms of the English words a French word the lexicon does not translate is
+    spelt like: its cognates, by the regular differences of their endings (cross-language
+    IR's cognate matching), each with the English word it was found as. Common words of the
+    corpus are left out, as translations are."""
+    folded = word.folded
+    if len(folded) < _MIN_COGNATE_LENGTH:
+        return {}
+    singular = {folded, folded[:-1]} if folded.endswith(("s", "x")) else {folded}
+    for french, english in _COGNATE_STARTS:
+        singular |= {english + w[len(french):] for w in singular if w.startswith(french)}
+    vocabulary = reading.vocabulary
+    most = max(1, int(RELATED_MAX_SHARE * vocabulary.n_docs))
+    found: dict[str, str] = {}
+    for form in sorted(singular):
+        for french, english in _COGNATE_ENDINGS:
+            if form.endswith(french) and len(form) - len(french) >= 3:
+                written = form[:len(form) - len(french)] + english
+                for term in analyze(written):
+                    if 0 < vocabulary.df(term) <= most:  # Pakistani as the corpus writes it
+                        capital = vocabulary.surface_of(term)[:1].isupper()
+                        found.setdefault(term, written.capitalize() if capital else written)
+    return found
+
+
+_MIN_COGNATE_LENGTH = 5
 
 
 _NAME_WORDS = 4  # "Nothing in the corpus mentions World Cup": at most this many words

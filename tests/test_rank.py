@@ -387,6 +387,20 @@ def test_a_passage_naming_x_as_known_as_defines_it() -> None:
     assert passages.docs[defined.hits[0].index].key == "c"
 
 
+@pytest.mark.parametrize("text", [
+    "A spokesman for Ukraine's military intelligence agency the GUR spoke on television.",
+    "The jihadist group, the GUR, claimed the attack.",
+])
+def test_a_passage_naming_what_sort_of_thing_x_is_just_before_it_defines_it(text: str) -> None:
+    docs = [Doc("a", "Talks: the GUR and the GUR army met; the GUR said talks failed."),
+            Doc("c", text), *filler_docs(20)]
+    passages = Passages(docs)
+    gur = concept("GUR", name=True)
+    assert passages.docs[ask(passages, query(gur)).hits[0].index].key == "a"
+    defined = ask(passages, query(gur, defines="GUR"))
+    assert passages.docs[defined.hits[0].index].key == "c"
+
+
 def test_a_predecessor_does_not_count_as_x_in_a_definition() -> None:
     docs = [Doc("a", "The CSP (Strategic Framework) met the CMA leaders and the CMA council."),
             Doc("b", "The CMA is a coalition of rebel movements."), *filler_docs(20)]

@@ -635,3 +635,56 @@ def test_a_french_adverb_the_dictionary_does_not_list_is_not_an_unknown_name(
 ])
 def test_a_question_asking_why_wants_a_reason(question: str, why: bool) -> None:
     assert ask(question).wants_reason is why
+
+
+# ----- eighth round (#10): French words kept whole, cognates ----------------------------
+
+
+def test_a_french_word_is_not_cut_into_english_looking_pieces() -> None:
+    # "ministre" is no glued "minist re": "Le Premier ministre" reads as prime minister, so
+    # "Premier" is not taken for a name the corpus never mentions.
+    vocab = Vocabulary.from_passages(["Prime Minister Choguel Maiga admitted the defeat.",
+                                      "The minister spoke in Bamako."])
+    query = understand("Le Premier ministre a reconnu la défaite ?", vocab, ALIASES)
+    assert query.unknown_names == ()
+    assert alternative(query, analyze("prime")[0]) is not None
+
+
+@pytest.mark.parametrize(("french", "english"), [
+    ("consulat", "consulate"), ("pakistanais", "Pakistani"), ("tchadiennes", "Chadian"),
+])
+def test_a_french_word_the_lexicon_lacks_finds_its_english_cognate(
+        french: str, english: str) -> None:
+    vocab = Vocabulary.from_passages([f"The {english} envoy left.", "Rebels took Gao.",
+                                      "The army held Kidal.", "Talks began in Algiers.",
+                                      "Peacekeepers left Mali.", "The junta seized power."])
+    query = understand(f"Que sait-on des {french} au Mali ?", vocab, ALIASES)
+    assert query.language == "fr"
+    assert alternative(query, analyze(english)[0]) == (0.7, TRANSLATION)
+    assert any(r.typed.endswith(french) or french in r.typed for r in query.rewrites)
+
+
+def test_a_french_word_with_no_english_cognate_in_the_index_gets_none() -> None:
+    vocab = Vocabulary.from_passages(["The envoy left.", "Rebels took Gao."])
+    query = understand("Que sait-on du consulat au Mali ?", vocab, ALIASES)
+    consulat = next(c for c in query.concepts if c.typed == "consulat")
+    assert [a.how for a in consulat.alternatives] == [TYPED]
+
+
+def test_a_long_name_typed_in_part_is_the_entry_it_belongs_to() -> None:
+    # The corpus writes MINUSMA; the question types most of the mission's full name.
+    vocab = Vocabulary.from_passages(["MINUSMA handed its bases to the army.",
+                                      "Rebels took Gao.", "The UN left Mali."])
+    query = understand("What did the UN Multidimensional Integrated Stabilization Mission "
+                       "hand over?", vocab, ALIASES)
+    assert query.unknown_names == ()
+    assert alternative(query, analyze("MINUSMA")[0]) == (0.8, ALIAS)
+
+
+@pytest.mark.parametrize("typed", ["Integrated Stabilization", "Stabilization Mission Kenya"])
+def test_two_words_of_a_long_name_or_words_out_of_its_order_are_not_that_name(
+        typed: str) -> None:
+    vocab = Vocabulary.from_passages(["MINUSMA handed its bases to the army.",
+                                      "Rebels took Gao."])
+    query = understand(f"What did the {typed} do?", vocab, ALIASES)
+    assert alternative(query, analyze("MINUSMA")[0]) is None
