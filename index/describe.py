@@ -32,9 +32,12 @@ RARE_SHARE = 0.05         # a term held by this share of the entries is a tellin
 MIN_TELLING = 2           # ...and the words must weigh as much as this many telling terms
 _CLAUSE = re.compile(r"[,;()]|\s-\s")
 # Where a description's head ends: what follows qualifies it (when, by whom, how).
-_SUBORDINATE = re.compile(r"\b(?:that|which|who|whose|whom|as|by|from|until|since|to|into"
-                          r"|between|with|after|before|when|where|against|behind|near|at"
-                          r"|on|for|under|over|during|across|around)\b", re.IGNORECASE)
+# Words that start what qualifies a description rather than what it names (prepositions and
+# relative words): a description's head ends at the first, and so does a run of a question.
+SUBORDINATING = frozenset("""that which who whose whom as by from until since to into between
+with after before when where against behind near at on for under over during across
+around""".split())
+_SUBORDINATE = re.compile(r"\b(?:" + "|".join(sorted(SUBORDINATING)) + r")\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

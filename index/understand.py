@@ -39,7 +39,7 @@ from rapidfuzz import fuzz, process
 from index import lexicon, phrases
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
 from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
-from index.describe import Descriptions
+from index.describe import SUBORDINATING, Descriptions
 from index.noise import strip_noise
 from index.query import (
     ALIAS,
@@ -671,8 +671,6 @@ def _read_description(reading: _Reading, words: Sequence[_Word], i: int) -> int:
     first = words[i]
     if reading.language != "en" or first.folded in _ENGLISH_FUNCTION:
         return 0
-    if (first.capitalised or first.acronym) and not _in_index(first, reading.vocabulary):
-        return 0  # a name in another spelling ("Jama'atu Ahlis Sunna..."), read as such
     descriptions = _descriptions(reading.aliases)
     longest = _describing_run(reading.text, words, i, descriptions)
     if longest < 2:
@@ -682,7 +680,7 @@ def _read_description(reading: _Reading, words: Sequence[_Word], i: int) -> int:
         span = words[i:i + n]
         if not _noun_phrase(span) or _cuts_a_name(reading, words, i, n):
             continue
-        if not _definite(reading.text, words, i, n):
+        if not _definite(reading.text, words, i, n) or _unknown_name_in(reading, span):
             continue
         own = _describing_terms(span)
         link = descriptions.link(own, _question_terms(reading, words, span))
@@ -713,6 +711,8 @@ def _describing_run(text: str, words: Sequence[_Word], i: int,
     n = 0
     for k, word in enumerate(words[i:i + MAX_DESCRIBING_WORDS]):
         if k and not _WORD_JOINS.fullmatch(text[words[i + k - 1].end:word.start]):
+            break
+        if word.folded in SUBORDINATING:
             break
         if word.folded in _ENGLISH_FUNCTION:
             if word.folded not in _DESCRIPTION_GLUE:
@@ -750,6 +750,14 @@ def _definite(text: str, words: Sequence[_Word], i: int, n: int) -> bool:
         return True
     return any(_POSSESSIVE.search(text[words[k].start:words[k + 1].start])
                for k in range(i, i + n - 1))
+
+
+def _unknown_name_in(reading: _Reading, span: Sequence[_Word]) -> bool:
+    """A capitalised word or acronym the index lacks: a name in another spelling, or in
+    part ("Jama'atu Ahlis Sunna...", "the UN Multidimensional Integrated Stabilization
+    Mission"), which the alias table's readings of names deal with."""
+    return any((w.capitalised or w.acronym) and not _in_index(w, reading.vocabulary)
+               for w in span)
 
 
 def _cuts_a_name(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> bool:

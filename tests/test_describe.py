@@ -81,6 +81,7 @@ PASSAGES = [
     "Wagner fighters arrived in Mali in 2021.",
     "Abdoulaye Diop spoke to the press in Bamako.",
     "JNIM attacked the Boulkessi camp again.",
+    "North African states met in Algiers.",
     *(f"Filler passage {i} about markets, roads and rain in the region." for i in range(80)),
 ]
 VOCAB = Vocabulary.from_passages(PASSAGES)
