@@ -668,36 +668,45 @@ def _read_description(reading: _Reading, words: Sequence[_Word], i: int) -> int:
     al-Qaeda branch": AQIM, "the secular separatists": the MNLA), longer than any name of
     the table typed there: one concept of the typed words (adding up, as typed), for which
     the entry's names count at DESCRIBED_WEIGHT. English questions only."""
-    first = words[i]
-    if reading.language != "en" or first.folded in _ENGLISH_FUNCTION:
+    if reading.language != "en" or words[i].folded in _ENGLISH_FUNCTION:
         return 0
     descriptions = _descriptions(reading.aliases)
     longest = _describing_run(reading.text, words, i, descriptions)
     if longest < 2:
         return 0
-    named = _alias_words(reading, words, i)
-    for n in range(longest, max(named, 1), -1):
-        span = words[i:i + n]
-        if not _noun_phrase(span) or _cuts_a_name(reading, words, i, n):
-            continue
-        if not _definite(reading.text, words, i, n) or _unknown_name_in(reading, span):
-            continue
-        own = _describing_terms(span)
-        link = descriptions.link(own, _question_terms(reading, words, span))
-        entry = reading.aliases.entry(link.entry_id) if link else None
-        if entry is None or not _describes_more_than_names(reading, span, own, entry.id):
-            continue
-        names = _entry_terms(reading, entry, set(own))
-        if not names:
-            continue
-        phrase = _phrase(reading, words, i, n)
-        alternatives = [Alternative(t, 1.0, TYPED) for t in own]
-        alternatives += [Alternative(t, DESCRIBED_WEIGHT, ALIAS) for t, _ in names]
-        reading.add(Concept(phrase, _dedupe(alternatives),
-                            is_name=any(_names_something(w) for w in span)))
-        reading.rewrites.append(Rewrite(ALIAS, phrase, _best_name(names, reading.vocabulary)))
-        return n
+    for n in range(longest, max(_alias_words(reading, words, i), 1), -1):
+        found = _described_entry(reading, words, i, n, descriptions)
+        if found:
+            _add_description(reading, _phrase(reading, words, i, n), words[i:i + n], *found)
+            return n
     return 0
+
+
+def _described_entry(reading: _Reading, words: Sequence[_Word], i: int, n: int,
+                     descriptions: Descriptions
+                     ) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """(the typed terms, the entry's names the index holds) when words i..i+n-1 are a
+    definite description of one entry; else None."""
+    span = words[i:i + n]
+    if (not _noun_phrase(span) or _cuts_a_name(reading, words, i, n)
+            or not _definite(reading.text, words, i, n) or _unknown_name_in(reading, span)):
+        return None
+    own = _describing_terms(span)
+    link = descriptions.link(own, _question_terms(words, span))
+    entry = reading.aliases.entry(link.entry_id) if link else None
+    if entry is None or not _describes_more_than_names(reading, span, own, entry.id):
+        return None
+    names = _entry_terms(reading, entry, set(own))
+    return (own, names) if names else None
+
+
+def _add_description(reading: _Reading, phrase: str, span: Sequence[_Word],
+                     own: Sequence[str], names: Sequence[tuple[str, str]]) -> None:
+    alternatives = [Alternative(t, 1.0, TYPED) for t in own]
+    alternatives += [Alternative(t, DESCRIBED_WEIGHT, ALIAS) for t, _ in names]
+    reading.add(Concept(phrase, _dedupe(alternatives),
+                        is_name=any(_names_something(w) for w in span)))
+    reading.rewrites.append(Rewrite(ALIAS, phrase, _best_name(names, reading.vocabulary)))
 
 
 _WORD_JOINS = re.compile(r"[\s'’-]*")  # what may stand between the words of a description
@@ -801,8 +810,7 @@ def _describing_terms(span: Sequence[_Word]) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def _question_terms(reading: _Reading, words: Sequence[_Word], span: Sequence[_Word]
-                    ) -> frozenset[str]:
+def _question_terms(words: Sequence[_Word], span: Sequence[_Word]) -> frozenset[str]:
     """The question's other content terms: the context a described entity is told by."""
     inside = {id(w) for w in span}
     return frozenset(t for w in words if id(w) not in inside
