@@ -39,6 +39,7 @@ from rapidfuzz import fuzz, process
 from index import lexicon, phrases
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
 from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
+from index.describe import SUBORDINATING, Descriptions
 from index.noise import FRAMING_WORDS, SHORTHAND, strip_noise
 from index.query import (
     ALIAS,
@@ -99,6 +100,12 @@ class AliasEntryLike(Protocol):
 
     @property
     def successors(self) -> tuple[str, ...]: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def descriptors(self) -> tuple[str, ...]: ...
 
 
 class AliasLookup(Protocol):
@@ -525,7 +532,8 @@ def _read(reading: _Reading, words: Sequence[_Word], recent_words: frozenset[str
     i = 0
     while i < len(words):
         concepts, unknown = len(reading.concepts), len(reading.unknown)
-        used = (_read_alias(reading, words, i) or _read_french_phrase(reading, words, i)
+        used = (_read_description(reading, words, i) or _read_alias(reading, words, i)
+                or _read_french_phrase(reading, words, i)
                 or _read_english_phrase(reading, words, i) or _read_joined(reading, words, i))
         if not used:
             if not _is_filler(reading, words[i], recent_words):
@@ -644,6 +652,189 @@ def _read_alias(reading: _Reading, words: Sequence[_Word], i: int) -> int:
             reading.add(concept)
         return n
     return _read_alias_spelt_otherwise(reading, words, i)
+
+
+DESCRIBED_WEIGHT = 0.6  # an entry's names for the words that describe it (index.describe)
+MAX_DESCRIBING_WORDS = 6  # "the al-Qaeda branch in the Maghreb": at most this many words
+
+
+def _read_description(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+    """Words from i that describe one alias-table entry the corpus names ("the Maghreb
+    al-Qaeda branch": AQIM, "the secular separatists": the MNLA), longer than any name of
+    the table typed there: one concept of the typed words (adding up, as typed), for which
+    the entry's names count at DESCRIBED_WEIGHT. English questions only."""
+    if reading.language != "en" or words[i].folded in _ENGLISH_FUNCTION:
+        return 0
+    descriptions = _descriptions(reading.aliases)
+    longest = _describing_run(reading.text, words, i, descriptions)
+    if longest < 2:
+        return 0
+    for n in range(longest, max(_alias_words(reading, words, i), 1), -1):
+        found = _described_entry(reading, words, i, n, descriptions)
+        if found:
+            _add_description(reading, _phrase(reading, words, i, n), words[i:i + n], *found)
+            return n
+    return 0
+
+
+def _described_entry(reading: _Reading, words: Sequence[_Word], i: int, n: int,
+                     descriptions: Descriptions
+                     ) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """(the typed terms, the entry's names the index holds) when words i..i+n-1 are a
+    definite description of one entry; else None."""
+    span = words[i:i + n]
+    if (not _noun_phrase(span) or _cuts_a_name(reading, words, i, n)
+            or not _definite(reading.text, words, i, n) or _unknown_name_in(reading, span)):
+        return None
+    own = _describing_terms(span)
+    link = descriptions.link(own, _question_terms(words, span))
+    entry = reading.aliases.entry(link.entry_id) if link else None
+    if entry is None or not _describes_more_than_names(reading, span, own, entry.id):
+        return None
+    names = _entry_terms(reading, entry, set(own))
+    return (own, names) if names else None
+
+
+def _add_description(reading: _Reading, phrase: str, span: Sequence[_Word],
+                     own: Sequence[str], names: Sequence[tuple[str, str]]) -> None:
+    alternatives = [Alternative(t, 1.0, TYPED) for t in own]
+    alternatives += [Alternative(t, DESCRIBED_WEIGHT, ALIAS) for t, _ in names]
+    reading.add(Concept(phrase, _dedupe(alternatives),
+                        is_name=any(_names_something(w) for w in span)))
+    reading.rewrites.append(Rewrite(ALIAS, phrase, _best_name(names, reading.vocabulary)))
+
+
+_WORD_JOINS = re.compile(r"[\s'’-]*")  # what may stand between the words of a description
+
+
+def _describing_run(text: str, words: Sequence[_Word], i: int,
+                    descriptions: Descriptions) -> int:
+    """How many words from i could describe an entry: words of the table's entries and the
+    function words that join them, with no punctuation between them; 0 or 1 when no
+    description can start at i."""
+    n = 0
+    for k, word in enumerate(words[i:i + MAX_DESCRIBING_WORDS]):
+        if k and not _WORD_JOINS.fullmatch(text[words[i + k - 1].end:word.start]):
+            break
+        if word.folded in SUBORDINATING:
+            break
+        if word.folded in _ENGLISH_FUNCTION:
+            if word.folded not in _DESCRIPTION_GLUE:
+                break
+        elif not all(map(descriptions.knows, analyze(word.text))):
+            break
+        n += 1
+    return n
+
+
+# Function words that may join the words of a description ("the branch of al-Qaeda in the
+# Maghreb", "al-Qaeda's"); any other ("from", "or", "did") ends it.
+_DESCRIPTION_GLUE = frozenset({"of", "in", "the", "a", "an", "s"})
+
+
+def _noun_phrase(span: Sequence[_Word]) -> bool:
+    """Content words at both ends, and only a noun phrase's function words between."""
+    ends = (span[0].folded, span[-1].folded)
+    return (not any(e in _ENGLISH_FUNCTION or e.isdigit() for e in ends)
+            and all(w.folded not in _ENGLISH_FUNCTION or w.folded in _DESCRIPTION_GLUE
+                    for w in span))
+
+
+# Words before a description that make it definite: it speaks of one known thing.
+_DETERMINERS = frozenset("the this that these those its their his her our".split())
+_POSSESSIVE = re.compile(r"['’]s?\s*$")
+
+
+def _definite(text: str, words: Sequence[_Word], i: int, n: int) -> bool:
+    """A definite description ("the secular separatists", "al-Qaeda's North African
+    branch", "Mali's foreign minister"), not a kind of thing ("an army camp", "camp
+    attack"): a determiner before it, or a possessive inside it. (A possessor before it is
+    part of the description: "Moscow's foreign minister" is not Mali's.)"""
+    if i and words[i - 1].folded in _DETERMINERS:
+        return True
+    return any(_POSSESSIVE.search(text[words[k].start:words[k + 1].start])
+               for k in range(i, i + n - 1))
+
+
+def _unknown_name_in(reading: _Reading, span: Sequence[_Word]) -> bool:
+    """A capitalised word or acronym the index lacks: a name in another spelling, or in
+    part ("Jama'atu Ahlis Sunna...", "the UN Multidimensional Integrated Stabilization
+    Mission"), which the alias table's readings of names deal with."""
+    return any((w.capitalised or w.acronym) and not _in_index(w, reading.vocabulary)
+               for w in span)
+
+
+def _cuts_a_name(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> bool:
+    """A name of the table starts inside words i..i+n-1 and ends after them ("Kidal in
+    the Adrar des | Iforas")."""
+    return any(j + _alias_words(reading, words, j) > i + n for j in range(i + 1, i + n))
+
+
+def _describes_more_than_names(reading: _Reading, span: Sequence[_Word], own: Sequence[str],
+                               entry_id: str) -> bool:
+    """The span describes the entry rather than naming it or another one: no words of it
+    are a name of the entry ("Wagner in Mali"), and the words beside another entry's name
+    weigh more than that name ("al-Qaeda's North African branch" is AQIM, "al-Qaeda
+    militants" are al-Qaeda's)."""
+    named: set[str] = set()
+    for start, end in ((i, j) for i in range(len(span)) for j in range(i + 1, len(span) + 1)):
+        entry = reading.aliases.lookup(_phrase_of(reading, span, start, end))
+        if entry is not None and entry.id == entry_id:
+            return False
+        if entry is not None:
+            named.update(_describing_terms(span[start:end]))
+    weigh = _descriptions(reading.aliases).idf
+    return sum(map(weigh, set(own) - named)) > sum(map(weigh, named & set(own)))
+
+
+def _phrase_of(reading: _Reading, span: Sequence[_Word], a: int, b: int) -> str:
+    return reading.text[span[a].start:span[b - 1].end]
+
+
+def _alias_words(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+    """How many words from i an alias-table name takes (0: none)."""
+    longest = min(reading.aliases.max_name_words(), MAX_PHRASE_WORDS, len(words) - i)
+    return next((n for n in range(longest, 0, -1)
+                 if reading.aliases.lookup(_phrase(reading, words, i, n)) is not None), 0)
+
+
+def _describing_terms(span: Sequence[_Word]) -> list[str]:
+    """The content terms of words (numbers left out: a year places, it does not describe)."""
+    terms = [t for w in span if w.folded not in _ENGLISH_FUNCTION and not w.folded.isdigit()
+             for t in analyze(w.text)]
+    return list(dict.fromkeys(terms))
+
+
+def _question_terms(words: Sequence[_Word], span: Sequence[_Word]) -> frozenset[str]:
+    """The question's other content terms: the context a described entity is told by."""
+    inside = {id(w) for w in span}
+    return frozenset(t for w in words if id(w) not in inside
+                     and w.folded not in _ENGLISH_FUNCTION for t in analyze(w.text))
+
+
+def _entry_terms(reading: _Reading, entry: AliasEntryLike, taken: set[str]
+                 ) -> list[tuple[str, str]]:
+    """(term, name) for the entry's names the index holds (a person's surname when only
+    that)."""
+    found = _alias_terms(reading, entry.names, taken)
+    if not found and entry.kind == PERSON:
+        found = _surnames(reading, entry.names, taken)
+    return found
+
+
+_DESCRIPTIONS: dict[int, tuple[AliasLookup, Descriptions]] = {}  # by table
+
+
+def _descriptions(aliases: AliasLookup) -> Descriptions:
+    cached = _DESCRIPTIONS.get(id(aliases))
+    if cached is None or cached[0] is not aliases:
+        if len(_DESCRIPTIONS) > 8:
+            _DESCRIPTIONS.clear()
+        ids = dict.fromkeys(entry_id for _, entry_id in aliases.names())
+        entries = [e for e in map(aliases.entry, ids) if e is not None]
+        cached = _DESCRIPTIONS[id(aliases)] = (aliases, Descriptions(
+            (e.id, e.names, (e.description, *e.descriptors)) for e in entries))
+    return cached[1]
 
 
 _LONG_NAME_WORDS = 3        # names this long are compared by spelling, not only exactly
