@@ -130,7 +130,8 @@ _WHY = re.compile(r"^(\s*)y(?=\s+(?:did|do|does|is|are|was|were|would|has|have|h
                   r"can't|dont|don't|didnt|didn't|not)\b)", re.IGNORECASE)
 # A bot command opening the message ("/ask who runs Mali", "/ask@conflictbot ...").
 _COMMAND = re.compile(r"^\s*/[a-z]\w*(?:@\w+)?(?!\S)", re.IGNORECASE)
-_STRETCHED = re.compile(r"([a-z])\1{2,}")  # "pleeease", "Kidalll": a letter typed 3+ times
+# "pleeease", "Kidalll", shouted "SOOO": a letter typed 3+ times
+_STRETCHED = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _SPACED_PUNCT = re.compile(r"\s+([?!.,;:])")
 _EDGE = re.compile(r"^[\s,;:.!-]+|[\s,;:-]+$")

@@ -81,3 +81,8 @@ def test_the_framing_check_is_read_from_the_pattern_and_skips_plain_questions() 
     for typed, _ in FORMS + PROBES:
         assert noise._framing_removed(typed) == noise._FRAMING.sub(" ", typed)
         assert noise._chatter_removed(typed) == noise._chatter().sub(" ", typed)
+
+
+def test_a_letter_stretched_in_capitals_is_one_letter() -> None:
+    assert strip_noise("HIII WHO CONTROLS KIDALLL??") == "WHO CONTROLS KIDAL?"
+    assert strip_noise("SOOO who controls Kidal") == "SO who controls Kidal"
