@@ -15,7 +15,8 @@ from index.analyze import STOPWORDS
 # Whole words or phrases that frame a chat message but say nothing about the war. Matched
 # case-insensitively as whole words anywhere in the message.
 CHATTER_PHRASES = """
-hey there|hey|hi there|hi|hello|hullo|yo|good morning|good evening|greetings|howdy
+hey there|hey all|hi all|hello all|hey everyone|hi everyone|hello everyone
+hey|hi there|hi|hello|hullo|yo|good morning|good evening|greetings|howdy
 what's up with|whats up with|what's up|whats up|wassup|sup
 can you tell me|could you tell me|can u tell me|pls tell me|please tell me|tell me
 can you explain|could you explain|can you|could you|can u|would you|will you
@@ -24,6 +25,9 @@ i would like to know|i wonder|i was wondering|just wondering|wondering|quick que
 just curious|curious
 help me understand|help me|i need to know|need info on|info on|fill me in on|update me on
 thanks a lot in advance|thanks in advance|thank you in advance|thx in advance|thanks a lot
+ty in advance|thank u in advance|thanks a ton|thx a ton|thanks a bunch|thanks a million|thanks heaps
+i'm lost|im lost|i'm confused|im confused|so confused|i'm so lost|kind regards|best regards
+warm regards|regards|sincerely|best wishes|cordialement|bien à vous|first post|new here
 thank you so much|thanks so much|many thanks|merci d'avance|merci par avance
 please|pls|plz|plse|thanks|thank you|thx|ty|cheers|lol|lmao|rofl|haha|hahaha|omg|wtf|btw
 idk|imo|tbh|or nah|or not|bro|bruh|mate|guys|dude|folks|ok so|okay so|ok|okay|um|uh|hmm
@@ -128,6 +132,17 @@ _CLITIC = re.compile(r"(?<![\w'’])(why|what|who|how|where|when)(d|ll|re|ve)(?!
 # "y" for why, only opening a question before an auxiliary (French "y a-t-il" is not).
 _WHY = re.compile(r"^(\s*)y(?=\s+(?:did|do|does|is|are|was|were|would|has|have|had|cant|"
                   r"can't|dont|don't|didnt|didn't|not)\b)", re.IGNORECASE)
+# A letter's sign-off ending the message, with the sender's name on the line after it
+# ("Best,\nSam", "Thanks!\n-- Amadou", "Cordialement,\nA. Traoré").
+_SIGN_OFF = re.compile(
+    r"\n\s*(?:best|regards|best regards|kind regards|warm regards|cheers|thanks|thank you"
+    r"|many thanks|thx|sincerely|yours|best wishes|merci|cordialement|bien à vous|bises)"
+    r"\s*[,.!]*\s*(?:\n\s*(?:--?\s*)?[^\n?]{1,40})?\s*$", re.IGNORECASE)
+# Why the asker asks, ending the message: "asking bc my class is discussing it".
+_ASKING_BECAUSE = re.compile(r"\basking\s+(?:bc|because|cuz|coz|cos|since|as)\b[^?]*$",
+                             re.IGNORECASE)
+# A reply's or a forum post's marker opening the message: "re:", "fwd:", "bump:", "[Q]".
+_REPLY_MARK = re.compile(r"^\s*(?:(?:re|fwd?|bump)\s*:|\[\s*\w{1,3}\s*\])", re.IGNORECASE)
 # A bot command opening the message ("/ask who runs Mali", "/ask@conflictbot ...").
 _COMMAND = re.compile(r"^\s*/[a-z]\w*(?:@\w+)?(?!\S)", re.IGNORECASE)
 # "pleeease", "Kidalll", shouted "SOOO": a letter typed 3+ times
@@ -231,10 +246,10 @@ hope hoping well doing fine good right correct true wait hold edit typo typos en
 grammar bad lurker long time first poster newbie noob new here oh ah one thing follow
 anyway so also yes yeah yep no nope ok okay sure guess bother sorry excuse
 source sources link links ref refs citation citations proof asked ask already posted
-confused lost curious wondering
+confused lost curious wondering clarify answer answers respond reply bump post
 """.split())
 _QUESTION_WORDS = frozenset("what who whom whose when where why how which".split())
-_CLAUSE = re.compile(r"[^,;:.!?\n()]+")
+_CLAUSE = re.compile(r"(?:[^,;:.!?\n()\s]|\s(?![-–—]\s))+")  # up to a break or " - "
 
 
 def _only_chat(clause: str) -> bool:
@@ -273,7 +288,8 @@ def _as_typed(word: str, typed: str) -> str:
 
 def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     """The question without chat noise; "" when nothing but noise was said."""
-    text = _HASH.sub("", _TRAILING_TAGS.sub("", _URL.sub(" ", text)))
+    text = _HASH.sub("", _TRAILING_TAGS.sub("", _URL.sub(" ", _SIGN_OFF.sub("", text))))
+    text = _REPLY_MARK.sub(" ", _ASKING_BECAUSE.sub(" ", text))
     pattern = _bot_names(tuple(bot_names))
     if pattern is not None:
         text = pattern.sub(" ", text)

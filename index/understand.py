@@ -307,7 +307,7 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
         cleaned = _unshout(cleaned, vocabulary, aliases)
     cleaned = written_dates(_thousands(_unglue(cleaned, vocabulary, aliases)))
     words = _words(cleaned)
-    language = detect_language(words, vocabulary, aliases, french)
+    language = detect_language(_asking_words(words, cleaned), vocabulary, aliases, french)
     dates = find_dates(cleaned, today)
     reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
                        cleaned, dates.day_words)
@@ -417,7 +417,10 @@ def _known_acronym(token: str, vocabulary: Vocabulary, aliases: AliasLookup) -> 
         return False
     folded = fold(token)
     if folded in vocabulary and vocabulary.surface_of(folded).isupper():
-        return True
+        # a word the corpus writes in capitals only now and then (the dateline "PARIS -")
+        # and otherwise as a word ("Paris", indexed "pari") is that word
+        written = stem(folded)
+        return written == folded or vocabulary.df(folded) > vocabulary.df(written)
     entry = aliases.lookup(token)
     return entry is not None and token in entry.names
 
@@ -555,17 +558,31 @@ quoi qui quand ou pourquoi comment combien quel quelle quels quelles
 """.split())
 
 
+def _clauses(words: Sequence[_Word], text: str) -> list[list[int]]:
+    """The positions of the words of each clause of the text."""
+    clauses: list[list[int]] = [[]]
+    for i, word in enumerate(words):
+        if i and _CLAUSE_END.search(text[words[i - 1].end:word.start]):
+            clauses.append([])
+        clauses[-1].append(i)
+    return clauses
+
+
+def _asking_words(words: Sequence[_Word], text: str) -> Sequence[_Word]:
+    """The words of the clauses that ask (a question word), when others do not: the
+    question's language is theirs ("Could someone please clarify: qui a attaqué Kidal ?")."""
+    clauses = _clauses(words, text)
+    asking = [i for c in clauses if any(words[i].folded in _ASKING for i in c) for i in c]
+    return [words[i] for i in asking] if 0 < len(asking) < len(words) else words
+
+
 def context_words(words: Sequence[_Word], text: str) -> frozenset[int]:
     """Positions of the words that tell about the asker in a long message ("I'm writing a
     piece for tomorrow, my editor wants background, … what is the CSP"): the clauses that
     neither ask (a question word) nor name anything (a capitalised word inside a sentence,
     an acronym, a number), when another clause asks. In a short message, only such clauses
     that speak of the asker (I, my, je, mon...)."""
-    clauses: list[list[int]] = [[]]
-    for i, word in enumerate(words):
-        if i and _CLAUSE_END.search(text[words[i - 1].end:word.start]):
-            clauses.append([])
-        clauses[-1].append(i)
+    clauses = _clauses(words, text)
     asking = [c for c in clauses if any(words[i].folded in _ASKING for i in c)]
     if not asking:
         return frozenset()

@@ -86,3 +86,25 @@ def test_the_framing_check_is_read_from_the_pattern_and_skips_plain_questions() 
 def test_a_letter_stretched_in_capitals_is_one_letter() -> None:
     assert strip_noise("HIII WHO CONTROLS KIDALLL??") == "WHO CONTROLS KIDAL?"
     assert strip_noise("SOOO who controls Kidal") == "SO who controls Kidal"
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("Hi,\n\nwho controls Kidal?\n\nBest,\nSam", "who controls Kidal?"),
+    ("who controls Kidal?\nThanks!\n-- Amadou", "who controls Kidal?"),
+    ("who controls Kidal? Kind regards", "who controls Kidal?"),
+    ("who controls Kidal? asking bc my class is discussing it", "who controls Kidal?"),
+    ("re: who controls Kidal?", "who controls Kidal?"),
+    ("[Q] who controls Kidal", "who controls Kidal"),
+    ("Hey all, first post. who controls Kidal?", "who controls Kidal?"),
+    ("Could someone please clarify: who controls Kidal?", "who controls Kidal?"),
+    ("who controls Kidal? ty in advance", "who controls Kidal?"),
+])
+def test_letters_forum_posts_and_asides_about_the_asker_are_noise(typed: str,
+                                                                   kept: str) -> None:
+    assert strip_noise(typed) == kept
+
+
+def test_a_name_after_a_question_is_not_a_sign_off() -> None:
+    assert strip_noise("Best, who controls Kidal?") == "Best, who controls Kidal?"
+    assert strip_noise("who controls Kidal?\nthe army or the rebels?") == \
+        "who controls Kidal? the army or the rebels?"
