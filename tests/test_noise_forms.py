@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.core import Service
+from bot.evaluate import load_questions
 from tests.conftest import SEEDS, make_config
 
 BOT = "conflictbot"
@@ -259,3 +260,45 @@ def test_a_noisy_message_finds_its_clean_questions_top_passage(
         seeds_service: Service, loop: asyncio.AbstractEventLoop, noisy: str, clean: str
 ) -> None:
     assert top_passage(seeds_service, loop, noisy) == top_passage(seeds_service, loop, clean)
+
+
+# ----- the dev questions of the other kinds, wrapped in chat -------------------------------
+
+WRAPPERS = [
+    "hey {q}", "{q} thx", "@conflictbot {q}", "{q} 🙏", "yo {q} lol", "{q}??", "quick q: {q}",
+    "{q} pls", "hi! {q} thanks in advance", "{q} tbh idk", "{q} (asking for a friend)",
+    "{q}, right?", "{q} lmk", "honest question: {q}", "{q}!!!", "{q} cheers",
+    "{q} ?? anyone know", "{q} asking bc my class is discussing it", "{q}\n\nthanks!",
+    "Hi,\n\n{q}\n\nBest,\nSam", "{q} (sorry for my english)", "Quick one: {q}", "{q} 😂😂😂",
+    "Could someone please clarify: {q}", ">> {q}", "{q} ... anyone???", "[Q] {q}",
+    "{q} pls & ty", "{q} thanks a ton", "bump: {q}", "re: {q}", "Hey all, first post. {q}",
+    "Good evening! {q} Regards", "{q} i'm lost", "ok real talk, {q}",
+]
+
+
+def dev_questions() -> list[str]:
+    """Every sixth answerable dev question of the kinds that are not chat already."""
+    path = Path(__file__).parent / "eval" / "dev.yaml"
+    questions = [q.question for q in load_questions(path)
+                 if q.answerable and q.kind in {"direct", "paraphrase", "keyword", "date",
+                                                "variant", "alias", "french", "conflicting"}]
+    return questions[::6]
+
+
+def test_dev_questions_wrapped_in_chat_keep_their_top_passage(
+        seeds_service: Service, loop: asyncio.AbstractEventLoop) -> None:
+    """Chat forms that no table lists ("Hi,\\n\\n...\\n\\nBest,\\nSam", "bump:", "asking bc
+    ...") around the other kinds' dev questions: at least 99% keep the top passage."""
+    kept = changed = 0
+    for question in dev_questions():
+        answer = loop.run_until_complete(seeds_service.ask(question, k=1, log=False))
+        if answer.abstained:
+            continue
+        for wrapper in WRAPPERS:
+            noisy = wrapper.format(q=question)
+            wrapped = loop.run_until_complete(seeds_service.ask(noisy, k=1, log=False))
+            same = bool(wrapped.passages) and \
+                wrapped.passages[0].chunk_id == answer.passages[0].chunk_id
+            kept, changed = kept + same, changed + (not same)
+    assert kept > 2500
+    assert changed <= 0.01 * (kept + changed)
