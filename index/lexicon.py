@@ -22,7 +22,7 @@ from index.reasons import Refused
 KINDS = frozenset({"group", "state_force", "foreign_force", "un_mission", "operation", "place",
                    "person", "institution", "event", "other"})
 _FIELDS = frozenset({"id", "kind", "names", "predecessors", "successors", "description",
-                     "source"})
+                     "descriptors", "source"})
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 _NON_WORD = re.compile(r"[\W_]+")
 MAX_NAME_CHARS = 120
@@ -46,6 +46,7 @@ class AliasEntry:
     successors: tuple[str, ...] = ()
     description: str = ""
     source: str = ""
+    descriptors: tuple[str, ...] = ()  # short encyclopedic descriptions (index.describe)
 
     @property
     def preferred(self) -> str:
@@ -60,7 +61,8 @@ class AliasEntry:
             predecessors=_unique(self.predecessors + other.predecessors),
             successors=_unique(self.successors + other.successors),
             description=other.description or self.description,
-            source=other.source or self.source)
+            source=other.source or self.source,
+            descriptors=_unique(self.descriptors + other.descriptors))
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -150,7 +152,8 @@ def _parse_entry(item: Any, origin: str, number: int) -> AliasEntry:
         predecessors=_ids(item.get("predecessors"), where, "predecessors"),
         successors=_ids(item.get("successors"), where, "successors"),
         description=_text(item.get("description"), where, "description"),
-        source=_text(item.get("source"), where, "source"))
+        source=_text(item.get("source"), where, "source"),
+        descriptors=_descriptors(item.get("descriptors"), where))
 
 
 def _names(value: Any, where: str) -> tuple[str, ...]:
@@ -161,6 +164,20 @@ def _names(value: Any, where: str) -> tuple[str, ...]:
             raise ValueError(f"{where}: field 'names' holds {name!r}, which is not a name of "
                              f"1 to {MAX_NAME_CHARS} characters with a letter or digit")
     return _unique_names(name.strip() for name in value)
+
+
+MAX_DESCRIPTOR_CHARS = 160
+
+
+def _descriptors(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+            isinstance(v, str) and len(v.split()) >= 2 and len(v) <= MAX_DESCRIPTOR_CHARS
+            for v in value):
+        raise ValueError(f"{where}: field 'descriptors' must be a list of descriptions of "
+                         f"2 words to {MAX_DESCRIPTOR_CHARS} characters")
+    return _unique(v.strip() for v in value)
 
 
 def _ids(value: Any, where: str, field_name: str) -> tuple[str, ...]:

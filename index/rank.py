@@ -190,7 +190,8 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     hits = proximity.reordered(hits, [proximity.Weighted(w.terms, w.weight) for w in known],
                                passages, params.proximity_power)
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
-    hits = _answered(query, hits, engine, passages, params)
+    hits = _sides_found(query, _answered(query, hits, engine, passages, params), engine,
+                        passages, params)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
     return Ranking(tuple(hits[:limit]), False)
@@ -755,6 +756,11 @@ PAGE = 3  # passages on the first page of an answer
 _EITHER = re.compile(r"\s(?:or|vs\.?|versus|ou)\s"
                      r"|\s(?:and|et)\s(?=(?:according to|selon)\s|[^,;:?!.]*\b(?:each|chacun)\b)",
                      re.IGNORECASE)
+# A second question joined to the first by "and" ("Who does Bamako blame for the defeat and
+# who claims the victory?", "..., and who got them freed?"): each asks for its own answer.
+_SECOND_QUESTION = re.compile(
+    r"(?:,\s*|\s)(?:and|et)\s+(?=(?:who|whom|what|why|how|where|when|which|qui|que|quoi"
+    r"|pourquoi|comment|où|quand)\b)", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:?!.()]|\b(?:each|chacun|chacune)\b", re.IGNORECASE)
 
 
@@ -801,13 +807,14 @@ def _speaks_for(hit: Hit, side: frozenset[str], about: frozenset[str], names: fr
 
 def _alternatives(query: Query) -> list[frozenset[str]]:
     """The two alternatives of "A or B" in the question, each as the concepts typed in it
-    (the words from the clause break before "or" to the one after it); [] when either
-    holds none ("... or not?", "or what")."""
+    (the words from the clause break before "or" to the one after it), or else the two
+    questions of "who did A, and who did B?"; [] when either holds none ("... or not?",
+    "or what", "and when?")."""
     text = query.cleaned or query.question
-    either = _EITHER.search(text)
+    either = _EITHER.search(text) or _SECOND_QUESTION.search(text)
     if either is None:
         return []
-    left = _CLAUSE_BREAK.split(text[:either.start()])[-1]
+    left = _last_clause(text[:either.start()])  # "A, or B": A is before the comma
     right = _CLAUSE_BREAK.split(text[either.end():])[0]
     spans = ((either.start() - len(left), either.start()),
              (either.end(), either.end() + len(right)))
@@ -815,6 +822,76 @@ def _alternatives(query: Query) -> list[frozenset[str]]:
     shared = frozenset.intersection(*held)  # "French kills vs Wagner kills": about kills
     sides = [side - shared for side in held]
     return sides if all(sides) else []
+
+
+def _sides_found(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
+                 params: RankParams) -> list[Hit]:
+    """A side no passage of the first page holds, for which no kept passage speaks
+    (`_both_sides`), gets the passage a search for it finds (`_side_searched`), right after
+    the best hit: the kept passages are those of the whole question, and one side's answer
+    may hold too little of it to pass."""
+    sides = _alternatives(query)
+    if not sides or not hits or hits[0].companion or params.sides_share <= 0:
+        return hits
+    order = list(hits)
+    for side in sides:
+        if any(side & set(h.matched) for h in order[:PAGE]):
+            continue
+        found = _side_searched(side, sides, order, query, engine, passages, params)
+        if found is not None:
+            order = [order[0], found, *(h for h in order[1:] if h.index != found.index)]
+    return order
+
+
+_SIDE_REST = 0.5  # the weight of the question's other terms in a search for one side
+
+
+def _side_searched(side: frozenset[str], sides: list[frozenset[str]], hits: list[Hit],
+                   query: Query, engine: BM25, passages: PassageView, params: RankParams
+                   ) -> Hit | None:
+    """Among the best passages for the question's terms with the side's weighing most,
+    those holding the side: the first that continues a first-page passage (`_continues`:
+    it speaks of what that one names), else the first of the best hit's document (a report
+    gives both sides), else of another document naming _ELSEWHERE of the question's other
+    concepts, that speaks for the side as `_speaks_for` says and names something else the
+    question names."""
+    concepts = content_concepts(query)
+    weights = {term: weight * _SIDE_REST for term, weight in query.weighted_terms().items()}
+    weights |= {a.term: a.weight for c in concepts if c.typed in side for a in c.alternatives}
+    names = frozenset(c.typed for c in query.concepts if c.is_name)
+    about = frozenset(hits[0].matched) - frozenset().union(*sides)
+    doc = passages.doc_key_of(hits[0].index)
+    shown = {h.index for h in hits[:PAGE]}
+    found: dict[bool, Hit] = {}
+    for index, score in engine.top_k_weighted(weights, params.candidates):
+        held = passages.terms_of(index)
+        hit = Hit(index, score, tuple(c.typed for c in concepts if c.terms & held), 0.0)
+        if index in shown or not side & set(hit.matched):
+            continue
+        if _continues(index, hits[:PAGE], passages):
+            return hit
+        rest = len(set(hit.matched) - side)  # what else of the question it names
+        same = passages.doc_key_of(index) == doc
+        if rest >= (1 if same else _ELSEWHERE) \
+                and _speaks_for(hit, side, about, names, params.sides_share):
+            found.setdefault(same, hit)
+    return found.get(True) or found.get(False)
+
+
+def _continues(index: int, page: Sequence[Hit], passages: PassageView) -> bool:
+    """The passage is the next one of a first-page passage's section: what it says ("The
+    MNLA negotiated their release") is about what that one names (the hostages)."""
+    return any(index == h.index + 1 and passages.doc_key_of(index) == passages.doc_key_of(
+        h.index) and passages.heading_of(index) == passages.heading_of(h.index) for h in page)
+
+
+def _last_clause(text: str) -> str:
+    """The text from its last clause break on, or, when nothing but spaces follows that
+    break ("Did Wagner leave because it won, "), from the break before it."""
+    ends = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+    if ends and not text[ends[-1]:].strip():
+        ends.pop()
+    return text[ends[-1] if ends else 0:]
 
 
 def _held_in(text: str, concepts: Sequence[Concept], spans: Sequence[tuple[int, int]]
@@ -933,7 +1010,25 @@ def _respondents(query: Query) -> list[_Party]:
                           for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
         if terms:
             parties.append(_Party(terms, "conceding" if group == "b" else "saying"))
-    return parties
+    return parties or _subject_asked(text, concepts)
+
+
+# A yes/no question opening with its subject: "Was Wagner effective...?", "Did the CMA...".
+_YES_NO = re.compile(r"^\s*(?:did|does|do|was|were|is|are|has|have|had)\s+(?:the\s+)?"
+                     r"(?P<s>[\w'’-]+)", re.IGNORECASE)
+
+
+def _subject_asked(text: str, concepts: Sequence[Concept]) -> list[_Party]:
+    """The party a yes/no question is about, when it asks to hear from none ("Was Wagner
+    effective ...?", "Did Ukraine help the rebels?"): its own account is one side of the
+    answer (a claim and the evidence on it), so a passage where it speaks is sought."""
+    match = _YES_NO.match(text)
+    if match is None:
+        return []
+    held = _held_in(text, [c for c in concepts if c.is_name], [match.span("s")])[0]
+    terms = frozenset(a.term for c in concepts if c.typed in held
+                      for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
+    return [_Party(terms, "saying")] if terms else []
 
 
 def _answered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,

@@ -39,7 +39,8 @@ from rapidfuzz import fuzz, process
 from index import lexicon, phrases
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
 from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
-from index.noise import strip_noise
+from index.describe import SUBORDINATING, Descriptions
+from index.noise import FRAMING_WORDS, SHORTHAND, strip_noise
 from index.query import (
     ALIAS,
     SYNONYM,
@@ -73,19 +74,9 @@ MAX_PHRASE_WORDS = 12
 
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.?!]\s*$")
-# Words that frame a question rather than say what it is about ("What happened at Ber?").
-_FRAMING = frozenset("""
-happen happened happens happening mean means meant know knows explain describe think
-please information info news anyone anybody someone somebody thing things stuff
-going goes doing done get got getting tell told say said update updates details
-don doesn didn isn wasn aren weren won couldn wouldn shouldn haven hasn hadn ain
-gonna wanna gotta kinda sorta ya u ur r pls plz abt bc cuz coz tho smth sth gm gn bot
-actually really basically anyway anyways exactly deal vs versus many much
-whats wheres whos hows whens whys thats theres heres dont doesnt didnt isnt arent wasnt
-werent cant couldnt wont wouldnt shouldnt im ive youre theyre weve lets saying says
-any1 some1 sum1 every1 b4 2day 2moro like even wait literally just kinda sorta whatever
-wat wut wht wot
-""".split())
+# Words that frame a question rather than say what it is about ("What happened at Ber?"),
+# and chat's spellings of them (index.noise.CHAT_WORDS).
+_FRAMING = FRAMING_WORDS | frozenset(SHORTHAND)
 _ENGLISH_FUNCTION = STOPWORDS | _FRAMING
 
 
@@ -109,6 +100,12 @@ class AliasEntryLike(Protocol):
 
     @property
     def successors(self) -> tuple[str, ...]: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def descriptors(self) -> tuple[str, ...]: ...
 
 
 class AliasLookup(Protocol):
@@ -310,7 +307,7 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
         cleaned = _unshout(cleaned, vocabulary, aliases)
     cleaned = written_dates(_thousands(_unglue(cleaned, vocabulary, aliases)))
     words = _words(cleaned)
-    language = detect_language(words, vocabulary, aliases, french)
+    language = detect_language(_asking_words(words, cleaned), vocabulary, aliases, french)
     dates = find_dates(cleaned, today)
     reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
                        cleaned, dates.day_words)
@@ -420,7 +417,10 @@ def _known_acronym(token: str, vocabulary: Vocabulary, aliases: AliasLookup) -> 
         return False
     folded = fold(token)
     if folded in vocabulary and vocabulary.surface_of(folded).isupper():
-        return True
+        # a word the corpus writes in capitals only now and then (the dateline "PARIS -")
+        # and otherwise as a word ("Paris", indexed "pari") is that word
+        written = stem(folded)
+        return written == folded or vocabulary.df(folded) > vocabulary.df(written)
     entry = aliases.lookup(token)
     return entry is not None and token in entry.names
 
@@ -512,6 +512,8 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
         folded = word.folded
         if folded in _FRENCH_MARKERS:
             fr += 1.0
+        elif folded in _FRAMING and folded not in STOPWORDS:
+            continue  # chat's words ("like", "pls", "tho") are typed in French chat too
         elif folded in _ENGLISH_FUNCTION:  # "on", "tu", "son": English first, then French
             en += 1.0
         elif folded in french.stopwords:
@@ -533,7 +535,8 @@ def _read(reading: _Reading, words: Sequence[_Word], recent_words: frozenset[str
     i = 0
     while i < len(words):
         concepts, unknown = len(reading.concepts), len(reading.unknown)
-        used = (_read_alias(reading, words, i) or _read_french_phrase(reading, words, i)
+        used = (_read_description(reading, words, i) or _read_alias(reading, words, i)
+                or _read_french_phrase(reading, words, i)
                 or _read_english_phrase(reading, words, i) or _read_joined(reading, words, i))
         if not used:
             if not _is_filler(reading, words[i], recent_words):
@@ -555,17 +558,31 @@ quoi qui quand ou pourquoi comment combien quel quelle quels quelles
 """.split())
 
 
+def _clauses(words: Sequence[_Word], text: str) -> list[list[int]]:
+    """The positions of the words of each clause of the text."""
+    clauses: list[list[int]] = [[]]
+    for i, word in enumerate(words):
+        if i and _CLAUSE_END.search(text[words[i - 1].end:word.start]):
+            clauses.append([])
+        clauses[-1].append(i)
+    return clauses
+
+
+def _asking_words(words: Sequence[_Word], text: str) -> Sequence[_Word]:
+    """The words of the clauses that ask (a question word), when others do not: the
+    question's language is theirs ("Could someone please clarify: qui a attaqué Kidal ?")."""
+    clauses = _clauses(words, text)
+    asking = [i for c in clauses if any(words[i].folded in _ASKING for i in c) for i in c]
+    return [words[i] for i in asking] if 0 < len(asking) < len(words) else words
+
+
 def context_words(words: Sequence[_Word], text: str) -> frozenset[int]:
     """Positions of the words that tell about the asker in a long message ("I'm writing a
     piece for tomorrow, my editor wants background, … what is the CSP"): the clauses that
     neither ask (a question word) nor name anything (a capitalised word inside a sentence,
     an acronym, a number), when another clause asks. In a short message, only such clauses
     that speak of the asker (I, my, je, mon...)."""
-    clauses: list[list[int]] = [[]]
-    for i, word in enumerate(words):
-        if i and _CLAUSE_END.search(text[words[i - 1].end:word.start]):
-            clauses.append([])
-        clauses[-1].append(i)
+    clauses = _clauses(words, text)
     asking = [c for c in clauses if any(words[i].folded in _ASKING for i in c)]
     if not asking:
         return frozenset()
@@ -619,15 +636,18 @@ _FUNCTION_LETTERS = frozenset("".join(sorted(w)) for w in _FUNCTION_WORDS)  # "w
 
 def _misspelt_function_word(reading: _Reading, word: _Word) -> bool:
     """A word in small letters that neither the index nor a dictionary knows, spelt like a
-    word that frames a question ("hapened", "whta"): chat, not a name to veto on."""
+    word that frames a question ("hapened", "whta"): chat, not a name to veto on; unless it
+    is spelt like a name the corpus holds ("goitta" ~ Goita, not gotta)."""
     folded = word.folded
     if word.capitalised or len(folded) < 4 or is_dictionary_word(folded):
         return False
-    if _acronym_or_term(word.text, reading.vocabulary) in reading.vocabulary:
+    vocabulary = reading.vocabulary
+    if _acronym_or_term(word.text, vocabulary) in vocabulary:
         return False
-    return "".join(sorted(folded)) in _FUNCTION_LETTERS or process.extractOne(
+    framing = "".join(sorted(folded)) in _FUNCTION_LETTERS or process.extractOne(
         folded, _FUNCTION_WORDS, scorer=fuzz.ratio, score_cutoff=_FUNCTION_SIMILARITY
     ) is not None
+    return framing and vocabulary.closest(folded) is None
 
 
 def _phrase(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> str:
@@ -649,6 +669,189 @@ def _read_alias(reading: _Reading, words: Sequence[_Word], i: int) -> int:
             reading.add(concept)
         return n
     return _read_alias_spelt_otherwise(reading, words, i)
+
+
+DESCRIBED_WEIGHT = 0.6  # an entry's names for the words that describe it (index.describe)
+MAX_DESCRIBING_WORDS = 6  # "the al-Qaeda branch in the Maghreb": at most this many words
+
+
+def _read_description(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+    """Words from i that describe one alias-table entry the corpus names ("the Maghreb
+    al-Qaeda branch": AQIM, "the secular separatists": the MNLA), longer than any name of
+    the table typed there: one concept of the typed words (adding up, as typed), for which
+    the entry's names count at DESCRIBED_WEIGHT. English questions only."""
+    if reading.language != "en" or words[i].folded in _ENGLISH_FUNCTION:
+        return 0
+    descriptions = _descriptions(reading.aliases)
+    longest = _describing_run(reading.text, words, i, descriptions)
+    if longest < 2:
+        return 0
+    for n in range(longest, max(_alias_words(reading, words, i), 1), -1):
+        found = _described_entry(reading, words, i, n, descriptions)
+        if found:
+            _add_description(reading, _phrase(reading, words, i, n), words[i:i + n], *found)
+            return n
+    return 0
+
+
+def _described_entry(reading: _Reading, words: Sequence[_Word], i: int, n: int,
+                     descriptions: Descriptions
+                     ) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """(the typed terms, the entry's names the index holds) when words i..i+n-1 are a
+    definite description of one entry; else None."""
+    span = words[i:i + n]
+    if (not _noun_phrase(span) or _cuts_a_name(reading, words, i, n)
+            or not _definite(reading.text, words, i, n) or _unknown_name_in(reading, span)):
+        return None
+    own = _describing_terms(span)
+    link = descriptions.link(own, _question_terms(words, span))
+    entry = reading.aliases.entry(link.entry_id) if link else None
+    if entry is None or not _describes_more_than_names(reading, span, own, entry.id):
+        return None
+    names = _entry_terms(reading, entry, set(own))
+    return (own, names) if names else None
+
+
+def _add_description(reading: _Reading, phrase: str, span: Sequence[_Word],
+                     own: Sequence[str], names: Sequence[tuple[str, str]]) -> None:
+    alternatives = [Alternative(t, 1.0, TYPED) for t in own]
+    alternatives += [Alternative(t, DESCRIBED_WEIGHT, ALIAS) for t, _ in names]
+    reading.add(Concept(phrase, _dedupe(alternatives),
+                        is_name=any(_names_something(w) for w in span)))
+    reading.rewrites.append(Rewrite(ALIAS, phrase, _best_name(names, reading.vocabulary)))
+
+
+_WORD_JOINS = re.compile(r"[\s'’-]*")  # what may stand between the words of a description
+
+
+def _describing_run(text: str, words: Sequence[_Word], i: int,
+                    descriptions: Descriptions) -> int:
+    """How many words from i could describe an entry: words of the table's entries and the
+    function words that join them, with no punctuation between them; 0 or 1 when no
+    description can start at i."""
+    n = 0
+    for k, word in enumerate(words[i:i + MAX_DESCRIBING_WORDS]):
+        if k and not _WORD_JOINS.fullmatch(text[words[i + k - 1].end:word.start]):
+            break
+        if word.folded in SUBORDINATING:
+            break
+        if word.folded in _ENGLISH_FUNCTION:
+            if word.folded not in _DESCRIPTION_GLUE:
+                break
+        elif not all(map(descriptions.knows, analyze(word.text))):
+            break
+        n += 1
+    return n
+
+
+# Function words that may join the words of a description ("the branch of al-Qaeda in the
+# Maghreb", "al-Qaeda's"); any other ("from", "or", "did") ends it.
+_DESCRIPTION_GLUE = frozenset({"of", "in", "the", "a", "an", "s"})
+
+
+def _noun_phrase(span: Sequence[_Word]) -> bool:
+    """Content words at both ends, and only a noun phrase's function words between."""
+    ends = (span[0].folded, span[-1].folded)
+    return (not any(e in _ENGLISH_FUNCTION or e.isdigit() for e in ends)
+            and all(w.folded not in _ENGLISH_FUNCTION or w.folded in _DESCRIPTION_GLUE
+                    for w in span))
+
+
+# Words before a description that make it definite: it speaks of one known thing.
+_DETERMINERS = frozenset("the this that these those its their his her our".split())
+_POSSESSIVE = re.compile(r"['’]s?\s*$")
+
+
+def _definite(text: str, words: Sequence[_Word], i: int, n: int) -> bool:
+    """A definite description ("the secular separatists", "al-Qaeda's North African
+    branch", "Mali's foreign minister"), not a kind of thing ("an army camp", "camp
+    attack"): a determiner before it, or a possessive inside it. (A possessor before it is
+    part of the description: "Moscow's foreign minister" is not Mali's.)"""
+    if i and words[i - 1].folded in _DETERMINERS:
+        return True
+    return any(_POSSESSIVE.search(text[words[k].start:words[k + 1].start])
+               for k in range(i, i + n - 1))
+
+
+def _unknown_name_in(reading: _Reading, span: Sequence[_Word]) -> bool:
+    """A capitalised word or acronym the index lacks: a name in another spelling, or in
+    part ("Jama'atu Ahlis Sunna...", "the UN Multidimensional Integrated Stabilization
+    Mission"), which the alias table's readings of names deal with."""
+    return any((w.capitalised or w.acronym) and not _in_index(w, reading.vocabulary)
+               for w in span)
+
+
+def _cuts_a_name(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> bool:
+    """A name of the table starts inside words i..i+n-1 and ends after them ("Kidal in
+    the Adrar des | Iforas")."""
+    return any(j + _alias_words(reading, words, j) > i + n for j in range(i + 1, i + n))
+
+
+def _describes_more_than_names(reading: _Reading, span: Sequence[_Word], own: Sequence[str],
+                               entry_id: str) -> bool:
+    """The span describes the entry rather than naming it or another one: no words of it
+    are a name of the entry ("Wagner in Mali"), and the words beside another entry's name
+    weigh more than that name ("al-Qaeda's North African branch" is AQIM, "al-Qaeda
+    militants" are al-Qaeda's)."""
+    named: set[str] = set()
+    for start, end in ((i, j) for i in range(len(span)) for j in range(i + 1, len(span) + 1)):
+        entry = reading.aliases.lookup(_phrase_of(reading, span, start, end))
+        if entry is not None and entry.id == entry_id:
+            return False
+        if entry is not None:
+            named.update(_describing_terms(span[start:end]))
+    weigh = _descriptions(reading.aliases).idf
+    return sum(map(weigh, set(own) - named)) > sum(map(weigh, named & set(own)))
+
+
+def _phrase_of(reading: _Reading, span: Sequence[_Word], a: int, b: int) -> str:
+    return reading.text[span[a].start:span[b - 1].end]
+
+
+def _alias_words(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+    """How many words from i an alias-table name takes (0: none)."""
+    longest = min(reading.aliases.max_name_words(), MAX_PHRASE_WORDS, len(words) - i)
+    return next((n for n in range(longest, 0, -1)
+                 if reading.aliases.lookup(_phrase(reading, words, i, n)) is not None), 0)
+
+
+def _describing_terms(span: Sequence[_Word]) -> list[str]:
+    """The content terms of words (numbers left out: a year places, it does not describe)."""
+    terms = [t for w in span if w.folded not in _ENGLISH_FUNCTION and not w.folded.isdigit()
+             for t in analyze(w.text)]
+    return list(dict.fromkeys(terms))
+
+
+def _question_terms(words: Sequence[_Word], span: Sequence[_Word]) -> frozenset[str]:
+    """The question's other content terms: the context a described entity is told by."""
+    inside = {id(w) for w in span}
+    return frozenset(t for w in words if id(w) not in inside
+                     and w.folded not in _ENGLISH_FUNCTION for t in analyze(w.text))
+
+
+def _entry_terms(reading: _Reading, entry: AliasEntryLike, taken: set[str]
+                 ) -> list[tuple[str, str]]:
+    """(term, name) for the entry's names the index holds (a person's surname when only
+    that)."""
+    found = _alias_terms(reading, entry.names, taken)
+    if not found and entry.kind == PERSON:
+        found = _surnames(reading, entry.names, taken)
+    return found
+
+
+_DESCRIPTIONS: dict[int, tuple[AliasLookup, Descriptions]] = {}  # by table
+
+
+def _descriptions(aliases: AliasLookup) -> Descriptions:
+    cached = _DESCRIPTIONS.get(id(aliases))
+    if cached is None or cached[0] is not aliases:
+        if len(_DESCRIPTIONS) > 8:
+            _DESCRIPTIONS.clear()
+        ids = dict.fromkeys(entry_id for _, entry_id in aliases.names())
+        entries = [e for e in map(aliases.entry, ids) if e is not None]
+        cached = _DESCRIPTIONS[id(aliases)] = (aliases, Descriptions(
+            (e.id, e.names, (e.description, *e.descriptors)) for e in entries))
+    return cached[1]
 
 
 _LONG_NAME_WORDS = 3        # names this long are compared by spelling, not only exactly

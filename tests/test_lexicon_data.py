@@ -72,6 +72,22 @@ def test_every_alias_entry_has_id_kind_names_and_a_wikipedia_or_wikidata_source(
         assert isinstance(item.get("source"), str) and _SOURCE.match(str(item["source"])), item
 
 
+def test_descriptors_are_short_descriptions_of_entries_with_an_encyclopedic_source(
+        raw_aliases: list[dict[str, object]]) -> None:
+    """`descriptors` come from the entry's source (its Wikipedia lead or infobox, or its
+    Wikidata description): plain phrases of a few words, lower-case apart from names, on
+    entries whose source is such an article."""
+    described = [item for item in raw_aliases if "descriptors" in item]
+    assert len(described) >= 8
+    for item in described:
+        descriptors = item["descriptors"]
+        assert isinstance(descriptors, list) and descriptors, item["id"]
+        assert _SOURCE.match(str(item["source"])), item["id"]
+        for text in descriptors:
+            assert isinstance(text, str) and 2 <= len(text.split()) <= 16, (item["id"], text)
+            assert not re.search(r"[?!\"]", text), (item["id"], text)
+
+
 def test_alias_ids_are_unique(raw_aliases: list[dict[str, object]]) -> None:
     ids = [item["id"] for item in raw_aliases]
     assert len(ids) == len(set(ids))
@@ -261,6 +277,10 @@ def test_an_operator_file_adds_entries_and_names(tmp_path: Path) -> None:
     ("- id: x\n  kind: group\n  name: [A]\n", "entry 1 (x): unknown field 'name'"),
     ("- id: x\n  kind: group\n  names: [A]\n  successors: [nowhere]\n",
      "entry x: field 'successors' names 'nowhere'"),
+    ("- id: x\n  kind: group\n  names: [A]\n  descriptors: militia\n",
+     "entry 1 (x): field 'descriptors'"),
+    ("- id: x\n  kind: group\n  names: [A]\n  descriptors: [militia]\n",
+     "entry 1 (x): field 'descriptors'"),
     ("id: x\n", "expected a list of entries"),
     ("- [unclosed\n", "not valid YAML"),
 ])
