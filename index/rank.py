@@ -272,6 +272,7 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     total = sum(w.weight for w in known)
     bar = _bar(known, engine, params)
     dated = _date_words(query, known)
+    counted = _counted_people(query, known)
     bar_total = sum(bar.weight_of(w) for w in known)
     floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * bar_total)
     strict: list[Hit] = []
@@ -287,7 +288,7 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
         bar_coverage = (coverage if bar_total == total  # no everyday word counts less
                         else sum(bar.weight_of(w) for w in matched) / bar_total)
         typed = tuple(w.concept.typed for w in matched)
-        enough = _enough(matched, bar.need, dated, known) or _defines(query, matched)
+        enough = _enough(matched, bar.need, dated | counted, known) or _defines(query, matched)
         if score >= floor and enough and bar_coverage >= bar.fraction:
             strict.append(Hit(index, score, typed, coverage))
         elif bar_coverage >= params.min_matched_fraction / 2:
@@ -410,10 +411,26 @@ def _date_words(query: Query, known: Sequence[_Weighed]) -> frozenset[str]:
     return dated if len(dated) < len(known) else frozenset()
 
 
+# "How many people were displaced?": reports give the number ("600,000 have been
+# displaced") and leave the word for people out.
+_COUNTED_PEOPLE = re.compile(r"\b(?:how\s+many|combien\s+de|combien\s+d')\s*"
+                             r"(?P<noun>people|persons|individuals|personnes|gens)\b")
+
+
+def _counted_people(query: Query, known: Sequence[_Weighed]) -> frozenset[str]:
+    """The word for people after "how many" when the question has other concepts too: a
+    passage holding every other concept need not hold it."""
+    match = _COUNTED_PEOPLE.search(fold(query.cleaned or query.question))
+    if match is None or len(known) < 2:
+        return frozenset()
+    return frozenset(w.concept.typed for w in known if fold(w.concept.typed) == match["noun"])
+
+
 def _enough(matched: Sequence[_Weighed], need: int, dated: frozenset[str],
             known: Sequence[_Weighed]) -> bool:
     """The passage holds `need` of the question's concepts, or every one but the words of
-    the period the question names (the period rule checks the time): "What happened to
+    the period the question names (the period rule checks the time) or the people counted
+    (`_counted_people`): "What happened to
     the Timbuktu mausoleums in 2012?" is answered by the passage about Timbuktu's
     mausoleums, though none names Timbuktu and 2012 together."""
     if len(matched) >= need:

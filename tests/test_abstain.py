@@ -622,3 +622,29 @@ def test_a_passage_holding_all_but_the_periods_words_meets_the_two_concept_need(
     ranking = ask_mausoleums(passages, YEAR_2012)
     assert not ranking.abstained
     assert passages.dated[ranking.hits[0].index].key == "t"
+
+
+# "How many people were displaced?": the report gives the number, not the word for people.
+DISPLACED = [Doc("d", "As of 2020, 600,000 have been displaced by this conflict."),
+             *[Doc(f"p{i}", "People gathered in the village market.") for i in range(3)],
+             *filler(30)]
+
+
+def _count_question(question: str, *concepts: Concept) -> Query:
+    return Query(question, cleaned=question, concepts=concepts)
+
+
+def test_the_people_counted_by_how_many_need_not_be_in_the_passage() -> None:
+    passages = Passages(DISPLACED)
+    query = _count_question("How many people were displaced?", concept("people"),
+                            concept("displaced"))
+    ranking = rank(query, passages.engine, passages, limit=5, params=PARAMS)
+    assert not ranking.abstained
+    assert passages.docs[ranking.hits[0].index].key == "d"
+
+
+def test_people_not_counted_by_how_many_still_count_toward_two_concepts() -> None:
+    passages = Passages(DISPLACED)
+    query = _count_question("Were people displaced?", concept("people"), concept("displaced"))
+    ranking = rank(query, passages.engine, passages, limit=5, params=PARAMS)
+    assert "d" not in {passages.docs[h.index].key for h in ranking.hits if not h.companion}
