@@ -36,7 +36,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from index import lexicon, phrases
+from index import lexicon, phrases, wordnet
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
 from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
 from index.describe import SUBORDINATING, Descriptions
@@ -1365,6 +1365,7 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         if not name and term not in vocabulary:
             alternatives += _related(vocabulary, term, lexicon.english_related(),
                                      RELATED_WEIGHT)
+            alternatives += wordnet.held_synonyms(vocabulary, word.folded, term)
     in_french = reading.language == "fr"
     translation = _translation_of(reading, word) if in_french or term not in vocabulary else ()
     if translation:
