@@ -100,6 +100,7 @@ def synonyms(word: str, senses: int = WORDNET_SENSES) -> list[str]:
 
 
 def held_synonyms(vocabulary: Vocabulary, word: str, term: str,
+                  asked: frozenset[str] = frozenset(),
                   weight: float = WORDNET_WEIGHT) -> list[Alternative]:
     """The index terms of a word's WordNet synonyms that the index holds in at most
     WORDNET_MAX_SHARE of the passages, at most MAX_WORDNET of them in WordNet's order. A
@@ -108,7 +109,7 @@ def held_synonyms(vocabulary: Vocabulary, word: str, term: str,
     most = max(1, int(WORDNET_MAX_SHARE * vocabulary.n_docs))
     typed_idf = _idf(vocabulary, term) if term in vocabulary else None
     found: list[Alternative] = []
-    taken = {term}
+    taken = {term, *asked}
     for synonym in synonyms(word):
         terms = analyze(synonym.replace("_", " "))
         if len(terms) != 1 or terms[0] in taken or not 0 < vocabulary.df(terms[0]) <= most:
