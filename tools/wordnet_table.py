@@ -27,7 +27,7 @@ import re
 import sys
 from pathlib import Path
 
-POS_FILES = (("noun", "n"), ("verb", "v"), ("adj", "a"))
+POS_FILES = (("noun", "n"),)
 SENSES = 2  # sense ranks kept per part of speech
 _WORD = re.compile(r"^[a-z][a-z'-]*$")
 _MARKER = re.compile(r"\([a-z]+\)$")  # adjective position markers: "galore(ip)"
