@@ -1365,9 +1365,9 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         if not name and term not in vocabulary:
             alternatives += _related(vocabulary, term, lexicon.english_related(),
                                      RELATED_WEIGHT)
-            if reading.language == "en":
-                alternatives += wordnet.held_synonyms(vocabulary, word.folded, term,
-                                                      frozenset(analyze(reading.text)))
+        if not name and reading.language == "en":
+            alternatives += wordnet.held_synonyms(vocabulary, word.folded, term,
+                                                  frozenset(analyze(reading.text)))
     in_french = reading.language == "fr"
     translation = _translation_of(reading, word) if in_french or term not in vocabulary else ()
     if translation:

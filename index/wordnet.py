@@ -12,8 +12,8 @@ fifth of the passages, count: a common word says nothing about the question.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -119,9 +119,6 @@ def held_synonyms(vocabulary: Vocabulary, word: str, term: str,
         found.append(Alternative(terms[0], weight * share, SYNONYM))
         if len(found) == MAX_WORDNET:
             break
-    import os, sys
-    if os.environ.get("WNDEBUG") and found:
-        print("WN", word, term, vocabulary.df(term), vocabulary.n_docs, term in vocabulary, [(a.term, round(a.weight, 2)) for a in found], file=sys.stderr)
     return found
 
 

@@ -9,16 +9,15 @@ package itself is not a dependency). OUT_DIR defaults to index/data.
 en_wordnet.tsv, one line a lower-case single-word lemma that has synonyms:
     lemma TAB senses TAB synonyms of its first sense TAB synonyms of its second sense
 senses is the lemma's number of senses over all parts of speech (its polysemy: a word of
-many senses is vague, and its synonyms would be noise);
-each field the synonyms of that sense rank in every part of speech (noun, verb, adjective),
-space-separated, a two-word lemma written with "_" ("weapon_system"). WordNet lists a
-lemma's senses most frequent first (by its sense-tagged counts), so the first senses are the
-ordinary meanings. Synonyms are the other lemmas of the sense's synset: single words, and
-two-word lemmas that the sense-tagged corpus uses (cntlist.rev); names (capitalised) are
-left out.
+many senses is vague, and its synonyms would be noise); each further field the synonyms
+of that noun sense, space-separated, a two-word lemma written with "_" ("dead_end").
+WordNet lists a lemma's senses most frequent first (by its sense-tagged counts), so the
+first senses are the ordinary meanings. Synonyms are the other lemmas of the sense's
+synset: single words, and two-word lemmas that the sense-tagged corpus uses (cntlist.rev);
+names (capitalised) are left out.
 
-en_wordnet_exc.tsv, one line an irregular inflection: form TAB base form (WordNet's .exc
-files: "fought" -> fight, "mice" -> mouse), single words only.
+en_wordnet_exc.tsv, one line an irregular plural: form TAB base form (WordNet's noun.exc:
+"mice" -> mouse, "crises" -> crisis), single words only.
 """
 
 from __future__ import annotations
@@ -27,6 +26,8 @@ import re
 import sys
 from pathlib import Path
 
+# Nouns only: the words people paraphrase are mostly nouns (friction, stalemate, grumbling),
+# and verb synonyms were noise on the development set ("founded" -> launch, "quoting" -> cite).
 POS_FILES = (("noun", "n"),)
 SENSES = 2  # sense ranks kept per part of speech
 _WORD = re.compile(r"^[a-z][a-z'-]*$")
@@ -104,7 +105,7 @@ def build_table(wordnet: Path) -> dict[str, list[list[str]]]:
 
 
 def read_exceptions(wordnet: Path) -> dict[str, str]:
-    """Irregular form -> its first base form, over nouns, verbs and adjectives."""
+    """Irregular form -> its first base form (noun.exc)."""
     exceptions: dict[str, str] = {}
     for name, _ in POS_FILES:
         for line in (wordnet / f"{name}.exc").read_text(encoding="utf-8").splitlines():
