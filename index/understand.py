@@ -229,13 +229,14 @@ def default_french() -> French:
 
 
 def prepare() -> None:
-    """Load the English and French dictionaries, the lexicon and the phrase table now
-    (about a second), so that the first question does not wait for them. Safe to call from
-    a worker thread."""
+    """Load the English and French dictionaries, the lexicon, the phrase table and the
+    WordNet table now (about a second), so that the first question does not wait for them.
+    Safe to call from a worker thread."""
     is_dictionary_word("ready")
     is_dictionary_word("prêt", "fr")
     default_french().translate(["prêts"])
     phrases.bundled_phrases()
+    wordnet.synonyms("ready")
 
 
 @lru_cache(maxsize=50_000)

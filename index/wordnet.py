@@ -51,23 +51,33 @@ class Lemma:
 
 
 @lru_cache(maxsize=1)
-def table() -> Mapping[str, Lemma]:
-    """Lemma -> its entry in the table."""
-    rows = (line.split("\t") for line in _read("en_wordnet.tsv").splitlines() if line)
-    return MappingProxyType({row[0]: Lemma(int(row[1]), tuple(tuple(f.split()) for f in row[2:]))
-                             for row in rows})
+def table() -> Mapping[str, str]:
+    """Lemma -> the rest of its line in the table, read when the lemma is looked up (the
+    table is read once; its lines are parsed one by one, as questions need them)."""
+    rows = (line.partition("\t") for line in _read("en_wordnet.tsv").splitlines() if line)
+    return MappingProxyType({lemma: rest for lemma, _, rest in rows})
+
+
+@lru_cache(maxsize=4096)
+def entry(lemma: str) -> Lemma | None:
+    """The table's entry for a lemma, or None when WordNet gives it no synonyms."""
+    rest = table().get(lemma)
+    if rest is None:
+        return None
+    senses, *ranks = rest.split("\t")
+    return Lemma(int(senses), tuple(tuple(r.split()) for r in ranks))
 
 
 @lru_cache(maxsize=1)
 def irregular_forms() -> Mapping[str, str]:
-    """Irregular inflected form -> its base form ("fought" -> fight)."""
+    """Irregular plural -> its base form ("theses" -> thesis)."""
     rows = (line.split("\t") for line in _read("en_wordnet_exc.tsv").splitlines() if line)
     return MappingProxyType({form: base for form, base in rows})
 
 
 def base_forms(word: str) -> list[str]:
     """The lemmas of the table a lower-case word may be a form of, the word itself first:
-    "grumbling" -> grumbling, grumble; "fought" -> fight; "stopped" -> stop."""
+    "grumbling" -> grumbling, grumble; "theses" -> thesis; "stopped" -> stop."""
     lemmas = table()
     candidates = [word, irregular_forms().get(word, "")]
     for ending, base in _SUFFIXES:
@@ -86,13 +96,13 @@ def base_forms(word: str) -> list[str]:
 def synonyms(word: str, senses: int = WORDNET_SENSES) -> list[str]:
     """The synonyms of a word's first `senses` senses, first sense first, over its base
     forms ("_" joins the words of a two-word synonym)."""
-    lemmas = table()
     found: list[str] = []
     for rank in range(senses):
         for lemma in base_forms(word):
-            if lemmas[lemma].senses > MAX_SENSES:
+            known = entry(lemma)
+            if known is None or known.senses > MAX_SENSES:
                 continue
-            ranks = lemmas[lemma].synonyms
+            ranks = known.synonyms
             for synonym in ranks[rank] if rank < len(ranks) else ():
                 if synonym not in found:
                     found.append(synonym)
