@@ -7,11 +7,16 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from re import _constants, _parser  # type: ignore[attr-defined]
+from typing import Any
+
+from index.analyze import STOPWORDS
 
 # Whole words or phrases that frame a chat message but say nothing about the war. Matched
 # case-insensitively as whole words anywhere in the message.
 CHATTER_PHRASES = """
-hey there|hey|hi there|hi|hello|hullo|yo|good morning|good evening|greetings|howdy
+hey there|hey all|hi all|hello all|hey everyone|hi everyone|hello everyone
+hey|hi there|hi|hello|hullo|yo|good morning|good evening|greetings|howdy
 what's up with|whats up with|what's up|whats up|wassup|sup
 can you tell me|could you tell me|can u tell me|pls tell me|please tell me|tell me
 can you explain|could you explain|can you|could you|can u|would you|will you
@@ -20,10 +25,16 @@ i would like to know|i wonder|i was wondering|just wondering|wondering|quick que
 just curious|curious
 help me understand|help me|i need to know|need info on|info on|fill me in on|update me on
 thanks a lot in advance|thanks in advance|thank you in advance|thx in advance|thanks a lot
+ty in advance|thank u in advance|thanks a ton|thx a ton|thanks a bunch|thanks a million|thanks heaps
+i'm lost|im lost|i'm confused|im confused|so confused|i'm so lost|kind regards|best regards
+warm regards|regards|sincerely|best wishes|cordialement|bien à vous|first post|new here
 thank you so much|thanks so much|many thanks|merci d'avance|merci par avance
 please|pls|plz|plse|thanks|thank you|thx|ty|cheers|lol|lmao|rofl|haha|hahaha|omg|wtf|btw
 idk|imo|tbh|or nah|or not|bro|bruh|mate|guys|dude|folks|ok so|okay so|ok|okay|um|uh|hmm
 ngl|fr fr|fr|smh|imho|afaik|iirc|tbf|fyi|ikr|jk|lowkey|no cap|for real|fam
+istg|tia|ffs|omfg|wth|jeez|deadass|wdym|ykwim|ykw|tysm|tyvm|hbu|wbu|icl|tryna|finna|boutta
+imma|wyd|ttyl|brb|irl|omw|idek|idrc|ong|frfr|fwiw|afaict|iiuc|tfw|ofc|obv|obvs|tbqh|nbd|np
+yw|hth|pls respond|plz respond|thx in adv|thanks in adv|tnx|thnx|thanx
 yall|y'all|pls help|plz help|help pls|real quick|quick one|quick q|asap|sry|sorry|srsly|seriously
 ugh|wow|yikes|damn|dang|oof|huh|eh|hm|hmmm|welp|pfff|bruv|ppl|lemme|gimme|dunno|idc|nvm
 mdr|ptdr|wsh|wesh|du coup|bref|euh|hein
@@ -37,8 +48,14 @@ salut|bonjour|bonsoir|coucou|stp|svp|s'il te plait|s'il vous plait|merci|merci b
 dis moi|dites moi|dis-moi|dites-moi|tu sais|vous savez|je voudrais savoir|je veux savoir
 """.strip().replace("\n", "|").split("|")
 
+_WORD = re.compile(r"[\w'’]+")
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@\w+")
+# Hashtags filing a message after its question ("what is JNIM #Mali #Sahel"); "#" alone.
+_TRAILING_TAGS = re.compile(r"(?<=\S)(?:\s+#\w+)+\s*$")
+_HASH = re.compile(r"(?<!\w)#(?=\w)")
+# Who a message was forwarded or retweeted from: "RT @someone:", "via @desk", "h/t @x".
+_FORWARDED = re.compile(r"(?<!\w)(?:RT|via|h/t|cc)\s*@\w+\s*:?", re.IGNORECASE)
 _EMOTICON = re.compile(r"(?<!\w)(?:[:;=8][-'^]?[)(\]\[DPpOo/\\|*3]+|<3+|[xX]D+)(?!\w)")
 _REPEATED_PUNCT = re.compile(r"([?!.,;:])[?!.,;:]+")
 # Laughter however long it is typed: haha, ahahah, hehe, lol, lool, lmfao, xD, mdr.
@@ -46,25 +63,48 @@ _LAUGH = re.compile(r"(?<!\w)(?:a?(?:h[ae]){2,}h?|(?:he){2,}h?|lo+l+|lmf?a+o+|ro
                     r"(?:ja){2,}|mdr+|ptdr+)(?!\w)", re.IGNORECASE)
 # Chat for "right now" and "not ... anymore": the question is about the present (recency).
 _RIGHT_NOW = re.compile(r"(?<!\w)(?:rn|any\s?more)(?!\w)", re.IGNORECASE)
-# Chat's shorthand for the words a question is framed in (lexical normalisation of chat):
-# "y did" = why did, "2day" = today, "b4" = before, "any1" = anyone. Only words that say
-# what is asked (a reason, a time); names and topic words are left to understanding.
-SHORTHAND = {"2day": "today", "2dy": "today", "tday": "today", "2nite": "tonight",
-             "tmrw": "tomorrow", "tmr": "tomorrow", "b4": "before", "any1": "anyone",
-             "some1": "someone", "every1": "everyone", "bcz": "because", "bcoz": "because",
-             "cuz": "because", "coz": "because", "b/c": "because", "wat": "what",
-             "wut": "what", "wht": "what", "abt": "about", "smth": "something",
-             "sth": "something"}
+# Chat's words, one table (lexical normalisation of chat): each word a chat question is
+# framed in, with the word it is written for ("y did" = why did, "2day" = today, "b4" =
+# before), or alone when it only frames the question ("happened", "explain", "tho"). The
+# written forms replace the chat spellings here; the framing words are left in the text
+# (they may be part of a quote or a name) and understanding reads them as filler. Only
+# words that say what is asked (a reason, a time) are written out; names and topic words
+# are left to understanding.
+CHAT_WORDS: dict[str, str] = {
+    word: written for word, _, written in (entry.partition("=") for entry in """
+2day=today 2dy=today tday=today 2nite=tonight tmrw=tomorrow tmr=tomorrow b4=before
+any1=anyone some1=someone every1=everyone bcz=because bcoz=because cuz=because coz=because
+b/c=because wat=what wut=what wht=what abt=about smth=something sth=something
+w/=with w/o=without govt=government wen=when hw=how bout=about cos=because
+goin=going
+happen happened happens happening mean means meant know knows explain describe think
+please information info news anyone anybody someone somebody thing things stuff
+going goes doing done get got getting tell told say said update updates details
+don doesn didn isn wasn aren weren won couldn wouldn shouldn haven hasn hadn ain
+gonna wanna gotta kinda sorta ya u ur r pls plz bc tho gm gn bot
+actually really basically anyway anyways exactly deal vs versus many much
+whats wheres whos hows whens whys thats theres heres dont doesnt didnt isnt arent wasnt
+werent cant couldnt wont wouldnt shouldnt im ive youre theyre weve lets saying says
+sum1 2moro like even wait literally just whatever wot
+""".split())}
+# The framing words: understanding reads them as filler.
+FRAMING_WORDS = frozenset(word for word, written in CHAT_WORDS.items() if not written)
+# Shorthand with the word it stands for, written out in the text.
+SHORTHAND = {word: written for word, written in CHAT_WORDS.items() if written}
 _SHORTHAND = re.compile(rf"(?<![\w/])(?:{'|'.join(map(re.escape, SHORTHAND))})(?![\w/])",
                         re.IGNORECASE)
 # Who is asking and why, framing a chat question: "im a journalist", "freelance reporter
 # here", "working on a piece about", "for my article"; and hearsay framing a claim to check
 # ("everyone is saying", "i heard that", "rumour has it").
-_ASKER_ROLE = r"(?:journalist|reporter|student|researcher|writer|analyst|editor|blogger|academic)"
+_ASKER_ROLE = (r"(?:journalist|reporter|student|researcher|writer|analyst|editor|blogger"
+               r"|academic|lurker|newbie|noob|newcomer|beginner)")
 _WRITING = r"(?:piece|story|article|report|explainer|thesis|paper|essay|feature|blog post|draft)"
 _FRAMING = re.compile(
     rf"\b(?:i'?m|i am)\s+(?:an?\s+)?(?:[\w-]+\s+){{0,2}}?{_ASKER_ROLE}\b(?:\s+here\b)?"
-    rf"|(?:^|(?<=[,.;:!?]))\s*(?:(?!(?:the|a|an)\b)[\w-]+\s+)?{_ASKER_ROLE}\s+here\b"
+    rf"|(?:^|(?<=[,.;:!?]))\s*(?:(?!(?:the|a|an)\b)[\w-]+\s+){{0,2}}{_ASKER_ROLE}\s+here\b"
+    # where the asker greets from ("greetings from Dakar"), who forwarded what follows
+    r"|\b(?:greetings|hello|hi|hey)\s+(?:all\s+|everyone\s+)?from\s+[^,;:.!?\n]*"
+    r"|\bforwarded\s+(?:message|from)\b[^:\n]*:"
     rf"|\b(?:i'?m\s+|i am\s+)?(?:working|writing)\s+(?:on\s+)?(?:an?|my|our)\s+(?:[\w-]+\s+)?"
     rf"{_WRITING}\b(?:\s+(?:about|on)\b)?"
     rf"|\b(?:for|in)\s+(?:my|our)\s+(?:[\w-]+\s+)?(?:{_WRITING}|editor)\b"
@@ -82,15 +122,33 @@ _FRAMING = re.compile(
     r"|^\s*(?:a\s+)?sources?\s+(?:for|on|about)\b|[-—–:,]\s*sources?\s*\??\s*$"
     r"|\b(?:got|have|any)\s+(?:a\s+)?(?:source|link)s?\s+(?:for|on|about)\b"
     # list markers ("1) who attacked 2) when") and "the whole X thing"
-    r"|(?:^|(?<=\s))\d{1,2}\)(?=\s)|\bthe\s+whole\b(?=(?:\s+[\w-]+){1,2}"
+    r"|(?:^|(?<=\s))\d{1,2}\)(?=\s)|(?m:^\s*(?:\d{1,2}[.)]|[a-z]\)|[-*•]|q\d{0,2}\s*:)(?=\s))"
+    r"|(?<=[.?!]\s)q\d{1,2}\s*:(?=\s)|\bthe\s+whole\b(?=(?:\s+[\w-]+){1,2}"
     r"\s+thing\b)|(?<=\w)\s+thing\b(?=\s*[?!.]*\s*$)", re.IGNORECASE)
+# A question word's clitic typed without its apostrophe ("whyd", "whod", "whatll"): the
+# apostrophe put back, so the question word is read ("why'd").
+_CLITIC = re.compile(r"(?<![\w'’])(why|what|who|how|where|when)(d|ll|re|ve)(?![\w'’])",
+                     re.IGNORECASE)
 # "y" for why, only opening a question before an auxiliary (French "y a-t-il" is not).
 _WHY = re.compile(r"^(\s*)y(?=\s+(?:did|do|does|is|are|was|were|would|has|have|had|cant|"
                   r"can't|dont|don't|didnt|didn't|not)\b)", re.IGNORECASE)
+# A letter's sign-off ending the message, with the sender's name on the line after it
+# ("Best,\nSam", "Thanks!\n-- Amadou", "Cordialement,\nA. Traoré").
+_SIGN_OFF = re.compile(
+    r"\n\s*(?:best|regards|best regards|kind regards|warm regards|cheers|thanks|thank you"
+    r"|many thanks|thx|sincerely|yours|best wishes|merci|cordialement|bien à vous|bises)"
+    r"\s*[,.!]*\s*(?:\n\s*(?:--?\s*)?[^\n?]{1,40})?\s*$", re.IGNORECASE)
+# Why the asker asks, ending the message: "asking bc my class is discussing it".
+_ASKING_BECAUSE = re.compile(r"\basking\s+(?:bc|because|cuz|coz|cos|since|as)\b[^?]*$",
+                             re.IGNORECASE)
+# A reply's or a forum post's marker opening the message: "re:", "fwd:", "bump:", "[Q]".
+_REPLY_MARK = re.compile(r"^\s*(?:(?:re|fwd?|bump)\s*:|\[\s*\w{1,3}\s*\])", re.IGNORECASE)
 # A bot command opening the message ("/ask who runs Mali", "/ask@conflictbot ...").
 _COMMAND = re.compile(r"^\s*/[a-z]\w*(?:@\w+)?(?!\S)", re.IGNORECASE)
-_STRETCHED = re.compile(r"([a-z])\1{2,}")  # "pleeease", "Kidalll": a letter typed 3+ times
+# "pleeease", "Kidalll", shouted "SOOO": a letter typed 3+ times
+_STRETCHED = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_SPACED_PUNCT = re.compile(r"\s+([?!.,;:])")
 _EDGE = re.compile(r"^[\s,;:.!-]+|[\s,;:-]+$")
 _SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Sm", "Cs", "Co", "Cn", "Cf", "Me"})
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f\u20e3")
@@ -101,6 +159,16 @@ def _chatter() -> re.Pattern[str]:
     phrases = sorted(CHATTER_PHRASES, key=len, reverse=True)
     alternation = "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in phrases)
     return re.compile(rf"(?<![\w'’])(?:{alternation})(?![\w'’])", re.IGNORECASE)
+
+
+# The first word of each chatter phrase: a message holding none skips the long pattern.
+_CHATTER_FIRST = frozenset(_WORD.findall(p.casefold())[0] for p in CHATTER_PHRASES)
+
+
+def _chatter_removed(text: str) -> str:
+    if not _CHATTER_FIRST.intersection(_WORD.findall(text.casefold())):
+        return text
+    return _chatter().sub(" ", text)
 
 
 @lru_cache(maxsize=64)
@@ -119,19 +187,94 @@ def strip_emoji(text: str) -> str:
                    else c for c in text)
 
 
-# Words one of which every framing above holds: a message with none skips the long pattern.
-_FRAMING_HINTS = ("journalist", "reporter", "student", "researcher", "writer", "analyst",
-                  "editor", "blogger", "academic", "working", "writing", "my ", "our ",
-                  "asking", "saying", "heard", "read", "saw", "said", "says", "told", "rumo",
-                  "need", "summar", "recap", "overview", "rundown", "breakdown", "link",
-                  "source", "sum up", ")", "whole", "thing")
+def _required(items: Any) -> frozenset[str] | None:
+    """Texts one of which every match of the parsed pattern `items` holds (case-folded), or
+    None when that cannot be told: of the texts each required part gives (a run of literal
+    characters, a group, every branch of an alternation, a repeat taken at least once, a
+    set of characters), those whose shortest text is longest."""
+    found: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        if op is _constants.LITERAL:
+            run += chr(av).casefold()
+            continue
+        if run:
+            found.append(frozenset({run}))
+            run = ""
+        texts = _required_of(op, av)
+        if texts:
+            found.append(texts)
+    if run:
+        found.append(frozenset({run}))
+    return max(found, key=lambda texts: min(map(len, texts)), default=None)
+
+
+def _required_of(op: object, av: Any) -> frozenset[str] | None:
+    """`_required` of one part of a parsed pattern."""
+    if op is _constants.SUBPATTERN:
+        return _required(av[-1])
+    if op is _constants.BRANCH:
+        branches = [_required(branch) for branch in av[1]]
+        held = [texts for texts in branches if texts is not None]
+        return frozenset().union(*held) if len(held) == len(branches) else None
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and av[0] >= 1:
+        return _required(av[2])
+    if op is _constants.IN and all(kind is _constants.LITERAL for kind, _ in av):
+        return frozenset(chr(code).casefold() for _, code in av)
+    return None
+
+
+# Texts one of which every framing holds (read from _FRAMING itself): a message with none
+# skips the long pattern.
+_FRAMING_HINTS = _required(_parser.parse(_FRAMING.pattern, _FRAMING.flags))
 
 
 def _framing_removed(text: str) -> str:
     folded = text.casefold()
-    if not any(hint in folded for hint in _FRAMING_HINTS):
+    if _FRAMING_HINTS is not None and not any(hint in folded for hint in _FRAMING_HINTS):
         return text
     return _FRAMING.sub(" ", text)
+
+
+# Words that, in a clause of their own beside the question, only frame it: "honest
+# question:", "hope you're well.", "..., right?", "hold on,", "edit: typo", "sorry for my
+# bad english". A clause made of these, framing words and stopwords, asking nothing, is
+# dropped (the question is in another clause).
+CLAUSE_CHAT = frozenset("""
+question questions q honest serious genuine real quick random dumb stupid silly naive
+hope hoping well doing fine good right correct true wait hold edit typo typos english
+grammar bad lurker long time first poster newbie noob new here oh ah one thing follow
+anyway so also yes yeah yep no nope ok okay sure guess bother sorry excuse
+source sources link links ref refs citation citations proof asked ask already posted
+confused lost curious wondering clarify answer answers respond reply bump post
+""".split())
+_QUESTION_WORDS = frozenset("what who whom whose when where why how which".split())
+_CLAUSE = re.compile(r"(?:[^,;:.!?\n()\s]|\s(?![-–—]\s))+")  # up to a break or " - "
+
+
+def _only_chat(clause: str) -> bool:
+    words = _WORD.findall(clause.casefold().replace("’", "'"))
+    chat = [w for w in words if w in CLAUSE_CHAT or w in FRAMING_WORDS]
+    return (bool(chat) and not _QUESTION_WORDS & set(words)
+            and all(w in CLAUSE_CHAT or w in FRAMING_WORDS or w in STOPWORDS for w in words))
+
+
+def _chat_clauses_removed(text: str) -> str:
+    """The text without its clauses that only frame the question, when another is left;
+    each goes with the break after it ("question:"), or before it when it ends the text
+    ("..., right?")."""
+    clauses = [c for c in _CLAUSE.finditer(text) if c.group().strip()]
+    chat = [c for c in clauses if _only_chat(c.group())]
+    if not chat or len(chat) == len(clauses):
+        return text
+    for clause in reversed(chat):
+        start, end = clause.span()
+        if clause is clauses[-1] and start > 0 and text[start - 1] in ",;:":
+            start -= 1
+        elif end < len(text):
+            end += 1
+        text = text[:start] + " " + text[end:]
+    return text
 
 
 def _written_out(shorthand: re.Match[str]) -> str:
@@ -145,18 +288,19 @@ def _as_typed(word: str, typed: str) -> str:
 
 def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     """The question without chat noise; "" when nothing but noise was said."""
-    text = _URL.sub(" ", text)
+    text = _HASH.sub("", _TRAILING_TAGS.sub("", _URL.sub(" ", _SIGN_OFF.sub("", text))))
+    text = _REPLY_MARK.sub(" ", _ASKING_BECAUSE.sub(" ", text))
     pattern = _bot_names(tuple(bot_names))
     if pattern is not None:
         text = pattern.sub(" ", text)
-    text = _MENTION.sub(" ", text)
+    text = _MENTION.sub(" ", _FORWARDED.sub(" ", text))
     text = _EMOTICON.sub(" ", strip_emoji(text))
     text = _RIGHT_NOW.sub("now", _LAUGH.sub(" ", _COMMAND.sub(" ", text)))
     text = _WHY.sub(lambda m: m.group(1) + _as_typed("why", m.group()[-1]),
-                    _SHORTHAND.sub(_written_out, text))
+                    _SHORTHAND.sub(_written_out, _CLITIC.sub(r"\1'\2", text)))
     text = _STRETCHED.sub(r"\1", _REPEATED_PUNCT.sub(r"\1", text))
-    text = _chatter().sub(" ", _framing_removed(text))
-    text = _SPACES.sub(" ", text)
+    text = _chat_clauses_removed(_chatter_removed(_framing_removed(text)))
+    text = _SPACES.sub(" ", _REPEATED_PUNCT.sub(r"\1", _SPACED_PUNCT.sub(r"\1", text)))
     return _EDGE.sub("", text)
 
 
@@ -168,7 +312,6 @@ useful helpful great nice cool good perfect interesting awesome excellent amazin
 noted true right exactly agreed yes yep yeah yup no nope sure fine got makes sense see i
 c'est très utile génial parfait d'accord oui non ça bien vu top merci
 """.split())
-_WORD = re.compile(r"[\w'’]+")
 
 
 def is_acknowledgement(text: str) -> bool:

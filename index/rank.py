@@ -19,10 +19,12 @@ corpus). A passage is kept when
   in an average-length passage would roughly reach, times 1.5);
 - it covers `min_matched_fraction` of the question's known concepts, IDF-weighted (words the
   corpus never saw and that are not names do not count: chat and French words must not
-  sink an answer), and at least two of them when the question has two or more;
+  sink an answer), and at least two of them when the question has two or more (or the X
+  of "What is X, and ...?", which the rest of the question asks about);
 - it matches at least one distinctive concept (a name the corpus holds in at most a quarter of
   its passages, or one whose IDF is near the question's rarest).
-An everyday word the corpus holds in a single passage ("seen", "office") has the highest IDF
+An everyday word (or phrase: "gave up") the corpus holds in a single passage ("seen",
+"office") has the highest IDF
 there is by chance: in the bar above it counts `everyday_weight` of its weight, and the
 question's rarest is also taken without it, so that it does not strip the topical words of
 their role (ranking still weighs it in full; it counts in full when the names are apart).
@@ -32,6 +34,10 @@ question (a co-occurrence in the corpus, which documents about other things do n
 Kept passages are ordered by score x coverage: one holding every concept outranks one that
 repeats some of them.
 A specific name the corpus never mentions vetoes the answer outright.
+A question placing what it asks in a period ("in November 2023") abstains when the kept
+passages are about other times, by the years (and, for a period shorter than a year, the
+months) they name: the best one is of another time, none is of the period, and the
+runner-up is not one of unknown time speaking of the question's names (`_of_another_time`).
 """
 
 from __future__ import annotations
@@ -179,10 +185,13 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     if not known or any(c not in {w.concept for w in known} for c in off_topic):
         return Ranking((), True, ABSTAIN_NO_MATCH)
     hits = _kept(query, known, engine, params, off_topic)
+    if _of_another_time(query, hits, passages):
+        return Ranking((), True, ABSTAIN_NO_MATCH)
     hits = proximity.reordered(hits, [proximity.Weighted(w.terms, w.weight) for w in known],
                                passages, params.proximity_power)
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
-    hits = _answered(query, hits, engine, passages, params)
+    hits = _sides_found(query, _answered(query, hits, engine, passages, params), engine,
+                        passages, params)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
     return Ranking(tuple(hits[:limit]), False)
@@ -224,8 +233,8 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
 
 
 def _everyday(concept: Concept, engine: BM25) -> bool:
-    """A one-word concept typed in a general-language word ("seen", "office", "worst"), not a
-    name, that the corpus holds in a single passage. Its IDF is the highest there is, yet one
+    """A concept typed in general-language words ("seen", "office", "worst", "gave up"), not
+    a name, that the corpus holds in a single passage. Its IDF is the highest there is, yet one
     use is chance, not what the corpus is about (a document-frequency estimate from one
     observation): it must not raise the bar for the question's topical words, nor be the
     one concept a passage needs. In a larger corpus such a word is in more passages and
@@ -235,8 +244,7 @@ def _everyday(concept: Concept, engine: BM25) -> bool:
     used = [engine.doc_freq(a.term) for a in concept.alternatives if a.how == TYPED]
     if not any(used) or max(used) > 1:
         return False
-    word = fold(concept.typed)
-    return len(word.split()) == 1 and is_dictionary_word(word)
+    return all(is_dictionary_word(word) for word in fold(concept.typed).split())
 
 
 def _off_topic(concepts: Sequence[Concept]) -> list[Concept]:
@@ -263,6 +271,7 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     scored = _concept_scores(query, known, engine, params.candidates)
     total = sum(w.weight for w in known)
     bar = _bar(known, engine, params)
+    dated = _date_words(query, known)
     bar_total = sum(bar.weight_of(w) for w in known)
     floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * bar_total)
     strict: list[Hit] = []
@@ -278,7 +287,8 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
         bar_coverage = (coverage if bar_total == total  # no everyday word counts less
                         else sum(bar.weight_of(w) for w in matched) / bar_total)
         typed = tuple(w.concept.typed for w in matched)
-        if score >= floor and len(matched) >= bar.need and bar_coverage >= bar.fraction:
+        enough = _enough(matched, bar.need, dated, known) or _defines(query, matched)
+        if score >= floor and enough and bar_coverage >= bar.fraction:
             strict.append(Hit(index, score, typed, coverage))
         elif bar_coverage >= params.min_matched_fraction / 2:
             near.append(Hit(index, score, typed, coverage, companion=True))
@@ -287,6 +297,136 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     strict = _coordinated(strict, params.coverage_power)
     best = strict[0].score
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
+
+
+# A word before a period that relates what the question asks to it rather than placing it
+# there ("before the August 2020 coup", "since 2013", "après 2012").
+_RELATED_TO = frozenset("before after since until till prior following avant apres depuis "
+                        "jusqu jusqu'a jusqu'en".split())
+_RELATION_WORDS = 3  # how far before the period such a word is looked for
+# A passage's years that run on to its present: "since 2013", "(August 2022–present)".
+_OPEN_ENDED = re.compile(r"\b(?:since|depuis)\s+(?:\w+\s+)?(?:1[89]|2[01])\d\d\b"
+                         r"|\b(?:1[89]|2[01])\d\d\s*[-–—]\s*(?:present|today|now)\b")
+
+
+def _of_another_time(query: Query, hits: Sequence[Hit], passages: PassageView) -> bool:
+    """The question places what it asks in a period ("in November 2024", "the 2022 Menaka
+    offensive") and every passage that passes the rules rules out an answer for it
+    (`_rules_out`): a temporal constraint no kept passage meets; the corpus covers the
+    topic, not that time."""
+    periods = _placed_in(query)
+    strict = [h for h in hits if not h.companion]
+    if not periods or not strict:
+        return False
+    names = frozenset(c.typed for c in query.concepts if c.is_name)
+    return all(_rules_out(place, hit, periods, names, passages)
+               for place, hit in enumerate(strict))
+
+
+def _rules_out(place: int, hit: Hit, periods: Sequence[DateRange], names: frozenset[str],
+               passages: PassageView) -> bool:
+    """A kept passage (at `place` among them, best first) is about another time
+    (`_time_of`), or its time is unknown and it is neither the best one nor the runner-up
+    speaking of the question's names: further down, or holding only common words of the
+    question, it may pass the rules by chance, the more so in a larger corpus."""
+    time = _time_of(hit.index, periods, passages)
+    if time == _UNKNOWN:
+        return place > 1 or (place == 1 and not names & set(hit.matched))
+    return time == _OTHER
+
+
+def _placed_in(query: Query) -> tuple[DateRange, ...]:
+    """The periods the question places what it asks in; none when one of them is only a
+    reference point ("before the August 2020 coup", "since 2013"), or is not found."""
+    text = fold(query.cleaned or query.question)
+    for period in query.dates:
+        at = text.find(period.text)
+        before = {w.strip(",.;:!?()\"") for w in text[:at].split()[-_RELATION_WORDS:]}
+        if at < 0 or before & _RELATED_TO:
+            return ()
+    return query.dates
+
+
+_IN, _OTHER, _UNKNOWN = "in", "other", "unknown"  # a passage's time against a period
+
+
+def _time_of(index: int, periods: Sequence[DateRange], passages: PassageView) -> str:
+    """Whether the passage is about one of the periods (`_IN`: `_about_period`, its
+    document dated in it, or it names one's year), about another time (`_OTHER`), or may
+    be about one (`_UNKNOWN`), by the years and months it names (`_time_against`). News
+    copy speaks of its own time: a passage of a document dated within a year after a
+    period may be about it whatever older years it names ("the junta that seized power in
+    a 2020 coup" in a report of August 2024)."""
+    if _about_period(index, periods, passages):
+        return _IN
+    text = fold(f"{passages.heading_of(index)} {passages.text_of(index)}")
+    found = {_time_against(text, period) for period in periods}
+    if _IN in found:
+        return _IN
+    written = parse_date(passages.date_of(index))
+    if _UNKNOWN in found or (written is not None and any(
+            p.start <= written and (written - p.end).days <= _REPORTED_WITHIN_DAYS
+            for p in periods)):
+        return _UNKNOWN
+    return _OTHER
+
+
+def _time_against(text: str, period: DateRange) -> str:
+    """The passage's time against one period, by the years it names (since 2021: to this
+    day): `_IN` when it names one of the period's, `_OTHER` when their span misses the
+    period, `_UNKNOWN` when their span holds it unnamed or it names none. For a period
+    shorter than a year, the months it names as dates (in the period's years) tell more:
+    `_OTHER` when they miss the period's, `_IN` when they meet them."""
+    years = [int(y) for y in _YEAR.findall(text)]
+    if not years:
+        meet = _months_meet(text, period)
+        return _UNKNOWN if meet is None else _IN if meet else _OTHER
+    first, last = min(years), dt.MAXYEAR if _OPEN_ENDED.search(text) else max(years)
+    if not (first <= period.end.year and period.start.year <= last):
+        return _OTHER
+    if not any(period.start.year <= y <= period.end.year for y in years):
+        return _UNKNOWN  # "since 2021", "2012-2023": the period is inside, not named
+    if first < period.start.year or last > period.end.year:
+        return _IN  # its months may be of its other years
+    return _OTHER if _months_meet(text, period) is False else _IN
+
+
+def _months_meet(text: str, period: DateRange) -> bool | None:
+    """Whether the months the text names as dates meet a period shorter than a year: one
+    of its months, or months around it ("between October and December"); None when the
+    period is a year or more or the text names no month."""
+    named = _months_named(text)
+    if (period.end - period.start).days >= _A_YEAR or not named:
+        return None
+    wanted = _months_between(period.start, period.end)
+    return bool(named & wanted) or (min(named) <= min(wanted) and max(wanted) <= max(named))
+
+
+def _date_words(query: Query, known: Sequence[_Weighed]) -> frozenset[str]:
+    """The question's concepts that are words of a period it places what it asks in
+    ("July", "2022" of "in July 2022"), when it has other concepts too."""
+    words = {word for period in _placed_in(query) for word in period.text.split()}
+    dated = frozenset(w.concept.typed for w in known if fold(w.concept.typed) in words)
+    return dated if len(dated) < len(known) else frozenset()
+
+
+def _enough(matched: Sequence[_Weighed], need: int, dated: frozenset[str],
+            known: Sequence[_Weighed]) -> bool:
+    """The passage holds `need` of the question's concepts, or every one but the words of
+    the period the question names (the period rule checks the time): "What happened to
+    the Timbuktu mausoleums in 2012?" is answered by the passage about Timbuktu's
+    mausoleums, though none names Timbuktu and 2012 together."""
+    if len(matched) >= need:
+        return True
+    rest = {w.concept.typed for w in known} - dated
+    return bool(dated) and rest <= {w.concept.typed for w in matched}
+
+
+def _defines(query: Query, matched: Sequence[_Weighed]) -> bool:
+    """The passage holds the X of "What is X?" (`Query.defines`), which the rest of the
+    question asks about."""
+    subject = fold(query.defines)
+    return bool(subject) and any(fold(w.concept.typed) == subject for w in matched)
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,6 +664,25 @@ def _months_between(start: dt.date, end: dt.date) -> set[int]:
     return {(start.month - 1 + i) % 12 + 1 for i in range(min(count, 11) + 1)}
 
 
+_A_YEAR = 360
+_MONTH_WORDS = "|".join(_MONTHS + _MONTHS_FR)
+# A month named as a date: "6 October", "October 6", "in October", "October 2023",
+# "en octobre" (not "may" or "march" as words of their own), or "October to December".
+_MONTH_DATE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:of\s+)?(?P<a>{_MONTH_WORDS})\b"
+    rf"|\b(?:in|early|late|mid|by|since|until|from|between|during|on|en|debut|fin|mi|depuis)"
+    rf"\s+(?P<b>{_MONTH_WORDS})\b"
+    rf"|\b(?P<c>{_MONTH_WORDS})\s+(?:\d{{1,2}}\b|(?:1[89]|2[01])\d\d\b)")
+_MONTH_SPAN = re.compile(rf"\b(?P<a>{_MONTH_WORDS})\s*(?:and|to|through|until|-|–|et|au|a)\s*"
+                         rf"(?P<b>{_MONTH_WORDS})\b")
+
+
+def _months_named(text: str) -> set[int]:
+    """The months a folded text names as dates, as numbers."""
+    return {_MONTH_NUMBER[name] for pattern in (_MONTH_DATE, _MONTH_SPAN)
+            for m in pattern.finditer(text) for name in m.groupdict().values() if name}
+
+
 def _newest(hits: list[Hit], passages: PassageView) -> dt.date | None:
     dates = [d for h in hits if (d := parse_date(passages.date_of(h.index))) is not None]
     return max(dates, default=None)
@@ -597,6 +756,11 @@ PAGE = 3  # passages on the first page of an answer
 _EITHER = re.compile(r"\s(?:or|vs\.?|versus|ou)\s"
                      r"|\s(?:and|et)\s(?=(?:according to|selon)\s|[^,;:?!.]*\b(?:each|chacun)\b)",
                      re.IGNORECASE)
+# A second question joined to the first by "and" ("Who does Bamako blame for the defeat and
+# who claims the victory?", "..., and who got them freed?"): each asks for its own answer.
+_SECOND_QUESTION = re.compile(
+    r"(?:,\s*|\s)(?:and|et)\s+(?=(?:who|whom|what|why|how|where|when|which|qui|que|quoi"
+    r"|pourquoi|comment|où|quand)\b)", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:?!.()]|\b(?:each|chacun|chacune)\b", re.IGNORECASE)
 
 
@@ -643,13 +807,14 @@ def _speaks_for(hit: Hit, side: frozenset[str], about: frozenset[str], names: fr
 
 def _alternatives(query: Query) -> list[frozenset[str]]:
     """The two alternatives of "A or B" in the question, each as the concepts typed in it
-    (the words from the clause break before "or" to the one after it); [] when either
-    holds none ("... or not?", "or what")."""
+    (the words from the clause break before "or" to the one after it), or else the two
+    questions of "who did A, and who did B?"; [] when either holds none ("... or not?",
+    "or what", "and when?")."""
     text = query.cleaned or query.question
-    either = _EITHER.search(text)
+    either = _EITHER.search(text) or _SECOND_QUESTION.search(text)
     if either is None:
         return []
-    left = _CLAUSE_BREAK.split(text[:either.start()])[-1]
+    left = _last_clause(text[:either.start()])  # "A, or B": A is before the comma
     right = _CLAUSE_BREAK.split(text[either.end():])[0]
     spans = ((either.start() - len(left), either.start()),
              (either.end(), either.end() + len(right)))
@@ -657,6 +822,76 @@ def _alternatives(query: Query) -> list[frozenset[str]]:
     shared = frozenset.intersection(*held)  # "French kills vs Wagner kills": about kills
     sides = [side - shared for side in held]
     return sides if all(sides) else []
+
+
+def _sides_found(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
+                 params: RankParams) -> list[Hit]:
+    """A side no passage of the first page holds, for which no kept passage speaks
+    (`_both_sides`), gets the passage a search for it finds (`_side_searched`), right after
+    the best hit: the kept passages are those of the whole question, and one side's answer
+    may hold too little of it to pass."""
+    sides = _alternatives(query)
+    if not sides or not hits or hits[0].companion or params.sides_share <= 0:
+        return hits
+    order = list(hits)
+    for side in sides:
+        if any(side & set(h.matched) for h in order[:PAGE]):
+            continue
+        found = _side_searched(side, sides, order, query, engine, passages, params)
+        if found is not None:
+            order = [order[0], found, *(h for h in order[1:] if h.index != found.index)]
+    return order
+
+
+_SIDE_REST = 0.5  # the weight of the question's other terms in a search for one side
+
+
+def _side_searched(side: frozenset[str], sides: list[frozenset[str]], hits: list[Hit],
+                   query: Query, engine: BM25, passages: PassageView, params: RankParams
+                   ) -> Hit | None:
+    """Among the best passages for the question's terms with the side's weighing most,
+    those holding the side: the first that continues a first-page passage (`_continues`:
+    it speaks of what that one names), else the first of the best hit's document (a report
+    gives both sides), else of another document naming _ELSEWHERE of the question's other
+    concepts, that speaks for the side as `_speaks_for` says and names something else the
+    question names."""
+    concepts = content_concepts(query)
+    weights = {term: weight * _SIDE_REST for term, weight in query.weighted_terms().items()}
+    weights |= {a.term: a.weight for c in concepts if c.typed in side for a in c.alternatives}
+    names = frozenset(c.typed for c in query.concepts if c.is_name)
+    about = frozenset(hits[0].matched) - frozenset().union(*sides)
+    doc = passages.doc_key_of(hits[0].index)
+    shown = {h.index for h in hits[:PAGE]}
+    found: dict[bool, Hit] = {}
+    for index, score in engine.top_k_weighted(weights, params.candidates):
+        held = passages.terms_of(index)
+        hit = Hit(index, score, tuple(c.typed for c in concepts if c.terms & held), 0.0)
+        if index in shown or not side & set(hit.matched):
+            continue
+        if _continues(index, hits[:PAGE], passages):
+            return hit
+        rest = len(set(hit.matched) - side)  # what else of the question it names
+        same = passages.doc_key_of(index) == doc
+        if rest >= (1 if same else _ELSEWHERE) \
+                and _speaks_for(hit, side, about, names, params.sides_share):
+            found.setdefault(same, hit)
+    return found.get(True) or found.get(False)
+
+
+def _continues(index: int, page: Sequence[Hit], passages: PassageView) -> bool:
+    """The passage is the next one of a first-page passage's section: what it says ("The
+    MNLA negotiated their release") is about what that one names (the hostages)."""
+    return any(index == h.index + 1 and passages.doc_key_of(index) == passages.doc_key_of(
+        h.index) and passages.heading_of(index) == passages.heading_of(h.index) for h in page)
+
+
+def _last_clause(text: str) -> str:
+    """The text from its last clause break on, or, when nothing but spaces follows that
+    break ("Did Wagner leave because it won, "), from the break before it."""
+    ends = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+    if ends and not text[ends[-1]:].strip():
+        ends.pop()
+    return text[ends[-1] if ends else 0:]
 
 
 def _held_in(text: str, concepts: Sequence[Concept], spans: Sequence[tuple[int, int]]
@@ -775,7 +1010,25 @@ def _respondents(query: Query) -> list[_Party]:
                           for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
         if terms:
             parties.append(_Party(terms, "conceding" if group == "b" else "saying"))
-    return parties
+    return parties or _subject_asked(text, concepts)
+
+
+# A yes/no question opening with its subject: "Was Wagner effective...?", "Did the CMA...".
+_YES_NO = re.compile(r"^\s*(?:did|does|do|was|were|is|are|has|have|had)\s+(?:the\s+)?"
+                     r"(?P<s>[\w'’-]+)", re.IGNORECASE)
+
+
+def _subject_asked(text: str, concepts: Sequence[Concept]) -> list[_Party]:
+    """The party a yes/no question is about, when it asks to hear from none ("Was Wagner
+    effective ...?", "Did Ukraine help the rebels?"): its own account is one side of the
+    answer (a claim and the evidence on it), so a passage where it speaks is sought."""
+    match = _YES_NO.match(text)
+    if match is None:
+        return []
+    held = _held_in(text, [c for c in concepts if c.is_name], [match.span("s")])[0]
+    terms = frozenset(a.term for c in concepts if c.typed in held
+                      for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
+    return [_Party(terms, "saying")] if terms else []
 
 
 def _answered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,

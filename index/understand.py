@@ -40,7 +40,7 @@ from index import lexicon, phrases, wordnet
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
 from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
 from index.describe import SUBORDINATING, Descriptions
-from index.noise import strip_noise
+from index.noise import FRAMING_WORDS, SHORTHAND, strip_noise
 from index.query import (
     ALIAS,
     SYNONYM,
@@ -74,19 +74,9 @@ MAX_PHRASE_WORDS = 12
 
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.?!]\s*$")
-# Words that frame a question rather than say what it is about ("What happened at Ber?").
-_FRAMING = frozenset("""
-happen happened happens happening mean means meant know knows explain describe think
-please information info news anyone anybody someone somebody thing things stuff
-going goes doing done get got getting tell told say said update updates details
-don doesn didn isn wasn aren weren won couldn wouldn shouldn haven hasn hadn ain
-gonna wanna gotta kinda sorta ya u ur r pls plz abt bc cuz coz tho smth sth gm gn bot
-actually really basically anyway anyways exactly deal vs versus many much
-whats wheres whos hows whens whys thats theres heres dont doesnt didnt isnt arent wasnt
-werent cant couldnt wont wouldnt shouldnt im ive youre theyre weve lets saying says
-any1 some1 sum1 every1 b4 2day 2moro like even wait literally just kinda sorta whatever
-wat wut wht wot
-""".split())
+# Words that frame a question rather than say what it is about ("What happened at Ber?"),
+# and chat's spellings of them (index.noise.CHAT_WORDS).
+_FRAMING = FRAMING_WORDS | frozenset(SHORTHAND)
 _ENGLISH_FUNCTION = STOPWORDS | _FRAMING
 
 
@@ -318,7 +308,7 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
         cleaned = _unshout(cleaned, vocabulary, aliases)
     cleaned = written_dates(_thousands(_unglue(cleaned, vocabulary, aliases)))
     words = _words(cleaned)
-    language = detect_language(words, vocabulary, aliases, french)
+    language = detect_language(_asking_words(words, cleaned), vocabulary, aliases, french)
     dates = find_dates(cleaned, today)
     reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
                        cleaned, dates.day_words)
@@ -428,7 +418,10 @@ def _known_acronym(token: str, vocabulary: Vocabulary, aliases: AliasLookup) -> 
         return False
     folded = fold(token)
     if folded in vocabulary and vocabulary.surface_of(folded).isupper():
-        return True
+        # a word the corpus writes in capitals only now and then (the dateline "PARIS -")
+        # and otherwise as a word ("Paris", indexed "pari") is that word
+        written = stem(folded)
+        return written == folded or vocabulary.df(folded) > vocabulary.df(written)
     entry = aliases.lookup(token)
     return entry is not None and token in entry.names
 
@@ -520,6 +513,8 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
         folded = word.folded
         if folded in _FRENCH_MARKERS:
             fr += 1.0
+        elif folded in _FRAMING and folded not in STOPWORDS:
+            continue  # chat's words ("like", "pls", "tho") are typed in French chat too
         elif folded in _ENGLISH_FUNCTION:  # "on", "tu", "son": English first, then French
             en += 1.0
         elif folded in french.stopwords:
@@ -564,17 +559,31 @@ quoi qui quand ou pourquoi comment combien quel quelle quels quelles
 """.split())
 
 
+def _clauses(words: Sequence[_Word], text: str) -> list[list[int]]:
+    """The positions of the words of each clause of the text."""
+    clauses: list[list[int]] = [[]]
+    for i, word in enumerate(words):
+        if i and _CLAUSE_END.search(text[words[i - 1].end:word.start]):
+            clauses.append([])
+        clauses[-1].append(i)
+    return clauses
+
+
+def _asking_words(words: Sequence[_Word], text: str) -> Sequence[_Word]:
+    """The words of the clauses that ask (a question word), when others do not: the
+    question's language is theirs ("Could someone please clarify: qui a attaqué Kidal ?")."""
+    clauses = _clauses(words, text)
+    asking = [i for c in clauses if any(words[i].folded in _ASKING for i in c) for i in c]
+    return [words[i] for i in asking] if 0 < len(asking) < len(words) else words
+
+
 def context_words(words: Sequence[_Word], text: str) -> frozenset[int]:
     """Positions of the words that tell about the asker in a long message ("I'm writing a
     piece for tomorrow, my editor wants background, … what is the CSP"): the clauses that
     neither ask (a question word) nor name anything (a capitalised word inside a sentence,
     an acronym, a number), when another clause asks. In a short message, only such clauses
     that speak of the asker (I, my, je, mon...)."""
-    clauses: list[list[int]] = [[]]
-    for i, word in enumerate(words):
-        if i and _CLAUSE_END.search(text[words[i - 1].end:word.start]):
-            clauses.append([])
-        clauses[-1].append(i)
+    clauses = _clauses(words, text)
     asking = [c for c in clauses if any(words[i].folded in _ASKING for i in c)]
     if not asking:
         return frozenset()
@@ -628,15 +637,18 @@ _FUNCTION_LETTERS = frozenset("".join(sorted(w)) for w in _FUNCTION_WORDS)  # "w
 
 def _misspelt_function_word(reading: _Reading, word: _Word) -> bool:
     """A word in small letters that neither the index nor a dictionary knows, spelt like a
-    word that frames a question ("hapened", "whta"): chat, not a name to veto on."""
+    word that frames a question ("hapened", "whta"): chat, not a name to veto on; unless it
+    is spelt like a name the corpus holds ("goitta" ~ Goita, not gotta)."""
     folded = word.folded
     if word.capitalised or len(folded) < 4 or is_dictionary_word(folded):
         return False
-    if _acronym_or_term(word.text, reading.vocabulary) in reading.vocabulary:
+    vocabulary = reading.vocabulary
+    if _acronym_or_term(word.text, vocabulary) in vocabulary:
         return False
-    return "".join(sorted(folded)) in _FUNCTION_LETTERS or process.extractOne(
+    framing = "".join(sorted(folded)) in _FUNCTION_LETTERS or process.extractOne(
         folded, _FUNCTION_WORDS, scorer=fuzz.ratio, score_cutoff=_FUNCTION_SIMILARITY
     ) is not None
+    return framing and vocabulary.closest(folded) is None
 
 
 def _phrase(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> str:

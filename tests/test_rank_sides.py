@@ -309,6 +309,10 @@ def test_a_party_speaks_when_it_is_the_subject_of_a_verb_of_saying(text: str,
     ("Lavrov says Diop won, the army says the rebels lost: who is right?",
      [{"lavrov"}, {"armi"}]),
     ("Tuareg rebels killed Wagner fighters", []),
+    # a yes/no question about a party: its own account is one side
+    ("Did Wagner fighters kill Tuareg rebels?", [{"wagner"}]),
+    ("Was the army effective?", []),                  # "army" is no name
+    ("Did the rebels and the army say it?", []),      # no name opens it
 ])
 def test_the_parties_a_question_asks_to_hear_from(question: str,
                                                   parties: list[set[str]]) -> None:
@@ -379,3 +383,92 @@ def test_the_partys_words_in_another_report_must_name_more_of_the_question(
 @pytest.mark.parametrize("verb", ["added", "warned", "vowed", "reaffirmed", "criticised"])
 def test_any_reporting_verb_makes_its_subject_a_speaker(verb: str) -> None:
     assert _speaks(f"Mali's army {verb} that the base held", _Party(frozenset({"armi"}), "saying"))
+
+
+# ----- two questions in one: "who did A, and who did B?" -------------------------------
+
+HOSTAGES = [
+    Doc("a", "Islamists entered the consulate in Gao and took hostages at the consulate.",
+        heading="Gao"),
+    Doc("a", "The MNLA negotiated their release without violence.", heading="Gao"),
+    Doc("a", "Islamists held the consulate staff as hostages; the consulate in Gao was shut.",
+        heading="Gao"),
+    Doc("a", "Gao consulate hostages were Algerian diplomats held at the consulate.",
+        heading="Gao"),
+    Doc("a", "A release of prisoners was promised by the government in the south.",
+        heading="Talks"),
+]
+
+
+def who_freed(question: str) -> Query:
+    freed = concept("freed", extra=(("releas", 0.3, "synonym"),))
+    concepts = (concept("Gao", name=True), concept("consulate"), concept("hostages"), freed)
+    return Query(question, cleaned=question, concepts=concepts)
+
+
+@pytest.fixture(scope="module")
+def hostages() -> Passages:
+    return Passages(HOSTAGES + filler_docs(30))
+
+
+def test_a_second_question_joined_by_and_is_a_side() -> None:
+    q = who_freed("Who took the Gao consulate hostages, and who got them freed?")
+    assert _alternatives(q) == [frozenset({"Gao", "consulate", "hostages"}),
+                                frozenset({"freed"})]
+    assert _alternatives(who_freed("Who took the Gao consulate hostages and when?")) == []
+
+
+def test_the_passage_that_continues_the_best_hit_answers_the_second_question(
+        hostages: Passages) -> None:
+    """The release passage names neither Gao nor the hostages ("their release"): too little
+    of the question to be kept, yet it continues the best hit's section, so it answers the
+    second question; the unrelated release of prisoners, in another section, does not."""
+    question = "Who took the Gao consulate hostages, and who got them freed?"
+    plain = keys(hostages, ask(hostages, who_freed(question), params=OFF))
+    assert 1 not in plain[:3]
+    sided = keys(hostages, ask(hostages, who_freed(question)))
+    assert sided[0] == plain[0] == 0 and sided[1] == 1
+    assert 4 not in sided[:3]
+
+
+def test_one_question_keeps_its_order(hostages: Passages) -> None:
+    q = who_freed("Who took the Gao consulate hostages that were freed?")
+    assert keys(hostages, ask(hostages, q)) == keys(hostages, ask(hostages, q, params=OFF))
+
+
+def test_a_comma_before_or_leaves_the_first_side_before_it() -> None:
+    """'A, or B': the first side is the clause before the comma, not the nothing after it."""
+    question = "Did Wagner leave Mali because it won, or because its losses grew?"
+    words = (concept("Wagner", name=True), concept("leave"), concept("Mali", name=True),
+             concept("won"), concept("losses"), concept("grew"))
+    sides = _alternatives(Query(question, cleaned=question, concepts=words))
+    assert sides == [frozenset({"Wagner", "leave", "Mali", "won"}),
+                     frozenset({"losses", "grew"})]
+
+
+# ----- a yes/no question about a party --------------------------------------------------
+
+EFFECTIVE = [
+    Doc("e", "Observers doubted Wagner was effective: jihadists grew stronger while Wagner "
+        "fought jihadists in Mali, and Wagner was not effective against jihadists."),
+    Doc("e", "Jihadists attacked Wagner convoys in Mali; Wagner losses against jihadists grew."),
+    Doc("e", "Jihadists in Mali fought Wagner near the border, and jihadists took a camp."),
+    Doc("e", "Wagner said it had killed thousands of jihadists."),
+    Doc("e", "Jihadists in Mali ambushed Wagner, and the jihadists in Mali held the road."),
+]
+
+
+def effective(question: str) -> Query:
+    words = (concept("Wagner", name=True), concept("effective"), concept("jihadists"),
+             concept("Mali", name=True))
+    return Query(question, cleaned=question, concepts=words)
+
+
+def test_a_yes_no_question_about_a_party_hears_its_own_account() -> None:
+    passages = Passages(EFFECTIVE + filler_docs(30))
+    plain = keys(passages, ask(passages, effective("How effective was Wagner against "
+                                                   "jihadists in Mali?")))
+    assert plain.index(3) >= 3
+    asked = keys(passages, ask(passages, effective("Was Wagner effective against jihadists "
+                                                   "in Mali?")))
+    assert asked[:2] == [plain[0], 3]

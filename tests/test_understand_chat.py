@@ -390,3 +390,36 @@ def test_not_anymore_asks_about_the_present() -> None:
 def test_asking_for_a_digest_a_source_or_pardon_frames_a_chat_question(typed: str,
                                                                        kept: str) -> None:
     assert strip_noise(typed) == kept
+
+
+def test_a_name_spelt_like_a_chat_word_is_read_as_the_corpus_name() -> None:
+    """"goitta" is as near "gotta" as Goïta: shouted (so in small letters) it is still the
+    name the corpus holds, while a misspelt framing word ("hapened") is chat."""
+    query = ask("GOITTA PROMISED ELECTIONS WHEN")
+    assert "goita" in variants_of(query, "goitta")
+    assert all(c.typed != "hapened" for c in ask("what hapened to Goita").concepts)
+
+
+@pytest.mark.parametrize("question", [
+    "so like Wagner a quitté le Mali pourquoi",
+    "pls tho, quand a commencé l'opération Barkhane ?",
+])
+def test_chat_words_do_not_make_a_french_question_english(question: str) -> None:
+    assert ask(question).language == "fr"
+    assert ask(question.replace("so like ", "").replace("pls tho, ", "")).language == "fr"
+
+
+def test_an_english_chat_clause_does_not_make_a_french_question_english() -> None:
+    """The language is the asking clause's: "could someone clarify" asks nothing."""
+    assert ask("Could someone clarify: pourquoi Wagner a quitté le Mali ?").language == "fr"
+    assert ask("Salut, why did Wagner leave Mali?").language == "en"
+
+
+def test_a_shouted_word_the_corpus_writes_in_capitals_only_in_a_dateline_is_a_word() -> None:
+    """"PARIS - ..." opens one report; everywhere else the corpus writes Paris: a shouted
+    PARIS is Paris, not an acronym; JNIM, always in capitals, stays JNIM."""
+    vocabulary = Vocabulary.from_passages(["PARIS - The MNLA spokesman spoke.",
+                                           "The MNLA spokesman in Paris spoke for JNIM."])
+    query = understand("WHO SPOKE IN PARIS FOR JNIM", vocabulary, ALIASES)
+    typed = {c.typed for c in query.concepts}
+    assert "paris" in typed and "JNIM" in typed
