@@ -36,7 +36,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from index import lexicon, phrases, wordnet
+from index import lexicon, phrases
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
 from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
 from index.describe import SUBORDINATING, Descriptions
@@ -219,14 +219,13 @@ def default_french() -> French:
 
 
 def prepare() -> None:
-    """Load the English and French dictionaries, the lexicon, the phrase table and the
-    WordNet table now (about a second), so that the first question does not wait for them.
-    Safe to call from a worker thread."""
+    """Load the English and French dictionaries, the lexicon and the phrase table now
+    (about a second), so that the first question does not wait for them. Safe to call from
+    a worker thread."""
     is_dictionary_word("ready")
     is_dictionary_word("prêt", "fr")
     default_french().translate(["prêts"])
     phrases.bundled_phrases()
-    wordnet.synonyms("ready")
 
 
 @lru_cache(maxsize=50_000)
@@ -1378,9 +1377,6 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         if not name and term not in vocabulary:
             alternatives += _related(vocabulary, term, lexicon.english_related(),
                                      RELATED_WEIGHT)
-        if not name and reading.language == "en":
-            alternatives += wordnet.held_synonyms(vocabulary, word.folded, term,
-                                                  frozenset(analyze(reading.text)))
     in_french = reading.language == "fr"
     translation = _translation_of(reading, word) if in_french or term not in vocabulary else ()
     if translation:
