@@ -218,13 +218,14 @@ def read_alias_file(path: Path) -> list[AliasEntry]:
     return parse_alias_entries(data, f"alias file {path}")
 
 
-def _data_text(name: str) -> str:
+def data_text(name: str) -> str:
+    """A bundled data file of index/data/ (shipped in the wheel), as text."""
     return resources.files("index").joinpath("data", name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
 def bundled_aliases() -> AliasTable:
-    table = AliasTable(parse_alias_entries(yaml.safe_load(_data_text("aliases.yaml")),
+    table = AliasTable(parse_alias_entries(yaml.safe_load(data_text("aliases.yaml")),
                                            _BUNDLED))
     check_links(table, _BUNDLED)
     return table
@@ -264,7 +265,7 @@ def parse_alias_line(text: str) -> tuple[str, str]:
 def french_lexicon() -> Mapping[str, tuple[str, ...]]:
     """Folded French lemma or phrase -> English words. Each one-word entry is also filed
     under simplemma's lemma of it, so inflected forms reach it through french_lemma()."""
-    raw = yaml.safe_load(_data_text("fr_en.yaml"))
+    raw = yaml.safe_load(data_text("fr_en.yaml"))
     table: dict[str, tuple[str, ...]] = {}
     for french, english in raw.items():
         key = fold_name(str(french))
@@ -307,7 +308,7 @@ def _infinitives(singular: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def french_stopwords() -> frozenset[str]:
-    lines = _data_text("fr_stopwords.txt").splitlines()
+    lines = data_text("fr_stopwords.txt").splitlines()
     return frozenset(fold(line.strip()) for line in lines
                      if line.strip() and not line.startswith("#"))
 
@@ -329,13 +330,13 @@ def english_derived() -> Mapping[str, frozenset[str]]:
 def demonym_adjectives() -> frozenset[str]:
     """Index terms of the demonym groups' names, which are the adjectives (european,
     malian, sahelian): words that say where something is from rather than name it."""
-    data = yaml.safe_load(_data_text("en_demonyms.yaml"))
+    data = yaml.safe_load(data_text("en_demonyms.yaml"))
     return frozenset(t for key in data for t in analyze(str(key)))
 
 
 @lru_cache(maxsize=4)
 def _related_table(name: str) -> Mapping[str, frozenset[str]]:
-    groups = parse_related_groups(yaml.safe_load(_data_text(name)), name)
+    groups = parse_related_groups(yaml.safe_load(data_text(name)), name)
     related: dict[str, set[str]] = {}
     for terms in groups.values():
         for term in terms:
@@ -366,6 +367,6 @@ def off_topic_terms() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def off_topic_words() -> frozenset[str]:
     """The off-topic vocabulary as listed (off_topic.txt), lower case."""
-    lines = _data_text("off_topic.txt").splitlines()
+    lines = data_text("off_topic.txt").splitlines()
     return frozenset(line.strip().lower() for line in lines
                      if line.strip() and not line.startswith("#"))

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
 import yaml
 
 from index.analyze import fold, stem
+from index.lexicon import data_text
 
 __all__ = [
     "PhraseTable",
@@ -101,5 +101,4 @@ def compile_phrases(data: Any, origin: str) -> PhraseTable:
 
 @lru_cache(maxsize=1)
 def bundled_phrases() -> PhraseTable:
-    text = resources.files("index").joinpath("data", _BUNDLED).read_text(encoding="utf-8")
-    return compile_phrases(yaml.safe_load(text), _BUNDLED)
+    return compile_phrases(yaml.safe_load(data_text(_BUNDLED)), _BUNDLED)
