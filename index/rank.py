@@ -35,9 +35,8 @@ Kept passages are ordered by score x coverage: one holding every concept outrank
 repeats some of them.
 A specific name the corpus never mentions vetoes the answer outright.
 A question placing what it asks in a period ("in November 2023") abstains when the kept
-passages are about other times, by the years (and, for a period shorter than a year, the
-months) they name: the best one is of another time, none is of the period, and the
-runner-up is not one of unknown time speaking of the question's names (`_of_another_time`).
+passages are about other times (`period.of_another_time`). `index.period` holds that rule and
+the dates it reads (`parse_date`, `period.about_period` for the date boost).
 """
 
 from __future__ import annotations
@@ -52,11 +51,12 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from index import lexicon, proximity
+from index import lexicon, period, proximity
 from index.analyze import analyze, fold
 from index.engine import BM25
-from index.query import TYPED, Concept, DateRange, Query
-from index.understand import is_dictionary_word
+from index.french import is_dictionary_word
+from index.period import MONTHS, YEAR, parse_date
+from index.query import TYPED, Concept, Query
 
 __all__ = [
     "ABSTAIN_EMPTY",
@@ -185,7 +185,7 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     if not known or any(c not in {w.concept for w in known} for c in off_topic):
         return Ranking((), True, ABSTAIN_NO_MATCH)
     hits = _kept(query, known, engine, params, off_topic)
-    if _of_another_time(query, hits, passages):
+    if period.of_another_time(query, hits, passages):
         return Ranking((), True, ABSTAIN_NO_MATCH)
     hits = proximity.reordered(hits, [proximity.Weighted(w.terms, w.weight) for w in known],
                                passages, params.proximity_power)
@@ -271,7 +271,7 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     scored = _concept_scores(query, known, engine, params.candidates)
     total = sum(w.weight for w in known)
     bar = _bar(known, engine, params)
-    dated = _date_words(query, known)
+    dated = period.date_words(query, [w.concept for w in known])
     counted = _counted_people(query, known)
     bar_total = sum(bar.weight_of(w) for w in known)
     floor = max(params.min_score, params.min_relative_score * (engine.k1 + 1) * bar_total)
@@ -298,117 +298,6 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     strict = _coordinated(strict, params.coverage_power)
     best = strict[0].score
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
-
-
-# A word before a period that relates what the question asks to it rather than placing it
-# there ("before the August 2020 coup", "since 2013", "après 2012").
-_RELATED_TO = frozenset("before after since until till prior following avant apres depuis "
-                        "jusqu jusqu'a jusqu'en".split())
-_RELATION_WORDS = 3  # how far before the period such a word is looked for
-# A passage's years that run on to its present: "since 2013", "(August 2022–present)".
-_OPEN_ENDED = re.compile(r"\b(?:since|depuis)\s+(?:\w+\s+)?(?:1[89]|2[01])\d\d\b"
-                         r"|\b(?:1[89]|2[01])\d\d\s*[-–—]\s*(?:present|today|now)\b")
-
-
-def _of_another_time(query: Query, hits: Sequence[Hit], passages: PassageView) -> bool:
-    """The question places what it asks in a period ("in November 2024", "the 2022 Menaka
-    offensive") and every passage that passes the rules rules out an answer for it
-    (`_rules_out`): a temporal constraint no kept passage meets; the corpus covers the
-    topic, not that time."""
-    periods = _placed_in(query)
-    strict = [h for h in hits if not h.companion]
-    if not periods or not strict:
-        return False
-    names = frozenset(c.typed for c in query.concepts if c.is_name)
-    return all(_rules_out(place, hit, periods, names, passages)
-               for place, hit in enumerate(strict))
-
-
-def _rules_out(place: int, hit: Hit, periods: Sequence[DateRange], names: frozenset[str],
-               passages: PassageView) -> bool:
-    """A kept passage (at `place` among them, best first) is about another time
-    (`_time_of`), or its time is unknown and it is neither the best one nor the runner-up
-    speaking of the question's names: further down, or holding only common words of the
-    question, it may pass the rules by chance, the more so in a larger corpus."""
-    time = _time_of(hit.index, periods, passages)
-    if time == _UNKNOWN:
-        return place > 1 or (place == 1 and not names & set(hit.matched))
-    return time == _OTHER
-
-
-def _placed_in(query: Query) -> tuple[DateRange, ...]:
-    """The periods the question places what it asks in; none when one of them is only a
-    reference point ("before the August 2020 coup", "since 2013"), or is not found."""
-    text = fold(query.cleaned or query.question)
-    for period in query.dates:
-        at = text.find(period.text)
-        before = {w.strip(",.;:!?()\"") for w in text[:at].split()[-_RELATION_WORDS:]}
-        if at < 0 or before & _RELATED_TO:
-            return ()
-    return query.dates
-
-
-_IN, _OTHER, _UNKNOWN = "in", "other", "unknown"  # a passage's time against a period
-
-
-def _time_of(index: int, periods: Sequence[DateRange], passages: PassageView) -> str:
-    """Whether the passage is about one of the periods (`_IN`: `_about_period`, its
-    document dated in it, or it names one's year), about another time (`_OTHER`), or may
-    be about one (`_UNKNOWN`), by the years and months it names (`_time_against`). News
-    copy speaks of its own time: a passage of a document dated within a year after a
-    period may be about it whatever older years it names ("the junta that seized power in
-    a 2020 coup" in a report of August 2024)."""
-    if _about_period(index, periods, passages):
-        return _IN
-    text = fold(f"{passages.heading_of(index)} {passages.text_of(index)}")
-    found = {_time_against(text, period) for period in periods}
-    if _IN in found:
-        return _IN
-    written = parse_date(passages.date_of(index))
-    if _UNKNOWN in found or (written is not None and any(
-            p.start <= written and (written - p.end).days <= _REPORTED_WITHIN_DAYS
-            for p in periods)):
-        return _UNKNOWN
-    return _OTHER
-
-
-def _time_against(text: str, period: DateRange) -> str:
-    """The passage's time against one period, by the years it names (since 2021: to this
-    day): `_IN` when it names one of the period's, `_OTHER` when their span misses the
-    period, `_UNKNOWN` when their span holds it unnamed or it names none. For a period
-    shorter than a year, the months it names as dates (in the period's years) tell more:
-    `_OTHER` when they miss the period's, `_IN` when they meet them."""
-    years = [int(y) for y in _YEAR.findall(text)]
-    if not years:
-        meet = _months_meet(text, period)
-        return _UNKNOWN if meet is None else _IN if meet else _OTHER
-    first, last = min(years), dt.MAXYEAR if _OPEN_ENDED.search(text) else max(years)
-    if not (first <= period.end.year and period.start.year <= last):
-        return _OTHER
-    if not any(period.start.year <= y <= period.end.year for y in years):
-        return _UNKNOWN  # "since 2021", "2012-2023": the period is inside, not named
-    if first < period.start.year or last > period.end.year:
-        return _IN  # its months may be of its other years
-    return _OTHER if _months_meet(text, period) is False else _IN
-
-
-def _months_meet(text: str, period: DateRange) -> bool | None:
-    """Whether the months the text names as dates meet a period shorter than a year: one
-    of its months, or months around it ("between October and December"); None when the
-    period is a year or more or the text names no month."""
-    named = _months_named(text)
-    if (period.end - period.start).days >= _A_YEAR or not named:
-        return None
-    wanted = _months_between(period.start, period.end)
-    return bool(named & wanted) or (min(named) <= min(wanted) and max(wanted) <= max(named))
-
-
-def _date_words(query: Query, known: Sequence[_Weighed]) -> frozenset[str]:
-    """The question's concepts that are words of a period it places what it asks in
-    ("July", "2022" of "in July 2022"), when it has other concepts too."""
-    words = {word for period in _placed_in(query) for word in period.text.split()}
-    dated = frozenset(w.concept.typed for w in known if fold(w.concept.typed) in words)
-    return dated if len(dated) < len(known) else frozenset()
 
 
 # "How many people were displaced?": reports give the number ("600,000 have been
@@ -581,7 +470,7 @@ def _boosted_scores(query: Query, hits: list[Hit], passages: PassageView, params
     boosted = []
     for hit in hits:
         factor = 1.0
-        if query.dates and _about_period(hit.index, query.dates, passages):
+        if query.dates and period.about_period(hit.index, query.dates, passages):
             factor += params.date_boost
         if newest is not None:
             factor += params.recent_boost * _recency(hit.index, newest, passages)
@@ -591,113 +480,6 @@ def _boosted_scores(query: Query, hits: list[Hit], passages: PassageView, params
             factor += params.reason_boost
         boosted.append(replace(hit, score=hit.score * factor))
     return sorted(boosted, key=lambda h: (h.companion, -h.score, h.index))
-
-
-_MONTHS = ("january february march april may june july august september october november "
-           "december").split()
-_MONTHS_FR = ("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre "
-              "decembre").split()
-_MONTH_TERMS = tuple(frozenset(analyze(f"{en} {fr}")) for en, fr in
-                     zip(_MONTHS, _MONTHS_FR, strict=True))
-_MONTH_NUMBER = {name: i + 1 for names in (_MONTHS, _MONTHS_FR) for i, name in enumerate(names)}
-_MONTH_NUMBER.update({name[:3]: i + 1 for i, name in enumerate(_MONTHS)})
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b")
-_YEAR = re.compile(r"\b(1[89]\d\d|2[01]\d\d)\b")
-_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er)?\b")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """A document date as written ("05 August 2024", "2024-08-05", "August 2024"),
-    to the first day of what it names; None when it holds no year."""
-    folded = fold(text)
-    if iso := _ISO_DATE.search(folded):
-        return _safe_date(int(iso[1]), int(iso[2]), int(iso[3] or 1))
-    year = _YEAR.search(folded)
-    if year is None:
-        return None
-    words = re.findall(r"[a-z]+", folded)
-    month = next((_MONTH_NUMBER[w] for w in words if w in _MONTH_NUMBER), 1)
-    day = _DAY.search(folded.replace(year[1], " "))
-    return _safe_date(int(year[1]), month, int(day[1]) if day and month else 1)
-
-
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        try:
-            return dt.date(year, month, 1)
-        except ValueError:
-            return None
-
-
-def _about_period(index: int, ranges: Sequence[DateRange], passages: PassageView) -> bool:
-    """The passage's document is dated in the period, or its text names a year of it (and
-    its month, for periods shorter than a year), or names the period's month without a year
-    in a document dated up to a year after it ("on July 25", reported in August 2024)."""
-    date = parse_date(passages.date_of(index))
-    if date is not None and any(r.start <= date <= r.end for r in ranges):
-        return True
-    terms = passages.terms_of(index)
-    if any(_mentions(r, terms) or _mentions_day(r, terms) for r in ranges):
-        return True
-    return date is not None and any(_month_reported_after(r, terms, date) for r in ranges)
-
-
-_REPORTED_WITHIN_DAYS = 366
-
-
-def _mentions_day(period: DateRange, terms: frozenset[str]) -> bool:
-    """A one-day period named by its day and month ("On 16 January, ...") in a passage
-    that names no other year."""
-    if period.start != period.end:
-        return False
-    other_years = {t for t in terms if _YEAR.fullmatch(t)} - {str(period.start.year)}
-    return (not other_years and str(period.start.day) in terms
-            and bool(_MONTH_TERMS[period.start.month - 1] & terms))
-
-
-def _month_reported_after(period: DateRange, terms: frozenset[str], reported: dt.date) -> bool:
-    """A month of a period shorter than a year named in a passage reported soon after."""
-    if (period.end - period.start).days >= 360:
-        return False
-    if not 0 <= (reported - period.end).days <= _REPORTED_WITHIN_DAYS:
-        return False
-    return any(_MONTH_TERMS[m - 1] & terms for m in _months_between(period.start, period.end))
-
-
-def _mentions(period: DateRange, terms: frozenset[str]) -> bool:
-    years = {str(y) for y in range(period.start.year, period.end.year + 1)}
-    if not years & terms:
-        return False
-    if (period.end - period.start).days >= 360:
-        return True
-    months = _months_between(period.start, period.end)
-    return any(_MONTH_TERMS[m - 1] & terms for m in months)
-
-
-def _months_between(start: dt.date, end: dt.date) -> set[int]:
-    count = (end.year - start.year) * 12 + end.month - start.month
-    return {(start.month - 1 + i) % 12 + 1 for i in range(min(count, 11) + 1)}
-
-
-_A_YEAR = 360
-_MONTH_WORDS = "|".join(_MONTHS + _MONTHS_FR)
-# A month named as a date: "6 October", "October 6", "in October", "October 2023",
-# "en octobre" (not "may" or "march" as words of their own), or "October to December".
-_MONTH_DATE = re.compile(
-    rf"\b\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:of\s+)?(?P<a>{_MONTH_WORDS})\b"
-    rf"|\b(?:in|early|late|mid|by|since|until|from|between|during|on|en|debut|fin|mi|depuis)"
-    rf"\s+(?P<b>{_MONTH_WORDS})\b"
-    rf"|\b(?P<c>{_MONTH_WORDS})\s+(?:\d{{1,2}}\b|(?:1[89]|2[01])\d\d\b)")
-_MONTH_SPAN = re.compile(rf"\b(?P<a>{_MONTH_WORDS})\s*(?:and|to|through|until|-|–|et|au|a)\s*"
-                         rf"(?P<b>{_MONTH_WORDS})\b")
-
-
-def _months_named(text: str) -> set[int]:
-    """The months a folded text names as dates, as numbers."""
-    return {_MONTH_NUMBER[name] for pattern in (_MONTH_DATE, _MONTH_SPAN)
-            for m in pattern.finditer(text) for name in m.groupdict().values() if name}
 
 
 def _newest(hits: list[Hit], passages: PassageView) -> dt.date | None:
@@ -932,7 +714,7 @@ def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, tuple[int, .
 
 _COUNT_ASKED = re.compile(r"\bhow\s+(?:many|much)\b|\bnumber\s+of\b|\bcombien\b|\btoll\b",
                           re.IGNORECASE)
-_MONTH = "|".join(_MONTHS + [m[:3] for m in _MONTHS])
+_MONTH = "|".join(MONTHS + [m[:3] for m in MONTHS])
 _NUMBER = re.compile(r"(?<![\d.,])(?:\d[\d,.]*\d|\d)(?![\d.,]?\d)"
                      r"|\b(?:dozens?|scores|hundreds?|thousands?|millions?|two|three|four|five"
                      r"|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b")
@@ -965,7 +747,7 @@ def _gives_a_count(text: str) -> bool:
     """The passage states a number of something ("84 fighters", "thousands of militants",
     "at least 2,800"), not only a year, a date or a duration."""
     folded = fold(text)
-    return any(not _YEAR.fullmatch(n.group())
+    return any(not YEAR.fullmatch(n.group())
                and not _MONTH_BEFORE.search(folded[max(0, n.start() - 10):n.start()])
                and _NOT_COUNTED.match(folded, n.end()) is None
                for n in _NUMBER.finditer(folded))

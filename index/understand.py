@@ -22,6 +22,9 @@ index terms that count for it:
 
 A specific name (acronym, alias-table name, capitalised word not opening a sentence, or a
 word no dictionary knows) that the index lacks after all this is an unknown name.
+
+The French resources (the lexicon and lemmatiser as `French`, French function words, cognates,
+the dictionaries) are in index.french; this module reads questions with them.
 """
 
 from __future__ import annotations
@@ -29,9 +32,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Protocol
 
 from rapidfuzz import fuzz, process
@@ -40,6 +42,16 @@ from index import lexicon, phrases
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
 from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
 from index.describe import SUBORDINATING, Descriptions
+from index.french import (
+    COGNATE_WEIGHT,
+    FRENCH_MARKERS,
+    French,
+    cognate_terms,
+    default_french,
+    english_stem,
+    is_dictionary_word,
+    is_french_word,
+)
 from index.noise import FRAMING_WORDS, SHORTHAND, strip_noise
 from index.query import (
     ALIAS,
@@ -54,7 +66,7 @@ from index.query import (
 )
 from index.vocabulary import Vocabulary
 
-__all__ = ["NO_ALIASES", "AliasLookup", "French", "default_french", "prepare", "understand"]
+__all__ = ["NO_ALIASES", "AliasLookup", "prepare", "understand"]
 
 MAX_CHARS = 500        # longer questions are cut at a word boundary
 MAX_CONCEPTS = 32
@@ -80,7 +92,7 @@ _FRAMING = FRAMING_WORDS | frozenset(SHORTHAND)
 _ENGLISH_FUNCTION = STOPWORDS | _FRAMING
 
 
-# ----- the alias table and the French lexicon, as this module reads them ---------------
+# ----- the alias table, as this module reads it ----------------------------------------
 
 
 class AliasEntryLike(Protocol):
@@ -139,85 +151,6 @@ class _NoAliases:
 NO_ALIASES: AliasLookup = _NoAliases()
 
 
-@dataclass(frozen=True)
-class French:
-    """The French resources: lexicon (folded lemma or phrase -> English words), lemmatiser,
-    stopwords. Phrases are looked up word by word, as written and as lemmas."""
-
-    lexicon: Mapping[str, tuple[str, ...]]
-    lemma: Callable[[str], str]
-    stopwords: frozenset[str]
-    _phrases: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
-    _english: dict[str, list[str]] = field(default_factory=dict, compare=False)
-    _longest: list[int] = field(default_factory=lambda: [1], compare=False)
-
-    @property
-    def max_words(self) -> int:
-        """Words in the longest lexicon phrase."""
-        return self._longest[0]
-
-    def __post_init__(self) -> None:
-        for key, targets in self.lexicon.items():
-            for target in targets:
-                english = analyze(target)
-                if len(english) == 1:
-                    self._english.setdefault(english[0], []).append(key)
-            words = _WORD.findall(fold(key))
-            self._longest[0] = max(self._longest[0], len(words))
-            if words:
-                self._phrases.setdefault(" ".join(words), tuple(targets))
-                lemmas = " ".join(fold(self.lemma(w)) for w in words)
-                self._phrases.setdefault(lemmas, tuple(targets))
-
-    def translate(self, words: Sequence[str]) -> tuple[str, ...]:
-        """English words for a French word or phrase (words as written, accents kept: the
-        lemmatiser needs them), or ()."""
-        folded = [fold(w) for w in words]
-        found = self._phrases.get(" ".join(folded))
-        if found is None:
-            found = self._phrases.get(" ".join(fold(self.lemma(w.lower())) for w in words))
-        if found is None and len(folded) == 1:
-            found = next((self._phrases[f] for f in _french_lemma_guesses(folded[0])
-                          if f in self._phrases), None)
-        return found or ()
-
-    def french_for(self, term: str) -> list[str]:
-        """French words or phrases the lexicon gives for an English term."""
-        return self._english.get(term, [])
-
-
-# Endings of inflected French words -> their lemma's ending, for the forms the lemmatiser
-# leaves alone ("quitte" is also an adjective): a plural, a verb's present or participle.
-_FRENCH_ENDINGS = (("s", ""), ("x", ""), ("e", "er"), ("es", "er"), ("ent", "er"),
-                   ("ee", "er"), ("ees", "er"), ("es", "e"), ("is", "ir"), ("it", "ir"),
-                   ("ise", "endre"), ("ises", "endre"), ("is", "endre"), ("u", "re"),
-                   ("us", "re"), ("ue", "re"), ("ues", "re"))
-
-
-def _french_lemma_guesses(word: str) -> list[str]:
-    """Lemmas a folded French word may have, most likely first: "quitte" -> quitter,
-    "prises" -> prendre, "tuees" -> tuer."""
-    return [word[:-len(end)] + lemma for end, lemma in _FRENCH_ENDINGS
-            if word.endswith(end) and len(word) - len(end) >= 3]
-
-
-# High-precision French function words (not English words) for language detection.
-_FRENCH_MARKERS = frozenset("""
-le la les des du est sont ont qui que quoi quand pourquoi comment combien ou quel quelle
-quels quelles une dans avec sur au aux cette ces il ils elle elles leur leurs sa ses et
-mais pas ne nous vous je tu y ete etait sont-ils ont-ils a-t-il c qu l d j n s lui eux
-depuis apres avant pendant contre chez entre selon toujours encore deja aussi tres
-koi pkoi pourkoi pk pq ki kan kand cmt bcp tjrs jsp
-""".split())  # the last line: chat French (koi = quoi, pk = pourquoi, ki = qui, kan = quand)
-
-
-@lru_cache(maxsize=1)
-def default_french() -> French:
-    """The project's French lexicon, lemmatiser and stopwords (index.lexicon)."""
-    return French(lexicon.french_lexicon(), lexicon.french_lemma,
-                  lexicon.french_stopwords() | _FRENCH_MARKERS)
-
-
 def prepare() -> None:
     """Load the English and French dictionaries, the lexicon and the phrase table now
     (about a second), so that the first question does not wait for them. Safe to call from
@@ -226,14 +159,6 @@ def prepare() -> None:
     is_dictionary_word("prêt", "fr")
     default_french().translate(["prêts"])
     phrases.bundled_phrases()
-
-
-@lru_cache(maxsize=50_000)
-def is_dictionary_word(word: str, language: str = "en") -> bool:
-    """True for a word a general dictionary knows (folded, lower case)."""
-    import simplemma
-
-    return word in STOPWORDS or bool(simplemma.is_known(word, lang=language))
 
 
 # ----- words --------------------------------------------------------------------------
@@ -510,7 +435,7 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
         if word.acronym or (word.capitalised and not word.sentence_start):
             continue
         folded = word.folded
-        if folded in _FRENCH_MARKERS:
+        if folded in FRENCH_MARKERS:
             fr += 1.0
         elif folded in _FRAMING and folded not in STOPWORDS:
             continue  # chat's words ("like", "pls", "tho") are typed in French chat too
@@ -1238,7 +1163,7 @@ def _own_weight(typed: str, term: str) -> float:
     """The weight of a translated French word's own term: full (French documents hold it),
     unless English words stem to it too ("partie" -> parti <- party), when English passages
     would match it for the wrong reason."""
-    if is_dictionary_word(fold(typed)) or not _english_stem(term):
+    if is_dictionary_word(fold(typed)) or not english_stem(term):
         return 1.0
     return FALSE_FRIEND_WEIGHT
 
@@ -1385,8 +1310,8 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         reading.add(Concept(word.text, _dedupe([own, *alternatives[1:],
                                                 *concept.alternatives[1:]])))
         return
-    cognates = _cognates(reading, word) if in_french and not name and term not in vocabulary \
-        else {}
+    cognates = cognate_terms(word.folded, vocabulary, RELATED_MAX_SHARE) \
+        if in_french and not name and term not in vocabulary else {}
     if cognates:
         reading.translated.append((word.text, next(iter(cognates.values()))))
         alternatives += [Alternative(t, COGNATE_WEIGHT, TRANSLATION) for t in cognates]
@@ -1397,45 +1322,6 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         reading.unknown.append(_name_around(reading.text, word))
     french = [] if name else _french_alternatives(reading, term)
     reading.add(Concept(word.text, _dedupe([*alternatives, *variants, *french]), is_name=name))
-
-
-COGNATE_WEIGHT = 0.7  # an English word spelt like a French word the lexicon lacks
-# French endings -> English ones, for words written alike in both languages ("consulat" ->
-# consulate, "pakistanais" -> Pakistani, "tchadiennes" -> Chadian); tried on the folded word
-# with and without its plural ending.
-_COGNATE_ENDINGS = (("at", "ate"), ("ais", "i"), ("aise", "i"), ("ienne", "ian"),
-                    ("ien", "ian"), ("ee", "ed"), ("e", "ed"), ("e", ""), ("ique", "ic"),
-                    ("isme", "ism"), ("iste", "ist"), ("eur", "or"), ("te", "ty"),
-                    ("aire", "ary"), ("if", "ive"), ("ie", "y"), ("", ""))
-_COGNATE_STARTS = (("tch", "ch"),)
-
-
-def _cognates(reading: _Reading, word: _Word) -> dict[str, str]:
-    """Index terms of the English words a French word the lexicon does not translate is
-    spelt like: its cognates, by the regular differences of their endings (cross-language
-    IR's cognate matching), each with the English word it was found as. Common words of the
-    corpus are left out, as translations are."""
-    folded = word.folded
-    if len(folded) < _MIN_COGNATE_LENGTH:
-        return {}
-    singular = {folded, folded[:-1]} if folded.endswith(("s", "x")) else {folded}
-    for french, english in _COGNATE_STARTS:
-        singular |= {english + w[len(french):] for w in singular if w.startswith(french)}
-    vocabulary = reading.vocabulary
-    most = max(1, int(RELATED_MAX_SHARE * vocabulary.n_docs))
-    found: dict[str, str] = {}
-    for form in sorted(singular):
-        for french, english in _COGNATE_ENDINGS:
-            if form.endswith(french) and len(form) - len(french) >= 3:
-                written = form[:len(form) - len(french)] + english
-                for term in analyze(written):
-                    if 0 < vocabulary.df(term) <= most:  # Pakistani as the corpus writes it
-                        capital = vocabulary.surface_of(term)[:1].isupper()
-                        found.setdefault(term, written.capitalize() if capital else written)
-    return found
-
-
-_MIN_COGNATE_LENGTH = 5
 
 
 _NAME_WORDS = 4  # "Nothing in the corpus mentions World Cup": at most this many words
@@ -1514,19 +1400,11 @@ def _french_alternatives(reading: _Reading, term: str) -> list[Alternative]:
         if any(is_dictionary_word(fold(w)) for w in _WORD.findall(phrase)):
             continue  # "population", "combat": an English word means what English says
         terms = _content_terms(reading, phrase)
-        if any(_english_stem(t) for t in terms):
+        if any(english_stem(t) for t in terms):
             continue  # "parti" is also the stem of "party": English passages hold it
         if terms and term not in terms and reading.vocabulary.cooccur(terms):
             found += [Alternative(t, FRENCH_DOCUMENT_WEIGHT, TRANSLATION) for t in terms]
     return found
-
-
-def _english_stem(term: str) -> bool:
-    """True if an English word stems to this term too ("parti" <- party, "mission")."""
-    words = {term, term + "e", term + "s", term + "y"}
-    if term.endswith("i"):
-        words.add(term[:-1] + "y")
-    return any(is_dictionary_word(w) and analyze(w) == [term] for w in words)
 
 
 def _translation_of(reading: _Reading, word: _Word) -> tuple[str, ...]:
@@ -1557,20 +1435,9 @@ def _is_name(reading: _Reading, word: _Word) -> bool:
         return not (reading.language == "fr" and folded in reading.french.stopwords)
     if reading.french.translate([word.text]) or is_dictionary_word(folded):
         return False
-    if reading.language == "fr" and _is_french_word(word.text.lower()):
+    if reading.language == "fr" and is_french_word(word.text.lower()):
         return False
     return len(folded) >= 4  # "atu", "wal": pieces of a transliteration, not names
-
-
-def _is_french_word(word: str) -> bool:
-    """A word the French dictionary knows, or an adverb made from one ("vraiment" from
-    vraie, "récemment" from récent), which the dictionary does not list."""
-    if is_dictionary_word(word, "fr"):
-        return True
-    stems = [word[:-4]] if word.endswith("ment") else []
-    if word.endswith(("emment", "amment")):
-        stems.append(word[:-6] + word[-6] + "nt")
-    return any(len(stem) >= 3 and is_dictionary_word(stem, "fr") for stem in stems)
 
 
 def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alternative]:

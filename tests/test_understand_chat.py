@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from index.french import default_french
 from index.lexicon import AliasEntry, AliasTable, load_aliases
 from index.noise import strip_noise
 from index.query import ALIAS, SYNONYM, TYPED, VARIANT, Query
@@ -13,7 +14,6 @@ from index.understand import (
     FALSE_FRIEND_WEIGHT,
     SCATTERED_NAME_WEIGHT,
     YEAR_WEIGHT,
-    default_french,
     definition_subject,
     prepare,
     understand,
