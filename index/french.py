@@ -5,8 +5,8 @@ stopwords, with the lemma guesses for inflected forms the lemmatiser leaves alon
 (`default_french`: the project's, from index.lexicon); `FRENCH_MARKERS`, French function
 words that tell a French question; `is_french_word`; `english_stem`, a French word's term that
 English words stem to as well (a false friend); `cognate_terms`, the English words a French
-word the lexicon lacks is spelt like. `is_dictionary_word` (the English and French general
-dictionaries these read) is here too, below `index.understand` and `index.rank`, which use it.
+word the lexicon lacks is spelt like. The general dictionaries they read are
+`index.lexicon.is_dictionary_word`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from index import lexicon
-from index.analyze import STOPWORDS, analyze, fold
+from index.analyze import analyze, fold
+from index.lexicon import is_dictionary_word
 from index.vocabulary import Vocabulary
 
 __all__ = [
@@ -27,19 +28,10 @@ __all__ = [
     "cognate_terms",
     "default_french",
     "english_stem",
-    "is_dictionary_word",
     "is_french_word",
 ]
 
 _WORD = re.compile(r"[^\W_]+")
-
-
-@lru_cache(maxsize=50_000)
-def is_dictionary_word(word: str, language: str = "en") -> bool:
-    """True for a word a general dictionary knows (folded, lower case)."""
-    import simplemma
-
-    return word in STOPWORDS or bool(simplemma.is_known(word, lang=language))
 
 
 @dataclass(frozen=True)

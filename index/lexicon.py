@@ -15,7 +15,7 @@ from typing import Any
 import simplemma
 import yaml
 
-from index.analyze import analyze, fold
+from index.analyze import STOPWORDS, analyze, fold
 from index.reasons import Refused
 
 # "other": an entry a moderator created with /alias, whose kind nobody said.
@@ -216,6 +216,13 @@ def read_alias_file(path: Path) -> list[AliasEntry]:
     except yaml.YAMLError as exc:
         raise ValueError(f"alias file {path}: not valid YAML ({exc})") from exc
     return parse_alias_entries(data, f"alias file {path}")
+
+
+@lru_cache(maxsize=50_000)
+def is_dictionary_word(word: str, language: str = "en") -> bool:
+    """True for a word a general dictionary knows (folded, lower case): the stopwords, or
+    simplemma's dictionary of the language."""
+    return word in STOPWORDS or bool(simplemma.is_known(word, lang=language))
 
 
 def data_text(name: str) -> str:

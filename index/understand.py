@@ -49,9 +49,9 @@ from index.french import (
     cognate_terms,
     default_french,
     english_stem,
-    is_dictionary_word,
     is_french_word,
 )
+from index.lexicon import is_dictionary_word
 from index.noise import FRAMING_WORDS, SHORTHAND, strip_noise
 from index.query import (
     ALIAS,
