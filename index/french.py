@@ -143,18 +143,17 @@ _COGNATE_ENDINGS = (("at", "ate"), ("ais", "i"), ("aise", "i"), ("ienne", "ian")
 _COGNATE_STARTS = (("tch", "ch"),)
 
 
-def cognate_terms(folded: str, vocabulary: Vocabulary, max_share: float) -> dict[str, str]:
+def cognate_terms(folded: str, vocabulary: Vocabulary, most: int) -> dict[str, str]:
     """Index terms of the English words a French word the lexicon does not translate
     (folded) is spelt like: its cognates, by the regular differences of their endings
     (cross-language IR's cognate matching), each with the English word it was found as.
-    Common words of the corpus (in more than `max_share` of its passages) are left out, as
+    Common words of the corpus (in more than `most` passages) are left out, as
     translations are."""
     if len(folded) < _MIN_COGNATE_LENGTH:
         return {}
     singular = {folded, folded[:-1]} if folded.endswith(("s", "x")) else {folded}
     for french, english in _COGNATE_STARTS:
         singular |= {english + w[len(french):] for w in singular if w.startswith(french)}
-    most = max(1, int(max_share * vocabulary.n_docs))
     found: dict[str, str] = {}
     for form in sorted(singular):
         for french, english in _COGNATE_ENDINGS:

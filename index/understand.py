@@ -32,9 +32,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -764,19 +764,15 @@ def _entry_terms(reading: _Reading, entry: AliasEntryLike, taken: set[str]
     return found
 
 
-_DESCRIPTIONS: dict[int, tuple[AliasLookup, Descriptions]] = {}  # by table
+_DESCRIPTIONS: dict[int, tuple[AliasLookup, Descriptions]] = {}
 
 
 def _descriptions(aliases: AliasLookup) -> Descriptions:
-    cached = _DESCRIPTIONS.get(id(aliases))
-    if cached is None or cached[0] is not aliases:
-        if len(_DESCRIPTIONS) > 8:
-            _DESCRIPTIONS.clear()
+    def build() -> Descriptions:
         ids = dict.fromkeys(entry_id for _, entry_id in aliases.names())
         entries = [e for e in map(aliases.entry, ids) if e is not None]
-        cached = _DESCRIPTIONS[id(aliases)] = (aliases, Descriptions(
-            (e.id, e.names, (e.description, *e.descriptors)) for e in entries))
-    return cached[1]
+        return Descriptions((e.id, e.names, (e.description, *e.descriptors)) for e in entries)
+    return _per_table(_DESCRIPTIONS, aliases, build)
 
 
 _LONG_NAME_WORDS = 3        # names this long are compared by spelling, not only exactly
@@ -813,24 +809,35 @@ def _named_in_part(aliases: AliasLookup, typed: Sequence[str]) -> AliasEntryLike
     UN mission's full name), when no other entry's name holds them too."""
     if sum(w not in _ENGLISH_FUNCTION for w in typed) < _LONG_NAME_WORDS:
         return None
-    size = len(typed)
+    wanted, size = tuple(typed), len(typed)
     found = {name for name in _long_names(aliases)
-             if any(tuple(parts[j:j + size]) == tuple(typed)
+             if any(tuple(parts[j:j + size]) == wanted
                     for parts in [name.split()] for j in range(len(parts) - size + 1))}
     entries = {id(e): e for e in map(aliases.lookup, found) if e is not None}
     return next(iter(entries.values())) if len(entries) == 1 else None
 
 
-_LONG_NAMES: dict[int, tuple[AliasLookup, list[str]]] = {}  # by table: (table, names)
+_LONG_NAMES: dict[int, tuple[AliasLookup, list[str]]] = {}
 
 
 def _long_names(aliases: AliasLookup) -> list[str]:
-    cached = _LONG_NAMES.get(id(aliases))
+    return _per_table(_LONG_NAMES, aliases, lambda: [
+        n for n, _ in aliases.names() if n.count(" ") + 1 >= _LONG_NAME_WORDS])
+
+
+_T = TypeVar("_T")
+_TABLES_KEPT = 8  # alias tables whose derived data is kept (a moderator's /alias makes one)
+
+
+def _per_table(cache: dict[int, tuple[AliasLookup, _T]], aliases: AliasLookup,
+               build: Callable[[], _T]) -> _T:
+    """What `build` derives from an alias table, computed once per table (by identity: a
+    table is immutable, an /alias makes a new one)."""
+    cached = cache.get(id(aliases))
     if cached is None or cached[0] is not aliases:
-        if len(_LONG_NAMES) > 8:
-            _LONG_NAMES.clear()
-        names = [n for n, _ in aliases.names() if n.count(" ") + 1 >= _LONG_NAME_WORDS]
-        cached = _LONG_NAMES[id(aliases)] = (aliases, names)
+        if len(cache) > _TABLES_KEPT:
+            cache.clear()
+        cached = cache[id(aliases)] = (aliases, build())
     return cached[1]
 
 
@@ -1144,7 +1151,7 @@ def _phrase_concept(reading: _Reading, words: Sequence[_Word], typed: str,
     own = [t for w in words if w.folded not in _ENGLISH_FUNCTION for t in analyze(w.text)]
     alternatives = [Alternative(t, 1.0, TYPED) for t in own]
     alternatives += _synonym_alternatives(own)
-    most = max(1, int(RELATED_MAX_SHARE * reading.vocabulary.n_docs))
+    most = _most_passages(reading.vocabulary)
     alternatives += [Alternative(t, PHRASE_WEIGHT, SYNONYM) for word in plain
                      for t in analyze(word) if 0 < reading.vocabulary.df(t) <= most]
     return Concept(typed, _dedupe(alternatives))
@@ -1310,7 +1317,7 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         reading.add(Concept(word.text, _dedupe([own, *alternatives[1:],
                                                 *concept.alternatives[1:]])))
         return
-    cognates = cognate_terms(word.folded, vocabulary, RELATED_MAX_SHARE) \
+    cognates = cognate_terms(word.folded, vocabulary, _most_passages(vocabulary)) \
         if in_french and not name and term not in vocabulary else {}
     if cognates:
         reading.translated.append((word.text, next(iter(cognates.values()))))
@@ -1370,12 +1377,18 @@ def _describes_origin(term: str, derived: Sequence[Alternative]) -> bool:
                                                      or bool(derived))
 
 
+def _most_passages(vocabulary: Vocabulary) -> int:
+    """The most passages a related word, a phrase's plain word or a cognate may be in
+    (RELATED_MAX_SHARE of them): one in more says nothing."""
+    return max(1, int(RELATED_MAX_SHARE * vocabulary.n_docs))
+
+
 def _related(vocabulary: Vocabulary, term: str, table: Mapping[str, frozenset[str]],
              weight: float) -> list[Alternative]:
     """Words the table links to the term (thesaurus, demonyms) that the index holds and
     that are not common: the rarest MAX_RELATED of them. A linked word never counts for
     more than the typed word would: a rarer one is weighted down by their IDF ratio."""
-    most = max(1, int(RELATED_MAX_SHARE * vocabulary.n_docs))
+    most = _most_passages(vocabulary)
     found = sorted((t for t in table.get(term, ()) if 0 < vocabulary.df(t) <= most),
                    key=lambda t: (vocabulary.df(t), t))
     typed_idf = _idf(vocabulary, term) if term in vocabulary else None
