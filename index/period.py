@@ -37,6 +37,7 @@ __all__ = [
 _RELATED_TO = frozenset("before after since until till prior following avant apres depuis "
                         "jusqu jusqu'a jusqu'en".split())
 _RELATION_WORDS = 3  # how far before the period such a word is looked for
+_A_YEAR = 360  # days: a period this long or longer is a year or more, not months of one
 # A passage's years that run on to its present: "since 2013", "(August 2022–present)".
 _OPEN_ENDED = re.compile(r"\b(?:since|depuis)\s+(?:\w+\s+)?(?:1[89]|2[01])\d\d\b"
                          r"|\b(?:1[89]|2[01])\d\d\s*[-–—]\s*(?:present|today|now)\b")
@@ -142,6 +143,8 @@ def date_words(query: Query, known: Sequence[Concept]) -> frozenset[str]:
     words = {word for period in _placed_in(query) for word in period.text.split()}
     dated = frozenset(c.typed for c in known if fold(c.typed) in words)
     return dated if len(dated) < len(known) else frozenset()
+
+
 MONTHS = ("january february march april may june july august september october november "
            "december").split()
 _MONTHS_FR = ("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre "
@@ -208,7 +211,7 @@ def _mentions_day(period: DateRange, terms: frozenset[str]) -> bool:
 
 def _month_reported_after(period: DateRange, terms: frozenset[str], reported: dt.date) -> bool:
     """A month of a period shorter than a year named in a passage reported soon after."""
-    if (period.end - period.start).days >= 360:
+    if (period.end - period.start).days >= _A_YEAR:
         return False
     if not 0 <= (reported - period.end).days <= _REPORTED_WITHIN_DAYS:
         return False
@@ -219,7 +222,7 @@ def _mentions(period: DateRange, terms: frozenset[str]) -> bool:
     years = {str(y) for y in range(period.start.year, period.end.year + 1)}
     if not years & terms:
         return False
-    if (period.end - period.start).days >= 360:
+    if (period.end - period.start).days >= _A_YEAR:
         return True
     months = _months_between(period.start, period.end)
     return any(_MONTH_TERMS[m - 1] & terms for m in months)
@@ -230,7 +233,6 @@ def _months_between(start: dt.date, end: dt.date) -> set[int]:
     return {(start.month - 1 + i) % 12 + 1 for i in range(min(count, 11) + 1)}
 
 
-_A_YEAR = 360
 _MONTH_WORDS = "|".join(MONTHS + _MONTHS_FR)
 # A month named as a date: "6 October", "October 6", "in October", "October 2023",
 # "en octobre" (not "may" or "march" as words of their own), or "October to December".

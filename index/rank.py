@@ -288,7 +288,8 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
         bar_coverage = (coverage if bar_total == total  # no everyday word counts less
                         else sum(bar.weight_of(w) for w in matched) / bar_total)
         typed = tuple(w.concept.typed for w in matched)
-        enough = _enough(matched, bar.need, dated | counted, known) or _defines(query, matched)
+        enough = (_enough(matched, bar.need, dated | counted, known)
+                  or _defines(query, matched))
         if score >= floor and enough and bar_coverage >= bar.fraction:
             strict.append(Hit(index, score, typed, coverage))
         elif bar_coverage >= params.min_matched_fraction / 2:
@@ -315,17 +316,17 @@ def _counted_people(query: Query, known: Sequence[_Weighed]) -> frozenset[str]:
     return frozenset(w.concept.typed for w in known if fold(w.concept.typed) == match["noun"])
 
 
-def _enough(matched: Sequence[_Weighed], need: int, dated: frozenset[str],
+def _enough(matched: Sequence[_Weighed], need: int, optional: frozenset[str],
             known: Sequence[_Weighed]) -> bool:
-    """The passage holds `need` of the question's concepts, or every one but the words of
-    the period the question names (the period rule checks the time) or the people counted
-    (`_counted_people`): "What happened to
-    the Timbuktu mausoleums in 2012?" is answered by the passage about Timbuktu's
-    mausoleums, though none names Timbuktu and 2012 together."""
+    """The passage holds `need` of the question's concepts, or every one but the optional
+    ones: the words of the period the question names (the period rule checks the time) and
+    the people counted (`_counted_people`). "What happened to the Timbuktu mausoleums in
+    2012?" is answered by the passage about Timbuktu's mausoleums, though none names
+    Timbuktu and 2012 together."""
     if len(matched) >= need:
         return True
-    rest = {w.concept.typed for w in known} - dated
-    return bool(dated) and rest <= {w.concept.typed for w in matched}
+    rest = {w.concept.typed for w in known} - optional
+    return bool(optional) and rest <= {w.concept.typed for w in matched}
 
 
 def _defines(query: Query, matched: Sequence[_Weighed]) -> bool:
@@ -804,9 +805,7 @@ def _respondents(query: Query) -> list[_Party]:
     parties = []
     for match in _RESPONDENT.finditer(text):
         group = next(g for g in "abcde" if match.group(g) is not None)
-        held = _held_in(text, concepts, [match.span(group)])[0]
-        terms = frozenset(a.term for c in concepts if c.typed in held
-                          for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
+        terms = _party_terms(text, concepts, match.span(group))
         if terms:
             parties.append(_Party(terms, "conceding" if group == "b" else "saying"))
     return parties or _subject_asked(text, concepts)
@@ -824,10 +823,17 @@ def _subject_asked(text: str, concepts: Sequence[Concept]) -> list[_Party]:
     match = _YES_NO.match(text)
     if match is None:
         return []
-    held = _held_in(text, [c for c in concepts if c.is_name], [match.span("s")])[0]
-    terms = frozenset(a.term for c in concepts if c.typed in held
-                      for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
+    terms = _party_terms(text, [c for c in concepts if c.is_name], match.span("s"))
     return [_Party(terms, "saying")] if terms else []
+
+
+def _party_terms(text: str, concepts: Sequence[Concept], span: tuple[int, int]
+                 ) -> frozenset[str]:
+    """The index terms of the party typed in the span of the text: the concepts typed
+    there, by their names and aliases (not who reports)."""
+    held = _held_in(text, concepts, [span])[0]
+    return frozenset(a.term for c in concepts if c.typed in held
+                     for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
 
 
 def _answered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
