@@ -14,22 +14,24 @@ from dataclasses import dataclass
 from index.analyze import fold
 from index.query import DateRange
 
-__all__ = ["MONTHS_EN_OF_FR", "DateFinding", "find_dates", "find_event_dates", "parse_day",
-           "written_dates"]
+__all__ = ["MONTHS", "MONTHS_EN_OF_FR", "MONTHS_FR", "MONTH_NUMBER", "DateFinding", "find_dates",
+           "find_event_dates", "parse_day", "written_dates"]
 
-_EN_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-              "september", "october", "november", "december"]
-_FR_MONTHS = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
-              "septembre", "octobre", "novembre", "decembre"]
-_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-                  "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12, "janv": 1,
-                  "fev": 2, "avr": 4, "juil": 7}
+# The month names, in English and in French (folded): the one table of them (index.period
+# and index.rank read them here).
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december"]
+MONTHS_FR = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+             "septembre", "octobre", "novembre", "decembre"]
+_SHORT_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+                 "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}  # English
+_ABBREVIATIONS = {**_SHORT_MONTHS, "janv": 1, "fev": 2, "avr": 4, "juil": 7}
 MONTH_NUMBER: dict[str, int] = {
-    **{m: i for i, m in enumerate(_EN_MONTHS, start=1)},
-    **{m: i for i, m in enumerate(_FR_MONTHS, start=1)},
+    **{m: i for i, m in enumerate(MONTHS, start=1)},
+    **{m: i for i, m in enumerate(MONTHS_FR, start=1)},
     **_ABBREVIATIONS,
 }
-MONTHS_EN_OF_FR = dict(zip(_FR_MONTHS, _EN_MONTHS, strict=True))
+MONTHS_EN_OF_FR = dict(zip(MONTHS_FR, MONTHS, strict=True))
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBER, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
@@ -146,11 +148,10 @@ def _span(groups: dict[str, str | None]) -> tuple[dt.date, dt.date] | None:
 
 
 _NUMERIC_DATES = (_PATTERNS[1], _PATTERNS[2])  # "2013-01-16", "16/01/2013"
+_SHORT = "|".join(_SHORT_MONTHS)
 _SHORT_MONTH = re.compile(
-    r"(?<![\w-])(?P<month>jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
-    r"(?=\s+(?:[0-3]?\d(?:st|nd|rd|th)?\b|(?:19|20)\d\d\b))"
-    r"|(?<=\b\d\s)(?P<month2>jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?!\w)"
-    r"|(?<=\b\d\d\s)(?P<month3>jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?!\w)",
+    rf"(?<![\w-])(?P<month>{_SHORT})\.?(?=\s+(?:[0-3]?\d(?:st|nd|rd|th)?\b|(?:19|20)\d\d\b))"
+    rf"|(?<=\b\d\s)(?P<month2>{_SHORT})\.?(?!\w)|(?<=\b\d\d\s)(?P<month3>{_SHORT})\.?(?!\w)",
     re.IGNORECASE)
 
 
@@ -161,11 +162,11 @@ def written_dates(text: str) -> str:
         month, day = int(match["mnum"]), int(match["day"])
         if not 1 <= month <= 12 or not 1 <= day <= 31:
             return match.group()
-        return f"{day} {_EN_MONTHS[month - 1].capitalize()} {match['year']}"
+        return f"{day} {MONTHS[month - 1].capitalize()} {match['year']}"
 
     def spelt_out(match: re.Match[str]) -> str:
         short = next(g for g in match.groups() if g).lower()
-        return _EN_MONTHS[MONTH_NUMBER[short] - 1].capitalize()
+        return MONTHS[MONTH_NUMBER[short] - 1].capitalize()
 
     if not any(c.isdigit() for c in text):
         return text

@@ -53,9 +53,10 @@ import numpy.typing as npt
 
 from index import lexicon, period, proximity
 from index.analyze import analyze, fold
+from index.dates import MONTHS
 from index.engine import BM25
 from index.lexicon import is_dictionary_word
-from index.period import MONTHS, YEAR, parse_date
+from index.period import YEAR, parse_date
 from index.query import TYPED, Concept, Query
 
 __all__ = [
