@@ -302,10 +302,13 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
 
 
+# Words asking for a count: "how many", "how much", "the number of", "death toll",
+# "combien (de)".
+_COUNT_WORDS = r"how\s+(?:many|much)|number\s+of|combien(?:\s+de\b|\s+d')?|toll"
 # "How many people were displaced?": reports give the number ("600,000 have been
 # displaced") and leave the word for people out.
-_COUNTED_PEOPLE = re.compile(r"\b(?:how\s+many|combien\s+de|combien\s+d')\s*"
-                             r"(?P<noun>people|persons|individuals|personnes|gens)\b")
+_COUNTED_PEOPLE = re.compile(
+    rf"\b(?:{_COUNT_WORDS})\s*(?P<noun>people|persons|individuals|personnes|gens)\b")
 
 
 def _counted_people(query: Query, known: Sequence[_Weighed]) -> frozenset[str]:
@@ -714,8 +717,7 @@ def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, tuple[int, .
     return where
 
 
-_COUNT_ASKED = re.compile(r"\bhow\s+(?:many|much)\b|\bnumber\s+of\b|\bcombien\b|\btoll\b",
-                          re.IGNORECASE)
+_COUNT_ASKED = re.compile(rf"\b(?:{_COUNT_WORDS})\b", re.IGNORECASE)
 _MONTH = "|".join(MONTHS + [m[:3] for m in MONTHS])
 _NUMBER = re.compile(r"(?<![\d.,])(?:\d[\d,.]*\d|\d)(?![\d.,]?\d)"
                      r"|\b(?:dozens?|scores|hundreds?|thousands?|millions?|two|three|four|five"
