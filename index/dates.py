@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from index.analyze import fold
 from index.query import DateRange
 
-__all__ = ["MONTHS", "MONTHS_EN_OF_FR", "MONTHS_FR", "MONTH_NUMBER", "DateFinding", "find_dates",
-           "find_event_dates", "parse_day", "written_dates"]
+__all__ = ["MONTHS", "MONTHS_EN_OF_FR", "MONTHS_FR", "MONTH_NAMES", "MONTH_NUMBER", "DateFinding",
+           "find_dates", "find_event_dates", "parse_day", "written_dates"]
 
 # The month names, in English and in French (folded): the one table of them (index.period
 # and index.rank read them here).
@@ -32,14 +32,16 @@ MONTH_NUMBER: dict[str, int] = {
     **_ABBREVIATIONS,
 }
 MONTHS_EN_OF_FR = dict(zip(MONTHS_FR, MONTHS, strict=True))
+# Every name of a month, as a regex alternation (longest first).
+MONTH_NAMES = "|".join(sorted(MONTH_NUMBER, key=len, reverse=True))
 
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBER, key=len, reverse=True)) + r")\.?"
+_MONTH = rf"(?P<month>{MONTH_NAMES})\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<dayword>(?P<day>[0-3]?\d)(?:st|nd|rd|th|er)?)"
 # Most specific first; each match consumes its text so "2 June 2025" is not also "2025".
 _SPAN = re.compile(
     rf"\b(?:between|from|du|entre)\s+(?P<day1word>(?P<day1>[0-3]?\d)(?:st|nd|rd|th|er)?)?\s*"
-    rf"(?P<month1>{'|'.join(sorted(MONTH_NUMBER, key=len, reverse=True))})?\.?\s+"
+    rf"(?P<month1>{MONTH_NAMES})?\.?\s+"
     rf"(?:and|to|until|-|au|et)\s+(?:{_DAY}\s+)?{_MONTH},?\s+{_YEAR}\b")
 _PATTERNS = [
     _SPAN,
@@ -220,7 +222,6 @@ def _range(match: re.Match[str]) -> tuple[dt.date, dt.date] | None:
 # Passages state their events' dates without a year ("on July 25", "25-27 July") or as a
 # weekday ("said on Thursday"); those resolve against the article's own date, else stay out.
 
-_MONTH_NAMES = "|".join(sorted(MONTH_NUMBER, key=len, reverse=True))
 _DASH = r"\s*(?:-|–|—|to|au|a)\s*"
 _DAY_RANGE_YEAR = re.compile(
     rf"\b(?P<day1>[0-3]?\d)(?:st|nd|rd|th|er)?{_DASH}{_DAY}\s+{_MONTH},?\s+{_YEAR}\b")
@@ -230,7 +231,7 @@ _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?!\w)")
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:-|–|,?\s*(?:19|20)\d\d))")
 _MONTH_ALONE = re.compile(
     rf"\b(?:in|early|late|mid|since|until|en|debut|fin|depuis|mi)[\s-]+"
-    rf"(?:(?:early|late|mid)[\s-]+)?(?P<month>{_MONTH_NAMES})\b")
+    rf"(?:(?:early|late|mid)[\s-]+)?(?P<month>{MONTH_NAMES})\b")
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
              "saturday": 5, "sunday": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3,
              "vendredi": 4, "samedi": 5, "dimanche": 6}

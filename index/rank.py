@@ -53,7 +53,7 @@ import numpy.typing as npt
 
 from index import lexicon, period, proximity
 from index.analyze import analyze, fold
-from index.dates import MONTHS
+from index.dates import MONTH_NAMES
 from index.engine import BM25
 from index.lexicon import is_dictionary_word
 from index.period import YEAR, parse_date
@@ -718,13 +718,12 @@ def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, tuple[int, .
 
 
 _COUNT_ASKED = re.compile(rf"\b(?:{_COUNT_WORDS})\b", re.IGNORECASE)
-_MONTH = "|".join(MONTHS + [m[:3] for m in MONTHS])
 _NUMBER = re.compile(r"(?<![\d.,])(?:\d[\d,.]*\d|\d)(?![\d.,]?\d)"
                      r"|\b(?:dozens?|scores|hundreds?|thousands?|millions?|two|three|four|five"
                      r"|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b")
-_MONTH_BEFORE = re.compile(rf"(?:{_MONTH})\s*$")  # "25 July": the number is a day
+_MONTH_BEFORE = re.compile(rf"(?:{MONTH_NAMES})\s*$")  # "25 July": the number is a day
 # After a number: a date ("25 July") or a duration ("ten years"), not a count of things.
-_NOT_COUNTED = re.compile(rf"\s+(?:{_MONTH}|years?|months?|weeks?|days?|hours?|decades?)\b")
+_NOT_COUNTED = re.compile(rf"\s+(?:{MONTH_NAMES}|years?|months?|weeks?|days?|hours?|decades?)\b")
 
 
 def _asks_a_count(query: Query) -> bool:

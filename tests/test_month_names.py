@@ -10,6 +10,7 @@ import pytest
 
 from index.dates import MONTH_NUMBER, MONTHS, MONTHS_FR, find_dates
 from index.period import parse_date
+from index.rank import _gives_a_count
 
 
 @pytest.mark.parametrize(("written", "day"), [
@@ -39,3 +40,12 @@ def test_every_month_is_named_in_english_and_in_french() -> None:
     for number, (english, french) in enumerate(zip(MONTHS, MONTHS_FR, strict=True), start=1):
         assert MONTH_NUMBER[english] == MONTH_NUMBER[french] == number
     assert len(MONTHS) == len(set(MONTHS)) == 12
+
+
+@pytest.mark.parametrize(("text", "counts"), [
+    ("le 25 juillet 2024 au camp", False),  # French month names are dates too
+    ("on Sept 5 at the camp", False),       # and short forms longer than three letters
+    ("le 25 juillet 2024, 84 combattants", True),
+])
+def test_a_day_of_any_month_name_is_no_count(text: str, counts: bool) -> None:
+    assert _gives_a_count(text) is counts
