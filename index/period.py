@@ -39,8 +39,9 @@ _RELATED_TO = frozenset("before after since until till prior following avant apr
 _RELATION_WORDS = 3  # how far before the period such a word is looked for
 _A_YEAR = 360  # days: a period this long or longer is a year or more, not months of one
 # A passage's years that run on to its present: "since 2013", "(August 2022–present)".
-_OPEN_ENDED = re.compile(r"\b(?:since|depuis)\s+(?:\w+\s+)?(?:1[89]|2[01])\d\d\b"
-                         r"|\b(?:1[89]|2[01])\d\d\s*[-–—]\s*(?:present|today|now)\b")
+_YEAR_DIGITS = r"(?:1[89]|2[01])\d\d"  # a year a passage may name: 1800 to 2199
+_OPEN_ENDED = re.compile(rf"\b(?:since|depuis)\s+(?:\w+\s+)?{_YEAR_DIGITS}\b"
+                         rf"|\b{_YEAR_DIGITS}\s*[-–—]\s*(?:present|today|now)\b")
 
 
 def of_another_time(query: Query, hits: Sequence[Hit], passages: PassageView) -> bool:
@@ -148,7 +149,7 @@ def date_words(query: Query, known: Sequence[Concept]) -> frozenset[str]:
 _MONTH_TERMS = tuple(frozenset(analyze(f"{en} {fr}")) for en, fr in
                      zip(MONTHS, MONTHS_FR, strict=True))
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b")
-YEAR = re.compile(r"\b(1[89]\d\d|2[01]\d\d)\b")
+YEAR = re.compile(rf"\b({_YEAR_DIGITS})\b")
 _DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er)?\b")
 
 
@@ -234,7 +235,7 @@ _MONTH_DATE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:of\s+)?(?P<a>{_MONTH_WORDS})\b"
     rf"|\b(?:in|early|late|mid|by|since|until|from|between|during|on|en|debut|fin|mi|depuis)"
     rf"\s+(?P<b>{_MONTH_WORDS})\b"
-    rf"|\b(?P<c>{_MONTH_WORDS})\s+(?:\d{{1,2}}\b|(?:1[89]|2[01])\d\d\b)")
+    rf"|\b(?P<c>{_MONTH_WORDS})\s+(?:\d{{1,2}}\b|{_YEAR_DIGITS}\b)")
 _MONTH_SPAN = re.compile(rf"\b(?P<a>{_MONTH_WORDS})\s*(?:and|to|through|until|-|–|et|au|a)\s*"
                          rf"(?P<b>{_MONTH_WORDS})\b")
 
