@@ -229,8 +229,13 @@ _DAY_RANGE = re.compile(
     rf"\b(?P<day1>[0-3]?\d)(?:st|nd|rd|th|er)?{_DASH}{_DAY}\s+{_MONTH}(?!\w)")
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?!\w)")
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:-|–|,?\s*(?:19|20)\d\d))")
+# Words before a month named as a date without its day ("in July", "by March", "fin
+# juin"): a month is read alone only after one of these (index.period reads them too).
+MONTH_INTRODUCERS = ("in", "early", "late", "mid", "by", "since", "until", "from", "between",
+                     "during", "on", "en", "debut", "fin", "mi", "depuis")
+_INTRODUCING = frozenset(MONTH_INTRODUCERS)
 _MONTH_ALONE = re.compile(
-    rf"\b(?:in|early|late|mid|since|until|en|debut|fin|depuis|mi)[\s-]+"
+    rf"\b(?:{'|'.join(MONTH_INTRODUCERS)})[\s-]+"
     rf"(?:(?:early|late|mid)[\s-]+)?(?P<month>{MONTH_NAMES})\b")
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
              "saturday": 5, "sunday": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3,
@@ -277,7 +282,6 @@ def find_event_dates(text: str, reference: dt.date | None) -> tuple[DateRange, .
     return tuple(dict.fromkeys(ranges))
 
 
-_MAY_INTRODUCERS = frozenset({"on", "in", "by", "since", "until", "early", "late", "mid"})
 
 
 def _skip_event(folded: str, match: re.Match[str], taken: list[bool]) -> bool:
@@ -288,7 +292,7 @@ def _skip_event(folded: str, match: re.Match[str], taken: list[bool]) -> bool:
     groups = match.groupdict()
     if groups.get("month") == "may" and not groups.get("year"):
         words = folded[:match.start()].split()[-1:] + match.group().split()[:1]
-        return not _MAY_INTRODUCERS.intersection(words)
+        return _INTRODUCING.isdisjoint(words)
     if groups.get("weekday"):
         rest = folded[match.end():]
         next_char = match.end() + len(rest) - len(rest.lstrip(" ,"))

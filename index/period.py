@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from index.analyze import analyze, fold
-from index.dates import MONTH_NUMBER, MONTHS, MONTHS_FR
+from index.dates import MONTH_INTRODUCERS, MONTH_NUMBER, MONTHS, MONTHS_FR
 from index.query import Concept, DateRange, Query
 
 if TYPE_CHECKING:
@@ -233,8 +233,7 @@ _MONTH_WORDS = "|".join(MONTHS + MONTHS_FR)
 # "en octobre" (not "may" or "march" as words of their own), or "October to December".
 _MONTH_DATE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:of\s+)?(?P<a>{_MONTH_WORDS})\b"
-    rf"|\b(?:in|early|late|mid|by|since|until|from|between|during|on|en|debut|fin|mi|depuis)"
-    rf"\s+(?P<b>{_MONTH_WORDS})\b"
+    rf"|\b(?:{'|'.join(MONTH_INTRODUCERS)})\s+(?P<b>{_MONTH_WORDS})\b"
     rf"|\b(?P<c>{_MONTH_WORDS})\s+(?:\d{{1,2}}\b|{_YEAR_DIGITS}\b)")
 _MONTH_SPAN = re.compile(rf"\b(?P<a>{_MONTH_WORDS})\s*(?:and|to|through|until|-|–|et|au|a)\s*"
                          rf"(?P<b>{_MONTH_WORDS})\b")

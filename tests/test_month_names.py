@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from index.dates import MONTH_NUMBER, MONTHS, MONTHS_FR, find_dates
-from index.period import parse_date
+from index.dates import MONTH_NUMBER, MONTHS, MONTHS_FR, find_dates, find_event_dates
+from index.period import _months_named, parse_date
 from index.rank import _gives_a_count
 
 
@@ -49,3 +49,14 @@ def test_every_month_is_named_in_english_and_in_french() -> None:
 ])
 def test_a_day_of_any_month_name_is_no_count(text: str, counts: bool) -> None:
     assert _gives_a_count(text) is counts
+
+
+@pytest.mark.parametrize("text", [
+    "the fighting resumed during july", "the army held the town from july",
+    "they had left by july", "the talks stalled in july", "fin juillet, l'armee est partie",
+])
+def test_a_month_named_alone_is_a_date_to_both_modules(text: str) -> None:
+    reported = dt.date(2024, 8, 10)
+    (july,) = find_event_dates(text, reported)
+    assert (july.start, july.end) == (dt.date(2024, 7, 1), dt.date(2024, 7, 31))
+    assert _months_named(text) == {7}
