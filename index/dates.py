@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from index.analyze import fold
 from index.query import DateRange
 
-__all__ = ["MONTHS", "MONTHS_EN_OF_FR", "MONTHS_FR", "MONTH_NAMES", "MONTH_NUMBER", "DateFinding",
-           "find_dates", "find_event_dates", "parse_day", "written_dates"]
+__all__ = ["MONTHS", "MONTHS_EN_OF_FR", "MONTHS_FR", "MONTH_INTRODUCERS", "MONTH_NAMES",
+           "MONTH_NUMBER", "YEAR_DIGITS", "DateFinding", "find_dates", "find_event_dates",
+           "parse_day", "written_dates"]
 
 # The month names, in English and in French (folded): the one table of them (index.period
 # and index.rank read them here).
@@ -36,7 +37,9 @@ MONTHS_EN_OF_FR = dict(zip(MONTHS_FR, MONTHS, strict=True))
 MONTH_NAMES = "|".join(sorted(MONTH_NUMBER, key=len, reverse=True))
 
 _MONTH = rf"(?P<month>{MONTH_NAMES})\.?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
+# The digits of a year a question or a date names: 1900 to 2099.
+YEAR_DIGITS = r"(?:19|20)\d\d"
+_YEAR = rf"(?P<year>{YEAR_DIGITS})"
 _DAY = r"(?P<dayword>(?P<day>[0-3]?\d)(?:st|nd|rd|th|er)?)"
 # Most specific first; each match consumes its text so "2 June 2025" is not also "2025".
 _SPAN = re.compile(
@@ -55,8 +58,8 @@ _PATTERNS = [
 # "between 2012 and 2023", "entre 2012 et 2023", "2012-2023": one period (questions only;
 # passages keep reading each year as its own).
 _YEAR_SPAN = re.compile(
-    r"\b(?:(?P<since>between|from|entre|de|du)\s+)?(?P<year1>(?:19|20)\d\d)\s*"
-    r"(?P<upto>and|to|until|through|-|–|et|a|au|jusqu'a|jusqu'en)\s*(?P<year>(?:19|20)\d\d)\b")
+    rf"\b(?:(?P<since>between|from|entre|de|du)\s+)?(?P<year1>{YEAR_DIGITS})\s*"
+    rf"(?P<upto>and|to|until|through|-|–|et|a|au|jusqu'a|jusqu'en)\s*{_YEAR}\b")
 _SPAN_WORDS = frozenset({"-", "–"})  # "2012-2023"; "2012 and 2023" is two years
 # A bare number of soldiers or dead is a count, not a year ("2000 troops").
 _COUNT_NOUN = re.compile(
@@ -152,7 +155,7 @@ def _span(groups: dict[str, str | None]) -> tuple[dt.date, dt.date] | None:
 _NUMERIC_DATES = (_PATTERNS[1], _PATTERNS[2])  # "2013-01-16", "16/01/2013"
 _SHORT = "|".join(_SHORT_MONTHS)
 _SHORT_MONTH = re.compile(
-    rf"(?<![\w-])(?P<month>{_SHORT})\.?(?=\s+(?:[0-3]?\d(?:st|nd|rd|th)?\b|(?:19|20)\d\d\b))"
+    rf"(?<![\w-])(?P<month>{_SHORT})\.?(?=\s+(?:[0-3]?\d(?:st|nd|rd|th)?\b|{YEAR_DIGITS}\b))"
     rf"|(?<=\b\d\s)(?P<month2>{_SHORT})\.?(?!\w)|(?<=\b\d\d\s)(?P<month3>{_SHORT})\.?(?!\w)",
     re.IGNORECASE)
 
@@ -228,7 +231,7 @@ _DAY_RANGE_YEAR = re.compile(
 _DAY_RANGE = re.compile(
     rf"\b(?P<day1>[0-3]?\d)(?:st|nd|rd|th|er)?{_DASH}{_DAY}\s+{_MONTH}(?!\w)")
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?!\w)")
-_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:-|–|,?\s*(?:19|20)\d\d))")
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:-|–|,?\s*{YEAR_DIGITS}))")
 # Words before a month named as a date without its day ("in July", "by March", "fin
 # juin"): a month is read alone only after one of these (index.period reads them too).
 MONTH_INTRODUCERS = ("in", "early", "late", "mid", "by", "since", "until", "from", "between",
@@ -242,7 +245,7 @@ _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday":
              "vendredi": 4, "samedi": 5, "dimanche": 6}
 _WEEKDAY = re.compile(r"\b(?P<next>next\s+|prochain\s+)?(?P<weekday>"
                       + "|".join(_WEEKDAYS) + r")\b")
-_ISO_DAY = re.compile(r"^\s*((?:19|20)\d\d)-([01]\d)-([0-3]\d)(?:$|[T\s])")
+_ISO_DAY = re.compile(rf"^\s*({YEAR_DIGITS})-([01]\d)-([0-3]\d)(?:$|[T\s])")
 _NEAREST_YEAR_DAYS = 183  # a year-less date is taken within half a year of the article's
 
 
@@ -306,7 +309,7 @@ _Resolve = Callable[[re.Match[str]], "tuple[dt.date, dt.date] | None"]
 # What each pattern cannot match without: most passages name no month, weekday or year, and
 # one cheap scan for these cues spares them a dozen regex passes (a third of a reindex).
 _LETTERS = re.compile(r"[a-z]+")
-_YEAR_CUE = re.compile(r"(?:19|20)\d\d")
+_YEAR_CUE = re.compile(YEAR_DIGITS)
 _MONTH_WORDS = frozenset(MONTH_NUMBER)
 _WEEKDAY_WORDS = frozenset(_WEEKDAYS)
 _NEEDS: dict[re.Pattern[str], frozenset[str]] = {

@@ -40,7 +40,7 @@ from rapidfuzz import fuzz, process
 
 from index import lexicon, phrases
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
-from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
+from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, YEAR_DIGITS, find_dates, written_dates
 from index.describe import SUBORDINATING, Descriptions
 from index.french import (
     COGNATE_WEIGHT,
@@ -1246,7 +1246,7 @@ def _in_index(word: _Word, vocabulary: Vocabulary) -> bool:
 
 
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|e)$")
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_YEAR = re.compile(rf"^{YEAR_DIGITS}$")
 YEAR_WEIGHT = 0.7  # a year as a search word: passages often leave it to their section
 
 
