@@ -27,6 +27,7 @@ from index.rank import _gives_a_count
     ("3 janv. 2024", dt.date(2024, 1, 3)),
     ("3 avr 2024", dt.date(2024, 4, 3)),
     ("2024-08-05", dt.date(2024, 8, 5)),
+    ("2024-02-20", dt.date(2024, 2, 20)),
     ("August 2024", dt.date(2024, 8, 1)),
     ("juin 2025", dt.date(2025, 6, 1)),
     ("2024", dt.date(2024, 1, 1)),
@@ -34,6 +35,11 @@ from index.rank import _gives_a_count
 def test_a_date_both_modules_read_is_the_same_day(written: str, day: dt.date) -> None:
     assert parse_date(written) == day
     assert find_dates(written).dates[0].start == day
+
+
+@pytest.mark.parametrize("written", ["no date", "", "juin", "5 August"])
+def test_a_document_date_without_a_year_is_none(written: str) -> None:
+    assert parse_date(written) is None
 
 
 def test_every_month_is_named_in_english_and_in_french() -> None:
