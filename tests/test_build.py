@@ -228,7 +228,8 @@ def test_news_corpus_is_deterministic_and_free_of_seed_names(tmp_path: Path) -> 
 # The seeds' index (engine params checksum: vocabulary, arrays, BM25 parameters) for each
 # PIPELINE_VERSION. A saved generation is rebuilt at start only when the corpus fingerprint,
 # which holds the version, changes: an index built by older code would otherwise keep serving.
-SEEDS_INDEX_DIGEST = {5: "670c56e867cbf8154d720d89d3aa71f4aad01982b65d9b2ec8bbd30d5b69ea1b"}
+SEEDS_INDEX_DIGEST = {5: "670c56e867cbf8154d720d89d3aa71f4aad01982b65d9b2ec8bbd30d5b69ea1b",
+                      6: "670c56e867cbf8154d720d89d3aa71f4aad01982b65d9b2ec8bbd30d5b69ea1b"}
 
 
 async def test_what_is_indexed_changes_only_with_the_pipeline_version(
