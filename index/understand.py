@@ -881,7 +881,7 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     if surname:  # "Ibrahim Boubacar Keïta" where the corpus writes "Keita"
         alternatives = [a if a.term == surname else replace(a, weight=SCATTERED_NAME_WEIGHT)
                         for a in alternatives]
-    if not direct and entry.kind == PERSON:
+    if not direct and entry.kind == PERSON and not vocabulary.cooccur(own):
         direct = _surnames(reading, entry.names, taken)
     alternatives += [Alternative(t, ALIAS_WEIGHT, ALIAS) for t, _ in direct]
     taken |= {t for t, _ in direct}
@@ -1081,7 +1081,9 @@ def _surnames(reading: _Reading, names: Iterable[str], taken: set[str]
               ) -> list[tuple[str, str]]:
     """(term, surname) for a person the corpus names by surname alone ("Keita" for
     IBK, Ibrahim Boubacar Keïta): the last word of a full name, when the corpus holds it
-    and writes it with a capital."""
+    and writes it with a capital. A fallback for a typed name the corpus never writes
+    (`_alias_concept`): a surname is shared by many people (Maïga, Traoré, Keïta), so
+    beside a typed name it does hold ("Choguel") it would find the others."""
     found: dict[str, str] = {}
     for name in names:
         words = _WORD.findall(name)

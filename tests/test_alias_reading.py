@@ -1,0 +1,33 @@
+"""Reading alias-table names in questions (issue #10 point 3): every name of an entry, in
+the forms people type it, finds the entry's passages (bench/alias_coverage.py measures it
+on the seeds)."""
+
+from __future__ import annotations
+
+from index.analyze import analyze
+from index.lexicon import load_aliases
+from index.query import Query
+from index.understand import prepare, understand
+from index.vocabulary import Vocabulary
+
+ALIASES = load_aliases()
+prepare()
+
+
+def terms(query: Query) -> set[str]:
+    return {a.term for c in query.concepts for a in c.alternatives}
+
+
+def test_a_surname_is_no_alias_of_a_person_whose_typed_name_the_corpus_writes() -> None:
+    # "Choguel" is in the corpus: another Maïga (a government spokesman) must not answer.
+    vocab = Vocabulary.from_passages([
+        "Prime Minister Choguel Kokalla Maiga acknowledged the defeat at Tinzaouatene.",
+        "Government spokesman Col. Abdoulaye Maiga said Mali cut ties with Ukraine.",
+        "Rebels took Kidal."])
+    assert analyze("Maiga")[0] not in terms(understand("Choguel", vocab, ALIASES))
+
+
+def test_a_surname_still_stands_for_a_typed_name_the_corpus_never_writes() -> None:
+    vocab = Vocabulary.from_passages(["President Keita was overthrown in 2020.",
+                                      "Rebels took Kidal."])
+    assert analyze("Keita")[0] in terms(understand("Ibrahim Boubacar Keïta", vocab, ALIASES))
