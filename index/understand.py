@@ -373,13 +373,23 @@ def _unglue(text: str, vocabulary: Vocabulary, aliases: AliasLookup) -> str:
 
 
 def _is_known(token: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:
-    """A word to leave whole: the index, the alias table or an English or French dictionary
+    """A word to leave whole: the index, the alias table (a word of one of its names:
+    "muslimin" of "wal-Muslimin" is not "muslim in") or an English or French dictionary
     knows it ("ministre" is not "minist re")."""
     folded = fold(token)
     terms = analyze(token)
     return (folded in vocabulary or (len(terms) == 1 and terms[0] in vocabulary)
-            or aliases.lookup(token) is not None or is_dictionary_word(folded)
+            or folded in _words_of_names(aliases) or is_dictionary_word(folded)
             or is_dictionary_word(token.lower(), "fr"))
+
+
+_WORDS_OF_NAMES: dict[int, tuple[AliasLookup, frozenset[str]]] = {}
+
+
+def _words_of_names(aliases: AliasLookup) -> frozenset[str]:
+    """Every word of the table's names, folded as the table folds them."""
+    return _per_table(_WORDS_OF_NAMES, aliases, lambda: frozenset(
+        word for name, _ in aliases.names() for word in name.split()))
 
 
 def _known_piece(piece: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:

@@ -31,3 +31,13 @@ def test_a_surname_still_stands_for_a_typed_name_the_corpus_never_writes() -> No
     vocab = Vocabulary.from_passages(["President Keita was overthrown in 2020.",
                                       "Rebels took Kidal."])
     assert analyze("Keita")[0] in terms(understand("Ibrahim Boubacar Keïta", vocab, ALIASES))
+
+
+def test_a_word_of_a_long_name_typed_in_small_letters_is_not_cut_in_pieces() -> None:
+    # "muslimin" is no glued "muslim in": the whole name is read as JNIM's.
+    vocab = Vocabulary.from_passages(["JNIM attacked the camp.", "Muslim leaders met in Mopti.",
+                                      "Rebels took Kidal in 2012."])
+    query = understand("jama'at nusrat al-islam wal-muslimin", vocab, ALIASES)
+    assert query.unknown_names == ()
+    assert "jnim" in terms(query)
+    assert [c.typed for c in query.concepts] == ["jama'at nusrat al-islam wal-muslimin"]
