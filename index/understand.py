@@ -887,6 +887,8 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     alternatives += [Alternative(t, TRANSLATION_WEIGHT, TRANSLATION) for t in translations]
     taken = {*own, *translations}
     direct = _alias_terms(reading, entry.names, taken)
+    if len(own) > 1 and vocabulary.cooccur(own):
+        direct = _whole_names(reading, direct)
     surname = _typed_surname(reading, phrase, own, entry)
     if surname:  # "Ibrahim Boubacar Keïta" where the corpus writes "Keita"
         alternatives = [a if a.term == surname else replace(a, weight=SCATTERED_NAME_WEIGHT)
@@ -1072,6 +1074,15 @@ def _alias_terms(reading: _Reading, names: Iterable[str], taken: set[str]
             multi.extend((t, name) for t in _distinctive(terms, vocabulary))
     found = single or multi
     return list({t: (t, n) for t, n in found if not t.isdigit()}.values())
+
+
+def _whole_names(reading: _Reading, found: Sequence[tuple[str, str]]
+                 ) -> list[tuple[str, str]]:
+    """The one-word names of `found` (acronyms: "Daesh" for "Islamic State"): beside a
+    multi-word name the corpus writes ("Malian army"), a word of another multi-word name
+    ("armed" of "Armed Forces of Mali") is in passages about anything; the names that
+    differ from the typed one by a word count through that word (`_one_word_swaps`)."""
+    return [(t, n) for t, n in found if len(_phrase_terms(reading, n)) == 1]
 
 
 PERSON = "person"  # the alias-table kind of a person's entry

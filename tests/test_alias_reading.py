@@ -41,3 +41,20 @@ def test_a_word_of_a_long_name_typed_in_small_letters_is_not_cut_in_pieces() -> 
     assert query.unknown_names == ()
     assert "jnim" in terms(query)
     assert [c.typed for c in query.concepts] == ["jama'at nusrat al-islam wal-muslimin"]
+
+
+def test_a_multi_word_name_the_corpus_writes_gets_no_single_word_of_another_long_name() -> None:
+    # "armed" of "Armed Forces of Mali" is in passages about any armed group.
+    vocab = Vocabulary.from_passages([
+        "The Malian army retook Kidal from the rebels.",
+        "The Armed Forces of Mali were reorganised in 2021.",
+        "Armed groups attacked across Mali.", "Armed men raided Gao.", "Peacekeepers left."])
+    query = understand("Malian army", vocab, ALIASES)
+    assert analyze("armed")[0] not in terms(query)
+    assert {analyze("Malian")[0], analyze("army")[0]} <= terms(query)
+
+
+def test_a_one_word_name_still_counts_beside_a_multi_word_name_the_corpus_writes() -> None:
+    vocab = Vocabulary.from_passages(["The Islamic State claimed the attack.",
+                                      "Daesh fighters crossed from Niger.", "Rebels took Gao."])
+    assert "daesh" in terms(understand("Islamic State", vocab, ALIASES))
