@@ -72,6 +72,8 @@ MAX_CHARS = 500        # longer questions are cut at a word boundary
 MAX_CONCEPTS = 32
 SYNONYM_WEIGHT = 0.3   # equivalent words help, but never outrank the user's own words
 RELATED_WEIGHT = 0.3   # words of the English thesaurus (index/data/en_related.yaml)
+PREFERRED_WEIGHT = 0.2  # a thesaurus word the corpus prefers to a word it holds
+PREFERRED_RATIO = 2    # ... when it is in at least this many times as many passages
 MAX_RELATED = 8       # related terms per word, rarest first (each one is a posting list)
 RELATED_MAX_SHARE = 0.2  # a related term in more passages than this says nothing
 DERIVED_WEIGHT = 0.6   # a demonym or derived form (Malian/Mali): index/data/en_demonyms.yaml
@@ -1309,6 +1311,8 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         if not name and term not in vocabulary:
             alternatives += _related(vocabulary, term, lexicon.english_related(),
                                      RELATED_WEIGHT)
+    if not name and term in vocabulary:
+        alternatives += _preferred_wording(vocabulary, term)
     in_french = reading.language == "fr"
     translation = _translation_of(reading, word) if in_french or term not in vocabulary else ()
     if translation:
@@ -1397,6 +1401,18 @@ def _related(vocabulary: Vocabulary, term: str, table: Mapping[str, frozenset[st
         share = 1.0 if typed_idf is None else min(1.0, typed_idf / _idf(vocabulary, related))
         alternatives.append(Alternative(related, weight * share, SYNONYM))
     return alternatives
+
+
+def _preferred_wording(vocabulary: Vocabulary, term: str) -> list[Alternative]:
+    """For a word the corpus holds, the words of its thesaurus groups that the corpus uses
+    at least PREFERRED_RATIO times as often: the corpus's own wording of the same thing
+    ("help" where reports write "support", "arms" where they write "weapons"), at
+    PREFERRED_WEIGHT. A related word the corpus uses less than that would mostly add its
+    other senses; the typed word already finds the passages that share its wording."""
+    own = vocabulary.df(term)
+    table = {term: frozenset(t for t in lexicon.english_related().get(term, ())
+                             if vocabulary.df(t) >= PREFERRED_RATIO * own)}
+    return _related(vocabulary, term, table, PREFERRED_WEIGHT)
 
 
 def _idf(vocabulary: Vocabulary, term: str) -> float:

@@ -14,7 +14,7 @@ from index.analyze import analyze
 from index.engine import BM25
 from index.lexicon import AliasEntry, AliasTable, load_aliases
 from index.query import ALIAS, SYNONYM, TRANSLATION, TYPED, VARIANT, Alternative, Query
-from index.understand import MAX_CONCEPTS, NO_ALIASES, prepare, understand
+from index.understand import MAX_CONCEPTS, NO_ALIASES, PREFERRED_WEIGHT, prepare, understand
 from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
 PASSAGES = [
@@ -496,6 +496,30 @@ def test_a_word_the_corpus_never_uses_brings_the_words_reporters_use_for_it() ->
 def test_a_word_the_corpus_uses_is_not_widened_by_the_thesaurus() -> None:
     query = ask("Who claimed the attack on Boulkessi?")
     assert concept_terms(query)[0] == {"claim"}
+
+
+def test_a_word_the_corpus_holds_brings_the_wording_the_corpus_prefers() -> None:
+    # "help" once, "support" (same thesaurus group) in three passages: the corpus's
+    # wording counts for the typed word, below it.
+    vocabulary = Vocabulary.from_passages([
+        *PASSAGES, "France asked for help.", "Chad sent support to Kidal.",
+        "The rebels offered support.", "Algeria gave support to the talks.",
+        *(f"filler {i}" for i in range(20))])
+    query = understand("Who did the rebels help?", vocabulary, ALIASES)
+    help_terms = next(c for c in query.concepts if c.typed == "help").alternatives
+    found = {a.term: a for a in help_terms}
+    assert found["help"].weight == 1.0
+    assert found["support"].how == SYNONYM and found["support"].weight <= PREFERRED_WEIGHT
+
+
+def test_a_related_word_the_corpus_uses_less_than_twice_as_often_is_not_added() -> None:
+    vocabulary = Vocabulary.from_passages([
+        *PASSAGES, "France asked for help.", "Chad asked for help too.",
+        "The rebels offered support.", "Algeria gave support to the talks.",
+        *(f"filler {i}" for i in range(20))])
+    query = understand("Who did the rebels help?", vocabulary, ALIASES)
+    help_terms = next(c for c in query.concepts if c.typed == "help").terms
+    assert help_terms == {"help"}
 
 
 def test_a_demonym_the_corpus_rarely_uses_brings_its_country() -> None:
