@@ -469,7 +469,7 @@ def _read(reading: _Reading, words: Sequence[_Word], recent_words: frozenset[str
             if not _is_filler(reading, words[i], recent_words):
                 _read_word(reading, words[i])
             used = 1
-        if i in context:
+        if i in context or (used == 1 and _frames_the_question(reading, words[i])):
             _as_context(reading, concepts, unknown)
         i += used
 
@@ -541,6 +541,21 @@ def _as_context(reading: _Reading, concepts: int, unknown: int) -> None:
             kept.append(replace(concept, alternatives=alternatives))
     reading.concepts[concepts:] = kept
     del reading.unknown[unknown:]
+
+
+# Everyday words that say how a question is asked rather than what it is about ("what
+# reasons did they give", "what kind of arms", "why is it seen as a failure", "what do
+# people say"): reports answer without them, so, as in verbose-query reduction, they weigh
+# CONTEXT_WEIGHT. A phrase that holds one ("went missing") is read as the phrase first.
+_QUESTION_FRAME = frozenset("""
+give gave given giving make made makes see seen saw consider considered regard regarded
+view viewed think thought say said says tell told go went gone get got seem seemed look
+kind sort type way ways thing things main people everyone really actually exactly
+""".split())
+
+
+def _frames_the_question(reading: _Reading, word: _Word) -> bool:
+    return reading.language == "en" and word.folded in _QUESTION_FRAME
 
 
 def _is_filler(reading: _Reading, word: _Word, recent_words: frozenset[str]) -> bool:
@@ -1312,7 +1327,7 @@ def _read_word(reading: _Reading, word: _Word) -> None:
             alternatives += _related(vocabulary, term, lexicon.english_related(),
                                      RELATED_WEIGHT)
     if not name and term in vocabulary:
-        alternatives += _preferred_wording(vocabulary, term)
+        alternatives += _preferred_wording(vocabulary, word.folded, term)
     in_french = reading.language == "fr"
     translation = _translation_of(reading, word) if in_french or term not in vocabulary else ()
     if translation:
@@ -1403,14 +1418,15 @@ def _related(vocabulary: Vocabulary, term: str, table: Mapping[str, frozenset[st
     return alternatives
 
 
-def _preferred_wording(vocabulary: Vocabulary, term: str) -> list[Alternative]:
+def _preferred_wording(vocabulary: Vocabulary, word: str, term: str) -> list[Alternative]:
     """For a word the corpus holds, the words of its thesaurus groups that the corpus uses
     at least PREFERRED_RATIO times as often: the corpus's own wording of the same thing
     ("help" where reports write "support", "arms" where they write "weapons"), at
     PREFERRED_WEIGHT. A related word the corpus uses less than that would mostly add its
     other senses; the typed word already finds the passages that share its wording."""
     own = vocabulary.df(term)
-    table = {term: frozenset(t for t in lexicon.english_related().get(term, ())
+    listed = lexicon.english_related_by_lemma().get(lexicon.english_lemma(word), frozenset())
+    table = {term: frozenset(t for t in listed if t != term
                              if vocabulary.df(t) >= PREFERRED_RATIO * own)}
     return _related(vocabulary, term, table, PREFERRED_WEIGHT)
 

@@ -18,7 +18,9 @@ from index.lexicon import (
     AliasEntry,
     AliasTable,
     english_derived,
+    english_lemma,
     english_related,
+    english_related_by_lemma,
     fold_name,
     french_lemma,
     french_lexicon,
@@ -371,6 +373,13 @@ def test_the_phrase_table_maps_hundreds_of_phrases_to_plain_indexable_words() ->
     # no two phrases fold to one key (stems), and no phrase maps only to its own words
     assert len(bundled_phrases()) == len(phrases)
     assert all(set(analyze(" ".join(w))) - set(analyze(p)) for p, w in phrases.items())
+
+
+def test_the_thesaurus_is_looked_up_by_the_lemmas_of_the_words_it_writes() -> None:
+    by_lemma = english_related_by_lemma()
+    assert "support" in by_lemma[english_lemma("helping")]
+    assert "presid" in by_lemma[english_lemma("office")]  # of "time in office"
+    assert "capital" not in by_lemma  # only "capitalise", which stems alike
 
 
 def test_a_bad_related_group_is_refused_with_its_name() -> None:

@@ -14,7 +14,14 @@ from index.analyze import analyze
 from index.engine import BM25
 from index.lexicon import AliasEntry, AliasTable, load_aliases
 from index.query import ALIAS, SYNONYM, TRANSLATION, TYPED, VARIANT, Alternative, Query
-from index.understand import MAX_CONCEPTS, NO_ALIASES, PREFERRED_WEIGHT, prepare, understand
+from index.understand import (
+    CONTEXT_WEIGHT,
+    MAX_CONCEPTS,
+    NO_ALIASES,
+    PREFERRED_WEIGHT,
+    prepare,
+    understand,
+)
 from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
 PASSAGES = [
@@ -520,6 +527,27 @@ def test_a_related_word_the_corpus_uses_less_than_twice_as_often_is_not_added() 
     query = understand("Who did the rebels help?", vocabulary, ALIASES)
     help_terms = next(c for c in query.concepts if c.typed == "help").terms
     assert help_terms == {"help"}
+
+
+def test_a_word_sharing_only_its_stem_with_a_thesaurus_word_is_not_widened() -> None:
+    # "capital" stems like "capitalise" (group: take advantage, profit...), which the
+    # thesaurus writes; "capital" itself it does not: no "take" for the city.
+    vocabulary = Vocabulary.from_passages([
+        *PASSAGES, "Bamako is the capital.", "They took Gao.", "They took Kidal.",
+        "They took Menaka.", *(f"filler {i}" for i in range(20))])
+    query = understand("What is the capital?", vocabulary, ALIASES)
+    assert concept_terms(query) == [{"capit"}]
+
+
+def test_words_that_frame_how_a_question_is_asked_weigh_as_context() -> None:
+    vocabulary = Vocabulary.from_passages([*PASSAGES, "Wagner said it would leave Kidal.",
+                                           "The junta gave the rebels a deadline."])
+    query = understand("What reasons did the junta give, and what did Wagner say?",
+                       vocabulary, ALIASES)
+    weights = {c.typed: max(a.weight for a in c.alternatives) for c in query.concepts}
+    assert weights["give"] == pytest.approx(CONTEXT_WEIGHT)  # the corpus holds it
+    assert "say" not in weights and not query.unknown_names  # it does not ("said")
+    assert weights["junta"] == weights["Wagner"] == weights["reasons"] == 1.0
 
 
 def test_a_demonym_the_corpus_rarely_uses_brings_its_country() -> None:
