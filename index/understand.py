@@ -11,6 +11,9 @@ index terms that count for it:
 - TYPED 1.0: the word as indexed (for French, the French word too: French documents in the
   corpus hold it, so French questions find them without any index-side French analysis);
 - SYNONYM 0.3: the synonym groups of index.analyze;
+- SYNONYM 0.2 (PREFERRED_WEIGHT): for a word the corpus holds, the words of its thesaurus
+  groups (index/data/en_related.yaml, looked up by lemma) that the corpus uses at least
+  twice as often: its own wording of the same thing (help -> support);
 - VARIANT 0.9: a spelling the index holds, for a rare or unknown name (joined/split words,
   fuzzy match against the corpus's names with rapidfuzz);
 - SYNONYM 0.5 (PHRASE_WEIGHT): for an English phrase ("pull out", "went missing"), the plain
