@@ -205,6 +205,7 @@ class _Reading:
     title_case: bool
     text: str = ""  # the cleaned question the words were read from
     day_words: frozenset[str] = frozenset()
+    dated: bool = False  # the question names a date or a period
     concepts: list[Concept] = field(default_factory=list)
     seen_terms: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
@@ -240,7 +241,7 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
     language = detect_language(_asking_words(words, cleaned), vocabulary, aliases, french)
     dates = find_dates(cleaned, today)
     reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
-                       cleaned, dates.day_words)
+                       cleaned, dates.day_words, bool(dates.dates))
     _read(reading, words, dates.recent_words)
     _keep_names_beside_a_held_subject(reading)
     if reading.translated:
@@ -555,10 +556,18 @@ give gave given giving make made makes see seen saw consider considered regard r
 view viewed think thought say said says tell told go went gone get got seem seemed look
 kind sort type way ways thing things main people everyone really actually exactly
 """.split())
+# In a question that names a date or a period, the words placing what it asks within it
+# ("early 2012", "late 2021", "in the first months", "autumn 2023"): reports give the
+# dates, which the period rules read, rather than these words.
+_PERIOD_QUALIFIERS = frozenset("""
+early earlier late later mid months weeks days autumn spring summer winter
+""".split())
 
 
 def _frames_the_question(reading: _Reading, word: _Word) -> bool:
-    return reading.language == "en" and word.folded in _QUESTION_FRAME
+    return reading.language == "en" and (
+        word.folded in _QUESTION_FRAME
+        or (reading.dated and word.folded in _PERIOD_QUALIFIERS))
 
 
 def _is_filler(reading: _Reading, word: _Word, recent_words: frozenset[str]) -> bool:

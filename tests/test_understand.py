@@ -550,6 +550,21 @@ def test_words_that_frame_how_a_question_is_asked_weigh_as_context() -> None:
     assert weights["junta"] == weights["Wagner"] == weights["reasons"] == 1.0
 
 
+def test_words_placing_the_question_within_the_period_it_names_weigh_as_context() -> None:
+    vocabulary = Vocabulary.from_passages([*PASSAGES, "An early warning came too late."])
+
+    def weight(question: str, typed: str) -> float:
+        query = understand(question, vocabulary, ALIASES)
+        return max(a.weight for c in query.concepts if c.typed == typed
+                   for a in c.alternatives)
+
+    assert weight("Who held Kidal in early 2012?", "early") == pytest.approx(CONTEXT_WEIGHT)
+    assert weight("Who held Kidal in late 2012?", "late") == pytest.approx(CONTEXT_WEIGHT)
+    assert weight("Who held Kidal in early 2012?", "Kidal") == 1.0
+    # no date named: "early" is what the question is about
+    assert weight("Was there an early warning before Kidal fell?", "early") == 1.0
+
+
 def test_a_demonym_the_corpus_rarely_uses_brings_its_country() -> None:
     vocabulary = Vocabulary.from_passages([*PASSAGES, *(f"filler {i}" for i in range(10)),
                                            "Niger and Mali left the bloc.", "Niger, again."])
