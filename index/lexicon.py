@@ -349,6 +349,12 @@ def english_lemma(word: str) -> str:
     return str(simplemma.lemmatize(word, lang="en"))
 
 
+def english_derivations() -> Mapping[str, frozenset[str]]:
+    """Index term -> the other terms of its derivational family (en_derivations.yaml), which
+    the stemmer does not join: north -> northern, depart -> departur."""
+    return _related_table("en_derivations.yaml")
+
+
 def english_derived() -> Mapping[str, frozenset[str]]:
     """Index term -> its demonyms and derived forms (en_demonyms.yaml): malian -> mali."""
     return _related_table("en_demonyms.yaml")

@@ -75,6 +75,7 @@ MAX_CHARS = 500        # longer questions are cut at a word boundary
 MAX_CONCEPTS = 32
 SYNONYM_WEIGHT = 0.3   # equivalent words help, but never outrank the user's own words
 RELATED_WEIGHT = 0.3   # words of the English thesaurus (index/data/en_related.yaml)
+DERIVATION_WEIGHT = 0.6  # a word of the typed word's derivational family (en_derivations)
 PREFERRED_WEIGHT = 0.2  # a thesaurus word the corpus prefers to a word it holds
 PREFERRED_RATIO = 2    # ... when it is in at least this many times as many passages
 MAX_RELATED = 8       # related terms per word, rarest first (each one is a posting list)
@@ -1354,6 +1355,9 @@ def _read_word(reading: _Reading, word: _Word) -> None:
                                      RELATED_WEIGHT)
     if not name and term in vocabulary:
         alternatives += _preferred_wording(vocabulary, word.folded, term)
+    if not name and reading.language == "en":
+        alternatives += _related(vocabulary, term, lexicon.english_derivations(),
+                                 DERIVATION_WEIGHT)
     in_french = reading.language == "fr"
     translation = _translation_of(reading, word) if in_french or term not in vocabulary else ()
     if translation:

@@ -16,6 +16,7 @@ from index.lexicon import AliasEntry, AliasTable, load_aliases
 from index.query import ALIAS, SYNONYM, TRANSLATION, TYPED, VARIANT, Alternative, Query
 from index.understand import (
     CONTEXT_WEIGHT,
+    DERIVATION_WEIGHT,
     MAX_CONCEPTS,
     NO_ALIASES,
     PREFERRED_WEIGHT,
@@ -563,6 +564,17 @@ def test_words_placing_the_question_within_the_period_it_names_weigh_as_context(
     assert weight("Who held Kidal in early 2012?", "Kidal") == 1.0
     # no date named: "early" is what the question is about
     assert weight("Was there an early warning before Kidal fell?", "early") == 1.0
+
+
+def test_a_word_brings_its_derivational_family_that_the_stemmer_keeps_apart() -> None:
+    # "north" and "northern" stem apart; a report writing "northern Mali" answers a
+    # question about "the north", below the typed word.
+    query = ask("Who held the north?")
+    found = alternative(query, "northern")
+    assert found is not None and found == (DERIVATION_WEIGHT, SYNONYM)
+    assert alternative(query, "north") == (1.0, TYPED)
+    # French questions are read through their translations, not English families
+    assert alternative(ask("Qui tenait le nord ?"), "northern") is None
 
 
 def test_a_demonym_the_corpus_rarely_uses_brings_its_country() -> None:
