@@ -158,13 +158,15 @@ NO_ALIASES: AliasLookup = _NoAliases()
 
 
 def prepare() -> None:
-    """Load the English and French dictionaries, the lexicon and the phrase table now
-    (about a second), so that the first question does not wait for them. Safe to call from
-    a worker thread."""
+    """Load the English and French dictionaries, the lexicon, the thesaurus, the
+    derivational families and the phrase table now (about a second), so that the first
+    question does not wait for them. Safe to call from a worker thread."""
     is_dictionary_word("ready")
     is_dictionary_word("prêt", "fr")
     default_french().translate(["prêts"])
     phrases.bundled_phrases()
+    lexicon.english_related_by_lemma()
+    lexicon.english_derivations()
 
 
 # ----- words --------------------------------------------------------------------------
