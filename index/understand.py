@@ -241,7 +241,8 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
         cleaned = _unshout(cleaned, vocabulary, aliases)
     cleaned = written_dates(_thousands(_unglue(cleaned, vocabulary, aliases)))
     words = _words(cleaned)
-    language = detect_language(_asking_words(words, cleaned), vocabulary, aliases, french)
+    language = detect_language(_outside_names(_asking_words(words, cleaned), cleaned, aliases),
+                               vocabulary, aliases, french)
     dates = find_dates(cleaned, today)
     reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
                        cleaned, dates.day_words, bool(dates.dates))
@@ -443,6 +444,27 @@ def _segment(word: str, vocabulary: Vocabulary, aliases: AliasLookup) -> list[st
 
 
 # ----- language -----------------------------------------------------------------------
+
+
+_LANGUAGE_WORDS = 2  # fewer words outside the names do not tell the question's language
+
+
+def _outside_names(words: Sequence[_Word], text: str, aliases: AliasLookup
+                   ) -> Sequence[_Word]:
+    """The words outside the alias-table names of two or more words the question holds
+    ("c'est quoi | National Movement for the Liberation of Azawad"): a name is in its own
+    language, whatever the question's; all the words when fewer than _LANGUAGE_WORDS are
+    left ("Conseil national de transition role")."""
+    inside: set[int] = set()
+    i = 0
+    while i < len(words):
+        n = next((n for n in range(min(aliases.max_name_words(), len(words) - i), 1, -1)
+                  if aliases.lookup(text[words[i].start:words[i + n - 1].end]) is not None), 1)
+        if n > 1:
+            inside.update(range(i, i + n))
+        i += n
+    outside = [w for k, w in enumerate(words) if k not in inside]
+    return outside if len(outside) >= _LANGUAGE_WORDS else words
 
 
 def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: AliasLookup,

@@ -58,3 +58,29 @@ def test_a_one_word_name_still_counts_beside_a_multi_word_name_the_corpus_writes
     vocab = Vocabulary.from_passages(["The Islamic State claimed the attack.",
                                       "Daesh fighters crossed from Niger.", "Rebels took Gao."])
     assert "daesh" in terms(understand("Islamic State", vocab, ALIASES))
+
+
+SEEDS_LIKE = Vocabulary.from_passages([
+    "JNIM attacked the camp at Boulkessi.", "The MNLA took Kidal in 2012.",
+    "The Algiers Accord was signed in 2015.", "Rebels took Gao."])
+
+
+def test_an_english_name_in_a_french_question_does_not_make_it_english() -> None:
+    query = understand("c'est quoi Group for the Support of Islam and Muslims", SEEDS_LIKE,
+                       ALIASES)
+    assert query.language == "fr"
+    assert query.unknown_names == ()
+    assert "jnim" in terms(query)
+
+
+def test_a_french_name_in_an_english_question_does_not_make_it_french() -> None:
+    query = understand("What is Accord pour la paix et la réconciliation au Mali?", SEEDS_LIKE,
+                       ALIASES)
+    assert query.language == "en"
+
+
+def test_a_name_with_one_word_beside_it_still_tells_the_language() -> None:
+    # One word outside the name is too little to tell: the name's words count too.
+    query = understand("Mouvement national de libération de l'Azawad Ménaka", SEEDS_LIKE,
+                       ALIASES)
+    assert query.language == "fr"
