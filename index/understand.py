@@ -456,15 +456,33 @@ def _outside_names(words: Sequence[_Word], text: str, aliases: AliasLookup
     language, whatever the question's; all the words when fewer than _LANGUAGE_WORDS are
     left ("Conseil national de transition role")."""
     inside: set[int] = set()
+    starts = _long_name_starts(aliases)
     i = 0
     while i < len(words):
-        n = next((n for n in range(min(aliases.max_name_words(), len(words) - i), 1, -1)
+        most = min(starts.get(words[i].folded, 1), len(words) - i)
+        n = next((n for n in range(most, 1, -1)
                   if aliases.lookup(text[words[i].start:words[i + n - 1].end]) is not None), 1)
         if n > 1:
             inside.update(range(i, i + n))
         i += n
     outside = [w for k, w in enumerate(words) if k not in inside]
     return outside if len(outside) >= _LANGUAGE_WORDS else words
+
+
+_LONG_NAME_STARTS: dict[int, tuple[AliasLookup, dict[str, int]]] = {}
+
+
+def _long_name_starts(aliases: AliasLookup) -> dict[str, int]:
+    """The first words of the table's names of two words or more, each with the most words
+    a name it starts has: where to look for such a name, and how far."""
+    def build() -> dict[str, int]:
+        starts: dict[str, int] = {}
+        for name, _ in aliases.names():
+            words = name.split()
+            if len(words) > 1:
+                starts[words[0]] = max(starts.get(words[0], 0), len(words))
+        return starts
+    return _per_table(_LONG_NAME_STARTS, aliases, build)
 
 
 def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: AliasLookup,
