@@ -156,3 +156,40 @@ def test_a_noisy_message_finds_its_clean_questions_top_passage(
         seeds_service: Service, loop: asyncio.AbstractEventLoop, noisy: str, clean: str
 ) -> None:
     assert top_passage(seeds_service, loop, noisy) == top_passage(seeds_service, loop, clean)
+
+
+# ----- what index.noise takes away, and what it leaves ------------------------------------
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("[Forwarded from Sahel News]\nwho controls Kidal?", "who controls Kidal?"),
+    ("Forwarded from Sahel News\nwho controls Kidal?", "who controls Kidal?"),
+    ("----- Forwarded message -----\nwho controls Kidal?", "who controls Kidal?"),
+    ("Replying to @desk: who controls Kidal?", "who controls Kidal?"),
+    ("[09:15] sam: who controls Kidal?", "who controls Kidal?"),
+    ("[1/2/2025, 9:15 PM] Sam Diallo: who controls Kidal?", "who controls Kidal?"),
+    ("Sam, [01.02.25 21:15]\nwho controls Kidal?", "who controls Kidal?"),
+    ("Yesterday at 21:15\nwho controls Kidal?", "who controls Kidal?"),
+    ("who controls Kidal? (edited)", "who controls Kidal?"),
+    ("**who** controls __Kidal__?", "who controls Kidal?"),
+    ("~~who holds~~ who controls Kidal?", "who controls Kidal?"),
+    ("who controls Kidal :eyes::eyes: :flag_ml:", "who controls Kidal"),
+    ("who controls Kidal? lemonde.fr/afrique/article/x", "who controls Kidal?"),
+    ("<https://example.org/x> who controls Kidal?", "who controls Kidal?"),
+    ("#breaking #Mali who controls Kidal?", "who controls Kidal?"),
+    ("Salam alaykum brothers, who controls Kidal?", "who controls Kidal?"),
+    ("bonsoir tout le monde, who controls Kidal?", "who controls Kidal?"),
+    ("who controls Kidal‽", "who controls Kidal?"),
+])
+def test_chat_app_marks_greetings_and_markup_are_removed(typed: str, kept: str) -> None:
+    assert strip_noise(typed) == kept
+
+
+@pytest.mark.parametrize("typed", [
+    "who attacked Kidal at 05:30 on 6 October?",   # a time inside the question is asked
+    "#JNIM attacks in Kidal",                      # a leading tag is the topic here
+    "the Mali/Niger border after 2012?",           # no link
+    "what did the army say about the edited video?",
+    "who are the brothers of Iyad Ag Ghaly?",      # an addressee only after a greeting
+])
+def test_what_only_looks_like_chat_marks_is_kept(typed: str) -> None:
+    assert strip_noise(typed).replace("#", "") == typed.replace("#", "")
