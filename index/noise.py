@@ -163,6 +163,10 @@ _FRAMING = re.compile(
     r"|\b(?:summari[sz]e|sum\s+up)\b"
     r"|^\s*(?:a\s+)?sources?\s+(?:for|on|about)\b|[-—–:,]\s*sources?\s*\??\s*$"
     r"|\b(?:got|have|any)\s+(?:a\s+)?(?:source|link)s?\s+(?:for|on|about)\b"
+    # asking which side of a disagreement to believe: the sides are the question
+    r"|\b(?:who|which\s+(?:one|side|version|account|story))(?:'s|\s+is|\s+was)\s+"
+    r"(?:right|correct|true|telling\s+the\s+truth|lying)\b"
+    r"|\bwho\s+(?:do|should|can)\s+(?:i|we|you)\s+(?:believe|trust)\b"
     # list markers ("1) who attacked 2) when") and "the whole X thing"
     r"|(?:^|(?<=\s))\d{1,2}\)(?=\s)|(?m:^\s*(?:\d{1,2}[.)]|[a-z]\)|[-*•]|q\d{0,2}\s*:)(?=\s))"
     r"|(?<=[.?!]\s)q\d{1,2}\s*:(?=\s)|\bthe\s+whole\b(?=(?:\s+[\w-]+){1,2}"

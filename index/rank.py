@@ -192,6 +192,7 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
     hits = _sides_found(query, _answered(query, hits, engine, passages, params), engine,
                         passages, params)
+    hits = _on_subject(query, hits, passages)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
     return Ranking(tuple(hits[:limit]), False)
@@ -622,6 +623,38 @@ def _alternatives(query: Query) -> list[frozenset[str]]:
     shared = frozenset.intersection(*held)  # "French kills vs Wagner kills": about kills
     sides = [side - shared for side in held]
     return sides if all(sides) else []
+
+
+def _on_subject(query: Query, hits: list[Hit], passages: PassageView) -> list[Hit]:
+    """On a question weighing sides or asking a party's account ("Why did Wagner leave Mali:
+    mission accomplished or rising attacks?", "Did Wagner succeed ... or not?"), a passage of
+    the first page that lacks a name the sides are about (the question's names the best hit
+    holds, but the sides' own) gives its place to the best kept passage below that holds
+    them all: each side's account is an account of that subject, and a passage on something
+    else that shares a side's words ("the MINUSMA mission") answers neither."""
+    sides = _alternatives(query)
+    if len(hits) <= PAGE or hits[0].companion or not (sides or _respondents(query)):
+        return hits
+    names = [c for c in content_concepts(query) if c.is_name
+             and c.typed not in frozenset().union(*sides)]
+    best = passages.terms_of(hits[0].index)
+    subject = [c for c in names if c.terms & best]
+    if not subject:
+        return hits
+
+    def on_subject(hit: Hit) -> bool:
+        held = passages.terms_of(hit.index)
+        return all(c.terms & held for c in subject)
+
+    order = list(hits)
+    for slot in range(1, PAGE):
+        if on_subject(order[slot]):
+            continue
+        found = next((h for h in order[PAGE:] if not h.companion and on_subject(h)), None)
+        if found is not None:
+            order.remove(found)
+            order.insert(slot, found)
+    return order
 
 
 def _sides_found(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
