@@ -44,6 +44,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -562,6 +563,7 @@ _EITHER = re.compile(r"\s(?:or|vs\.?|versus|ou)\s"
 _SECOND_QUESTION = re.compile(
     r"(?:,\s*|\s)(?:and|et)\s+(?=(?:who|whom|what|why|how|where|when|which|qui|que|quoi"
     r"|pourquoi|comment|où|quand)\b)", re.IGNORECASE)
+_ATTRIBUTED = re.compile(r"\b(?:according\s+to|selon|d'après)\s", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:?!.()]|\b(?:each|chacun|chacune)\b", re.IGNORECASE)
 
 
@@ -616,6 +618,9 @@ def _alternatives(query: Query) -> list[frozenset[str]]:
     if either is None:
         return []
     left = _last_clause(text[:either.start()])  # "A, or B": A is before the comma
+    attributed = list(_ATTRIBUTED.finditer(left))
+    if attributed and _ATTRIBUTED.match(text, either.end()):  # "according to A and to B"
+        left = left[attributed[-1].start():]
     right = _CLAUSE_BREAK.split(text[either.end():])[0]
     spans = ((either.start() - len(left), either.start()),
              (either.end(), either.end() + len(right)))
@@ -792,6 +797,11 @@ def _gives_a_count(text: str) -> bool:
 # A clause asking what a party says about the rest of the question ("what did the army
 # say", "does Mali confirm it", "according to Kyiv", "que dit l'armée"): its party.
 _PARTY = r"(?:(?!\b(?:and|or|how|what|et|ou)\b)[^?!.,;:]){1,40}?"  # no clause inside
+_ONE_WORD = r"[^\W\d_][\w-]*"
+_CLAIMING = (r"says?|said|claims?|claimed|reports?|reported|admits?|admitted|denies|denied"
+             r"|insists?|maintains?|alleges?|alleged|acknowledges?|acknowledged")
+_ACCOUNT = (r"version|account|side|story|claims?|figures?|numbers?|count|toll|words|statement"
+            r"|position|narrative|accusation|denial|admission|response|answer|view")
 _PARTY_FR = r"(?:(?!\b(?:et|ou|à|sur|au|aux)\b)[^?!.,;:]){1,40}?"
 _RESPONDENT = re.compile(
     rf"\b(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<a>{_PARTY})\s+"
@@ -802,7 +812,14 @@ _RESPONDENT = re.compile(
     r"|\b(?:que|qu'|comment)\s*(?:dit|disent|a\s+dit|ont\s+dit|affirme|répond|réagit)\s+"
     rf"(?P<d>{_PARTY_FR})(?=\s+(?:à|sur|au|aux|de|du|des)\b|[?!.,;:]|\s*$)"
     # a claim reported in the question: "Wagner says it won, critics say ..."
-    rf"|(?:^|(?<=[,;:.!?]))\s*(?P<e>{_PARTY})\s+(?:says|said|claims|claimed|insists|maintains)\b",
+    rf"|(?:^|(?<=[,;:.!?]))\s*(?P<e>{_PARTY})\s+(?:says?|said|claims?|claimed|insists?"
+    r"|maintains?)\b"
+    # "what Wagner says", "the losses the rebels claim", "what the army admitted"
+    rf"|\bwhat\s+(?P<f>{_PARTY})\s+(?:{_CLAIMING})\b"
+    rf"|\bthe\s+(?P<g>{_ONE_WORD})\s+(?:{_CLAIMING})\b"
+    # a party's own account: "the government's version", "the rebels' figures", "Bamako's
+    # accusation", "Kyiv's own words"
+    rf"|(?P<h>\b{_ONE_WORD})['’]s?\s+(?:own\s+)?(?:{_ACCOUNT})\b",
     re.IGNORECASE)
 # Words naming who reports rather than a party ("the two sources", "different outlets").
 _REPORTERS = frozenset(analyze("source sources outlet outlets report reports media different "
@@ -837,9 +854,9 @@ def _respondents(query: Query) -> list[_Party]:
     concepts = content_concepts(query)
     parties = []
     for match in _RESPONDENT.finditer(text):
-        group = next(g for g in "abcde" if match.group(g) is not None)
+        group = next(g for g in "abcdefgh" if match.group(g) is not None)
         terms = _party_terms(text, concepts, match.span(group))
-        if terms:
+        if terms and all(terms != p.terms for p in parties):
             parties.append(_Party(terms, "conceding" if group == "b" else "saying"))
     return parties or _subject_asked(text, concepts)
 
@@ -865,8 +882,31 @@ def _party_terms(text: str, concepts: Sequence[Concept], span: tuple[int, int]
     """The index terms of the party typed in the span of the text: the concepts typed
     there, by their names and aliases (not who reports)."""
     held = _held_in(text, concepts, [span])[0]
-    return frozenset(a.term for c in concepts if c.typed in held
-                     for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
+    terms = frozenset(a.term for c in concepts if c.typed in held
+                      for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
+    return terms.union(*(camp for camp in _camps() if camp & terms))
+
+
+# The camps of this war, each the words its reports name one party by: a capital for its
+# government ("Bamako", "Kyiv"), a generic noun ("the junta", "the rebels"), a coalition
+# for its members ("the CSP" for "Tuareg-led separatists"). A party the question names
+# speaks in a passage that names it by any word of its camp ("Mali's army has admitted"
+# answers "what does Bamako say?").
+CAMPS = (
+    "mali malian bamako government junta army fama authorities rulers",
+    "rebels rebel separatists separatist tuareg csp cma fla mnla hcua azawad",
+    "jihadists jihadist islamists islamist jnim gsim isgs eigs aqim qaeda militants "
+    "terrorists",
+    "wagner mercenaries mercenary russia russian russians moscow kremlin",
+    "ukraine ukrainian kyiv kiev gur hur",
+    "france french paris barkhane serval",
+)
+
+
+@lru_cache(maxsize=1)
+def _camps() -> tuple[frozenset[str], ...]:
+    """The index terms of each camp's words."""
+    return tuple(frozenset(analyze(words)) for words in CAMPS)
 
 
 def _answered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
