@@ -82,7 +82,7 @@ FILLERS = frozenset(analyze("happen happened mean know explain describe think pl
                             # the frame of a question about a disagreement ("what does
                             # each side say about X?", "conflicting accounts"; not "claim":
                             # "who claimed the attack" is about a claim)
-                            " side sides account accounts version versions"))
+                            " side sides account accounts version versions according"))
 # Framing words whose stem is a topic word ("conflicting accounts" frames; "the conflict"
 # is a topic): matched as typed, not by their terms.
 FRAMING_TYPED = frozenset("conflicting contradictory contradicting differing".split())
@@ -823,7 +823,8 @@ _RESPONDENT = re.compile(
     re.IGNORECASE)
 # Words naming who reports rather than a party ("the two sources", "different outlets").
 _REPORTERS = frozenset(analyze("source sources outlet outlets report reports media different "
-                               "two both each other side sides"))
+                               "two both each other side sides critics analysts experts "
+                               "observers"))
 # A party speaking in a passage: its name, then within a few words a verb of saying
 # ("the rebels said on Thursday") or, for "does X confirm / deny it?", of conceding or
 # denying ("Mali's army has admitted").
@@ -921,17 +922,36 @@ def _answered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView
     for party in _respondents(query):
         if any(_speaks(passages.text_of(h.index), party) for h in order[:PAGE]):
             continue
-        found = _speaking(order, party, passages) or _reported_with(
+        found = _speaking(order, party, query, passages) or _reported_with(
             order, party, query, engine, passages, params)
         if found is not None:
             order = [order[0], found, *(h for h in order[1:] if h.index != found.index)]
     return order
 
 
-def _speaking(hits: list[Hit], party: _Party, passages: PassageView) -> Hit | None:
+def _speaking(hits: list[Hit], party: _Party, query: Query, passages: PassageView
+              ) -> Hit | None:
     """The best kept passage below the first page where the party speaks (a near miss
-    too: it is kept for the question, which `_reported_with` would not even ask)."""
-    return next((h for h in hits[PAGE:] if _speaks(passages.text_of(h.index), party)), None)
+    too: it is kept for the question, which `_reported_with` would not even ask), about
+    the names of the question the best hit holds (not the party's own): a party speaking
+    of something else does not answer."""
+    subject = _subject(query, hits[0], passages, party.terms)
+    return next((h for h in hits[PAGE:] if _holds_all(subject, h, passages)
+                 and _speaks(passages.text_of(h.index), party)), None)
+
+
+def _subject(query: Query, best: Hit, passages: PassageView,
+             besides: frozenset[str] = frozenset()) -> list[Concept]:
+    """The question's names that the best hit holds, but those typed in `besides` (a side,
+    a party): what each side's or party's passage must speak of."""
+    held = passages.terms_of(best.index)
+    return [c for c in content_concepts(query)
+            if c.is_name and c.terms & held and not c.terms & besides]
+
+
+def _holds_all(concepts: Sequence[Concept], hit: Hit, passages: PassageView) -> bool:
+    held = passages.terms_of(hit.index)
+    return all(c.terms & held for c in concepts)
 
 
 def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
