@@ -193,7 +193,7 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
     hits = _sides_found(query, _answered(query, hits, engine, passages, params), engine,
                         passages, params)
-    hits = _on_subject(query, hits, passages)
+    hits = _countered(query, _on_subject(query, hits, passages), passages)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
     return Ranking(tuple(hits[:limit]), False)
@@ -981,6 +981,41 @@ def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
 
 
 _ELSEWHERE = 2  # concepts besides the party a passage of another document must name
+
+
+def _countered(query: Query, hits: list[Hit], passages: PassageView) -> list[Hit]:
+    """When the question asks one party's account ("Wagner says it won: who is right?",
+    "what Wagner says vs what the reports say", "Did Wagner succeed ... or not?") and its
+    passage is on the first page, the other side is what the party's own report sets
+    against it ("However, jihadist groups have intensified their attacks ..."): the best
+    kept passage of that report that turns on a contrast and speaks of the same subject
+    takes the first page's last place that neither the best hit nor the party's holds."""
+    parties = [p for p in _respondents(query) if p.verbs == "saying"]
+    if len(parties) != 1 or len(hits) <= PAGE or hits[0].companion:
+        return hits
+    page = hits[:PAGE]
+    claim = next((h for h in page if _speaks(passages.text_of(h.index), parties[0])), None)
+    if claim is None or any(h is not claim and h is not hits[0]
+                            and _CONTRAST.search(passages.text_of(h.index)) for h in page):
+        return hits
+    doc = passages.doc_key_of(claim.index)
+    subject = _subject(query, hits[0], passages)
+    counter = next((h for h in hits[PAGE:] if not h.companion
+                    and passages.doc_key_of(h.index) == doc and _holds_all(subject, h, passages)
+                    and _CONTRAST.search(passages.text_of(h.index))), None)
+    free = [i for i, h in enumerate(page) if i and h is not claim]
+    if counter is None or not free:
+        return hits
+    order = [h for h in hits if h is not counter]
+    displaced, order[free[-1]] = order[free[-1]], counter
+    order.insert(PAGE, displaced)  # the passage it displaces opens the next page
+    return order
+
+
+# A passage turning on a contrast with what was said before it: the other side of a claim.
+_CONTRAST = re.compile(r"\b(?:however|but|yet|although|though|nevertheless|nonetheless"
+                       r"|contrary|contradict\w*|disput\w*|questions?\s+(?:about|over|on)"
+                       r"|doubts?|critics?|sceptic\w*|skeptic\w*)\b", re.IGNORECASE)
 
 
 def _speaks(text: str, party: _Party) -> bool:
