@@ -193,7 +193,7 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
     hits = _sides_found(query, _answered(query, hits, engine, passages, params), engine,
                         passages, params)
-    hits = _countered(query, _on_subject(query, hits, passages), passages)
+    hits = _countered(query, _on_subject(query, hits, passages), engine, passages, params)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
     return Ranking(tuple(hits[:limit]), False)
@@ -819,8 +819,12 @@ _RESPONDENT = re.compile(
     rf"|\bthe\s+(?P<g>{_ONE_WORD})\s+(?:{_CLAIMING})\b"
     # a party's own account: "the government's version", "the rebels' figures", "Bamako's
     # accusation", "Kyiv's own words"
-    rf"|(?P<h>\b{_ONE_WORD})['’]s?\s+(?:own\s+)?(?:{_ACCOUNT})\b",
+    rf"|(?P<h>\b{_ONE_WORD})['’]s?\s+(?:own\s+)?(?:{_ACCOUNT})\b"
+    # a claim put to a party: "confirmed by Mali", "denied by Kyiv"
+    rf"|\b(?:confirmed|denied|admitted|acknowledged|disputed|rejected|contested)\s+by\s+"
+    rf"(?P<i>{_PARTY})(?=\s+(?:and|or|et|ou)\b|[?!.,;:]|$)",
     re.IGNORECASE)
+_CONCEDED = "bi"  # the groups of _RESPONDENT naming a party asked to confirm or deny
 # Words naming who reports rather than a party ("the two sources", "different outlets").
 _REPORTERS = frozenset(analyze("source sources outlet outlets report reports media different "
                                "two both each other side sides critics analysts experts "
@@ -853,13 +857,40 @@ def _respondents(query: Query) -> list[_Party]:
     """Each party the question asks to hear from, in question order."""
     text = query.cleaned or query.question
     concepts = content_concepts(query)
-    parties = []
-    for match in _RESPONDENT.finditer(text):
-        group = next(g for g in "abcdefgh" if match.group(g) is not None)
-        terms = _party_terms(text, concepts, match.span(group))
+    parties: list[_Party] = []
+
+    def add(terms: frozenset[str], verbs: str) -> None:
         if terms and all(terms != p.terms for p in parties):
-            parties.append(_Party(terms, "conceding" if group == "b" else "saying"))
+            parties.append(_Party(terms, verbs))
+
+    for match in _RESPONDENT.finditer(text):
+        group = next(g for g in "abcdefghi" if match.group(g) is not None)
+        add(_party_terms(text, concepts, match.span(group)),
+            "conceding" if group in _CONCEDED else "saying")
+    for terms in _named_parties(query, concepts):
+        add(terms, "saying")
     return parties or _subject_asked(text, concepts)
+
+
+# A question about a disagreement that names no side of it in a clause of its own:
+# "conflicting accounts", "disputed", "both sides", "two versions", "accounts differ".
+_DISAGREEMENT = re.compile(
+    r"\b(?:conflicting|contradictory|contradicting|differing|disputed|contested|dispute"
+    r"|(?:both|each|either|two|other)\s+(?:sides?|versions?|accounts?|camps?|stories)"
+    r"|(?:accounts|versions|reports|sources|stories)\s+(?:differ|disagree|agree|clash))\b",
+    re.IGNORECASE)
+
+
+def _named_parties(query: Query, concepts: Sequence[Concept]) -> list[frozenset[str]]:
+    """The parties a question about a disagreement names: each side of "A vs B" that is a
+    party ("separatists vs junta"), and each party named beside a frame of disagreement
+    ("Wagner: mission accomplished? conflicting accounts"), by their camps' terms."""
+    text = query.cleaned or query.question
+    parties = [terms for side in _alternatives(query)
+               if (terms := _actor_terms([c for c in concepts if c.typed in side]))]
+    if not parties and _DISAGREEMENT.search(text):
+        parties = [terms for c in concepts if (terms := _actor_terms([c]))]
+    return parties
 
 
 # A yes/no question opening with its subject: "Was Wagner effective...?", "Did the CMA...".
@@ -883,9 +914,22 @@ def _party_terms(text: str, concepts: Sequence[Concept], span: tuple[int, int]
     """The index terms of the party typed in the span of the text: the concepts typed
     there, by their names and aliases (not who reports)."""
     held = _held_in(text, concepts, [span])[0]
-    terms = frozenset(a.term for c in concepts if c.typed in held
+    typed = [c for c in concepts if c.typed in held]
+    terms = frozenset(a.term for c in typed
                       for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
-    return terms.union(*(camp for camp in _camps() if camp & terms))
+    return _actor_terms(typed) or terms.union(*(camp for camp in _camps() if camp & terms))
+
+
+def _actor_terms(concepts: Sequence[Concept]) -> frozenset[str]:
+    """The terms of the last of the concepts that names an actor (a name, or a word of a
+    camp: "the Tuareg-led rebels", "Kyiv"), with its camp's; empty when none does."""
+    for concept in reversed(concepts):
+        terms = frozenset(a.term for a in concept.alternatives
+                          if a.weight >= _SAME_PARTY) - _REPORTERS
+        camps = [camp for camp in _camps() if camp & terms]
+        if camps or (concept.is_name and terms):
+            return terms.union(*camps)
+    return frozenset()
 
 
 # The camps of this war, each the words its reports name one party by: a capital for its
@@ -964,6 +1008,7 @@ def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
     shown = {h.index for h in hits}
     weights = query.weighted_terms() | dict.fromkeys(party.terms, 1.0)
     concepts = content_concepts(query)
+    subject = _subject(query, hits[0], passages, party.terms)
     elsewhere = None
     for index, score in engine.top_k_weighted(weights, params.candidates):
         if index in shown:
@@ -972,7 +1017,8 @@ def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
         matched = tuple(c.typed for c in concepts
                         if c.terms & held and not c.terms <= party.terms)
         same = passages.doc_key_of(index) == doc
-        if (matched if same else elsewhere is None and len(matched) >= _ELSEWHERE) \
+        if (matched if same else elsewhere is None and len(matched) >= _ELSEWHERE
+                and all(c.terms & held for c in subject)) \
                 and _speaks(passages.text_of(index), party):
             if same:
                 return Hit(index, score, matched, 0.0)
@@ -983,30 +1029,43 @@ def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
 _ELSEWHERE = 2  # concepts besides the party a passage of another document must name
 
 
-def _countered(query: Query, hits: list[Hit], passages: PassageView) -> list[Hit]:
+def _countered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
+               params: RankParams) -> list[Hit]:
     """When the question asks one party's account ("Wagner says it won: who is right?",
-    "what Wagner says vs what the reports say", "Did Wagner succeed ... or not?") and its
+    "what Wagner says vs what the reports say", "Wagner: conflicting accounts") and its
     passage is on the first page, the other side is what the party's own report sets
     against it ("However, jihadist groups have intensified their attacks ..."): the best
-    kept passage of that report that turns on a contrast and speaks of the same subject
-    takes the first page's last place that neither the best hit nor the party's holds."""
+    passage of that report that turns on a contrast, names the party and speaks of the
+    same subject (a kept one, else one the question's terms find) takes the first page's
+    last place that neither the best hit nor the party's passage holds."""
     parties = [p for p in _respondents(query) if p.verbs == "saying"]
-    if len(parties) != 1 or len(hits) <= PAGE or hits[0].companion:
+    if len(parties) != 1 or len(hits) < PAGE or hits[0].companion:
         return hits
-    page = hits[:PAGE]
-    claim = next((h for h in page if _speaks(passages.text_of(h.index), parties[0])), None)
+    party, page = parties[0], hits[:PAGE]
+    claim = next((h for h in page if _speaks(passages.text_of(h.index), party)), None)
     if claim is None or any(h is not claim and h is not hits[0]
                             and _CONTRAST.search(passages.text_of(h.index)) for h in page):
         return hits
-    doc = passages.doc_key_of(claim.index)
     subject = _subject(query, hits[0], passages)
-    counter = next((h for h in hits[PAGE:] if not h.companion
-                    and passages.doc_key_of(h.index) == doc and _holds_all(subject, h, passages)
-                    and _CONTRAST.search(passages.text_of(h.index))), None)
+    doc = passages.doc_key_of(claim.index)
+
+    def counters(index: int) -> bool:
+        held = passages.terms_of(index)
+        return (passages.doc_key_of(index) == doc and bool(party.terms & held)
+                and all(c.terms & held for c in subject)
+                and _CONTRAST.search(passages.text_of(index)) is not None)
+
+    counter = next((h for h in hits[PAGE:] if not h.companion and counters(h.index)), None)
+    if counter is None:
+        shown = {h.index for h in hits}
+        weights = query.weighted_terms() | dict.fromkeys(party.terms, 1.0)
+        counter = next((Hit(index, score, (), 0.0) for index, score
+                        in engine.top_k_weighted(weights, params.candidates)
+                        if index not in shown and counters(index)), None)
     free = [i for i, h in enumerate(page) if i and h is not claim]
     if counter is None or not free:
         return hits
-    order = [h for h in hits if h is not counter]
+    order = [h for h in hits if h.index != counter.index]
     displaced, order[free[-1]] = order[free[-1]], counter
     order.insert(PAGE, displaced)  # the passage it displaces opens the next page
     return order
