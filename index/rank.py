@@ -980,7 +980,7 @@ def _speaking(hits: list[Hit], party: _Party, query: Query, passages: PassageVie
     the names of the question the best hit holds (not the party's own): a party speaking
     of something else does not answer."""
     subject = _subject(query, hits[0], passages, party.terms)
-    return next((h for h in hits[PAGE:] if _holds_all(subject, h, passages)
+    return next((h for h in hits[PAGE:] if _holds_any(subject, h.index, passages)
                  and _speaks(passages.text_of(h.index), party)), None)
 
 
@@ -993,9 +993,10 @@ def _subject(query: Query, best: Hit, passages: PassageView,
             if c.is_name and c.terms & held and not c.terms & besides]
 
 
-def _holds_all(concepts: Sequence[Concept], hit: Hit, passages: PassageView) -> bool:
-    held = passages.terms_of(hit.index)
-    return all(c.terms & held for c in concepts)
+def _holds_any(concepts: Sequence[Concept], index: int, passages: PassageView) -> bool:
+    """The passage holds one of the concepts, or there are none to hold."""
+    held = passages.terms_of(index)
+    return not concepts or any(c.terms & held for c in concepts)
 
 
 def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
@@ -1018,7 +1019,7 @@ def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
                         if c.terms & held and not c.terms <= party.terms)
         same = passages.doc_key_of(index) == doc
         if (matched if same else elsewhere is None and len(matched) >= _ELSEWHERE
-                and all(c.terms & held for c in subject)) \
+                and _holds_any(subject, index, passages)) \
                 and _speaks(passages.text_of(index), party):
             if same:
                 return Hit(index, score, matched, 0.0)
