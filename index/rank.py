@@ -194,6 +194,7 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     hits = _sides_found(query, _answered(query, hits, engine, passages, params), engine,
                         passages, params)
     hits = _countered(query, _on_subject(query, hits, passages), engine, passages, params)
+    hits = _other_voice(query, hits, engine, passages, params)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
     return Ranking(tuple(hits[:limit]), False)
@@ -828,7 +829,7 @@ _CONCEDED = "bi"  # the groups of _RESPONDENT naming a party asked to confirm or
 # Words naming who reports rather than a party ("the two sources", "different outlets").
 _REPORTERS = frozenset(analyze("source sources outlet outlets report reports media different "
                                "two both each other side sides critics analysts experts "
-                               "observers"))
+                               "observers camp camps party parties"))
 # A party speaking in a passage: its name, then within a few words a verb of saying
 # ("the rebels said on Thursday") or, for "does X confirm / deny it?", of conceding or
 # denying ("Mali's army has admitted").
@@ -876,7 +877,8 @@ def _respondents(query: Query) -> list[_Party]:
 # "conflicting accounts", "disputed", "both sides", "two versions", "accounts differ".
 _DISAGREEMENT = re.compile(
     r"\b(?:conflicting|contradictory|contradicting|differing|disputed|contested|dispute"
-    r"|(?:both|each|either|two|other)\s+(?:sides?|versions?|accounts?|camps?|stories)"
+    r"|(?:both|each|either|two|other|different|various|several|multiple|all)\s+"
+    r"(?:sides?|versions?|accounts?|camps?|stories|sources|reports|outlets|parties)"
     r"|(?:accounts|versions|reports|sources|stories)\s+(?:differ|disagree|agree|clash))\b",
     re.IGNORECASE)
 
@@ -889,7 +891,7 @@ def _named_parties(query: Query, concepts: Sequence[Concept]) -> list[frozenset[
     parties = [terms for side in _alternatives(query)
                if (terms := _actor_terms([c for c in concepts if c.typed in side]))]
     if not parties and _DISAGREEMENT.search(text):
-        parties = [terms for c in concepts if (terms := _actor_terms([c]))]
+        parties = [terms for c in concepts if (terms := _actor_terms([c], names=False))]
     return parties
 
 
@@ -920,14 +922,15 @@ def _party_terms(text: str, concepts: Sequence[Concept], span: tuple[int, int]
     return _actor_terms(typed) or terms.union(*(camp for camp in _camps() if camp & terms))
 
 
-def _actor_terms(concepts: Sequence[Concept]) -> frozenset[str]:
-    """The terms of the last of the concepts that names an actor (a name, or a word of a
-    camp: "the Tuareg-led rebels", "Kyiv"), with its camp's; empty when none does."""
+def _actor_terms(concepts: Sequence[Concept], *, names: bool = True) -> frozenset[str]:
+    """The terms of the last of the concepts that names an actor (a word of a camp: "the
+    Tuareg-led rebels", "Kyiv"; or, with `names`, any name: "Yusov"), with its camp's;
+    empty when none does."""
     for concept in reversed(concepts):
         terms = frozenset(a.term for a in concept.alternatives
                           if a.weight >= _SAME_PARTY) - _REPORTERS
         camps = [camp for camp in _camps() if camp & terms]
-        if camps or (concept.is_name and terms):
+        if camps or (names and concept.is_name and terms):
             return terms.union(*camps)
     return frozenset()
 
@@ -1070,6 +1073,57 @@ def _countered(query: Query, hits: list[Hit], engine: BM25, passages: PassageVie
     displaced, order[free[-1]] = order[free[-1]], counter
     order.insert(PAGE, displaced)  # the passage it displaces opens the next page
     return order
+
+
+def _other_voice(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
+                 params: RankParams) -> list[Hit]:
+    """A question framing a disagreement without naming a party of it ("what does each side
+    say about Tinzaouatene?", "conflicting reports on ...") hears two camps on its first
+    page: when no two of its passages give voice to different camps (`_voices`), the best
+    passage where a camp not heard yet speaks of the question's subject (a kept one, else
+    one of the best hit's report that the question's terms find) takes the page's last
+    place but the best hit's and the voiced one's."""
+    text = query.cleaned or query.question
+    if (len(hits) < 2 or hits[0].companion or not _DISAGREEMENT.search(text)
+            or _alternatives(query) or _respondents(query)):
+        return hits
+    page = hits[:PAGE]
+    subject = _subject(query, hits[0], passages)
+    voiced = [(h, _voices(passages.text_of(h.index))) for h in page
+              if h is hits[0] or _holds_any(subject, h.index, passages)]
+    voiced = [(h, v) for h, v in voiced if v]
+    heard = frozenset().union(*(v for _, v in voiced))
+    if len(voiced) >= 2 and len(heard) >= 2:
+        return hits
+    doc = passages.doc_key_of(hits[0].index)
+
+    def new_voice(index: int) -> bool:
+        return (_holds_any(subject, index, passages)
+                and bool(_voices(passages.text_of(index)) - heard))
+
+    other = next((h for h in hits[PAGE:] if not h.companion and new_voice(h.index)), None)
+    if other is None:
+        shown = {h.index for h in hits}
+        other = next((Hit(index, score, (), 0.0) for index, score
+                      in engine.top_k_weighted(query.weighted_terms(), params.candidates)
+                      if index not in shown and passages.doc_key_of(index) == doc
+                      and new_voice(index)), None)
+    keep = {hits[0].index, *(h.index for h, _ in voiced[:1])}
+    free = [i for i, h in enumerate(page) if h.index not in keep]
+    if other is None or not free:
+        return hits
+    order = [h for h in hits if h.index != other.index]
+    if free[-1] >= len(order):
+        return [*order, other]
+    displaced, order[free[-1]] = order[free[-1]], other
+    order.insert(PAGE, displaced)
+    return order
+
+
+def _voices(text: str) -> frozenset[str]:
+    """The camps that speak in the text (`_speaks`), each by its first word."""
+    return frozenset(words.split()[0] for words, camp in zip(CAMPS, _camps(), strict=True)
+                     if _speaks(text, _Party(camp, "saying")))
 
 
 # A passage turning on a contrast with what was said before it: the other side of a claim.
