@@ -193,7 +193,8 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
     hits = _sides_found(query, _answered(query, hits, engine, passages, params), engine,
                         passages, params)
-    hits = _countered(query, _on_subject(query, hits, passages), engine, passages, params)
+    hits = _countered(query, _on_subject(query, hits, passages, params), engine, passages,
+                      params)
     hits = _other_voice(query, hits, engine, passages, params)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
@@ -631,15 +632,17 @@ def _alternatives(query: Query) -> list[frozenset[str]]:
     return sides if all(sides) else []
 
 
-def _on_subject(query: Query, hits: list[Hit], passages: PassageView) -> list[Hit]:
+def _on_subject(query: Query, hits: list[Hit], passages: PassageView, params: RankParams
+                ) -> list[Hit]:
     """On a question weighing sides or asking a party's account ("Why did Wagner leave Mali:
     mission accomplished or rising attacks?", "Did Wagner succeed ... or not?"), a passage of
     the first page that lacks a name the sides are about (the question's names the best hit
     holds, but the sides' own) gives its place to the best kept passage below that holds
     them all: each side's account is an account of that subject, and a passage on something
     else that shares a side's words ("the MINUSMA mission") answers neither."""
-    sides = _alternatives(query)
-    if len(hits) <= PAGE or hits[0].companion or not (sides or _respondents(query)):
+    sides, parties = _alternatives(query), _respondents(query)
+    if (len(hits) <= PAGE or hits[0].companion or not (sides or parties)
+            or params.sides_share <= 0):
         return hits
     names = [c for c in content_concepts(query) if c.is_name
              and c.typed not in frozenset().union(*sides)]
@@ -648,9 +651,13 @@ def _on_subject(query: Query, hits: list[Hit], passages: PassageView) -> list[Hi
     if not subject:
         return hits
 
-    def on_subject(hit: Hit) -> bool:
+    doc = passages.doc_key_of(hits[0].index)
+
+    def on_subject(hit: Hit) -> bool:  # or, in the same report, a party asked for speaks
         held = passages.terms_of(hit.index)
-        return all(c.terms & held for c in subject)
+        return all(c.terms & held for c in subject) or (
+            passages.doc_key_of(hit.index) == doc
+            and any(_speaks(passages.text_of(hit.index), party) for party in parties))
 
     order = list(hits)
     for slot in range(1, PAGE):
@@ -883,15 +890,27 @@ _DISAGREEMENT = re.compile(
     re.IGNORECASE)
 
 
+# Words asking for the parties' accounts rather than for a fact: "whose numbers?", "the
+# separatists' claims vs the junta's", "what do they say".
+_ACCOUNTS_ASKED = re.compile(rf"\b(?:whose|{_CLAIMING}|{_ACCOUNT}|versions|accounts|stories)\b",
+                             re.IGNORECASE)
+
+
 def _named_parties(query: Query, concepts: Sequence[Concept]) -> list[frozenset[str]]:
     """The parties a question about a disagreement names: each side of "A vs B" that is a
-    party ("separatists vs junta"), and each party named beside a frame of disagreement
-    ("Wagner: mission accomplished? conflicting accounts"), by their camps' terms."""
+    party when their accounts are asked ("separatists vs junta, whose numbers?"; not "who
+    held the bases, the junta or the CSP?", which asks a fact), and each party named beside
+    a frame of disagreement ("Wagner: mission accomplished? conflicting accounts"), by
+    their camps' terms."""
     text = query.cleaned or query.question
+    framed = _DISAGREEMENT.search(text) is not None
     parties = [terms for side in _alternatives(query)
-               if (terms := _actor_terms([c for c in concepts if c.typed in side]))]
-    if not parties and _DISAGREEMENT.search(text):
-        parties = [terms for c in concepts if (terms := _actor_terms([c], names=False))]
+               if (terms := _actor_terms([c for c in concepts if c.typed in side]))
+               ] if framed or _ACCOUNTS_ASKED.search(text) else []
+    if not parties and framed:
+        typed = _held_in(text, concepts, [(0, len(text))])[0]
+        parties = [terms for c in concepts
+                   if c.typed in typed and (terms := _actor_terms([c], names=False))]
     return parties
 
 
@@ -979,21 +998,22 @@ def _answered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView
 def _speaking(hits: list[Hit], party: _Party, query: Query, passages: PassageView
               ) -> Hit | None:
     """The best kept passage below the first page where the party speaks (a near miss
-    too: it is kept for the question, which `_reported_with` would not even ask), about
-    the names of the question the best hit holds (not the party's own): a party speaking
-    of something else does not answer."""
+    too: it is kept for the question, which `_reported_with` would not even ask; when it
+    names one of the question's names the best hit holds, not the party's own: a party
+    speaking of something else does not answer)."""
     subject = _subject(query, hits[0], passages, party.terms)
-    return next((h for h in hits[PAGE:] if _holds_any(subject, h.index, passages)
+    return next((h for h in hits[PAGE:]
+                 if (not h.companion or _holds_any(subject, h.index, passages))
                  and _speaks(passages.text_of(h.index), party)), None)
 
 
 def _subject(query: Query, best: Hit, passages: PassageView,
-             besides: frozenset[str] = frozenset()) -> list[Concept]:
-    """The question's names that the best hit holds, but those typed in `besides` (a side,
-    a party): what each side's or party's passage must speak of."""
+             besides: frozenset[str] = frozenset(), *, names: bool = True) -> list[Concept]:
+    """The question's names (or, without `names`, concepts) that the best hit holds, but
+    those of `besides` (a party): what each side's or party's passage must speak of."""
     held = passages.terms_of(best.index)
     return [c for c in content_concepts(query)
-            if c.is_name and c.terms & held and not c.terms & besides]
+            if (c.is_name or not names) and c.terms & held and not c.terms & besides]
 
 
 def _holds_any(concepts: Sequence[Concept], index: int, passages: PassageView) -> bool:
@@ -1043,7 +1063,7 @@ def _countered(query: Query, hits: list[Hit], engine: BM25, passages: PassageVie
     same subject (a kept one, else one the question's terms find) takes the first page's
     last place that neither the best hit nor the party's passage holds."""
     parties = [p for p in _respondents(query) if p.verbs == "saying"]
-    if len(parties) != 1 or len(hits) < PAGE or hits[0].companion:
+    if len(parties) != 1 or len(hits) < PAGE or hits[0].companion or params.sides_share <= 0:
         return hits
     party, page = parties[0], hits[:PAGE]
     claim = next((h for h in page if _speaks(passages.text_of(h.index), party)), None)
@@ -1084,8 +1104,8 @@ def _other_voice(query: Query, hits: list[Hit], engine: BM25, passages: PassageV
     one of the best hit's report that the question's terms find) takes the page's last
     place but the best hit's and the voiced one's."""
     text = query.cleaned or query.question
-    if (len(hits) < 2 or hits[0].companion or not _DISAGREEMENT.search(text)
-            or _alternatives(query) or _respondents(query)):
+    if (len(hits) < 2 or hits[0].companion or params.sides_share <= 0
+            or not _DISAGREEMENT.search(text) or _alternatives(query) or _respondents(query)):
         return hits
     page = hits[:PAGE]
     subject = _subject(query, hits[0], passages)
