@@ -44,9 +44,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
