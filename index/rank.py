@@ -644,13 +644,11 @@ def _on_subject(query: Query, hits: list[Hit], passages: PassageView, params: Ra
     if (len(hits) <= PAGE or hits[0].companion or not (sides or parties)
             or params.sides_share <= 0):
         return hits
-    names = [c for c in content_concepts(query) if c.is_name
-             and c.typed not in frozenset().union(*sides)]
-    best = passages.terms_of(hits[0].index)
-    subject = [c for c in names if c.terms & best]
+    typed = frozenset().union(*sides)
+    subject = _subject(query, hits[0], passages, frozenset(
+        t for c in content_concepts(query) if c.typed in typed for t in c.terms))
     if not subject:
         return hits
-
     doc = passages.doc_key_of(hits[0].index)
 
     def on_subject(hit: Hit) -> bool:  # or, in the same report, a party asked for speaks
@@ -1086,13 +1084,7 @@ def _countered(query: Query, hits: list[Hit], engine: BM25, passages: PassageVie
         counter = next((Hit(index, score, (), 0.0) for index, score
                         in engine.top_k_weighted(weights, params.candidates)
                         if index not in shown and counters(index)), None)
-    free = [i for i, h in enumerate(page) if i and h is not claim]
-    if counter is None or not free:
-        return hits
-    order = [h for h in hits if h.index != counter.index]
-    displaced, order[free[-1]] = order[free[-1]], counter
-    order.insert(PAGE, displaced)  # the passage it displaces opens the next page
-    return order
+    return hits if counter is None else _put_on_page(hits, counter, {claim.index})
 
 
 def _other_voice(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
@@ -1128,14 +1120,22 @@ def _other_voice(query: Query, hits: list[Hit], engine: BM25, passages: PassageV
                       in engine.top_k_weighted(query.weighted_terms(), params.candidates)
                       if index not in shown and passages.doc_key_of(index) == doc
                       and new_voice(index)), None)
-    keep = {hits[0].index, *(h.index for h, _ in voiced[:1])}
-    free = [i for i, h in enumerate(page) if h.index not in keep]
-    if other is None or not free:
+    if other is None:
         return hits
-    order = [h for h in hits if h.index != other.index]
-    if free[-1] >= len(order):
-        return [*order, other]
-    displaced, order[free[-1]] = order[free[-1]], other
+    return _put_on_page(hits, other, {h.index for h, _ in voiced[:1]})
+
+
+def _put_on_page(hits: list[Hit], hit: Hit, kept: set[int]) -> list[Hit]:
+    """The hits with `hit` in the first page's last place that neither the best hit nor a
+    `kept` one holds (the first page grown to it when it is short); the passage it takes
+    the place of opens the next page."""
+    order = [h for h in hits if h.index != hit.index]
+    free = [i for i, h in enumerate(order[:PAGE]) if i and h.index not in kept]
+    if len(order) < PAGE:
+        return [*order, hit]
+    if not free:
+        return hits
+    displaced, order[free[-1]] = order[free[-1]], hit
     order.insert(PAGE, displaced)
     return order
 
