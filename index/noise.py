@@ -163,6 +163,11 @@ _FRAMING = re.compile(
     r"|\b(?:summari[sz]e|sum\s+up)\b"
     r"|^\s*(?:a\s+)?sources?\s+(?:for|on|about)\b|[-—–:,]\s*sources?\s*\??\s*$"
     r"|\b(?:got|have|any)\s+(?:a\s+)?(?:source|link)s?\s+(?:for|on|about)\b"
+    # where the asker saw what the question is about: "just saw a video on tiktok"
+    r"|\b(?:(?:just|i|we)\s+)?(?:saw|seen|read|watched|heard|found|came\s+across)\b"
+    r"[^,.;:?!\n]{0,30}?\bon\s+(?:tiktok|twitter|x|telegram|facebook|fb|youtube|yt"
+    r"|instagram|insta|ig|whatsapp|reddit|discord|snapchat|social\s+media|my\s+feed"
+    r"|the\s+news|tv|the\s+radio)\b"
     # asking which side of a disagreement to believe: the sides are the question
     r"|\b(?:who|which\s+(?:one|side|version|account|story))(?:'s|\s+is|\s+was)\s+"
     r"(?:right|correct|true|telling\s+the\s+truth|lying)\b"

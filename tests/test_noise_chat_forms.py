@@ -179,6 +179,11 @@ def test_a_noisy_message_finds_its_clean_questions_top_passage(
     ("Salam alaykum brothers, who controls Kidal?", "who controls Kidal?"),
     ("bonsoir tout le monde, who controls Kidal?", "who controls Kidal?"),
     ("who controls Kidal‽", "who controls Kidal?"),
+    ("just saw a video on tiktok, who controls Kidal?", "who controls Kidal?"),
+    ("I read on Telegram that the army left Kidal", "that the army left Kidal"),
+    ("the army says it holds Kidal, the rebels deny it: who is right?",
+     "the army says it holds Kidal, the rebels deny it"),
+    ("who should I believe about Kidal?", "about Kidal?"),
 ])
 def test_chat_app_marks_greetings_and_markup_are_removed(typed: str, kept: str) -> None:
     assert strip_noise(typed) == kept
@@ -190,6 +195,8 @@ def test_chat_app_marks_greetings_and_markup_are_removed(typed: str, kept: str) 
     "the Mali/Niger border after 2012?",           # no link
     "what did the army say about the edited video?",
     "who are the brothers of Iyad Ag Ghaly?",      # an addressee only after a greeting
+    "what did Wagner say on Telegram?",             # where a party spoke is asked
+    "who had the right to the bases?",              # a right, not who is right
 ])
 def test_what_only_looks_like_chat_marks_is_kept(typed: str) -> None:
     assert strip_noise(typed).replace("#", "") == typed.replace("#", "")
