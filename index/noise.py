@@ -165,9 +165,9 @@ _FRAMING = re.compile(
     r"|\b(?:got|have|any)\s+(?:a\s+)?(?:source|link)s?\s+(?:for|on|about)\b"
     # where the asker saw what the question is about: "just saw a video on tiktok"
     r"|\b(?:(?:just|i|we)\s+)?(?:saw|seen|read|watched|heard|found|came\s+across)\b"
-    r"[^,.;:?!\n]{0,30}?\bon\s+(?:tiktok|twitter|x|telegram|facebook|fb|youtube|yt"
-    r"|instagram|insta|ig|whatsapp|reddit|discord|snapchat|social\s+media|my\s+feed"
-    r"|the\s+news|tv|the\s+radio)\b"
+    r"[^,.;:?!\n]{0,30}?\bon\s+(?:tiktok|twitter|telegram|facebook|youtube|instagram"
+    r"|insta|whatsapp|reddit|discord|snapchat|social\s+media|my\s+feed|the\s+news"
+    r"|the\s+radio)\b"
     # asking which side of a disagreement to believe: the sides are the question
     r"|\b(?:who|which\s+(?:one|side|version|account|story))(?:'s|\s+is|\s+was)\s+"
     r"(?:right|correct|true|telling\s+the\s+truth|lying)\b"
@@ -338,6 +338,11 @@ def _as_typed(word: str, typed: str) -> str:
     return word.upper() if typed.isupper() else word
 
 
+def _links_removed(text: str) -> str:
+    """The text without its links (a link holds a dot or a slash)."""
+    return _URL.sub(" ", text) if "." in text or "/" in text else text
+
+
 def _app_marks_removed(text: str) -> str:
     """The text without what chat apps add when a message is copied, forwarded or quoted
     (headers, timestamps, "(edited)"), its markdown marks and its emoji shortcodes; "‽"
@@ -355,8 +360,13 @@ _APP_HINTS = frozenset("[]:()*_`|~‽¿¡\n-")
 
 def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     """The question without chat noise; "" when nothing but noise was said."""
-    text = _OPENING_TAGS.sub("", _URL.sub(" ", _SIGN_OFF.sub("", _app_marks_removed(text))))
-    text = _ADDRESSEE.sub(r"\1", _HASH.sub("", _TRAILING_TAGS.sub("", text)))
+    text = _links_removed(_SIGN_OFF.sub("", _app_marks_removed(text)))
+    if text.lstrip().startswith("#"):
+        text = _OPENING_TAGS.sub("", text)
+    text = _HASH.sub("", _TRAILING_TAGS.sub("", text))
+    greeted = _ADDRESSEE.match(text)
+    if greeted is not None:
+        text = greeted.group(1) + text[greeted.end():]
     text = _REPLY_MARK.sub(" ", _ASKING_BECAUSE.sub(" ", text))
     pattern = _bot_names(tuple(bot_names))
     if pattern is not None:

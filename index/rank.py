@@ -44,10 +44,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from typing import Protocol
+from functools import lru_cache, wraps
+from typing import Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -553,6 +553,26 @@ def _gives_a_reason(text: str) -> bool:
 
 # ----- sides ---------------------------------------------------------------------------
 
+_R = TypeVar("_R")
+
+
+def _per_query(read: Callable[[Query], _R]) -> Callable[[Query], _R]:
+    """`read` of the query, computed once for the query being ranked (the sides rules ask
+    for the same question's sides and parties several times): the last query's result is
+    kept, by identity (a thread ranking another query just computes its own)."""
+    last: list[tuple[Query | None, _R | None]] = [(None, None)]
+
+    @wraps(read)
+    def cached(query: Query) -> _R:
+        held, result = last[0]
+        if held is not query:
+            result = read(query)
+            last[0] = (query, result)
+        return result  # type: ignore[return-value]
+
+    return cached
+
+
 PAGE = 3  # passages on the first page of an answer
 
 # Alternatives a question weighs: "A or B", "A vs B", "A versus B" (French "A ou B"),
@@ -610,6 +630,7 @@ def _speaks_for(hit: Hit, side: frozenset[str], about: frozenset[str], names: fr
             and len(about & held) >= share * len(about))
 
 
+@_per_query
 def _alternatives(query: Query) -> list[frozenset[str]]:
     """The two alternatives of "A or B" in the question, each as the concepts typed in it
     (the words from the clause break before "or" to the one after it), or else the two
@@ -859,6 +880,7 @@ class _Party:
     verbs: str
 
 
+@_per_query
 def _respondents(query: Query) -> list[_Party]:
     """Each party the question asks to hear from, in question order."""
     text = query.cleaned or query.question

@@ -515,12 +515,12 @@ def context_words(words: Sequence[_Word], text: str) -> frozenset[int]:
     if not asking:
         return frozenset()
     long = len(words) >= CONTEXT_MIN_WORDS
-    named = any(_names_something(words[i]) for c in asking for i in c)
 
     def is_context(clause: list[int]) -> bool:
         asker = any(words[i].folded in _ASKER for i in clause)
         if any(_names_something(words[i]) for i in clause):
-            return asker and named  # "I have an exam on West African politics, what is X?"
+            # "I have an exam on West African politics, what is the MNLA?"
+            return asker and any(_names_something(words[i]) for c in asking for i in c)
         return long or asker
 
     return frozenset(i for clause in clauses if clause not in asking and is_context(clause)
