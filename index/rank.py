@@ -840,7 +840,8 @@ _RESPONDENT = re.compile(
     rf"(?P<d>{_PARTY_FR})(?=\s+(?:à|sur|au|aux|de|du|des)\b|[?!.,;:]|\s*$)"
     # a claim reported in the question: "Wagner says it won, critics say ..."
     rf"|(?:^|(?<=[,;:.!?]))\s*(?P<e>{_PARTY})\s+(?:says?|said|claims?|claimed|insists?"
-    r"|maintains?)\b"
+    r"|maintains?|dit|disent|affirment|affirme|assurent|assure|prétendent|prétend"
+    r"|revendiquent|revendique)\b"
     # "what Wagner says", "the losses the rebels claim", "what the army admitted"
     rf"|\bwhat\s+(?P<f>{_PARTY})\s+(?:{_CLAIMING})\b"
     rf"|\bthe\s+(?P<g>{_ONE_WORD})\s+(?:{_CLAIMING})\b"
@@ -855,7 +856,8 @@ _CONCEDED = "bi"  # the groups of _RESPONDENT naming a party asked to confirm or
 # Words naming who reports rather than a party ("the two sources", "different outlets").
 _REPORTERS = frozenset(analyze("source sources outlet outlets report reports media different "
                                "two both each other side sides critics analysts experts "
-                               "observers camp camps party parties"))
+                               "observers camp camps party parties médias critiques "
+                               "observateurs experts analystes camps côtés"))
 # A party speaking in a passage: its name, then within a few words a verb of saying
 # ("the rebels said on Thursday") or, for "does X confirm / deny it?", of conceding or
 # denying ("Mali's army has admitted").
@@ -906,7 +908,10 @@ _DISAGREEMENT = re.compile(
     r"\b(?:conflicting|contradictory|contradicting|differing|disputed|contested|dispute"
     r"|(?:both|each|either|two|other|different|various|several|multiple|all)\s+"
     r"(?:sides?|versions?|accounts?|camps?|stories|sources|reports|outlets|parties)"
-    r"|(?:accounts|versions|reports|sources|stories)\s+(?:differ|disagree|agree|clash))\b",
+    r"|(?:accounts|versions|reports|sources|stories)\s+(?:differ|disagree|agree|clash)"
+    # French: "versions contradictoires", "bilan contesté", "chaque camp", "les deux côtés"
+    r"|contradictoires?|contesté(?:e|s|es)?|divergent(?:e|s|es)?"
+    r"|(?:chaque|les\s+deux)\s+(?:camps?|côtés?|versions?|parties))\b",
     re.IGNORECASE)
 
 
@@ -1078,35 +1083,51 @@ def _countered(query: Query, hits: list[Hit], engine: BM25, passages: PassageVie
     """When the question asks one party's account ("Wagner says it won: who is right?",
     "what Wagner says vs what the reports say", "Wagner: conflicting accounts") and its
     passage is on the first page, the other side is what the party's own report sets
-    against it ("However, jihadist groups have intensified their attacks ..."): the best
-    passage of that report that turns on a contrast, names the party and speaks of the
-    same subject (a kept one, else one the question's terms find) takes the first page's
-    last place that neither the best hit nor the party's passage holds."""
+    against it ("However, jihadist groups have intensified their attacks, raising questions
+    about Wagner's effectiveness"): the passage of that report that names the party, speaks
+    of the same subject and disputes the claim (`_counter_strength`: a doubt outranks a
+    mere "however"; a kept one, else one the question's terms find) takes the first page's
+    last place that neither the best hit nor the party's passage holds, unless a passage
+    there already disputes it."""
     parties = [p for p in _respondents(query) if p.verbs == "saying"]
     if len(parties) != 1 or len(hits) < PAGE or hits[0].companion or params.sides_share <= 0:
         return hits
     party, page = parties[0], hits[:PAGE]
     claim = next((h for h in page if _speaks(passages.text_of(h.index), party)), None)
-    if claim is None or any(h is not claim and h is not hits[0]
-                            and _CONTRAST.search(passages.text_of(h.index)) for h in page):
+    if claim is None or any(h is not claim and h is not hits[0] and _counter_strength(
+            passages.text_of(h.index)) == _DOUBTS for h in page):
         return hits
     subject = _subject(query, hits[0], passages)
     doc = passages.doc_key_of(claim.index)
 
-    def counters(index: int) -> bool:
+    def strength(index: int) -> int:
         held = passages.terms_of(index)
-        return (passages.doc_key_of(index) == doc and bool(party.terms & held)
-                and all(c.terms & held for c in subject)
-                and _CONTRAST.search(passages.text_of(index)) is not None)
+        if passages.doc_key_of(index) != doc or not party.terms & held \
+                or not all(c.terms & held for c in subject):
+            return 0
+        return _counter_strength(passages.text_of(index))
 
-    counter = next((h for h in hits[PAGE:] if not h.companion and counters(h.index)), None)
-    if counter is None:
-        shown = {h.index for h in hits}
-        weights = query.weighted_terms() | dict.fromkeys(party.terms, 1.0)
-        counter = next((Hit(index, score, (), 0.0) for index, score
-                        in engine.top_k_weighted(weights, params.candidates)
-                        if index not in shown and counters(index)), None)
-    return hits if counter is None else _put_on_page(hits, counter, {claim.index})
+    shown = {h.index for h in hits[:PAGE]}
+    weights = query.weighted_terms() | dict.fromkeys(party.terms, 1.0)
+    candidates = [*(h for h in hits[PAGE:] if not h.companion), *(
+        Hit(index, score, (), 0.0) for index, score
+        in engine.top_k_weighted(weights, params.candidates) if index not in shown)]
+    counter = max(((strength(h.index), -n, h) for n, h in enumerate(candidates)),
+                  default=(0, 0, None), key=lambda c: c[:2])
+    if counter[0] == 0 or counter[2] is None:
+        return hits
+    return _put_on_page(hits, counter[2], {claim.index})
+
+
+_DOUBTS = 2  # `_counter_strength` of a passage that disputes what was said
+
+
+def _counter_strength(text: str) -> int:
+    """2 when the passage disputes a claim ("raising questions about", "critics", "denied",
+    "contradicts"), 1 when it only turns on a contrast ("however", "but"), else 0."""
+    if _DISPUTE.search(text):
+        return _DOUBTS
+    return 1 if _CONTRAST.search(text) else 0
 
 
 def _other_voice(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
@@ -1170,8 +1191,12 @@ def _voices(text: str) -> frozenset[str]:
 
 # A passage turning on a contrast with what was said before it: the other side of a claim.
 _CONTRAST = re.compile(r"\b(?:however|but|yet|although|though|nevertheless|nonetheless"
-                       r"|contrary|contradict\w*|disput\w*|questions?\s+(?:about|over|on)"
-                       r"|doubts?|critics?|sceptic\w*|skeptic\w*)\b", re.IGNORECASE)
+                       r"|despite|contrary)\b", re.IGNORECASE)
+# ... and one disputing what was said: the other side of a claim, not only another point.
+_DISPUTE = re.compile(r"\b(?:contradict\w*|disput\w*|questions?\s+(?:about|over|on)"
+                      r"|question(?:s|ed|ing)\s+(?:the|its|their|whether)|doubt\w*|critic\w*"
+                      r"|sceptic\w*|skeptic\w*|den(?:y|ies|ied)|refut\w*|reject\w*"
+                      r"|challeng\w*|false(?:ly)?|unfounded|exaggerat\w*)\b", re.IGNORECASE)
 
 
 def _speaks(text: str, party: _Party) -> bool:

@@ -599,3 +599,18 @@ def test_according_to_a_and_according_to_b_weighs_a_and_b_alone() -> None:
              concept("CSP", name=True))
     sides = _alternatives(Query(question, cleaned=question, concepts=words))
     assert sides == [frozenset({"junta"}), frozenset({"CSP"})]
+
+
+def test_a_doubt_outranks_a_mere_however_as_a_claims_counter() -> None:
+    """A page passage turning on "however" about something else does not answer the claim;
+    the one raising questions about it, below, takes its place."""
+    passages = Passages([
+        COUNTER[0], COUNTER[1],
+        Doc("w", "However, Wagner in Mali kept a base in the north."),
+        Doc("w", "Attacks on Mali's army grew, raising questions about Wagner."),
+    ])
+    question = "Wagner says it won in Mali"
+    q = Query(question, cleaned=question,
+              concepts=(concept("Wagner", name=True), concept("Mali", name=True)))
+    ordered = _countered(q, hits_of(0, 1, 2, 3), passages.engine, passages, PARAMS)
+    assert [h.index for h in ordered] == [0, 1, 3, 2]
