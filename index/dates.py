@@ -14,30 +14,37 @@ from dataclasses import dataclass
 from index.analyze import fold
 from index.query import DateRange
 
-__all__ = ["MONTHS_EN_OF_FR", "DateFinding", "find_dates", "find_event_dates", "parse_day",
-           "written_dates"]
+__all__ = ["MONTHS", "MONTHS_EN_OF_FR", "MONTHS_FR", "MONTH_INTRODUCERS", "MONTH_NAMES",
+           "MONTH_NUMBER", "YEAR_DIGITS", "DateFinding", "find_dates", "find_event_dates",
+           "parse_day", "written_dates"]
 
-_EN_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-              "september", "october", "november", "december"]
-_FR_MONTHS = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
-              "septembre", "octobre", "novembre", "decembre"]
-_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-                  "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12, "janv": 1,
-                  "fev": 2, "avr": 4, "juil": 7}
+# The month names, in English and in French (folded): the one table of them (index.period
+# and index.rank read them here).
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december"]
+MONTHS_FR = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+             "septembre", "octobre", "novembre", "decembre"]
+_SHORT_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+                 "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}  # English
+_ABBREVIATIONS = {**_SHORT_MONTHS, "janv": 1, "fev": 2, "avr": 4, "juil": 7}
 MONTH_NUMBER: dict[str, int] = {
-    **{m: i for i, m in enumerate(_EN_MONTHS, start=1)},
-    **{m: i for i, m in enumerate(_FR_MONTHS, start=1)},
+    **{m: i for i, m in enumerate(MONTHS, start=1)},
+    **{m: i for i, m in enumerate(MONTHS_FR, start=1)},
     **_ABBREVIATIONS,
 }
-MONTHS_EN_OF_FR = dict(zip(_FR_MONTHS, _EN_MONTHS, strict=True))
+MONTHS_EN_OF_FR = dict(zip(MONTHS_FR, MONTHS, strict=True))
+# Every name of a month, as a regex alternation (longest first).
+MONTH_NAMES = "|".join(sorted(MONTH_NUMBER, key=len, reverse=True))
 
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBER, key=len, reverse=True)) + r")\.?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_MONTH = rf"(?P<month>{MONTH_NAMES})\.?"
+# The digits of a year a question or a date names: 1900 to 2099.
+YEAR_DIGITS = r"(?:19|20)\d\d"
+_YEAR = rf"(?P<year>{YEAR_DIGITS})"
 _DAY = r"(?P<dayword>(?P<day>[0-3]?\d)(?:st|nd|rd|th|er)?)"
 # Most specific first; each match consumes its text so "2 June 2025" is not also "2025".
 _SPAN = re.compile(
     rf"\b(?:between|from|du|entre)\s+(?P<day1word>(?P<day1>[0-3]?\d)(?:st|nd|rd|th|er)?)?\s*"
-    rf"(?P<month1>{'|'.join(sorted(MONTH_NUMBER, key=len, reverse=True))})?\.?\s+"
+    rf"(?P<month1>{MONTH_NAMES})?\.?\s+"
     rf"(?:and|to|until|-|au|et)\s+(?:{_DAY}\s+)?{_MONTH},?\s+{_YEAR}\b")
 _PATTERNS = [
     _SPAN,
@@ -51,8 +58,8 @@ _PATTERNS = [
 # "between 2012 and 2023", "entre 2012 et 2023", "2012-2023": one period (questions only;
 # passages keep reading each year as its own).
 _YEAR_SPAN = re.compile(
-    r"\b(?:(?P<since>between|from|entre|de|du)\s+)?(?P<year1>(?:19|20)\d\d)\s*"
-    r"(?P<upto>and|to|until|through|-|–|et|a|au|jusqu'a|jusqu'en)\s*(?P<year>(?:19|20)\d\d)\b")
+    rf"\b(?:(?P<since>between|from|entre|de|du)\s+)?(?P<year1>{YEAR_DIGITS})\s*"
+    rf"(?P<upto>and|to|until|through|-|–|et|a|au|jusqu'a|jusqu'en)\s*{_YEAR}\b")
 _SPAN_WORDS = frozenset({"-", "–"})  # "2012-2023"; "2012 and 2023" is two years
 # A bare number of soldiers or dead is a count, not a year ("2000 troops").
 _COUNT_NOUN = re.compile(
@@ -146,11 +153,10 @@ def _span(groups: dict[str, str | None]) -> tuple[dt.date, dt.date] | None:
 
 
 _NUMERIC_DATES = (_PATTERNS[1], _PATTERNS[2])  # "2013-01-16", "16/01/2013"
+_SHORT = "|".join(_SHORT_MONTHS)
 _SHORT_MONTH = re.compile(
-    r"(?<![\w-])(?P<month>jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
-    r"(?=\s+(?:[0-3]?\d(?:st|nd|rd|th)?\b|(?:19|20)\d\d\b))"
-    r"|(?<=\b\d\s)(?P<month2>jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?!\w)"
-    r"|(?<=\b\d\d\s)(?P<month3>jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?!\w)",
+    rf"(?<![\w-])(?P<month>{_SHORT})\.?(?=\s+(?:[0-3]?\d(?:st|nd|rd|th)?\b|{YEAR_DIGITS}\b))"
+    rf"|(?<=\b\d\s)(?P<month2>{_SHORT})\.?(?!\w)|(?<=\b\d\d\s)(?P<month3>{_SHORT})\.?(?!\w)",
     re.IGNORECASE)
 
 
@@ -161,11 +167,11 @@ def written_dates(text: str) -> str:
         month, day = int(match["mnum"]), int(match["day"])
         if not 1 <= month <= 12 or not 1 <= day <= 31:
             return match.group()
-        return f"{day} {_EN_MONTHS[month - 1].capitalize()} {match['year']}"
+        return f"{day} {MONTHS[month - 1].capitalize()} {match['year']}"
 
     def spelt_out(match: re.Match[str]) -> str:
         short = next(g for g in match.groups() if g).lower()
-        return _EN_MONTHS[MONTH_NUMBER[short] - 1].capitalize()
+        return MONTHS[MONTH_NUMBER[short] - 1].capitalize()
 
     if not any(c.isdigit() for c in text):
         return text
@@ -219,23 +225,27 @@ def _range(match: re.Match[str]) -> tuple[dt.date, dt.date] | None:
 # Passages state their events' dates without a year ("on July 25", "25-27 July") or as a
 # weekday ("said on Thursday"); those resolve against the article's own date, else stay out.
 
-_MONTH_NAMES = "|".join(sorted(MONTH_NUMBER, key=len, reverse=True))
 _DASH = r"\s*(?:-|–|—|to|au|a)\s*"
 _DAY_RANGE_YEAR = re.compile(
     rf"\b(?P<day1>[0-3]?\d)(?:st|nd|rd|th|er)?{_DASH}{_DAY}\s+{_MONTH},?\s+{_YEAR}\b")
 _DAY_RANGE = re.compile(
     rf"\b(?P<day1>[0-3]?\d)(?:st|nd|rd|th|er)?{_DASH}{_DAY}\s+{_MONTH}(?!\w)")
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?!\w)")
-_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:-|–|,?\s*(?:19|20)\d\d))")
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:-|–|,?\s*{YEAR_DIGITS}))")
+# Words before a month named as a date without its day ("in July", "by March", "fin
+# juin"): a month is read alone only after one of these (index.period reads them too).
+MONTH_INTRODUCERS = ("in", "early", "late", "mid", "by", "since", "until", "from", "between",
+                     "during", "on", "en", "debut", "fin", "mi", "depuis")
+_INTRODUCING = frozenset(MONTH_INTRODUCERS)
 _MONTH_ALONE = re.compile(
-    rf"\b(?:in|early|late|mid|since|until|en|debut|fin|depuis|mi)[\s-]+"
-    rf"(?:(?:early|late|mid)[\s-]+)?(?P<month>{_MONTH_NAMES})\b")
+    rf"\b(?:{'|'.join(MONTH_INTRODUCERS)})[\s-]+"
+    rf"(?:(?:early|late|mid)[\s-]+)?(?P<month>{MONTH_NAMES})\b")
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
              "saturday": 5, "sunday": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3,
              "vendredi": 4, "samedi": 5, "dimanche": 6}
 _WEEKDAY = re.compile(r"\b(?P<next>next\s+|prochain\s+)?(?P<weekday>"
                       + "|".join(_WEEKDAYS) + r")\b")
-_ISO_DAY = re.compile(r"^\s*((?:19|20)\d\d)-([01]\d)-([0-3]\d)(?:$|[T\s])")
+_ISO_DAY = re.compile(rf"^\s*({YEAR_DIGITS})-([01]\d)-([0-3]\d)(?:$|[T\s])")
 _NEAREST_YEAR_DAYS = 183  # a year-less date is taken within half a year of the article's
 
 
@@ -275,7 +285,6 @@ def find_event_dates(text: str, reference: dt.date | None) -> tuple[DateRange, .
     return tuple(dict.fromkeys(ranges))
 
 
-_MAY_INTRODUCERS = frozenset({"on", "in", "by", "since", "until", "early", "late", "mid"})
 
 
 def _skip_event(folded: str, match: re.Match[str], taken: list[bool]) -> bool:
@@ -286,7 +295,7 @@ def _skip_event(folded: str, match: re.Match[str], taken: list[bool]) -> bool:
     groups = match.groupdict()
     if groups.get("month") == "may" and not groups.get("year"):
         words = folded[:match.start()].split()[-1:] + match.group().split()[:1]
-        return not _MAY_INTRODUCERS.intersection(words)
+        return _INTRODUCING.isdisjoint(words)
     if groups.get("weekday"):
         rest = folded[match.end():]
         next_char = match.end() + len(rest) - len(rest.lstrip(" ,"))
@@ -300,7 +309,7 @@ _Resolve = Callable[[re.Match[str]], "tuple[dt.date, dt.date] | None"]
 # What each pattern cannot match without: most passages name no month, weekday or year, and
 # one cheap scan for these cues spares them a dozen regex passes (a third of a reindex).
 _LETTERS = re.compile(r"[a-z]+")
-_YEAR_CUE = re.compile(r"(?:19|20)\d\d")
+_YEAR_CUE = re.compile(YEAR_DIGITS)
 _MONTH_WORDS = frozenset(MONTH_NUMBER)
 _WEEKDAY_WORDS = frozenset(_WEEKDAYS)
 _NEEDS: dict[re.Pattern[str], frozenset[str]] = {

@@ -7,8 +7,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from re import _constants, _parser  # type: ignore[attr-defined]
-from typing import Any
 
 from index.analyze import STOPWORDS
 
@@ -137,45 +135,65 @@ _SHORTHAND = re.compile(rf"(?<![\w/])(?:{'|'.join(map(re.escape, SHORTHAND))})(?
                         re.IGNORECASE)
 # Who is asking and why, framing a chat question: "im a journalist", "freelance reporter
 # here", "working on a piece about", "for my article"; and hearsay framing a claim to check
-# ("everyone is saying", "i heard that", "rumour has it").
-_ASKER_ROLE = (r"(?:journalist|reporter|student|researcher|writer|analyst|editor|blogger"
-               r"|academic|lurker|newbie|noob|newcomer|beginner)")
-_WRITING = r"(?:piece|story|article|report|explainer|thesis|paper|essay|feature|blog post|draft)"
-_FRAMING = re.compile(
-    rf"\b(?:i'?m|i am)\s+(?:an?\s+)?(?:[\w-]+\s+){{0,2}}?{_ASKER_ROLE}\b(?:\s+here\b)?"
-    rf"|(?:^|(?<=[,.;:!?]))\s*(?:(?!(?:the|a|an)\b)[\w-]+\s+){{0,2}}{_ASKER_ROLE}\s+here\b"
+# ("everyone is saying", "i heard that", "rumour has it"). Each way of framing is written
+# with its hints: texts one of which every match of it holds (case-folded); a message that
+# holds no hint skips the long pattern (tests check each way's hints against texts drawn
+# from its pattern).
+_ASKER_ROLES = ("journalist", "reporter", "student", "researcher", "writer", "analyst", "editor",
+                "blogger", "academic", "lurker", "newbie", "noob", "newcomer", "beginner")
+_ASKER_ROLE = rf"(?:{'|'.join(_ASKER_ROLES)})"
+_WRITINGS = ("piece", "story", "article", "report", "explainer", "thesis", "paper", "essay",
+             "feature", "blog post", "draft")
+_WRITING = rf"(?:{'|'.join(_WRITINGS)})"
+_DIGESTS = ("summary", "recap", "overview", "rundown", "breakdown", "link")
+_FRAMINGS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (_ASKER_ROLES,
+     rf"\b(?:i'?m|i am)\s+(?:an?\s+)?(?:[\w-]+\s+){{0,2}}?{_ASKER_ROLE}\b(?:\s+here\b)?"),
+    (_ASKER_ROLES,
+     rf"(?:^|(?<=[,.;:!?]))\s*(?:(?!(?:the|a|an)\b)[\w-]+\s+){{0,2}}{_ASKER_ROLE}\s+here\b"),
     # where the asker greets from ("greetings from Dakar"), who forwarded what follows
-    r"|\b(?:greetings|hello|hi|hey)\s+(?:all\s+|everyone\s+)?from\s+[^,;:.!?\n]*"
-    r"|\bforwarded\s+(?:message|from)\b[^:\n]*:"
-    rf"|\b(?:i'?m\s+|i am\s+)?(?:working|writing)\s+(?:on\s+)?(?:an?|my|our)\s+(?:[\w-]+\s+)?"
-    rf"{_WRITING}\b(?:\s+(?:about|on)\b)?"
-    rf"|\b(?:for|in)\s+(?:my|our)\s+(?:[\w-]+\s+)?(?:{_WRITING}|editor)\b"
-    rf"|\basking\s+for\s+(?:an?|my|our)\s+{_WRITING}\b"
-    r"|\b(?:i\s+)?need\s+(?:the\s+|a\s+|an\s+)?(?:date|info|details|source|quote|background"
-    r"|context)\b"
-    r"|\b(?:is\s+)?(?:every\s?one|every\s?body|people|ppl|they)(?:'s|\s+are|\s+is)?"
-    r"\s+saying(?:\s+that)?\b|\b(?:i|we)\s+(?:heard|read|saw)\s+that\b"
-    r"|\b(?:someone|somebody)\s+(?:said|says|told me)(?:\s+that)?\b"
-    r"|\brumou?r\s+has\s+it(?:\s+that)?\b"
+    (("from",), r"\b(?:greetings|hello|hi|hey)\s+(?:all\s+|everyone\s+)?from\s+[^,;:.!?\n]*"),
+    (("forwarded",), r"\bforwarded\s+(?:message|from)\b[^:\n]*:"),
+    (("working", "writing"),
+     rf"\b(?:i'?m\s+|i am\s+)?(?:working|writing)\s+(?:on\s+)?(?:an?|my|our)\s+(?:[\w-]+\s+)?"
+     rf"{_WRITING}\b(?:\s+(?:about|on)\b)?"),
+    ((*_WRITINGS, "editor"), rf"\b(?:for|in)\s+(?:my|our)\s+(?:[\w-]+\s+)?(?:{_WRITING}|editor)\b"),
+    (("asking",), rf"\basking\s+for\s+(?:an?|my|our)\s+{_WRITING}\b"),
+    (("need",), r"\b(?:i\s+)?need\s+(?:the\s+|a\s+|an\s+)?(?:date|info|details|source|quote"
+                r"|background|context)\b"),
+    (("saying",), r"\b(?:is\s+)?(?:every\s?one|every\s?body|people|ppl|they)(?:'s|\s+are|\s+is)?"
+                  r"\s+saying(?:\s+that)?\b"),
+    (("that",), r"\b(?:i|we)\s+(?:heard|read|saw)\s+that\b"),
+    (("someone", "somebody"), r"\b(?:someone|somebody)\s+(?:said|says|told me)(?:\s+that)?\b"),
+    (("rumour", "rumor"), r"\brumou?r\s+has\s+it(?:\s+that)?\b"),
     # asking for a digest or a source of what follows: the answer is one, cited
-    r"|\b(?:(?:give|send)\s+me\s+|(?:i\s+)?need\s+)?an?\s+(?:quick\s+|short\s+|brief\s+)?"
-    r"(?:summary|recap|overview|rundown|breakdown|link)\s+(?:of|on|about|to|for)\b"
-    r"|\b(?:summari[sz]e|sum\s+up)\b"
-    r"|^\s*(?:a\s+)?sources?\s+(?:for|on|about)\b|[-—–:,]\s*sources?\s*\??\s*$"
-    r"|\b(?:got|have|any)\s+(?:a\s+)?(?:source|link)s?\s+(?:for|on|about)\b"
+    (_DIGESTS, rf"\b(?:(?:give|send)\s+me\s+|(?:i\s+)?need\s+)?an?\s+(?:quick\s+|short\s+"
+               rf"|brief\s+)?(?:{'|'.join(_DIGESTS)})\s+(?:of|on|about|to|for)\b"),
+    (("sum",), r"\b(?:summari[sz]e|sum\s+up)\b"),
+    (("source",), r"^\s*(?:a\s+)?sources?\s+(?:for|on|about)\b"),
+    (("source",), r"[-—–:,]\s*sources?\s*\??\s*$"),
+    (("source", "link"), r"\b(?:got|have|any)\s+(?:a\s+)?(?:source|link)s?\s+(?:for|on|about)\b"),
     # where the asker saw what the question is about: "just saw a video on tiktok"
-    r"|\b(?:(?:just|i|we)\s+)?(?:saw|seen|read|watched|heard|found|came\s+across)\b"
-    r"[^,.;:?!\n]{0,30}?\bon\s+(?:tiktok|twitter|telegram|facebook|youtube|instagram"
-    r"|insta|whatsapp|reddit|discord|snapchat|social\s+media|my\s+feed|the\s+news"
-    r"|the\s+radio)\b"
+    (("tiktok", "twitter", "telegram", "facebook", "youtube", "insta", "whatsapp", "reddit",
+      "discord", "snapchat", "social", "feed", "news", "radio"),
+     r"\b(?:(?:just|i|we)\s+)?(?:saw|seen|read|watched|heard|found|came\s+across)\b"
+     r"[^,.;:?!\n]{0,30}?\bon\s+(?:tiktok|twitter|telegram|facebook|youtube|instagram"
+     r"|insta|whatsapp|reddit|discord|snapchat|social\s+media|my\s+feed|the\s+news"
+     r"|the\s+radio)\b"),
     # asking which side of a disagreement to believe: the sides are the question
-    r"|\b(?:who|which\s+(?:one|side|version|account|story))(?:'s|\s+is|\s+was)\s+"
-    r"(?:right|correct|true|telling\s+the\s+truth|lying)\b"
-    r"|\bwho\s+(?:do|should|can)\s+(?:i|we|you)\s+(?:believe|trust)\b"
+    (("right", "correct", "true", "truth", "lying"),
+     r"\b(?:who|which\s+(?:one|side|version|account|story))(?:'s|\s+is|\s+was)\s+"
+     r"(?:right|correct|true|telling\s+the\s+truth|lying)\b"),
+    (("believe", "trust"), r"\bwho\s+(?:do|should|can)\s+(?:i|we|you)\s+(?:believe|trust)\b"),
     # list markers ("1) who attacked 2) when") and "the whole X thing"
-    r"|(?:^|(?<=\s))\d{1,2}\)(?=\s)|(?m:^\s*(?:\d{1,2}[.)]|[a-z]\)|[-*•]|q\d{0,2}\s*:)(?=\s))"
-    r"|(?<=[.?!]\s)q\d{1,2}\s*:(?=\s)|\bthe\s+whole\b(?=(?:\s+[\w-]+){1,2}"
-    r"\s+thing\b)|(?<=\w)\s+thing\b(?=\s*[?!.]*\s*$)", re.IGNORECASE)
+    ((")",), r"(?:^|(?<=\s))\d{1,2}\)(?=\s)"),
+    ((".", ")", "-", "*", "•", "q"), r"(?m:^\s*(?:\d{1,2}[.)]|[a-z]\)|[-*•]|q\d{0,2}\s*:)(?=\s))"),
+    (("q",), r"(?<=[.?!]\s)q\d{1,2}\s*:(?=\s)"),
+    (("whole",), r"\bthe\s+whole\b(?=(?:\s+[\w-]+){1,2}\s+thing\b)"),
+    (("thing",), r"(?<=\w)\s+thing\b(?=\s*[?!.]*\s*$)"),
+)
+_FRAMING = re.compile("|".join(pattern for _, pattern in _FRAMINGS), re.IGNORECASE)
+_FRAMING_HINTS = frozenset(hint for hints, _ in _FRAMINGS for hint in hints)
 # A question word's clitic typed without its apostrophe ("whyd", "whod", "whatll"): the
 # apostrophe put back, so the question word is read ("why'd").
 _CLITIC = re.compile(r"(?<![\w'’])(why|what|who|how|where|when)(d|ll|re|ve)(?![\w'’])",
@@ -238,51 +256,9 @@ def strip_emoji(text: str) -> str:
                    else c for c in text)
 
 
-def _required(items: Any) -> frozenset[str] | None:
-    """Texts one of which every match of the parsed pattern `items` holds (case-folded), or
-    None when that cannot be told: of the texts each required part gives (a run of literal
-    characters, a group, every branch of an alternation, a repeat taken at least once, a
-    set of characters), those whose shortest text is longest."""
-    found: list[frozenset[str]] = []
-    run = ""
-    for op, av in items:
-        if op is _constants.LITERAL:
-            run += chr(av).casefold()
-            continue
-        if run:
-            found.append(frozenset({run}))
-            run = ""
-        texts = _required_of(op, av)
-        if texts:
-            found.append(texts)
-    if run:
-        found.append(frozenset({run}))
-    return max(found, key=lambda texts: min(map(len, texts)), default=None)
-
-
-def _required_of(op: object, av: Any) -> frozenset[str] | None:
-    """`_required` of one part of a parsed pattern."""
-    if op is _constants.SUBPATTERN:
-        return _required(av[-1])
-    if op is _constants.BRANCH:
-        branches = [_required(branch) for branch in av[1]]
-        held = [texts for texts in branches if texts is not None]
-        return frozenset().union(*held) if len(held) == len(branches) else None
-    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and av[0] >= 1:
-        return _required(av[2])
-    if op is _constants.IN and all(kind is _constants.LITERAL for kind, _ in av):
-        return frozenset(chr(code).casefold() for _, code in av)
-    return None
-
-
-# Texts one of which every framing holds (read from _FRAMING itself): a message with none
-# skips the long pattern.
-_FRAMING_HINTS = _required(_parser.parse(_FRAMING.pattern, _FRAMING.flags))
-
-
 def _framing_removed(text: str) -> str:
     folded = text.casefold()
-    if _FRAMING_HINTS is not None and not any(hint in folded for hint in _FRAMING_HINTS):
+    if not any(hint in folded for hint in _FRAMING_HINTS):
         return text
     return _FRAMING.sub(" ", text)
 

@@ -18,13 +18,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from index.analyze import analyze, fold
+from index.dates import MONTH_INTRODUCERS, MONTH_NUMBER, MONTHS, MONTHS_FR
 from index.query import Concept, DateRange, Query
 
 if TYPE_CHECKING:
     from index.rank import Hit, PassageView
 
 __all__ = [
-    "MONTHS",
     "YEAR",
     "about_period",
     "date_words",
@@ -39,8 +39,9 @@ _RELATED_TO = frozenset("before after since until till prior following avant apr
 _RELATION_WORDS = 3  # how far before the period such a word is looked for
 _A_YEAR = 360  # days: a period this long or longer is a year or more, not months of one
 # A passage's years that run on to its present: "since 2013", "(August 2022–present)".
-_OPEN_ENDED = re.compile(r"\b(?:since|depuis)\s+(?:\w+\s+)?(?:1[89]|2[01])\d\d\b"
-                         r"|\b(?:1[89]|2[01])\d\d\s*[-–—]\s*(?:present|today|now)\b")
+_YEAR_DIGITS = r"(?:1[89]|2[01])\d\d"  # a year a passage may name: 1800 to 2199
+_OPEN_ENDED = re.compile(rf"\b(?:since|depuis)\s+(?:\w+\s+)?{_YEAR_DIGITS}\b"
+                         rf"|\b{_YEAR_DIGITS}\s*[-–—]\s*(?:present|today|now)\b")
 
 
 def of_another_time(query: Query, hits: Sequence[Hit], passages: PassageView) -> bool:
@@ -145,16 +146,10 @@ def date_words(query: Query, known: Sequence[Concept]) -> frozenset[str]:
     return dated if len(dated) < len(known) else frozenset()
 
 
-MONTHS = ("january february march april may june july august september october november "
-           "december").split()
-_MONTHS_FR = ("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre "
-              "decembre").split()
 _MONTH_TERMS = tuple(frozenset(analyze(f"{en} {fr}")) for en, fr in
-                     zip(MONTHS, _MONTHS_FR, strict=True))
-_MONTH_NUMBER = {name: i + 1 for names in (MONTHS, _MONTHS_FR) for i, name in enumerate(names)}
-_MONTH_NUMBER.update({name[:3]: i + 1 for i, name in enumerate(MONTHS)})
+                     zip(MONTHS, MONTHS_FR, strict=True))
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b")
-YEAR = re.compile(r"\b(1[89]\d\d|2[01]\d\d)\b")
+YEAR = re.compile(rf"\b({_YEAR_DIGITS})\b")
 _DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er)?\b")
 
 
@@ -168,7 +163,7 @@ def parse_date(text: str) -> dt.date | None:
     if year is None:
         return None
     words = re.findall(r"[a-z]+", folded)
-    month = next((_MONTH_NUMBER[w] for w in words if w in _MONTH_NUMBER), 1)
+    month = next((MONTH_NUMBER[w] for w in words if w in MONTH_NUMBER), 1)
     day = _DAY.search(folded.replace(year[1], " "))
     return _safe_date(int(year[1]), month, int(day[1]) if day and month else 1)
 
@@ -233,19 +228,18 @@ def _months_between(start: dt.date, end: dt.date) -> set[int]:
     return {(start.month - 1 + i) % 12 + 1 for i in range(min(count, 11) + 1)}
 
 
-_MONTH_WORDS = "|".join(MONTHS + _MONTHS_FR)
+_MONTH_WORDS = "|".join(MONTHS + MONTHS_FR)
 # A month named as a date: "6 October", "October 6", "in October", "October 2023",
 # "en octobre" (not "may" or "march" as words of their own), or "October to December".
 _MONTH_DATE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:of\s+)?(?P<a>{_MONTH_WORDS})\b"
-    rf"|\b(?:in|early|late|mid|by|since|until|from|between|during|on|en|debut|fin|mi|depuis)"
-    rf"\s+(?P<b>{_MONTH_WORDS})\b"
-    rf"|\b(?P<c>{_MONTH_WORDS})\s+(?:\d{{1,2}}\b|(?:1[89]|2[01])\d\d\b)")
+    rf"|\b(?:{'|'.join(MONTH_INTRODUCERS)})\s+(?P<b>{_MONTH_WORDS})\b"
+    rf"|\b(?P<c>{_MONTH_WORDS})\s+(?:\d{{1,2}}\b|{_YEAR_DIGITS}\b)")
 _MONTH_SPAN = re.compile(rf"\b(?P<a>{_MONTH_WORDS})\s*(?:and|to|through|until|-|–|et|au|a)\s*"
                          rf"(?P<b>{_MONTH_WORDS})\b")
 
 
 def _months_named(text: str) -> set[int]:
     """The months a folded text names as dates, as numbers."""
-    return {_MONTH_NUMBER[name] for pattern in (_MONTH_DATE, _MONTH_SPAN)
+    return {MONTH_NUMBER[name] for pattern in (_MONTH_DATE, _MONTH_SPAN)
             for m in pattern.finditer(text) for name in m.groupdict().values() if name}

@@ -54,9 +54,10 @@ import numpy.typing as npt
 
 from index import lexicon, period, proximity
 from index.analyze import analyze, fold
+from index.dates import MONTH_NAMES
 from index.engine import BM25
 from index.lexicon import is_dictionary_word
-from index.period import MONTHS, YEAR, parse_date
+from index.period import YEAR, parse_date
 from index.query import TYPED, Concept, Query
 
 __all__ = [
@@ -305,10 +306,13 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
     return strict + [h for h in near if h.score >= params.companion_ratio * best]
 
 
+# Words asking for a count: "how many", "how much", "the number of", "death toll",
+# "combien (de)".
+_COUNT_WORDS = r"how\s+(?:many|much)|number\s+of|combien(?:\s+de\b|\s+d')?|toll"
 # "How many people were displaced?": reports give the number ("600,000 have been
 # displaced") and leave the word for people out.
-_COUNTED_PEOPLE = re.compile(r"\b(?:how\s+many|combien\s+de|combien\s+d')\s*"
-                             r"(?P<noun>people|persons|individuals|personnes|gens)\b")
+_COUNTED_PEOPLE = re.compile(
+    rf"\b(?:{_COUNT_WORDS})\s*(?P<noun>people|persons|individuals|personnes|gens)\b")
 
 
 def _counted_people(query: Query, known: Sequence[_Weighed]) -> frozenset[str]:
@@ -778,15 +782,13 @@ def _positions(text: str, concepts: Sequence[Concept]) -> dict[str, tuple[int, .
     return where
 
 
-_COUNT_ASKED = re.compile(r"\bhow\s+(?:many|much)\b|\bnumber\s+of\b|\bcombien\b|\btoll\b",
-                          re.IGNORECASE)
-_MONTH = "|".join(MONTHS + [m[:3] for m in MONTHS])
+_COUNT_ASKED = re.compile(rf"\b(?:{_COUNT_WORDS})\b", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\d.,])(?:\d[\d,.]*\d|\d)(?![\d.,]?\d)"
                      r"|\b(?:dozens?|scores|hundreds?|thousands?|millions?|two|three|four|five"
                      r"|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b")
-_MONTH_BEFORE = re.compile(rf"(?:{_MONTH})\s*$")  # "25 July": the number is a day
+_MONTH_BEFORE = re.compile(rf"(?:{MONTH_NAMES})\s*$")  # "25 July": the number is a day
 # After a number: a date ("25 July") or a duration ("ten years"), not a count of things.
-_NOT_COUNTED = re.compile(rf"\s+(?:{_MONTH}|years?|months?|weeks?|days?|hours?|decades?)\b")
+_NOT_COUNTED = re.compile(rf"\s+(?:{MONTH_NAMES}|years?|months?|weeks?|days?|hours?|decades?)\b")
 
 
 def _asks_a_count(query: Query) -> bool:

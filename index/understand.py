@@ -40,7 +40,7 @@ from rapidfuzz import fuzz, process
 
 from index import lexicon, phrases
 from index.analyze import STOPWORDS, analyze, expand, fold, is_acronym, is_shouted, stem
-from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, find_dates, written_dates
+from index.dates import MONTH_NUMBER, MONTHS_EN_OF_FR, YEAR_DIGITS, find_dates, written_dates
 from index.describe import SUBORDINATING, Descriptions
 from index.french import (
     COGNATE_WEIGHT,
@@ -602,19 +602,36 @@ def _phrase(reading: _Reading, words: Sequence[_Word], i: int, n: int) -> str:
 
 
 def _read_alias(reading: _Reading, words: Sequence[_Word], i: int) -> int:
-    """An alias-table name starting at word i: its concept, and how many words it took."""
-    longest = min(reading.aliases.max_name_words(), MAX_PHRASE_WORDS, len(words) - i)
-    for n in range(longest, 0, -1):
-        phrase = _phrase(reading, words, i, n)
-        entry = reading.aliases.lookup(phrase)
+    """An alias-table name starting at word i, as written (`_alias_at`) or in another
+    transliteration (`_alias_spelt_otherwise_at`): its concept, and how many words it took."""
+    found = _alias_at(reading, words, i) or _alias_spelt_otherwise_at(reading, words, i)
+    if found is None:
+        return 0
+    n, entry = found
+    for concept in _alias_concept(reading, _phrase(reading, words, i, n), entry):
+        reading.add(concept)
+    return n
+
+
+_AliasAt = tuple[int, AliasEntryLike]  # how many words from i a name takes, and its entry
+
+
+def _alias_at(reading: _Reading, words: Sequence[_Word], i: int) -> _AliasAt | None:
+    """The longest alias-table name starting at word i, other than a common word alone or
+    function words only ("is it")."""
+    for n in range(_most_name_words(reading, words, i), 0, -1):
+        entry = reading.aliases.lookup(_phrase(reading, words, i, n))
         if entry is None or (n == 1 and _is_common_word(reading, words[i])):
             continue
         if n > 1 and all(w.folded in _ENGLISH_FUNCTION for w in words[i:i + n]):
             continue
-        for concept in _alias_concept(reading, phrase, entry):
-            reading.add(concept)
-        return n
-    return _read_alias_spelt_otherwise(reading, words, i)
+        return n, entry
+    return None
+
+
+def _most_name_words(reading: _Reading, words: Sequence[_Word], i: int, more: int = 0) -> int:
+    """How many words from i a name of the table (`more` words longer) could take."""
+    return min(reading.aliases.max_name_words() + more, MAX_PHRASE_WORDS, len(words) - i)
 
 
 DESCRIBED_WEIGHT = 0.6  # an entry's names for the words that describe it (index.describe)
@@ -756,9 +773,8 @@ def _phrase_of(reading: _Reading, span: Sequence[_Word], a: int, b: int) -> str:
 
 def _alias_words(reading: _Reading, words: Sequence[_Word], i: int) -> int:
     """How many words from i an alias-table name takes (0: none)."""
-    longest = min(reading.aliases.max_name_words(), MAX_PHRASE_WORDS, len(words) - i)
-    return next((n for n in range(longest, 0, -1)
-                 if reading.aliases.lookup(_phrase(reading, words, i, n)) is not None), 0)
+    found = _alias_at(reading, words, i)
+    return found[0] if found else 0
 
 
 def _describing_terms(span: Sequence[_Word]) -> list[str]:
@@ -800,28 +816,26 @@ _LONG_NAME_WORDS = 3        # names this long are compared by spelling, not only
 _LONG_NAME_SIMILARITY = 88  # rapidfuzz ratio between folded names
 
 
-def _read_alias_spelt_otherwise(reading: _Reading, words: Sequence[_Word], i: int) -> int:
+def _alias_spelt_otherwise_at(reading: _Reading, words: Sequence[_Word], i: int
+                              ) -> _AliasAt | None:
     """A long alias-table name in another transliteration ("Jama'atu Ahlis Sunna lid
     Da'awati wal-Jihad"): compared by spelling, starting at a word the index lacks."""
     first = words[i]
     if not (first.capitalised or first.acronym) or _in_index(first, reading.vocabulary):
-        return 0
+        return None
     names = _long_names(reading.aliases)
     if not names:
-        return 0
-    longest = min(reading.aliases.max_name_words() + 1, MAX_PHRASE_WORDS, len(words) - i)
-    for n in range(longest, _LONG_NAME_WORDS - 1, -1):
-        phrase = _phrase(reading, words, i, n)
-        found = process.extractOne(" ".join(w.folded for w in words[i:i + n]), names,
+        return None
+    for n in range(_most_name_words(reading, words, i, more=1), _LONG_NAME_WORDS - 1, -1):
+        typed = [w.folded for w in words[i:i + n]]
+        found = process.extractOne(" ".join(typed), names,
                                    scorer=fuzz.ratio, score_cutoff=_LONG_NAME_SIMILARITY)
         entry = reading.aliases.lookup(found[0]) if found else None
         if entry is None:
-            entry = _named_in_part(reading.aliases, [w.folded for w in words[i:i + n]])
+            entry = _named_in_part(reading.aliases, typed)
         if entry is not None:
-            for concept in _alias_concept(reading, phrase, entry):
-                reading.add(concept)
-            return n
-    return 0
+            return n, entry
+    return None
 
 
 def _named_in_part(aliases: AliasLookup, typed: Sequence[str]) -> AliasEntryLike | None:
@@ -1253,7 +1267,7 @@ def _in_index(word: _Word, vocabulary: Vocabulary) -> bool:
 
 
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|e)$")
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_YEAR = re.compile(rf"^{YEAR_DIGITS}$")
 YEAR_WEIGHT = 0.7  # a year as a search word: passages often leave it to their section
 
 

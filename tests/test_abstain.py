@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pytest
 
 from index.analyze import analyze
 from index.engine import BM25
@@ -634,10 +635,13 @@ def _count_question(question: str, *concepts: Concept) -> Query:
     return Query(question, cleaned=question, concepts=concepts)
 
 
-def test_the_people_counted_by_how_many_need_not_be_in_the_passage() -> None:
+@pytest.mark.parametrize("question", [
+    "How many people were displaced?",
+    "What is the number of people displaced?",  # any words asking a count (rank._COUNT_WORDS)
+])
+def test_the_people_counted_by_how_many_need_not_be_in_the_passage(question: str) -> None:
     passages = Passages(DISPLACED)
-    query = _count_question("How many people were displaced?", concept("people"),
-                            concept("displaced"))
+    query = _count_question(question, concept("people"), concept("displaced"))
     ranking = rank(query, passages.engine, passages, limit=5, params=PARAMS)
     assert not ranking.abstained
     assert passages.docs[ranking.hits[0].index].key == "d"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -225,16 +226,25 @@ def test_news_corpus_is_deterministic_and_free_of_seed_names(tmp_path: Path) -> 
     assert check_free_of_seed_names([SEEDS / "000_3c97b537fcf85c00.txt"])  # the check bites
 
 
-# The seeds' index (engine params checksum: vocabulary, arrays, BM25 parameters) for each
-# PIPELINE_VERSION. A saved generation is rebuilt at start only when the corpus fingerprint,
-# which holds the version, changes: an index built by older code would otherwise keep serving.
-SEEDS_INDEX_DIGEST = {5: "670c56e867cbf8154d720d89d3aa71f4aad01982b65d9b2ec8bbd30d5b69ea1b"}
+# The seeds' index (the engine's checksum - vocabulary, arrays, BM25 parameters - and what
+# each passage stores beside its text: its event dates) for each PIPELINE_VERSION. A saved
+# generation is rebuilt at start only when the corpus fingerprint, which holds the version,
+# changes: an index built by older code would otherwise keep serving.
+SEEDS_INDEX_DIGEST = {6: "5e15d266e5e0c9c8d2c71993a2672ba7c0df552baf0b9cf7a12376b9e073429d"}
+
+
+def _seeds_index_digest(service: Service, params: Path) -> str:
+    checksum = json.loads(params.read_text(encoding="utf-8"))["checksum"]
+    snapshot = service._snapshot
+    stored = [(chunk.text, chunk.event_dates)
+              for chunk in (snapshot.chunks[i] for i in range(len(snapshot.chunks)))]
+    return hashlib.sha256(json.dumps([checksum, stored]).encode()).hexdigest()
 
 
 async def test_what_is_indexed_changes_only_with_the_pipeline_version(
         service: Service, tmp_path: Path) -> None:
     params = tmp_path / "data" / "index" / f"gen-{service.generation}" / "params.json"
-    digest = json.loads(params.read_text(encoding="utf-8"))["checksum"]
+    digest = _seeds_index_digest(service, params)
     assert SEEDS_INDEX_DIGEST.get(build.PIPELINE_VERSION) == digest, (
         "the seeds' index changed: bump index.build.PIPELINE_VERSION (saved generations are "
         f"then rebuilt at start) and record {digest!r} for it here")

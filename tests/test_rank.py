@@ -18,7 +18,6 @@ from index.rank import (
     ABSTAIN_UNKNOWN_NAME,
     Ranking,
     RankParams,
-    parse_date,
     rank,
 )
 
@@ -309,19 +308,6 @@ def test_boosts_are_bounded(small: Passages) -> None:
     boosted = ask(small, query(*q.concepts, defines="JNIM", dates=(period,), wants_recent=True))
     limit = 1 + PARAMS.date_boost + PARAMS.recent_boost + 2 * PARAMS.define_boost
     assert all(base[h.index] <= h.score <= limit * base[h.index] for h in boosted.hits)
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("05 August 2024", dt.date(2024, 8, 5)),
-    ("2024-02-20", dt.date(2024, 2, 20)),
-    ("August 2024", dt.date(2024, 8, 1)),
-    ("juin 2025", dt.date(2025, 6, 1)),
-    ("June 2nd, 2025", dt.date(2025, 6, 2)),
-    ("no date", None),
-    ("", None),
-])
-def test_parse_date(text: str, expected: dt.date | None) -> None:
-    assert parse_date(text) == expected
 
 
 # ----- off-topic words (#10, second round) ---------------------------------------------
