@@ -669,9 +669,12 @@ def _on_subject(query: Query, hits: list[Hit], passages: PassageView, params: Ra
     if (len(hits) <= PAGE or hits[0].companion or not (sides or parties)
             or params.sides_share <= 0):
         return hits
+    text = query.cleaned or query.question
+    concepts = content_concepts(query)
     typed = frozenset().union(*sides)
-    subject = _subject(query, hits[0], passages, frozenset(
-        t for c in content_concepts(query) if c.typed in typed for t in c.terms))
+    written = _held_in(text, concepts, [(0, len(text))])[0]  # not a part read of a name
+    subject = [c for c in _subject(query, hits[0], passages, frozenset(
+        t for c in concepts if c.typed in typed for t in c.terms)) if c.typed in written]
     if not subject:
         return hits
     doc = passages.doc_key_of(hits[0].index)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.query import Query
+from index.query import Alternative, Concept, Query
 from index.rank import (
     Hit,
     Ranking,
@@ -614,3 +614,20 @@ def test_a_doubt_outranks_a_mere_however_as_a_claims_counter() -> None:
               concepts=(concept("Wagner", name=True), concept("Mali", name=True)))
     ordered = _countered(q, hits_of(0, 1, 2, 3), passages.engine, passages, PARAMS)
     assert [h.index for h in ordered] == [0, 1, 3, 2]
+
+
+def test_the_sides_subject_is_what_the_question_writes_not_a_part_read_of_a_name() -> None:
+    """A concept read from part of a name ("FAMa: forces") is not a name the question
+    writes: a side passage lacking it keeps its place."""
+    passages = Passages([
+        Doc("t", "Malian forces and rebels fought at Tinzaouatene; the rebels won."),
+        Doc("t", "The rebels said the Malian army lost at Tinzaouatene."),
+        Doc("u", "Malian forces and rebels met in Anefis."),
+    ])
+    question = "rebels vs FAMa at Tinzaouatene: who lost more?"
+    words = (concept("rebels"), concept("FAMa", name=True),
+             Concept("FAMa: forces", (Alternative("forc", 0.5, "alias"),), is_name=True),
+             concept("Tinzaouatene", name=True), concept("lost"))
+    q = Query(question, cleaned=question, concepts=words)
+    assert [h.index for h in _on_subject(q, hits_of(0, 1, 2, 2), passages, PARAMS)][:2] == \
+        [0, 1]
