@@ -163,6 +163,8 @@ def test_a_noisy_message_finds_its_clean_questions_top_passage(
 @pytest.mark.parametrize(("typed", "kept"), [
     ("[Forwarded from Sahel News]\nwho controls Kidal?", "who controls Kidal?"),
     ("Forwarded from Sahel News\nwho controls Kidal?", "who controls Kidal?"),
+    ("Forwarded from Sahel News: who controls Kidal?", "who controls Kidal?"),  # one line
+    ("[Forwarded from Sahel News] who controls Kidal?", "who controls Kidal?"),
     ("----- Forwarded message -----\nwho controls Kidal?", "who controls Kidal?"),
     ("Replying to @desk: who controls Kidal?", "who controls Kidal?"),
     ("[09:15] sam: who controls Kidal?", "who controls Kidal?"),
