@@ -64,7 +64,8 @@ _URL = re.compile(r"<?(?:https?://\S+|www\.\S+|(?<![\w@.])(?:[a-z0-9-]+\.)+[a-z]
 _TIME = r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
 _DAY = r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}"
 _STAMP = rf"\[\s*(?:{_DAY}),?\s*(?:{_TIME})?\s*\]|\[\s*{_TIME}\s*\]"
-_AUTHOR = r"[^\s:,\[\]]+(?:\s[^\s:,\[\]?]+){0,2}\s*:"
+_AUTHOR = (r"(?!(?:who|what|when|where|why|how|which|is|are|was|were|did|does|do)\b)"
+           r"[^\s:,\[\]]+(?:\s[^\s:,\[\]?]+){0,2}\s*:")
 _APP_MARKS = re.compile(
     rf"\[forwarded\s+(?:message\s+)?from\b[^\n\]]*\]"
     rf"|(?m:^[ \t]*forwarded\s+(?:message\s+)?from\b[^\n?:]*\n)"
@@ -82,9 +83,6 @@ _STRUCK = re.compile(r"~~[^~\n]*~~")
 _MARKUP = re.compile(r"\*\*|__|`+|\|\||~~")
 # An emoji shortcode as Discord and Slack write it: ":thinking:", ":flag_ml:", ":+1:".
 _SHORTCODE = re.compile(r"(?<![\w:])(?::[a-z0-9_+-]{2,40}:)+(?!\w)", re.IGNORECASE)
-# Hashtags filing a message before its question ("#breaking #sahel who attacked ...").
-_OPENING_TAGS = re.compile(r"^\s*(?:#\w+\s+)+(?=(?:what|who|whom|whose|when|where|why|how"
-                           r"|which|is|are|was|were|did|does|do|can|could)\b)", re.IGNORECASE)
 # A greeting's addressee, after a greeting ("salam alaykum brothers", "bonjour à tous").
 _ADDRESSEE = re.compile(
     r"^(\W*(?:hi|hey|hello|salut|bonjour|bonsoir|coucou|salam|salaam|[\w-]*salamu?\s+"
@@ -338,8 +336,6 @@ _APP_HINTS = frozenset("[]:()*_`|~‽¿¡\n-")
 def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     """The question without chat noise; "" when nothing but noise was said."""
     text = _links_removed(_SIGN_OFF.sub("", _app_marks_removed(text)))
-    if text.lstrip().startswith("#"):
-        text = _OPENING_TAGS.sub("", text)
     text = _HASH.sub("", _TRAILING_TAGS.sub("", text))
     greeted = _ADDRESSEE.match(text)
     if greeted is not None:
