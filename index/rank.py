@@ -858,6 +858,10 @@ _RESPONDENT = re.compile(
     rf"(?P<i>{_PARTY})(?=\s+(?:and|or|et|ou)\b|[?!.,;:]|$)",
     re.IGNORECASE)
 _CONCEDED = "bi"  # the groups of _RESPONDENT naming a party asked to confirm or deny
+# The groups where the question asks to hear from whoever it names ("what did the soldiers
+# say"); in the others ("the attack reported", "the toll's count") only an actor (a name,
+# a camp's word) is a party.
+_ASKED = "abcde"
 # Words naming who reports rather than a party ("the two sources", "different outlets").
 _REPORTERS = frozenset(analyze("source sources outlet outlets report reports media different "
                                "two both each other side sides critics analysts experts "
@@ -900,7 +904,9 @@ def _respondents(query: Query) -> list[_Party]:
 
     for match in _RESPONDENT.finditer(text):
         group = next(g for g in "abcdefghi" if match.group(g) is not None)
-        add(_party_terms(text, concepts, match.span(group)),
+        span = match.span(group)
+        add(_party_terms(text, concepts, span) if group in _ASKED else _actor_terms(
+            [c for c in concepts if c.typed in _held_in(text, concepts, [span])[0]]),
             "conceding" if group in _CONCEDED else "saying")
     for terms in _named_parties(query, concepts):
         add(terms, "saying")

@@ -327,13 +327,15 @@ def test_a_party_speaks_when_it_is_the_subject_of_a_verb_of_saying(text: str,
     ("the government's version and the rebels' version", [{"govern"}, {"rebel"}]),
     ("Lavrov's own words", [{"lavrov"}]),
     ("Wagner says it won, critics say it lost", [{"wagner"}]),  # critics report
+    ("When was the attack reported?", []),            # only an actor is a party there
+    ("what was the attack's toll?", []),
 ])
 def test_the_parties_a_question_asks_to_hear_from(question: str,
                                                   parties: list[set[str]]) -> None:
     """Each party by its own terms and those of its camp (`CAMPS`), in question order."""
     words = tuple(concept(w, name=w[0].isupper()) for w in
                   "army rebels two sources soldiers government Lavrov Diop Tuareg Wagner "
-                  "fighters critics".split())
+                  "fighters critics attack toll".split())
     found = _respondents(Query(question, cleaned=question, concepts=words))
     assert len(found) == len(parties)
     assert all(own <= set(p.terms) for own, p in zip(parties, found, strict=True))
