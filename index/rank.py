@@ -11,6 +11,11 @@ gets a passage for each side on the first page, after the best hit, which stays 
 question asking what a party says ("..., and does Mali confirm it?", "is that true? what did
 the army say") gets a passage where that party speaks right after the best hit, from the
 claim's own report when no kept passage has one; "how many…?" wants passages giving a count.
+A party is heard by every word of its camp (`CAMPS`: "Bamako" speaks where "Mali's army has
+admitted"); a side's passage speaks of the sides' subject (`_on_subject`); one party's claim
+brings the passage of its report that disputes it (`_countered`); a question framing a
+disagreement without naming its parties ("what does each side say?") hears two camps
+(`_other_voice`).
 
 Abstention never compares a raw BM25 score with a fixed floor (raw scores grow with the
 corpus). A passage is kept when
