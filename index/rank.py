@@ -682,13 +682,10 @@ def _on_subject(query: Query, hits: list[Hit], passages: PassageView, params: Ra
         t for c in concepts if c.typed in typed for t in c.terms)) if c.typed in written]
     if not subject:
         return hits
-    doc = passages.doc_key_of(hits[0].index)
-
-    def on_subject(hit: Hit) -> bool:  # or, in the same report, a party asked for speaks
+    def on_subject(hit: Hit) -> bool:  # or a party the question asks for speaks there
         held = passages.terms_of(hit.index)
-        return all(c.terms & held for c in subject) or (
-            passages.doc_key_of(hit.index) == doc
-            and any(_speaks(passages.text_of(hit.index), party) for party in parties))
+        return all(c.terms & held for c in subject) or any(
+            _speaks(passages.text_of(hit.index), party) for party in parties)
 
     order = list(hits)
     for slot in range(1, PAGE):
@@ -952,7 +949,12 @@ def _named_parties(query: Query, concepts: Sequence[Concept]) -> list[frozenset[
         typed = _held_in(text, concepts, [(0, len(text))])[0]
         parties = [terms for c in concepts
                    if c.typed in typed and (terms := _actor_terms([c], names=False))]
+        if len(parties) > _FRAMED_PARTIES:  # "Did Wagner beat the jihadists in Mali?":
+            return []                       # which of them are the sides is not told
     return parties
+
+
+_FRAMED_PARTIES = 2  # actors beside a frame of disagreement that can be its sides
 
 
 # A yes/no question opening with its subject: "Was Wagner effective...?", "Did the CMA...".

@@ -633,3 +633,15 @@ def test_the_sides_subject_is_what_the_question_writes_not_a_part_read_of_a_name
     q = Query(question, cleaned=question, concepts=words)
     assert [h.index for h in _on_subject(q, hits_of(0, 1, 2, 2), passages, PARAMS)][:2] == \
         [0, 1]
+
+
+def test_more_than_two_actors_beside_a_frame_are_not_all_sides() -> None:
+    """"Did Wagner beat the jihadists in Mali? both sides": three actors, which two are the
+    sides is not told; the yes/no question's subject is heard."""
+    words = (concept("Wagner", name=True), concept("beat"), concept("jihadists"),
+             concept("Mali", name=True))
+    question = "Did Wagner beat the jihadists in Mali? both sides"
+    found = _respondents(Query(question, cleaned=question, concepts=words))
+    assert len(found) == 1 and "wagner" in found[0].terms
+    two = "Wagner and the jihadists: both sides"
+    assert len(_respondents(Query(two, cleaned=two, concepts=words))) == 2
