@@ -14,6 +14,7 @@ from typing import Any
 
 import simplemma
 import yaml
+from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
 
 from index.analyze import STOPWORDS, analyze, fold
 from index.reasons import Refused
@@ -223,6 +224,15 @@ def is_dictionary_word(word: str, language: str = "en") -> bool:
     """True for a word a general dictionary knows (folded, lower case): the stopwords, or
     simplemma's dictionary of the language."""
     return word in STOPWORDS or bool(simplemma.is_known(word, lang=language))
+
+
+@lru_cache(maxsize=50_000)
+def is_proper_noun(word: str, language: str = "en") -> bool:
+    """True for a folded word the language's dictionary lists only with a capital: a name
+    typed in small letters ("sudan", "australia"), not a word that is also common ("french",
+    "chad", "june" are listed in small letters too)."""
+    dictionary = DEFAULT_DICTIONARY_FACTORY.get_dictionary(language)
+    return word not in dictionary and word[:1].upper() + word[1:] in dictionary
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -51,7 +51,7 @@ from index.french import (
     english_stem,
     is_french_word,
 )
-from index.lexicon import is_dictionary_word
+from index.lexicon import is_dictionary_word, is_proper_noun
 from index.noise import FRAMING_WORDS, SHORTHAND, strip_noise
 from index.query import (
     ALIAS,
@@ -1529,7 +1529,9 @@ def _translation_of(reading: _Reading, word: _Word) -> tuple[str, ...]:
 
 def _is_name(reading: _Reading, word: _Word) -> bool:
     """A specific name: an acronym, a capitalised word that does not open a sentence (unless
-    every word is capitalised), or a word that no dictionary (or lexicon) knows."""
+    every word is capitalised), a word that no dictionary (or lexicon) knows, or one the
+    corpus lacks that the dictionary lists only with a capital ("sudan" typed in small
+    letters is Sudan, as "french" is not)."""
     folded = word.folded
     if folded.isdigit() or folded in MONTH_NUMBER or len(folded) < 2:
         return False
@@ -1537,11 +1539,21 @@ def _is_name(reading: _Reading, word: _Word) -> bool:
         return folded not in _ENGLISH_FUNCTION
     if word.capitalised and not word.sentence_start and not reading.title_case:
         return not (reading.language == "fr" and folded in reading.french.stopwords)
-    if reading.french.translate([word.text]) or is_dictionary_word(folded):
+    if reading.french.translate([word.text]):
         return False
+    if is_dictionary_word(folded):
+        return _proper_noun_the_corpus_lacks(reading, word, "en")
     if reading.language == "fr" and is_french_word(word.text.lower()):
-        return False
+        return _proper_noun_the_corpus_lacks(reading, word, "fr")
     return len(folded) >= 4  # "atu", "wal": pieces of a transliteration, not names
+
+
+def _proper_noun_the_corpus_lacks(reading: _Reading, word: _Word, language: str) -> bool:
+    """A word of 4 letters or more, no French function word ("les" is a name in English
+    dictionaries), listed only with a capital, that the index does not hold."""
+    return (len(word.folded) >= 4 and word.folded not in reading.french.stopwords
+            and is_proper_noun(word.folded, language)
+            and not _in_index(word, reading.vocabulary))
 
 
 def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alternative]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from index.french import default_french
-from index.lexicon import dictionary_neighbours, load_aliases, one_edit
+from index.lexicon import dictionary_neighbours, is_proper_noun, load_aliases, one_edit
 from index.query import VARIANT, Query
 from index.spelling import correction, is_slip, names_one_slip_away, unglue_elisions
 from index.understand import prepare, understand
@@ -136,3 +136,22 @@ def test_a_glued_french_article_is_no_unknown_name() -> None:
     query = ask("Quand larmee malienne a-t-elle quitté Kidal ?")
     assert query.unknown_names == ()
     assert "army" in searched(query) or "armi" in searched(query)
+
+
+# ----- names typed in small letters --------------------------------------------------
+
+
+def test_the_dictionary_tells_a_proper_noun_from_a_word_that_is_also_common() -> None:
+    assert is_proper_noun("sudan") and is_proper_noun("australia")
+    assert not is_proper_noun("french") and not is_proper_noun("chad")
+    assert not is_proper_noun("army") and not is_proper_noun("tinzaouatene")
+
+
+def test_a_proper_noun_the_corpus_lacks_is_a_name_in_small_letters_too() -> None:
+    assert ask("what is wagner doing in sudan").unknown_names == ("sudan",)
+    assert ask("Sudan and Wagner in Kidal").unknown_names == ("Sudan",)  # opening a sentence
+
+
+def test_a_proper_noun_the_corpus_holds_or_a_french_article_is_no_unknown_name() -> None:
+    assert ask("what did the army do in kidal").unknown_names == ()
+    assert ask("les rebels took kidal when exactly").unknown_names == ()
