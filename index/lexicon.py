@@ -363,6 +363,33 @@ def english_related() -> Mapping[str, frozenset[str]]:
     return _related_table("en_related.yaml")
 
 
+@lru_cache(maxsize=1)
+def english_related_by_lemma() -> Mapping[str, frozenset[str]]:
+    """The thesaurus (en_related.yaml) keyed by the dictionary form of each word written in
+    it, in a phrase too (helping -> help; office, of "time in office"): lemma -> the index
+    terms of every group writing it. Looked up by the lemma of a typed word, it links the
+    words the table writes, never another word with the same stem ("capital" is not
+    "capitalise", though both stem to "capit")."""
+    data = yaml.safe_load(data_text("en_related.yaml"))
+    groups = parse_related_groups(data, "en_related.yaml")
+    related: dict[str, set[str]] = {}
+    for name, entries in data.items():
+        for word in {w for entry in entries for w in re.split(r"[\s-]+", entry)}:
+            related.setdefault(english_lemma(word), set()).update(groups[str(name)])
+    return MappingProxyType({w: frozenset(r) for w, r in related.items()})
+
+
+def english_lemma(word: str) -> str:
+    """The dictionary form of an English word (simplemma): bragged -> brag."""
+    return str(simplemma.lemmatize(word, lang="en"))
+
+
+def english_derivations() -> Mapping[str, frozenset[str]]:
+    """Index term -> the other terms of its derivational family (en_derivations.yaml), which
+    the stemmer does not join: north -> northern, depart -> departur."""
+    return _related_table("en_derivations.yaml")
+
+
 def english_derived() -> Mapping[str, frozenset[str]]:
     """Index term -> its demonyms and derived forms (en_demonyms.yaml): malian -> mali."""
     return _related_table("en_demonyms.yaml")

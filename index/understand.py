@@ -11,6 +11,9 @@ index terms that count for it:
 - TYPED 1.0: the word as indexed (for French, the French word too: French documents in the
   corpus hold it, so French questions find them without any index-side French analysis);
 - SYNONYM 0.3: the synonym groups of index.analyze;
+- SYNONYM 0.2 (PREFERRED_WEIGHT): for a word the corpus holds, the words of its thesaurus
+  groups (index/data/en_related.yaml, looked up by lemma) that the corpus uses at least
+  twice as often: its own wording of the same thing (help -> support);
 - VARIANT 0.9: a spelling the index holds, for a rare or unknown name (joined/split words,
   fuzzy match against the corpus's names with rapidfuzz);
 - SYNONYM 0.5 (PHRASE_WEIGHT): for an English phrase ("pull out", "went missing"), the plain
@@ -78,6 +81,9 @@ MAX_CHARS = 500        # longer questions are cut at a word boundary
 MAX_CONCEPTS = 32
 SYNONYM_WEIGHT = 0.3   # equivalent words help, but never outrank the user's own words
 RELATED_WEIGHT = 0.3   # words of the English thesaurus (index/data/en_related.yaml)
+DERIVATION_WEIGHT = 0.6  # a word of the typed word's derivational family (en_derivations)
+PREFERRED_WEIGHT = 0.2  # a thesaurus word the corpus prefers to a word it holds
+PREFERRED_RATIO = 2    # ... when it is in at least this many times as many passages
 MAX_RELATED = 8       # related terms per word, rarest first (each one is a posting list)
 RELATED_MAX_SHARE = 0.2  # a related term in more passages than this says nothing
 DERIVED_WEIGHT = 0.6   # a demonym or derived form (Malian/Mali): index/data/en_demonyms.yaml
@@ -158,13 +164,15 @@ NO_ALIASES: AliasLookup = _NoAliases()
 
 
 def prepare() -> None:
-    """Load the English and French dictionaries, the lexicon and the phrase table now
-    (about a second), so that the first question does not wait for them. Safe to call from
-    a worker thread."""
+    """Load the English and French dictionaries, the lexicon, the thesaurus, the
+    derivational families and the phrase table now (about a second), so that the first
+    question does not wait for them. Safe to call from a worker thread."""
     is_dictionary_word("ready")
     is_dictionary_word("prêt", "fr")
     default_french().translate(["prêts"])
     phrases.bundled_phrases()
+    lexicon.english_related_by_lemma()
+    lexicon.english_derivations()
 
 
 # ----- words --------------------------------------------------------------------------
@@ -206,6 +214,7 @@ class _Reading:
     title_case: bool
     text: str = ""  # the cleaned question the words were read from
     day_words: frozenset[str] = frozenset()
+    dated: bool = False  # the question names a date or a period
     concepts: list[Concept] = field(default_factory=list)
     seen_terms: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
@@ -241,14 +250,14 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
     cleaned = written_dates(_thousands(_unglue(cleaned, vocabulary, aliases)))
     words = _words(cleaned)
     language = detect_language(_asking_words(words, cleaned), vocabulary, aliases, french)
-    typed, (cleaned, typos) = cleaned, _typos_corrected(cleaned, words, vocabulary, aliases,
-                                                         french, language)
-    if cleaned != typed:
+    as_typed, (cleaned, typos) = cleaned, _typos_corrected(cleaned, words, vocabulary, aliases,
+                                                            french, language)
+    if cleaned != as_typed:
         words = _words(cleaned)
         language = detect_language(_asking_words(words, cleaned), vocabulary, aliases, french)
     dates = find_dates(cleaned, today)
     reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
-                       cleaned, dates.day_words, rewrites=typos)
+                       cleaned, dates.day_words, bool(dates.dates), rewrites=typos)
     _read(reading, words, dates.recent_words)
     _keep_names_beside_a_held_subject(reading)
     if reading.translated:
@@ -544,7 +553,7 @@ def _read(reading: _Reading, words: Sequence[_Word], recent_words: frozenset[str
             if not _is_filler(reading, words[i], recent_words):
                 _read_word(reading, words[i])
             used = 1
-        if i in context:
+        if i in context or (used == 1 and _frames_the_question(reading, words[i])):
             _as_context(reading, concepts, unknown)
         i += used
 
@@ -616,6 +625,29 @@ def _as_context(reading: _Reading, concepts: int, unknown: int) -> None:
             kept.append(replace(concept, alternatives=alternatives))
     reading.concepts[concepts:] = kept
     del reading.unknown[unknown:]
+
+
+# Everyday words that say how a question is asked rather than what it is about ("what
+# reasons did they give", "what kind of arms", "why is it seen as a failure", "what do
+# people say"): reports answer without them, so, as in verbose-query reduction, they weigh
+# CONTEXT_WEIGHT. A phrase that holds one ("went missing") is read as the phrase first.
+_QUESTION_FRAME = frozenset("""
+give gave given giving make made makes see seen saw consider considered regard regarded
+view viewed think thought say said says tell told go went gone get got seem seemed look
+kind sort type way ways thing things main people everyone really actually exactly
+""".split())
+# In a question that names a date or a period, the words placing what it asks within it
+# ("early 2012", "late 2021", "in the first months", "autumn 2023"): reports give the
+# dates, which the period rules read, rather than these words.
+_PERIOD_QUALIFIERS = frozenset("""
+early earlier late later mid months weeks days autumn spring summer winter
+""".split())
+
+
+def _frames_the_question(reading: _Reading, word: _Word) -> bool:
+    return reading.language == "en" and (
+        word.folded in _QUESTION_FRAME
+        or (reading.dated and word.folded in _PERIOD_QUALIFIERS))
 
 
 def _is_filler(reading: _Reading, word: _Word, recent_words: frozenset[str]) -> bool:
@@ -1400,6 +1432,11 @@ def _read_word(reading: _Reading, word: _Word) -> None:
         if not name and term not in vocabulary:
             alternatives += _related(vocabulary, term, lexicon.english_related(),
                                      RELATED_WEIGHT)
+    if not name and term in vocabulary:
+        alternatives += _preferred_wording(vocabulary, word.folded, term)
+    if not name and reading.language == "en":
+        alternatives += _related(vocabulary, term, lexicon.english_derivations(),
+                                 DERIVATION_WEIGHT)
     in_french = reading.language == "fr"
     translation = _translation_of(reading, word) if in_french or term not in vocabulary else ()
     if translation:
@@ -1488,6 +1525,19 @@ def _related(vocabulary: Vocabulary, term: str, table: Mapping[str, frozenset[st
         share = 1.0 if typed_idf is None else min(1.0, typed_idf / _idf(vocabulary, related))
         alternatives.append(Alternative(related, weight * share, SYNONYM))
     return alternatives
+
+
+def _preferred_wording(vocabulary: Vocabulary, word: str, term: str) -> list[Alternative]:
+    """For a word the corpus holds, the words of its thesaurus groups that the corpus uses
+    at least PREFERRED_RATIO times as often: the corpus's own wording of the same thing
+    ("help" where reports write "support", "arms" where they write "weapons"), at
+    PREFERRED_WEIGHT. A related word the corpus uses less than that would mostly add its
+    other senses; the typed word already finds the passages that share its wording."""
+    own = vocabulary.df(term)
+    listed = lexicon.english_related_by_lemma().get(lexicon.english_lemma(word), frozenset())
+    table = {term: frozenset(t for t in listed if t != term
+                             if vocabulary.df(t) >= PREFERRED_RATIO * own)}
+    return _related(vocabulary, term, table, PREFERRED_WEIGHT)
 
 
 def _idf(vocabulary: Vocabulary, term: str) -> float:

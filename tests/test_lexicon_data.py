@@ -17,8 +17,11 @@ from index.lexicon import (
     KINDS,
     AliasEntry,
     AliasTable,
+    english_derivations,
     english_derived,
+    english_lemma,
     english_related,
+    english_related_by_lemma,
     fold_name,
     french_lemma,
     french_lexicon,
@@ -320,7 +323,8 @@ def test_parse_alias_line_refuses_bad_input_with_a_message(line: str) -> None:
 
 # --- the English thesaurus and the demonyms (#10, second round) ---------------------------
 
-@pytest.mark.parametrize("name", ["en_related.yaml", "en_demonyms.yaml"])
+@pytest.mark.parametrize("name", ["en_related.yaml", "en_demonyms.yaml",
+                                  "en_derivations.yaml"])
 def test_related_word_files_are_groups_of_lowercase_english_words(name: str) -> None:
     data = yaml.safe_load(_raw(name))
     assert isinstance(data, dict) and data
@@ -371,6 +375,23 @@ def test_the_phrase_table_maps_hundreds_of_phrases_to_plain_indexable_words() ->
     # no two phrases fold to one key (stems), and no phrase maps only to its own words
     assert len(bundled_phrases()) == len(phrases)
     assert all(set(analyze(" ".join(w))) - set(analyze(p)) for p, w in phrases.items())
+
+
+def test_the_thesaurus_is_looked_up_by_the_lemmas_of_the_words_it_writes() -> None:
+    by_lemma = english_related_by_lemma()
+    assert "support" in by_lemma[english_lemma("helping")]
+    assert "presid" in by_lemma[english_lemma("office")]  # of "time in office"
+    assert "capital" not in by_lemma  # only "capitalise", which stems alike
+
+
+@pytest.mark.parametrize(("word", "derived"), [
+    ("north", "northern"), ("depart", "departure"), ("invaded", "invasion"),
+    ("died", "death"), ("strong", "strength")])
+def test_derivational_families_join_what_the_stemmer_keeps_apart(word: str,
+                                                                 derived: str) -> None:
+    term, other = analyze(word)[0], analyze(derived)[0]
+    assert term != other  # the stemmer alone does not join them
+    assert other in english_derivations()[term]
 
 
 def test_a_bad_related_group_is_refused_with_its_name() -> None:

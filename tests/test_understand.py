@@ -14,7 +14,15 @@ from index.analyze import analyze
 from index.engine import BM25
 from index.lexicon import AliasEntry, AliasTable, load_aliases
 from index.query import ALIAS, SYNONYM, TRANSLATION, TYPED, VARIANT, Alternative, Query
-from index.understand import MAX_CONCEPTS, NO_ALIASES, prepare, understand
+from index.understand import (
+    CONTEXT_WEIGHT,
+    DERIVATION_WEIGHT,
+    MAX_CONCEPTS,
+    NO_ALIASES,
+    PREFERRED_WEIGHT,
+    prepare,
+    understand,
+)
 from index.vocabulary import Vocabulary, load_surface_forms, save_surface_forms
 
 PASSAGES = [
@@ -498,6 +506,77 @@ def test_a_word_the_corpus_never_uses_brings_the_words_reporters_use_for_it() ->
 def test_a_word_the_corpus_uses_is_not_widened_by_the_thesaurus() -> None:
     query = ask("Who claimed the attack on Boulkessi?")
     assert concept_terms(query)[0] == {"claim"}
+
+
+def test_a_word_the_corpus_holds_brings_the_wording_the_corpus_prefers() -> None:
+    # "help" once, "support" (same thesaurus group) in three passages: the corpus's
+    # wording counts for the typed word, below it.
+    vocabulary = Vocabulary.from_passages([
+        *PASSAGES, "France asked for help.", "Chad sent support to Kidal.",
+        "The rebels offered support.", "Algeria gave support to the talks.",
+        *(f"filler {i}" for i in range(20))])
+    query = understand("Who did the rebels help?", vocabulary, ALIASES)
+    help_terms = next(c for c in query.concepts if c.typed == "help").alternatives
+    found = {a.term: a for a in help_terms}
+    assert found["help"].weight == 1.0
+    assert found["support"].how == SYNONYM and found["support"].weight <= PREFERRED_WEIGHT
+
+
+def test_a_related_word_the_corpus_uses_less_than_twice_as_often_is_not_added() -> None:
+    vocabulary = Vocabulary.from_passages([
+        *PASSAGES, "France asked for help.", "Chad asked for help too.",
+        "The rebels offered support.", "Algeria gave support to the talks.",
+        *(f"filler {i}" for i in range(20))])
+    query = understand("Who did the rebels help?", vocabulary, ALIASES)
+    help_terms = next(c for c in query.concepts if c.typed == "help").terms
+    assert help_terms == {"help"}
+
+
+def test_a_word_sharing_only_its_stem_with_a_thesaurus_word_is_not_widened() -> None:
+    # "capital" stems like "capitalise" (group: take advantage, profit...), which the
+    # thesaurus writes; "capital" itself it does not: no "take" for the city.
+    vocabulary = Vocabulary.from_passages([
+        *PASSAGES, "Bamako is the capital.", "They took Gao.", "They took Kidal.",
+        "They took Menaka.", *(f"filler {i}" for i in range(20))])
+    query = understand("What is the capital?", vocabulary, ALIASES)
+    assert concept_terms(query) == [{"capit"}]
+
+
+def test_words_that_frame_how_a_question_is_asked_weigh_as_context() -> None:
+    vocabulary = Vocabulary.from_passages([*PASSAGES, "Wagner said it would leave Kidal.",
+                                           "The junta gave the rebels a deadline."])
+    query = understand("What reasons did the junta give, and what did Wagner say?",
+                       vocabulary, ALIASES)
+    weights = {c.typed: max(a.weight for a in c.alternatives) for c in query.concepts}
+    assert weights["give"] == pytest.approx(CONTEXT_WEIGHT)  # the corpus holds it
+    assert "say" not in weights and not query.unknown_names  # it does not ("said")
+    assert weights["junta"] == weights["Wagner"] == weights["reasons"] == 1.0
+
+
+def test_words_placing_the_question_within_the_period_it_names_weigh_as_context() -> None:
+    vocabulary = Vocabulary.from_passages([*PASSAGES, "An early warning came too late."])
+
+    def weight(question: str, typed: str) -> float:
+        query = understand(question, vocabulary, ALIASES)
+        return max(a.weight for c in query.concepts if c.typed == typed
+                   for a in c.alternatives)
+
+    assert weight("Who held Kidal in early 2012?", "early") == pytest.approx(CONTEXT_WEIGHT)
+    assert weight("Who held Kidal in late 2012?", "late") == pytest.approx(CONTEXT_WEIGHT)
+    assert weight("Who held Kidal in early 2012?", "Kidal") == 1.0
+    # no date named: "early" is what the question is about
+    assert weight("Was there an early warning before Kidal fell?", "early") == 1.0
+
+
+def test_a_word_brings_its_derivational_family_that_the_stemmer_keeps_apart() -> None:
+    # "north" and "northern" stem apart; a report writing "northern Mali" answers a
+    # question about "the north", below the typed word.
+    query = ask("Who held the north?")
+    found = alternative(query, "northern")
+    assert found is not None and found == (DERIVATION_WEIGHT, SYNONYM)
+    assert alternative(query, "north") == (1.0, TYPED)
+    # French questions are read through their translations, not English families
+    assert alternative(ask("Qui tenait le nord ?"), "northern") is None
 
 
 def test_a_demonym_the_corpus_rarely_uses_brings_its_country() -> None:
