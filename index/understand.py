@@ -398,8 +398,10 @@ def _is_known(token: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:
     """A word to leave whole: the index, the alias table or an English or French dictionary
     knows it ("ministre" is not "minist re")."""
     folded = fold(token)
+    if folded in vocabulary:
+        return True
     terms = analyze(token)
-    return (folded in vocabulary or (len(terms) == 1 and terms[0] in vocabulary)
+    return ((len(terms) == 1 and terms[0] in vocabulary)
             or aliases.lookup(token) is not None or is_dictionary_word(folded)
             or is_dictionary_word(token.lower(), "fr"))
 
