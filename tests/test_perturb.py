@@ -4,11 +4,13 @@ every run, and the chat fragments are not phrases the noise tables already drop.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from bench import perturb
 from bench.perturb import FAMILIES, rewrite
+from bot.evaluate import EvalQuestion, EvalResult
 from index.lexicon import is_dictionary_word
 
 QUESTIONS = ("Who did Wagner fight at Tinzaouatene?", "When was MUJAO founded?",
@@ -70,3 +72,25 @@ def test_accents_are_removed_and_elided_articles_glued() -> None:
 def test_no_chat_fragment_is_a_whole_phrase_of_the_noise_tables() -> None:
     assert perturb.fragment_is_chatter("thx in advance")  # the check can fail
     assert not [f for f in perturb.CHAT_FRAGMENTS if perturb.fragment_is_chatter(f)]
+
+
+def test_figures_count_refusals_losses_gains_and_out_of_corpus_answers() -> None:
+    answerable = EvalQuestion("Who did Wagner fight?", ("Wagner",))
+    unanswerable = EvalQuestion("Who won the World Cup?", answerable=False)
+
+    def pair(question: EvalQuestion, before: tuple[int | None, bool],
+             after: tuple[int | None, bool]) -> tuple[EvalResult, EvalResult]:
+        typed = replace(question, question=question.question.lower())
+        return EvalResult(question, *before), EvalResult(typed, *after)
+
+    found = perturb.figures("lower", [
+        pair(answerable, (1, False), (None, True)),   # refused
+        pair(answerable, (1, False), (3, False)),     # lost
+        pair(answerable, (2, False), (1, False)),     # gained
+        pair(answerable, (1, False), (1, False)),     # unchanged
+        pair(unanswerable, (None, True), (None, False)),  # answered what the corpus lacks
+        pair(unanswerable, (None, True), (None, True))])
+    assert (found.rewritten, len(found.refused), len(found.lost), len(found.gained)) \
+        == (4, 1, 1, 1)
+    assert (found.unanswerable, len(found.answered)) == (2, 1)
+    assert found.refused[0].rewritten == "who did wagner fight?"
