@@ -43,11 +43,52 @@ any chance you know|any chance u know|any chance you could|any chance u could|an
 eli5|explain like i'm 5|explain like im 5|explain like i'm five|like i'm 5|like im 5
 like i'm five|like im five|tldr|tl;dr|tl dr|lmk|let me know|hmu|iykyk|asking for a friend
 salut|bonjour|bonsoir|coucou|stp|svp|s'il te plait|s'il vous plait|merci|merci beaucoup
+slt|bjr|bsr|cc|merci bcp|merci bien|bcp|en fait|franchement|genre|bon|voilà|voila|allez
+salam|salaam|salam alaykum|salam aleikum|salam alaikum|salaam alaikum|salamalekum
+assalamu alaikum|assalamu alaykum|as-salamu alaykum|as salamu alaykum|assalam alaikum
+marhaba|ahlan|ahlan wa sahlan|wallah|wallahi|inshallah|insha'allah|mashallah|alhamdulillah
+no idea|no clue|shukran|shukran in advance|jazakallah|jazakallah khair|habibi|yalla|khalas
 dis moi|dites moi|dis-moi|dites-moi|tu sais|vous savez|je voudrais savoir|je veux savoir
 """.strip().replace("\n", "|").split("|")
 
 _WORD = re.compile(r"[\w'’]+")
-_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+# A link, with or without its scheme ("t.me/sahelnews/12", "youtube.com/watch?v=x"), and the
+# angle brackets Discord puts around a link so that it shows no preview.
+_URL = re.compile(r"<?(?:https?://\S+|www\.\S+|(?<![\w@.])(?:[a-z0-9-]+\.)+[a-z]{2,6}/\S*)>?",
+                  re.IGNORECASE)
+# What chat apps add around a message when it is copied, forwarded or quoted: a forward's
+# header line ("[Forwarded from X]", "Forwarded from X", "---- Forwarded message ----"),
+# a reply's ("Replying to @x:", "In reply to Amadou:"), a copied log line's timestamp and
+# author ("[12:04] amadou:", "Amadou Traoré, [03.12.26 14:02]", "Today at 9:41 PM"),
+# and "(edited)".
+_TIME = r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
+_DAY = r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}"
+_STAMP = rf"\[\s*(?:{_DAY}),?\s*(?:{_TIME})?\s*\]|\[\s*{_TIME}\s*\]"
+_AUTHOR = (r"(?!(?:who|what|when|where|why|how|which|is|are|was|were|did|does|do)\b)"
+           r"[^\s:,\[\]]+(?:\s[^\s:,\[\]?]+){0,2}\s*:")
+_APP_MARKS = re.compile(
+    rf"\[forwarded\s+(?:message\s+)?from\b[^\n\]]*\]"
+    rf"|(?m:^[ \t]*forwarded\s+(?:message\s+)?from\b[^\n?:]*\n)"
+    rf"|(?m:^[ \t]*[-=]*[ \t]*forwarded\s+message[ \t]*[-=]*[ \t]*(?:\n|$))"
+    rf"|(?m:^[ \t]*(?:replying|in\s+reply|reply)\s+to\s+@?{_AUTHOR})"
+    rf"|(?m:^[ \t]*(?:{_STAMP})[ \t]*(?:{_AUTHOR})?)"
+    rf"|(?m:^[^\n\[]{{1,40}},\s*(?:{_STAMP})[ \t]*(?:\n|$))"
+    rf"|(?m:^[ \t]*(?:today|yesterday)\s+at\s+{_TIME}[ \t]*(?:\n|$))"
+    rf"|(?m:^[ \t]*{_TIME}(?=\s+\w))"
+    r"|\(edited\)|\(modifié\)",
+    re.IGNORECASE)
+# Markdown the apps render: struck-out words (taken back: "~~x~~" goes whole), and the
+# marks of bold, italics, code and spoilers ("**x**", "__x__", "`x`", "||x||").
+_STRUCK = re.compile(r"~~[^~\n]*~~")
+_MARKUP = re.compile(r"\*\*|__|`+|\|\||~~")
+# An emoji shortcode as Discord and Slack write it: ":thinking:", ":flag_ml:", ":+1:".
+_SHORTCODE = re.compile(r"(?<![\w:])(?::[a-z0-9_+-]{2,40}:)+(?!\w)", re.IGNORECASE)
+# A greeting's addressee, after a greeting ("salam alaykum brothers", "bonjour à tous").
+_ADDRESSEE = re.compile(
+    r"^(\W*(?:hi|hey|hello|salut|bonjour|bonsoir|coucou|salam|salaam|[\w-]*salamu?\s+"
+    r"a[li]a?[iy]?kum|marhaba|ahlan)\b)\s*(?:all|everyone|everybody|guys|folks|friends"
+    r"|people|brothers?|sisters?|bros|fam|team|à\s+tous|a\s+tous|tout\s+le\s+monde"
+    r"|les\s+amis|les\s+gars)\b", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 # Hashtags filing a message after its question ("what is JNIM #Mali #Sahel"); "#" alone.
 _TRAILING_TAGS = re.compile(r"(?<=\S)(?:\s+#\w+)+\s*$")
@@ -131,6 +172,18 @@ _FRAMINGS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("source",), r"^\s*(?:a\s+)?sources?\s+(?:for|on|about)\b"),
     (("source",), r"[-—–:,]\s*sources?\s*\??\s*$"),
     (("source", "link"), r"\b(?:got|have|any)\s+(?:a\s+)?(?:source|link)s?\s+(?:for|on|about)\b"),
+    # where the asker saw what the question is about: "just saw a video on tiktok"
+    (("tiktok", "twitter", "telegram", "facebook", "youtube", "insta", "whatsapp", "reddit",
+      "discord", "snapchat", "social", "feed", "news", "radio"),
+     r"\b(?:(?:just|i|we)\s+)?(?:saw|seen|read|watched|heard|found|came\s+across)\b"
+     r"[^,.;:?!\n]{0,30}?\bon\s+(?:tiktok|twitter|telegram|facebook|youtube|instagram"
+     r"|insta|whatsapp|reddit|discord|snapchat|social\s+media|my\s+feed|the\s+news"
+     r"|the\s+radio)\b"),
+    # asking which side of a disagreement to believe: the sides are the question
+    (("right", "correct", "true", "truth", "lying"),
+     r"\b(?:who|which\s+(?:one|side|version|account|story))(?:'s|\s+is|\s+was)\s+"
+     r"(?:right|correct|true|telling\s+the\s+truth|lying)\b"),
+    (("believe", "trust"), r"\bwho\s+(?:do|should|can)\s+(?:i|we|you)\s+(?:believe|trust)\b"),
     # list markers ("1) who attacked 2) when") and "the whole X thing"
     ((")",), r"(?:^|(?<=\s))\d{1,2}\)(?=\s)"),
     ((".", ")", "-", "*", "•", "q"), r"(?m:^\s*(?:\d{1,2}[.)]|[a-z]\)|[-*•]|q\d{0,2}\s*:)(?=\s))"),
@@ -220,6 +273,7 @@ grammar bad lurker long time first poster newbie noob new here oh ah one thing f
 anyway so also yes yeah yep no nope ok okay sure guess bother sorry excuse
 source sources link links ref refs citation citations proof asked ask already posted
 confused lost curious wondering clarify answer answers respond reply bump post
+src asking need urgent asap anybody anyone someone somebody
 """.split())
 _QUESTION_WORDS = frozenset("what who whom whose when where why how which".split())
 _CLAUSE = re.compile(r"(?:[^,;:.!?\n()\s]|\s(?![-–—]\s))+")  # up to a break or " - "
@@ -259,9 +313,33 @@ def _as_typed(word: str, typed: str) -> str:
     return word.upper() if typed.isupper() else word
 
 
+def _links_removed(text: str) -> str:
+    """The text without its links (a link holds a dot or a slash)."""
+    return _URL.sub(" ", text) if "." in text or "/" in text else text
+
+
+def _app_marks_removed(text: str) -> str:
+    """The text without what chat apps add when a message is copied, forwarded or quoted
+    (headers, timestamps, "(edited)"), its markdown marks and its emoji shortcodes; "‽"
+    and inverted marks read as plain ones."""
+    if not _APP_HINTS.intersection(text):
+        return text
+    text = _APP_MARKS.sub(" ", text)
+    text = _MARKUP.sub(" ", _STRUCK.sub(" ", text))
+    return _SHORTCODE.sub(" ", text).replace("‽", "?!").replace("¿", " ").replace("¡", " ")
+
+
+# Characters one of which every mark `_app_marks_removed` takes away holds.
+_APP_HINTS = frozenset("[]:()*_`|~‽¿¡\n-")
+
+
 def strip_noise(text: str, bot_names: Sequence[str] = ()) -> str:
     """The question without chat noise; "" when nothing but noise was said."""
-    text = _HASH.sub("", _TRAILING_TAGS.sub("", _URL.sub(" ", _SIGN_OFF.sub("", text))))
+    text = _links_removed(_SIGN_OFF.sub("", _app_marks_removed(text)))
+    text = _HASH.sub("", _TRAILING_TAGS.sub("", text))
+    greeted = _ADDRESSEE.match(text)
+    if greeted is not None:
+        text = greeted.group(1) + text[greeted.end():]
     text = _REPLY_MARK.sub(" ", _ASKING_BECAUSE.sub(" ", text))
     pattern = _bot_names(tuple(bot_names))
     if pattern is not None:

@@ -11,6 +11,11 @@ gets a passage for each side on the first page, after the best hit, which stays 
 question asking what a party says ("..., and does Mali confirm it?", "is that true? what did
 the army say") gets a passage where that party speaks right after the best hit, from the
 claim's own report when no kept passage has one; "how many…?" wants passages giving a count.
+A party is heard by every word of its camp (`CAMPS`: "Bamako" speaks where "Mali's army has
+admitted"); a side's passage speaks of the sides' subject (`_on_subject`); one party's claim
+brings the passage of its report that disputes it (`_countered`); a question framing a
+disagreement without naming its parties ("what does each side say?") hears two camps
+(`_other_voice`).
 
 Abstention never compares a raw BM25 score with a fixed floor (raw scores grow with the
 corpus). A passage is kept when
@@ -44,9 +49,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from functools import lru_cache, wraps
+from typing import Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -82,7 +88,7 @@ FILLERS = frozenset(analyze("happen happened mean know explain describe think pl
                             # the frame of a question about a disagreement ("what does
                             # each side say about X?", "conflicting accounts"; not "claim":
                             # "who claimed the attack" is about a claim)
-                            " side sides account accounts version versions"))
+                            " side sides account accounts version versions according"))
 # Framing words whose stem is a topic word ("conflicting accounts" frames; "the conflict"
 # is a topic): matched as typed, not by their terms.
 FRAMING_TYPED = frozenset("conflicting contradictory contradicting differing".split())
@@ -193,6 +199,9 @@ def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
     hits = _diversified(_boosted(query, hits, passages, params), passages, params)
     hits = _sides_found(query, _answered(query, hits, engine, passages, params), engine,
                         passages, params)
+    hits = _countered(query, _on_subject(query, hits, passages, params), engine, passages,
+                      params)
+    hits = _other_voice(query, hits, engine, passages, params)
     if not hits:
         return Ranking((), True, ABSTAIN_NO_MATCH)
     return Ranking(tuple(hits[:limit]), False)
@@ -553,6 +562,26 @@ def _gives_a_reason(text: str) -> bool:
 
 # ----- sides ---------------------------------------------------------------------------
 
+_R = TypeVar("_R")
+
+
+def _per_query(read: Callable[[Query], _R]) -> Callable[[Query], _R]:
+    """`read` of the query, computed once for the query being ranked (the sides rules ask
+    for the same question's sides and parties several times): the last query's result is
+    kept, by identity (a thread ranking another query just computes its own)."""
+    last: list[tuple[Query | None, _R | None]] = [(None, None)]
+
+    @wraps(read)
+    def cached(query: Query) -> _R:
+        held, result = last[0]
+        if held is not query:
+            result = read(query)
+            last[0] = (query, result)
+        return result  # type: ignore[return-value]
+
+    return cached
+
+
 PAGE = 3  # passages on the first page of an answer
 
 # Alternatives a question weighs: "A or B", "A vs B", "A versus B" (French "A ou B"),
@@ -565,6 +594,7 @@ _EITHER = re.compile(r"\s(?:or|vs\.?|versus|ou)\s"
 _SECOND_QUESTION = re.compile(
     r"(?:,\s*|\s)(?:and|et)\s+(?=(?:who|whom|what|why|how|where|when|which|qui|que|quoi"
     r"|pourquoi|comment|où|quand)\b)", re.IGNORECASE)
+_ATTRIBUTED = re.compile(r"\b(?:according\s+to|selon|d'après)\s", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:?!.()]|\b(?:each|chacun|chacune)\b", re.IGNORECASE)
 
 
@@ -609,6 +639,7 @@ def _speaks_for(hit: Hit, side: frozenset[str], about: frozenset[str], names: fr
             and len(about & held) >= share * len(about))
 
 
+@_per_query
 def _alternatives(query: Query) -> list[frozenset[str]]:
     """The two alternatives of "A or B" in the question, each as the concepts typed in it
     (the words from the clause break before "or" to the one after it), or else the two
@@ -619,6 +650,9 @@ def _alternatives(query: Query) -> list[frozenset[str]]:
     if either is None:
         return []
     left = _last_clause(text[:either.start()])  # "A, or B": A is before the comma
+    attributed = list(_ATTRIBUTED.finditer(left))
+    if attributed and _ATTRIBUTED.match(text, either.end()):  # "according to A and to B"
+        left = left[attributed[-1].start():]
     right = _CLAUSE_BREAK.split(text[either.end():])[0]
     spans = ((either.start() - len(left), either.start()),
              (either.end(), either.end() + len(right)))
@@ -626,6 +660,42 @@ def _alternatives(query: Query) -> list[frozenset[str]]:
     shared = frozenset.intersection(*held)  # "French kills vs Wagner kills": about kills
     sides = [side - shared for side in held]
     return sides if all(sides) else []
+
+
+def _on_subject(query: Query, hits: list[Hit], passages: PassageView, params: RankParams
+                ) -> list[Hit]:
+    """On a question weighing sides or asking a party's account ("Why did Wagner leave Mali:
+    mission accomplished or rising attacks?", "Did Wagner succeed ... or not?"), a passage of
+    the first page that lacks a name the sides are about (the question's names the best hit
+    holds, but the sides' own) gives its place to the best kept passage below that holds
+    them all: each side's account is an account of that subject, and a passage on something
+    else that shares a side's words ("the MINUSMA mission") answers neither."""
+    sides, parties = _alternatives(query), _respondents(query)
+    if (len(hits) <= PAGE or hits[0].companion or not (sides or parties)
+            or params.sides_share <= 0):
+        return hits
+    text = query.cleaned or query.question
+    concepts = content_concepts(query)
+    typed = frozenset().union(*sides)
+    written = _held_in(text, concepts, [(0, len(text))])[0]  # not a part read of a name
+    subject = [c for c in _subject(query, hits[0], passages, frozenset(
+        t for c in concepts if c.typed in typed for t in c.terms)) if c.typed in written]
+    if not subject:
+        return hits
+    def on_subject(hit: Hit) -> bool:  # or a party the question asks for speaks there
+        held = passages.terms_of(hit.index)
+        return all(c.terms & held for c in subject) or any(
+            _speaks(passages.text_of(hit.index), party) for party in parties)
+
+    order = list(hits)
+    for slot in range(1, PAGE):
+        if on_subject(order[slot]):
+            continue
+        found = next((h for h in order[PAGE:] if not h.companion and on_subject(h)), None)
+        if found is not None:
+            order.remove(found)
+            order.insert(slot, found)
+    return order
 
 
 def _sides_found(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
@@ -761,6 +831,11 @@ def _gives_a_count(text: str) -> bool:
 # A clause asking what a party says about the rest of the question ("what did the army
 # say", "does Mali confirm it", "according to Kyiv", "que dit l'armée"): its party.
 _PARTY = r"(?:(?!\b(?:and|or|how|what|et|ou)\b)[^?!.,;:]){1,40}?"  # no clause inside
+_ONE_WORD = r"[^\W\d_][\w-]*"
+_CLAIMING = (r"says?|said|claims?|claimed|reports?|reported|admits?|admitted|denies|denied"
+             r"|insists?|maintains?|alleges?|alleged|acknowledges?|acknowledged")
+_ACCOUNT = (r"version|account|side|story|claims?|figures?|numbers?|count|toll|words|statement"
+            r"|position|narrative|accusation|denial|admission|response|answer|view")
 _PARTY_FR = r"(?:(?!\b(?:et|ou|à|sur|au|aux)\b)[^?!.,;:]){1,40}?"
 _RESPONDENT = re.compile(
     rf"\b(?:what|how)\s+(?:did|does|do|has|have|had)\s+(?P<a>{_PARTY})\s+"
@@ -771,11 +846,29 @@ _RESPONDENT = re.compile(
     r"|\b(?:que|qu'|comment)\s*(?:dit|disent|a\s+dit|ont\s+dit|affirme|répond|réagit)\s+"
     rf"(?P<d>{_PARTY_FR})(?=\s+(?:à|sur|au|aux|de|du|des)\b|[?!.,;:]|\s*$)"
     # a claim reported in the question: "Wagner says it won, critics say ..."
-    rf"|(?:^|(?<=[,;:.!?]))\s*(?P<e>{_PARTY})\s+(?:says|said|claims|claimed|insists|maintains)\b",
+    rf"|(?:^|(?<=[,;:.!?]))\s*(?P<e>{_PARTY})\s+(?:says?|said|claims?|claimed|insists?"
+    r"|maintains?|dit|disent|affirment|affirme|assurent|assure|prétendent|prétend"
+    r"|revendiquent|revendique)\b"
+    # "what Wagner says", "the losses the rebels claim", "what the army admitted"
+    rf"|\bwhat\s+(?P<f>{_PARTY})\s+(?:{_CLAIMING})\b"
+    rf"|\bthe\s+(?P<g>{_ONE_WORD})\s+(?:{_CLAIMING})\b"
+    # a party's own account: "the government's version", "the rebels' figures", "Bamako's
+    # accusation", "Kyiv's own words"
+    rf"|(?P<h>\b{_ONE_WORD})['’]s?\s+(?:own\s+)?(?:{_ACCOUNT})\b"
+    # a claim put to a party: "confirmed by Mali", "denied by Kyiv"
+    rf"|\b(?:confirmed|denied|admitted|acknowledged|disputed|rejected|contested)\s+by\s+"
+    rf"(?P<i>{_PARTY})(?=\s+(?:and|or|et|ou)\b|[?!.,;:]|$)",
     re.IGNORECASE)
+_CONCEDED = "bi"  # the groups of _RESPONDENT naming a party asked to confirm or deny
+# The groups where the question asks to hear from whoever it names ("what did the soldiers
+# say"); in the others ("the attack reported", "the toll's count") only an actor (a name,
+# a camp's word) is a party.
+_ASKED = "abcde"
 # Words naming who reports rather than a party ("the two sources", "different outlets").
 _REPORTERS = frozenset(analyze("source sources outlet outlets report reports media different "
-                               "two both each other side sides"))
+                               "two both each other side sides critics analysts experts "
+                               "observers camp camps party parties médias critiques "
+                               "observateurs experts analystes camps côtés"))
 # A party speaking in a passage: its name, then within a few words a verb of saying
 # ("the rebels said on Thursday") or, for "does X confirm / deny it?", of conceding or
 # denying ("Mali's army has admitted").
@@ -800,17 +893,68 @@ class _Party:
     verbs: str
 
 
+@_per_query
 def _respondents(query: Query) -> list[_Party]:
     """Each party the question asks to hear from, in question order."""
     text = query.cleaned or query.question
     concepts = content_concepts(query)
-    parties = []
+    parties: list[_Party] = []
+
+    def add(terms: frozenset[str], verbs: str) -> None:
+        if terms and all(terms != p.terms for p in parties):
+            parties.append(_Party(terms, verbs))
+
     for match in _RESPONDENT.finditer(text):
-        group = next(g for g in "abcde" if match.group(g) is not None)
-        terms = _party_terms(text, concepts, match.span(group))
-        if terms:
-            parties.append(_Party(terms, "conceding" if group == "b" else "saying"))
+        group = next(g for g in "abcdefghi" if match.group(g) is not None)
+        span = match.span(group)
+        add(_party_terms(text, concepts, span) if group in _ASKED else _actor_terms(
+            [c for c in concepts if c.typed in _held_in(text, concepts, [span])[0]]),
+            "conceding" if group in _CONCEDED else "saying")
+    for terms in _named_parties(query, concepts):
+        add(terms, "saying")
     return parties or _subject_asked(text, concepts)
+
+
+# A question about a disagreement that names no side of it in a clause of its own:
+# "conflicting accounts", "disputed", "both sides", "two versions", "accounts differ".
+_DISAGREEMENT = re.compile(
+    r"\b(?:conflicting|contradictory|contradicting|differing|disputed|contested|dispute"
+    r"|(?:both|each|either|two|other|different|various|several|multiple|all)\s+"
+    r"(?:sides?|versions?|accounts?|camps?|stories|sources|reports|outlets|parties)"
+    r"|(?:accounts|versions|reports|sources|stories)\s+(?:differ|disagree|agree|clash)"
+    # French: "versions contradictoires", "bilan contesté", "chaque camp", "les deux côtés"
+    r"|contradictoires?|contesté(?:e|s|es)?|divergent(?:e|s|es)?"
+    r"|(?:chaque|les\s+deux)\s+(?:camps?|côtés?|versions?|parties))\b",
+    re.IGNORECASE)
+
+
+# Words asking for the parties' accounts rather than for a fact: "whose numbers?", "the
+# separatists' claims vs the junta's", "what do they say".
+_ACCOUNTS_ASKED = re.compile(rf"\b(?:whose|{_CLAIMING}|{_ACCOUNT}|versions|accounts|stories)\b",
+                             re.IGNORECASE)
+
+
+def _named_parties(query: Query, concepts: Sequence[Concept]) -> list[frozenset[str]]:
+    """The parties a question about a disagreement names: each side of "A vs B" that is a
+    party when their accounts are asked ("separatists vs junta, whose numbers?"; not "who
+    held the bases, the junta or the CSP?", which asks a fact), and each party named beside
+    a frame of disagreement ("Wagner: mission accomplished? conflicting accounts"), by
+    their camps' terms."""
+    text = query.cleaned or query.question
+    framed = _DISAGREEMENT.search(text) is not None
+    parties = [terms for side in _alternatives(query)
+               if (terms := _actor_terms([c for c in concepts if c.typed in side]))
+               ] if framed or _ACCOUNTS_ASKED.search(text) else []
+    if not parties and framed:
+        typed = _held_in(text, concepts, [(0, len(text))])[0]
+        parties = [terms for c in concepts
+                   if c.typed in typed and (terms := _actor_terms([c], names=False))]
+        if len(parties) > _FRAMED_PARTIES:  # "Did Wagner beat the jihadists in Mali?":
+            return []                       # which of them are the sides is not told
+    return parties
+
+
+_FRAMED_PARTIES = 2  # actors beside a frame of disagreement that can be its sides
 
 
 # A yes/no question opening with its subject: "Was Wagner effective...?", "Did the CMA...".
@@ -834,8 +978,45 @@ def _party_terms(text: str, concepts: Sequence[Concept], span: tuple[int, int]
     """The index terms of the party typed in the span of the text: the concepts typed
     there, by their names and aliases (not who reports)."""
     held = _held_in(text, concepts, [span])[0]
-    return frozenset(a.term for c in concepts if c.typed in held
-                     for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
+    typed = [c for c in concepts if c.typed in held]
+    terms = frozenset(a.term for c in typed
+                      for a in c.alternatives if a.weight >= _SAME_PARTY) - _REPORTERS
+    return _actor_terms(typed) or terms.union(*(camp for camp in _camps() if camp & terms))
+
+
+def _actor_terms(concepts: Sequence[Concept], *, names: bool = True) -> frozenset[str]:
+    """The terms of the last of the concepts that names an actor (a word of a camp: "the
+    Tuareg-led rebels", "Kyiv"; or, with `names`, any name: "Yusov"), with its camp's;
+    empty when none does."""
+    for concept in reversed(concepts):
+        terms = frozenset(a.term for a in concept.alternatives
+                          if a.weight >= _SAME_PARTY) - _REPORTERS
+        camps = [camp for camp in _camps() if camp & terms]
+        if camps or (names and concept.is_name and terms):
+            return terms.union(*camps)
+    return frozenset()
+
+
+# The camps of this war, each the words its reports name one party by: a capital for its
+# government ("Bamako", "Kyiv"), a generic noun ("the junta", "the rebels"), a coalition
+# for its members ("the CSP" for "Tuareg-led separatists"). A party the question names
+# speaks in a passage that names it by any word of its camp ("Mali's army has admitted"
+# answers "what does Bamako say?").
+CAMPS = (
+    "mali malian bamako government junta army fama authorities rulers",
+    "rebels rebel separatists separatist tuareg csp cma fla mnla hcua azawad",
+    "jihadists jihadist islamists islamist jnim gsim isgs eigs aqim qaeda militants "
+    "terrorists",
+    "wagner mercenaries mercenary russia russian russians moscow kremlin",
+    "ukraine ukrainian kyiv kiev gur hur",
+    "france french paris barkhane serval",
+)
+
+
+@lru_cache(maxsize=1)
+def _camps() -> tuple[frozenset[str], ...]:
+    """The index terms of each camp's words."""
+    return tuple(frozenset(analyze(words)) for words in CAMPS)
 
 
 def _answered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
@@ -850,17 +1031,38 @@ def _answered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView
     for party in _respondents(query):
         if any(_speaks(passages.text_of(h.index), party) for h in order[:PAGE]):
             continue
-        found = _speaking(order, party, passages) or _reported_with(
+        found = _speaking(order, party, query, passages) or _reported_with(
             order, party, query, engine, passages, params)
         if found is not None:
             order = [order[0], found, *(h for h in order[1:] if h.index != found.index)]
     return order
 
 
-def _speaking(hits: list[Hit], party: _Party, passages: PassageView) -> Hit | None:
+def _speaking(hits: list[Hit], party: _Party, query: Query, passages: PassageView
+              ) -> Hit | None:
     """The best kept passage below the first page where the party speaks (a near miss
-    too: it is kept for the question, which `_reported_with` would not even ask)."""
-    return next((h for h in hits[PAGE:] if _speaks(passages.text_of(h.index), party)), None)
+    too: it is kept for the question, which `_reported_with` would not even ask; when it
+    names one of the question's names the best hit holds, not the party's own: a party
+    speaking of something else does not answer)."""
+    subject = _subject(query, hits[0], passages, party.terms)
+    return next((h for h in hits[PAGE:]
+                 if (not h.companion or _holds_any(subject, h.index, passages))
+                 and _speaks(passages.text_of(h.index), party)), None)
+
+
+def _subject(query: Query, best: Hit, passages: PassageView,
+             besides: frozenset[str] = frozenset(), *, names: bool = True) -> list[Concept]:
+    """The question's names (or, without `names`, concepts) that the best hit holds, but
+    those of `besides` (a party): what each side's or party's passage must speak of."""
+    held = passages.terms_of(best.index)
+    return [c for c in content_concepts(query)
+            if (c.is_name or not names) and c.terms & held and not c.terms & besides]
+
+
+def _holds_any(concepts: Sequence[Concept], index: int, passages: PassageView) -> bool:
+    """The passage holds one of the concepts, or there are none to hold."""
+    held = passages.terms_of(index)
+    return not concepts or any(c.terms & held for c in concepts)
 
 
 def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
@@ -873,6 +1075,7 @@ def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
     shown = {h.index for h in hits}
     weights = query.weighted_terms() | dict.fromkeys(party.terms, 1.0)
     concepts = content_concepts(query)
+    subject = _subject(query, hits[0], passages, party.terms)
     elsewhere = None
     for index, score in engine.top_k_weighted(weights, params.candidates):
         if index in shown:
@@ -881,7 +1084,8 @@ def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
         matched = tuple(c.typed for c in concepts
                         if c.terms & held and not c.terms <= party.terms)
         same = passages.doc_key_of(index) == doc
-        if (matched if same else elsewhere is None and len(matched) >= _ELSEWHERE) \
+        if (matched if same else elsewhere is None and len(matched) >= _ELSEWHERE
+                and _holds_any(subject, index, passages)) \
                 and _speaks(passages.text_of(index), party):
             if same:
                 return Hit(index, score, matched, 0.0)
@@ -890,6 +1094,127 @@ def _reported_with(hits: list[Hit], party: _Party, query: Query, engine: BM25,
 
 
 _ELSEWHERE = 2  # concepts besides the party a passage of another document must name
+
+
+def _countered(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
+               params: RankParams) -> list[Hit]:
+    """When the question asks one party's account ("Wagner says it won: who is right?",
+    "what Wagner says vs what the reports say", "Wagner: conflicting accounts") and its
+    passage is on the first page, the other side is what the party's own report sets
+    against it ("However, jihadist groups have intensified their attacks, raising questions
+    about Wagner's effectiveness"): the passage of that report that names the party, speaks
+    of the same subject and disputes the claim (`_counter_strength`: a doubt outranks a
+    mere "however"; a kept one, else one the question's terms find) takes the first page's
+    last place that neither the best hit nor the party's passage holds, unless a passage
+    there already disputes it."""
+    parties = [p for p in _respondents(query) if p.verbs == "saying"]
+    if len(parties) != 1 or len(hits) < PAGE or hits[0].companion or params.sides_share <= 0:
+        return hits
+    party, page = parties[0], hits[:PAGE]
+    claim = next((h for h in page if _speaks(passages.text_of(h.index), party)), None)
+    if claim is None or any(h is not claim and h is not hits[0] and _counter_strength(
+            passages.text_of(h.index)) == _DOUBTS for h in page):
+        return hits
+    subject = _subject(query, hits[0], passages)
+    doc = passages.doc_key_of(claim.index)
+
+    def strength(index: int) -> int:
+        held = passages.terms_of(index)
+        if passages.doc_key_of(index) != doc or not party.terms & held \
+                or not all(c.terms & held for c in subject):
+            return 0
+        return _counter_strength(passages.text_of(index))
+
+    shown = {h.index for h in hits[:PAGE]}
+    weights = query.weighted_terms() | dict.fromkeys(party.terms, 1.0)
+    candidates = [*(h for h in hits[PAGE:] if not h.companion), *(
+        Hit(index, score, (), 0.0) for index, score
+        in engine.top_k_weighted(weights, params.candidates) if index not in shown)]
+    counter = max(((strength(h.index), -n, h) for n, h in enumerate(candidates)),
+                  default=(0, 0, None), key=lambda c: c[:2])
+    if counter[0] == 0 or counter[2] is None:
+        return hits
+    return _put_on_page(hits, counter[2], {claim.index})
+
+
+_DOUBTS = 2  # `_counter_strength` of a passage that disputes what was said
+
+
+def _counter_strength(text: str) -> int:
+    """2 when the passage disputes a claim ("raising questions about", "critics", "denied",
+    "contradicts"), 1 when it only turns on a contrast ("however", "but"), else 0."""
+    if _DISPUTE.search(text):
+        return _DOUBTS
+    return 1 if _CONTRAST.search(text) else 0
+
+
+def _other_voice(query: Query, hits: list[Hit], engine: BM25, passages: PassageView,
+                 params: RankParams) -> list[Hit]:
+    """A question framing a disagreement without naming a party of it ("what does each side
+    say about Tinzaouatene?", "conflicting reports on ...") hears two camps on its first
+    page: when no two of its passages give voice to different camps (`_voices`), the best
+    passage where a camp not heard yet speaks of the question's subject (a kept one, else
+    one of the best hit's report that the question's terms find) takes the page's last
+    place but the best hit's and the voiced one's."""
+    text = query.cleaned or query.question
+    if (len(hits) < 2 or hits[0].companion or params.sides_share <= 0
+            or not _DISAGREEMENT.search(text) or _alternatives(query) or _respondents(query)):
+        return hits
+    page = hits[:PAGE]
+    subject = _subject(query, hits[0], passages)
+    voiced = [(h, _voices(passages.text_of(h.index))) for h in page
+              if h is hits[0] or _holds_any(subject, h.index, passages)]
+    voiced = [(h, v) for h, v in voiced if v]
+    heard = frozenset().union(*(v for _, v in voiced))
+    if len(voiced) >= 2 and len(heard) >= 2:
+        return hits
+    doc = passages.doc_key_of(hits[0].index)
+
+    def new_voice(index: int) -> bool:
+        return (_holds_any(subject, index, passages)
+                and bool(_voices(passages.text_of(index)) - heard))
+
+    other = next((h for h in hits[PAGE:] if not h.companion and new_voice(h.index)), None)
+    if other is None:
+        shown = {h.index for h in hits}
+        other = next((Hit(index, score, (), 0.0) for index, score
+                      in engine.top_k_weighted(query.weighted_terms(), params.candidates)
+                      if index not in shown and passages.doc_key_of(index) == doc
+                      and new_voice(index)), None)
+    if other is None:
+        return hits
+    return _put_on_page(hits, other, {h.index for h, _ in voiced[:1]})
+
+
+def _put_on_page(hits: list[Hit], hit: Hit, kept: set[int]) -> list[Hit]:
+    """The hits with `hit` in the first page's last place that neither the best hit nor a
+    `kept` one holds (the first page grown to it when it is short); the passage it takes
+    the place of opens the next page."""
+    order = [h for h in hits if h.index != hit.index]
+    free = [i for i, h in enumerate(order[:PAGE]) if i and h.index not in kept]
+    if len(order) < PAGE:
+        return [*order, hit]
+    if not free:
+        return hits
+    displaced, order[free[-1]] = order[free[-1]], hit
+    order.insert(PAGE, displaced)
+    return order
+
+
+def _voices(text: str) -> frozenset[str]:
+    """The camps that speak in the text (`_speaks`), each by its first word."""
+    return frozenset(words.split()[0] for words, camp in zip(CAMPS, _camps(), strict=True)
+                     if _speaks(text, _Party(camp, "saying")))
+
+
+# A passage turning on a contrast with what was said before it: the other side of a claim.
+_CONTRAST = re.compile(r"\b(?:however|but|yet|although|though|nevertheless|nonetheless"
+                       r"|despite|contrary)\b", re.IGNORECASE)
+# ... and one disputing what was said: the other side of a claim, not only another point.
+_DISPUTE = re.compile(r"\b(?:contradict\w*|disput\w*|questions?\s+(?:about|over|on)"
+                      r"|question(?:s|ed|ing)\s+(?:the|its|their|whether)|doubt\w*|critic\w*"
+                      r"|sceptic\w*|skeptic\w*|den(?:y|ies|ied)|refut\w*|reject\w*"
+                      r"|challeng\w*|false(?:ly)?|unfounded|exaggerat\w*)\b", re.IGNORECASE)
 
 
 def _speaks(text: str, party: _Party) -> bool:

@@ -545,6 +545,7 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
 
 def _read(reading: _Reading, words: Sequence[_Word], recent_words: frozenset[str]) -> None:
     context = context_words(words, reading.text)
+    naming = naming_context_words(words, reading.text) if context else frozenset()
     i = 0
     while i < len(words):
         concepts, unknown = len(reading.concepts), len(reading.unknown)
@@ -556,7 +557,7 @@ def _read(reading: _Reading, words: Sequence[_Word], recent_words: frozenset[str
                 _read_word(reading, words[i])
             used = 1
         if i in context or (used == 1 and _frames_the_question(reading, words[i])):
-            _as_context(reading, concepts, unknown)
+            _as_context(reading, concepts, unknown, vetoes=i in naming)
         i += used
 
 
@@ -594,16 +595,32 @@ def context_words(words: Sequence[_Word], text: str) -> frozenset[int]:
     piece for tomorrow, my editor wants background, … what is the CSP"): the clauses that
     neither ask (a question word) nor name anything (a capitalised word inside a sentence,
     an acronym, a number), when another clause asks. In a short message, only such clauses
-    that speak of the asker (I, my, je, mon...)."""
+    that speak of the asker (I, my, je, mon...). A clause speaking of the asker is context
+    even when it names something ("I read it on Telegram") if the asking clauses name
+    something themselves: the question holds what it is about."""
     clauses = _clauses(words, text)
     asking = [c for c in clauses if any(words[i].folded in _ASKING for i in c)]
     if not asking:
         return frozenset()
     long = len(words) >= CONTEXT_MIN_WORDS
-    return frozenset(i for clause in clauses if clause not in asking
-                     and not any(_names_something(words[i]) for i in clause)
-                     and (long or any(words[i].folded in _ASKER for i in clause))
+
+    def is_context(clause: list[int]) -> bool:
+        asker = any(words[i].folded in _ASKER for i in clause)
+        if any(_names_something(words[i]) for i in clause):
+            # "I have an exam on West African politics, what is the MNLA?"
+            return asker and any(_names_something(words[i]) for c in asking for i in c)
+        return long or asker
+
+    return frozenset(i for clause in clauses if clause not in asking and is_context(clause)
                      for i in clause)
+
+
+def naming_context_words(words: Sequence[_Word], text: str) -> frozenset[int]:
+    """The positions of `context_words` in clauses that name something ("I read it on
+    Telegram"): they weigh less, but a name there the corpus never mentions still vetoes."""
+    context = context_words(words, text)
+    return frozenset(i for clause in _clauses(words, text) if clause[0] in context
+                     and any(_names_something(words[j]) for j in clause) for i in clause)
 
 
 # A clause with these words speaks of the asker ("need the date for my piece"): context
@@ -616,17 +633,21 @@ def _names_something(word: _Word) -> bool:
             or (word.capitalised and not word.sentence_start))
 
 
-def _as_context(reading: _Reading, concepts: int, unknown: int) -> None:
+def _as_context(reading: _Reading, concepts: int, unknown: int, *, vetoes: bool = False
+                ) -> None:
     """The concepts read since `concepts` weigh CONTEXT_WEIGHT of what they would; those the
-    index lacks are dropped, and no name read there vetoes the answer."""
+    index lacks are dropped, and no name read there vetoes the answer (unless `vetoes`)."""
     kept = []
     for concept in reading.concepts[concepts:]:
         if any(a.term in reading.vocabulary for a in concept.alternatives):
             alternatives = tuple(replace(a, weight=a.weight * CONTEXT_WEIGHT)
                                  for a in concept.alternatives)
             kept.append(replace(concept, alternatives=alternatives))
+        elif vetoes and concept.is_name:
+            kept.append(concept)  # the corpus never mentions it: it vetoes
     reading.concepts[concepts:] = kept
-    del reading.unknown[unknown:]
+    if not vetoes:
+        del reading.unknown[unknown:]
 
 
 # Everyday words that say how a question is asked rather than what it is about ("what

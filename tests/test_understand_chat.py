@@ -426,3 +426,22 @@ def test_a_shouted_word_the_corpus_writes_in_capitals_only_in_a_dateline_is_a_wo
     query = understand("WHO SPOKE IN PARIS FOR JNIM", vocabulary, ALIASES)
     typed = {c.typed for c in query.concepts}
     assert "paris" in typed and "JNIM" in typed
+
+
+def test_a_clause_about_the_asker_naming_something_beside_a_self_contained_question() -> None:
+    """"I read it on Telegram, what happened at Tinzaouatene?": the asking clause names what
+    it asks about, so the asker's clause weighs as context even though it names something;
+    a name there the corpus never mentions still vetoes."""
+    query = ask("I read about the Wagner fighters, what happened at Tinzaouatene?")
+    weights = {c.typed: max(a.weight for a in c.alternatives) for c in query.concepts}
+    assert weights["Tinzaouatene"] == 1.0
+    assert weights["Wagner"] == pytest.approx(CONTEXT_WEIGHT)
+    assert ask("I read it in Le Monde, what happened at Tinzaouatene?").unknown_names
+    # the asking clause names nothing: the asker's clause holds what is asked about
+    weights = {c.typed: max(a.weight for a in c.alternatives)
+               for c in ask("I read about the Wagner fighters at Tinzaouatene, why?").concepts}
+    assert weights["Wagner"] == 1.0
+    # no asker: a clause naming something is never context
+    weights = {c.typed: max(a.weight for a in c.alternatives)
+               for c in ask("The Wagner fighters left, what happened at Tinzaouatene?").concepts}
+    assert weights["Wagner"] == 1.0
