@@ -22,6 +22,7 @@ from index.noise import FRAMING_WORDS
 from index.vocabulary import Vocabulary
 
 MIN_TYPO_LETTERS = 4  # shorter words are one edit from too many others
+MAX_TYPO_LETTERS = 24  # longer is no misspelt word (and its edits cost ~5 ms to look up)
 _ENGLISH_FUNCTION = STOPWORDS | FRAMING_WORDS  # "happend" -> happened: chat, no search word
 
 # Neighbouring keys on QWERTY and AZERTY keyboards: a changed letter is a slipped finger.
@@ -75,7 +76,8 @@ def correction(typed: str, vocabulary: Vocabulary,
     uses most; a function word counts as used everywhere. Between words the
     corpus uses alike (often none), a word of the question's language, then a swap, then a
     letter dropped or added, then a changed one (a letter that slipped)."""
-    if len(typed) < MIN_TYPO_LETTERS or not typed.isalpha() or not typed.isascii():
+    if not MIN_TYPO_LETTERS <= len(typed) <= MAX_TYPO_LETTERS or not typed.isalpha() \
+            or not typed.isascii():
         return None
     found: dict[str, tuple[int, int, bool]] = {}  # word -> (support, preference, function)
 

@@ -155,3 +155,8 @@ def test_a_proper_noun_the_corpus_lacks_is_a_name_in_small_letters_too() -> None
 def test_a_proper_noun_the_corpus_holds_or_a_french_article_is_no_unknown_name() -> None:
     assert ask("what did the army do in kidal").unknown_names == ()
     assert ask("les rebels took kidal when exactly").unknown_names == ()
+
+
+def test_a_word_too_long_to_be_a_misspelt_word_is_not_looked_up() -> None:
+    assert correction("coalitionsssssssssssssssss", VOCAB) is None  # 26 letters
+    assert correction("coalitionss", VOCAB) is not None
