@@ -14,6 +14,7 @@ from typing import Any
 
 import simplemma
 import yaml
+from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
 
 from index.analyze import STOPWORDS, analyze, fold
 from index.reasons import Refused
@@ -223,6 +224,40 @@ def is_dictionary_word(word: str, language: str = "en") -> bool:
     """True for a word a general dictionary knows (folded, lower case): the stopwords, or
     simplemma's dictionary of the language."""
     return word in STOPWORDS or bool(simplemma.is_known(word, lang=language))
+
+
+@lru_cache(maxsize=50_000)
+def is_proper_noun(word: str, language: str = "en") -> bool:
+    """True for a folded word the language's dictionary lists only with a capital: a name
+    typed in small letters ("sudan", "australia"), not a word that is also common ("french",
+    "chad", "june" are listed in small letters too)."""
+    dictionary = DEFAULT_DICTIONARY_FACTORY.get_dictionary(language)
+    return word not in dictionary and word[:1].upper() + word[1:] in dictionary
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit(word: str) -> frozenset[str]:
+    """Every string one edit from a folded word (Damerau-Levenshtein distance 1: a letter
+    dropped, added or changed, two neighbours swapped), over the letters a-z."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    dropped = [a + b[1:] for a, b in splits if b]
+    swapped = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1 and b[0] != b[1]]
+    changed = [a + c + b[1:] for a, b in splits if b for c in _LETTERS if c != b[0]]
+    added = [a + c + b for a, b in splits for c in _LETTERS]
+    return frozenset(dropped + swapped + changed + added) - {word}
+
+
+@lru_cache(maxsize=4096)
+def dictionary_neighbours(word: str, language: str = "en") -> tuple[str, ...]:
+    """The words one edit from a folded word that the language's dictionary knows (or, for
+    French, the lexicon), sorted: the words a typo may have been typed for. About 2 ms for a
+    ten-letter word, so kept per word (chat repeats its misspellings)."""
+    lexicon = french_lexicon() if language == "fr" else {}
+    stopwords = STOPWORDS if language == "en" else french_stopwords()
+    return tuple(sorted(w for w in one_edit(word) if w in stopwords or w in lexicon
+                        or simplemma.is_known(w, lang=language)))
 
 
 def data_text(name: str) -> str:

@@ -413,27 +413,44 @@ def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
     """The k best passages for the weighted query, rescored so that each concept counts
     once: the typed words' scores added up, or its best other alternative's (weight x BM25
     term score), whichever is more. A passage naming three aliases of one group does not
-    outscore one naming the group and what was asked. Best first, with the concepts held."""
+    outscore one naming the group and what was asked. A phrase's typed words count only
+    all together (`_phrase`). Best first, with the concepts held."""
     docs = [index for index, _ in engine.top_k_weighted(query.weighted_terms(), k)]
     total = np.zeros(len(docs))
     held_by: list[list[bool]] = []
     for w in known:
         typed = np.zeros(len(docs))  # the words of what was typed add up ("Ansar Dine")
+        whole = np.ones(len(docs), dtype=bool)  # ... and are all there
         other = np.zeros(len(docs))  # any other alternative counts alone
-        held = np.zeros(len(docs), dtype=bool)
+        held_other = np.zeros(len(docs), dtype=bool)
         for alt in w.concept.alternatives:
             has, impacts = engine.term_scores(alt.term, docs)
-            held |= has
             score = np.where(has, alt.weight * impacts, 0.0)
             if alt.how == TYPED:
                 typed += score
+                whole &= has
             else:
                 other = np.maximum(other, score)
-        total += np.maximum(typed, other)
-        held_by.append(held.tolist())
+                held_other |= has
+        if not _phrase(w.concept):
+            whole = typed > 0
+        total += np.maximum(np.where(whole, typed, 0.0), other)
+        held_by.append((whole | held_other).tolist())
     rows = [(index, float(score), [w for w, held in zip(known, held_by, strict=True) if held[i]])
             for i, (index, score) in enumerate(zip(docs, total.tolist(), strict=True))]
     return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def _phrase(concept: Concept) -> bool:
+    """A concept typed in several words that is not a name ("number two", "rank and
+    file", "stalled talks"): a phrase means what its words mean together, so a passage
+    holds it by its typed words only when it holds all of them (a conjunctive match of the
+    phrase on the bag of words: a phrase query without positions); one holding "two" alone
+    holds "number two" only through its other alternatives ("deputy"). The words of a name
+    add up as they are found ("Ansar" of "Ansar Dine")."""
+    if concept.is_name:
+        return False
+    return len({a.term for a in concept.alternatives if a.how == TYPED}) >= 2
 
 
 def _distinctive(known: list[_Weighed], engine: BM25, params: RankParams) -> frozenset[str]:

@@ -54,7 +54,7 @@ from index.french import (
     english_stem,
     is_french_word,
 )
-from index.lexicon import is_dictionary_word
+from index.lexicon import is_dictionary_word, is_proper_noun
 from index.noise import FRAMING_WORDS, SHORTHAND, strip_noise
 from index.query import (
     ALIAS,
@@ -66,6 +66,12 @@ from index.query import (
     Concept,
     Query,
     Rewrite,
+)
+from index.spelling import (
+    MIN_TYPO_LETTERS,
+    correction,
+    names_one_slip_away,
+    unglue_elisions,
 )
 from index.vocabulary import Vocabulary
 
@@ -239,13 +245,21 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
     cleaned = strip_noise(text, bot_names)
     if is_shouted(cleaned):
         cleaned = _unshout(cleaned, vocabulary, aliases)
+    cleaned = unglue_elisions(cleaned, lambda word: _is_known(word, vocabulary, aliases)
+                              or bool(french.translate([word])))
     cleaned = written_dates(_thousands(_unglue(cleaned, vocabulary, aliases)))
     words = _words(cleaned)
-    language = detect_language(_outside_names(_asking_words(words, cleaned), cleaned, aliases),
-                               vocabulary, aliases, french)
+    language = _question_language(_asking_words(words, cleaned), cleaned, vocabulary, aliases,
+                                  french)
+    as_typed, (cleaned, typos) = cleaned, _typos_corrected(cleaned, words, vocabulary, aliases,
+                                                            french, language)
+    if cleaned != as_typed:
+        words = _words(cleaned)
+        language = _question_language(_asking_words(words, cleaned), cleaned, vocabulary,
+                                      aliases, french)
     dates = find_dates(cleaned, today)
     reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
-                       cleaned, dates.day_words, bool(dates.dates))
+                       cleaned, dates.day_words, bool(dates.dates), rewrites=typos)
     _read(reading, words, dates.recent_words)
     _keep_names_beside_a_held_subject(reading)
     if reading.translated:
@@ -387,8 +401,10 @@ def _is_known(token: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:
     "muslimin" of "wal-Muslimin" is not "muslim in") or an English or French dictionary
     knows it ("ministre" is not "minist re")."""
     folded = fold(token)
+    if folded in vocabulary:
+        return True
     terms = analyze(token)
-    return (folded in vocabulary or (len(terms) == 1 and terms[0] in vocabulary)
+    return ((len(terms) == 1 and terms[0] in vocabulary)
             or folded in _words_of_names(aliases) or is_dictionary_word(folded)
             or is_dictionary_word(token.lower(), "fr"))
 
@@ -443,6 +459,70 @@ def _segment(word: str, vocabulary: Vocabulary, aliases: AliasLookup) -> list[st
     return []
 
 
+# ----- typos ----------------------------------------------------------------------------
+
+
+def _typos_corrected(text: str, words: Sequence[_Word], vocabulary: Vocabulary,
+                     aliases: AliasLookup, french: French, language: str
+                     ) -> tuple[str, list[Rewrite]]:
+    """The text with each word that looks like a typo replaced by the word it stands for
+    (index.spelling), and the rewrites to show. A correction the corpus does not use either
+    is still a general word, not a name: it is read so only where the question writes with
+    capitals (then a word in small letters is no name); in a question all in small letters
+    it may be a name the corpus lacks, and stays as typed."""
+    title_case = _is_title_case(words)
+    capitals = not title_case and any(w.acronym or w.capitalised for w in words)
+    translate = (lambda word: french.translate([word])) if language == "fr" else None
+    pieces: list[str] = []
+    rewrites: list[Rewrite] = []
+    last = 0
+    for word in words:
+        if not _may_be_a_typo(word, vocabulary, aliases, french, title_case):
+            continue
+        found = correction(word.folded, vocabulary, translate)
+        if found is None or not (found.support or capitals):
+            continue
+        if not found.support and word.capitalised and vocabulary.closest(word.folded):
+            continue  # opening a sentence, spelt like a corpus name ("Manaka"): _variants
+        written = _as_typed(found.word, word)
+        pieces += [text[last:word.start], written]
+        last = word.end
+        if found.support and not found.function_word and found.word not in _FRAMING:
+            rewrites.append(Rewrite(VARIANT, word.text, written))
+    return "".join([*pieces, text[last:]]), rewrites
+
+
+def _as_typed(correct: str, typed: _Word) -> str:
+    """The correct word with the capital the user typed at the start of a sentence."""
+    return correct[:1].upper() + correct[1:] if typed.capitalised else correct
+
+
+def _may_be_a_typo(word: _Word, vocabulary: Vocabulary, aliases: AliasLookup, french: French,
+                   title_case: bool) -> bool:
+    """A word in small letters (or opening a sentence) that neither the index, a dictionary,
+    the French lexicon, the chat tables nor the alias table's names know."""
+    folded = word.folded
+    if word.acronym or len(folded) < MIN_TYPO_LETTERS or not folded.isalpha():
+        return False
+    if word.capitalised and not word.sentence_start and not title_case:
+        return False  # a name: fuzzy name matching reads it (_variants)
+    if folded in _FRAMING or folded in SHORT_FORMS or folded in french.stopwords:
+        return False
+    if folded in _alias_name_words(aliases) or _is_known(word.text, vocabulary, aliases):
+        return False
+    return not (is_french_word(word.text.lower()) or french.translate([word.text]))
+
+
+_ALIAS_NAME_WORDS: dict[int, tuple[AliasLookup, frozenset[str]]] = {}
+
+
+def _alias_name_words(aliases: AliasLookup) -> frozenset[str]:
+    """Every word of the alias table's names ("ansar", "nusrat"): a transliteration, not a
+    typo."""
+    return _per_table(_ALIAS_NAME_WORDS, aliases, lambda: frozenset(
+        word for name, _ in aliases.names() for word in name.split()))
+
+
 # ----- language -----------------------------------------------------------------------
 
 
@@ -489,6 +569,24 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
                     french: French) -> str:
     """"fr" when French function words, accents and lexicon words outweigh English ones;
     names (capitalised, acronyms, alias-table or corpus names) never decide."""
+    fr, en = _language_scores(words, french)
+    return "fr" if fr > en else "en"
+
+
+def _question_language(words: Sequence[_Word], text: str, vocabulary: Vocabulary,
+                       aliases: AliasLookup, french: French) -> str:
+    """The language of the words outside the alias-table names the question holds
+    (`_outside_names`) when they tell it; else, when they weigh the same for both, that of
+    all its words ("Quand l'armee malienne a-t-elle quitté Kidal ?")."""
+    outside = _outside_names(words, text, aliases)
+    fr, en = _language_scores(outside, french)
+    if outside is not words and fr != en:
+        return "fr" if fr > en else "en"
+    return detect_language(words, vocabulary, aliases, french)
+
+
+def _language_scores(words: Sequence[_Word], french: French) -> tuple[float, float]:
+    """How French and how English the words are: (French, English)."""
     fr = en = 0.0
     for word in words:
         if word.acronym or (word.capitalised and not word.sentence_start):
@@ -508,7 +606,7 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
             fr += 0.5  # accented small word: "quitté", "armée"
         elif is_dictionary_word(folded) and not is_dictionary_word(folded, "fr"):
             en += 0.5
-    return "fr" if fr > en else "en"
+    return fr, en
 
 
 # ----- reading words into concepts ----------------------------------------------------
@@ -980,7 +1078,7 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     alternatives += [Alternative(t, TRANSLATION_WEIGHT, TRANSLATION) for t in translations]
     taken = {*own, *translations}
     direct = _alias_terms(reading, entry.names, taken)
-    if len(own) > 1 and vocabulary.cooccur(own):
+    if len(own) > 1 and vocabulary.cooccur(own) and reading.language == "en":
         direct = _whole_names(reading, direct)
     surname = _typed_surname(reading, phrase, own, entry)
     if surname:  # "Ibrahim Boubacar Keïta" where the corpus writes "Keita"
@@ -1222,7 +1320,9 @@ def _whole_names(reading: _Reading, found: Sequence[tuple[str, str]]
     """The one-word names of `found` (acronyms: "Daesh" for "Islamic State"): beside a
     multi-word name the corpus writes ("Malian army"), a word of another multi-word name
     ("armed" of "Armed Forces of Mali") is in passages about anything; the names that
-    differ from the typed one by a word count through that word (`_one_word_swaps`)."""
+    differ from the typed one by a word count through that word (`_one_word_swaps`).
+    English questions only: a French name a French passage writes ("l'armée malienne")
+    still brings the English names' words, for the English documents."""
     return [(t, n) for t, n in found if len(_phrase_terms(reading, n)) == 1]
 
 
@@ -1634,7 +1734,9 @@ def _translation_of(reading: _Reading, word: _Word) -> tuple[str, ...]:
 
 def _is_name(reading: _Reading, word: _Word) -> bool:
     """A specific name: an acronym, a capitalised word that does not open a sentence (unless
-    every word is capitalised), or a word that no dictionary (or lexicon) knows."""
+    every word is capitalised), a word that no dictionary (or lexicon) knows, or one the
+    corpus lacks that the dictionary lists only with a capital ("sudan" typed in small
+    letters is Sudan, as "french" is not)."""
     folded = word.folded
     if folded.isdigit() or folded in MONTH_NUMBER or len(folded) < 2:
         return False
@@ -1642,11 +1744,21 @@ def _is_name(reading: _Reading, word: _Word) -> bool:
         return folded not in _ENGLISH_FUNCTION
     if word.capitalised and not word.sentence_start and not reading.title_case:
         return not (reading.language == "fr" and folded in reading.french.stopwords)
-    if reading.french.translate([word.text]) or is_dictionary_word(folded):
+    if reading.french.translate([word.text]):
         return False
+    if is_dictionary_word(folded):
+        return _proper_noun_the_corpus_lacks(reading, word, "en")
     if reading.language == "fr" and is_french_word(word.text.lower()):
-        return False
+        return _proper_noun_the_corpus_lacks(reading, word, "fr")
     return len(folded) >= 4  # "atu", "wal": pieces of a transliteration, not names
+
+
+def _proper_noun_the_corpus_lacks(reading: _Reading, word: _Word, language: str) -> bool:
+    """A word of 4 letters or more, no French function word ("les" is a name in English
+    dictionaries), listed only with a capital, that the index does not hold."""
+    return (len(word.folded) >= 4 and word.folded not in reading.french.stopwords
+            and is_proper_noun(word.folded, language)
+            and not _in_index(word, reading.vocabulary))
 
 
 def _variants(reading: _Reading, word: _Word, term: str, name: bool) -> list[Alternative]:
@@ -1694,8 +1806,8 @@ def _closest_spellings(vocabulary: Vocabulary, folded: str, term: str, written_a
 
     if written_as_name:
         return alike(folded, True)
-    return alike(folded, True) or alike(folded, False) or (
-        alike(term, False) if term != folded else [])
+    return alike(folded, True) or names_one_slip_away(folded, vocabulary)[:1] \
+        or alike(folded, False) or (alike(term, False) if term != folded else [])
 
 
 _MIN_TYPO_LENGTH = 4  # shorter words are too close to too many others (and the sound key

@@ -453,3 +453,29 @@ def test_a_passage_saying_what_x_is_outranks_one_that_only_opens_with_x() -> Non
     assert passages.docs[ask(passages, query(cma)).hits[0].index].key == "a"
     defined = ask(passages, query(cma, defines="CMA"))
     assert passages.docs[defined.hits[0].index].key == "b"
+
+
+def phrase_docs() -> list[Doc]:
+    return [Doc("x", "The group's deputy leader declared its aims in a video."),
+            Doc("y", "Two fighters appeared in a video, and two more in a second video."),
+            Doc("z", "The number two of the group spoke in a video."),
+            *filler_docs(20)]
+
+
+def test_a_phrase_is_not_held_by_one_of_its_words() -> None:
+    passages = Passages(phrase_docs())
+    number_two = concept("number two", extra=((analyze("deputy")[0], 0.5, "synonym"),))
+    ranking = ask(passages, query(number_two, concept("video")))
+    # every word of it, then "deputy"; "two" alone is not the phrase: that passage holds
+    # only "video" of the question and is not kept
+    assert [(h.index, h.matched) for h in ranking.hits] == [
+        (2, ("number two", "video")), (0, ("number two", "video"))]
+
+
+def test_the_words_of_a_name_still_count_one_by_one() -> None:
+    docs = [Doc("x", "Ansar fighters entered the town of Gao."),
+            Doc("y", "Traders in Gao reopened the market."), *filler_docs(20)]
+    passages = Passages(docs)
+    ranking = ask(passages, query(concept("Ansar Dine", name=True), concept("Gao", name=True)))
+    assert ranking.hits[0].index == 0
+    assert "Ansar Dine" in ranking.hits[0].matched

@@ -221,7 +221,9 @@ def test_a_common_word_never_becomes_a_name() -> None:
 
 def test_a_misspelt_common_word_finds_the_word_not_a_name() -> None:
     query = ask("wagner withdrawl", NO_ALIASES)  # type: ignore[arg-type]
-    assert alternative(query, "withdraw") == (0.9, VARIANT)
+    # read as the word it stands for (index.spelling), the change shown as a variant
+    assert alternative(query, "withdraw") == (1.0, TYPED)
+    assert [(r.kind, r.typed) for r in query.rewrites] == [(VARIANT, "withdrawl")]
     assert query.unknown_names == ()
 
 
@@ -602,8 +604,9 @@ def test_rn_means_now() -> None:
 def test_a_misspelt_short_common_word_is_a_typo_not_an_unknown_name() -> None:
     query = ask("JNIM attak Boulkessi")
     assert not query.unknown_names
-    found = alternative(query, "attack")
-    assert found is not None and found[1] == VARIANT
+    found = alternative(query, "attack")  # read as the word (index.spelling), and shown
+    assert found is not None and (VARIANT, "attak") in {(r.kind, r.typed)
+                                                        for r in query.rewrites}
 
 
 @pytest.mark.parametrize("chat", ["yo whats up with wagner in kidal", "any1 know abt kidal",
