@@ -1125,55 +1125,7 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
         longest = _longest_name(reading, direct, entry.names, {*own, *translations})
         if longest:
             return _name_words(reading, phrase, longest, alternatives)
-    if not direct and len(own) > 1 and not vocabulary.cooccur(_not_numbers(own)) \
-            and not vocabulary.cooccur(translations):
-        swaps = _held_swaps(reading, own, entry.names)
-        if swaps:  # "Algiers Agreement" where the corpus writes "Algiers Accords"
-            return _split_phrase(reading, phrase, own, TYPED, alternatives, swaps)
-        held = _held_name_sharing_a_word(reading, entry.names, own)
-        if held:  # "United Nations Security Council" where it writes "UN Security Council"
-            reading.rewrites.append(Rewrite(ALIAS, phrase, held))
-            return _name_words(reading, phrase, _phrase_terms(reading, held),
-                               _scattered(alternatives))
     return [Concept(phrase, _dedupe(alternatives), is_name=True)]
-
-
-def _held_name_sharing_a_word(reading: _Reading, names: Iterable[str], own: Sequence[str]
-                              ) -> str:
-    """For a multi-word name the corpus never writes whole, the entry's other name of two
-    words or more that shares a word with it and whose words one passage holds ("Algiers
-    Accords" for "Algiers Agreement", "Algiers Accord" for "Accord pour la paix…"), the
-    closest (most words shared, fewest others), then the rarest; "" when there is none.
-    `_alias_terms` leaves such names out, as they add nothing beside a typed name the
-    corpus holds."""
-    typed = set(own)
-    found = [(name, set(terms)) for name in names
-             for terms in [_phrase_terms(reading, name)]
-             if len(terms) > 1 and not typed.isdisjoint(terms) and set(terms) != typed
-             and reading.vocabulary.cooccur(terms)]
-    if not found:
-        return ""
-    return max(found, key=lambda f: (len(f[1] & typed), -len(f[1] - typed),
-                                     -sum(reading.vocabulary.df(t) for t in f[1])))[0]
-
-
-def _held_swaps(reading: _Reading, own: Sequence[str], names: Iterable[str]
-                ) -> dict[str, list[str]]:
-    """`_one_word_swaps` that make a name one passage holds whole ("Algiers Agreement":
-    agreement -> accord, for "Algiers Accords"; "French army": army -> military, troops)."""
-    held: dict[str, list[str]] = {}
-    for word, others in _one_word_swaps(reading, own, names).items():
-        rest = [t for t in own if t != word]
-        found = [o for o in others if reading.vocabulary.cooccur([*rest, o])]
-        if found:
-            held[word] = found
-    return held
-
-
-def _not_numbers(terms: Sequence[str]) -> list[str]:
-    """The terms but numbers: "2015 Algiers Accord" is written as "Algiers Accord" beside a
-    year the period rule reads."""
-    return [t for t in terms if not t.isdigit()]
 
 
 _ASKS_LINK = re.compile(r"\b(?:successors?|predecessors?|heirs?|forerunners?|offshoots?"

@@ -84,28 +84,3 @@ def test_a_name_with_one_word_beside_it_still_tells_the_language() -> None:
     query = understand("Mouvement national de libération de l'Azawad Ménaka", SEEDS_LIKE,
                        ALIASES)
     assert query.language == "fr"
-
-
-def test_a_long_name_the_corpus_writes_with_one_other_word_finds_that_name() -> None:
-    # "Algiers Agreement" is never written; "Algiers Accords" is: agreement or accord.
-    vocab = Vocabulary.from_passages([
-        "Talks resumed on the Algiers Accords and the integration of fighters.",
-        "The agreement was denounced by MNLA leaders a week later.",
-        "Rebels took Gao.", "Peacekeepers left Kidal."])
-    query = understand("Algiers Agreement", vocab, ALIASES)
-    agreement = next(c for c in query.concepts if analyze("agreement")[0] in c.terms)
-    assert analyze("Accords")[0] in agreement.terms
-    assert any(analyze("Algiers")[0] in c.terms and analyze("agreement")[0] not in c.terms
-               for c in query.concepts)  # "Algiers" is still required on its own
-
-
-def test_a_long_name_the_corpus_never_writes_is_searched_by_the_name_it_writes() -> None:
-    vocab = Vocabulary.from_passages([
-        "In June the UN Security Council approved the end of the mission.",
-        "The National Transitional Council gave the junta more powers.",
-        "The United States and other nations voiced concern about security in Mali.",
-        "Rebels took Gao."])
-    query = understand("United Nations Security Council", vocab, ALIASES)
-    assert [r.searched for r in query.rewrites] == ["UN Security Council"]
-    nations = [a for c in query.concepts for a in c.alternatives if a.term == "nation"]
-    assert nations and all(a.weight < 0.5 for a in nations)  # scattered words weigh little
