@@ -249,12 +249,14 @@ def understand(question: str, vocabulary: Vocabulary, aliases: AliasLookup, *,
                               or bool(french.translate([word])))
     cleaned = written_dates(_thousands(_unglue(cleaned, vocabulary, aliases)))
     words = _words(cleaned)
-    language = detect_language(_asking_words(words, cleaned), vocabulary, aliases, french)
+    language = _question_language(_asking_words(words, cleaned), cleaned, vocabulary, aliases,
+                                  french)
     as_typed, (cleaned, typos) = cleaned, _typos_corrected(cleaned, words, vocabulary, aliases,
                                                             french, language)
     if cleaned != as_typed:
         words = _words(cleaned)
-        language = detect_language(_asking_words(words, cleaned), vocabulary, aliases, french)
+        language = _question_language(_asking_words(words, cleaned), cleaned, vocabulary,
+                                      aliases, french)
     dates = find_dates(cleaned, today)
     reading = _Reading(vocabulary, aliases, french, language, _is_title_case(words),
                        cleaned, dates.day_words, bool(dates.dates), rewrites=typos)
@@ -395,15 +397,25 @@ def _unglue(text: str, vocabulary: Vocabulary, aliases: AliasLookup) -> str:
 
 
 def _is_known(token: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:
-    """A word to leave whole: the index, the alias table or an English or French dictionary
+    """A word to leave whole: the index, the alias table (a word of one of its names:
+    "muslimin" of "wal-Muslimin" is not "muslim in") or an English or French dictionary
     knows it ("ministre" is not "minist re")."""
     folded = fold(token)
     if folded in vocabulary:
         return True
     terms = analyze(token)
     return ((len(terms) == 1 and terms[0] in vocabulary)
-            or aliases.lookup(token) is not None or is_dictionary_word(folded)
+            or folded in _words_of_names(aliases) or is_dictionary_word(folded)
             or is_dictionary_word(token.lower(), "fr"))
+
+
+_WORDS_OF_NAMES: dict[int, tuple[AliasLookup, frozenset[str]]] = {}
+
+
+def _words_of_names(aliases: AliasLookup) -> frozenset[str]:
+    """Every word of the table's names, folded as the table folds them."""
+    return _per_table(_WORDS_OF_NAMES, aliases, lambda: frozenset(
+        word for name, _ in aliases.names() for word in name.split()))
 
 
 def _known_piece(piece: str, vocabulary: Vocabulary, aliases: AliasLookup) -> bool:
@@ -514,10 +526,67 @@ def _alias_name_words(aliases: AliasLookup) -> frozenset[str]:
 # ----- language -----------------------------------------------------------------------
 
 
+_LANGUAGE_WORDS = 2  # fewer words outside the names do not tell the question's language
+
+
+def _outside_names(words: Sequence[_Word], text: str, aliases: AliasLookup
+                   ) -> Sequence[_Word]:
+    """The words outside the alias-table names of two or more words the question holds
+    ("c'est quoi | National Movement for the Liberation of Azawad"): a name is in its own
+    language, whatever the question's; all the words when fewer than _LANGUAGE_WORDS are
+    left ("Conseil national de transition role")."""
+    inside: set[int] = set()
+    starts = _long_name_starts(aliases)
+    i = 0
+    while i < len(words):
+        most = min(starts.get(words[i].folded, 1), len(words) - i)
+        n = next((n for n in range(most, 1, -1)
+                  if aliases.lookup(text[words[i].start:words[i + n - 1].end]) is not None), 1)
+        if n > 1:
+            inside.update(range(i, i + n))
+        i += n
+    outside = [w for k, w in enumerate(words) if k not in inside]
+    return outside if len(outside) >= _LANGUAGE_WORDS else words
+
+
+_LONG_NAME_STARTS: dict[int, tuple[AliasLookup, dict[str, int]]] = {}
+
+
+def _long_name_starts(aliases: AliasLookup) -> dict[str, int]:
+    """The first words of the table's names of two words or more, each with the most words
+    a name it starts has: where to look for such a name, and how far."""
+    def build() -> dict[str, int]:
+        starts: dict[str, int] = {}
+        for name, _ in aliases.names():
+            words = name.split()
+            if len(words) > 1:
+                starts[words[0]] = max(starts.get(words[0], 0), len(words))
+        return starts
+    return _per_table(_LONG_NAME_STARTS, aliases, build)
+
+
 def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: AliasLookup,
                     french: French) -> str:
     """"fr" when French function words, accents and lexicon words outweigh English ones;
     names (capitalised, acronyms, alias-table or corpus names) never decide."""
+    fr, en = _language_scores(words, french)
+    return "fr" if fr > en else "en"
+
+
+def _question_language(words: Sequence[_Word], text: str, vocabulary: Vocabulary,
+                       aliases: AliasLookup, french: French) -> str:
+    """The language of the words outside the alias-table names the question holds
+    (`_outside_names`) when they tell it; else, when they weigh the same for both, that of
+    all its words ("Quand l'armee malienne a-t-elle quitté Kidal ?")."""
+    outside = _outside_names(words, text, aliases)
+    fr, en = _language_scores(outside, french)
+    if outside is not words and fr != en:
+        return "fr" if fr > en else "en"
+    return detect_language(words, vocabulary, aliases, french)
+
+
+def _language_scores(words: Sequence[_Word], french: French) -> tuple[float, float]:
+    """How French and how English the words are: (French, English)."""
     fr = en = 0.0
     for word in words:
         if word.acronym or (word.capitalised and not word.sentence_start):
@@ -537,7 +606,7 @@ def detect_language(words: Sequence[_Word], vocabulary: Vocabulary, aliases: Ali
             fr += 0.5  # accented small word: "quitté", "armée"
         elif is_dictionary_word(folded) and not is_dictionary_word(folded, "fr"):
             en += 0.5
-    return "fr" if fr > en else "en"
+    return fr, en
 
 
 # ----- reading words into concepts ----------------------------------------------------
@@ -1009,11 +1078,13 @@ def _alias_concept(reading: _Reading, phrase: str, entry: AliasEntryLike) -> lis
     alternatives += [Alternative(t, TRANSLATION_WEIGHT, TRANSLATION) for t in translations]
     taken = {*own, *translations}
     direct = _alias_terms(reading, entry.names, taken)
+    if len(own) > 1 and vocabulary.cooccur(own) and reading.language == "en":
+        direct = _whole_names(reading, direct)
     surname = _typed_surname(reading, phrase, own, entry)
     if surname:  # "Ibrahim Boubacar Keïta" where the corpus writes "Keita"
         alternatives = [a if a.term == surname else replace(a, weight=SCATTERED_NAME_WEIGHT)
                         for a in alternatives]
-    if not direct and entry.kind == PERSON:
+    if not direct and entry.kind == PERSON and not vocabulary.cooccur(own):
         direct = _surnames(reading, entry.names, taken)
     alternatives += [Alternative(t, ALIAS_WEIGHT, ALIAS) for t, _ in direct]
     taken |= {t for t, _ in direct}
@@ -1196,6 +1267,17 @@ def _alias_terms(reading: _Reading, names: Iterable[str], taken: set[str]
     return list({t: (t, n) for t, n in found if not t.isdigit()}.values())
 
 
+def _whole_names(reading: _Reading, found: Sequence[tuple[str, str]]
+                 ) -> list[tuple[str, str]]:
+    """The one-word names of `found` (acronyms: "Daesh" for "Islamic State"): beside a
+    multi-word name the corpus writes ("Malian army"), a word of another multi-word name
+    ("armed" of "Armed Forces of Mali") is in passages about anything; the names that
+    differ from the typed one by a word count through that word (`_one_word_swaps`).
+    English questions only: a French name a French passage writes ("l'armée malienne")
+    still brings the English names' words, for the English documents."""
+    return [(t, n) for t, n in found if len(_phrase_terms(reading, n)) == 1]
+
+
 PERSON = "person"  # the alias-table kind of a person's entry
 
 
@@ -1213,7 +1295,9 @@ def _surnames(reading: _Reading, names: Iterable[str], taken: set[str]
               ) -> list[tuple[str, str]]:
     """(term, surname) for a person the corpus names by surname alone ("Keita" for
     IBK, Ibrahim Boubacar Keïta): the last word of a full name, when the corpus holds it
-    and writes it with a capital."""
+    and writes it with a capital. A fallback for a typed name the corpus never writes
+    (`_alias_concept`): a surname is shared by many people (Maïga, Traoré, Keïta), so
+    beside a typed name it does hold ("Choguel") it would find the others."""
     found: dict[str, str] = {}
     for name in names:
         words = _WORD.findall(name)
