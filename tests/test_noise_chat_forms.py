@@ -6,15 +6,12 @@ Each noisy message gets the same top passage from the seed corpus as its clean q
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from bot.core import Service
 from index.noise import strip_noise
-from tests.conftest import SEEDS, make_config
+from tests.seeds_asker import SeedsAsker
 
 BOT = "conflictbot"
 
@@ -120,28 +117,10 @@ FORMS: list[tuple[str, str]] = [
 
 
 @pytest.fixture(scope="module")
-def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    event_loop = asyncio.new_event_loop()
-    yield event_loop
-    event_loop.close()
-
-
-@pytest.fixture(scope="module")
-def seeds_service(loop: asyncio.AbstractEventLoop,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    import shutil
-    root: Path = tmp_path_factory.mktemp("chat_forms")
-    shutil.copytree(SEEDS, root / "corpus")
-    service = loop.run_until_complete(Service.open(make_config(root)))
-    service.bot_names = (BOT,)
-    yield service
-    loop.run_until_complete(service.close())
-
-
-def top_passage(service: Service, loop: asyncio.AbstractEventLoop, question: str) -> str:
-    answer = loop.run_until_complete(service.ask(question, k=1, log=False))
-    assert not answer.abstained, f"abstained on {question!r} ({answer.reason})"
-    return answer.passages[0].chunk_id
+def asker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeedsAsker]:
+    seeds = SeedsAsker(tmp_path_factory.mktemp("chat_forms"), BOT)
+    yield seeds
+    seeds.close()
 
 
 def test_the_table_holds_sixty_new_forms_over_distinct_clean_questions() -> None:
@@ -153,9 +132,9 @@ def test_the_table_holds_sixty_new_forms_over_distinct_clean_questions() -> None
 
 @pytest.mark.parametrize(("noisy", "clean"), FORMS)
 def test_a_noisy_message_finds_its_clean_questions_top_passage(
-        seeds_service: Service, loop: asyncio.AbstractEventLoop, noisy: str, clean: str
+        asker: SeedsAsker, noisy: str, clean: str
 ) -> None:
-    assert top_passage(seeds_service, loop, noisy) == top_passage(seeds_service, loop, clean)
+    assert asker.top_passage(noisy) == asker.top_passage(clean)
 
 
 # ----- what index.noise takes away, and what it leaves ------------------------------------

@@ -6,15 +6,13 @@ message), not from any evaluation set."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.core import Service
 from bot.evaluate import load_questions
-from tests.conftest import SEEDS, make_config
+from tests.seeds_asker import SeedsAsker
 
 BOT = "conflictbot"
 
@@ -225,28 +223,10 @@ PROBES: list[tuple[str, str]] = [
 
 
 @pytest.fixture(scope="module")
-def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    event_loop = asyncio.new_event_loop()
-    yield event_loop
-    event_loop.close()
-
-
-@pytest.fixture(scope="module")
-def seeds_service(loop: asyncio.AbstractEventLoop,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    import shutil
-    root: Path = tmp_path_factory.mktemp("noise")
-    shutil.copytree(SEEDS, root / "corpus")
-    service = loop.run_until_complete(Service.open(make_config(root)))
-    service.bot_names = (BOT,)
-    yield service
-    loop.run_until_complete(service.close())
-
-
-def top_passage(service: Service, loop: asyncio.AbstractEventLoop, question: str) -> str:
-    answer = loop.run_until_complete(service.ask(question, k=1, log=False))
-    assert not answer.abstained, f"abstained on {question!r} ({answer.reason})"
-    return answer.passages[0].chunk_id
+def asker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeedsAsker]:
+    seeds = SeedsAsker(tmp_path_factory.mktemp("noise"), BOT)
+    yield seeds
+    seeds.close()
 
 
 def test_the_table_holds_sixty_forms_over_distinct_clean_questions() -> None:
@@ -257,9 +237,9 @@ def test_the_table_holds_sixty_forms_over_distinct_clean_questions() -> None:
 
 @pytest.mark.parametrize(("noisy", "clean"), FORMS + PROBES)
 def test_a_noisy_message_finds_its_clean_questions_top_passage(
-        seeds_service: Service, loop: asyncio.AbstractEventLoop, noisy: str, clean: str
+        asker: SeedsAsker, noisy: str, clean: str
 ) -> None:
-    assert top_passage(seeds_service, loop, noisy) == top_passage(seeds_service, loop, clean)
+    assert asker.top_passage(noisy) == asker.top_passage(clean)
 
 
 # ----- the dev questions of the other kinds, wrapped in chat -------------------------------
@@ -286,17 +266,17 @@ def dev_questions() -> list[str]:
 
 
 def test_dev_questions_wrapped_in_chat_keep_their_top_passage(
-        seeds_service: Service, loop: asyncio.AbstractEventLoop) -> None:
+        asker: SeedsAsker) -> None:
     """Chat forms that no table lists ("Hi,\\n\\n...\\n\\nBest,\\nSam", "bump:", "asking bc
     ...") around the other kinds' dev questions: at least 99% keep the top passage."""
     kept = changed = 0
     for question in dev_questions():
-        answer = loop.run_until_complete(seeds_service.ask(question, k=1, log=False))
+        answer = asker.ask(question)
         if answer.abstained:
             continue
         for wrapper in WRAPPERS:
             noisy = wrapper.format(q=question)
-            wrapped = loop.run_until_complete(seeds_service.ask(noisy, k=1, log=False))
+            wrapped = asker.ask(noisy)
             same = bool(wrapped.passages) and \
                 wrapped.passages[0].chunk_id == answer.passages[0].chunk_id
             kept, changed = kept + same, changed + (not same)
