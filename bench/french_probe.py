@@ -126,8 +126,8 @@ def reached(service: Service, vocabulary: Vocabulary, question: str) -> frozense
     return frozenset(t for c in query.concepts for t in c.terms)
 
 
-def expected_for(word: str, service: Service, vocabulary: Vocabulary,
-                 targets: Sequence[str]) -> frozenset[str]:
+def expected_for(vocabulary: Vocabulary, targets: Sequence[str]) -> frozenset[str]:
+    """The index terms of a lexicon entry's English words that the corpus holds."""
     terms = {t for target in targets for t in analyze(target)}
     return frozenset(t for t in terms if vocabulary.df(t) > 0)
 
@@ -162,7 +162,7 @@ def measure(service: Service, limit: int | None) -> list[Outcome]:
     outcomes: list[Outcome] = []
     words = sorted(lexicon_words().items())[:limit]
     for word, targets in words:
-        expected = expected_for(word, service, vocabulary, targets)
+        expected = expected_for(vocabulary, targets)
         if expected:
             outcomes += probe(word, "lexicon", expected, lambda q: reached(service, vocabulary, q))
     for name in alias_names(service)[:limit]:

@@ -144,8 +144,8 @@ def english_stem(term: str) -> bool:
 
 COGNATE_WEIGHT = 0.7  # an English word spelt like a French word the lexicon lacks
 # French endings -> English ones, for words written alike in both languages ("consulat" ->
-# consulate, "pakistanais" -> Pakistani, "tchadiennes" -> Chadian, "projet" -> project); tried on the folded word
-# with and without its plural ending.
+# consulate, "pakistanais" -> Pakistani, "tchadiennes" -> Chadian, "projet" -> project);
+# tried on the folded word with and without its plural ending.
 _COGNATE_ENDINGS = (("at", "ate"), ("ais", "i"), ("aise", "i"), ("ienne", "ian"),
                     ("ien", "ian"), ("ee", "ed"), ("e", "ed"), ("e", ""), ("ique", "ic"),
                     ("isme", "ism"), ("iste", "ist"), ("eur", "or"), ("te", "ty"),
