@@ -96,11 +96,12 @@ _FRENCH_ENDINGS = (("s", ""), ("x", ""), ("e", "er"), ("es", "er"), ("ent", "er"
 _MIN_GUESS_STEM = 2  # "nie" -> nier, "tues" -> tuer, "fuis" -> fuir
 
 
-def _french_lemma_guesses(word: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def _french_lemma_guesses(word: str) -> tuple[str, ...]:
     """Lemmas a folded French word may have, most likely first: "quitte" -> quitter,
-    "prises" -> prendre, "tuees" -> tuer."""
-    return [word[:-len(end)] + lemma for end, lemma in _FRENCH_ENDINGS
-            if word.endswith(end) and len(word) - len(end) >= _MIN_GUESS_STEM]
+    "prises" -> prendre, "tuees" -> tuer. Cached: every word of a question is tried."""
+    return tuple(word[:-len(end)] + lemma for end, lemma in _FRENCH_ENDINGS
+                 if word.endswith(end) and len(word) - len(end) >= _MIN_GUESS_STEM)
 
 
 # High-precision French function words (not English words) for language detection.
