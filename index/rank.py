@@ -58,7 +58,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index import lexicon, period, proximity
-from index.analyze import analyze, fold
+from index.analyze import analyze, broader, fold
 from index.dates import MONTH_NAMES
 from index.engine import BM25
 from index.lexicon import is_dictionary_word
@@ -176,6 +176,12 @@ class _Weighed:
     weight: float
     terms: frozenset[str]
     everyday: bool = False  # see `_everyday`
+    broader: frozenset[str] = frozenset()  # see `_broader_terms`
+
+    def through_broader(self) -> _Weighed:
+        """The concept as held by a passage that has only its broader terms: it counts for
+        BROADER_SHARE of its weight."""
+        return replace(self, weight=self.weight * BROADER_SHARE)
 
 
 def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
@@ -237,8 +243,26 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
         known = [a.weight * engine.idf(a.term) for a in concept.alternatives if a.term in engine]
         if known:
             weighed.append(_Weighed(concept, max(max(known), 1e-9), concept.terms,
-                                    _everyday(concept, engine)))
+                                    _everyday(concept, engine),
+                                    _broader_terms(concept, engine)))
     return weighed
+
+
+# A passage holding a concept only through its broader terms: its share of the concept's
+# weight in coverage, and the weight of those terms in its score.
+BROADER_SHARE = 0.5
+BROADER_WEIGHT = 0.15
+
+
+def _broader_terms(concept: Concept, engine: BM25) -> frozenset[str]:
+    """The broader terms (`analyze.broader`) of the words typed for a concept that is not a
+    name, which the corpus holds: a question word for a kind of event ("attack") is held,
+    for part of its weight, by a passage telling of that violence in its field's general
+    words ("fighting", "killed"). One way only: "fighting" has no broader "attack"."""
+    if concept.is_name:
+        return frozenset()
+    found = {t for a in concept.alternatives if a.how == TYPED for t in broader(a.term)}
+    return frozenset(t for t in found - concept.terms if t in engine)
 
 
 
@@ -417,7 +441,7 @@ def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
     all together (`_phrase`). Best first, with the concepts held."""
     docs = [index for index, _ in engine.top_k_weighted(query.weighted_terms(), k)]
     total = np.zeros(len(docs))
-    held_by: list[list[bool]] = []
+    held_by: list[list[_Weighed | None]] = []
     for w in known:
         typed = np.zeros(len(docs))  # the words of what was typed add up ("Ansar Dine")
         whole = np.ones(len(docs), dtype=bool)  # ... and are all there
@@ -434,11 +458,27 @@ def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
                 held_other |= has
         if not _phrase(w.concept):
             whole = typed > 0
-        total += np.maximum(np.where(whole, typed, 0.0), other)
-        held_by.append((whole | held_other).tolist())
-    rows = [(index, float(score), [w for w, held in zip(known, held_by, strict=True) if held[i]])
+        wide, wide_score = _broader_scores(w, engine, docs)
+        total += np.maximum(np.maximum(np.where(whole, typed, 0.0), other), wide_score)
+        held = whole | held_other
+        held_by.append([w if h else (w.through_broader() if b else None)
+                        for h, b in zip(held.tolist(), (wide & ~held).tolist(), strict=True)])
+    rows = [(index, float(score), [w for h in held_by if (w := h[i]) is not None])
             for i, (index, score) in enumerate(zip(docs, total.tolist(), strict=True))]
     return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def _broader_scores(w: _Weighed, engine: BM25, docs: Sequence[int]
+                    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """Which passages hold one of the concept's broader terms, and the best one's score
+    (BROADER_WEIGHT x its BM25 term score)."""
+    wide = np.zeros(len(docs), dtype=bool)
+    score = np.zeros(len(docs))
+    for term in w.broader:
+        has, impacts = engine.term_scores(term, docs)
+        wide |= has
+        score = np.maximum(score, np.where(has, BROADER_WEIGHT * impacts, 0.0))
+    return wide, score
 
 
 def _phrase(concept: Concept) -> bool:
