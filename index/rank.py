@@ -463,7 +463,7 @@ def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
         held = whole | held_other
         held_by.append([w if h else (w.through_broader() if b else None)
                         for h, b in zip(held.tolist(), (wide & ~held).tolist(), strict=True)])
-    rows = [(index, float(score), [w for h in held_by if (w := h[i]) is not None])
+    rows = [(index, float(score), [c for h in held_by if (c := h[i]) is not None])
             for i, (index, score) in enumerate(zip(docs, total.tolist(), strict=True))]
     return sorted(rows, key=lambda row: (-row[1], row[0]))
 
