@@ -322,7 +322,7 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
         bar_coverage = (coverage if bar_total == total  # no everyday word counts less
                         else sum(bar.weight_of(w) for w in matched) / bar_total)
         typed = tuple(w.concept.typed for w in matched)
-        enough = (_enough(matched, bar.need, dated | counted, known)
+        enough = (_enough(matched, bar.need, dated | counted | bar.uninformative, known)
                   or _defines(query, matched))
         if score >= floor and enough and bar_coverage >= bar.fraction:
             strict.append(Hit(index, score, typed, coverage))
@@ -382,6 +382,7 @@ class _Bar:
     need: int
     fraction: float
     everyday_weight: float
+    uninformative: frozenset[str] = frozenset()  # see `_uninformative`
 
     def weight_of(self, weighed: _Weighed) -> float:
         """A concept's weight in the bar (floor and coverage); ranking uses its own."""
@@ -394,11 +395,23 @@ def _bar(known: list[_Weighed], engine: BM25, params: RankParams) -> _Bar:
     question counting in full (everyday words too: the question is likely about what the
     corpus lacks, and a word it uses once may be just that)."""
     distinctive = _distinctive(known, engine, params)
+    uninformative = _uninformative(known, engine)
     if _names_apart(known, distinctive, engine):
         fraction = max(params.min_matched_fraction, params.apart_matched_fraction)
-        return _Bar(distinctive, min(2, len(known)), fraction, everyday_weight=1.0)
+        return _Bar(distinctive, min(2, len(known)), fraction, 1.0, uninformative)
     return _Bar(distinctive, min(2, len(known)), params.min_matched_fraction,
-                params.everyday_weight)
+                params.everyday_weight, uninformative)
+
+
+def _uninformative(known: Sequence[_Weighed], engine: BM25) -> frozenset[str]:
+    """Concepts typed in a word that more than half the corpus's passages hold ("Mali" in a
+    corpus about Mali): its Robertson-Sparck Jones relevance weight, log((N - n + 0.5) /
+    (n + 0.5)), is negative; the word tells nothing about which passage answers ("Kati
+    Mali" asks about Kati), so a passage holding every other concept need not hold it."""
+    half = engine.n_docs / 2
+    return frozenset(w.concept.typed for w in known
+                     if any(engine.doc_freq(a.term) > half
+                            for a in w.concept.alternatives if a.how == TYPED))
 
 
 def _names_apart(known: list[_Weighed], distinctive: frozenset[str], engine: BM25) -> bool:
@@ -438,34 +451,58 @@ def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
     once: the typed words' scores added up, or its best other alternative's (weight x BM25
     term score), whichever is more. A passage naming three aliases of one group does not
     outscore one naming the group and what was asked. A phrase's typed words count only
-    all together (`_phrase`). Best first, with the concepts held."""
+    all together (`_phrase`). A concept no candidate holds beside a name of the question
+    backs off to its broader terms (`_backed_off`). Best first, with the concepts held."""
     docs = [index for index, _ in engine.top_k_weighted(query.weighted_terms(), k)]
+    own = [_own_scores(w, engine, docs) for w in known]
     total = np.zeros(len(docs))
     held_by: list[list[_Weighed | None]] = []
-    for w in known:
-        typed = np.zeros(len(docs))  # the words of what was typed add up ("Ansar Dine")
-        whole = np.ones(len(docs), dtype=bool)  # ... and are all there
-        other = np.zeros(len(docs))  # any other alternative counts alone
-        held_other = np.zeros(len(docs), dtype=bool)
-        for alt in w.concept.alternatives:
-            has, impacts = engine.term_scores(alt.term, docs)
-            score = np.where(has, alt.weight * impacts, 0.0)
-            if alt.how == TYPED:
-                typed += score
-                whole &= has
-            else:
-                other = np.maximum(other, score)
-                held_other |= has
-        if not _phrase(w.concept):
-            whole = typed > 0
-        wide, wide_score = _broader_scores(w, engine, docs)
-        total += np.maximum(np.maximum(np.where(whole, typed, 0.0), other), wide_score)
-        held = whole | held_other
+    for w, (score, held) in zip(known, own, strict=True):
+        wide_score, wide = _backed_off(w, held, known, own, engine, docs)
+        total += np.maximum(score, wide_score)
         held_by.append([w if h else (w.through_broader() if b else None)
                         for h, b in zip(held.tolist(), (wide & ~held).tolist(), strict=True)])
     rows = [(index, float(score), [c for h in held_by if (c := h[i]) is not None])
             for i, (index, score) in enumerate(zip(docs, total.tolist(), strict=True))]
     return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+_Scores = tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]
+
+
+def _own_scores(w: _Weighed, engine: BM25, docs: Sequence[int]) -> _Scores:
+    """The concept's score in each passage through its own alternatives, and whether the
+    passage holds it."""
+    typed = np.zeros(len(docs))  # the words of what was typed add up ("Ansar Dine")
+    whole = np.ones(len(docs), dtype=bool)  # ... and are all there
+    other = np.zeros(len(docs))  # any other alternative counts alone
+    held_other = np.zeros(len(docs), dtype=bool)
+    for alt in w.concept.alternatives:
+        has, impacts = engine.term_scores(alt.term, docs)
+        score = np.where(has, alt.weight * impacts, 0.0)
+        if alt.how == TYPED:
+            typed += score
+            whole &= has
+        else:
+            other = np.maximum(other, score)
+            held_other |= has
+    if not _phrase(w.concept):
+        whole = typed > 0
+    return np.maximum(np.where(whole, typed, 0.0), other), whole | held_other
+
+
+def _backed_off(w: _Weighed, held: npt.NDArray[np.bool_], known: Sequence[_Weighed],
+                own: Sequence[_Scores], engine: BM25, docs: Sequence[int]) -> _Scores:
+    """The concept's broader-term scores and holders, when the question names something
+    and no candidate holds the concept beside one of its names (query relaxation: "X
+    attack" where X's passages tell of "fighting"); none otherwise, so that a passage
+    saying what was asked is never joined by ones saying it more vaguely."""
+    nothing = np.zeros(len(docs)), np.zeros(len(docs), dtype=bool)
+    names = [h for v, (_, h) in zip(known, own, strict=True) if v.concept.is_name]
+    if not w.broader or not names or any((held & h).any() for h in names):
+        return nothing
+    wide, score = _broader_scores(w, engine, docs)
+    return score, wide
 
 
 def _broader_scores(w: _Weighed, engine: BM25, docs: Sequence[int]
