@@ -456,15 +456,27 @@ def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
     docs = [index for index, _ in engine.top_k_weighted(query.weighted_terms(), k)]
     own = [_own_scores(w, engine, docs) for w in known]
     total = np.zeros(len(docs))
-    held_by: list[list[_Weighed | None]] = []
-    for w, (score, held) in zip(known, own, strict=True):
-        wide_score, wide = _backed_off(w, held, known, own, engine, docs)
-        total += np.maximum(score, wide_score)
-        held_by.append([w if h else (w.through_broader() if b else None)
-                        for h, b in zip(held.tolist(), (wide & ~held).tolist(), strict=True)])
-    rows = [(index, float(score), [c for h in held_by if (c := h[i]) is not None])
+    held_by: list[list[bool]] = []
+    only_broader: dict[int, list[bool]] = {}  # concept -> passages holding just its broader
+    for j, (w, (score, held)) in enumerate(zip(known, own, strict=True)):
+        backed_off = _backed_off(w, held, known, own, engine, docs)
+        if backed_off is not None:
+            score = np.maximum(score, backed_off[0])
+            only_broader[j] = (backed_off[1] & ~held).tolist()
+            held = held | backed_off[1]
+        total += score
+        held_by.append(held.tolist())
+    rows = [(index, float(score), _held_in(i, known, held_by, only_broader))
             for i, (index, score) in enumerate(zip(docs, total.tolist(), strict=True))]
     return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def _held_in(i: int, known: Sequence[_Weighed], held_by: Sequence[Sequence[bool]],
+             only_broader: dict[int, list[bool]]) -> list[_Weighed]:
+    """The concepts the i-th candidate holds; one it holds only through its broader terms
+    counts for part of its weight."""
+    return [w.through_broader() if j in only_broader and only_broader[j][i] else w
+            for j, w in enumerate(known) if held_by[j][i]]
 
 
 _Scores = tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]
@@ -492,15 +504,17 @@ def _own_scores(w: _Weighed, engine: BM25, docs: Sequence[int]) -> _Scores:
 
 
 def _backed_off(w: _Weighed, held: npt.NDArray[np.bool_], known: Sequence[_Weighed],
-                own: Sequence[_Scores], engine: BM25, docs: Sequence[int]) -> _Scores:
+                own: Sequence[_Scores], engine: BM25, docs: Sequence[int]
+                ) -> _Scores | None:
     """The concept's broader-term scores and holders, when the question names something
     and no candidate holds the concept beside one of its names (query relaxation: "X
     attack" where X's passages tell of "fighting"); none otherwise, so that a passage
     saying what was asked is never joined by ones saying it more vaguely."""
-    nothing = np.zeros(len(docs)), np.zeros(len(docs), dtype=bool)
+    if not w.broader:
+        return None
     names = [h for v, (_, h) in zip(known, own, strict=True) if v.concept.is_name]
-    if not w.broader or not names or any((held & h).any() for h in names):
-        return nothing
+    if not names or any((held & h).any() for h in names):
+        return None
     wide, score = _broader_scores(w, engine, docs)
     return score, wide
 
