@@ -466,13 +466,13 @@ def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
             held = held | backed_off[1]
         total += score
         held_by.append(held.tolist())
-    rows = [(index, float(score), _held_in(i, known, held_by, only_broader))
+    rows = [(index, float(score), _concepts_held(i, known, held_by, only_broader))
             for i, (index, score) in enumerate(zip(docs, total.tolist(), strict=True))]
     return sorted(rows, key=lambda row: (-row[1], row[0]))
 
 
-def _held_in(i: int, known: Sequence[_Weighed], held_by: Sequence[Sequence[bool]],
-             only_broader: dict[int, list[bool]]) -> list[_Weighed]:
+def _concepts_held(i: int, known: Sequence[_Weighed], held_by: Sequence[Sequence[bool]],
+                   only_broader: dict[int, list[bool]]) -> list[_Weighed]:
     """The concepts the i-th candidate holds; one it holds only through its broader terms
     counts for part of its weight."""
     return [w.through_broader() if j in only_broader and only_broader[j][i] else w
