@@ -33,6 +33,11 @@ An everyday word (or phrase: "gave up") the corpus holds in a single passage ("s
 there is by chance: in the bar above it counts `everyday_weight` of its weight, and the
 question's rarest is also taken without it, so that it does not strip the topical words of
 their role (ranking still weighs it in full; it counts in full when the names are apart).
+A concept typed in a word more than half the passages hold ("Mali" in a corpus about Mali:
+a negative Robertson-Sparck Jones weight) need not be held (`_uninformative`): "Kati Mali"
+asks about Kati. A question word for a kind of event ("attack") that no candidate holds
+beside a name of the question backs off to its broader terms (`analyze.broader`: "fighting",
+"battle", "killed"), one way, for BROADER_SHARE of its weight (`_backed_off`).
 When the question's distinctive names are never together in one passage of the corpus, no
 passage speaks of what they name together: a passage must then cover nearly half the
 question (a co-occurrence in the corpus, which documents about other things do not change).
