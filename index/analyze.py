@@ -193,19 +193,19 @@ def _synonyms() -> dict[str, frozenset[str]]:
 
 # One-way broader terms (a thesaurus's BT relation, ISO 25964): a question about a kind of
 # event ("attack", "ambush") is also answered, less well, by a passage telling of that
-# violence in the general words of its field ("fighting", "a battle", "killed"); a question
-# about fighting is not answered by any attack. Each line: narrower words > broader words.
-_BROADER_GROUPS = """
-attack assault raid strike offensive ambush > fight fighting battle clash combat kill killed
-""".strip().splitlines()
+# violence in the general words of its field ("fighting", "a battle", "killed", "wounded");
+# a question about fighting is not answered by any attack. Pairs: narrower, broader words.
+_BROADER_GROUPS = (
+    ("attack assault raid strike offensive ambush",
+     "fight fighting battle clash combat kill killed dead died casualties wounded"),
+)
 
 
 @lru_cache(maxsize=1)
 def _broader() -> dict[str, frozenset[str]]:
     table: dict[str, frozenset[str]] = {}
-    for line in _BROADER_GROUPS:
-        narrower, broader = line.split(">")
-        terms = frozenset(stem(w) for w in broader.split())
+    for narrower, wider in _BROADER_GROUPS:
+        terms = frozenset(stem(w) for w in wider.split())
         for term in {stem(w) for w in narrower.split()}:
             table[term] = table.get(term, frozenset()) | terms
     return table
