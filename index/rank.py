@@ -33,7 +33,7 @@ An everyday word (or phrase: "gave up") the corpus holds in a single passage ("s
 there is by chance: in the bar above it counts `everyday_weight` of its weight, and the
 question's rarest is also taken without it, so that it does not strip the topical words of
 their role (ranking still weighs it in full; it counts in full when the names are apart).
-A concept typed in a word more than half the passages hold ("Mali" in a corpus about Mali:
+A name typed in a word more than half the passages hold ("Mali" in a corpus about Mali:
 a negative Robertson-Sparck Jones weight) need not be held (`_uninformative`): "Kati Mali"
 asks about Kati. A question word for a kind of event ("attack") that no candidate holds
 beside a name of the question backs off to its broader terms (`analyze.broader`: "fighting",
@@ -409,13 +409,15 @@ def _bar(known: list[_Weighed], engine: BM25, params: RankParams) -> _Bar:
 
 
 def _uninformative(known: Sequence[_Weighed], engine: BM25) -> frozenset[str]:
-    """Concepts typed in a word that more than half the corpus's passages hold ("Mali" in a
+    """Names typed in a word that more than half the corpus's passages hold ("Mali" in a
     corpus about Mali): its Robertson-Sparck Jones relevance weight, log((N - n + 0.5) /
-    (n + 0.5)), is negative; the word tells nothing about which passage answers ("Kati
-    Mali" asks about Kati), so a passage holding every other concept need not hold it."""
+    (n + 0.5)), is negative; the name of the corpus's subject tells nothing about which
+    passage answers ("Kati Mali" asks about Kati), so a passage holding every other concept
+    need not hold it. A common general word ("people") still counts: what the question
+    asks of it may be what the corpus lacks."""
     half = engine.n_docs / 2
-    return frozenset(w.concept.typed for w in known
-                     if any(engine.doc_freq(a.term) > half
+    return frozenset(w.concept.typed for w in known if w.concept.is_name
+                     and any(engine.doc_freq(a.term) > half
                             for a in w.concept.alternatives if a.how == TYPED))
 
 

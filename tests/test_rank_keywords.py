@@ -82,3 +82,10 @@ def test_a_word_in_a_minority_of_passages_must_still_be_held() -> None:
     ranking = rank(Query("?", concepts=(concept("Kati", name=True), concept("Mali", name=True))),
                    passages.engine, passages, limit=5, params=PARAMS)
     assert ranking.abstained
+
+
+def test_a_general_word_in_most_passages_is_still_needed() -> None:
+    kati = Doc("k", "Soldiers mutinied at the Kati camp outside the capital.")
+    passages = Passages([kati, *MALI, *filler(4)])
+    assert passages.engine.doc_freq("govern") > passages.engine.n_docs / 2
+    assert ask(passages, concept("Kati", name=True), concept("government")).abstained
