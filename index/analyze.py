@@ -191,6 +191,31 @@ def _synonyms() -> dict[str, frozenset[str]]:
     return groups
 
 
+# One-way broader terms (a thesaurus's BT relation, ISO 25964): a question about a kind of
+# event ("attack", "ambush") is also answered, less well, by a passage telling of that
+# violence in the general words of its field ("fighting", "a battle", "killed", "wounded");
+# a question about fighting is not answered by any attack. Pairs: narrower, broader words.
+_BROADER_GROUPS = (
+    ("attack assault raid strike offensive ambush",
+     "fight fighting battle clash combat kill killed dead died casualties wounded"),
+)
+
+
+@lru_cache(maxsize=1)
+def _broader() -> dict[str, frozenset[str]]:
+    table: dict[str, frozenset[str]] = {}
+    for narrower, wider in _BROADER_GROUPS:
+        terms = frozenset(stem(w) for w in wider.split())
+        for term in {stem(w) for w in narrower.split()}:
+            table[term] = table.get(term, frozenset()) | terms
+    return table
+
+
+def broader(term: str) -> frozenset[str]:
+    """The broader terms of an index term (`_BROADER_GROUPS`), none for most terms."""
+    return _broader().get(term, frozenset())
+
+
 def expand(terms: Iterable[str]) -> dict[str, frozenset[str]]:
     """Each distinct query term with the equivalent terms that also count for it."""
     table = _synonyms()

@@ -33,6 +33,11 @@ An everyday word (or phrase: "gave up") the corpus holds in a single passage ("s
 there is by chance: in the bar above it counts `everyday_weight` of its weight, and the
 question's rarest is also taken without it, so that it does not strip the topical words of
 their role (ranking still weighs it in full; it counts in full when the names are apart).
+A name typed in a word more than half the passages hold ("Mali" in a corpus about Mali:
+a negative Robertson-Sparck Jones weight) need not be held (`_uninformative`): "Kati Mali"
+asks about Kati. A question word for a kind of event ("attack") that no candidate holds
+beside a name of the question backs off to its broader terms (`analyze.broader`: "fighting",
+"battle", "killed"), one way, for BROADER_SHARE of its weight (`_backed_off`).
 When the question's distinctive names are never together in one passage of the corpus, no
 passage speaks of what they name together: a passage must then cover nearly half the
 question (a co-occurrence in the corpus, which documents about other things do not change).
@@ -58,7 +63,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index import lexicon, period, proximity
-from index.analyze import analyze, fold
+from index.analyze import analyze, broader, fold
 from index.dates import MONTH_NAMES
 from index.engine import BM25
 from index.lexicon import is_dictionary_word
@@ -176,6 +181,12 @@ class _Weighed:
     weight: float
     terms: frozenset[str]
     everyday: bool = False  # see `_everyday`
+    broader: frozenset[str] = frozenset()  # see `_broader_terms`
+
+    def through_broader(self) -> _Weighed:
+        """The concept as held by a passage that has only its broader terms: it counts for
+        BROADER_SHARE of its weight."""
+        return replace(self, weight=self.weight * BROADER_SHARE)
 
 
 def rank(query: Query, engine: BM25, passages: PassageView, *, limit: int,
@@ -237,8 +248,26 @@ def _weigh(concepts: Sequence[Concept], engine: BM25) -> list[_Weighed]:
         known = [a.weight * engine.idf(a.term) for a in concept.alternatives if a.term in engine]
         if known:
             weighed.append(_Weighed(concept, max(max(known), 1e-9), concept.terms,
-                                    _everyday(concept, engine)))
+                                    _everyday(concept, engine),
+                                    _broader_terms(concept, engine)))
     return weighed
+
+
+# A passage holding a concept only through its broader terms: its share of the concept's
+# weight in coverage, and the weight of those terms in its score.
+BROADER_SHARE = 0.5
+BROADER_WEIGHT = 0.15
+
+
+def _broader_terms(concept: Concept, engine: BM25) -> frozenset[str]:
+    """The broader terms (`analyze.broader`) of the words typed for a concept that is not a
+    name, which the corpus holds: a question word for a kind of event ("attack") is held,
+    for part of its weight, by a passage telling of that violence in its field's general
+    words ("fighting", "killed"). One way only: "fighting" has no broader "attack"."""
+    if concept.is_name:
+        return frozenset()
+    found = {t for a in concept.alternatives if a.how == TYPED for t in broader(a.term)}
+    return frozenset(t for t in found - concept.terms if t in engine)
 
 
 
@@ -298,7 +327,7 @@ def _kept(query: Query, known: list[_Weighed], engine: BM25, params: RankParams,
         bar_coverage = (coverage if bar_total == total  # no everyday word counts less
                         else sum(bar.weight_of(w) for w in matched) / bar_total)
         typed = tuple(w.concept.typed for w in matched)
-        enough = (_enough(matched, bar.need, dated | counted, known)
+        enough = (_enough(matched, bar.need, dated | counted | bar.uninformative, known)
                   or _defines(query, matched))
         if score >= floor and enough and bar_coverage >= bar.fraction:
             strict.append(Hit(index, score, typed, coverage))
@@ -358,6 +387,7 @@ class _Bar:
     need: int
     fraction: float
     everyday_weight: float
+    uninformative: frozenset[str] = frozenset()  # see `_uninformative`
 
     def weight_of(self, weighed: _Weighed) -> float:
         """A concept's weight in the bar (floor and coverage); ranking uses its own."""
@@ -370,11 +400,25 @@ def _bar(known: list[_Weighed], engine: BM25, params: RankParams) -> _Bar:
     question counting in full (everyday words too: the question is likely about what the
     corpus lacks, and a word it uses once may be just that)."""
     distinctive = _distinctive(known, engine, params)
+    uninformative = _uninformative(known, engine)
     if _names_apart(known, distinctive, engine):
         fraction = max(params.min_matched_fraction, params.apart_matched_fraction)
-        return _Bar(distinctive, min(2, len(known)), fraction, everyday_weight=1.0)
+        return _Bar(distinctive, min(2, len(known)), fraction, 1.0, uninformative)
     return _Bar(distinctive, min(2, len(known)), params.min_matched_fraction,
-                params.everyday_weight)
+                params.everyday_weight, uninformative)
+
+
+def _uninformative(known: Sequence[_Weighed], engine: BM25) -> frozenset[str]:
+    """Names typed in a word that more than half the corpus's passages hold ("Mali" in a
+    corpus about Mali): its Robertson-Sparck Jones relevance weight, log((N - n + 0.5) /
+    (n + 0.5)), is negative; the name of the corpus's subject tells nothing about which
+    passage answers ("Kati Mali" asks about Kati), so a passage holding every other concept
+    need not hold it. A common general word ("people") still counts: what the question
+    asks of it may be what the corpus lacks."""
+    half = engine.n_docs / 2
+    return frozenset(w.concept.typed for w in known if w.concept.is_name
+                     and any(engine.doc_freq(a.term) > half
+                            for a in w.concept.alternatives if a.how == TYPED))
 
 
 def _names_apart(known: list[_Weighed], distinctive: frozenset[str], engine: BM25) -> bool:
@@ -414,31 +458,85 @@ def _concept_scores(query: Query, known: list[_Weighed], engine: BM25, k: int
     once: the typed words' scores added up, or its best other alternative's (weight x BM25
     term score), whichever is more. A passage naming three aliases of one group does not
     outscore one naming the group and what was asked. A phrase's typed words count only
-    all together (`_phrase`). Best first, with the concepts held."""
+    all together (`_phrase`). A concept no candidate holds beside a name of the question
+    backs off to its broader terms (`_backed_off`). Best first, with the concepts held."""
     docs = [index for index, _ in engine.top_k_weighted(query.weighted_terms(), k)]
+    own = [_own_scores(w, engine, docs) for w in known]
     total = np.zeros(len(docs))
     held_by: list[list[bool]] = []
-    for w in known:
-        typed = np.zeros(len(docs))  # the words of what was typed add up ("Ansar Dine")
-        whole = np.ones(len(docs), dtype=bool)  # ... and are all there
-        other = np.zeros(len(docs))  # any other alternative counts alone
-        held_other = np.zeros(len(docs), dtype=bool)
-        for alt in w.concept.alternatives:
-            has, impacts = engine.term_scores(alt.term, docs)
-            score = np.where(has, alt.weight * impacts, 0.0)
-            if alt.how == TYPED:
-                typed += score
-                whole &= has
-            else:
-                other = np.maximum(other, score)
-                held_other |= has
-        if not _phrase(w.concept):
-            whole = typed > 0
-        total += np.maximum(np.where(whole, typed, 0.0), other)
-        held_by.append((whole | held_other).tolist())
-    rows = [(index, float(score), [w for w, held in zip(known, held_by, strict=True) if held[i]])
+    only_broader: dict[int, list[bool]] = {}  # concept -> passages holding just its broader
+    for j, (w, (score, held)) in enumerate(zip(known, own, strict=True)):
+        backed_off = _backed_off(w, held, known, own, engine, docs)
+        if backed_off is not None:
+            score = np.maximum(score, backed_off[0])
+            only_broader[j] = (backed_off[1] & ~held).tolist()
+            held = held | backed_off[1]
+        total += score
+        held_by.append(held.tolist())
+    rows = [(index, float(score), _concepts_held(i, known, held_by, only_broader))
             for i, (index, score) in enumerate(zip(docs, total.tolist(), strict=True))]
     return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def _concepts_held(i: int, known: Sequence[_Weighed], held_by: Sequence[Sequence[bool]],
+                   only_broader: dict[int, list[bool]]) -> list[_Weighed]:
+    """The concepts the i-th candidate holds; one it holds only through its broader terms
+    counts for part of its weight."""
+    return [w.through_broader() if j in only_broader and only_broader[j][i] else w
+            for j, w in enumerate(known) if held_by[j][i]]
+
+
+_Scores = tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]
+
+
+def _own_scores(w: _Weighed, engine: BM25, docs: Sequence[int]) -> _Scores:
+    """The concept's score in each passage through its own alternatives, and whether the
+    passage holds it."""
+    typed = np.zeros(len(docs))  # the words of what was typed add up ("Ansar Dine")
+    whole = np.ones(len(docs), dtype=bool)  # ... and are all there
+    other = np.zeros(len(docs))  # any other alternative counts alone
+    held_other = np.zeros(len(docs), dtype=bool)
+    for alt in w.concept.alternatives:
+        has, impacts = engine.term_scores(alt.term, docs)
+        score = np.where(has, alt.weight * impacts, 0.0)
+        if alt.how == TYPED:
+            typed += score
+            whole &= has
+        else:
+            other = np.maximum(other, score)
+            held_other |= has
+    if not _phrase(w.concept):
+        whole = typed > 0
+    return np.maximum(np.where(whole, typed, 0.0), other), whole | held_other
+
+
+def _backed_off(w: _Weighed, held: npt.NDArray[np.bool_], known: Sequence[_Weighed],
+                own: Sequence[_Scores], engine: BM25, docs: Sequence[int]
+                ) -> _Scores | None:
+    """The concept's broader-term scores and holders, when the question names something
+    and no candidate holds the concept beside one of its names (query relaxation: "X
+    attack" where X's passages tell of "fighting"); none otherwise, so that a passage
+    saying what was asked is never joined by ones saying it more vaguely."""
+    if not w.broader:
+        return None
+    names = [h for v, (_, h) in zip(known, own, strict=True) if v.concept.is_name]
+    if not names or any((held & h).any() for h in names):
+        return None
+    wide, score = _broader_scores(w, engine, docs)
+    return score, wide
+
+
+def _broader_scores(w: _Weighed, engine: BM25, docs: Sequence[int]
+                    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """Which passages hold one of the concept's broader terms, and the best one's score
+    (BROADER_WEIGHT x its BM25 term score)."""
+    wide = np.zeros(len(docs), dtype=bool)
+    score = np.zeros(len(docs))
+    for term in w.broader:
+        has, impacts = engine.term_scores(term, docs)
+        wide |= has
+        score = np.maximum(score, np.where(has, BROADER_WEIGHT * impacts, 0.0))
+    return wide, score
 
 
 def _phrase(concept: Concept) -> bool:
