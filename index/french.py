@@ -83,17 +83,25 @@ class French:
 
 # Endings of inflected French words -> their lemma's ending, for the forms the lemmatiser
 # leaves alone ("quitte" is also an adjective): a plural, a verb's present or participle.
+# Feminines and plurals of adjectives and nouns ("miliciennes" -> milicien, "offensives" ->
+# offensif, "aux" -> al) and the participles of -ir verbs ("fini", "fournies") too.
 _FRENCH_ENDINGS = (("s", ""), ("x", ""), ("e", "er"), ("es", "er"), ("ent", "er"),
                    ("ee", "er"), ("ees", "er"), ("es", "e"), ("is", "ir"), ("it", "ir"),
+                   ("i", "ir"), ("ie", "ir"), ("ies", "ir"), ("issent", "ir"),
                    ("ise", "endre"), ("ises", "endre"), ("is", "endre"), ("u", "re"),
-                   ("us", "re"), ("ue", "re"), ("ues", "re"))
+                   ("us", "re"), ("ue", "re"), ("ues", "re"),
+                   ("ee", "e"), ("ees", "e"), ("enne", "en"), ("ennes", "en"),
+                   ("ive", "if"), ("ives", "if"), ("euse", "eur"), ("euses", "eur"),
+                   ("ale", "al"), ("ales", "al"), ("aux", "al"))
+_MIN_GUESS_STEM = 2  # "nie" -> nier, "tues" -> tuer, "fuis" -> fuir
 
 
-def _french_lemma_guesses(word: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def _french_lemma_guesses(word: str) -> tuple[str, ...]:
     """Lemmas a folded French word may have, most likely first: "quitte" -> quitter,
-    "prises" -> prendre, "tuees" -> tuer."""
-    return [word[:-len(end)] + lemma for end, lemma in _FRENCH_ENDINGS
-            if word.endswith(end) and len(word) - len(end) >= 3]
+    "prises" -> prendre, "tuees" -> tuer. Cached: every word of a question is tried."""
+    return tuple(word[:-len(end)] + lemma for end, lemma in _FRENCH_ENDINGS
+                 if word.endswith(end) and len(word) - len(end) >= _MIN_GUESS_STEM)
 
 
 # High-precision French function words (not English words) for language detection.
@@ -103,7 +111,10 @@ quels quelles une dans avec sur au aux cette ces il ils elle elles leur leurs sa
 mais pas ne nous vous je tu y ete etait sont-ils ont-ils a-t-il c qu l d j n s lui eux
 depuis apres avant pendant contre chez entre selon toujours encore deja aussi tres
 koi pkoi pourkoi pk pq ki kan kand cmt bcp tjrs jsp
-""".split())  # the last line: chat French (koi = quoi, pk = pourquoi, ki = qui, kan = quand)
+ke kelle kels kelles keske kesk koment kom qd dc avc ds pr tt stp svp
+""".split())  # the last lines: chat French (koi = quoi, pk = pourquoi, ki = qui, kan = quand,
+# ke = que, kelle = quelle, qd = quand, dc = donc, avc = avec, ds = dans, pr = pour, tt = tout;
+# not "kel", the Tuaregs' "people of" in Kel Adagh, Kel Ansar)
 
 
 @lru_cache(maxsize=1)
@@ -134,12 +145,12 @@ def english_stem(term: str) -> bool:
 
 COGNATE_WEIGHT = 0.7  # an English word spelt like a French word the lexicon lacks
 # French endings -> English ones, for words written alike in both languages ("consulat" ->
-# consulate, "pakistanais" -> Pakistani, "tchadiennes" -> Chadian); tried on the folded word
-# with and without its plural ending.
+# consulate, "pakistanais" -> Pakistani, "tchadiennes" -> Chadian, "projet" -> project);
+# tried on the folded word with and without its plural ending.
 _COGNATE_ENDINGS = (("at", "ate"), ("ais", "i"), ("aise", "i"), ("ienne", "ian"),
                     ("ien", "ian"), ("ee", "ed"), ("e", "ed"), ("e", ""), ("ique", "ic"),
                     ("isme", "ism"), ("iste", "ist"), ("eur", "or"), ("te", "ty"),
-                    ("aire", "ary"), ("if", "ive"), ("ie", "y"), ("", ""))
+                    ("aire", "ary"), ("if", "ive"), ("ie", "y"), ("et", "ect"), ("", ""))
 _COGNATE_STARTS = (("tch", "ch"),)
 
 

@@ -1419,13 +1419,19 @@ def _translation_concept(reading: _Reading, typed: str, targets: Sequence[str]) 
     return Concept(typed, _dedupe(alternatives))
 
 
+def _is_function_word(reading: _Reading, word: _Word) -> bool:
+    """An English function word, or a French one in a French question: never half a name."""
+    return word.folded in _ENGLISH_FUNCTION or (
+        reading.language == "fr" and word.folded in reading.french.stopwords)
+
+
 def _read_joined(reading: _Reading, words: Sequence[_Word], i: int) -> int:
     """A name written in two words that the index holds as one ("Tin Zaouatene")."""
     if i + 1 >= len(words):
         return 0
     first, second = words[i], words[i + 1]
-    if first.folded in _ENGLISH_FUNCTION or second.folded in _ENGLISH_FUNCTION:
-        return 0
+    if any(_is_function_word(reading, w) for w in (first, second)):
+        return 0  # "sur guerre" is not a split "Sergei"
     if _in_index(first, reading.vocabulary) and _in_index(second, reading.vocabulary):
         return 0
     joined = first.text + second.text.lower()
