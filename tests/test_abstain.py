@@ -5,50 +5,21 @@ spelling in its demonym group."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from index.analyze import analyze
-from index.engine import BM25
 from index.lexicon import load_aliases
 from index.query import TYPED, Alternative, Concept, DateRange, Query
 from index.rank import ABSTAIN_NO_MATCH, Ranking, RankParams, rank
 from index.understand import prepare, understand
 from index.vocabulary import Vocabulary
+from tests.test_rank import Doc, Passages
 
 PARAMS = RankParams()
 prepare()
-
-
-@dataclass(frozen=True)
-class Doc:
-    key: str
-    text: str
-
-
-class Passages:
-    """A PassageView over plain documents, one passage each."""
-
-    def __init__(self, docs: list[Doc]) -> None:
-        self.docs = docs
-        self.engine = BM25([analyze(d.text) for d in docs])
-
-    def terms_of(self, index: int) -> frozenset[str]:
-        return frozenset(analyze(self.docs[index].text))
-
-    def doc_key_of(self, index: int) -> str:
-        return self.docs[index].key
-
-    def date_of(self, index: int) -> str:
-        return ""
-
-    def heading_of(self, index: int) -> str:
-        return ""
-
-    def text_of(self, index: int) -> str:
-        return self.docs[index].text
 
 
 def concept(word: str, *, name: bool = False) -> Concept:
@@ -335,36 +306,11 @@ def test_a_capitalised_french_name_the_index_lacks_is_still_unknown() -> None:
 # "Why did the junta postpone the presidential election planned for February 2024?": the
 # corpus speaks of the junta and of elections, in 2021 and 2022, never of 2024.
 
-@dataclass(frozen=True)
-class DatedDoc:
-    key: str
-    text: str
-    date: str = ""
-    heading: str = ""
-
-
-class DatedPassages(Passages):
-    """Passages with their document's date and section heading."""
-
-    def __init__(self, docs: list[DatedDoc]) -> None:
-        super().__init__([Doc(d.key, f"{d.heading} {d.text}") for d in docs])
-        self.dated = docs
-
-    def date_of(self, index: int) -> str:
-        return self.dated[index].date
-
-    def heading_of(self, index: int) -> str:
-        return self.dated[index].heading
-
-    def text_of(self, index: int) -> str:
-        return self.dated[index].text
-
-
 ELECTION = [
-    DatedDoc("a", "In 2021 the junta said it would hold the election in February 2022."),
-    DatedDoc("b", "The junta postponed the election again, citing security.",
+    Doc("a", "In 2021 the junta said it would hold the election in February 2022."),
+    Doc("b", "The junta postponed the election again, citing security.",
              heading="2021 coup and aftermath (2021-2022)"),
-    *[DatedDoc(f"f{i}", d.text) for i, d in enumerate(filler(30))],
+    *[Doc(f"f{i}", d.text) for i, d in enumerate(filler(30))],
 ]
 
 
@@ -386,7 +332,7 @@ POSTPONED = "Why did the junta postpone the election planned for February 2024?"
 
 def test_a_question_placed_in_a_period_abstains_when_every_kept_passage_is_of_other_years(
 ) -> None:
-    passages = DatedPassages(ELECTION)
+    passages = Passages(ELECTION)
     # without the period, the passages about the junta and the election answer
     assert not ask_dated(passages, "Why did the junta postpone the election?").abstained
     ranking = ask_dated(passages, POSTPONED, FEBRUARY_2024)
@@ -394,23 +340,23 @@ def test_a_question_placed_in_a_period_abstains_when_every_kept_passage_is_of_ot
 
 
 def test_a_passage_naming_the_period_or_no_year_at_all_still_answers() -> None:
-    for extra in (DatedDoc("c", "The junta postponed the February 2024 election."),
-                  DatedDoc("c", "The junta postponed the election, which was planned for "
+    for extra in (Doc("c", "The junta postponed the February 2024 election."),
+                  Doc("c", "The junta postponed the election, which was planned for "
                                 "2024."),
-                  DatedDoc("c", "The junta postponed the election indefinitely.")):
-        passages = DatedPassages([*ELECTION, extra])
+                  Doc("c", "The junta postponed the election indefinitely.")):
+        passages = Passages([*ELECTION, extra])
         ranking = ask_dated(passages, POSTPONED, FEBRUARY_2024)
         assert not ranking.abstained, extra.text
-        assert "c" in {passages.dated[h.index].key for h in ranking.hits}
+        assert "c" in {passages.docs[h.index].key for h in ranking.hits}
 
 
 def test_a_yearless_passage_is_of_unknown_time_unless_its_document_is_dated_in_it() -> None:
     yearless = "The junta postponed the election indefinitely."
     for date in ("", "10 February 2024", "07 December 2025", "1 June 2019"):
-        passages = DatedPassages([*ELECTION, DatedDoc("c", yearless, date=date)])
+        passages = Passages([*ELECTION, Doc("c", yearless, date=date)])
         ranking = ask_dated(passages, POSTPONED, FEBRUARY_2024)
         assert not ranking.abstained, date
-        assert passages.dated[ranking.hits[0].index].key == "c", date
+        assert passages.docs[ranking.hits[0].index].key == "c", date
 
 
 def test_years_running_on_to_the_present_may_be_of_the_period() -> None:
@@ -418,17 +364,17 @@ def test_years_running_on_to_the_present_may_be_of_the_period() -> None:
     for text in ("The junta has postponed every election since 2021.",
                  "Election postponed by the junta.  (August 2022–present)",
                  "From 2022 to 2025 the junta postponed the election."):
-        passages = DatedPassages([*ELECTION, DatedDoc("c", text)])
+        passages = Passages([*ELECTION, Doc("c", text)])
         ranking = ask_dated(passages, POSTPONED, FEBRUARY_2024)
         assert not ranking.abstained, text
-        assert passages.dated[ranking.hits[0].index].key == "c", text
-    passages = DatedPassages([*ELECTION, DatedDoc("c", "The junta postponed it in 2023.")])
+        assert passages.docs[ranking.hits[0].index].key == "c", text
+    passages = Passages([*ELECTION, Doc("c", "The junta postponed it in 2023.")])
     assert ask_dated(passages, POSTPONED, FEBRUARY_2024).abstained
 
 
 def test_a_period_the_question_relates_to_is_no_constraint() -> None:
     # "before the 2024 vote", "since 2024": what is asked happened at another time
-    passages = DatedPassages(ELECTION)
+    passages = Passages(ELECTION)
     year = period("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     for question in ("Why did the junta postpone the election before the 2024 vote?",
                      "Has the junta postponed the election since 2024?"):
@@ -438,8 +384,8 @@ def test_a_period_the_question_relates_to_is_no_constraint() -> None:
 
 
 def test_other_years_abstain_alike_when_the_corpus_grows_100x() -> None:
-    small = DatedPassages(ELECTION)
-    big = DatedPassages([*ELECTION, *[DatedDoc(f"g{i}", d.text)
+    small = Passages(ELECTION)
+    big = Passages([*ELECTION, *[Doc(f"g{i}", d.text)
                                        for i, d in enumerate(filler(3000, seed=1))]])
     assert ask_dated(small, POSTPONED, FEBRUARY_2024).abstained
     assert ask_dated(big, POSTPONED, FEBRUARY_2024).abstained
@@ -448,10 +394,10 @@ def test_other_years_abstain_alike_when_the_corpus_grows_100x() -> None:
 # "On what date did the army retake Kidal in November 2023?": the corpus tells of an
 # offensive on Kidal in October, and of Kidal retaken in 2012; never of November 2023.
 KIDAL_RETAKEN = [
-    DatedDoc("o", "In October the army and Wagner launched an offensive to retake Kidal; "
+    Doc("o", "In October the army and Wagner launched an offensive to retake Kidal; "
                   "clashes erupted on 6 October."),
-    DatedDoc("r", "The army tried to retake Kidal from the rebels in 2012."),
-    *[DatedDoc(f"f{i}", d.text) for i, d in enumerate(filler(30))],
+    Doc("r", "The army tried to retake Kidal from the rebels in 2012."),
+    *[Doc(f"f{i}", d.text) for i, d in enumerate(filler(30))],
 ]
 NOVEMBER_2023 = period("november 2023", dt.date(2023, 11, 1), dt.date(2023, 11, 30))
 
@@ -464,7 +410,7 @@ def ask_retaken(passages: Passages, *dates: DateRange) -> Ranking:
 
 
 def test_a_passage_naming_other_months_of_the_year_is_not_about_a_month_asked() -> None:
-    passages = DatedPassages(KIDAL_RETAKEN)
+    passages = Passages(KIDAL_RETAKEN)
     assert not ask_retaken(passages).abstained  # not vacuous: the passages answer otherwise
     ranking = ask_retaken(passages, NOVEMBER_2023)
     assert ranking.abstained and ranking.reason == ABSTAIN_NO_MATCH
@@ -473,47 +419,47 @@ def test_a_passage_naming_other_months_of_the_year_is_not_about_a_month_asked() 
 def test_a_passage_naming_the_month_or_months_around_it_answers() -> None:
     for text in ("The army retook Kidal on 14 November.",
                  "Between October and December the army moved to retake Kidal."):
-        passages = DatedPassages([*KIDAL_RETAKEN, DatedDoc("n", text)])
+        passages = Passages([*KIDAL_RETAKEN, Doc("n", text)])
         ranking = ask_retaken(passages, NOVEMBER_2023)
         assert not ranking.abstained, text
-        assert "n" in {passages.dated[h.index].key for h in ranking.hits}, text
+        assert "n" in {passages.docs[h.index].key for h in ranking.hits}, text
 
 
 def test_may_and_march_as_words_name_no_month() -> None:
     # the best passage names no year and no month: its time is unknown, it answers
     text = "The army may retake Kidal soon and march on to retake Kidal, army officers said."
-    passages = DatedPassages([*KIDAL_RETAKEN, DatedDoc("n", text)])
+    passages = Passages([*KIDAL_RETAKEN, Doc("n", text)])
     ranking = ask_retaken(passages, NOVEMBER_2023)
     assert not ranking.abstained
-    assert passages.dated[ranking.hits[0].index].key == "n"
+    assert passages.docs[ranking.hits[0].index].key == "n"
 
 
 def test_a_passage_of_unknown_time_below_the_two_best_does_not_answer_for_the_period(
 ) -> None:
     # a yearless passage that passes the rules below the two best (about October and 2012)
     # does not keep the answer: in a corpus 100x larger such passages pass by chance
-    weak = DatedDoc("w", "Kidal residents said the army was near the town.")
-    passages = DatedPassages([*KIDAL_RETAKEN, weak])
-    assert [passages.dated[h.index].key for h in ask_retaken(passages).hits] == ["r", "o", "w"]
+    weak = Doc("w", "Kidal residents said the army was near the town.")
+    passages = Passages([*KIDAL_RETAKEN, weak])
+    assert [passages.docs[h.index].key for h in ask_retaken(passages).hits] == ["r", "o", "w"]
     assert ask_retaken(passages, NOVEMBER_2023).abstained
     # among the two best, it may be the answer
-    older = DatedDoc("r", "Rebels held Kidal in 2012.")
+    older = Doc("r", "Rebels held Kidal in 2012.")
     for docs in ([weak, older, *KIDAL_RETAKEN[2:]], [KIDAL_RETAKEN[1], weak, *KIDAL_RETAKEN[2:]]):
-        passages = DatedPassages(docs)
+        passages = Passages(docs)
         ranking = ask_retaken(passages, NOVEMBER_2023)
         assert not ranking.abstained
-        assert "w" in {passages.dated[h.index].key for h in ranking.hits[:2]}
+        assert "w" in {passages.docs[h.index].key for h in ranking.hits[:2]}
 
 
 def test_a_runner_up_of_unknown_time_answers_only_when_it_speaks_of_the_questions_names(
 ) -> None:
     # behind a passage of another time (2012), a yearless one naming Kidal may be the
     # answer; one sharing only common words of the question (army, retake) is chance
-    older = DatedDoc("r", "The army tried to retake Kidal from the rebels in 2012.")
+    older = Doc("r", "The army tried to retake Kidal from the rebels in 2012.")
     for text, answers in (("Kidal residents said the army was near the town.", True),
                           ("Residents said the army would retake the town soon.", False)):
-        passages = DatedPassages([older, DatedDoc("w", text), *KIDAL_RETAKEN[2:]])
-        keys = [passages.dated[h.index].key for h in ask_retaken(passages).hits]
+        passages = Passages([older, Doc("w", text), *KIDAL_RETAKEN[2:]])
+        keys = [passages.docs[h.index].key for h in ask_retaken(passages).hits]
         assert keys == ["r", "w"], text  # without the period both answer, "w" second
         assert ask_retaken(passages, NOVEMBER_2023).abstained is not answers, text
 
@@ -593,7 +539,7 @@ def test_a_news_passage_may_be_of_its_own_time_whatever_older_years_it_names() -
     # 2020 coup in passing; it is news of its own time
     text = "The junta, which seized power in a 2020 coup, postponed the election."
     for date, answers in (("5 March 2024", True), ("", False), ("1 June 2023", False)):
-        passages = DatedPassages([*ELECTION, DatedDoc("c", text, date=date)])
+        passages = Passages([*ELECTION, Doc("c", text, date=date)])
         ranking = ask_dated(passages, POSTPONED, FEBRUARY_2024)
         assert ranking.abstained is not answers, date
 
@@ -601,10 +547,10 @@ def test_a_news_passage_may_be_of_its_own_time_whatever_older_years_it_names() -
 # "What happened to the Timbuktu mausoleums in 2012?": the corpus never says "mausoleums",
 # and no passage names Timbuktu and 2012 together; the one about Timbuktu's sites answers.
 MAUSOLEUMS = [
-    DatedDoc("t", "During the conflict, Islamists destroyed historical sites in Timbuktu."),
-    *[DatedDoc(f"y{i}", f"Rebels took towns across the north in 2012, report {i} said.")
+    Doc("t", "During the conflict, Islamists destroyed historical sites in Timbuktu."),
+    *[Doc(f"y{i}", f"Rebels took towns across the north in 2012, report {i} said.")
       for i in range(3)],
-    *[DatedDoc(f"f{i}", d.text) for i, d in enumerate(filler(30))],
+    *[Doc(f"f{i}", d.text) for i, d in enumerate(filler(30))],
 ]
 YEAR_2012 = period("2012", dt.date(2012, 1, 1), dt.date(2012, 12, 31))
 
@@ -617,12 +563,12 @@ def ask_mausoleums(passages: Passages, *dates: DateRange) -> Ranking:
 
 
 def test_a_passage_holding_all_but_the_periods_words_meets_the_two_concept_need() -> None:
-    passages = DatedPassages(MAUSOLEUMS)
+    passages = Passages(MAUSOLEUMS)
     # read as two concepts with no period, no passage holds both: refused
     assert ask_mausoleums(passages).abstained
     ranking = ask_mausoleums(passages, YEAR_2012)
     assert not ranking.abstained
-    assert passages.dated[ranking.hits[0].index].key == "t"
+    assert passages.docs[ranking.hits[0].index].key == "t"
 
 
 # "How many people were displaced?": the report gives the number, not the word for people.
